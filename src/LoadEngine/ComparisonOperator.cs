@@ -1,0 +1,11 @@
+namespace PaySim.LoadEngine;
+
+public enum ComparisonOperator
+{
+    LessThan,
+    LessOrEqual,
+    GreaterThan,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+}

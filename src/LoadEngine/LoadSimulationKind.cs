@@ -1,0 +1,12 @@
+namespace PaySim.LoadEngine;
+
+public enum LoadSimulationKind
+{
+    KeepConstant,
+    RampingConstant,
+    Iterations,
+    Inject,
+    RampingInject,
+    InjectRandom,
+    Pause,
+}

@@ -1,0 +1,26 @@
+namespace PaySim.LoadEngine.Running;
+
+internal sealed record LoadTestRunnerOptions
+{
+    public IReadOnlyList<ScenarioProps> Scenarios { get; init; } = [];
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public IReadOnlyList<double> Percentiles { get; init; } = LoadTestRunner.DefaultPercentiles;
+
+    public string? ReportFolder { get; init; }
+
+    public bool? ShowProgress { get; init; }
+
+    public string PlanName { get; init; } = "load-test";
+
+    public IScenarioLogger Logger { get; init; } = ConsoleScenarioLogger.Instance;
+
+    public IReadOnlyList<IReportingSink> Sinks { get; init; } = [];
+
+    public int Seed { get; init; } = 42;
+
+    public TimeSpan GracefulStop { get; init; } = TimeSpan.FromSeconds(5);
+
+    public IReadOnlyList<LoadSimulation> SharedLoad { get; init; } = [];
+}

@@ -1,0 +1,45 @@
+namespace PaySim.LoadEngine.Tests.Expressions;
+
+public sealed class ThresholdTests
+{
+    [Theory]
+    [InlineData("p99 < 250ms")]
+    [InlineData("p99.9 <= 1s")]
+    [InlineData("ok_rate >= 99.5%")]
+    [InlineData("ok_rate >= 0.995")]
+    [InlineData("rps >= 400")]
+    [InlineData("dropped == 0")]
+    [InlineData("fail_count <= 10")]
+    [InlineData("step:confirm p95 < 300ms")]
+    [InlineData("status[503] == 0")]
+    [InlineData("mean < 20")]
+    public void Create_AcceptsTheDocumentedForms(string text)
+    {
+        Assert.Equal(text, Threshold.Create(text).Text);
+    }
+
+    [Theory]
+    [InlineData("latency < 3s", "unknown metric \"latency\"")]
+    [InlineData("ok_rate >= 99.5", "is a rate")]
+    [InlineData("p99 < 5%", "is a duration")]
+    [InlineData("rps >= 400ms", "plain number")]
+    [InlineData("step:confirm dropped == 0", "per scenario only")]
+    [InlineData("node:a p99 < 1s", "unknown scope")]
+    [InlineData("p101 < 1s", "percentile must be in (0, 100]")]
+    [InlineData("p99 <", "no number after the operator")]
+    public void Create_RefusesAMalformedOrMeaninglessThreshold(string text, string reason)
+    {
+        var ex = Assert.Throws<LoadConfigException>(() => Threshold.Create(text));
+
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(text, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithThresholds_OfAMalformedString_IsRefusedBeforeAnyRun()
+    {
+        var scenario = Scenario.Create("s", _ => Task.FromResult(Response.Ok()));
+
+        Assert.Throws<LoadConfigException>(() => scenario.WithThresholds("ok_rate >= 99%", "p99 <<< 3"));
+    }
+}

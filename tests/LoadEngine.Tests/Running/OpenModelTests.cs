@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace PaySim.LoadEngine.Tests.Running;
+
+public sealed class OpenModelTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task Inject_AtHalfPerSecond_OnAFakeClock_StartsFiveIterationsInTenSeconds()
+    {
+        var fake = new FakeTimeProvider();
+        var started = 0;
+        var scenario = Scenario.Create("half", _ =>
+            {
+                Interlocked.Increment(ref started);
+                return Task.FromResult(Response.Ok());
+            })
+            .WithLoadSimulations(LoadSimulation.Inject(0.5, Second, TimeSpan.FromSeconds(10)));
+
+        var run = LoadTestRunner.RegisterScenarios(scenario).WithTimeProvider(fake).WithProgress(false).RunAsync();
+        await FakeClock.DriveAsync(fake, run, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+        var result = await run;
+
+        Assert.InRange(started, 4, 6);
+        Assert.InRange(result.GetScenario("half").Ok, 4, 6);
+        Assert.Equal(5, started);
+    }
+
+    [Fact]
+    public async Task Inject_AtTwelveAndAHalfPerSecond_StartsTwentyFiveIterationsInTwoSeconds()
+    {
+        var started = 0;
+        var scenario = Scenario.Create("fractional", _ =>
+            {
+                Interlocked.Increment(ref started);
+                return Task.FromResult(Response.Ok(200));
+            })
+            .WithLoadSimulations(LoadSimulation.Inject(12.5, Second, TimeSpan.FromSeconds(2)));
+
+        var result = await LoadTestRunner.RegisterScenarios(scenario).WithProgress(false).RunAsync();
+
+        Assert.InRange(started, 24, 26);
+        var s = result.GetScenario("fractional");
+        Assert.Equal(started, s.Ok);
+        Assert.Equal(s.Ok, s.StatusCodes["200"]);
+        Assert.Equal(0, s.Dropped);
+    }
+
+    [Fact]
+    public async Task Stall_OfOneSecond_ShowsInOpenModelP99_ButIsHiddenByTheClosedModel()
+    {
+        // The target answers in ~2 ms except between 1 s and 2 s after it first sees traffic,
+        // when every request waits until the 2 s mark.
+        static Func<IScenarioContext, Task<Response>> StallingTarget()
+        {
+            Stopwatch? clock = null;
+            var gate = new object();
+            return async _ =>
+            {
+                lock (gate)
+                {
+                    clock ??= Stopwatch.StartNew();
+                }
+
+                var now = clock.Elapsed;
+                var stalled = now >= TimeSpan.FromSeconds(1) && now < TimeSpan.FromSeconds(2);
+                await Task.Delay(stalled ? TimeSpan.FromSeconds(2) - now : TimeSpan.FromMilliseconds(2));
+                return Response.Ok();
+            };
+        }
+
+        var open = Scenario.Create("open", StallingTarget())
+            .WithLoadSimulations(LoadSimulation.Inject(100, Second, TimeSpan.FromSeconds(3)));
+        var closed = Scenario.Create("closed", StallingTarget())
+            .WithLoadSimulations(LoadSimulation.KeepConstant(1, TimeSpan.FromSeconds(3)));
+
+        var result = await LoadTestRunner.RegisterScenarios(open, closed).WithProgress(false).RunAsync();
+
+        // Open model: ~100 iterations were due during the stall; each is timed from when it was
+        // due, so they wait 1000..0 ms and a third of all samples is slow: p99 ≈ 1 s.
+        var openStats = result.GetScenario("open");
+        Assert.InRange(openStats.Ok, 290, 310);
+        Assert.True(openStats.LatencyMs.P99 >= 500, $"open p99 {openStats.LatencyMs.P99} ms should show the 1 s stall");
+
+        // Closed model: the single copy waits out the stall inside ONE iteration and simply does not
+        // send the ~400 requests it would have sent meanwhile (coordinated omission). One slow sample
+        // among hundreds of fast ones is above the 99th percentile, so p99 looks healthy.
+        var closedStats = result.GetScenario("closed");
+        Assert.True(closedStats.Ok > 200, $"closed ok {closedStats.Ok}");
+        Assert.True(closedStats.LatencyMs.Max >= 900, "the stall is still the closed model's max");
+        Assert.True(closedStats.LatencyMs.P99 < 500, $"closed p99 {closedStats.LatencyMs.P99} ms hides the stall");
+    }
+
+    [Fact]
+    public async Task MaxConcurrency_Reached_CountsDroppedIterations_AndNeverQueuesThem()
+    {
+        var started = 0;
+        var scenario = Scenario.Create("capped", async ctx =>
+            {
+                Interlocked.Increment(ref started);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ctx.CancellationToken);
+                return Response.Ok();
+            })
+            .WithMaxConcurrency(10)
+            .WithLoadSimulations(LoadSimulation.Inject(100, Second, TimeSpan.FromSeconds(1)));
+
+        var result = await LoadTestRunner.RegisterScenarios(scenario).WithProgress(false).RunAsync();
+        var s = result.GetScenario("capped");
+
+        // Every due iteration either started on time or was dropped: 100 in all, none waiting.
+        Assert.Equal(100, started + s.Dropped);
+        Assert.InRange(s.Dropped, 60, 90);
+        Assert.Equal(started, s.Ok);
+
+        // Queued iterations would be timed from when they were due and pile up to ~4.5 s (100 × 0.5 s / 10).
+        Assert.True(s.LatencyMs.Max < 1500, $"max {s.LatencyMs.Max} ms: started iterations were not delayed");
+        Assert.Contains(result.TimeSeries, p => p.Scenario == "capped" && p.Dropped > 0);
+    }
+
+    [Fact]
+    public async Task Latency_InTheOpenModel_IsMeasuredFromTheIntendedStart()
+    {
+        var fake = new FakeTimeProvider();
+        var scenario = Scenario.Create("timed", async ctx =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), ctx.TimeProvider, ctx.CancellationToken);
+                return Response.Ok();
+            })
+            .WithLoadSimulations(LoadSimulation.Inject(1, Second, TimeSpan.FromSeconds(3)));
+
+        var run = LoadTestRunner.RegisterScenarios(scenario).WithTimeProvider(fake).WithProgress(false).RunAsync();
+        await FakeClock.DriveAsync(fake, run, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20));
+        var s = (await run).GetScenario("timed");
+
+        Assert.Equal(3, s.Ok);
+
+        // The fake clock moves in 50 ms steps, so a start can be late by up to one step: 300–400 ms.
+        Assert.InRange(s.LatencyMs.Min, 299, 401);
+        Assert.InRange(s.LatencyMs.Max, 299, 401);
+    }
+
+    [Fact]
+    public async Task Stall_OfOneSecond_InATenSecondRunAtHundredPerSecond_OnAFakeClock_GivesOpenP99AboveHalfASecond()
+    {
+        var fake = new FakeTimeProvider();
+        var t0 = fake.GetUtcNow();
+
+        // 2 ms answers, except that everything arriving between 4 s and 5 s waits until 5 s.
+        Func<IScenarioContext, Task<Response>> target = async ctx =>
+        {
+            var now = ctx.TimeProvider.GetUtcNow() - t0;
+            var stalled = now >= TimeSpan.FromSeconds(4) && now < TimeSpan.FromSeconds(5);
+            await Task.Delay(stalled ? TimeSpan.FromSeconds(5) - now : TimeSpan.FromMilliseconds(2), ctx.TimeProvider, ctx.CancellationToken);
+            return Response.Ok();
+        };
+        var open = Scenario.Create("open", target)
+            .WithLoadSimulations(LoadSimulation.Inject(100, Second, TimeSpan.FromSeconds(10)));
+        var closed = Scenario.Create("closed", target)
+            .WithLoadSimulations(LoadSimulation.KeepConstant(1, TimeSpan.FromSeconds(10)));
+
+        var run = LoadTestRunner.RegisterScenarios(open, closed).WithTimeProvider(fake).WithProgress(false).RunAsync();
+        await FakeClock.DriveAsync(fake, run, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
+        var result = await run;
+
+        // Open: 100 of 1,000 iterations were due during the stall and are timed from when they were
+        // due (1000 ms down to 0 ms), so 10% of samples are slow and p99 is close to 1 s.
+        var o = result.GetScenario("open");
+        Assert.InRange(o.Ok, 999, 1001);
+        Assert.True(o.LatencyMs.P99 >= 500, $"open p99 {o.LatencyMs.P99} ms");
+        Assert.True(o.LatencyMs.P90 >= 5, $"open p90 {o.LatencyMs.P90} ms");
+
+        // Closed: the one copy spends the stall inside a single iteration; that one slow sample
+        // among ~900 fast ones sits above p99, so the closed p99 would call this run healthy.
+        var c = result.GetScenario("closed");
+        Assert.True(c.Ok > 300, $"closed ok {c.Ok}");
+        Assert.True(c.LatencyMs.Max >= 900, $"closed max {c.LatencyMs.Max} ms");
+        Assert.True(c.LatencyMs.P99 < 500, $"closed p99 {c.LatencyMs.P99} ms");
+    }
+}
