@@ -1,2 +1,5 @@
-// Placeholder: the Simulator entry point is built under its issue.
-return 0;
+using System.Text;
+using PaySim.Simulator.Cli;
+
+Console.OutputEncoding = new UTF8Encoding(false);
+return await CliApp.RunAsync(args);

@@ -1,0 +1,10 @@
+namespace PaySim.Simulator.Binding;
+
+internal enum OtpVerdict
+{
+    Accepted,
+    Wrong,
+    Expired,
+    AttemptsExceeded,
+    Unknown,
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace PaySim.Simulator.Cardholders;
+
+/// <summary>18-digit PRC resident identity numbers (GB 11643-1999): region, birth date, sequence, check digit.</summary>
+internal static class ResidentId
+{
+    private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    private const string CheckChars = "10X98765432";
+
+    /// <summary>Real county-level administrative division codes (GB/T 2260), so prefixes look genuine.</summary>
+    public static readonly string[] RegionCodes =
+    [
+        "110101", "110105", "110108", "120101", "310101", "310104", "310115", "320102", "320505",
+        "330106", "330102", "340104", "350203", "370102", "370202", "410105", "420102", "420106",
+        "430102", "440103", "440106", "440305", "440304", "500103", "510104", "510107", "610113",
+        "210102", "220102", "230103", "360102", "450103", "530102",
+    ];
+
+    public static char CheckDigit(ReadOnlySpan<char> first17)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += (first17[i] - '0') * Weights[i];
+        }
+
+        return CheckChars[sum % 11];
+    }
+
+    public static bool IsValid(string id)
+    {
+        if (id.Length != 18)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < 17; i++)
+        {
+            if (!char.IsAsciiDigit(id[i]))
+            {
+                return false;
+            }
+        }
+
+        if (Array.IndexOf(RegionCodes, id[..6]) < 0)
+        {
+            return false;
+        }
+
+        if (!DateOnly.TryParseExact(id.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            return false;
+        }
+
+        return char.ToUpperInvariant(id[17]) == CheckDigit(id);
+    }
+
+    public static string Create(string region, DateOnly birth, int sequence)
+    {
+        var first17 = region + birth.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + sequence.ToString("000", CultureInfo.InvariantCulture);
+        return first17 + CheckDigit(first17);
+    }
+}

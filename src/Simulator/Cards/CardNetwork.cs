@@ -1,0 +1,9 @@
+namespace PaySim.Simulator.Cards;
+
+internal enum CardNetwork
+{
+    UnionPay,
+    Visa,
+    Mastercard,
+    Amex,
+}

@@ -1,0 +1,229 @@
+using System.CommandLine;
+using System.Text;
+using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Hosting;
+
+namespace PaySim.Simulator.Cli;
+
+/// <summary>
+/// The simulator's command line: serve (default) and cardholders. User errors print one line on
+/// stderr and exit with code 2.
+/// </summary>
+internal static class CliApp
+{
+    public const int Ok = 0;
+    public const int BadInput = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Stream? stdoutStream = null, CancellationToken cancellationToken = default)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var root = Build(stdout, stderr, stdoutStream);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var message = string.Join(' ', parsed.Errors[0].Message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await stderr.WriteLineAsync($"error: {message} (see --help)").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static RootCommand Build(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
+    {
+        var root = new RootCommand("PaySim simulator: fake card issuer nodes, an SMS gateway and a control plane (gRPC), with synthetic cardholders. Without a command it runs 'serve'.");
+        var rootServe = new ServeOptions();
+        rootServe.AddTo(root);
+        root.SetAction((p, ct) => ServeAsync(rootServe.Read(p), stdout, stderr, ct));
+
+        var serve = new Command("serve", "Start N issuer nodes, the SMS gateway and the control plane; run until Ctrl+C.");
+        var serveOptions = new ServeOptions();
+        serveOptions.AddTo(serve);
+        serve.SetAction((p, ct) => ServeAsync(serveOptions.Read(p), stdout, stderr, ct));
+        root.Subcommands.Add(serve);
+
+        root.Subcommands.Add(BuildCardholders(stdout, stderr, stdoutStream));
+        return root;
+    }
+
+    private static Command BuildCardholders(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
+    {
+        var count = new Option<int>("--count", "-n") { Description = "How many cardholders to write.", DefaultValueFactory = _ => 100 };
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output.", DefaultValueFactory = _ => 42 };
+        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var locale = new Option<string?>("--locale") { Description = "Only cardholders of this locale." };
+        locale.AcceptOnlyFromAmong(CardholderGenerator.ZhCn, CardholderGenerator.En);
+        var persona = new Option<string?>("--persona") { Description = $"Only cardholders of this persona: {Personas.AllNames}." };
+        persona.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<string?>();
+            if (value is not null && !Personas.TryParse(value, out _))
+            {
+                r.AddError($"--persona '{value}' is unknown; allowed: {Personas.AllNames}");
+            }
+        });
+        var share = new Option<double>("--zh-cn-share") { Description = "Share of zh_CN cardholders (0..1).", DefaultValueFactory = _ => 0.7 };
+        share.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<double>();
+            if (v is < 0 or > 1 || double.IsNaN(v))
+            {
+                r.AddError($"--zh-cn-share must be 0..1 (was {v})");
+            }
+        });
+        count.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<int>();
+            if (v < 0)
+            {
+                r.AddError($"--count must be >= 0 (was {v})");
+            }
+        });
+
+        var command = new Command("cardholders", "Write synthetic cardholders (deterministic for a seed) to stdout as CSV or JSON, streaming in constant memory. Magic test cards: --persona magic.")
+        {
+            count, seed, format, locale, persona, share,
+        };
+        command.SetAction(async (p, ct) =>
+        {
+            var rows = Select(p.GetValue(seed), p.GetValue(share), p.GetValue(count), p.GetValue(locale), p.GetValue(persona));
+            if (p.GetValue(format) == "json")
+            {
+                var stream = stdoutStream ?? Console.OpenStandardOutput();
+                CardholderExport.WriteJson(stream, rows);
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                var writer = stdoutStream is null && ReferenceEquals(stdout, Console.Out)
+                    ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
+                    : stdoutStream is not null ? new StreamWriter(stdoutStream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) : stdout;
+                CardholderExport.WriteCsv(writer, rows);
+                await writer.FlushAsync(ct).ConfigureAwait(false);
+            }
+
+            return Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Generated cardholders in index order, filtered lazily; the scan is bounded so a filter nothing matches ends.</summary>
+    internal static IEnumerable<CardholderRecord> Select(int seed, double zhCnShare, int count, string? locale, string? persona)
+    {
+        Persona? wanted = persona is not null && Personas.TryParse(persona, out var p) ? p : null;
+        if (wanted == Persona.Magic)
+        {
+            foreach (var m in MagicCards.All.Where(m => locale is null || m.Locale == locale).Take(count))
+            {
+                yield return m;
+            }
+
+            yield break;
+        }
+
+        var generator = new CardholderGenerator(seed, zhCnShare);
+        var found = 0;
+        var limit = wanted is null && locale is null ? count : (long)count * 1000 + 10_000;
+        for (var i = 0; found < count && i < limit && i < int.MaxValue; i++)
+        {
+            var c = generator.Generate(i);
+            if ((wanted is null || c.Persona == wanted) && (locale is null || c.Locale == locale))
+            {
+                found++;
+                yield return c;
+            }
+        }
+    }
+
+    private static async Task<int> ServeAsync(SimulatorOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        SimulatorHost host;
+        try
+        {
+            host = await SimulatorHost.StartAsync(options, ct).ConfigureAwait(false);
+        }
+        catch (SimulatorStartException e)
+        {
+            await stderr.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return BadInput;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            var o = host.Options;
+            await stdout.WriteLineAsync($"PaySim simulator: {o.Nodes} issuer node(s), {o.Cardholders} cardholders + {host.MagicCards.Count} magic cards, seed {o.Seed}").ConfigureAwait(false);
+            foreach (var n in host.IssuerNodes)
+            {
+                await stdout.WriteLineAsync($"  {n.Name,-12} {n.Uri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.issuer.v1.Issuer").ConfigureAwait(false);
+            }
+
+            await stdout.WriteLineAsync($"  {"sms",-12} {host.SmsUri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.sms.v1.SmsGateway, paysim.sms.v1.Inbox").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"  {"control",-12} {host.ControlUri.ToString().TrimEnd('/'),-28} HTTP/1.1 JSON  (curl {host.ControlUri}v1/stats)").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"  {"control",-12} {host.ControlGrpcUri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.control.v1.Control").ConfigureAwait(false);
+            await stdout.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
+            await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return Ok;
+    }
+
+    private sealed class ServeOptions
+    {
+        private readonly Option<int> _nodes = new("--nodes") { Description = $"Issuer nodes (1..{SimulatorOptions.MaxNodes}), named issuer-1..", DefaultValueFactory = _ => 3 };
+        private readonly Option<int> _issuerPort = new("--issuer-port") { Description = "Port of issuer-1; the others follow. 0 = ephemeral.", DefaultValueFactory = _ => 7101 };
+        private readonly Option<int> _smsPort = new("--sms-port") { Description = "SMS gateway port. 0 = ephemeral.", DefaultValueFactory = _ => 7201 };
+        private readonly Option<int> _controlPort = new("--control-port") { Description = "Control plane HTTP/1.1 JSON port; its gRPC is on this port + 1. 0 = ephemeral.", DefaultValueFactory = _ => 7000 };
+        private readonly Option<int> _seed = new("--seed") { Description = "Seed for cardholders, OTPs and ids.", DefaultValueFactory = _ => 42 };
+        private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
+        private readonly Option<string> _bind = new("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
+        private readonly Option<string?> _profile = new("--profile") { Description = "Fault profile applied at boot: a shipped name (issuer-outage, issuer-slow, issuer-brownout, node-loss, sms-late, sms-lost, flaky-network, wrong-data) or a JSON file. See docs/faults.md." };
+        private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
+        private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
+        private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
+        private readonly Option<int?> _maxActiveFaults = new("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." };
+        private readonly Option<int> _faultJournal = new("--fault-journal") { Description = "Keep the last N calls (node, method, rule, outcome) for GET /v1/journal; 0 = off.", DefaultValueFactory = _ => 0 };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_nodes);
+            command.Options.Add(_issuerPort);
+            command.Options.Add(_smsPort);
+            command.Options.Add(_controlPort);
+            command.Options.Add(_seed);
+            command.Options.Add(_cardholders);
+            command.Options.Add(_bind);
+            command.Options.Add(_profile);
+            command.Options.Add(_noHeaderFaults);
+            command.Options.Add(_controlToken);
+            command.Options.Add(_faultSeed);
+            command.Options.Add(_maxActiveFaults);
+            command.Options.Add(_faultJournal);
+        }
+
+        public SimulatorOptions Read(ParseResult p) => new()
+        {
+            Nodes = p.GetValue(_nodes),
+            IssuerPort = p.GetValue(_issuerPort),
+            SmsPort = p.GetValue(_smsPort),
+            ControlPort = p.GetValue(_controlPort),
+            Seed = p.GetValue(_seed),
+            Cardholders = p.GetValue(_cardholders),
+            BindAddress = p.GetValue(_bind) ?? "127.0.0.1",
+            FaultProfile = p.GetValue(_profile),
+            HeaderFaults = !p.GetValue(_noHeaderFaults),
+            ControlToken = p.GetValue(_controlToken),
+            FaultSeed = p.GetValue(_faultSeed),
+            MaxActiveFaults = p.GetValue(_maxActiveFaults),
+            FaultJournal = p.GetValue(_faultJournal),
+        };
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using PaySim.Contracts.Control.V1;
+
+namespace PaySim.Simulator.Control;
+
+/// <summary>The control plane as JSON over HTTP/1.1 (camelCase, numbers as numbers), for curl.</summary>
+internal static class ControlHttpEndpoints
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Map(WebApplication app, ControlPlane control, Func<object> endpoints)
+    {
+        app.MapGet("/", () => Results.Json(endpoints(), Json));
+
+        app.MapGet("/v1/cardholders", (int? count, string? persona, string? locale, int? offset) =>
+        {
+            if (count is < 0 || offset is < 0)
+            {
+                return Error(400, "count and offset must be >= 0");
+            }
+
+            try
+            {
+                var reply = control.ListCardholders(new ListCardholdersRequest
+                {
+                    Count = count ?? 0,
+                    Persona = persona ?? "",
+                    Locale = locale ?? "",
+                    Offset = offset ?? 0,
+                });
+                return Results.Json(new { cardholders = reply.Cardholders }, Json);
+            }
+            catch (ArgumentException e)
+            {
+                return Error(400, e.Message);
+            }
+        });
+
+        app.MapGet("/v1/stats", () => Results.Json(control.GetStats(), Json));
+        app.MapGet("/v1/invariants", () => Results.Json(control.GetInvariants(), Json));
+        app.MapPost("/v1/reset", () =>
+        {
+            control.Reset();
+            return Results.Json(new { reset = true }, Json);
+        });
+
+        app.MapGet("/v1/nodes", () => Results.Json(new { nodes = control.NodeControl.Nodes().Select(ToJson) }, Json));
+        app.MapPost("/v1/nodes/{name}/{action}", async (string name, string action) =>
+        {
+            if (!NodeStateNames.TryParseAction(action, out var state))
+            {
+                return Error(400, $"action '{action}' is unknown; allowed: down, up, not-serving, serving");
+            }
+
+            try
+            {
+                return Results.Json(ToJson(await control.NodeControl.SetNodeStateAsync(name, state).ConfigureAwait(false)), Json);
+            }
+            catch (KeyNotFoundException e)
+            {
+                return Error(404, e.Message);
+            }
+        });
+
+        app.MapGet("/metrics", () => Results.Text(
+            PrometheusText.Render(control.GetStats(), control.GetInvariants(), control.NodeControl.Nodes()),
+            "text/plain; version=0.0.4; charset=utf-8"));
+    }
+
+    public static object ToJson(NodeStatus n) => new { name = n.Name, kind = n.Kind, address = n.Address, state = NodeStateNames.Name(n.State) };
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+}

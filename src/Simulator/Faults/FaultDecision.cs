@@ -1,0 +1,57 @@
+using Grpc.Core;
+using PaySim.Contracts.Issuer.V1;
+using PaySim.Simulator.Faults.Capacity;
+using PaySim.Simulator.Faults.Reset;
+using PaySim.Simulator.Faults.Sms;
+
+namespace PaySim.Simulator.Faults;
+
+/// <summary>
+/// What to do with one call. Latencies of every firing rule add up; <see cref="Action"/> is the
+/// first terminal action in rule order (header overrides come before every rule). A struct, so a
+/// call where nothing fires costs no allocation.
+/// </summary>
+public readonly struct FaultDecision
+{
+    /// <summary>Total delay to add before the reply (or before the terminal action).</summary>
+    public TimeSpan Latency { get; init; }
+
+    public FaultAction Action { get; init; }
+
+    /// <summary>The rule behind <see cref="Action"/>, else the first rule that fired; null when none.</summary>
+    public string? RuleName { get; init; }
+
+    /// <summary>The kind of <see cref="RuleName"/> (an error can come from an error or a rateLimit rule).</summary>
+    public FaultKind Kind { get; init; }
+
+    public StatusCode Status { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>For <see cref="FaultAction.Error"/>: the grpc-retry-pushback-ms trailer to send, if any.</summary>
+    public int? RetryPushbackMs { get; init; }
+
+    public string? DeclineCode { get; init; }
+
+    public DeclineReason DeclineReason { get; init; }
+
+    public ResetWhen ResetWhen { get; init; }
+
+    public TimeSpan HangMax { get; init; }
+
+    /// <summary>A capacity queue the call must pass through (await EnterAsync, then Exit after the handler).</summary>
+    public CapacityGate? Gate { get; init; }
+
+    public SmsFaultActions Sms { get; init; }
+
+    /// <summary>How many rules (and header overrides) fired for this call.</summary>
+    public int Injections { get; init; }
+
+    /// <summary>Set when the call counts toward maxActiveFaults; the host calls <see cref="FaultEngine.Complete"/>.</summary>
+    public bool HoldsActiveFault { get; init; }
+
+    public bool IsNone => Injections == 0;
+
+    public override string ToString() =>
+        IsNone ? "none" : $"{Action} latency={Latency.TotalMilliseconds}ms rule={RuleName}";
+}

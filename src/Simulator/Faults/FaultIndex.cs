@@ -1,0 +1,102 @@
+using System.Collections.Frozen;
+
+namespace PaySim.Simulator.Faults;
+
+/// <summary>
+/// An immutable snapshot of the applied rules, indexed by node and method. The engine swaps the
+/// whole index when rules change, so deciding never takes a lock.
+/// </summary>
+internal sealed class FaultIndex
+{
+    private static readonly FrozenDictionary<string, FaultNodeIndex> NoNodes =
+        new Dictionary<string, FaultNodeIndex>().ToFrozenDictionary(StringComparer.Ordinal);
+
+    private readonly FrozenDictionary<string, FaultNodeIndex> _nodes;
+    private readonly FaultNodeIndex _otherNodes;
+
+    private FaultIndex(
+        FaultRuleState[] rules,
+        FrozenDictionary<string, FaultNodeIndex> nodes,
+        FaultNodeIndex otherNodes,
+        FrozenDictionary<string, FaultRuleState> byName,
+        FrozenDictionary<FaultRuleState, FaultSlot> forced)
+    {
+        Rules = rules;
+        _nodes = nodes;
+        _otherNodes = otherNodes;
+        ByName = byName;
+        Forced = forced;
+        HasCallRules = rules.Any(r => r.Rule.Kind != FaultKind.NotServing);
+        NeedsRequestFields = rules.Any(r => r.Rule.Match?.NeedsRequestFields == true);
+    }
+
+    public static FaultIndex Empty { get; } = new(
+        [],
+        NoNodes,
+        new FaultNodeIndex([], FaultSlotList.Empty, []),
+        new Dictionary<string, FaultRuleState>().ToFrozenDictionary(StringComparer.Ordinal),
+        new Dictionary<FaultRuleState, FaultSlot>().ToFrozenDictionary());
+
+    public FaultRuleState[] Rules { get; }
+
+    public FrozenDictionary<string, FaultRuleState> ByName { get; }
+
+    /// <summary>The slot a rule uses when x-sim-fault forces it (its own stream, its own counter).</summary>
+    public FrozenDictionary<FaultRuleState, FaultSlot> Forced { get; }
+
+    public bool HasCallRules { get; }
+
+    public bool NeedsRequestFields { get; }
+
+    public FaultSlotList Find(string node, string method) =>
+        (_nodes.TryGetValue(node, out var nodeIndex) ? nodeIndex : _otherNodes).Find(method);
+
+    public FaultRuleState[] NodeStateRules(string node) =>
+        (_nodes.TryGetValue(node, out var nodeIndex) ? nodeIndex : _otherNodes).NodeStateRules;
+
+    /// <summary>Builds the index; must run under the engine's lock (slots are created on the rule states).</summary>
+    public static FaultIndex Build(IReadOnlyList<FaultRuleState> rules, FaultRuleContext context, Func<string, string, FaultSequence> sequence)
+    {
+        if (rules.Count == 0)
+        {
+            return Empty;
+        }
+
+        var nodes = new Dictionary<string, FaultNodeIndex>(StringComparer.Ordinal);
+        foreach (var node in context.Nodes)
+        {
+            nodes[node] = BuildNode(rules, context, node, r => FaultRuleContext.NodeMatches(r.Rule.Node, node), sequence);
+        }
+
+        var other = BuildNode(rules, context, "*", r => r.Rule.Node == "*", sequence);
+        var byName = rules.ToFrozenDictionary(r => r.Rule.Name, StringComparer.Ordinal);
+        var forced = rules.ToFrozenDictionary(r => r, r => r.Slot(FaultDefaults.HeaderFault, "*"));
+        return new FaultIndex(rules.ToArray(), nodes.ToFrozenDictionary(StringComparer.Ordinal), other, byName, forced);
+    }
+
+    private static FaultNodeIndex BuildNode(
+        IReadOnlyList<FaultRuleState> rules,
+        FaultRuleContext context,
+        string node,
+        Func<FaultRuleState, bool> coversNode,
+        Func<string, string, FaultSequence> sequence)
+    {
+        // A rule with probability 0 can only fire through x-sim-fault (which has its own path):
+        // leaving it out of the per-call arrays makes "armed but idle" rules free.
+        var perCall = rules.Where(r => r.Rule.Kind != FaultKind.NotServing && r.Rule.Probability > 0 && coversNode(r)).ToArray();
+        var methods = new Dictionary<string, FaultSlotList>(StringComparer.Ordinal);
+        foreach (var method in context.Methods)
+        {
+            var slots = perCall
+                .Where(r => r.Rule.Method == "*" || r.Rule.Method == method)
+                .Select(r => r.Slot(node, method))
+                .ToArray();
+            methods[method] = slots.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(slots, sequence(node, method));
+        }
+
+        var other = perCall.Where(r => r.Rule.Method == "*").Select(r => r.Slot(node, "*")).ToArray();
+        var otherMethods = other.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(other, sequence(node, "*"));
+        var nodeState = rules.Where(r => r.Rule.Kind.IsNodeState() && coversNode(r)).ToArray();
+        return new FaultNodeIndex(methods, otherMethods, nodeState);
+    }
+}

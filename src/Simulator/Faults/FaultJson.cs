@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PaySim.Simulator.Faults;
+
+/// <summary>
+/// Small readers over <see cref="JsonElement"/> that report into <see cref="FaultRuleErrors"/>
+/// instead of throwing, so one request yields every bad field at once.
+/// </summary>
+internal static class FaultJson
+{
+    public static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 32,
+    };
+
+    public static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    public static string Describe(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.String => $"\"{value.GetString()}\"",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            _ => value.GetRawText(),
+        };
+
+    /// <summary>Checks that <paramref name="value"/> is an object with only allowed fields.</summary>
+    public static bool CheckObject(JsonElement value, string path, IReadOnlyCollection<string> allowed, FaultRuleErrors errors)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(path.Length == 0 ? "rule" : path, $"must be a JSON object, got {Describe(value)}");
+            return false;
+        }
+
+        var ok = true;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+            {
+                errors.Add(Join(path, property.Name), $"unknown field; allowed: {string.Join(", ", allowed)}");
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    public static bool TryGet(JsonElement obj, string name, out JsonElement value)
+    {
+        if (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    public static string? ReadString(JsonElement obj, string name, string path, FaultRuleErrors errors)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(Join(path, name), $"must be a string, got {Describe(value)}");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    public static TimeSpan? ReadDuration(JsonElement obj, string name, string path, FaultRuleErrors errors, bool positive = false)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return null;
+        }
+
+        return ReadDuration(value, Join(path, name), errors, positive);
+    }
+
+    public static TimeSpan? ReadDuration(JsonElement value, string field, FaultRuleErrors errors, bool positive = false)
+    {
+        if (value.ValueKind != JsonValueKind.String || !FaultDuration.TryParse(value.GetString(), out var duration))
+        {
+            errors.Add(field, $"{Describe(value)} is not {FaultDuration.Allowed}");
+            return null;
+        }
+
+        if (duration < TimeSpan.Zero)
+        {
+            errors.Add(field, $"{Describe(value)} is negative; must be 0 or more");
+            return null;
+        }
+
+        if (positive && duration == TimeSpan.Zero)
+        {
+            errors.Add(field, $"{Describe(value)} must be more than 0");
+            return null;
+        }
+
+        return duration;
+    }
+
+    public static double? ReadNumber(JsonElement obj, string name, string path, FaultRuleErrors errors, double min, double max)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || double.IsNaN(number))
+        {
+            errors.Add(Join(path, name), $"must be a number between {Invariant(min)} and {Invariant(max)}, got {Describe(value)}");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            errors.Add(Join(path, name), $"{Invariant(number)} is outside {Invariant(min)}–{Invariant(max)}");
+            return null;
+        }
+
+        return number;
+    }
+
+    public static long? ReadInteger(JsonElement obj, string name, string path, FaultRuleErrors errors, long min, long max)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        {
+            errors.Add(Join(path, name), $"must be a whole number between {min} and {max}, got {Describe(value)}");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            errors.Add(Join(path, name), $"{number} is outside {min}–{max}");
+            return null;
+        }
+
+        return number;
+    }
+
+    public static bool? ReadBoolean(JsonElement obj, string name, string path, FaultRuleErrors errors)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors.Add(Join(path, name), $"must be true or false, got {Describe(value)}");
+            return null;
+        }
+
+        return value.GetBoolean();
+    }
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

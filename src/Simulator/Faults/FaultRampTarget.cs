@@ -1,0 +1,7 @@
+namespace PaySim.Simulator.Faults;
+
+public enum FaultRampTarget
+{
+    Probability,
+    Latency,
+}

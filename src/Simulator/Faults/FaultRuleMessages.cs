@@ -1,0 +1,3 @@
+namespace PaySim.Simulator.Faults;
+
+internal sealed record FaultRuleMessages(string Outage, string RateLimited);

@@ -1,0 +1,109 @@
+using PaySim.Simulator.Faults.Capacity;
+using PaySim.Simulator.Faults.Latency;
+using PaySim.Simulator.Faults.RateLimit;
+
+namespace PaySim.Simulator.Faults;
+
+/// <summary>
+/// A rule as applied to one (node, method): its draw key and its counters, plus copies of the
+/// rule fields the hot path reads, so evaluating a rule that does not fire touches one object.
+/// Slots live as long as their rule, so re-indexing keeps counts.
+/// </summary>
+internal sealed class FaultSlot
+{
+    public FaultSlot(FaultRuleState state, string node, string method, ulong key, CapacityGate? gate, TokenBucket? bucket)
+    {
+        var rule = state.Rule;
+        State = state;
+        Rule = rule;
+        Node = node;
+        Method = method;
+        Key = key;
+        Gate = gate;
+        Bucket = bucket;
+        Kind = rule.Kind;
+        IsTerminal = rule.Kind.IsTerminal();
+        IsSms = rule.Kind.IsSms();
+        NeedsClock = state.NeedsClock;
+        StartAt = state.StartAt;
+        EndAt = state.EndAt;
+        Probability = rule.Probability;
+        Match = rule.Match;
+        Ramp = rule.Ramp;
+        Times = rule.Times ?? 0;
+        if (rule.Match is { } m)
+        {
+            // Flattened into the slot so rejecting a call reads one object, not two.
+            Pan = m.Pan;
+            PanPrefix = m.PanPrefix;
+            Phone = m.Phone;
+            HasAmount = m.AmountMin is not null || m.AmountMax is not null;
+            AmountMin = m.AmountMin ?? long.MinValue;
+            AmountMax = m.AmountMax ?? long.MaxValue;
+            Metadata = m.Metadata.Length > 0 ? m.Metadata : null;
+            HasMatch = true;
+        }
+
+        NeedsDraws = rule.Probability < 1.0 || rule.Ramp?.Target == FaultRampTarget.Probability
+            || (rule.Latency is { } latency && latency.Shape != LatencyShape.Fixed)
+            || (rule.SmsDelay is { } sms && sms.Shape != LatencyShape.Fixed)
+            || rule.Decline is { Reasons.Length: > 1 };
+    }
+
+    public readonly FaultRuleState State;
+    public readonly FaultRule Rule;
+    public readonly string Node;
+    public readonly string Method;
+    public readonly ulong Key;
+    public readonly CapacityGate? Gate;
+    public readonly TokenBucket? Bucket;
+    public readonly FaultKind Kind;
+    public readonly bool IsTerminal;
+    public readonly bool IsSms;
+    public readonly bool NeedsClock;
+    public readonly bool NeedsDraws;
+    public readonly long StartAt;
+    public readonly long EndAt;
+    public readonly double Probability;
+    public readonly FaultMatch? Match;
+    public readonly FaultRamp? Ramp;
+
+    /// <summary>0 = unlimited.</summary>
+    public readonly int Times;
+
+    public readonly bool HasMatch;
+    public readonly bool HasAmount;
+    public readonly long AmountMin;
+    public readonly long AmountMax;
+    public readonly string? Pan;
+    public readonly string? PanPrefix;
+    public readonly string? Phone;
+    public readonly KeyValuePair<string, string>[]? Metadata;
+
+    /// <summary>Own sequence, used only when x-sim-fault forces the rule.</summary>
+    public long ForcedSequence;
+
+    public long Injections;
+
+    /// <summary>Same semantics as <see cref="FaultMatch.Matches"/>, cheapest tests first.</summary>
+    public bool Matches(in FaultRequest request)
+    {
+        if (HasAmount && (request.AmountMinor is not { } amount || amount < AmountMin || amount > AmountMax))
+        {
+            return false;
+        }
+
+        if (PanPrefix is not null && (request.Pan is not { } pan || !pan.StartsWith(PanPrefix, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        if ((Pan is not null && !string.Equals(Pan, request.Pan, StringComparison.Ordinal))
+            || (Phone is not null && !string.Equals(Phone, request.Phone, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        return Metadata is null || Match!.Matches(in request);
+    }
+}

@@ -1,0 +1,8 @@
+namespace PaySim.Simulator.Faults.Latency;
+
+public enum LatencyShape
+{
+    Fixed,
+    Uniform,
+    LogNormal,
+}

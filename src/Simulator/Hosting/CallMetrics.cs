@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using PaySim.Contracts.Control.V1;
+
+namespace PaySim.Simulator.Hosting;
+
+/// <summary>Per node and per method: calls, errors (non-OK status), declines (code != 00), faults, latency.</summary>
+internal sealed class CallMetrics
+{
+    private ConcurrentDictionary<(string Node, string Method), MethodCounters> _counters = new();
+    private ConcurrentDictionary<string, long> _rules = new(StringComparer.Ordinal);
+
+    public MethodCounters For(string node, string method) =>
+        _counters.GetOrAdd((node, method), static _ => new MethodCounters());
+
+    /// <summary>For the fault engine: an injected fault of a kind (latency, error, ...) by a named rule.</summary>
+    public void RecordFault(string node, string method, string kind, string? rule)
+    {
+        For(node, method).Faults.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+        if (!string.IsNullOrEmpty(rule))
+        {
+            _rules.AddOrUpdate(rule, 1, static (_, n) => n + 1);
+        }
+    }
+
+    public void Reset()
+    {
+        _counters = new();
+        _rules = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>A snapshot with every listed node present (zeros included), then any other node seen.</summary>
+    public StatsReply Snapshot(IEnumerable<string> nodeNames)
+    {
+        var reply = new StatsReply();
+        var byNode = _counters.ToArray().GroupBy(kv => kv.Key.Node).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var names = nodeNames.ToList();
+        names.AddRange(byNode.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal));
+        foreach (var name in names)
+        {
+            var node = new NodeStats { Name = name };
+            if (byNode.TryGetValue(name, out var methods))
+            {
+                foreach (var (key, c) in methods.OrderBy(m => m.Key.Method, StringComparer.Ordinal))
+                {
+                    var m = new MethodStats
+                    {
+                        Method = key.Method,
+                        Calls = Interlocked.Read(ref c.Calls),
+                        Errors = Interlocked.Read(ref c.Errors),
+                        Declines = Interlocked.Read(ref c.Declines),
+                    };
+                    if (c.LatencyMicros.TotalCount > 0)
+                    {
+                        m.P50Ms = c.LatencyMicros.GetValueAtPercentile(50) / 1000.0;
+                        m.P99Ms = c.LatencyMicros.GetValueAtPercentile(99) / 1000.0;
+                    }
+
+                    foreach (var (kind, n) in c.Faults)
+                    {
+                        m.Faults[kind] = n;
+                    }
+
+                    node.Requests += m.Calls;
+                    node.Errors += m.Errors;
+                    node.Methods.Add(m);
+                }
+            }
+
+            reply.Nodes.Add(node);
+        }
+
+        foreach (var (rule, n) in _rules)
+        {
+            reply.Rules[rule] = n;
+        }
+
+        return reply;
+    }
+}

@@ -1,0 +1,295 @@
+using System.Net;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PaySim.Contracts.Control.V1;
+using PaySim.Simulator.Binding;
+using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Control;
+using PaySim.Simulator.Faults;
+using PaySim.Simulator.Issuer;
+using PaySim.Simulator.Randomness;
+using PaySim.Simulator.Services;
+using PaySim.Simulator.Sms;
+using PaySim.Simulator.State;
+
+namespace PaySim.Simulator.Hosting;
+
+/// <summary>
+/// A running simulator: N issuer nodes (each its own Kestrel, h2c), the SMS gateway and the control
+/// plane, all in this process and sharing one state.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable, INodeControl
+{
+    private const string IssuerService = "paysim.issuer.v1.Issuer";
+
+    private readonly List<ServerNode> _issuers;
+    private readonly ServerNode _sms;
+    private readonly ServerNode _controlHttp;
+    private readonly ServerNode _controlGrpc;
+    private IReadOnlyList<Cardholder>? _cardholders;
+    private int _disposed;
+
+    private SimulatorHost(SimulatorOptions options)
+    {
+        Options = options;
+        var time = options.TimeProvider;
+        Registry = CardholderRegistry.Create(options.Seed, options.Cardholders, options.ZhCnShare, options.PersonaWeights);
+        var otp = new OtpOptions { Ttl = options.OtpTtl, Attempts = options.OtpAttempts, ResendCooldown = options.ResendCooldown };
+        State = new InMemoryIssuerState(Registry, otp, time);
+        Sms = new SmsGateway(Registry, State.Inbox, time, options.SlowSmsDelay);
+        Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(options.Seed));
+        Pipeline = new CallPipeline(new CallMetrics(), time);
+        Control = new ControlPlane(State, Sms, Pipeline.Metrics, this);
+        ControlToken = new ControlToken(options.ControlToken);
+        Faults = CreateFaults(options);
+
+        var address = IPAddress.Parse(options.BindAddress);
+        _issuers = Enumerable.Range(1, options.Nodes)
+            .Select(i => new ServerNode($"issuer-{i}", "issuer", address, options.IssuerPort == 0 ? 0 : options.IssuerPort + i - 1, [IssuerService], BuildIssuerApp))
+            .ToList();
+        _sms = new ServerNode("sms", "sms", address, options.SmsPort, ["paysim.sms.v1.SmsGateway", "paysim.sms.v1.Inbox"], BuildSmsApp);
+        _controlHttp = new ServerNode("control", "control", address, options.ControlPort, [], BuildControlHttpApp);
+        _controlGrpc = new ServerNode("control-grpc", "control", address, options.EffectiveControlGrpcPort, ["paysim.control.v1.Control"], BuildControlGrpcApp);
+    }
+
+    public SimulatorOptions Options { get; }
+
+    /// <summary>issuer-1..issuer-N with their h2c addresses (ports fixed for the host's lifetime, also across DOWN/UP).</summary>
+    public IReadOnlyList<SimulatorNodeInfo> IssuerNodes => _issuers.Select(n => new SimulatorNodeInfo(n.Name, n.Kind, n.Uri)).ToList();
+
+    /// <summary>SMS gateway (SmsGateway and Inbox services), h2c.</summary>
+    public Uri SmsUri => _sms.Uri;
+
+    /// <summary>Control plane JSON over HTTP/1.1 (curl).</summary>
+    public Uri ControlUri => _controlHttp.Uri;
+
+    /// <summary>Control plane gRPC (paysim.control.v1.Control), h2c, on its own port.</summary>
+    public Uri ControlGrpcUri => _controlGrpc.Uri;
+
+    /// <summary>Every cardholder on file: the generated ones in index order, then the magic cards.</summary>
+    public IReadOnlyList<Cardholder> Cardholders => _cardholders ??= Registry.All.Select(CardholderMapper.ToContract).ToList();
+
+    /// <summary>The fixed magic test cards (persona "magic"), one per response code.</summary>
+    public IReadOnlyList<Cardholder> MagicCards => PaySim.Simulator.Cardholders.MagicCards.All.Select(CardholderMapper.ToContract).ToList();
+
+    internal ICardholderRegistry Registry { get; }
+    internal IIssuerState State { get; }
+    internal SmsGateway Sms { get; }
+    internal IssuerEngine Engine { get; }
+    internal CallPipeline Pipeline { get; }
+    internal ControlPlane Control { get; }
+    internal SimulatorFaults Faults { get; }
+    internal ControlToken ControlToken { get; }
+
+    /// <summary>Applies fault rules (one JSON object, an array, or {"rules": [...]}); all or nothing. Returns the rules now active.</summary>
+    /// <exception cref="FaultRuleException">A rule is bad; the message names every bad field. Nothing was applied.</exception>
+    public int ApplyFaults(string rulesJson) => Faults.Apply(rulesJson).Count;
+
+    /// <summary>Clears the rule with that name, or every rule. Returns the rules still active.</summary>
+    public int ClearFaults(string? name = null) => Faults.Clear(name).Count;
+
+    /// <summary>Applies a shipped profile (issuer-outage, issuer-slow, ...) or a profile file.</summary>
+    public int LoadFaultProfile(string nameOrPath)
+    {
+        Faults.Engine.Apply(FaultProfiles.Load(nameOrPath, Faults.Engine.Context));
+        return Faults.Engine.Rules.Count;
+    }
+
+    /// <summary>The active fault rules as a JSON array.</summary>
+    public string FaultRulesJson => Faults.List().RulesJson;
+
+    public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new SimulatorStartException(string.Join("; ", errors));
+        }
+
+        var host = new SimulatorHost(options);
+        try
+        {
+            if (options.FaultProfile is { } profile)
+            {
+                try
+                {
+                    host.LoadFaultProfile(profile);
+                }
+                catch (FaultRuleException e)
+                {
+                    throw new SimulatorStartException($"--profile: {e.Message}");
+                }
+            }
+
+            foreach (var node in host._issuers)
+            {
+                await node.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await host._sms.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
+            host.Faults.Start();
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The magic card that yields <paramref name="responseCode"/> (00, 05, 14, 51, 54, 55, 61, 91, 96).</summary>
+    public Cardholder MagicCard(string responseCode) =>
+        MagicCards.FirstOrDefault(c => c.ExpectedResponseCode == responseCode)
+        ?? throw new ArgumentException($"no magic card for '{responseCode}'; codes: 00, 05, 14, 51, 54, 55, 61, 91, 96", nameof(responseCode));
+
+    /// <summary>Cardholders filtered like GET /v1/cardholders; persona names as in docs/cardholders.md.</summary>
+    public IReadOnlyList<Cardholder> ListCardholders(int count, string? persona = null, string? locale = null, int offset = 0) =>
+        Registry.List(count, persona, locale, offset).Select(CardholderMapper.ToContract).ToList();
+
+    /// <summary>DOWN: the node's Kestrel stops (connections refused); UP: restarts on the same port;
+    /// NOT_SERVING: grpc.health.v1 says NOT_SERVING while calls still work. Nodes: issuer-1.., sms.</summary>
+    public async Task SetNodeStateAsync(string node, NodeState state) =>
+        await ((INodeControl)this).SetNodeStateAsync(node, state).ConfigureAwait(false);
+
+    public NodeState GetNodeState(string node) => Find(node).State;
+
+    public InvariantsReply GetInvariants() => Control.GetInvariants();
+
+    public StatsReply GetStats() => Control.GetStats();
+
+    /// <summary>Clears bindings, ledger, SMS inboxes and counters; cardholders stay.</summary>
+    public void Reset() => Control.Reset();
+
+    IReadOnlyList<NodeStatus> INodeControl.Nodes() => _issuers.Append(_sms).Select(n => n.Status()).ToList();
+
+    async Task<NodeStatus> INodeControl.SetNodeStateAsync(string node, NodeState state)
+    {
+        var n = Find(node);
+        await n.SetStateAsync(state).ConfigureAwait(false);
+        return n.Status();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await Faults.DisposeAsync().ConfigureAwait(false);
+        Sms.CancelPending();
+        await _controlGrpc.DisposeAsync().ConfigureAwait(false);
+        await _controlHttp.DisposeAsync().ConfigureAwait(false);
+        await _sms.DisposeAsync().ConfigureAwait(false);
+        foreach (var node in _issuers)
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private SimulatorFaults CreateFaults(SimulatorOptions options)
+    {
+        var issuers = Enumerable.Range(1, options.Nodes).Select(i => $"issuer-{i}").ToArray();
+        var nodes = issuers.Append(FaultRuleContext.DefaultSmsNode).ToArray();
+        var faults = new SimulatorFaults(
+            new FaultEngineOptions
+            {
+                Seed = options.FaultSeed ?? unchecked((ulong)options.Seed),
+                HeaderOverrides = options.HeaderFaults,
+                JournalCapacity = options.FaultJournal,
+                MaxActiveFaults = options.MaxActiveFaults,
+                Context = new FaultRuleContext(nodes),
+                TimeProvider = options.TimeProvider,
+            },
+            this,
+            nodes,
+            FaultRuleContext.DefaultSmsNode,
+            options.OtpTtl);
+        Pipeline.Faults = faults.Hook;
+        Sms.Policy = faults.SmsPolicy;
+        Control.ResetHooks.Add(faults.Engine.Reset);
+        Control.StatsHooks.Add(faults.AddTo);
+        return faults;
+    }
+
+    private ServerNode Find(string name) =>
+        _issuers.Append(_sms).FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new KeyNotFoundException($"node '{name}' is unknown; nodes: {string.Join(", ", _issuers.Append(_sms).Select(n => n.Name))}");
+
+    private WebApplication BuildIssuerApp(ServerNode node, int port) => BuildGrpcApp(node, port, services => services.AddSingleton(Engine), app => app.MapGrpcService<IssuerService>());
+
+    private WebApplication BuildSmsApp(ServerNode node, int port) => BuildGrpcApp(
+        node,
+        port,
+        services =>
+        {
+            services.AddSingleton(Sms);
+            services.AddSingleton(State.Inbox);
+        },
+        app =>
+        {
+            app.MapGrpcService<SmsGatewayService>();
+            app.MapGrpcService<InboxService>();
+        });
+
+    private WebApplication BuildControlGrpcApp(ServerNode node, int port)
+    {
+        var builder = NewBuilder(node, port, HttpProtocols.Http2);
+        builder.Services.AddSingleton(ControlToken);
+        builder.Services.AddSingleton(Faults);
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ControlTokenInterceptor>());
+        builder.Services.AddSingleton(Control);
+        builder.Services.AddSingleton(node.Health);
+        var app = builder.Build();
+        app.MapGrpcService<ControlService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        return app;
+    }
+
+    private WebApplication BuildControlHttpApp(ServerNode node, int port)
+    {
+        var app = NewBuilder(node, port, HttpProtocols.Http1).Build();
+        ControlTokenMiddleware.Use(app, ControlToken);
+        FaultHttpEndpoints.Map(app, Faults);
+        ControlHttpEndpoints.Map(app, Control, () => new
+        {
+            issuers = _issuers.Select(n => n.Status()).Select(ControlHttpEndpoints.ToJson),
+            sms = _sms.Uri.ToString().TrimEnd('/'),
+            control = _controlHttp.Uri.ToString().TrimEnd('/'),
+            controlGrpc = _controlGrpc.Uri.ToString().TrimEnd('/'),
+            cardholders = Registry.All.Count,
+            seed = Options.Seed,
+        });
+        return app;
+    }
+
+    private WebApplication BuildGrpcApp(ServerNode node, int port, Action<IServiceCollection> services, Action<WebApplication> map)
+    {
+        var builder = NewBuilder(node, port, HttpProtocols.Http2);
+        builder.Services.AddSingleton(new NodeIdentity(node.Name, node.Kind));
+        builder.Services.AddSingleton(Pipeline);
+        builder.Services.AddSingleton(node.Health);
+        builder.Services.AddGrpc(o => o.Interceptors.Add<CallInterceptor>());
+        services(builder.Services);
+        var app = builder.Build();
+        app.MapGrpcService<HealthServiceImpl>();
+        map(app);
+        return app;
+    }
+
+    private static WebApplicationBuilder NewBuilder(ServerNode node, int port, HttpProtocols protocols)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(node.Address, port, l => l.Protocols = protocols);
+        });
+        return builder;
+    }
+}

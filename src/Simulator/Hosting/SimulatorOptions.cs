@@ -1,0 +1,201 @@
+using System.Net;
+using PaySim.Simulator.Binding;
+using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Sms;
+
+namespace PaySim.Simulator.Hosting;
+
+/// <summary>Everything that shapes one simulator process. <see cref="Validate"/> lists every bad field at once.</summary>
+public sealed class SimulatorOptions
+{
+    public const int MaxNodes = 32;
+    public const int MaxCardholders = 1_000_000;
+
+    /// <summary>Issuer nodes, named issuer-1..issuer-N.</summary>
+    public int Nodes { get; set; } = 3;
+
+    /// <summary>Port of issuer-1; the others follow consecutively. 0 = an ephemeral port for every node.</summary>
+    public int IssuerPort { get; set; } = 7101;
+
+    /// <summary>SMS gateway (SmsGateway and Inbox services). 0 = ephemeral.</summary>
+    public int SmsPort { get; set; } = 7201;
+
+    /// <summary>Control plane JSON over HTTP/1.1. 0 = ephemeral.</summary>
+    public int ControlPort { get; set; } = 7000;
+
+    /// <summary>
+    /// Control plane gRPC (h2c). Kestrel cannot serve HTTP/1.1 and cleartext HTTP/2 on one port, so
+    /// gRPC gets its own; null = ControlPort + 1 (ephemeral when ControlPort is 0).
+    /// </summary>
+    public int? ControlGrpcPort { get; set; }
+
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Generated cardholders; the magic cards come on top.</summary>
+    public int Cardholders { get; set; } = 1000;
+
+    /// <summary>Share of zh_CN cardholders; the rest are en.</summary>
+    public double ZhCnShare { get; set; } = 0.7;
+
+    /// <summary>Relative weights by persona name (healthy, low-balance, expired, blocked, phone-mismatch, id-mismatch, name-mismatch, sms-unreachable, slow-sms).</summary>
+    public Dictionary<string, double> PersonaWeights { get; set; } = Personas.DefaultWeights();
+
+    public TimeSpan OtpTtl { get; set; } = OtpOptions.DefaultTtl;
+
+    public int OtpAttempts { get; set; } = OtpOptions.DefaultAttempts;
+
+    public TimeSpan ResendCooldown { get; set; } = OtpOptions.DefaultResendCooldown;
+
+    /// <summary>How late a slow-sms cardholder's messages arrive.</summary>
+    public TimeSpan SlowSmsDelay { get; set; } = SmsGateway.DefaultSlowSmsDelay;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Fault profile applied at boot: a shipped name (issuer-outage, ...) or a path to a JSON file. Null = no faults.</summary>
+    public string? FaultProfile { get; set; }
+
+    /// <summary>Seed of the fault draws; null = <see cref="Seed"/>.</summary>
+    public ulong? FaultSeed { get; set; }
+
+    /// <summary>Honour x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (--no-header-faults turns it off).</summary>
+    public bool HeaderFaults { get; set; } = true;
+
+    /// <summary>At most this many calls carry a fault at once; null = no limit.</summary>
+    public int? MaxActiveFaults { get; set; }
+
+    /// <summary>Keep the last N calls for GET /v1/journal; 0 = off.</summary>
+    public int FaultJournal { get; set; }
+
+    /// <summary>When set, every control call (HTTP and gRPC) needs "Authorization: Bearer &lt;token&gt;".</summary>
+    public string? ControlToken { get; set; }
+
+    internal int EffectiveControlGrpcPort => ControlGrpcPort ?? (ControlPort == 0 ? 0 : ControlPort + 1);
+
+    /// <summary>Every problem, one line each naming the field and what is allowed; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Nodes is < 1 or > MaxNodes)
+        {
+            errors.Add($"Nodes must be 1..{MaxNodes} (was {Nodes})");
+        }
+
+        CheckPort(errors, nameof(IssuerPort), IssuerPort);
+        if (IssuerPort > 0 && IssuerPort + Math.Max(Nodes, 1) - 1 > 65535)
+        {
+            errors.Add($"IssuerPort {IssuerPort} + {Nodes} nodes runs past port 65535");
+        }
+
+        CheckPort(errors, nameof(SmsPort), SmsPort);
+        CheckPort(errors, nameof(ControlPort), ControlPort);
+        CheckPort(errors, nameof(ControlGrpcPort), EffectiveControlGrpcPort);
+
+        var fixedPorts = new List<(string Name, int Port)>();
+        if (IssuerPort > 0)
+        {
+            for (var i = 0; i < Math.Clamp(Nodes, 1, MaxNodes); i++)
+            {
+                fixedPorts.Add(($"issuer-{i + 1}", IssuerPort + i));
+            }
+        }
+
+        fixedPorts.Add(("SmsPort", SmsPort));
+        fixedPorts.Add(("ControlPort", ControlPort));
+        fixedPorts.Add(("ControlGrpcPort", EffectiveControlGrpcPort));
+        foreach (var clash in fixedPorts.Where(p => p.Port > 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))
+        {
+            errors.Add($"port {clash.Key} is used twice ({string.Join(", ", clash.Select(c => c.Name))}); every port must differ");
+        }
+
+        if (!IPAddress.TryParse(BindAddress, out _))
+        {
+            errors.Add($"BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (was '{BindAddress}')");
+        }
+
+        if (Cardholders is < 0 or > MaxCardholders)
+        {
+            errors.Add($"Cardholders must be 0..{MaxCardholders} (was {Cardholders})");
+        }
+
+        if (double.IsNaN(ZhCnShare) || ZhCnShare is < 0 or > 1)
+        {
+            errors.Add($"ZhCnShare must be 0..1 (was {ZhCnShare})");
+        }
+
+        if (PersonaWeights is null || PersonaWeights.Count == 0)
+        {
+            errors.Add($"PersonaWeights must name at least one persona of: {string.Join(", ", Personas.Generated.Select(Personas.Name))}");
+        }
+        else
+        {
+            foreach (var (name, weight) in PersonaWeights)
+            {
+                if (!Personas.TryParse(name, out var p) || p == Persona.Magic)
+                {
+                    errors.Add($"PersonaWeights has unknown persona '{name}'; allowed: {string.Join(", ", Personas.Generated.Select(Personas.Name))}");
+                }
+                else if (double.IsNaN(weight) || weight < 0)
+                {
+                    errors.Add($"PersonaWeights['{name}'] must be >= 0 (was {weight})");
+                }
+            }
+
+            if (PersonaWeights.Values.Where(w => w > 0).Sum() <= 0)
+            {
+                errors.Add("PersonaWeights must add up to more than 0");
+            }
+        }
+
+        if (OtpTtl <= TimeSpan.Zero)
+        {
+            errors.Add($"OtpTtl must be > 0 (was {OtpTtl})");
+        }
+
+        if (OtpAttempts is < 1 or > 100)
+        {
+            errors.Add($"OtpAttempts must be 1..100 (was {OtpAttempts})");
+        }
+
+        if (ResendCooldown < TimeSpan.Zero)
+        {
+            errors.Add($"ResendCooldown must be >= 0 (was {ResendCooldown})");
+        }
+
+        if (SlowSmsDelay < TimeSpan.Zero)
+        {
+            errors.Add($"SlowSmsDelay must be >= 0 (was {SlowSmsDelay})");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider must be set (TimeProvider.System by default)");
+        }
+
+        if (MaxActiveFaults is < 1)
+        {
+            errors.Add($"MaxActiveFaults must be 1 or more, or unset for no limit (was {MaxActiveFaults})");
+        }
+
+        if (FaultJournal is < 0 or > Faults.FaultDefaults.MaxJournalCapacity)
+        {
+            errors.Add($"FaultJournal must be 0..{Faults.FaultDefaults.MaxJournalCapacity}, 0 = off (was {FaultJournal})");
+        }
+
+        if (ControlToken is { } token && (token.Length == 0 || token.Any(char.IsWhiteSpace)))
+        {
+            errors.Add("ControlToken must be non-empty and without spaces");
+        }
+
+        return errors;
+    }
+
+    private static void CheckPort(List<string> errors, string name, int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            errors.Add($"{name} must be 0..65535, 0 = ephemeral (was {port})");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System.Globalization;
+using PaySim.Contracts.Issuer.V1;
+using PaySim.Simulator.Binding;
+using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Cards;
+using PaySim.Simulator.Ledger;
+using PaySim.Simulator.Randomness;
+using PaySim.Simulator.Sms;
+using PaySim.Simulator.State;
+
+namespace PaySim.Simulator.Issuer;
+
+/// <summary>
+/// The issuer's business rules, shared by every node: card and holder checks, OTP by SMS, holds,
+/// captures and refunds, each idempotent per key. Knows nothing of gRPC.
+/// </summary>
+internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOptions otp, TimeProvider time, SeededRandom random)
+{
+    public IIssuerState State => state;
+
+    public OtpOptions Otp => otp;
+
+    public StartBindingOutcome StartBinding(string pan, string expiry, string cvv, string holderName, string idNumber, string phone, string idempotencyKey)
+    {
+        var fingerprint = string.Join('\u001f', pan, expiry, cvv, holderName, idNumber, phone);
+        var result = state.Idempotency.Run("StartBinding", idempotencyKey, fingerprint,
+            () => DoStartBinding(pan?.Trim() ?? "", expiry?.Trim() ?? "", cvv?.Trim() ?? "", holderName ?? "", idNumber ?? "", phone ?? ""));
+        return result.KeyReused ? KeyReused<StartBindingOutcome>() : result.Value!;
+    }
+
+    public ConfirmBindingOutcome ConfirmBinding(string bindingId, string code, string idempotencyKey)
+    {
+        var result = state.Idempotency.Run("ConfirmBinding", idempotencyKey, bindingId + '\u001f' + code, () => DoConfirm(bindingId, code));
+        return result.KeyReused ? KeyReused<ConfirmBindingOutcome>() : result.Value!;
+    }
+
+    public ResendOtpOutcome ResendOtp(string bindingId)
+    {
+        var binding = state.Bindings.Get(bindingId);
+        if (binding is null)
+        {
+            return new ResendOtpOutcome(ResponseCodes.InvalidCard, DeclineReason.BindingUnknown, "no such binding");
+        }
+
+        if (binding.CardToken is not null)
+        {
+            return new ResendOtpOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "binding already confirmed");
+        }
+
+        var card = state.Cardholders.FindByPan(binding.Pan)!;
+        if (!IssueOtp(binding, card, out var retryAfter))
+        {
+            return new ResendOtpOutcome(ResponseCodes.DoNotHonour, DeclineReason.ResendTooSoon, "resend too soon", (int)Math.Ceiling(retryAfter.TotalMilliseconds));
+        }
+
+        return new ResendOtpOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "OTP sent");
+    }
+
+    public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
+    {
+        var fingerprint = string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference);
+        var result = state.Idempotency.Run("Authorize", idempotencyKey, fingerprint,
+            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey ?? ""));
+        return result.KeyReused ? KeyReused<AuthorizeOutcome>() : result.Value!;
+    }
+
+    public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey)
+    {
+        var result = state.Idempotency.Run("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () =>
+        {
+            var r = state.Ledger.Capture(authorizationId, amountMinor);
+            return r.Outcome switch
+            {
+                LedgerOutcome.Approved => new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", r.CapturedMinor),
+                LedgerOutcome.UnknownAuthorization => new CaptureOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
+                _ => new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", r.CapturedMinor),
+            };
+        });
+        return result.KeyReused ? KeyReused<CaptureOutcome>() : result.Value!;
+    }
+
+    public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey)
+    {
+        var result = state.Idempotency.Run("Refund", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () =>
+        {
+            var r = state.Ledger.Refund(authorizationId, amountMinor);
+            return r.Outcome switch
+            {
+                LedgerOutcome.Approved => new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", r.RefundedMinor, r.RefundId ?? ""),
+                LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
+                _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
+            };
+        });
+        return result.KeyReused ? KeyReused<RefundOutcome>() : result.Value!;
+    }
+
+    public static string MaskPhone(string phone) =>
+        phone.Length <= 7 ? phone : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
+
+    private StartBindingOutcome DoStartBinding(string pan, string expiry, string cvv, string holderName, string idNumber, string phone)
+    {
+        var card = Luhn.IsValid(pan) ? state.Cardholders.FindByPan(pan) : null;
+        if (card is null || card.Magic == MagicBehaviour.InvalidCard)
+        {
+            return new StartBindingOutcome(ResponseCodes.InvalidCard, DeclineReason.PanUnknown, "invalid card number");
+        }
+
+        if (card.Status == "blocked")
+        {
+            return new StartBindingOutcome(ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked");
+        }
+
+        if (card.Status == "expired" || IsExpired(card.Expiry) || !string.Equals(expiry, card.Expiry, StringComparison.Ordinal))
+        {
+            return new StartBindingOutcome(ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired or expiry date wrong");
+        }
+
+        if (!string.Equals(cvv, card.Cvv, StringComparison.Ordinal))
+        {
+            return new StartBindingOutcome(ResponseCodes.DoNotHonour, DeclineReason.CvvMismatch, "security code does not match");
+        }
+
+        if (!SameName(holderName, card.HolderName))
+        {
+            return new StartBindingOutcome(ResponseCodes.DoNotHonour, DeclineReason.NameMismatch, "cardholder name does not match");
+        }
+
+        if (!string.Equals(idNumber.Trim(), card.IdNumber, StringComparison.OrdinalIgnoreCase))
+        {
+            return new StartBindingOutcome(ResponseCodes.DoNotHonour, DeclineReason.IdMismatch, "ID number does not match");
+        }
+
+        if (!SamePhone(phone, card.Phone))
+        {
+            return new StartBindingOutcome(ResponseCodes.DoNotHonour, DeclineReason.PhoneMismatch, "phone does not match the reserved phone");
+        }
+
+        var binding = new BindingRecord("bnd_" + random.Hex(20), card.Pan, time.GetUtcNow());
+        state.Bindings.Add(binding);
+        IssueOtp(binding, card, out _);
+        return new StartBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "OTP sent to the reserved phone", binding.Id, MaskPhone(card.Phone), (int)otp.Ttl.TotalSeconds);
+    }
+
+    private bool IssueOtp(BindingRecord binding, CardholderRecord card, out TimeSpan retryAfter)
+    {
+        var code = random.Next(1_000_000).ToString("000000", CultureInfo.InvariantCulture);
+        if (!state.Otps.TryIssue(binding.Id, code, time.GetUtcNow(), out retryAfter))
+        {
+            return false;
+        }
+
+        // Magic 55: the SMS carries a code the issuer never accepts, as when SMS and issuer disagree.
+        var sent = card.Magic == MagicBehaviour.OtpAlwaysWrong
+            ? ((int.Parse(code, CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("000000", CultureInfo.InvariantCulture)
+            : code;
+        sms.Send(card.Phone, SmsText.Otp(card.Locale, sent, otp.Ttl), SmsText.Sender(card.Locale), binding.Id);
+        return true;
+    }
+
+    private ConfirmBindingOutcome DoConfirm(string bindingId, string code)
+    {
+        var binding = state.Bindings.Get(bindingId ?? "");
+        if (binding is null)
+        {
+            return new ConfirmBindingOutcome(ResponseCodes.InvalidCard, DeclineReason.BindingUnknown, "no such binding");
+        }
+
+        var card = state.Cardholders.FindByPan(binding.Pan)!;
+        var network = CardNetworks.Name(card.Network);
+        if (binding.CardToken is { } existing)
+        {
+            return new ConfirmBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound", existing, 0, card.Pan[^4..], network);
+        }
+
+        var verdict = state.Otps.Verify(binding.Id, code ?? "", time.GetUtcNow(), out var left);
+        return verdict switch
+        {
+            OtpVerdict.Accepted => new ConfirmBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound",
+                state.Bindings.Confirm(binding, "tok_" + random.Hex(24)), 0, card.Pan[^4..], network),
+            OtpVerdict.Wrong => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpWrong, "wrong verification code", AttemptsLeft: left),
+            OtpVerdict.Expired => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "verification code expired", AttemptsLeft: left),
+            OtpVerdict.AttemptsExceeded => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; request a new one"),
+            _ => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "no live verification code; request a new one"),
+        };
+    }
+
+    private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
+    {
+        var pan = state.Bindings.ResolveToken(cardToken ?? "");
+        var card = pan is null ? null : state.Cardholders.FindByPan(pan);
+        if (card is null)
+        {
+            return new AuthorizeOutcome(ResponseCodes.InvalidCard, DeclineReason.TokenUnknown, "unknown card token");
+        }
+
+        var available = state.Ledger.AvailableMinor(card.Pan);
+        if (amountMinor <= 0)
+        {
+            return new AuthorizeOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive", AvailableBalanceMinor: available);
+        }
+
+        if (!string.IsNullOrEmpty(currency) && !string.Equals(currency, card.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return new AuthorizeOutcome(ResponseCodes.FormatError, DeclineReason.InvalidRequest, $"card currency is {card.Currency}", AvailableBalanceMinor: available);
+        }
+
+        if (card.Status == "blocked")
+        {
+            return new AuthorizeOutcome(ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked", AvailableBalanceMinor: available);
+        }
+
+        if (card.Status == "expired" || IsExpired(card.Expiry))
+        {
+            return new AuthorizeOutcome(ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired", AvailableBalanceMinor: available);
+        }
+
+        switch (card.Magic)
+        {
+            case MagicBehaviour.DoNotHonour:
+                return new AuthorizeOutcome(ResponseCodes.DoNotHonour, DeclineReason.DoNotHonour, "do not honour", AvailableBalanceMinor: available);
+            case MagicBehaviour.IssuerUnavailable:
+                return new AuthorizeOutcome(ResponseCodes.IssuerUnavailable, DeclineReason.IssuerUnavailable, "issuer unavailable", AvailableBalanceMinor: available);
+            case MagicBehaviour.SystemError:
+                return new AuthorizeOutcome(ResponseCodes.SystemError, DeclineReason.SystemError, "system error", AvailableBalanceMinor: available);
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today));
+        return hold.Outcome switch
+        {
+            LedgerOutcome.Approved => new AuthorizeOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "approved", hold.AuthorizationId!, hold.AvailableMinor),
+            LedgerOutcome.InsufficientFunds => new AuthorizeOutcome(ResponseCodes.InsufficientFunds, DeclineReason.InsufficientFunds, "insufficient funds", AvailableBalanceMinor: hold.AvailableMinor),
+            LedgerOutcome.OverLimit => new AuthorizeOutcome(ResponseCodes.OverLimit, DeclineReason.OverLimit, "over the daily limit", AvailableBalanceMinor: hold.AvailableMinor),
+            LedgerOutcome.InvalidAmount => new AuthorizeOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive", AvailableBalanceMinor: hold.AvailableMinor),
+            _ => new AuthorizeOutcome(ResponseCodes.InvalidCard, DeclineReason.TokenUnknown, "unknown card"),
+        };
+    }
+
+    private bool IsExpired(string expiry)
+    {
+        if (expiry.Length != 5
+            || !int.TryParse(expiry.AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(expiry.AsSpan(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var yy)
+            || month is < 1 or > 12)
+        {
+            return true;
+        }
+
+        // A card is valid through the last day of its expiry month.
+        var firstInvalid = new DateTimeOffset(2000 + yy, month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        return time.GetUtcNow() >= firstInvalid;
+    }
+
+    private static bool SameName(string typed, string onFile) =>
+        string.Equals(Squash(typed), Squash(onFile), StringComparison.OrdinalIgnoreCase);
+
+    private static string Squash(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
+
+    private static bool SamePhone(string typed, string onFile)
+    {
+        var a = Digits(typed);
+        var b = Digits(onFile);
+        if (a == b)
+        {
+            return true;
+        }
+
+        // Users type mainland numbers with or without +86.
+        return (a.StartsWith("86", StringComparison.Ordinal) && a.Length == 13 && a[2..] == b)
+            || (b.StartsWith("86", StringComparison.Ordinal) && b.Length == 13 && b[2..] == a);
+    }
+
+    private static string Digits(string s) => string.Concat(s.Where(char.IsAsciiDigit));
+
+    private static T KeyReused<T>() where T : class
+    {
+        const string message = "idempotency key already used with a different request";
+        object o = typeof(T).Name switch
+        {
+            nameof(StartBindingOutcome) => new StartBindingOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+            nameof(ConfirmBindingOutcome) => new ConfirmBindingOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+            nameof(AuthorizeOutcome) => new AuthorizeOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+            nameof(CaptureOutcome) => new CaptureOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+            _ => new RefundOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+        };
+        return (T)o;
+    }
+}

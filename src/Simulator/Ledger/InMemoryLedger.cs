@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace PaySim.Simulator.Ledger;
+
+/// <summary>
+/// Money moves only inside an account's lock; invariants take the write side of a reader-writer lock
+/// so they see no half-done operation (operations share the read side and never block each other).
+/// </summary>
+internal sealed class InMemoryLedger : ILedger
+{
+    private readonly Dictionary<string, long> _opening;
+    private readonly long _initialTotal;
+    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Authorization> _authorizations = new(StringComparer.Ordinal);
+    private readonly ReaderWriterLockSlim _snapshot = new(LockRecursionPolicy.NoRecursion);
+    private long _sequence;
+
+    public InMemoryLedger(IEnumerable<KeyValuePair<string, long>> openingBalances)
+    {
+        _opening = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (pan, balance) in openingBalances)
+        {
+            _opening.TryAdd(pan, balance);
+        }
+
+        _initialTotal = _opening.Values.Sum();
+        Reset();
+    }
+
+    public HoldResult Hold(HoldRequest request)
+    {
+        if (!_accounts.TryGetValue(request.Pan, out var account))
+        {
+            return new HoldResult(LedgerOutcome.UnknownAccount, null, 0);
+        }
+
+        if (request.AmountMinor <= 0)
+        {
+            return new HoldResult(LedgerOutcome.InvalidAmount, null, Volatile.Read(ref account.Balance));
+        }
+
+        _snapshot.EnterReadLock();
+        try
+        {
+            lock (account)
+            {
+                if (request.AmountMinor > account.Balance)
+                {
+                    return new HoldResult(LedgerOutcome.InsufficientFunds, null, account.Balance);
+                }
+
+                if (account.Day != request.Day)
+                {
+                    account.Day = request.Day;
+                    account.SpentToday = 0;
+                }
+
+                if (account.SpentToday + request.AmountMinor > request.DailyLimitMinor)
+                {
+                    return new HoldResult(LedgerOutcome.OverLimit, null, account.Balance);
+                }
+
+                account.Balance -= request.AmountMinor;
+                account.Held += request.AmountMinor;
+                account.SpentToday += request.AmountMinor;
+                var id = "auth_" + Interlocked.Increment(ref _sequence).ToString("x10", CultureInfo.InvariantCulture);
+                _authorizations[id] = new Authorization(id, account, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey);
+                return new HoldResult(LedgerOutcome.Approved, id, account.Balance);
+            }
+        }
+        finally
+        {
+            _snapshot.ExitReadLock();
+        }
+    }
+
+    public CaptureResult Capture(string authorizationId, long amountMinor)
+    {
+        if (!_authorizations.TryGetValue(authorizationId, out var auth))
+        {
+            return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
+        }
+
+        _snapshot.EnterReadLock();
+        try
+        {
+            lock (auth.Account)
+            {
+                var remaining = auth.Amount - auth.Captured;
+                var amount = amountMinor == 0 ? remaining : amountMinor;
+                if (amount <= 0 || amount > remaining)
+                {
+                    return new CaptureResult(LedgerOutcome.InvalidAmount, auth.Captured);
+                }
+
+                auth.Account.Held -= amount;
+                auth.Account.Captured += amount;
+                auth.Captured += amount;
+                return new CaptureResult(LedgerOutcome.Approved, auth.Captured);
+            }
+        }
+        finally
+        {
+            _snapshot.ExitReadLock();
+        }
+    }
+
+    public RefundResult Refund(string authorizationId, long amountMinor)
+    {
+        if (!_authorizations.TryGetValue(authorizationId, out var auth))
+        {
+            return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
+        }
+
+        _snapshot.EnterReadLock();
+        try
+        {
+            lock (auth.Account)
+            {
+                var remaining = auth.Captured - auth.Refunded;
+                var amount = amountMinor == 0 ? remaining : amountMinor;
+                if (amount <= 0 || amount > remaining)
+                {
+                    return new RefundResult(LedgerOutcome.InvalidAmount, auth.Refunded, null);
+                }
+
+                auth.Account.Balance += amount;
+                auth.Account.Refunded += amount;
+                auth.Refunded += amount;
+                var id = "rfd_" + Interlocked.Increment(ref _sequence).ToString("x10", CultureInfo.InvariantCulture);
+                return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
+            }
+        }
+        finally
+        {
+            _snapshot.ExitReadLock();
+        }
+    }
+
+    public long AvailableMinor(string pan) =>
+        _accounts.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : 0;
+
+    public LedgerInvariants Invariants()
+    {
+        _snapshot.EnterWriteLock();
+        try
+        {
+            long balances = 0, held = 0, captured = 0, refunded = 0;
+            var violations = new List<string>();
+            foreach (var (pan, a) in _accounts)
+            {
+                balances += a.Balance;
+                held += a.Held;
+                captured += a.Captured;
+                refunded += a.Refunded;
+                if (a.Balance < 0 || a.Held < 0)
+                {
+                    violations.Add($"account {Mask(pan)} has balance {a.Balance} and held {a.Held}");
+                }
+            }
+
+            var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            var byOrder = new Dictionary<(string, string), int>();
+            foreach (var auth in _authorizations.Values)
+            {
+                if (auth.Captured > auth.Amount || auth.Refunded > auth.Captured)
+                {
+                    violations.Add($"{auth.Id}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
+                }
+
+                if (auth.IdempotencyKey.Length > 0)
+                {
+                    byKey[auth.IdempotencyKey] = byKey.GetValueOrDefault(auth.IdempotencyKey) + 1;
+                }
+
+                // A charge the merchant gave back in full is not a double charge any more.
+                var reversed = auth.Captured > 0 && auth.Refunded >= auth.Amount;
+                if (auth.OrderReference.Length > 0 && !reversed)
+                {
+                    var k = (auth.MerchantId, auth.OrderReference);
+                    byOrder[k] = byOrder.GetValueOrDefault(k) + 1;
+                }
+            }
+
+            long duplicates = 0;
+            foreach (var (key, n) in byKey)
+            {
+                if (n > 1)
+                {
+                    duplicates += n - 1;
+                    violations.Add($"idempotency key '{key}' moved money {n} times");
+                }
+            }
+
+            foreach (var ((merchant, order), n) in byOrder)
+            {
+                if (n > 1)
+                {
+                    duplicates += n - 1;
+                    violations.Add($"merchant '{merchant}' order '{order}' was charged {n} times");
+                }
+            }
+
+            var conserved = balances + held + captured - refunded == _initialTotal;
+            if (!conserved)
+            {
+                violations.Add($"money not conserved: balances {balances} + held {held} + captured {captured} - refunded {refunded} != initial {_initialTotal}");
+            }
+
+            return new LedgerInvariants
+            {
+                DuplicateCharges = duplicates,
+                MoneyConserved = conserved,
+                InitialTotalMinor = _initialTotal,
+                BalancesMinor = balances,
+                HeldMinor = held,
+                CapturedMinor = captured,
+                RefundedMinor = refunded,
+                Violations = violations,
+                Authorizations = _authorizations.Count,
+            };
+        }
+        finally
+        {
+            _snapshot.ExitWriteLock();
+        }
+    }
+
+    public void Reset()
+    {
+        _snapshot.EnterWriteLock();
+        try
+        {
+            _authorizations.Clear();
+            _accounts.Clear();
+            foreach (var (pan, balance) in _opening)
+            {
+                _accounts[pan] = new Account { Balance = balance };
+            }
+        }
+        finally
+        {
+            _snapshot.ExitWriteLock();
+        }
+    }
+
+    private static string Mask(string pan) => pan.Length > 4 ? "****" + pan[^4..] : pan;
+
+    private sealed class Account
+    {
+        public long Balance;
+        public long Held;
+        public long Captured;
+        public long Refunded;
+        public long SpentToday;
+        public DateOnly Day;
+    }
+
+    private sealed class Authorization(string id, Account account, long amount, string merchantId, string orderReference, string idempotencyKey)
+    {
+        public string Id { get; } = id;
+        public Account Account { get; } = account;
+        public long Amount { get; } = amount;
+        public string MerchantId { get; } = merchantId;
+        public string OrderReference { get; } = orderReference;
+        public string IdempotencyKey { get; } = idempotencyKey;
+        public long Captured;
+        public long Refunded;
+    }
+}

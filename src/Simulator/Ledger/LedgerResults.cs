@@ -1,0 +1,7 @@
+namespace PaySim.Simulator.Ledger;
+
+internal readonly record struct HoldResult(LedgerOutcome Outcome, string? AuthorizationId, long AvailableMinor);
+
+internal readonly record struct CaptureResult(LedgerOutcome Outcome, long CapturedMinor);
+
+internal readonly record struct RefundResult(LedgerOutcome Outcome, long RefundedMinor, string? RefundId);

@@ -1,0 +1,93 @@
+using Grpc.Core;
+using PaySim.Contracts.Control.V1;
+using PaySim.Simulator.Control;
+using PaySim.Simulator.Faults;
+
+namespace PaySim.Simulator.Services;
+
+/// <summary>Control plane over gRPC. Fault calls are served by <see cref="SimulatorFaults"/>.</summary>
+internal sealed class ControlService(ControlPlane control, SimulatorFaults faults) : PaySim.Contracts.Control.V1.Control.ControlBase
+{
+    public override Task<FaultsReply> ListFaults(ListFaultsRequest request, ServerCallContext context) => Task.FromResult(faults.List());
+
+    public override Task<FaultsReply> ApplyFaults(ApplyFaultsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(faults.Apply(request.RulesJson));
+        }
+        catch (FaultRuleException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+
+    public override Task<FaultsReply> ClearFaults(ClearFaultsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(faults.Clear(request.Name));
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
+        }
+    }
+
+    public override Task<FaultsReply> LoadProfile(LoadProfileRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(faults.LoadProfile(request.Name));
+        }
+        catch (FaultRuleException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+
+    public override Task<ListCardholdersReply> ListCardholders(ListCardholdersRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(control.ListCardholders(request));
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+
+    public override Task<ListNodesReply> ListNodes(ListNodesRequest request, ServerCallContext context)
+    {
+        var reply = new ListNodesReply();
+        reply.Nodes.AddRange(control.NodeControl.Nodes());
+        return Task.FromResult(reply);
+    }
+
+    public override async Task<NodeStatus> SetNodeState(SetNodeStateRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await control.NodeControl.SetNodeStateAsync(request.Node, request.State).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+
+    public override Task<StatsReply> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(control.GetStats());
+
+    public override Task<InvariantsReply> GetInvariants(GetInvariantsRequest request, ServerCallContext context) => Task.FromResult(control.GetInvariants());
+
+    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context)
+    {
+        control.Reset();
+        return Task.FromResult(new ResetReply());
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+using PaySim.Simulator.Cli;
+using PaySim.Simulator.Tests.Support;
+
+namespace PaySim.Simulator.Tests.Cli;
+
+public sealed class CliTests
+{
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--nodes", "many")]
+    [InlineData("cardholders", "--format", "xml")]
+    [InlineData("cardholders", "--persona", "nobody")]
+    public async Task BadFlag_ExitsWithCode2_AndOneLine(params string[] args)
+    {
+        var (code, _, err) = await Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("error: ", err);
+    }
+
+    [Fact]
+    public async Task BadOptionValue_ExitsWithCode2_NamingTheField()
+    {
+        var (code, _, err) = await Run("serve", "--nodes", "0", "--issuer-port", "0", "--sms-port", "0", "--control-port", "0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("Nodes must be 1..", err);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Serve_WithAPortInUse_ExitsWithCode2_AndOneLine()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1));
+        var used = sim.Host.ControlUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, _, err) = await Run("serve", "--nodes", "1", "--issuer-port", "0", "--sms-port", "0", "--control-port", used);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: port {used} (control) is already in use on 127.0.0.1; choose another port", err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Help_DescribesEveryServeFlag_AndExitsZero()
+    {
+        var (code, output, _) = await Run("--help");
+
+        Assert.Equal(0, code);
+        foreach (var flag in new[] { "--nodes", "--issuer-port", "--sms-port", "--control-port", "--seed", "--cardholders", "serve", "cardholders" })
+        {
+            Assert.Contains(flag, output);
+        }
+    }
+
+    [Fact]
+    public async Task CardholdersCsv_IsByteIdenticalForASeed_AndDiffersForAnother()
+    {
+        var a = await Export("cardholders", "--count", "300", "--seed", "5", "--format", "csv");
+        var b = await Export("cardholders", "--count", "300", "--seed", "5", "--format", "csv");
+        var c = await Export("cardholders", "--count", "300", "--seed", "6", "--format", "csv");
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        var lines = Encoding.UTF8.GetString(a).TrimEnd('\n').Split('\n');
+        Assert.Equal(301, lines.Length);
+        Assert.StartsWith("index,pan,network,expiry,cvv,holder_name", lines[0]);
+    }
+
+    [Fact]
+    public async Task CardholdersJson_IsDeterministic_AndHonoursPersonaAndLocale()
+    {
+        var a = await Export("cardholders", "--count", "40", "--seed", "9", "--format", "json", "--persona", "id-mismatch", "--locale", "zh_CN");
+        var b = await Export("cardholders", "--count", "40", "--seed", "9", "--format", "json", "--persona", "id-mismatch", "--locale", "zh_CN");
+
+        Assert.Equal(a, b);
+        using var doc = JsonDocument.Parse(a);
+        var list = doc.RootElement.GetProperty("cardholders").EnumerateArray().ToList();
+        Assert.Equal(40, list.Count);
+        Assert.All(list, c =>
+        {
+            Assert.Equal("id-mismatch", c.GetProperty("persona").GetString());
+            Assert.Equal("zh_CN", c.GetProperty("locale").GetString());
+        });
+
+        using var magic = JsonDocument.Parse(await Export("cardholders", "--persona", "magic", "--format", "json"));
+        Assert.Equal(9, magic.RootElement.GetProperty("cardholders").GetArrayLength());
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var code = await CliApp.RunAsync(args, output, error, new MemoryStream(), cts.Token);
+        return (code, output.ToString(), error.ToString().Replace("\r\n", "\n"));
+    }
+
+    private static async Task<byte[]> Export(params string[] args)
+    {
+        using var stream = new MemoryStream();
+        var code = await CliApp.RunAsync(args, new StringWriter(), new StringWriter(), stream);
+        Assert.Equal(0, code);
+        return stream.ToArray();
+    }
+}

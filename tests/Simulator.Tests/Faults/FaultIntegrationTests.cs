@@ -1,0 +1,409 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Time.Testing;
+using PaySim.Contracts.Control.V1;
+using PaySim.Contracts.Issuer.V1;
+using PaySim.Contracts.Sms.V1;
+using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Tests.Support;
+
+namespace PaySim.Simulator.Tests.Faults;
+
+/// <summary>Every fault kind against a real simulator on ephemeral ports, with real gRPC and HTTP clients.</summary>
+public sealed class FaultIntegrationTests
+{
+    private static readonly AuthorizeRequest UnknownToken = new() { CardToken = "tok_missing", AmountMinor = 1, Currency = "CNY" };
+
+    [Fact]
+    public async Task FixedDelayOf50Ms_NeverRepliesFasterThan50Ms()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "slow", "node": "issuer-1", "method": "Authorize", "latency": { "fixed": "50ms" } }""");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var reply = await sim.Issuers[0].AuthorizeAsync(UnknownToken);
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(50), $"replied after {watch.Elapsed.TotalMilliseconds} ms");
+            Assert.Equal("14", reply.ResponseCode);
+        }
+
+        Assert.Equal(5, sim.Host.GetStats().Nodes.Single(n => n.Name == "issuer-1").Methods.Single(m => m.Method == "Authorize").Faults["latency"]);
+    }
+
+    [Fact]
+    public async Task ErrorRule_ReturnsItsStatusAndMessage_AndResourceExhaustedCarriesRetryPushback()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """
+            [ { "name": "denied", "method": "Capture", "error": { "grpcStatus": "PERMISSION_DENIED", "message": "card frozen" } },
+              { "name": "busy", "method": "Refund", "error": { "grpcStatus": "RESOURCE_EXHAUSTED", "retryPushbackMs": 750 } } ]
+            """);
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].CaptureAsync(new CaptureRequest { AuthorizationId = "x", AmountMinor = 1 }));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal("card frozen", denied.Status.Detail);
+
+        var busy = await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[1].RefundAsync(new RefundRequest { AuthorizationId = "x", AmountMinor = 1 }));
+        Assert.Equal(StatusCode.ResourceExhausted, busy.StatusCode);
+        Assert.Equal("750", busy.Trailers.GetValue("grpc-retry-pushback-ms"));
+
+        var stats = sim.Host.GetStats();
+        Assert.Equal(1, stats.Rules["denied"]);
+        Assert.Equal(1, stats.Nodes.Single(n => n.Name == "issuer-1").Methods.Single(m => m.Method == "Capture").Faults["error"]);
+        Assert.Equal(1, stats.Nodes.Single(n => n.Name == "issuer-1").Methods.Single(m => m.Method == "Capture").Errors);
+    }
+
+    [Fact]
+    public async Task DeclineRule_Returns91IssuerUnavailableInAnOkReply()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "bank-down", "method": "Authorize", "decline": { "code": "91" } }""");
+
+        var reply = await sim.Issuers[1].AuthorizeAsync(UnknownToken);
+
+        Assert.Equal("91", reply.ResponseCode);
+        Assert.Equal(DeclineReason.IssuerUnavailable, reply.DeclineReason);
+        Assert.Equal("issuer-2", reply.Node);
+        Assert.Equal(1, sim.Host.GetStats().Nodes.Single(n => n.Name == "issuer-2").Methods.Single(m => m.Method == "Authorize").Declines);
+    }
+
+    [Fact]
+    public async Task HangRule_LeavesTheCallerWithDeadlineExceeded()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "stuck", "node": "issuer-1", "hang": {} }""");
+
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[0].AuthorizeAsync(UnknownToken, deadline: DateTime.UtcNow.AddMilliseconds(300)));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(250), $"gave up after {watch.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task ResetAfterProcessing_MovesTheMoney_ButTheClientSeesAnError()
+    {
+        await using var sim = await StartAsync();
+        var card = sim.Host.ListCardholders(1, "healthy").Single();
+        var token = await sim.BindAsync(card);
+        await PostFaultsAsync(sim, """{ "name": "lost-reply", "method": "Authorize", "times": 1, "reset": { "when": "after" } }""");
+        var request = new AuthorizeRequest { CardToken = token, AmountMinor = 4_321, Currency = card.Currency, MerchantId = "m-1", OrderReference = "o-1", IdempotencyKey = "pay-1" };
+
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].AuthorizeAsync(request));
+
+        Assert.Contains(ex.StatusCode, new[] { StatusCode.Internal, StatusCode.Unavailable, StatusCode.Cancelled });
+        Assert.Equal(4_321, sim.Host.GetInvariants().HeldMinor);
+        var retry = await Eventually.SucceedsAsync(() => sim.Issuers[1].AuthorizeAsync(request).ResponseAsync);
+        Assert.Equal("00", retry.ResponseCode);
+        Assert.Equal(4_321, sim.Host.GetInvariants().HeldMinor);
+    }
+
+    [Fact]
+    public async Task ResetBeforeProcessing_MovesNoMoney()
+    {
+        await using var sim = await StartAsync();
+        var card = sim.Host.ListCardholders(1, "healthy").Single();
+        var token = await sim.BindAsync(card);
+        await PostFaultsAsync(sim, """{ "name": "lost-request", "method": "Authorize", "reset": { "when": "before" } }""");
+
+        await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].AuthorizeAsync(
+            new AuthorizeRequest { CardToken = token, AmountMinor = 500, Currency = card.Currency, MerchantId = "m", IdempotencyKey = "k" }));
+
+        Assert.Equal(0, sim.Host.GetInvariants().HeldMinor);
+    }
+
+    [Fact]
+    public async Task Outage_RefusesConnections_AndTheNodeServesAgainAfterDuration()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = TestSimulator.EphemeralOptions(nodes: 2, cardholders: 20);
+        options.TimeProvider = time;
+        await using var sim = await TestSimulator.StartAsync(options);
+        Assert.Equal("14", (await sim.Issuers[1].AuthorizeAsync(UnknownToken)).ResponseCode);
+
+        sim.Host.ApplyFaults("""{ "name": "node-loss", "node": "issuer-2", "outage": {}, "duration": "30s" }""");
+        await WaitUntilAsync(() => sim.Host.GetNodeState("issuer-2") == NodeState.Down);
+
+        using (var fresh = GrpcChannel.ForAddress(sim.Host.IssuerNodes[1].Uri))
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(async () => await new PaySim.Contracts.Issuer.V1.Issuer.IssuerClient(fresh).AuthorizeAsync(UnknownToken));
+            Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        }
+
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => sim.Host.GetNodeState("issuer-2") == NodeState.Up);
+        var back = await Eventually.SucceedsAsync(() => sim.Issuers[1].AuthorizeAsync(UnknownToken).ResponseAsync);
+        Assert.Equal("issuer-2", back.Node);
+        Assert.Equal("[]", sim.Host.FaultRulesJson);
+    }
+
+    [Fact]
+    public async Task NotServingRule_ShowsOnTheHealthService_WhileCallsStillWork()
+    {
+        await using var sim = await StartAsync();
+        using var channel = GrpcChannel.ForAddress(sim.Host.IssuerNodes[0].Uri);
+        var health = new Health.HealthClient(channel);
+
+        await PostFaultsAsync(sim, """{ "name": "sick", "node": "issuer-1", "notServing": {} }""");
+        await WaitUntilAsync(() => sim.Host.GetNodeState("issuer-1") == NodeState.NotServing);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+
+        (await sim.Http.DeleteAsync("/v1/faults?name=sick")).EnsureSuccessStatusCode();
+        await WaitUntilAsync(() => sim.Host.GetNodeState("issuer-1") == NodeState.Up);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+    }
+
+    [Fact]
+    public async Task BadRuleOverHttp_Is400WithOneLineNamingTheField_AndNothingIsApplied()
+    {
+        await using var sim = await StartAsync();
+
+        var response = await sim.Http.PostAsync("/v1/faults", Json("""
+            [ { "name": "good", "latency": "10ms" },
+              { "name": "bad", "node": "issuer-1", "probability": 2, "error": { "grpcStatus": "UNAVAILABLE" } } ]
+            """));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+        Assert.Contains("[1].probability", error);
+        Assert.Contains("0–1", error);
+        Assert.DoesNotContain('\n', error);
+        var list = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement;
+        Assert.Equal(0, list.GetProperty("count").GetInt32());
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+    }
+
+    [Fact]
+    public async Task FaultsOverHttp_ListAddAndClearByNameOrAll()
+    {
+        await using var sim = await StartAsync();
+
+        await PostFaultsAsync(sim, """[ { "name": "a", "latency": "1ms" }, { "name": "b", "latency": "2ms" } ]""");
+        var list = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement;
+        Assert.Equal(["a", "b"], list.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await sim.Http.DeleteAsync("/v1/faults?name=zzz")).StatusCode);
+        var afterOne = JsonDocument.Parse(await (await sim.Http.DeleteAsync("/v1/faults?name=a")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(1, afterOne.GetProperty("count").GetInt32());
+        var afterAll = JsonDocument.Parse(await (await sim.Http.DeleteAsync("/v1/faults")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(0, afterAll.GetProperty("count").GetInt32());
+
+        var profile = await sim.Http.PostAsync("/v1/profiles/issuer-outage", null);
+        profile.EnsureSuccessStatusCode();
+        Assert.Equal("91", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await sim.Http.PostAsync("/v1/profiles/nope", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task XSimFaultHeader_ForcesARuleForOneCall()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "on-demand", "probability": 0, "error": { "grpcStatus": "UNAVAILABLE", "message": "asked for it" } }""");
+
+        var forced = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-fault", "on-demand" } }));
+
+        Assert.Equal(StatusCode.Unavailable, forced.StatusCode);
+        Assert.Equal("asked for it", forced.Status.Detail);
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+        var delayed = Stopwatch.StartNew();
+        await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-delay-ms", "60" } });
+        Assert.True(delayed.Elapsed >= TimeSpan.FromMilliseconds(60));
+    }
+
+    [Fact]
+    public async Task NoHeaderFaults_IgnoresTheHeaders()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20);
+        options.HeaderFaults = false;
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        var reply = await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-status", "INTERNAL" } });
+
+        Assert.Equal("14", reply.ResponseCode);
+    }
+
+    [Fact]
+    public async Task ControlToken_IsRequiredOnEveryControlCall()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sim.Http.GetAsync("/v1/faults")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sim.Http.PostAsync("/v1/faults", Json("""{ "name": "x", "latency": "1ms" }"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sim.Http.GetAsync("/v1/stats")).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1/faults") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "guess") } };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sim.Http.SendAsync(wrong)).StatusCode);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/v1/faults") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "s3cret") } };
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.SendAsync(right)).StatusCode);
+
+        using var channel = GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await control.ListFaultsAsync(new ListFaultsRequest()));
+        Assert.Equal(StatusCode.Unauthenticated, denied.StatusCode);
+        var ok = await control.ListFaultsAsync(new ListFaultsRequest(), new Metadata { { "authorization", "Bearer s3cret" } });
+        Assert.Equal(0, ok.Count);
+    }
+
+    [Fact]
+    public async Task RateLimit_BeyondTheBucket_GivesResourceExhausted()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "limit", "node": "issuer-1", "rateLimit": { "perSecond": 1, "burst": 2 } }""");
+
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+        var limited = await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].AuthorizeAsync(UnknownToken));
+
+        Assert.Equal(StatusCode.ResourceExhausted, limited.StatusCode);
+        Assert.InRange(int.Parse(limited.Trailers.GetValue("grpc-retry-pushback-ms")!), 1, 1_000);
+        Assert.Equal("14", (await sim.Issuers[1].AuthorizeAsync(UnknownToken)).ResponseCode);
+        Assert.Equal(1, sim.Host.GetStats().Rules["limit"]);
+    }
+
+    [Fact]
+    public async Task Capacity_QueuesCallsBeyondTheLimit()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """
+            [ { "name": "one-at-a-time", "node": "issuer-1", "capacity": { "maxConcurrent": 1 } },
+              { "name": "work", "node": "issuer-1", "latency": "100ms" } ]
+            """);
+
+        var watch = Stopwatch.StartNew();
+        var replies = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sim.Issuers[0].AuthorizeAsync(UnknownToken).ResponseAsync));
+
+        Assert.All(replies, r => Assert.Equal("14", r.ResponseCode));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(300), $"3 calls of 100 ms through one slot took {watch.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task SmsDrop_TheCodeNeverArrives()
+    {
+        await using var sim = await StartAsync();
+        var card = sim.Host.ListCardholders(1, "healthy").Single();
+        await PostFaultsAsync(sim, """{ "name": "lost", "node": "sms", "smsDrop": {} }""");
+
+        var start = await sim.Issuers[0].StartBindingAsync(new StartBindingRequest
+        {
+            Pan = card.Pan, Expiry = card.Expiry, Cvv = card.Cvv, HolderName = card.InputHolderName, IdNumber = card.InputIdNumber, Phone = card.InputPhone,
+        });
+        Assert.Equal("00", start.ResponseCode);
+        var sms = await sim.Inbox.WaitForMessageAsync(new WaitForMessageRequest { Phone = card.Phone, TimeoutMs = 500 });
+
+        Assert.False(sms.Found);
+        Assert.Equal(1, sim.Host.GetStats().Rules["lost"]);
+    }
+
+    [Fact]
+    public async Task SmsDuplicate_TheCodeArrivesTwice()
+    {
+        await using var sim = await StartAsync();
+        var card = sim.Host.ListCardholders(1, "healthy").Single();
+        await PostFaultsAsync(sim, """{ "name": "twice", "node": "sms", "smsDuplicate": { "copies": 2 } }""");
+
+        await sim.Issuers[0].StartBindingAsync(new StartBindingRequest
+        {
+            Pan = card.Pan, Expiry = card.Expiry, Cvv = card.Cvv, HolderName = card.InputHolderName, IdNumber = card.InputIdNumber, Phone = card.InputPhone,
+        });
+
+        var messages = (await sim.Inbox.ListMessagesAsync(new ListMessagesRequest { Phone = card.Phone })).Messages;
+        Assert.Equal(2, messages.Count);
+        Assert.Equal(messages[0].Otp, messages[1].Otp);
+    }
+
+    [Fact]
+    public async Task GrpcControl_AppliesListsLoadsAndClearsFaults_AndRefusesABadRuleWithInvalidArgument()
+    {
+        await using var sim = await StartAsync();
+        using var channel = GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+
+        var bad = await Assert.ThrowsAsync<RpcException>(async () =>
+            await control.ApplyFaultsAsync(new ApplyFaultsRequest { RulesJson = """{ "name": "x", "error": { "grpcStatus": "NOPE" } }""" }));
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains("error.grpcStatus", bad.Status.Detail);
+
+        var applied = await control.ApplyFaultsAsync(new ApplyFaultsRequest { RulesJson = """{ "name": "x", "method": "Capture", "error": { "grpcStatus": "ABORTED" } }""" });
+        Assert.Equal(1, applied.Count);
+        var loaded = await control.LoadProfileAsync(new LoadProfileRequest { Name = "issuer-slow" });
+        Assert.Equal(2, loaded.Count);
+        Assert.Contains("\"issuer-slow\"", (await control.ListFaultsAsync(new ListFaultsRequest())).RulesJson);
+        Assert.Equal(1, (await control.ClearFaultsAsync(new ClearFaultsRequest { Name = "issuer-slow" })).Count);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(async () => await control.ClearFaultsAsync(new ClearFaultsRequest { Name = "issuer-slow" }))).StatusCode);
+        Assert.Equal(0, (await control.ClearFaultsAsync(new ClearFaultsRequest())).Count);
+    }
+
+    [Fact]
+    public async Task ProfileAtBoot_IsApplied_AndABadOneStopsTheStartWithOneLine()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20);
+        options.FaultProfile = "issuer-outage";
+        await using (var sim = await TestSimulator.StartAsync(options))
+        {
+            Assert.Equal("91", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+        }
+
+        options.FaultProfile = "node-loss";
+        var ex = await Assert.ThrowsAsync<SimulatorStartException>(() => TestSimulator.StartAsync(options));
+        Assert.Contains("profile node-loss: rules[0].node", ex.Message);
+    }
+
+    [Fact]
+    public async Task ResetOverHttp_ClearsTheFaultRules()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "e", "error": { "grpcStatus": "INTERNAL" } }""");
+
+        (await sim.Http.PostAsync("/v1/reset", null)).EnsureSuccessStatusCode();
+
+        Assert.Equal("[]", sim.Host.FaultRulesJson);
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+    }
+
+    [Fact]
+    public async Task Metrics_ShowFaultsByKindAndByRule()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "boom", "node": "issuer-1", "method": "Authorize", "error": { "grpcStatus": "INTERNAL" } }""");
+        await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].AuthorizeAsync(UnknownToken));
+
+        var metrics = await sim.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("paysim_faults_total{node=\"issuer-1\",method=\"Authorize\",kind=\"error\"} 1", metrics);
+        Assert.Contains("paysim_fault_rule_injections_total{rule=\"boom\"} 1", metrics);
+    }
+
+    private static Task<TestSimulator> StartAsync() => TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 2, cardholders: 50));
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task PostFaultsAsync(TestSimulator sim, string json)
+    {
+        var response = await sim.Http.PostAsync("/v1/faults", Json(json));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Delay(20);
+        }
+    }
+}
