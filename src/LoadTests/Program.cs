@@ -1,2 +1,3 @@
-// Placeholder: the LoadTests entry point is built under its issue.
-return 0;
+using PaySim.LoadTests.Cli;
+
+return await LoadTestsCli.InvokeAsync(args).ConfigureAwait(false);

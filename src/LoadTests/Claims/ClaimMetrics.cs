@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Plans;
+
+namespace PaySim.LoadTests.Claims;
+
+/// <summary>
+/// Every name a claim may use, with its meaning (docs/plans.md lists the same). Claims use the load
+/// engine's threshold grammar; unscoped names are run-wide figures joined from the engine, the
+/// simulator and the wallet replies; <c>step:&lt;name&gt;</c> and <c>scenario:&lt;name&gt;</c> scope the
+/// engine's per-step and per-scenario statistics.
+/// </summary>
+internal static partial class ClaimMetrics
+{
+    public const string SuccessRate = "success_rate";
+    public const string BindSuccessRate = "bind_success_rate";
+    public const string BindFailures = "bind_failures";
+    public const string Rps = "rps";
+    public const string OkCount = "ok_count";
+    public const string FailCount = "fail_count";
+    public const string Dropped = "dropped";
+    public const string IssuerJain = "issuer_jain_fairness";
+    public const string IssuerMaxShare = "issuer_max_node_share";
+    public const string WalletJain = "wallet_jain_fairness";
+    public const string WalletMaxShare = "wallet_max_node_share";
+    public const string Jain = "jain_fairness";
+    public const string MaxShare = "max_node_share";
+    public const string IssuerNodeShare = "issuer_node_share";
+    public const string RetryAmplification = "retry_amplification";
+    public const string FailoverDetectMs = "failover_detect_ms";
+    public const string RecoveryMs = "recovery_ms";
+    public const string ErrorsDuringFault = "errors_during_fault";
+    public const string DuplicateCharges = "duplicate_charges";
+    public const string MoneyConserved = "money_conserved";
+    public const string KneeRps = "knee_rps";
+    public const string P99Drift = "p99_drift";
+    public const string MemoryGrowthMb = "memory_growth_mb";
+
+    public static readonly IReadOnlyDictionary<string, string> RunWide = new Dictionary<string, string>
+    {
+        [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona provokes counts as success)",
+        [BindSuccessRate] = "share of card bindings that ended with a bound card",
+        [BindFailures] = "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
+        [Rps] = "iterations per second over the measured part of the run",
+        [OkCount] = "successful iterations",
+        [FailCount] = "failed iterations",
+        [Dropped] = "open-model iterations that could not start on time",
+        [IssuerJain] = "Jain's fairness index of issuer calls over issuer nodes (simulator counters)",
+        [IssuerMaxShare] = "largest share of issuer calls taken by one issuer node",
+        [WalletJain] = "Jain's fairness index of replies over wallet instances (X-Served-By)",
+        [WalletMaxShare] = "largest share of replies served by one wallet instance",
+        [IssuerNodeShare] = "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
+        [Jain] = "same as issuer_jain_fairness",
+        [MaxShare] = "same as issuer_max_node_share",
+        [RetryAmplification] = "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund) per wallet call that needs one",
+        [FailoverDetectMs] = "from the first fault's start to the first second with errors above the baseline",
+        [RecoveryMs] = "from that first error second until the error rate is back to the baseline",
+        [ErrorsDuringFault] = "failed iterations inside the fault windows",
+        [DuplicateCharges] = "payments the issuer charged twice (simulator invariants, this run)",
+        [MoneyConserved] = "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
+        [KneeRps] = "capacity plans: the highest stepped rate whose seconds all meet the capacity objectives",
+        [P99Drift] = "p99 of the last fifth of the run divided by p99 of the first measured fifth (soak)",
+        [MemoryGrowthMb] = "growth of this process's managed heap over the run, in MB (soak, embedded target)",
+    };
+
+    public static readonly IReadOnlyList<string> ScopeKinds = ["step", "scenario"];
+
+    public static readonly IReadOnlyList<string> StatNames =
+        ["ok", "fail", "count", "ok_rate", "fail_rate", "rps", "ok_rps", "fail_rps", "dropped", "dropped_rate", "bytes", "mean", "max", "min", "stddev", "p50", "p75", "p90", "p95", "p99", "p99.9", "status[CODE]"];
+
+    /// <summary>Throws a <see cref="PlanException"/> when the claim names a metric or scope nobody measures.</summary>
+    public static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)
+    {
+        if (expression.ScopeKind is null)
+        {
+            var bare = BareMetric(expression.Metric);
+            if (!RunWide.ContainsKey(bare))
+            {
+                throw new PlanException(
+                    $"{field}: unknown metric \"{bare}\" in \"{expression.Text}\"; allowed: {KnownNames.List(RunWide.Keys)}, or step:<name>/scenario:<name> with {KnownNames.List(StatNames)}.");
+            }
+
+            return;
+        }
+
+        if (!ScopeKinds.Contains(expression.ScopeKind))
+        {
+            throw new PlanException($"{field}: unknown scope \"{expression.ScopeKind}:\" in \"{expression.Text}\"; allowed: step:<name>, scenario:<name>.");
+        }
+
+        if (!IsStatName(expression.Metric))
+        {
+            throw new PlanException($"{field}: unknown statistic \"{expression.Metric}\" in \"{expression.Text}\"; allowed: {KnownNames.List(StatNames)} (any pNN).");
+        }
+
+        try
+        {
+            // The engine's own threshold check knows each statistic's unit (a percentile wants a time, a rate a percent).
+            Threshold.Create(expression.ScopeKind == "step" ? expression.Text : $"{expression.Metric} {OperatorText(expression.Operator)} {expression.ValueText}");
+        }
+        catch (LoadConfigException ex)
+        {
+            throw new PlanException($"{field}: {ex.Message}");
+        }
+
+        var names = expression.ScopeKind == "step" ? KnownNames.Steps : (IEnumerable<string>)scenarioNames;
+        if (!names.Contains(expression.ScopeName))
+        {
+            throw new PlanException($"{field}: unknown {expression.ScopeKind} \"{expression.ScopeName}\" in \"{expression.Text}\"; allowed: {KnownNames.List(names)}.");
+        }
+    }
+
+    /// <summary>Claims may say "== true"/"== false" for yes/no figures; the grammar wants numbers.</summary>
+    public static string Normalise(string text) => BoolLiteral().Replace(text, m => m.Groups[1].Value + (m.Groups[2].Value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "1" : "0"));
+
+    public static bool IsStatName(string metric) =>
+        StatNames.Contains(metric) || Percentile().IsMatch(metric) || metric.StartsWith("status[", StringComparison.Ordinal) || metric is "ok_count" or "fail_count" or "requests";
+
+    private static string OperatorText(ComparisonOperator op) => op switch
+    {
+        ComparisonOperator.LessThan => "<",
+        ComparisonOperator.LessOrEqual => "<=",
+        ComparisonOperator.GreaterThan => ">",
+        ComparisonOperator.GreaterOrEqual => ">=",
+        ComparisonOperator.Equal => "==",
+        _ => "!=",
+    };
+
+    private static string BareMetric(string metric)
+    {
+        var bracket = metric.IndexOf('[', StringComparison.Ordinal);
+        return bracket < 0 ? metric : metric[..bracket];
+    }
+
+    [GeneratedRegex(@"^p\d+(\.\d+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Percentile();
+
+    [GeneratedRegex(@"((?:==|!=|=)\s*)(true|false)\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex BoolLiteral();
+}

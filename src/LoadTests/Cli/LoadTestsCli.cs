@@ -1,0 +1,171 @@
+using System.CommandLine;
+using System.Globalization;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reporting;
+using PaySim.LoadTests.Running;
+using Spectre.Console;
+
+namespace PaySim.LoadTests.Cli;
+
+/// <summary>
+/// <c>run</c>, <c>plans</c> and <c>cardholders</c>. Exit codes: 0 every claim holds, 1 a claim failed
+/// (or the run could not be prepared), 2 bad input (one line naming the field; nothing started).
+/// </summary>
+public static class LoadTestsCli
+{
+    public static Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(args, new LoadTestsCliOptions(), output, error, cancellationToken);
+
+    public static async Task<int> InvokeAsync(string[] args, LoadTestsCliOptions options, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        var stdout = output ?? Console.Out;
+        var stderr = error ?? Console.Error;
+        if (args.Length > 0 && args[0] == CardholdersCommand.Name)
+        {
+            return await CardholdersCommand.RunAsync(args, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
+        var root = Build(options, stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // The parser's errors become one line and exit 2, like every other bad input.
+            await stderr.WriteLineAsync($"error: {parse.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RootCommand Build(LoadTestsCliOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("PaySim load tests: drive a wallet through issuer and SMS failures and judge its HA and load-balancing claims.");
+        root.Subcommands.Add(BuildRun(options, stdout, stderr));
+        root.Subcommands.Add(BuildPlans(stdout, stderr));
+        root.Subcommands.Add(CardholdersCommand.Build());
+        return root;
+    }
+
+    private static Command BuildRun(LoadTestsCliOptions cliOptions, TextWriter stdout, TextWriter stderr)
+    {
+        var plan = new Option<string>("--plan") { Description = "Plan name (see `plans`) or path to a plan .json file.", DefaultValueFactory = _ => PlanCatalog.DefaultPlan };
+        var duration = new Option<string?>("--duration") { Description = "Run length, e.g. 30s or 2m; the plan's phases and fault timeline scale with it." };
+        var rate = new Option<string?>("--rate") { Description = "Total open-model arrival rate per second, split over the plan's scenarios by weight." };
+        var mode = new Option<string?>("--wallet-mode") { Description = "Embedded wallet integration: naive or resilient (default: the plan's, else resilient)." };
+        var seed = new Option<string?>("--seed") { Description = "Seed for cardholders, personas, amounts and the simulator's random draws." };
+        var reportDir = new Option<string?>("--report-dir") { Description = "Report folder (default reports/<utc-timestamp>-<plan>/)." };
+        var noProgress = new Option<bool>("--no-progress") { Description = "No live progress (the final table and verdict still print)." };
+        var walletUrls = new Option<string[]>("--wallet-url") { Description = "External wallet base URL; repeat for several instances. Needs --simulator-url.", AllowMultipleArgumentsPerToken = false };
+        var simulatorUrl = new Option<string?>("--simulator-url") { Description = "External simulator control plane URL, e.g. http://localhost:7000." };
+
+        var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
+        {
+            plan, duration, rate, mode, seed, reportDir, noProgress, walletUrls, simulatorUrl,
+        };
+        run.SetAction(async (parse, ct) =>
+        {
+            LoadPlan compiled;
+            try
+            {
+                var overrides = new PlanOverrides
+                {
+                    Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
+                    Rate = parse.GetValue(rate) is { } r ? ParseDouble(r, "--rate") : null,
+                    WalletMode = parse.GetValue(mode),
+                    Seed = parse.GetValue(seed) is { } s ? ParseInt(s, "--seed") : null,
+                    WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => ParseUrl(u, "--wallet-url")).ToArray() : null,
+                    SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
+                };
+                var (json, source) = PlanCatalog.Resolve(parse.GetValue(plan) ?? PlanCatalog.DefaultPlan);
+                compiled = PlanCompiler.Compile(json, source, overrides);
+            }
+            catch (PlanException ex)
+            {
+                await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            try
+            {
+                var outcome = await PlanRunner.RunAsync(
+                    compiled,
+                    new RunOptions { ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory },
+                    stdout,
+                    ct).ConfigureAwait(false);
+                FinalTable.Print(CreateConsole(stdout), outcome.Summary, outcome.ReportFolder);
+                return outcome.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
+            }
+            catch (PlanException ex)
+            {
+                await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+            catch (RunSetupException ex)
+            {
+                await stderr.WriteLineAsync($"run failed: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.ClaimFailed;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not the user's input: the run could not complete, which must never read as a pass.
+                await stderr.WriteLineAsync($"run failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.ClaimFailed;
+            }
+        });
+        return run;
+    }
+
+    private static Command BuildPlans(TextWriter stdout, TextWriter stderr)
+    {
+        var plans = new Command("plans", "List the shipped plans: name and one-line description.");
+        plans.SetAction(async (_, _) =>
+        {
+            var list = PlanCatalog.List();
+            if (list.Count == 0)
+            {
+                await stderr.WriteLineAsync("error: no plans found (looked in: " + string.Join(", ", PlanCatalog.Directories()) + ")").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            var width = list.Keys.Max(k => k.Length);
+            foreach (var (name, file) in list)
+            {
+                string description;
+                try
+                {
+                    description = PlanCompiler.Read(await File.ReadAllTextAsync(file).ConfigureAwait(false), name).Description ?? string.Empty;
+                }
+                catch (PlanException ex)
+                {
+                    description = "(invalid: " + ex.Message + ")";
+                }
+
+                await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.AllClaimsHold;
+        });
+        return plans;
+    }
+
+    /// <summary>Colours on a terminal; plain text in CI logs, files and captured output.</summary>
+    private static IAnsiConsole CreateConsole(TextWriter writer) =>
+        ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1")
+            ? AnsiConsole.Console
+            : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+
+    private static double ParseDouble(string text, string field) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw new PlanException($"{field}: \"{text}\" is not a number.");
+
+    private static int ParseInt(string text, string field) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new PlanException($"{field}: \"{text}\" is not a whole number.");
+
+    private static Uri ParseUrl(string text, string field) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new PlanException($"{field}: \"{text}\" is not an http(s) URL, e.g. http://localhost:7300.");
+}

@@ -1,0 +1,99 @@
+using PaySim.LoadTests.Plans;
+using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Hosting;
+
+namespace PaySim.LoadTests.Cluster;
+
+/// <summary>
+/// The simulator (issuer nodes, SMS gateway, control plane) and the wallet instances in this process,
+/// every port ephemeral, the wallet's SQLite file in a temp folder deleted afterwards.
+/// </summary>
+internal sealed class EmbeddedCluster : ITargetCluster
+{
+    /// <summary>Load tests register many users; full-strength password hashing would measure PBKDF2, not the integration.</summary>
+    private const int LoadTestHashIterations = 1_000;
+
+    private readonly SimulatorHost _simulator;
+    private readonly WalletHost _wallet;
+    private readonly string _databasePath;
+
+    private EmbeddedCluster(SimulatorHost simulator, WalletHost wallet, string databasePath, string mode)
+    {
+        _simulator = simulator;
+        _wallet = wallet;
+        _databasePath = databasePath;
+        WalletMode = mode;
+        WalletUrls = wallet.Instances.Select(i => i.Uri).ToArray();
+    }
+
+    public string Kind => "embedded";
+
+    public IReadOnlyList<Uri> WalletUrls { get; }
+
+    public Uri ControlUri => _simulator.ControlUri;
+
+    public Uri SmsUri => _simulator.SmsUri;
+
+    public string? WalletMode { get; }
+
+    public static async Task<EmbeddedCluster> StartAsync(EmbeddedTarget target, int seed, CancellationToken cancellationToken)
+    {
+        var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Nodes = target.Nodes,
+            IssuerPort = 0,
+            SmsPort = 0,
+            ControlPort = 0,
+            Seed = seed,
+            Cardholders = 5_000,
+        }, cancellationToken).ConfigureAwait(false);
+
+        var databasePath = Path.Combine(Path.GetTempPath(), $"paysim-loadtests-{Guid.NewGuid():N}.db");
+        try
+        {
+            var wallet = await WalletHost.StartAsync(new WalletOptions
+            {
+                Instances = target.WalletInstances,
+                Port = 0,
+                Mode = target.WalletMode == WalletModeName.Naive ? PaySim.Wallet.Hosting.WalletMode.Naive : PaySim.Wallet.Hosting.WalletMode.Resilient,
+                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                DatabasePath = databasePath,
+                BalancingPolicy = target.BalancingPolicy,
+                PasswordHashIterations = LoadTestHashIterations,
+                PinHashIterations = LoadTestHashIterations,
+                Seed = seed,
+                // The run's own report tells the story; per-node health chatter would bury the progress lines.
+                MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
+            }, cancellationToken).ConfigureAwait(false);
+            return new EmbeddedCluster(simulator, wallet, databasePath, target.WalletMode);
+        }
+        catch
+        {
+            await simulator.DisposeAsync().ConfigureAwait(false);
+            DeleteDatabase(databasePath);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _wallet.DisposeAsync().ConfigureAwait(false);
+        await _simulator.DisposeAsync().ConfigureAwait(false);
+        DeleteDatabase(_databasePath);
+    }
+
+    private static void DeleteDatabase(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Best effort: a file still held open is left in the temp folder rather than failing the run.
+            }
+        }
+    }
+}

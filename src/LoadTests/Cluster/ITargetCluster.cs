@@ -1,0 +1,16 @@
+namespace PaySim.LoadTests.Cluster;
+
+/// <summary>What a run talks to: the wallet instances, the simulator's control plane and its SMS inbox.</summary>
+internal interface ITargetCluster : IAsyncDisposable
+{
+    string Kind { get; }
+
+    IReadOnlyList<Uri> WalletUrls { get; }
+
+    Uri ControlUri { get; }
+
+    Uri SmsUri { get; }
+
+    /// <summary>The wallet's integration mode when known (embedded), else null.</summary>
+    string? WalletMode { get; }
+}

@@ -1,0 +1,84 @@
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Wallets;
+
+namespace PaySim.LoadTests.Cluster;
+
+/// <summary>A wallet and simulator somebody else started. Nothing to start or stop; only checked before the run.</summary>
+internal sealed class RemoteCluster : ITargetCluster
+{
+    private RemoteCluster(ExternalTarget target, Uri smsUri)
+    {
+        WalletUrls = target.WalletUrls;
+        ControlUri = target.SimulatorUrl;
+        SmsUri = smsUri;
+    }
+
+    public string Kind => "external";
+
+    public IReadOnlyList<Uri> WalletUrls { get; }
+
+    public Uri ControlUri { get; }
+
+    public Uri SmsUri { get; }
+
+    public string? WalletMode => null;
+
+    /// <summary>Reaches every wallet and the simulator; an unreachable one is bad input (exit 2), found before any load starts.</summary>
+    public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, CancellationToken cancellationToken)
+    {
+        using var control = new ControlPlaneClient(target.SimulatorUrl);
+        if (await control.CheckReachableAsync(cancellationToken).ConfigureAwait(false) is { } simProblem)
+        {
+            throw new PlanException($"--simulator-url: {simProblem}.");
+        }
+
+        var wallet = factory?.Invoke(target.WalletUrls, TimeSpan.FromSeconds(3)) ?? new HttpWalletClient(target.WalletUrls, TimeSpan.FromSeconds(3));
+        using (wallet as IDisposable)
+        {
+            if (await wallet.CheckHealthAsync(cancellationToken).ConfigureAwait(false) is { } walletProblem)
+            {
+                throw new PlanException($"--wallet-url: {walletProblem}.");
+            }
+        }
+
+        IReadOnlyList<SimNode> nodes = [];
+        try
+        {
+            nodes = await control.GetNodesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or PlanException)
+        {
+            if (target.SmsUrl is null)
+            {
+                throw new PlanException($"target.external.smsUrl: the simulator did not list its nodes ({ex.Message}); give the SMS gateway's address.");
+            }
+        }
+
+        foreach (var e in plan.NodeEvents)
+        {
+            if (nodes.Count > 0 && !nodes.Any(n => n.Name == e.Node))
+            {
+                throw new PlanException($"nodeEvents: node \"{e.Node}\" is not known to the simulator; allowed: {KnownNames.List(nodes.Where(n => n.Kind != "sms").Select(n => n.Name))}.");
+            }
+        }
+
+        if (nodes.Count > 0)
+        {
+            var names = nodes.Select(n => n.Name).ToArray();
+            for (var i = 0; i < plan.Faults.Count; i++)
+            {
+                FaultRuleCheck.Validate(plan.Faults[i].Rule, names, $"plan {plan.Source}: faults[{i}]");
+            }
+        }
+
+        var sms = target.SmsUrl ?? nodes.Where(n => n.Kind == "sms").Select(n => ToUri(n.Address)).FirstOrDefault()
+            ?? throw new PlanException("target.external.smsUrl: the simulator lists no SMS gateway; give its address.");
+        return new RemoteCluster(target, sms);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static Uri ToUri(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal) ? uri : new Uri("http://" + address);
+}

@@ -1,0 +1,14 @@
+namespace PaySim.LoadTests.Plans;
+
+internal sealed record EmbeddedTarget
+{
+    public const string DefaultBalancingPolicy = "round_robin";
+
+    public int Nodes { get; init; } = 3;
+
+    public int WalletInstances { get; init; } = 2;
+
+    public string WalletMode { get; init; } = WalletModeName.Resilient;
+
+    public string BalancingPolicy { get; init; } = DefaultBalancingPolicy;
+}

@@ -1,0 +1,3 @@
+namespace PaySim.LoadTests.Plans;
+
+internal sealed record NodeEvent(string Node, NodeEventState State, TimeSpan Start, TimeSpan? Duration);

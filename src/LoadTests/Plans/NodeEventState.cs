@@ -1,0 +1,7 @@
+namespace PaySim.LoadTests.Plans;
+
+internal enum NodeEventState
+{
+    Down,
+    NotServing,
+}

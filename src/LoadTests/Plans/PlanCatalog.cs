@@ -1,0 +1,51 @@
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>Finds plans by name (plans/NAME.json next to the binary, then under the working directory) or by file path.</summary>
+internal static class PlanCatalog
+{
+    public const string DefaultPlan = "default";
+
+    public static IReadOnlyList<string> Directories()
+    {
+        var dirs = new List<string> { Path.Combine(AppContext.BaseDirectory, "plans"), Path.Combine(Directory.GetCurrentDirectory(), "plans") };
+        return dirs.Where(Directory.Exists).Select(Path.GetFullPath).Distinct().ToArray();
+    }
+
+    /// <summary>Every shipped plan: name → file, the first directory winning.</summary>
+    public static IReadOnlyDictionary<string, string> List()
+    {
+        var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dir in Directories())
+        {
+            foreach (var file in Directory.EnumerateFiles(dir, "*.json"))
+            {
+                map.TryAdd(Path.GetFileNameWithoutExtension(file), file);
+            }
+        }
+
+        return map;
+    }
+
+    public static (string Json, string Source) Resolve(string nameOrFile)
+    {
+        var looksLikeFile = nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            || nameOrFile.Contains('/', StringComparison.Ordinal) || nameOrFile.Contains('\\', StringComparison.Ordinal);
+        if (looksLikeFile)
+        {
+            if (!File.Exists(nameOrFile))
+            {
+                throw new PlanException($"--plan: file \"{nameOrFile}\" does not exist.");
+            }
+
+            return (File.ReadAllText(nameOrFile), nameOrFile);
+        }
+
+        var plans = List();
+        if (!plans.TryGetValue(nameOrFile, out var path))
+        {
+            throw new PlanException($"--plan: no plan named \"{nameOrFile}\"; allowed: {KnownNames.List(plans.Keys)} (or a path to a .json file).");
+        }
+
+        return (File.ReadAllText(path), nameOrFile);
+    }
+}

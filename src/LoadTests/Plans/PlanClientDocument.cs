@@ -1,0 +1,19 @@
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>How the simulated app behaves toward the wallet.</summary>
+internal sealed class PlanClientDocument
+{
+    /// <summary>Per-request timeout of the app's HTTP calls, e.g. "5s".</summary>
+    public string? Timeout { get; set; }
+
+    /// <summary>How often the app retries a failed payment with the same Idempotency-Key (as a real app does after a timeout).</summary>
+    public int? PaymentRetries { get; set; }
+
+    /// <summary>How long the app waits for the OTP SMS, e.g. "3s".</summary>
+    public string? SmsTimeout { get; set; }
+
+    /// <summary>Payment amounts in minor units, drawn uniformly from [min, max].</summary>
+    public long? MinAmountMinor { get; set; }
+
+    public long? MaxAmountMinor { get; set; }
+}

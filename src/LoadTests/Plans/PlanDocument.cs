@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>
+/// A plan file as written (JSON, camelCase). Every field is optional here; <see cref="PlanCompiler"/>
+/// applies defaults, validates and turns it into a <see cref="LoadPlan"/>. Unknown fields are refused.
+/// </summary>
+internal sealed class PlanDocument
+{
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>Length of the run, e.g. "60s"; phases and the fault timeline scale with --duration.</summary>
+    public string? Duration { get; set; }
+
+    /// <summary>Total open-model arrival rate per second, split over scenarios by weight.</summary>
+    public double? Rate { get; set; }
+
+    public int? Seed { get; set; }
+
+    /// <summary>Iterations starting in the first part of the run are not counted (connection set-up, JIT).</summary>
+    public string? WarmUp { get; set; }
+
+    public PlanTargetDocument? Target { get; set; }
+
+    /// <summary>Persona name → weight, for users created during the run (onboarding).</summary>
+    public Dictionary<string, double>? Personas { get; set; }
+
+    /// <summary>How many users with a bound healthy card are prepared before the load starts.</summary>
+    public int? PreboundCards { get; set; }
+
+    public PlanClientDocument? Client { get; set; }
+
+    public List<PlanScenarioDocument>? Scenarios { get; set; }
+
+    /// <summary>Fault rules in the fault engine's schema; "start" and "duration" are offsets into the run.</summary>
+    public List<JsonObject>? Faults { get; set; }
+
+    public List<PlanNodeEventDocument>? NodeEvents { get; set; }
+
+    public List<string>? Claims { get; set; }
+
+    public PlanCapacityDocument? Capacity { get; set; }
+}

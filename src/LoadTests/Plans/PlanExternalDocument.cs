@@ -1,0 +1,11 @@
+namespace PaySim.LoadTests.Plans;
+
+internal sealed class PlanExternalDocument
+{
+    public List<string>? WalletUrls { get; set; }
+
+    public string? SimulatorUrl { get; set; }
+
+    /// <summary>The SMS gateway's gRPC address; discovered from the control plane when absent.</summary>
+    public string? SmsUrl { get; set; }
+}

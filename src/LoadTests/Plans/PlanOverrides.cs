@@ -1,0 +1,17 @@
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>Command-line values that replace the plan's own.</summary>
+internal sealed record PlanOverrides
+{
+    public TimeSpan? Duration { get; init; }
+
+    public double? Rate { get; init; }
+
+    public string? WalletMode { get; init; }
+
+    public int? Seed { get; init; }
+
+    public IReadOnlyList<Uri>? WalletUrls { get; init; }
+
+    public Uri? SimulatorUrl { get; init; }
+}

@@ -1,0 +1,9 @@
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>Exactly one of embedded or external.</summary>
+internal sealed class PlanTargetDocument
+{
+    public PlanEmbeddedDocument? Embedded { get; set; }
+
+    public PlanExternalDocument? External { get; set; }
+}

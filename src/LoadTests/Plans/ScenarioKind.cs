@@ -1,0 +1,10 @@
+namespace PaySim.LoadTests.Plans;
+
+internal enum ScenarioKind
+{
+    Onboarding,
+    Payment,
+    Refund,
+    History,
+    Journey,
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PaySim.LoadEngine;
+using Spectre.Console;
+
+namespace PaySim.LoadTests.Reporting;
+
+/// <summary>What the console shows at the end of a run: scenarios, steps, issuer nodes, wallet instances, claims, verdict.</summary>
+internal static class FinalTable
+{
+    public static void Print(IAnsiConsole console, RunSummary summary, string reportFolder)
+    {
+        var scenarios = new Table().Title("scenarios").AddColumns("scenario", "ok", "fail", "rps", "p50 ms", "p99 ms", "max ms", "dropped");
+        foreach (var s in summary.Scenarios)
+        {
+            scenarios.AddRow(Esc(s.Name), N(s.Ok), N(s.Fail), F(s.Rps), F(s.LatencyMs.P50), F(s.LatencyMs.P99), F(s.LatencyMs.Max), N(s.Dropped));
+        }
+
+        console.Write(scenarios);
+
+        var steps = new Table().Title("steps (all scenarios)").AddColumns("step", "ok", "fail", "p50 ms", "p99 ms", "max ms", "top codes");
+        foreach (var g in summary.Scenarios.SelectMany(s => s.Steps).GroupBy(s => s.Name).OrderBy(g => StepOrder(g.Key)))
+        {
+            var merged = Claims.StatsLookup.Merge(g.Key, g.ToArray());
+            var codes = string.Join(" ", merged.StatusCodes.OrderByDescending(kv => kv.Value).Take(3).Select(kv => $"{kv.Key}:{kv.Value}"));
+            steps.AddRow(Esc(g.Key), N(merged.Ok), N(merged.Fail), F(merged.LatencyMs.P50), F(merged.LatencyMs.P99), F(merged.LatencyMs.Max), Esc(codes));
+        }
+
+        console.Write(steps);
+
+        if (summary.Extra["nodes"] is JsonArray { Count: > 0 } nodes)
+        {
+            var table = new Table().Title("issuer nodes (simulator counters)").AddColumns("node", "requests", "errors", "share");
+            foreach (var n in nodes.OfType<JsonObject>())
+            {
+                table.AddRow(Esc(n["name"]?.ToString() ?? "?"), n["requests"]?.ToString() ?? "0", n["errors"]?.ToString() ?? "0", Pct(n["share"]));
+            }
+
+            console.Write(table);
+        }
+
+        if (summary.Extra["walletInstances"] is JsonArray { Count: > 0 } instances)
+        {
+            var table = new Table().Title("wallet instances (X-Served-By)").AddColumns("instance", "replies", "share");
+            foreach (var n in instances.OfType<JsonObject>())
+            {
+                table.AddRow(Esc(n["name"]?.ToString() ?? "?"), n["replies"]?.ToString() ?? "0", Pct(n["share"]));
+            }
+
+            console.Write(table);
+        }
+
+        if (summary.Extra["capacity"] is JsonObject capacity && capacity["steps"] is JsonArray { Count: > 0 } capSteps)
+        {
+            var table = new Table().Title("capacity steps (" + Esc(string.Join(", ", (capacity["objectives"] as JsonArray ?? []).Select(o => o?.ToString()))) + ")")
+                .AddColumns("rate /s", "achieved /s", "p99 ms", "ok", "meets objectives");
+            foreach (var st in capSteps.OfType<JsonObject>())
+            {
+                table.AddRow(st["rate"]?.ToString() ?? "-", st["rps"]?.ToString() ?? "-", st["p99Ms"]?.ToString() ?? "-", Pct(st["okRate"]), st["pass"]?.GetValue<bool>() == true ? "yes" : "no");
+            }
+
+            console.Write(table);
+            var reached = capacity["kneeReached"]?.GetValue<bool>() == true;
+            console.MarkupLine($"knee: {Esc(capacity["kneeRps"]?.ToString() ?? "-")}/s" + (reached ? string.Empty : " (not reached: every step met the objectives)"));
+        }
+
+        var claims = new Table().Title("claims").AddColumns("claim", "observed", "result");
+        foreach (var c in summary.Claims)
+        {
+            claims.AddRow(Esc(c.Expression), Esc(c.ObservedText + (c.Message is null ? string.Empty : $" ({c.Message})")), c.Pass ? "[green]pass[/]" : "[red]FAIL[/]");
+        }
+
+        console.Write(claims);
+        if (summary.AbortReason is not null)
+        {
+            console.MarkupLine($"[yellow]run stopped early: {Esc(summary.AbortReason)}[/]");
+        }
+
+        console.MarkupLine($"report: {Esc(reportFolder)}");
+        console.MarkupLine(summary.Passed
+            ? $"[green]verdict: pass[/] ({summary.Claims.Count} of {summary.Claims.Count} claims hold)"
+            : $"[red]verdict: fail[/] ({summary.Claims.Count(c => !c.Pass)} of {summary.Claims.Count} claims failed: {Esc(string.Join("; ", summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})")))})");
+    }
+
+    private static int StepOrder(string name) => Plans.KnownNames.Steps.ToList().IndexOf(name) is var i && i >= 0 ? i : 99;
+
+    private static string Esc(string text) => Markup.Escape(text);
+
+    private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Pct(JsonNode? share) =>
+        share is JsonValue v && v.TryGetValue<double>(out var d) ? (d * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Cluster;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Scenarios;
+using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Timeline;
+using PaySim.LoadTests.Wallets;
+
+namespace PaySim.LoadTests.Running;
+
+/// <summary>
+/// Runs one compiled plan end to end: checks or starts the target, prepares users and cards, plays
+/// the load and the fault timeline together, then joins the engine's statistics with the simulator's
+/// counters and the wallet's X-Served-By counts into one summary, judges the claims and writes the reports.
+/// </summary>
+internal static class PlanRunner
+{
+    public static async Task<RunOutcome> RunAsync(LoadPlan plan, RunOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var time = options.TimeProvider;
+        WalletFlows? flows = null;
+        var scenarios = plan.Scenarios.Select(s =>
+            Scenario.Create(s.Name, ctx => flows!.RunAsync(s.Kind, ctx, s.Mix))
+                .WithLoadSimulations(s.Load.ToArray())
+                .WithMaxConcurrency(s.MaxConcurrency)
+                .WithWarmUpDuration(plan.WarmUp)).ToArray();
+        var runner = LoadTestRunner.RegisterScenarios(scenarios)
+            .WithPlanName(plan.Name)
+            .WithProgress(options.ShowProgress)
+            .WithSeed(plan.Seed)
+            .WithTimeProvider(time)
+            .WithGracefulStop(plan.Client.Timeout + TimeSpan.FromSeconds(1));
+        try
+        {
+            runner.Validate();
+        }
+        catch (LoadConfigException ex)
+        {
+            throw new PlanException($"plan {plan.Source}: {ex.Message}", ex);
+        }
+
+        var folder = options.ReportDir ?? Path.Combine("reports", $"{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{plan.Name}");
+
+        // External targets are checked before anything starts; a bad one is exit 2 with nothing left behind.
+        ITargetCluster cluster = plan.Target.External is { } external
+            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, cancellationToken).ConfigureAwait(false)
+            : await StartEmbeddedAsync(plan, log, cancellationToken).ConfigureAwait(false);
+        var factory = options.WalletClientFactory ?? ((urls, timeout) => new HttpWalletClient(urls, timeout));
+        await using var clusterScope = cluster.ConfigureAwait(false);
+        using var control = new ControlPlaneClient(cluster.ControlUri);
+        var wallet = factory(cluster.WalletUrls, plan.Client.Timeout);
+        using var walletScope = wallet as IDisposable;
+        using var otp = new OtpReader(cluster.SmsUri);
+        var counters = new RunCounters();
+
+        log.WriteLine($"preparing: {plan.PreboundCards} users with a bound card, cardholders for {string.Join(", ", plan.Personas.Keys)}");
+        var data = await PrepareAsync(plan, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
+        flows = new WalletFlows(wallet, otp, data, counters, plan.Client);
+
+        var statsBefore = await control.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+        var invariantsBefore = await control.GetInvariantsAsync(cancellationToken).ConfigureAwait(false);
+        var servedBefore = wallet.ServedBy;
+        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
+        counters.Recording = true;
+        var timeline = new FaultTimeline(plan, control, time);
+        RunResult result;
+        timeline.Start();
+        try
+        {
+            result = await runner.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await timeline.DisposeAsync().ConfigureAwait(false);
+            counters.Recording = false;
+        }
+
+        // The run may have been cancelled; the closing snapshots must still be taken.
+        using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var statsAfter = await control.GetStatsAsync(closing.Token).ConfigureAwait(false);
+        var invariantsAfter = await control.GetInvariantsAsync(closing.Token).ConfigureAwait(false);
+        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+
+        var summary = result.Summary;
+        var issuerNodes = statsAfter
+            .Where(n => !n.Name.StartsWith("sms", StringComparison.OrdinalIgnoreCase))
+            .Select(n => n.Minus(statsBefore.FirstOrDefault(b => b.Name == n.Name)))
+            .OrderBy(n => n.Name, StringComparer.Ordinal)
+            .ToArray();
+        var servedAfter = wallet.ServedBy;
+        var walletInstances = servedAfter
+            .Select(kv => (Name: kv.Key, Replies: kv.Value - servedBefore.GetValueOrDefault(kv.Key)))
+            .OrderBy(x => x.Name, StringComparer.Ordinal)
+            .ToArray();
+
+        var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), out var extra);
+        foreach (var claim in plan.Claims)
+        {
+            var judged = ClaimResult.FromResult(claim.Name, claim.Expression, claim.Expression.Evaluate(figures.Lookup));
+            judged.Expression = claim.Text;
+            summary.AddClaim(judged);
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            summary.Extra[key] = value?.DeepClone();
+        }
+
+        summary.Extra["target"] = new JsonObject
+        {
+            ["kind"] = cluster.Kind,
+            ["walletMode"] = cluster.WalletMode,
+            ["walletUrls"] = new JsonArray(cluster.WalletUrls.Select(u => (JsonNode?)u.ToString()).ToArray()),
+            ["simulatorUrl"] = cluster.ControlUri.ToString(),
+            ["nodes"] = plan.Target.IsEmbedded ? plan.Target.Embedded.Nodes : issuerNodes.Length,
+            ["walletInstances"] = plan.Target.IsEmbedded ? plan.Target.Embedded.WalletInstances : cluster.WalletUrls.Count,
+            ["balancingPolicy"] = plan.Target.IsEmbedded ? plan.Target.Embedded.BalancingPolicy : null,
+        };
+        summary.Extra["seed"] = plan.Seed;
+        summary.Extra["rate"] = plan.Rate;
+        summary.Extra["faultTimeline"] = new JsonArray(timeline.Log.Select(e => (JsonNode?)new JsonObject
+        {
+            ["what"] = e.What,
+            ["atS"] = e.AtS,
+            ["error"] = e.Error,
+        }).ToArray());
+
+        await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
+        return new RunOutcome(summary, Path.GetFullPath(folder));
+    }
+
+    private static async Task<ITargetCluster> StartEmbeddedAsync(LoadPlan plan, TextWriter log, CancellationToken cancellationToken)
+    {
+        var e = plan.Target.Embedded;
+        log.WriteLine($"starting embedded cluster: {e.Nodes} issuer nodes, SMS gateway, control plane, {e.WalletInstances} {e.WalletMode} wallet instances ({e.BalancingPolicy})");
+        return await EmbeddedCluster.StartAsync(e, plan.Seed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<ScenarioData> PrepareAsync(LoadPlan plan, ITargetCluster cluster, ControlPlaneClient control, IWalletClient wallet, OtpReader otp, RunCounters counters, TimeProvider time, CancellationToken ct)
+    {
+        var preboundCount = plan.PreboundCards;
+        var healthy = await control.GetCardholdersAsync(preboundCount * 2, "healthy", 0, ct).ConfigureAwait(false);
+        var byPersona = new Dictionary<string, SimCardholder[]>(StringComparer.Ordinal);
+        foreach (var persona in plan.Personas.Keys)
+        {
+            // Onboarding uses cardholders the prepared users do not hold, so two flows rarely share a phone's inbox.
+            var offset = persona == "healthy" ? preboundCount * 2 : 0;
+            var list = await control.GetCardholdersAsync(500, persona, offset, ct).ConfigureAwait(false);
+            if (list.Count == 0 && persona == "healthy")
+            {
+                list = healthy;
+            }
+
+            byPersona[persona] = list.ToArray();
+        }
+
+        // Embedded runs start from an empty wallet; external wallets keep users, so their phones must not repeat across runs.
+        long phoneBase = cluster.Kind == "embedded"
+            ? (long)(Draw.Unit(plan.Seed, 9, 0) * 500_000_000)
+            : time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 * 1_000;
+        var needsCards = plan.Scenarios.Any(s => s.Kind != ScenarioKind.Onboarding);
+        var provisional = new ScenarioData("setup", plan.Seed, plan.Personas, byPersona, [], phoneBase);
+        var setupFlows = new WalletFlows(wallet, otp, provisional, counters, plan.Client);
+        var prebound = new List<PreboundCard>();
+        if (needsCards)
+        {
+            var candidates = healthy.OrderByDescending(c => c.BalanceMinor).Take(preboundCount).ToArray();
+            if (candidates.Length == 0)
+            {
+                throw new RunSetupException("the simulator returned no healthy cardholders to prepare users with.");
+            }
+
+            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var bound = new System.Collections.Concurrent.ConcurrentBag<PreboundCard>();
+            await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (c, token) =>
+            {
+                var user = await wallet.RegisterAsync(provisional.NextPhone(), WalletFlows.Password, WalletFlows.Pin, token).ConfigureAwait(false);
+                if (user is not { Ok: true, Value: { } u })
+                {
+                    failures.Add($"register: {user.Code} {user.Message}");
+                    return;
+                }
+
+                var (outcome, card) = await setupFlows.BindAsync(null, u, c, record: false).ConfigureAwait(false);
+                if (card is null)
+                {
+                    failures.Add($"bind: {outcome.StatusCode} {outcome.Message}");
+                    return;
+                }
+
+                bound.Add(new PreboundCard(u, card, c.Currency));
+            }).ConfigureAwait(false);
+            prebound = bound.OrderBy(b => b.User.Phone, StringComparer.Ordinal).ToList();
+            if (prebound.Count == 0)
+            {
+                throw new RunSetupException($"could not bind any card before the run ({failures.Count} attempts failed; first: {failures.FirstOrDefault()}).");
+            }
+        }
+
+        var runId = cluster.Kind == "embedded"
+            ? $"run{plan.Seed}"
+            : $"run{time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+        return new ScenarioData(runId, plan.Seed, plan.Personas, byPersona, prebound, phoneBase + 100_000);
+    }
+}

@@ -1,0 +1,17 @@
+using PaySim.LoadTests.Wallets;
+
+namespace PaySim.LoadTests.Running;
+
+/// <summary>How to run a compiled plan: where the reports go and what the console shows.</summary>
+internal sealed record RunOptions
+{
+    /// <summary>The report folder; null = reports/&lt;utc-timestamp&gt;-&lt;plan&gt;/ under the working directory.</summary>
+    public string? ReportDir { get; init; }
+
+    public bool ShowProgress { get; init; } = true;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>null = <see cref="HttpWalletClient"/>.</summary>
+    public WalletClientFactory? WalletClientFactory { get; init; }
+}

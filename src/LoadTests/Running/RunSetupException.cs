@@ -1,0 +1,4 @@
+namespace PaySim.LoadTests.Running;
+
+/// <summary>The target could not be prepared for the load (no cardholders, no card could be bound): the run fails with exit code 1.</summary>
+internal sealed class RunSetupException(string message, Exception? inner = null) : Exception(message, inner);

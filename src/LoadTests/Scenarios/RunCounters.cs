@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace PaySim.LoadTests.Scenarios;
+
+/// <summary>Figures the engine does not keep: binding outcomes by cause and wallet calls that need the issuer.</summary>
+internal sealed class RunCounters
+{
+    public const string Bound = "bound";
+
+    private readonly ConcurrentDictionary<string, long> _bindOutcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _walletCalls = new(StringComparer.Ordinal);
+
+    /// <summary>Final outcome of each binding attempt during the measured run: "bound" or the wallet error code.</summary>
+    public IReadOnlyDictionary<string, long> BindOutcomes => new SortedDictionary<string, long>(_bindOutcomes, StringComparer.Ordinal);
+
+    /// <summary>Wallet calls that reached the wallet (any HTTP reply), by step name.</summary>
+    public IReadOnlyDictionary<string, long> WalletCalls => new SortedDictionary<string, long>(_walletCalls, StringComparer.Ordinal);
+
+    /// <summary>Off during set-up (pre-binding cards), on while the load runs.</summary>
+    public bool Recording { get; set; }
+
+    public void Bind(string outcome)
+    {
+        if (Recording)
+        {
+            _bindOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void WalletCall(string step, int httpStatus)
+    {
+        if (Recording && httpStatus > 0)
+        {
+            _walletCalls.AddOrUpdate(step, 1, (_, n) => n + 1);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Wallets;
+
+namespace PaySim.LoadTests.Scenarios;
+
+/// <summary>
+/// What a user does in the wallet app, one method per scenario. Each wallet call is a step named after
+/// it. A step is ok when the wallet answered as designed (a bank's decline is a correct answer); the
+/// iteration is ok when the whole flow ended as the cardholder's persona expects (a phone-mismatch
+/// user's binding is declined, a healthy user's is bound), so success_rate measures the wallet, not
+/// the users' typos.
+/// </summary>
+internal sealed class WalletFlows
+{
+    public const string Password = "Load-test-9";
+    public const string Pin = "258147";
+
+    private const int StreamPersona = 1;
+    private const int StreamAmount = 2;
+    private const int StreamJourney = 3;
+
+    private readonly IWalletClient _wallet;
+    private readonly OtpReader _otp;
+    private readonly ScenarioData _data;
+    private readonly RunCounters _counters;
+    private readonly ClientBehaviour _client;
+
+    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client)
+    {
+        _wallet = wallet;
+        _otp = otp;
+        _data = data;
+        _counters = counters;
+        _client = client;
+    }
+
+    public Task<Response> RunAsync(ScenarioKind kind, IScenarioContext ctx, IReadOnlyDictionary<ScenarioKind, double> mix) => kind switch
+    {
+        ScenarioKind.Onboarding => OnboardingAsync(ctx),
+        ScenarioKind.Payment => PaymentAsync(ctx),
+        ScenarioKind.Refund => RefundAsync(ctx),
+        ScenarioKind.History => HistoryAsync(ctx),
+        _ => JourneyAsync(ctx, mix),
+    };
+
+    public async Task<Response> OnboardingAsync(IScenarioContext ctx)
+    {
+        if (!_data.HasCardholders)
+        {
+            return Response.Fail("no_cardholders", "the simulator returned no cardholders for the plan's personas");
+        }
+
+        var cardholder = _data.NextCardholder(Draw.Unit(_data.Seed, StreamPersona, Key(ctx)));
+        WalletReply<WalletUser>? registered = null;
+        var r = await Step.Run("register", ctx, async () =>
+        {
+            registered = await _wallet.RegisterAsync(_data.NextPhone(), Password, Pin, ctx.CancellationToken).ConfigureAwait(false);
+            return StepResponse(registered);
+        }).ConfigureAwait(false);
+        if (registered is not { Ok: true, Value: { } user })
+        {
+            return r.IsOk ? Response.Fail(registered?.Code ?? "register_failed") : r;
+        }
+
+        var (outcome, _) = await BindAsync(ctx, user, cardholder, record: true).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>bind_start → sms_wait → bind_confirm. Returns the iteration outcome and the bound card (when bound).</summary>
+    public async Task<(Response Outcome, BoundCard? Card)> BindAsync(IScenarioContext? ctx, WalletUser user, SimCardholder c, bool record)
+    {
+        var ct = ctx?.CancellationToken ?? CancellationToken.None;
+        await _otp.PrepareAsync(c.Phone, ct).ConfigureAwait(false);
+        var input = new CardInput(c.Pan, c.Expiry, c.Cvv, c.InputHolderName, c.InputIdNumber, c.InputPhone);
+
+        WalletReply<BindingStarted>? started = null;
+        await RunStep(ctx, "bind_start", async () =>
+        {
+            started = await _wallet.StartBindingAsync(user, input, ct).ConfigureAwait(false);
+            _counters.WalletCall("bind_start", started.Status);
+            return StepResponse(started);
+        }).ConfigureAwait(false);
+        if (started is not { Ok: true, Value: { } binding })
+        {
+            return (Finish(c, started?.Code ?? "bind_start_failed", started?.Status ?? 0, record), null);
+        }
+
+        string? otp = null;
+        await RunStep(ctx, "sms_wait", async () =>
+        {
+            otp = await _otp.WaitForOtpAsync(c.Phone, _client.SmsTimeout, ct).ConfigureAwait(false);
+            return otp is null ? Response.Fail("sms_timeout") : Response.Ok();
+        }).ConfigureAwait(false);
+        if (otp is null)
+        {
+            return (Finish(c, "sms_timeout", 0, record), null);
+        }
+
+        WalletReply<BoundCard>? confirmed = null;
+        await RunStep(ctx, "bind_confirm", async () =>
+        {
+            confirmed = await _wallet.ConfirmBindingAsync(user, binding.BindingId, otp, ct).ConfigureAwait(false);
+            _counters.WalletCall("bind_confirm", confirmed.Status);
+            return StepResponse(confirmed);
+        }).ConfigureAwait(false);
+        if (confirmed is not { Ok: true, Value: { } card })
+        {
+            return (Finish(c, confirmed?.Code ?? "bind_confirm_failed", confirmed?.Status ?? 0, record), null);
+        }
+
+        return (Finish(c, RunCounters.Bound, 200, record), card);
+    }
+
+    public async Task<Response> PaymentAsync(IScenarioContext ctx)
+    {
+        var (outcome, _) = await PayAsync(ctx).ConfigureAwait(false);
+        return outcome;
+    }
+
+    public async Task<Response> RefundAsync(IScenarioContext ctx)
+    {
+        var (outcome, payment) = await PayAsync(ctx).ConfigureAwait(false);
+        if (payment is null)
+        {
+            return outcome;
+        }
+
+        var user = payment.Value.User;
+        WalletReply<RefundDone>? refunded = null;
+        var r = await Step.Run("refund", ctx, async () =>
+        {
+            refunded = await _wallet.RefundAsync(user.User, payment.Value.PaymentId, payment.Value.Amount, $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}-refund", ctx.CancellationToken).ConfigureAwait(false);
+            _counters.WalletCall("refund", refunded.Status);
+            return StepResponse(refunded);
+        }).ConfigureAwait(false);
+        return refunded is { Ok: true } ? Response.Ok() : Response.Fail(refunded?.Code ?? r.StatusCode, refunded?.Message);
+    }
+
+    public async Task<Response> HistoryAsync(IScenarioContext ctx)
+    {
+        if (_data.Prebound.Count == 0)
+        {
+            return Response.Fail("no_prebound_cards");
+        }
+
+        var user = _data.Prebound[(int)(Key(ctx) % _data.Prebound.Count)].User;
+        WalletReply<int>? reply = null;
+        await Step.Run("history", ctx, async () =>
+        {
+            reply = await _wallet.GetTransactionsAsync(user, ctx.CancellationToken).ConfigureAwait(false);
+            return StepResponse(reply);
+        }).ConfigureAwait(false);
+        return reply is { Ok: true } ? Response.Ok() : Response.Fail(reply?.Code ?? "history_failed", reply?.Message);
+    }
+
+    public Task<Response> JourneyAsync(IScenarioContext ctx, IReadOnlyDictionary<ScenarioKind, double> mix)
+    {
+        var action = Draw.Weighted(mix.Select(kv => (kv.Key, kv.Value)).ToArray(), Draw.Unit(_data.Seed, StreamJourney, Key(ctx)));
+        return action switch
+        {
+            ScenarioKind.Onboarding => OnboardingAsync(ctx),
+            ScenarioKind.Refund => RefundAsync(ctx),
+            ScenarioKind.History => HistoryAsync(ctx),
+            _ => PaymentAsync(ctx),
+        };
+    }
+
+    /// <summary>One logical payment: the app retries a failed attempt with the same Idempotency-Key, as real apps do.</summary>
+    private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount)? Payment)> PayAsync(IScenarioContext ctx)
+    {
+        if (_data.Prebound.Count == 0)
+        {
+            return (Response.Fail("no_prebound_cards"), null);
+        }
+
+        var key = Key(ctx);
+        var owner = _data.Prebound[(int)(key % _data.Prebound.Count)];
+        var amount = Draw.Between(_data.Seed, StreamAmount, key, _client.MinAmountMinor, _client.MaxAmountMinor);
+        var orderReference = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}";
+        var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, "loadtest-merchant", orderReference);
+        WalletReply<PaymentDone>? paid = null;
+        for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
+        {
+            await Step.Run("pay", ctx, async () =>
+            {
+                paid = await _wallet.PayAsync(owner.User, request, orderReference, ctx.CancellationToken).ConfigureAwait(false);
+                _counters.WalletCall("pay", paid.Status);
+                return StepResponse(paid);
+            }).ConfigureAwait(false);
+            if (paid is { Ok: true } || !IsRetryable(paid))
+            {
+                break;
+            }
+        }
+
+        if (paid is { Ok: true, Value: { } done })
+        {
+            return (Response.Ok(), (owner, done.PaymentId, amount));
+        }
+
+        // A bank's decline (too little money, over the limit) is a correct answer of the wallet.
+        return paid is { Status: 402 }
+            ? (Response.Ok("declined:" + paid.Code), null)
+            : (Response.Fail(paid?.Code ?? "pay_failed", paid?.Message), null);
+    }
+
+    private static bool IsRetryable<T>(WalletReply<T>? reply) =>
+        reply is null || reply.Status == 0 || reply.Status >= 500 || reply.Code == "payment_in_progress";
+
+    /// <summary>A step is ok when the wallet answered as designed: success, or a bank's decline (HTTP 4xx with a decline code).</summary>
+    private static Response StepResponse<T>(WalletReply<T> reply)
+    {
+        if (reply.Ok)
+        {
+            return Response.Ok(reply.Status);
+        }
+
+        return reply.Status is 402 or 404 or 409 or 422 or 429
+            ? Response.Ok(reply.Code)
+            : Response.Fail(reply.Code ?? reply.Status.ToString(CultureInfo.InvariantCulture), reply.Message);
+    }
+
+    /// <summary>The binding's final outcome, judged against what the persona should get.</summary>
+    private Response Finish(SimCardholder c, string outcome, int status, bool record)
+    {
+        if (record)
+        {
+            _counters.Bind(outcome);
+        }
+
+        if (outcome == RunCounters.Bound)
+        {
+            return Response.Ok("bound");
+        }
+
+        if (outcome == "sms_timeout")
+        {
+            return c.Persona is "sms-unreachable" or "slow-sms" ? Response.Ok("sms_timeout") : Response.Fail("sms_timeout");
+        }
+
+        // A decline the persona provokes (wrong phone, expired card) is the wallet working correctly.
+        var expectedDecline = status is >= 400 and < 500 && c.Persona is not ("healthy" or "slow-sms");
+        return expectedDecline ? Response.Ok("declined:" + outcome) : Response.Fail(outcome);
+    }
+
+    private static Task<Response> RunStep(IScenarioContext? ctx, string name, Func<Task<Response>> step) =>
+        ctx is null ? step() : Step.Run(name, ctx, step);
+
+    private static long Key(IScenarioContext ctx) => ((long)StableHash(ctx.ScenarioName) << 40) ^ ctx.InvocationNumber;
+
+    private static int StableHash(string s)
+    {
+        var h = 17;
+        foreach (var ch in s)
+        {
+            h = unchecked(h * 31 + ch);
+        }
+
+        return h & 0x7FFF;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.SimulatorControl;
+
+namespace PaySim.LoadTests.Timeline;
+
+/// <summary>
+/// Plays the plan's faults against the simulator's control plane at their offsets: a rule is posted at
+/// its start and deleted at its end; a node is taken down (or NOT_SERVING) and brought back. Going
+/// through HTTP keeps embedded and external simulators alike. Whatever is still active when the
+/// run ends is reverted, so a failed run never leaves a node down.
+/// </summary>
+internal sealed class FaultTimeline : IAsyncDisposable
+{
+    private readonly ControlPlaneClient _control;
+    private readonly TimeProvider _time;
+    private readonly List<Planned> _actions = [];
+    private readonly ConcurrentDictionary<string, Func<CancellationToken, Task>> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<TimelineEntry> _log = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _playing;
+    private long _start;
+
+    public FaultTimeline(LoadPlan plan, ControlPlaneClient control, TimeProvider time)
+    {
+        _control = control;
+        _time = time;
+        foreach (var f in plan.Faults)
+        {
+            Add($"fault {f.Name}", f.Start, f.Duration, plan.Duration, ct => _control.ApplyFaultAsync(f.Rule, ct), ct => _control.ClearFaultAsync(f.Name, ct));
+        }
+
+        foreach (var n in plan.NodeEvents)
+        {
+            var (on, off) = n.State == NodeEventState.Down ? ("down", "up") : ("not-serving", "serving");
+            Add($"node {n.Node} {on}", n.Start, n.Duration, plan.Duration, ct => _control.SetNodeStateAsync(n.Node, on, ct), ct => _control.SetNodeStateAsync(n.Node, off, ct));
+        }
+
+        _actions.Sort((a, b) => a.At.CompareTo(b.At));
+    }
+
+    public bool IsEmpty => _actions.Count == 0;
+
+    public IReadOnlyList<TimelineEntry> Log => _log.ToArray();
+
+    /// <summary>Starts playing in the background; offsets count from now.</summary>
+    public void Start()
+    {
+        _start = _time.GetTimestamp();
+        _playing = IsEmpty ? Task.CompletedTask : Task.Run(() => PlayAsync(_stop.Token));
+    }
+
+    /// <summary>Stops playing and reverts every fault still active.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_playing is not null)
+        {
+            await _playing.ConfigureAwait(false);
+        }
+
+        foreach (var what in _active.Keys.ToArray())
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await RunAsync(new Planned(TimeSpan.Zero, what, Revert: true, _ => Task.CompletedTask), cts.Token).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Add(string what, TimeSpan start, TimeSpan? duration, TimeSpan runLength, Func<CancellationToken, Task> apply, Func<CancellationToken, Task> revert)
+    {
+        _actions.Add(new Planned(start, what, Revert: false, async ct =>
+        {
+            await apply(ct).ConfigureAwait(false);
+            _active[what] = revert;
+        }));
+        if (duration is { } d && start + d < runLength)
+        {
+            _actions.Add(new Planned(start + d, what, Revert: true, _ => Task.CompletedTask));
+        }
+    }
+
+    private async Task PlayAsync(CancellationToken ct)
+    {
+        foreach (var action in _actions)
+        {
+            var wait = action.At - _time.GetElapsedTime(_start);
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+                }
+
+                await RunAsync(action, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunAsync(Planned action, CancellationToken ct)
+    {
+        var at = Math.Round(_time.GetElapsedTime(_start).TotalSeconds, 3);
+        Func<CancellationToken, Task> work = action.Work;
+        if (action.Revert)
+        {
+            if (!_active.TryRemove(action.What, out var revert))
+            {
+                return;
+            }
+
+            work = revert;
+        }
+
+        string? error = null;
+        try
+        {
+            await work(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or PlanException)
+        {
+            error = ex.Message;
+        }
+
+        _log.Enqueue(new TimelineEntry(action.Revert ? $"{action.What} ended" : action.What, at, null, error));
+    }
+
+    private sealed record Planned(TimeSpan At, string What, bool Revert, Func<CancellationToken, Task> Work);
+}

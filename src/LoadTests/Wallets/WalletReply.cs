@@ -1,0 +1,15 @@
+namespace PaySim.LoadTests.Wallets;
+
+/// <summary>
+/// What one wallet call returned. <see cref="Status"/> is the HTTP status (0 when no reply arrived);
+/// <see cref="Code"/> is the wallet's stable error code (<c>{"error":{"code":...}}</c>), or
+/// "timeout"/"connection_failed" when the call never got an answer.
+/// </summary>
+public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code, string? Message, string? ServedBy)
+{
+    public static WalletReply<T> Success(T value, int status, string? servedBy) => new(true, value, status, null, null, servedBy);
+
+    public static WalletReply<T> Failure(int status, string code, string? message, string? servedBy) => new(false, default, status, code, message, servedBy);
+
+    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy);
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using PaySim.LoadTests.Cli;
+
+namespace PaySim.LoadTests.Tests.Cli;
+
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-").FullName;
+
+    [Theory]
+    [InlineData("--duration", "5x", "--duration")]
+    [InlineData("--rate", "-3", "--rate")]
+    [InlineData("--rate", "lots", "--rate")]
+    [InlineData("--wallet-mode", "careful", "--wallet-mode")]
+    [InlineData("--seed", "abc", "--seed")]
+    [InlineData("--plan", "no-such-plan", "--plan")]
+    [InlineData("--wallet-url", "not a url", "--wallet-url")]
+    public async Task Run_WithABadFlag_ExitsTwoWithOneLineNamingIt(string flag, string value, string named)
+    {
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", _dir, flag, value);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(Lines(err));
+        Assert.Contains(named, err, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public async Task Run_WithAPlanThatHasAnUnknownField_ExitsTwoNamingTheField()
+    {
+        var plan = Path.Combine(_dir, "bad.json");
+        await File.WriteAllTextAsync(plan, """{ "rate": 2, "scenarios": [ { "name": "payment", "copies": 3 } ] }""");
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(Lines(err));
+        Assert.Contains("scenarios[0].copies", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
+    }
+
+    [Fact]
+    public async Task Run_WithAClaimThatDoesNotParse_ExitsTwoBeforeStartingAnything()
+    {
+        var plan = Path.Combine(_dir, "bad-claim.json");
+        await File.WriteAllTextAsync(plan, """{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "p99 is small" ] }""");
+        var watch = Stopwatch.StartNew();
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("claims[0]", err, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "a bad plan must be refused before any cluster starts");
+    }
+
+    [Fact]
+    public async Task Run_AgainstAnUnreachableExternalTarget_ExitsTwoWithOneLine()
+    {
+        var (code, _, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--no-progress", "--report-dir", Path.Combine(_dir, "r"),
+            "--wallet-url", "http://127.0.0.1:9", "--simulator-url", "http://127.0.0.1:9");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(Lines(err));
+        Assert.Contains("unreachable", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
+    }
+
+    [Fact]
+    public async Task Run_WithAnUnknownOption_ExitsTwo()
+    {
+        var (code, _, err) = await CliRunner.RunAsync("run", "--colour", "red");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(Lines(err));
+    }
+
+    [Fact]
+    public async Task Plans_ListsEveryShippedPlanWithItsDescription()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("plans");
+
+        Assert.Equal(0, code);
+        var lines = Lines(output);
+        foreach (var name in new[] { "smoke", "default", "node-loss", "sms-timeout", "brownout", "lb-fairness", "double-charge", "capacity", "soak" })
+        {
+            var line = Assert.Single(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            Assert.True(line.Length > name.Length + 20, $"plan {name} has no description: {line}");
+        }
+    }
+
+    [Fact]
+    public async Task Help_OnRun_ListsEveryFlag()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("run", "--help");
+
+        Assert.Equal(0, code);
+        foreach (var flag in new[] { "--plan", "--duration", "--rate", "--wallet-mode", "--seed", "--report-dir", "--no-progress", "--wallet-url", "--simulator-url" })
+        {
+            Assert.Contains(flag, output, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Wallets;
+using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Hosting;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>
+/// docs/your-wallet.md in a test: a wallet and simulator started by someone else, reached by URL,
+/// driven through a caller-supplied <see cref="IWalletClient"/>.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ExternalTargetTests
+{
+    [Fact]
+    public async Task Run_AgainstAnExternalWalletThroughACustomClient_JudgesItsClaimsAndCountsEveryCallThroughTheAdapter()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
+        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
+        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var wallet = await WalletHost.StartAsync(new WalletOptions
+            {
+                Instances = 2,
+                Port = 0,
+                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                DatabasePath = db,
+                PasswordHashIterations = 1_000,
+            }))
+            {
+                var calls = new ConcurrentDictionary<string, int>();
+                var options = new LoadTestsCliOptions
+                {
+                    WalletClientFactory = (urls, timeout) => new CountingClient(new HttpWalletClient(urls, timeout), calls),
+                };
+                using var stdout = new StringWriter();
+                using var stderr = new StringWriter();
+                string[] args =
+                [
+                    "run", "--plan", "smoke", "--duration", "6s", "--no-progress", "--report-dir", folder,
+                    "--wallet-url", wallet.Instances[0].Uri.ToString(), "--wallet-url", wallet.Instances[1].Uri.ToString(),
+                    "--simulator-url", simulator.ControlUri.ToString(),
+                ];
+
+                var code = await LoadTestsCli.InvokeAsync(args, options, stdout, stderr);
+
+                Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+                var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!.AsObject();
+                Assert.Equal("external", summary["target"]!["kind"]!.GetValue<string>());
+                Assert.Equal(2, summary["walletInstances"]!.AsArray().Count);
+                Assert.True(calls.GetValueOrDefault("pay") > 10, string.Join(", ", calls));
+                Assert.True(calls.GetValueOrDefault("register") >= 10, string.Join(", ", calls));
+            }
+        }
+        finally
+        {
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" })
+            {
+                File.Delete(f);
+            }
+
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The shape of an adapter: delegate to whatever speaks your wallet's API.</summary>
+    private sealed class CountingClient(HttpWalletClient inner, ConcurrentDictionary<string, int> calls) : IWalletClient, IDisposable
+    {
+        public IReadOnlyDictionary<string, long> ServedBy => inner.ServedBy;
+
+        public Task<WalletReply<WalletUser>> RegisterAsync(string phone, string password, string pin, CancellationToken ct) =>
+            Count("register", inner.RegisterAsync(phone, password, pin, ct));
+
+        public Task<WalletReply<BindingStarted>> StartBindingAsync(WalletUser user, CardInput card, CancellationToken ct) =>
+            Count("bind_start", inner.StartBindingAsync(user, card, ct));
+
+        public Task<WalletReply<BoundCard>> ConfirmBindingAsync(WalletUser user, string bindingId, string otp, CancellationToken ct) =>
+            Count("bind_confirm", inner.ConfirmBindingAsync(user, bindingId, otp, ct));
+
+        public Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken ct) =>
+            Count("pay", inner.PayAsync(user, payment, idempotencyKey, ct));
+
+        public Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken ct) =>
+            Count("refund", inner.RefundAsync(user, paymentId, amountMinor, idempotencyKey, ct));
+
+        public Task<WalletReply<int>> GetTransactionsAsync(WalletUser user, CancellationToken ct) =>
+            Count("history", inner.GetTransactionsAsync(user, ct));
+
+        public Task<string?> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
+
+        public void Dispose() => inner.Dispose();
+
+        private Task<T> Count<T>(string call, Task<T> task)
+        {
+            calls.AddOrUpdate(call, 1, (_, n) => n + 1);
+            return task;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using PaySim.LoadTests.Cli;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>The promised outcomes, each a 10-second run of a shipped plan on the embedded cluster.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class PlanRunTests
+{
+    [Fact]
+    public async Task Run_Smoke_WritesEveryReportFileAndEveryDesignFieldOfSummaryJson()
+    {
+        var run = await ShortRun.RunAsync("smoke");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            foreach (var file in new[] { "summary.json", "report.html", "report.md", "junit.xml", "timeseries.csv" })
+            {
+                Assert.True(File.Exists(Path.Combine(run.Folder, file)), file);
+            }
+
+            var s = run.Summary;
+            Assert.Equal("smoke", s["plan"]!.GetValue<string>());
+            Assert.Equal("pass", s["verdict"]!.GetValue<string>());
+            Assert.All(run.Claims, c =>
+            {
+                Assert.NotNull(c["name"]);
+                Assert.NotNull(c["expression"]);
+                Assert.NotNull(c["pass"]);
+                Assert.True(c.ContainsKey("observed"));
+            });
+            var scenario = s["scenarios"]!.AsArray().Single()!.AsObject();
+            foreach (var field in new[] { "name", "ok", "fail", "rps", "dropped", "latencyMs", "steps" })
+            {
+                Assert.True(scenario.ContainsKey(field), field);
+            }
+
+            foreach (var p in new[] { "p50", "p75", "p90", "p95", "p99", "p999", "max", "mean" })
+            {
+                Assert.True(scenario["latencyMs"]!.AsObject().ContainsKey(p), p);
+            }
+
+            Assert.Contains(scenario["steps"]!.AsArray(), step => step!["name"]!.GetValue<string>() == "pay");
+            var nodes = s["nodes"]!.AsArray();
+            Assert.Equal(3, nodes.Count);
+            Assert.All(nodes, n => Assert.True(n!["requests"]!.GetValue<long>() > 0));
+            Assert.True(s["fairness"]!["jain"]!.GetValue<double>() > 0);
+            Assert.True(s["retryAmplification"]!.GetValue<double>() > 0);
+            Assert.Equal(0, s["duplicateCharges"]!.GetValue<long>());
+            Assert.True(s["failover"]!.AsObject().ContainsKey("detectMs"));
+            Assert.True(s["failover"]!.AsObject().ContainsKey("recoverMs"));
+            Assert.Contains("verdict: pass", run.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_DefaultPlanShortened_LosesIssuer2MidRunAndStillPassesWithTheResilientWallet()
+    {
+        var run = await ShortRun.RunAsync("default");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            Assert.Equal("resilient", run.Summary["target"]!["walletMode"]!.GetValue<string>());
+            var timeline = run.Summary["faultTimeline"]!.AsArray().Select(e => e!["what"]!.GetValue<string>()).ToArray();
+            Assert.Equal(["node issuer-2 down", "node issuer-2 down ended"], timeline);
+            Assert.Equal(25.0 / 6, run.Figure("failover.faultStartS"), 3);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_NodeLossWithNaiveWallet_ExitsOneNamingTheFailedClaims()
+    {
+        var run = await ShortRun.RunAsync("node-loss", "--wallet-mode", "naive");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
+            Assert.False(run.Claim("success_rate >= 99%")["pass"]!.GetValue<bool>());
+            Assert.False(run.Claim("recovery_ms <= 3s")["pass"]!.GetValue<bool>());
+            Assert.Contains("verdict: fail", run.Out, StringComparison.Ordinal);
+            Assert.Contains("success_rate >= 99%", run.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_NodeLossWithResilientWallet_ExitsZero()
+    {
+        var run = await ShortRun.RunAsync("node-loss", "--wallet-mode", "resilient");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            Assert.Contains(run.Summary["faultTimeline"]!.AsArray(), e => e!["what"]!.GetValue<string>() == "node issuer-2 down" && e["error"] is null);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_DoubleChargeWithNaiveWallet_FailsDuplicateChargesClaim()
+    {
+        var run = await ShortRun.RunAsync("double-charge", "--wallet-mode", "naive");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
+            var claim = run.Claim("duplicate_charges == 0");
+            Assert.False(claim["pass"]!.GetValue<bool>());
+            Assert.True(run.Summary["duplicateCharges"]!.GetValue<long>() > 0);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_DoubleChargeWithResilientWallet_ChargesNobodyTwice()
+    {
+        var run = await ShortRun.RunAsync("double-charge", "--wallet-mode", "resilient");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            Assert.Equal(0, run.Summary["duplicateCharges"]!.GetValue<long>());
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_SmsTimeout_BreaksFailedBindingsDownByCauseWithoutBlamingTheIssuer()
+    {
+        var run = await ShortRun.RunAsync("sms-timeout");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            var byCause = run.Summary["bindings"]!["byCause"]!.AsObject();
+            Assert.True(byCause["bound"]!.GetValue<long>() > 0, run.Describe());
+            Assert.True(byCause["sms_timeout"]!.GetValue<long>() > 0, run.Describe());
+            Assert.False(byCause.ContainsKey("issuer_unavailable"));
+            var attempts = run.Summary["bindings"]!["attempts"]!.GetValue<long>();
+            Assert.Equal(attempts, byCause.Sum(kv => kv.Value!.GetValue<long>()));
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_LbFairness_ReportsJainOfAtLeastPointNineFiveOverIssuerNodesAndWalletInstances()
+    {
+        var run = await ShortRun.RunAsync("lb-fairness");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            Assert.True(run.Figure("fairness.jain") >= 0.95, run.Describe());
+            Assert.True(run.Figure("fairness.walletJain") >= 0.95, run.Describe());
+            Assert.Equal(3, run.Summary["nodes"]!.AsArray().Count);
+            Assert.Equal(2, run.Summary["walletInstances"]!.AsArray().Count);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using PaySim.LoadTests.Tests.Cli;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>A 10-second run of a shipped plan on the embedded cluster, with its summary.json read back.</summary>
+internal sealed record ShortRun(int ExitCode, string Out, string Err, JsonObject Summary, string Folder)
+{
+    public static async Task<ShortRun> RunAsync(string plan, params string[] extra)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-{plan}-{Guid.NewGuid():N}");
+        string[] args = ["run", "--plan", plan, "--duration", "10s", "--no-progress", "--report-dir", folder, .. extra];
+        var (code, output, err) = await CliRunner.RunAsync(args);
+        var summaryFile = Path.Combine(folder, "summary.json");
+        Assert.True(File.Exists(summaryFile), $"no summary.json (exit {code}): {err}\n{output}");
+        var summary = JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!.AsObject();
+        return new ShortRun(code, output, err, summary, folder);
+    }
+
+    public IReadOnlyList<JsonObject> Claims => Summary["claims"]!.AsArray().Select(c => c!.AsObject()).ToArray();
+
+    public JsonObject Claim(string expression) =>
+        Claims.Single(c => c["expression"]!.GetValue<string>() == expression);
+
+    public double Figure(string path)
+    {
+        JsonNode? node = Summary;
+        foreach (var part in path.Split('.'))
+        {
+            node = node?[part];
+        }
+
+        return node!.GetValue<double>();
+    }
+
+    public string Describe() => $"exit {ExitCode}\n{Out}\n{Err}";
+
+    public void Delete()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Plans;
+
+namespace PaySim.LoadTests.Tests.Plans;
+
+public sealed class PlanCompilerTests
+{
+    private const string Minimal = """
+        { "name": "t", "duration": "40s", "rate": 20,
+          "scenarios": [ { "name": "payment", "weight": 3 }, { "name": "history", "weight": 1 } ],
+          "nodeEvents": [ { "node": "issuer-2", "state": "down", "start": "10s", "duration": "20s" } ],
+          "faults": [ { "name": "slow", "node": "issuer-1", "method": "Authorize", "latency": "50ms", "start": "20s", "duration": "10s", "ramp": { "over": "8s" } } ],
+          "claims": [ "success_rate >= 99%", "step:pay p99 < 500ms", "money_conserved == true" ] }
+        """;
+
+    [Theory]
+    [InlineData("smoke")]
+    [InlineData("default")]
+    [InlineData("node-loss")]
+    [InlineData("sms-timeout")]
+    [InlineData("brownout")]
+    [InlineData("lb-fairness")]
+    [InlineData("double-charge")]
+    [InlineData("capacity")]
+    [InlineData("soak")]
+    public void ShippedPlan_CompilesWithADescriptionAndAtLeastOneClaim(string name)
+    {
+        var (json, source) = PlanCatalog.Resolve(name);
+        var plan = PlanCompiler.Compile(json, source);
+
+        Assert.Equal(name, plan.Name);
+        Assert.NotEmpty(plan.Description);
+        Assert.NotEmpty(plan.Claims);
+    }
+
+    [Fact]
+    public void Compile_SplitsThePlanRateOverScenariosByWeight()
+    {
+        var plan = PlanCompiler.Compile(Minimal, "t.json");
+
+        Assert.Equal(15, plan.Scenarios[0].Load.Single().RatePerSecond, 9);
+        Assert.Equal(5, plan.Scenarios[1].Load.Single().RatePerSecond, 9);
+        Assert.All(plan.Scenarios, s => Assert.Equal(TimeSpan.FromSeconds(40), s.Load.Single().During));
+    }
+
+    [Fact]
+    public void Compile_WithDurationAndRateOverrides_ScalesPhasesFaultsAndNodeEvents()
+    {
+        var plan = PlanCompiler.Compile(Minimal, "t.json", new PlanOverrides { Duration = TimeSpan.FromSeconds(10), Rate = 40 });
+
+        Assert.Equal(TimeSpan.FromSeconds(10), plan.Duration);
+        Assert.Equal(30, plan.Scenarios[0].Load.Single().RatePerSecond, 9);
+        Assert.Equal(TimeSpan.FromSeconds(10), plan.Scenarios[0].Load.Single().During);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), plan.NodeEvents.Single().Start);
+        Assert.Equal(TimeSpan.FromSeconds(5), plan.NodeEvents.Single().Duration);
+        var fault = plan.Faults.Single();
+        Assert.Equal(TimeSpan.FromSeconds(5), fault.Start);
+        Assert.Equal("2500ms", fault.Rule["duration"]!.GetValue<string>());
+        Assert.Equal("2s", fault.Rule["ramp"]!["over"]!.GetValue<string>());
+        Assert.Null(fault.Rule["start"]);
+    }
+
+    [Fact]
+    public void Compile_ParsesClaimsWithTheEnginesGrammar()
+    {
+        var plan = PlanCompiler.Compile(Minimal, "t.json");
+
+        Assert.Equal(0.99, plan.Claims[0].Expression.Value, 9);
+        Assert.Equal("step", plan.Claims[1].Expression.ScopeKind);
+        Assert.Equal("pay", plan.Claims[1].Expression.ScopeName);
+        Assert.Equal(500, plan.Claims[1].Expression.Value, 9);
+        Assert.Equal(1, plan.Claims[2].Expression.Value, 9);
+    }
+
+    [Theory]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "colour": "red" }""", "colour", "allowed:")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment", "wieght": 2 } ] }""", "scenarios[0].wieght", "allowed:")]
+    [InlineData("""{ "rate": 1, "duration": "30 seconds", "scenarios": [ { "name": "payment" } ] }""", "duration", "\"30s\"")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "shopping" } ] }""", "scenarios[0].name", "onboarding, payment, refund, history, journey")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >> 99%" ] }""", "claims[0]", "expected")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "happiness >= 1" ] }""", "claims[0]", "unknown metric")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "step:checkout p99 < 1s" ] }""", "claims[0]", "register, bind_start")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "step:pay p99 < 99%" ] }""", "claims[0]", "duration")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "personas": { "rich": 1 } }""", "personas.rich", "phone-mismatch")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "nodeEvents": [ { "node": "issuer-7", "state": "down" } ] }""", "nodeEvents[0].node", "issuer-1, issuer-2, issuer-3")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "nodeEvents": [ { "node": "issuer-1", "state": "asleep" } ] }""", "nodeEvents[0].state", "down, notServing")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "target": { "embedded": { "walletMode": "careful" } } }""", "target.embedded.walletMode", "naive, resilient")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment", "load": [ { "kind": "flood", "rate": 5, "during": "5s" } ] } ] }""", "scenarios[0].load[0].kind", "rampingInject")]
+    [InlineData("""{ "scenarios": [ { "name": "payment" } ] }""", "rate", "required")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "node": "issuer-1", "latency": "5ms" } ] }""", "faults[0].name", "required")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "name": "x", "node": "issuer-1", "latency": "5ms", "start": "90s" } ] }""", "faults[0].start", "not inside")]
+    [InlineData("""{ "rate": "fast", "scenarios": [ { "name": "payment" } ] }""", "rate", "wrong type")]
+    public void Compile_BadInput_IsRefusedWithOneLineNamingTheField(string json, string field, string hint)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "bad.json"));
+
+        Assert.DoesNotContain('\n', ex.Message);
+        Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(hint, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_AFaultRuleTheFaultEngineRefuses_IsRefusedBeforeAnythingStarts()
+    {
+        const string json = """{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "name": "x", "node": "issuer-9", "method": "Authorize", "latency": "5ms" } ] }""";
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "bad.json"));
+
+        Assert.Contains("faults[0]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("issuer-9", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("30s", 30_000)]
+    [InlineData("2m", 120_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("1m30s", 90_000)]
+    [InlineData("1.5s", 1_500)]
+    public void DurationText_ReadsTheUnitsPeopleWrite(string text, double ms)
+    {
+        Assert.True(DurationText.TryParse(text, out var value));
+        Assert.Equal(ms, value.TotalMilliseconds, 9);
+    }
+
+    [Theory]
+    [InlineData("30")]
+    [InlineData("s")]
+    [InlineData("3 s")]
+    [InlineData("10sec")]
+    public void DurationText_RefusesAnythingElse(string text) => Assert.False(DurationText.TryParse(text, out _));
+
+    [Fact]
+    public void Compile_WithExternalTargetFromTheCommandLine_RefusesWalletMode()
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(Minimal, "t.json", new PlanOverrides
+        {
+            WalletUrls = [new Uri("http://127.0.0.1:7300")],
+            SimulatorUrl = new Uri("http://127.0.0.1:7000"),
+            WalletMode = "naive",
+        }));
+
+        Assert.StartsWith("--wallet-mode", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_ScenarioWithExplicitSteps_KeepsThemAndScalesTheirRatesWithRate()
+    {
+        var (json, source) = PlanCatalog.Resolve("capacity");
+        var plan = PlanCompiler.Compile(json, source, new PlanOverrides { Rate = 400 });
+
+        Assert.Equal([10, 25, 50, 100, 200, 400], plan.Scenarios.Single().Load.Select(l => l.RatePerSecond));
+        Assert.All(plan.Scenarios.Single().Load, l => Assert.Equal(LoadSimulationKind.Inject, l.Kind));
+    }
+}

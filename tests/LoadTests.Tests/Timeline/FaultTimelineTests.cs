@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Timeline;
+
+namespace PaySim.LoadTests.Tests.Timeline;
+
+/// <summary>The fault timeline against a recording fake control plane, on a fake clock.</summary>
+public sealed class FaultTimelineTests : IAsyncLifetime
+{
+    private const string PlanJson = """
+        { "duration": "60s", "rate": 1, "scenarios": [ { "name": "payment" } ],
+          "faults": [ { "name": "slow", "node": "issuer-1", "method": "Authorize", "latency": "50ms", "start": "5s", "duration": "10s" } ],
+          "nodeEvents": [ { "node": "issuer-2", "state": "down", "start": "20s", "duration": "15s" },
+                          { "node": "issuer-3", "state": "notServing", "start": "50s" } ] }
+        """;
+
+    private readonly ConcurrentQueue<string> _calls = new();
+    private WebApplication? _app;
+    private Uri? _uri;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _app = builder.Build();
+        _app.Run(async ctx =>
+        {
+            _calls.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+            await ctx.Response.WriteAsync("{}");
+        });
+        await _app.StartAsync();
+        _uri = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync() => await _app!.DisposeAsync();
+
+    [Fact]
+    public async Task Timeline_AppliesEachFaultAtItsStartAndRevertsItAtItsEnd()
+    {
+        var time = new FakeTimeProvider();
+        using var control = new ControlPlaneClient(_uri!);
+        var timeline = new FaultTimeline(PlanCompiler.Compile(PlanJson, "t.json"), control, time);
+        timeline.Start();
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(4.9), expectedCalls: 0);
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(0.1), expectedCalls: 1);
+        Assert.Equal("POST /v1/faults", _calls.Last());
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(10), expectedCalls: 2);
+        Assert.Equal("DELETE /v1/faults?name=slow", _calls.Last());
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(5), expectedCalls: 3);
+        Assert.Equal("POST /v1/nodes/issuer-2/down", _calls.Last());
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(15), expectedCalls: 4);
+        Assert.Equal("POST /v1/nodes/issuer-2/up", _calls.Last());
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(15), expectedCalls: 5);
+        Assert.Equal("POST /v1/nodes/issuer-3/not-serving", _calls.Last());
+
+        await timeline.DisposeAsync();
+        Assert.Equal("POST /v1/nodes/issuer-3/serving", _calls.Last());
+        Assert.Equal(6, _calls.Count);
+        Assert.Equal(6, timeline.Log.Count);
+        Assert.All(timeline.Log, e => Assert.Null(e.Error));
+    }
+
+    [Fact]
+    public async Task Timeline_StoppedWhileANodeIsDown_BringsItBackAndSkipsWhatHadNotStarted()
+    {
+        var time = new FakeTimeProvider();
+        using var control = new ControlPlaneClient(_uri!);
+        var timeline = new FaultTimeline(PlanCompiler.Compile(PlanJson, "t.json"), control, time);
+        timeline.Start();
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(25), expectedCalls: 3);
+        await timeline.StopAsync();
+
+        Assert.Equal(
+            ["POST /v1/faults", "DELETE /v1/faults?name=slow", "POST /v1/nodes/issuer-2/down", "POST /v1/nodes/issuer-2/up"],
+            _calls.ToArray());
+    }
+
+    /// <summary>Moves the fake clock one second at a time (so each due action runs) and waits, in real time, for the calls.</summary>
+    private async Task AdvanceAndWaitAsync(FakeTimeProvider time, TimeSpan by, int expectedCalls)
+    {
+        var left = by;
+        while (left > TimeSpan.Zero)
+        {
+            var step = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+            time.Advance(step);
+            left -= step;
+            await Task.Delay(20);
+        }
+
+        await WaitForAsync(() => _calls.Count >= expectedCalls, TimeSpan.FromSeconds(5));
+        Assert.Equal(expectedCalls, _calls.Count);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(10);
+        }
+    }
+}

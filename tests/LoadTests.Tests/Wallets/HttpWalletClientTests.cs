@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaySim.LoadTests.Wallets;
+
+namespace PaySim.LoadTests.Tests.Wallets;
+
+/// <summary>The REST adapter against two tiny in-process "wallet instances" on ephemeral ports.</summary>
+public sealed class HttpWalletClientTests : IAsyncLifetime
+{
+    private readonly List<WebApplication> _apps = [];
+    private readonly List<Uri> _urls = [];
+
+    public async Task InitializeAsync()
+    {
+        foreach (var name in new[] { "wallet-a", "wallet-b" })
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.Use(async (ctx, next) =>
+            {
+                ctx.Response.Headers["X-Served-By"] = name;
+                await next();
+            });
+            app.MapPost("/users", () => Results.Json(new { userId = "u1", token = "t1" }, statusCode: 201));
+            app.MapPost("/payments", (HttpRequest r) => r.Headers["Idempotency-Key"] == "k-1"
+                ? Results.Json(new { paymentId = "p1", status = "completed" }, statusCode: 201)
+                : Results.Json(new { error = new { code = "insufficient_funds", message = "too little money" } }, statusCode: 402));
+            app.MapGet("/users/{id}/transactions", async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                return Results.Json(new { transactions = Array.Empty<object>() });
+            });
+            app.MapGet("/health", () => Results.Ok());
+            await app.StartAsync();
+            _apps.Add(app);
+            _urls.Add(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Calls_AreSpreadRoundRobinAndCountedPerInstanceFromXServedBy()
+    {
+        using var client = new HttpWalletClient(_urls, TimeSpan.FromSeconds(5));
+
+        for (var i = 0; i < 10; i++)
+        {
+            var reply = await client.RegisterAsync("13800000000", "pass-word-1", "258147", CancellationToken.None);
+            Assert.True(reply.Ok);
+            Assert.Equal("u1", reply.Value!.UserId);
+            Assert.Equal("t1", reply.Value.Token);
+        }
+
+        Assert.Equal(5, client.ServedBy["wallet-a"]);
+        Assert.Equal(5, client.ServedBy["wallet-b"]);
+    }
+
+    [Fact]
+    public async Task Pay_SendsTheIdempotencyKeyAndReadsTheWalletsErrorCode()
+    {
+        using var client = new HttpWalletClient(_urls, TimeSpan.FromSeconds(5));
+        var user = new WalletUser("u1", "t1", "13800000000", "258147");
+        var payment = new PaymentRequest("c1", 100, "CNY", "m", "o-1");
+
+        var ok = await client.PayAsync(user, payment, "k-1", CancellationToken.None);
+        var declined = await client.PayAsync(user, payment, "k-2", CancellationToken.None);
+
+        Assert.True(ok.Ok);
+        Assert.Equal("p1", ok.Value!.PaymentId);
+        Assert.False(declined.Ok);
+        Assert.Equal(402, declined.Status);
+        Assert.Equal("insufficient_funds", declined.Code);
+        Assert.Equal("too little money", declined.Message);
+        Assert.NotNull(declined.ServedBy);
+    }
+
+    [Fact]
+    public async Task ACallThatOutlastsTheTimeout_IsReportedAsTimeoutWithStatusZero()
+    {
+        using var client = new HttpWalletClient([_urls[0]], TimeSpan.FromMilliseconds(200));
+
+        var reply = await client.GetTransactionsAsync(new WalletUser("u1", "t1", "1", "258147"), CancellationToken.None);
+
+        Assert.False(reply.Ok);
+        Assert.Equal(0, reply.Status);
+        Assert.Equal("timeout", reply.Code);
+    }
+
+    [Fact]
+    public async Task AnUnreachableInstance_IsConnectionFailedAndFailsTheHealthCheck()
+    {
+        var closed = new Uri($"http://127.0.0.1:{_urls[0].Port}");
+        await _apps[0].StopAsync();
+        using var client = new HttpWalletClient([closed], TimeSpan.FromSeconds(2));
+
+        var reply = await client.RegisterAsync("13800000000", "pass-word-1", "258147", CancellationToken.None);
+        var health = await client.CheckHealthAsync(CancellationToken.None);
+
+        Assert.Equal("connection_failed", reply.Code);
+        Assert.Equal(0, reply.Status);
+        Assert.NotNull(health);
+        Assert.Contains("unreachable", health, StringComparison.Ordinal);
+    }
+}
