@@ -1,2 +1,106 @@
-// Placeholder: the Wallet entry point is built under its issue.
-return 0;
+using System.CommandLine;
+using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Integration;
+
+// The reference wallet's command line: start N instances against the issuer nodes and serve until Ctrl+C.
+var instances = new Option<int>("--instances") { Description = "Wallet instances (replicas) to start; they share the database.", DefaultValueFactory = _ => WalletDefaults.Instances };
+var port = new Option<int>("--port") { Description = "Port of the first instance; the others take the next ports. 0 = ephemeral.", DefaultValueFactory = _ => WalletDefaults.Port };
+var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => WalletDefaults.BindAddress };
+var mode = new Option<string>("--mode") { Description = "Issuer integration: naive or resilient.", DefaultValueFactory = _ => "resilient" };
+var issuer = new Option<string[]>("--issuer") { Description = "Issuer node URL (repeatable). Default: http://localhost:7101, 7102, 7103.", AllowMultipleArgumentsPerToken = false };
+var db = new Option<string>("--db") { Description = "SQLite file path.", DefaultValueFactory = _ => WalletDefaults.DatabasePath };
+var policy = new Option<string>("--policy") { Description = $"Balancing policy (resilient mode): {string.Join(", ", BalancingPolicies.All)}.", DefaultValueFactory = _ => WalletDefaults.BalancingPolicy };
+var config = new Option<string?>("--config") { Description = "JSON file with any WalletOptions field (docs/wallet.md); the flags above override it." };
+var pbkdf2 = new Option<int>("--password-iterations") { Description = "PBKDF2 iterations for passwords (lower it for registration-heavy load tests).", DefaultValueFactory = _ => WalletDefaults.PasswordHashIterations };
+
+var root = new RootCommand("PaySim reference wallet: a REST/JSON wallet backend over the simulated issuer nodes (docs/wallet.md).")
+{
+    instances, port, bind, mode, issuer, db, policy, pbkdf2, config,
+};
+
+root.SetAction(async (parse, ct) =>
+{
+    if (!IssuerIntegrations.TryParseMode(parse.GetValue(mode), out var walletMode))
+    {
+        Console.Error.WriteLine($"--mode must be naive or resilient (got '{parse.GetValue(mode)}')");
+        return 2;
+    }
+
+    var issuerUris = new List<Uri>();
+    foreach (var raw in parse.GetValue(issuer) ?? [])
+    {
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri))
+        {
+            Console.Error.WriteLine($"--issuer must be an absolute URL like http://localhost:7101 (got '{raw}')");
+            return 2;
+        }
+
+        issuerUris.Add(uri);
+    }
+
+    WalletOptions options;
+    try
+    {
+        options = parse.GetValue(config) is { } file ? WalletOptionsFile.Load(file) : new WalletOptions();
+    }
+    catch (WalletOptionsException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+
+    // A flag given on the command line wins over the file; an absent flag leaves the file's value.
+    T Pick<T>(Option<T> option, T current) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : current;
+    options.Instances = Pick(instances, options.Instances);
+    options.Port = Pick(port, options.Port);
+    options.BindAddress = Pick(bind, options.BindAddress);
+    options.Mode = parse.GetResult(mode) is { Implicit: false } ? walletMode : options.Mode;
+    options.IssuerUris = issuerUris.Count > 0 ? issuerUris : options.IssuerUris;
+    options.DatabasePath = Pick(db, options.DatabasePath);
+    options.BalancingPolicy = Pick(policy, options.BalancingPolicy);
+    options.PasswordHashIterations = Pick(pbkdf2, options.PasswordHashIterations);
+
+    WalletHost host;
+    try
+    {
+        host = await WalletHost.StartAsync(options, ct);
+    }
+    catch (WalletOptionsException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+
+    await using (host)
+    {
+        foreach (var instance in host.Instances)
+        {
+            Console.WriteLine($"{instance.Name} listening on {instance.Uri} (mode {options.Mode.ToString().ToLowerInvariant()}, policy {options.BalancingPolicy}, db {host.DatabasePath})");
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    return 0;
+});
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine(parsed.Errors[0].Message + " (see --help)");
+    return 2;
+}
+
+// Ctrl+C / SIGTERM cancel the action's token, so the instances stop cleanly and release the database.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });

@@ -1,0 +1,9 @@
+namespace PaySim.Wallet.Api;
+
+internal sealed record CreateUserRequest(string? Phone, string? Password, string? Pin, string? Name);
+
+internal sealed record CreateSessionRequest(string? Phone, string? Password);
+
+internal sealed record ConfirmBindingBody(string? Otp);
+
+internal sealed record RefundBody(long? Amount);

@@ -1,0 +1,328 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using PaySim.Wallet.Accounts;
+using PaySim.Wallet.Cards;
+using PaySim.Wallet.Errors;
+using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Observability;
+using PaySim.Wallet.Payments;
+using PaySim.Wallet.Storage;
+
+namespace PaySim.Wallet.Api;
+
+/// <summary>The REST/JSON surface (docs/wallet.md). Handlers translate HTTP to service calls and nothing more.</summary>
+internal sealed class WalletEndpoints(
+    string instanceName,
+    WalletOptions options,
+    AccountService accounts,
+    BindingService bindings,
+    PaymentService payments,
+    CardStore cards,
+    PaymentStore paymentStore,
+    NotificationStore notifications,
+    WalletMetrics metrics,
+    string integrationName,
+    ILogger logger)
+{
+    public const string ServedByHeader = "X-Served-By";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers[ServedByHeader] = instanceName;
+            try
+            {
+                await next(context);
+            }
+            catch (WalletException e)
+            {
+                await WriteErrorAsync(context, e.Error);
+            }
+            catch (BadHttpRequestException e)
+            {
+                await WriteErrorAsync(context, new WalletError(400, ErrorCodes.InvalidRequest, e.Message));
+            }
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                logger.LogError(e, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await WriteErrorAsync(context, new WalletError(500, ErrorCodes.InternalError, "The wallet failed unexpectedly; the error is logged."));
+            }
+
+            metrics.HttpRequest(context.Response.StatusCode);
+        });
+
+        app.MapGet("/health", context => WriteAsync(context, 200, new { status = "ok", instance = instanceName, mode = integrationName, policy = options.BalancingPolicy }));
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4";
+            await context.Response.WriteAsync(metrics.ToPrometheusText(instanceName), context.RequestAborted);
+        });
+
+        app.MapPost("/users", CreateUserAsync);
+        app.MapPost("/sessions", CreateSessionAsync);
+        app.MapGet("/cards", ListCardsAsync);
+        app.MapPost("/cards/bind", StartBindingAsync);
+        app.MapGet("/cards/bind/{id}", GetBindingAsync);
+        app.MapPost("/cards/bind/{id}/confirm", ConfirmBindingAsync);
+        app.MapPost("/cards/bind/{id}/resend", ResendOtpAsync);
+        app.MapPost("/payments", PayAsync);
+        app.MapGet("/payments/{id}", GetPaymentAsync);
+        app.MapPost("/payments/{id}/refund", RefundAsync);
+        app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
+        app.MapGet("/users/{id}/notifications", ListNotificationsAsync);
+        app.MapFallback(context => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")));
+    }
+
+    private async Task CreateUserAsync(HttpContext context)
+    {
+        var body = await ReadAsync<CreateUserRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password, pin} is required");
+        var (user, token, expiresAt) = await accounts.RegisterAsync(body.Phone, body.Password, body.Pin, body.Name, context.RequestAborted);
+        await WriteAsync(context, 201, new { userId = user.Id, phone = user.Phone, token, expiresAt });
+    }
+
+    private async Task CreateSessionAsync(HttpContext context)
+    {
+        var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
+        var (user, token, expiresAt) = await accounts.LoginAsync(body.Phone, body.Password, context.RequestAborted);
+        await WriteAsync(context, 200, new { userId = user.Id, token, expiresAt });
+    }
+
+    private async Task ListCardsAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var list = await cards.ListCardsAsync(userId, context.RequestAborted);
+        await WriteAsync(context, 200, new { cards = list.Select(CardJson) });
+    }
+
+    private async Task StartBindingAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<StartBindingInput>(context) ?? throw WalletException.Invalid("a JSON body {pan, expiry, cvv, holderName, idNumber, phone} is required");
+        var (binding, ttl) = await bindings.StartAsync(userId, body, context.RequestAborted);
+        await WriteAsync(context, 201, new { bindingId = binding.Id, status = binding.Status, maskedPhone = binding.MaskedPhone, last4 = binding.Last4, otpTtlSeconds = ttl });
+    }
+
+    private async Task GetBindingAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var id = RouteId(context);
+        var binding = await cards.GetBindingAsync(id, context.RequestAborted);
+        if (binding is null || binding.UserId != userId)
+        {
+            throw new WalletException(new WalletError(404, ErrorCodes.BindingNotFound, $"No binding '{id}' for this user."));
+        }
+
+        await WriteAsync(context, 200, new { bindingId = binding.Id, status = binding.Status, maskedPhone = binding.MaskedPhone, last4 = binding.Last4, cardId = binding.CardId, errorCode = binding.ErrorCode });
+    }
+
+    private async Task ConfirmBindingAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<ConfirmBindingBody>(context) ?? throw WalletException.Invalid("a JSON body {otp} is required");
+        var id = RouteId(context);
+        var card = await bindings.ConfirmAsync(userId, id, body.Otp, context.RequestAborted);
+        await WriteAsync(context, 201, new { bindingId = id, status = BindingStatus.Confirmed, cardId = card.Id, last4 = card.Last4, network = card.Network });
+    }
+
+    private async Task ResendOtpAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var id = RouteId(context);
+        await bindings.ResendAsync(userId, id, context.RequestAborted);
+        await WriteAsync(context, 202, new { bindingId = id, status = "otp_resent" });
+    }
+
+    private async Task PayAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<PaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {amount, currency, merchant, orderReference, pin} is required");
+        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var result = await payments.PayAsync(userId, key, body, context.RequestAborted);
+        if (result.Replayed)
+        {
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        await WriteAsync(context, result.Replayed ? 200 : 201, PaymentJson(result.Payment));
+    }
+
+    private async Task GetPaymentAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var id = RouteId(context);
+        var payment = await paymentStore.GetAsync(id, context.RequestAborted);
+        if (payment is null || payment.UserId != userId)
+        {
+            throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment '{id}' for this user."));
+        }
+
+        await WriteAsync(context, 200, PaymentJson(payment));
+    }
+
+    private async Task RefundAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<RefundBody>(context);
+        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var result = await payments.RefundAsync(userId, RouteId(context), key, body?.Amount, context.RequestAborted);
+        if (result.Replayed)
+        {
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        await WriteAsync(context, result.Replayed ? 200 : 201, new
+        {
+            refundId = result.Refund.Id,
+            paymentId = result.Payment.Id,
+            status = result.Refund.Status,
+            amount = result.Refund.AmountMinor,
+            currency = result.Payment.Currency,
+            paymentRefunded = result.Payment.RefundedMinor,
+            createdAt = Time(result.Refund.CreatedAtMs),
+        });
+    }
+
+    private async Task ListTransactionsAsync(HttpContext context)
+    {
+        var userId = await AuthenticateOwnerAsync(context);
+        var list = await paymentStore.ListTransactionsAsync(userId, Limit(context), context.RequestAborted);
+        await WriteAsync(context, 200, new
+        {
+            userId,
+            transactions = list.Select(t => new
+            {
+                id = t.Id,
+                kind = t.Kind,
+                status = t.Status,
+                amount = t.AmountMinor,
+                currency = t.Currency,
+                merchant = t.Merchant,
+                orderReference = t.OrderReference,
+                paymentId = t.PaymentId,
+                errorCode = t.ErrorCode,
+                createdAt = Time(t.CreatedAtMs),
+            }),
+        });
+    }
+
+    private async Task ListNotificationsAsync(HttpContext context)
+    {
+        var userId = await AuthenticateOwnerAsync(context);
+        var list = await notifications.ListAsync(userId, Limit(context), context.RequestAborted);
+        await WriteAsync(context, 200, new
+        {
+            userId,
+            notifications = list.Select(n => new { id = n.Id, kind = n.Kind, paymentId = n.PaymentId, text = n.Text, createdAt = Time(n.CreatedAtMs) }),
+        });
+    }
+
+    private Task<string> AuthenticateAsync(HttpContext context) =>
+        accounts.AuthenticateAsync(context.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, context.RequestAborted);
+
+    private async Task<string> AuthenticateOwnerAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        return RouteId(context) == userId
+            ? userId
+            : throw new WalletException(new WalletError(403, ErrorCodes.Forbidden, "A session may only read its own user's data."));
+    }
+
+    private static string RouteId(HttpContext context) => context.Request.RouteValues["id"] as string ?? string.Empty;
+
+    private static int Limit(HttpContext context)
+    {
+        var raw = context.Request.Query["limit"].ToString();
+        if (raw.Length == 0)
+        {
+            return 50;
+        }
+
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= 1000
+            ? limit
+            : throw WalletException.Invalid("limit must be 1..1000");
+    }
+
+    private static object CardJson(CardRecord c) => new { cardId = c.Id, last4 = c.Last4, network = c.Network, createdAt = Time(c.CreatedAtMs) };
+
+    private static object PaymentJson(PaymentRecord p) => new
+    {
+        paymentId = p.Id,
+        status = p.Status,
+        amount = p.AmountMinor,
+        currency = p.Currency,
+        merchant = p.Merchant,
+        orderReference = p.OrderReference,
+        cardId = p.CardId,
+        authorizationId = p.AuthorizationId,
+        refunded = p.RefundedMinor,
+        errorCode = p.ErrorCode,
+        createdAt = Time(p.CreatedAtMs),
+    };
+
+    private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+
+    private const int MaxBodyBytes = 64 * 1024;
+
+    private static async Task<T?> ReadAsync<T>(HttpContext context)
+        where T : class
+    {
+        if (context.Request.ContentLength is 0)
+        {
+            return null;
+        }
+
+        // Bodies are small; buffering them tells an absent body (chunked, empty) from a malformed one.
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+
+        if (buffer.Length > MaxBodyBytes)
+        {
+            throw new WalletException(new WalletError(413, ErrorCodes.InvalidRequest, $"The body is larger than {MaxBodyBytes} bytes."));
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), WalletJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest, $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split('.')[0]}."));
+        }
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, object body)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(body, body.GetType(), WalletJson.Options, context.RequestAborted);
+    }
+
+    internal static Task WriteErrorAsync(HttpContext context, WalletError error)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = error.Status;
+        if (error.RetryAfterMs is { } ms)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(ms / 1000.0)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return context.Response.WriteAsJsonAsync(
+            new { error = new { code = error.Code, message = error.Message, attemptsLeft = error.AttemptsLeft, retryAfterMs = error.RetryAfterMs, issuerCode = error.IssuerCode, node = error.Node } },
+            WalletJson.Options,
+            CancellationToken.None);
+    }
+}

@@ -1,0 +1,76 @@
+using PaySim.Wallet.Storage;
+
+namespace PaySim.Wallet.Hosting;
+
+/// <summary>
+/// Starts one or more wallet instances in this process (replicas sharing one SQLite file) and stops them.
+/// The load tests and the command line both go through here.
+/// </summary>
+public sealed class WalletHost : IAsyncDisposable
+{
+    private readonly IReadOnlyList<WalletInstance> _instances;
+    private readonly WalletDatabase _database;
+    private int _disposed;
+
+    private WalletHost(IReadOnlyList<WalletInstance> instances, WalletDatabase database, WalletOptions options)
+    {
+        _instances = instances;
+        _database = database;
+        Options = options;
+        Instances = instances.Select(i => new WalletInstanceInfo(i.Name, i.Uri)).ToArray();
+    }
+
+    public IReadOnlyList<WalletInstanceInfo> Instances { get; }
+
+    public WalletOptions Options { get; }
+
+    /// <summary>The full path of the SQLite file.</summary>
+    public string DatabasePath => _database.Path;
+
+    internal IReadOnlyList<WalletInstance> RunningInstances => _instances;
+
+    /// <exception cref="WalletOptionsException">A field of <paramref name="options"/> is bad (all are named).</exception>
+    /// <exception cref="IOException">A port is in use.</exception>
+    public static async Task<WalletHost> StartAsync(WalletOptions options, CancellationToken cancellationToken = default)
+    {
+        WalletOptionsValidator.ThrowIfInvalid(options);
+        var database = new WalletDatabase(options.DatabasePath);
+        await database.InitializeAsync(cancellationToken);
+        var started = new List<WalletInstance>();
+        try
+        {
+            for (var i = 0; i < options.Instances; i++)
+            {
+                var port = options.Port == 0 ? 0 : options.Port + i;
+                started.Add(await WalletInstance.StartAsync(options, $"{options.InstanceNamePrefix}-{i + 1}", port, database, cancellationToken));
+            }
+        }
+        catch
+        {
+            foreach (var instance in started)
+            {
+                await instance.DisposeAsync();
+            }
+
+            database.ReleasePooledConnections();
+            throw;
+        }
+
+        return new WalletHost(started, database, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var instance in _instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        _database.ReleasePooledConnections();
+    }
+}

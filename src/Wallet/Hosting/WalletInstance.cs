@@ -1,0 +1,103 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaySim.Wallet.Accounts;
+using PaySim.Wallet.Api;
+using PaySim.Wallet.Cards;
+using PaySim.Wallet.Integration;
+using PaySim.Wallet.Observability;
+using PaySim.Wallet.Payments;
+using PaySim.Wallet.Resilience;
+using PaySim.Wallet.Storage;
+
+namespace PaySim.Wallet.Hosting;
+
+/// <summary>One replica: its own Kestrel endpoint, its own issuer integration (own channels, own health view), the shared database.</summary>
+internal sealed class WalletInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WalletInstance(WebApplication app, string name, Uri uri, IIssuerIntegration integration, WalletMetrics metrics)
+    {
+        _app = app;
+        Name = name;
+        Uri = uri;
+        Integration = integration;
+        Metrics = metrics;
+    }
+
+    public string Name { get; }
+
+    public Uri Uri { get; }
+
+    public IIssuerIntegration Integration { get; }
+
+    public WalletMetrics Metrics { get; }
+
+    public static async Task<WalletInstance> StartAsync(WalletOptions options, string name, int port, WalletDatabase database, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(WalletInstance).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Parse(options.BindAddress), port);
+        });
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var app = builder.Build();
+
+        var metrics = new WalletMetrics();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        IIssuerIntegration integration = IssuerIntegrations.Create(options, metrics, loggerFactory);
+        try
+        {
+            var users = new UserStore(database);
+            var cards = new CardStore(database);
+            var payments = new PaymentStore(database);
+            var notifications = new NotificationStore(database);
+            var accounts = new AccountService(users, new SessionStore(database), options);
+            var endpoints = new WalletEndpoints(name, options, accounts, new BindingService(cards, integration, metrics, options.TimeProvider),
+                new PaymentService(payments, cards, notifications, accounts, integration, metrics, options), cards, payments, notifications, metrics,
+                integration.Name, loggerFactory.CreateLogger("PaySim.Wallet." + name));
+            endpoints.Map(app);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"{name} cannot listen on {options.BindAddress}:{port} (port in use? try --port 0 or another port)", e);
+            }
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new WalletInstance(app, name, new Uri(address), integration, metrics);
+        }
+        catch
+        {
+            await integration.DisposeAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(grace.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            await Integration.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace PaySim.Wallet.Hosting;
+
+/// <summary>
+/// Everything a wallet host can be told. Defaults live in <see cref="WalletDefaults"/>; every field is
+/// checked by <see cref="WalletHost.StartAsync"/>, which lists all bad fields at once.
+/// </summary>
+public sealed class WalletOptions
+{
+    /// <summary>How many wallet instances (replicas) to start; they share <see cref="DatabasePath"/>.</summary>
+    public int Instances { get; set; } = WalletDefaults.Instances;
+
+    /// <summary>Port of the first instance; the others take the next ports. 0 = an ephemeral port for each.</summary>
+    public int Port { get; set; } = WalletDefaults.Port;
+
+    public string BindAddress { get; set; } = WalletDefaults.BindAddress;
+
+    public WalletMode Mode { get; set; } = WalletDefaults.Mode;
+
+    /// <summary>The issuer nodes (h2c gRPC endpoints).</summary>
+    public IReadOnlyList<Uri> IssuerUris { get; set; } = WalletDefaults.IssuerUris;
+
+    /// <summary>SQLite file; instances of one host share it, as replicas behind a load balancer share a database.</summary>
+    public string DatabasePath { get; set; } = WalletDefaults.DatabasePath;
+
+    /// <summary>Resilient mode: <c>round_robin</c>, <c>pick_first</c>, <c>least_requests</c> or <c>power_of_two_choices</c>.</summary>
+    public string BalancingPolicy { get; set; } = WalletDefaults.BalancingPolicy;
+
+    /// <summary>Instance names are <c>{prefix}-1</c>, <c>{prefix}-2</c>, …</summary>
+    public string InstanceNamePrefix { get; set; } = WalletDefaults.InstanceNamePrefix;
+
+    /// <summary>Clock for sessions, PIN lockout, timestamps, deadlines and resilience timers.</summary>
+    [JsonIgnore]
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Seed of the balancers' random source (power-of-two-choices picks, round-robin start node).</summary>
+    public int Seed { get; set; } = WalletDefaults.Seed;
+
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Warning;
+
+    // ---- accounts ----
+    public int PasswordMinLength { get; set; } = WalletDefaults.PasswordMinLength;
+
+    /// <summary>PBKDF2-SHA256 iterations for passwords. Load tests that register many users may lower it.</summary>
+    public int PasswordHashIterations { get; set; } = WalletDefaults.PasswordHashIterations;
+
+    public int PinHashIterations { get; set; } = WalletDefaults.PinHashIterations;
+
+    /// <summary>Wrong PINs in a row that lock payments for <see cref="PinLockout"/>.</summary>
+    public int PinMaxAttempts { get; set; } = WalletDefaults.PinMaxAttempts;
+
+    public TimeSpan PinLockout { get; set; } = WalletDefaults.PinLockout;
+
+    public TimeSpan SessionLifetime { get; set; } = WalletDefaults.SessionLifetime;
+
+    /// <summary>When true, <c>POST /payments</c> needs the 6-digit payment PIN in the body.</summary>
+    public bool RequirePaymentPin { get; set; } = WalletDefaults.RequirePaymentPin;
+
+    // ---- resilient mode ----
+    /// <summary>Deadline of one gRPC attempt.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = WalletDefaults.AttemptTimeout;
+
+    /// <summary>Deadline of one issuer operation including all its retries.</summary>
+    public TimeSpan CallTimeout { get; set; } = WalletDefaults.CallTimeout;
+
+    public int MaxRetryAttempts { get; set; } = WalletDefaults.MaxRetryAttempts;
+
+    public TimeSpan RetryBaseDelay { get; set; } = WalletDefaults.RetryBaseDelay;
+
+    public TimeSpan RetryMaxDelay { get; set; } = WalletDefaults.RetryMaxDelay;
+
+    /// <summary>Retry budget (gRPC retry-throttling style): tokens start here, a failure costs 1, retries stop below half.</summary>
+    public int RetryBudgetMaxTokens { get; set; } = WalletDefaults.RetryBudgetMaxTokens;
+
+    /// <summary>Tokens a successful attempt gives back.</summary>
+    public double RetryBudgetTokenRatio { get; set; } = WalletDefaults.RetryBudgetTokenRatio;
+
+    public TimeSpan HealthCheckInterval { get; set; } = WalletDefaults.HealthCheckInterval;
+
+    public TimeSpan HealthCheckTimeout { get; set; } = WalletDefaults.HealthCheckTimeout;
+
+    /// <summary>Service name asked of grpc.health.v1 (empty = the whole server).</summary>
+    public string HealthCheckService { get; set; } = WalletDefaults.HealthCheckService;
+
+    /// <summary>Transport failures in a row on one node (least_requests, power_of_two_choices) that eject it.</summary>
+    public int OutlierConsecutiveFailures { get; set; } = WalletDefaults.OutlierConsecutiveFailures;
+
+    public TimeSpan OutlierEjectionTime { get; set; } = WalletDefaults.OutlierEjectionTime;
+
+    public TimeSpan ReconnectInitialBackoff { get; set; } = WalletDefaults.ReconnectInitialBackoff;
+
+    public TimeSpan ReconnectMaxBackoff { get; set; } = WalletDefaults.ReconnectMaxBackoff;
+
+    /// <summary>ResendOtp calls made by one <c>POST /cards/bind/{id}/resend</c> when the issuer says RESEND_TOO_SOON.</summary>
+    public int ResendMaxAttempts { get; set; } = WalletDefaults.ResendMaxAttempts;
+
+    /// <summary>Longest single wait before a resend; a longer cooldown is returned to the caller as 429.</summary>
+    public TimeSpan ResendMaxWait { get; set; } = WalletDefaults.ResendMaxWait;
+}

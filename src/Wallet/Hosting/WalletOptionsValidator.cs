@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace PaySim.Wallet.Hosting;
+
+/// <summary>Checks every field and reports all bad ones in one line, so a user fixes them in one go.</summary>
+internal static class WalletOptionsValidator
+{
+    public static IReadOnlyList<string> Validate(WalletOptions o)
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string error)
+        {
+            if (!ok)
+            {
+                errors.Add(error);
+            }
+        }
+
+        Check(o.Instances is >= 1 and <= 64, $"instances must be 1..64 (got {o.Instances})");
+        Check(o.Port == 0 || (o.Port >= 1 && o.Port + Math.Max(o.Instances, 1) - 1 <= 65535), $"port must be 0 (ephemeral) or 1..65535 for every instance (got {o.Port})");
+        Check(IPAddress.TryParse(o.BindAddress ?? string.Empty, out _), $"bindAddress must be an IP address (got '{o.BindAddress}')");
+        Check(Enum.IsDefined(o.Mode), $"mode must be naive or resilient (got '{o.Mode}')");
+        if (o.IssuerUris is null || o.IssuerUris.Count == 0)
+        {
+            errors.Add("issuerUris must name at least one issuer node (e.g. http://localhost:7101)");
+        }
+        else
+        {
+            foreach (var uri in o.IssuerUris)
+            {
+                Check(uri is { IsAbsoluteUri: true } && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Port > 0,
+                    $"issuerUris entries must be absolute http(s) URLs (got '{uri}')");
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(o.DatabasePath), "databasePath must not be empty");
+        Check(BalancingPolicies.All.Contains(o.BalancingPolicy), $"balancingPolicy must be one of {string.Join(", ", BalancingPolicies.All)} (got '{o.BalancingPolicy}')");
+        Check(!string.IsNullOrWhiteSpace(o.InstanceNamePrefix), "instanceNamePrefix must not be empty");
+        Check(o.TimeProvider is not null, "timeProvider must not be null");
+        Check(o.PasswordMinLength is >= 6 and <= 128, $"passwordMinLength must be 6..128 (got {o.PasswordMinLength})");
+        Check(o.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"passwordHashIterations must be 1000..10000000 (got {o.PasswordHashIterations})");
+        Check(o.PinHashIterations is >= 1_000 and <= 10_000_000, $"pinHashIterations must be 1000..10000000 (got {o.PinHashIterations})");
+        Check(o.PinMaxAttempts is >= 1 and <= 100, $"pinMaxAttempts must be 1..100 (got {o.PinMaxAttempts})");
+        Check(o.PinLockout > TimeSpan.Zero, $"pinLockout must be positive (got {o.PinLockout})");
+        Check(o.SessionLifetime > TimeSpan.Zero, $"sessionLifetime must be positive (got {o.SessionLifetime})");
+        Check(o.AttemptTimeout > TimeSpan.Zero, $"attemptTimeout must be positive (got {o.AttemptTimeout})");
+        Check(o.CallTimeout >= o.AttemptTimeout, $"callTimeout must be >= attemptTimeout (got {o.CallTimeout} < {o.AttemptTimeout})");
+        Check(o.MaxRetryAttempts is >= 0 and <= 10, $"maxRetryAttempts must be 0..10 (got {o.MaxRetryAttempts})");
+        Check(o.RetryBaseDelay > TimeSpan.Zero, $"retryBaseDelay must be positive (got {o.RetryBaseDelay})");
+        Check(o.RetryMaxDelay >= o.RetryBaseDelay, $"retryMaxDelay must be >= retryBaseDelay (got {o.RetryMaxDelay})");
+        Check(o.RetryBudgetMaxTokens is >= 1 and <= 100_000, $"retryBudgetMaxTokens must be 1..100000 (got {o.RetryBudgetMaxTokens})");
+        Check(o.RetryBudgetTokenRatio is > 0 and <= 1, $"retryBudgetTokenRatio must be in (0, 1] (got {o.RetryBudgetTokenRatio})");
+        Check(o.HealthCheckInterval >= TimeSpan.FromMilliseconds(10), $"healthCheckInterval must be >= 10ms (got {o.HealthCheckInterval})");
+        Check(o.HealthCheckTimeout > TimeSpan.Zero, $"healthCheckTimeout must be positive (got {o.HealthCheckTimeout})");
+        Check(o.HealthCheckService is not null, "healthCheckService must not be null (use \"\" for the whole server)");
+        Check(o.OutlierConsecutiveFailures is >= 1 and <= 1000, $"outlierConsecutiveFailures must be 1..1000 (got {o.OutlierConsecutiveFailures})");
+        Check(o.OutlierEjectionTime > TimeSpan.Zero, $"outlierEjectionTime must be positive (got {o.OutlierEjectionTime})");
+        Check(o.ReconnectInitialBackoff > TimeSpan.Zero, $"reconnectInitialBackoff must be positive (got {o.ReconnectInitialBackoff})");
+        Check(o.ReconnectMaxBackoff >= o.ReconnectInitialBackoff, $"reconnectMaxBackoff must be >= reconnectInitialBackoff (got {o.ReconnectMaxBackoff})");
+        Check(o.ResendMaxAttempts is >= 1 and <= 10, $"resendMaxAttempts must be 1..10 (got {o.ResendMaxAttempts})");
+        Check(o.ResendMaxWait >= TimeSpan.Zero, $"resendMaxWait must not be negative (got {o.ResendMaxWait})");
+        return errors;
+    }
+
+    public static void ThrowIfInvalid(WalletOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = Validate(options);
+        if (errors.Count > 0)
+        {
+            throw new WalletOptionsException(errors);
+        }
+    }
+}

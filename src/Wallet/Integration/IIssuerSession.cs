@@ -1,0 +1,22 @@
+using PaySim.Contracts.Issuer.V1;
+
+namespace PaySim.Wallet.Integration;
+
+/// <summary>
+/// The issuer calls of one wallet operation. Business outcomes come back as replies (response code, decline
+/// reason); infrastructure failures are thrown (<see cref="Grpc.Core.RpcException"/>, Polly's timeout).
+/// </summary>
+internal interface IIssuerSession
+{
+    Task<StartBindingReply> StartBindingAsync(StartBindingRequest request, CancellationToken ct);
+
+    Task<ConfirmBindingReply> ConfirmBindingAsync(ConfirmBindingRequest request, CancellationToken ct);
+
+    Task<ResendOtpReply> ResendOtpAsync(ResendOtpRequest request, CancellationToken ct);
+
+    Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct);
+
+    Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct);
+
+    Task<RefundReply> RefundAsync(RefundRequest request, CancellationToken ct);
+}

@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PaySim.Contracts.Issuer.V1;
+using PaySim.Wallet.Accounts;
+using PaySim.Wallet.Errors;
+using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Integration;
+using PaySim.Wallet.Observability;
+using PaySim.Wallet.Storage;
+
+namespace PaySim.Wallet.Payments;
+
+/// <summary>
+/// Pay = Authorize then Capture; refund = Refund. A completed payment is replayed to any retry with the same
+/// Idempotency-Key. What happens to a failed first attempt depends on the integration: the resilient one keeps
+/// the reservation and resumes it with the same issuer keys; the naive one keeps nothing, so a retry is a new charge.
+/// </summary>
+internal sealed partial class PaymentService(
+    PaymentStore payments,
+    CardStore cards,
+    NotificationStore notifications,
+    AccountService accounts,
+    IIssuerIntegration issuer,
+    WalletMetrics metrics,
+    WalletOptions options)
+{
+    public const long MaxAmountMinor = 1_000_000_000_000;
+    private const int MaxKeyLength = 128;
+    private readonly TimeProvider _time = options.TimeProvider;
+
+    [GeneratedRegex(@"^[A-Z]{3}$")]
+    private static partial Regex CurrencyPattern();
+
+    public async Task<PaymentResult> PayAsync(string userId, string? idempotencyKey, PaymentInput input, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > MaxKeyLength)
+        {
+            throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyMissing,
+                $"Send an Idempotency-Key header (1 to {MaxKeyLength} characters) so a retried payment is not charged twice."));
+        }
+
+        Require(input.Amount is > 0 and <= MaxAmountMinor, $"amount must be a whole number of minor units between 1 and {MaxAmountMinor}");
+        Require(input.Currency is not null && CurrencyPattern().IsMatch(input.Currency), "currency must be a 3-letter ISO 4217 code in capitals (e.g. CNY)");
+        Require(!string.IsNullOrWhiteSpace(input.Merchant) && input.Merchant.Length <= 64, "merchant must be 1 to 64 characters");
+        Require(!string.IsNullOrWhiteSpace(input.OrderReference) && input.OrderReference.Length <= 64, "orderReference must be 1 to 64 characters");
+        if (options.RequirePaymentPin)
+        {
+            Require(input.Pin is not null, "pin (the 6-digit payment PIN) is required");
+            await accounts.VerifyPinAsync(userId, input.Pin, ct);
+        }
+
+        var card = await cards.GetCardAsync(userId, input.CardId, ct)
+            ?? throw new WalletException(new WalletError(input.CardId is null ? 422 : 404, ErrorCodes.CardNotFound,
+                input.CardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{input.CardId}' for this user."));
+
+        var amount = input.Amount!.Value;
+        var existing = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
+        PaymentRecord payment;
+        if (existing is not null)
+        {
+            var replay = Replay(existing, card.Id, amount, input);
+            if (replay is not null)
+            {
+                return replay;
+            }
+
+            // Only a failed payment of a resilient integration gets here: resume it under the same issuer keys.
+            if (!await payments.TryResumeAsync(existing.Id, Now(), ct))
+            {
+                return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, card.Id, amount, input)
+                    ?? throw InProgress();
+            }
+
+            payment = existing with { Status = PaymentStatus.Pending };
+        }
+        else
+        {
+            payment = new PaymentRecord("p_" + Guid.NewGuid().ToString("N"), userId, idempotencyKey, card.Id, amount, input.Currency!, input.Merchant!.Trim(),
+                input.OrderReference!.Trim(), PaymentStatus.Pending, null, null, null, null, 0, Now());
+            if (issuer.RemembersFailedPayments && !await payments.TryInsertAsync(payment, ct))
+            {
+                var winner = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
+                return (winner is null ? null : Replay(winner, card.Id, amount, input)) ?? throw InProgress();
+            }
+        }
+
+        return await ExecuteAsync(payment, card, ct);
+    }
+
+    public async Task<RefundResult> RefundAsync(string userId, string paymentId, string? idempotencyKey, long? amount, CancellationToken ct)
+    {
+        if (idempotencyKey is { Length: > MaxKeyLength })
+        {
+            throw WalletException.Invalid($"Idempotency-Key must have at most {MaxKeyLength} characters");
+        }
+
+        var payment = await payments.GetAsync(paymentId, ct);
+        if (payment is null || payment.UserId != userId)
+        {
+            throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment '{paymentId}' for this user."));
+        }
+
+        var key = string.IsNullOrWhiteSpace(idempotencyKey) ? "auto-" + Guid.NewGuid().ToString("N") : idempotencyKey;
+        var previous = await payments.FindRefundAsync(paymentId, key, ct);
+        if (previous is not null)
+        {
+            return previous.Status == PaymentStatus.Completed ? new RefundResult(previous, payment, true) : throw InProgress();
+        }
+
+        if (payment.Status != PaymentStatus.Completed || payment.AuthorizationId is null)
+        {
+            throw new WalletException(new WalletError(409, ErrorCodes.PaymentNotRefundable, $"Payment '{paymentId}' is {payment.Status}; only completed payments can be refunded."));
+        }
+
+        var refundAmount = amount ?? payment.AmountMinor - payment.RefundedMinor;
+        Require(refundAmount > 0, "amount must be a positive number of minor units (or omitted to refund the rest)");
+        if (!await payments.TryReserveRefundAsync(paymentId, refundAmount, Now(), ct))
+        {
+            throw new WalletException(new WalletError(409, ErrorCodes.RefundExceedsPayment,
+                $"Refunding {refundAmount} would exceed what is left of the payment ({payment.AmountMinor - payment.RefundedMinor})."));
+        }
+
+        var refund = new RefundRecord("r_" + Guid.NewGuid().ToString("N"), paymentId, userId, key, refundAmount, PaymentStatus.Pending, null, Now());
+        if (!await payments.TryInsertRefundAsync(refund, ct))
+        {
+            await payments.ReleaseRefundAsync(paymentId, refundAmount, Now(), ct);
+            throw InProgress();
+        }
+
+        WalletError? failure;
+        try
+        {
+            var reply = await issuer.OpenSession().RefundAsync(
+                new RefundRequest { AuthorizationId = payment.AuthorizationId, AmountMinor = refundAmount, IdempotencyKey = IssuerKeys.Refund(userId, paymentId, key) },
+                ct);
+            if (reply.ResponseCode == "00")
+            {
+                await payments.SetRefundOutcomeAsync(refund.Id, PaymentStatus.Completed, reply.RefundId, Now(), ct);
+                await notifications.AddAsync(userId, paymentId, "refund_completed",
+                    $"Refunded {Money(refundAmount, payment.Currency)} from {payment.Merchant} (order {payment.OrderReference}).", Now(), ct);
+                metrics.Refund("completed");
+                var after = await payments.GetAsync(paymentId, ct) ?? payment;
+                return new RefundResult(refund with { Status = PaymentStatus.Completed, IssuerRefundId = reply.RefundId }, after, false);
+            }
+
+            failure = IssuerErrorMapper.FromDecline(reply.ResponseCode, reply.DeclineReason, reply.Message, reply.Node);
+        }
+        catch (Exception e) when (IssuerErrorMapper.FromException(e) is { } error)
+        {
+            failure = error;
+        }
+
+        // The refund did not happen (or we cannot tell): free the amount and forget the key so the client may retry.
+        await payments.DeleteRefundAsync(refund.Id, CancellationToken.None);
+        await payments.ReleaseRefundAsync(paymentId, refundAmount, Now(), CancellationToken.None);
+        metrics.Refund(failure.Code);
+        throw new WalletException(failure);
+    }
+
+    private async Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct)
+    {
+        var session = issuer.OpenSession();
+        string? authorizationId = null;
+        WalletError failure;
+        bool final;
+        try
+        {
+            var auth = await session.AuthorizeAsync(
+                new AuthorizeRequest
+                {
+                    CardToken = card.CardToken,
+                    AmountMinor = payment.AmountMinor,
+                    Currency = payment.Currency,
+                    MerchantId = payment.Merchant,
+                    OrderReference = payment.OrderReference,
+                    IdempotencyKey = IssuerKeys.Authorize(payment.UserId, payment.IdempotencyKey),
+                },
+                ct);
+            if (auth.ResponseCode == "00")
+            {
+                authorizationId = auth.AuthorizationId;
+                var capture = await session.CaptureAsync(
+                    new CaptureRequest
+                    {
+                        AuthorizationId = auth.AuthorizationId,
+                        AmountMinor = payment.AmountMinor,
+                        IdempotencyKey = IssuerKeys.Capture(payment.UserId, payment.IdempotencyKey),
+                    },
+                    ct);
+                if (capture.ResponseCode == "00")
+                {
+                    return await CompleteAsync(payment, auth.AuthorizationId, ct);
+                }
+
+                failure = IssuerErrorMapper.FromDecline(capture.ResponseCode, capture.DeclineReason, capture.Message, capture.Node);
+            }
+            else
+            {
+                failure = IssuerErrorMapper.FromDecline(auth.ResponseCode, auth.DeclineReason, auth.Message, auth.Node);
+            }
+
+            // A decline is the issuer's final word on this request; issuer trouble may pass.
+            final = failure.Status is not (502 or 503 or 504);
+        }
+        catch (Exception e) when (IssuerErrorMapper.FromException(e) is { } error)
+        {
+            failure = error;
+            final = false;
+        }
+        catch (Exception) when (issuer.RemembersFailedPayments)
+        {
+            // Cancelled or broken mid-way: leave the key resumable rather than pending forever.
+            await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Failed, authorizationId, ErrorCodes.InternalError,
+                "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None);
+            throw;
+        }
+
+        var now = Now();
+        if (issuer.RemembersFailedPayments)
+        {
+            await payments.SetOutcomeAsync(payment.Id, final ? PaymentStatus.Declined : PaymentStatus.Failed, authorizationId,
+                failure.Code, failure.Message, failure.Status, now, CancellationToken.None);
+        }
+
+        await notifications.AddAsync(payment.UserId, issuer.RemembersFailedPayments ? payment.Id : null, final ? "payment_declined" : "payment_failed",
+            $"Payment of {Money(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}) failed: {failure.Message}", now, CancellationToken.None);
+        metrics.Payment(failure.Code);
+        throw new WalletException(failure);
+    }
+
+    private async Task<PaymentResult> CompleteAsync(PaymentRecord payment, string authorizationId, CancellationToken ct)
+    {
+        var now = Now();
+        var completed = payment with { Status = PaymentStatus.Completed, AuthorizationId = authorizationId, ErrorCode = null, ErrorMessage = null, ErrorStatus = null };
+        if (issuer.RemembersFailedPayments)
+        {
+            await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Completed, authorizationId, null, null, null, now, CancellationToken.None);
+        }
+        else if (!await payments.TryInsertAsync(completed, CancellationToken.None))
+        {
+            // Two naive requests with one key raced and both charged; the first stored wins the replay.
+            var first = await payments.FindByKeyAsync(payment.UserId, payment.IdempotencyKey, ct);
+            return new PaymentResult(first ?? completed, true);
+        }
+
+        await notifications.AddAsync(payment.UserId, payment.Id, "payment_completed",
+            $"Paid {Money(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}).", now, CancellationToken.None);
+        metrics.Payment("completed");
+        return new PaymentResult(completed, false);
+    }
+
+    /// <summary>The stored answer for a retry, or null when the stored payment failed and may be resumed.</summary>
+    private PaymentResult? Replay(PaymentRecord existing, string cardId, long amount, PaymentInput input)
+    {
+        if (!existing.SameRequest(cardId, amount, input.Currency!, input.Merchant!.Trim(), input.OrderReference!.Trim()))
+        {
+            throw new WalletException(new WalletError(409, ErrorCodes.IdempotencyKeyReused,
+                "This Idempotency-Key was used for a different payment (card, amount, currency, merchant or orderReference differ)."));
+        }
+
+        switch (existing.Status)
+        {
+            case PaymentStatus.Completed:
+                metrics.Payment("replayed");
+                return new PaymentResult(existing, true);
+            case PaymentStatus.Declined:
+                throw new WalletException(new WalletError(existing.ErrorStatus ?? 402, existing.ErrorCode ?? ErrorCodes.Declined, existing.ErrorMessage ?? "The payment was declined."));
+            case PaymentStatus.Pending:
+                throw InProgress();
+            default:
+                return null;
+        }
+    }
+
+    private static WalletException InProgress() =>
+        new(new WalletError(409, ErrorCodes.PaymentInProgress, "A request with this Idempotency-Key is still being processed; retry in a moment.") { RetryAfterMs = 500 });
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string Money(long minor, string currency) => (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " " + currency;
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw WalletException.Invalid(message);
+        }
+    }
+}

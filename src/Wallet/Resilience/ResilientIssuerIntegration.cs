@@ -1,0 +1,223 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaySim.Contracts.Issuer.V1;
+using PaySim.Wallet.Balancing;
+using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Integration;
+using PaySim.Wallet.Observability;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace PaySim.Wallet.Resilience;
+
+/// <summary>
+/// The integration that survives a flaky issuer: one gRPC channel balancing over every healthy node with the
+/// configured policy, a deadline per attempt and per operation, jittered exponential retries under a retry
+/// budget, and the wallet's derived idempotency keys forwarded on every call, which is what makes the retries
+/// safe for Authorize, Capture and Refund.
+/// </summary>
+internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSession
+{
+    public const string IntegrationName = "resilient";
+
+    private readonly WalletOptions _options;
+    private readonly WalletMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly NodeHealthMonitor _monitor;
+    private readonly GrpcChannel _channel;
+    private readonly ServiceProvider _channelServices;
+    private readonly Issuer.IssuerClient _client;
+    private readonly ResiliencePipeline _pipeline;
+
+    public ResilientIssuerIntegration(WalletOptions options, WalletMetrics metrics, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _metrics = metrics;
+        _time = options.TimeProvider;
+        Budget = new RetryBudget(options.RetryBudgetMaxTokens, options.RetryBudgetTokenRatio);
+        _monitor = new NodeHealthMonitor(options.IssuerUris, options, loggerFactory);
+
+        var services = new ServiceCollection();
+        services.AddSingleton<ResolverFactory>(new HealthAwareResolverFactory(_monitor));
+        var random = new SeededRandom(options.Seed);
+        services.AddSingleton<LoadBalancerFactory>(new TrackedRoundRobinBalancerFactory(_monitor, random));
+        services.AddSingleton<LoadBalancerFactory>(new LeastRequestsBalancerFactory(_monitor));
+        services.AddSingleton<LoadBalancerFactory>(new PowerOfTwoChoicesBalancerFactory(_monitor, random));
+        _channelServices = services.BuildServiceProvider();
+        _channel = GrpcChannel.ForAddress($"{HealthAwareResolverFactory.Scheme}:///issuer", new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            ServiceProvider = _channelServices,
+            LoggerFactory = loggerFactory,
+            ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new LoadBalancingConfig(options.BalancingPolicy) } },
+            // Polly's timeout recognises an OperationCanceledException as its own and turns it into a retryable
+            // TimeoutRejectedException; an RpcException(Cancelled) would look like the caller giving up.
+            ThrowOperationCanceledOnCancellation = true,
+            InitialReconnectBackoff = options.ReconnectInitialBackoff,
+            MaxReconnectBackoff = options.ReconnectMaxBackoff,
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = options.AttemptTimeout,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            },
+        });
+        _client = new Issuer.IssuerClient(_channel);
+        _pipeline = BuildPipeline();
+        _monitor.Start();
+    }
+
+    public string Name => IntegrationName;
+
+    public bool RemembersFailedPayments => true;
+
+    public RetryBudget Budget { get; }
+
+    public IIssuerSession OpenSession() => this;
+
+    public Task<StartBindingReply> StartBindingAsync(StartBindingRequest request, CancellationToken ct) =>
+        CallAsync("StartBinding", o => _client.StartBindingAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    public Task<ConfirmBindingReply> ConfirmBindingAsync(ConfirmBindingRequest request, CancellationToken ct) =>
+        CallAsync("ConfirmBinding", o => _client.ConfirmBindingAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    public Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) =>
+        CallAsync("Authorize", o => _client.AuthorizeAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    public Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct) =>
+        CallAsync("Capture", o => _client.CaptureAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    public Task<RefundReply> RefundAsync(RefundRequest request, CancellationToken ct) =>
+        CallAsync("Refund", o => _client.RefundAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    /// <summary>
+    /// Resends the OTP; when the issuer says RESEND_TOO_SOON, waits what it asks (at least an exponential backoff,
+    /// at most <see cref="WalletOptions.ResendMaxWait"/>) and tries again, up to <see cref="WalletOptions.ResendMaxAttempts"/> calls.
+    /// </summary>
+    public async Task<ResendOtpReply> ResendOtpAsync(ResendOtpRequest request, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await CallAsync("ResendOtp", o => _client.ResendOtpAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+            if (reply.DeclineReason != DeclineReason.ResendTooSoon || attempt >= _options.ResendMaxAttempts)
+            {
+                return reply;
+            }
+
+            var backoff = _options.RetryBaseDelay * Math.Pow(2, attempt);
+            var wait = TimeSpan.FromMilliseconds(Math.Max(reply.RetryAfterMs, backoff.TotalMilliseconds));
+            if (wait > _options.ResendMaxWait)
+            {
+                return reply;
+            }
+
+            _metrics.IssuerRetry("ResendOtp");
+            await Task.Delay(wait, _time, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _monitor.DisposeAsync();
+        _channel.Dispose();
+        await _channelServices.DisposeAsync();
+    }
+
+    internal static bool IsRetryableCode(string responseCode) => responseCode is "91" or "96";
+
+    internal static bool IsTransient(Exception? exception) => exception switch
+    {
+        // OperationCanceledException here is the gRPC deadline (ThrowOperationCanceledOnCancellation covers deadlines
+        // too); the caller giving up is filtered out by checking the caller's token before retrying.
+        RetryableReplyException or TimeoutRejectedException or OperationCanceledException => true,
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+            or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted,
+        _ => false,
+    };
+
+    private async Task<T> CallAsync<T>(string method, Func<CallOptions, Task<T>> call, Func<T, bool> retryableReply, CancellationToken ct)
+        where T : class
+    {
+        var context = ResilienceContextPool.Shared.Get(method, ct);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async (ctx, state) =>
+                {
+                    _metrics.IssuerAttempt(state.method);
+                    var deadline = _time.GetUtcNow().UtcDateTime + _options.AttemptTimeout;
+                    var reply = await state.call(new CallOptions(deadline: deadline, cancellationToken: ctx.CancellationToken));
+                    return state.retryableReply(reply) ? throw new RetryableReplyException(reply) : reply;
+                },
+                context,
+                (method, call, retryableReply));
+        }
+        catch (RetryableReplyException e)
+        {
+            return (T)e.Reply;
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            // The last attempt's gRPC deadline expired just before the wallet's own timer: same meaning.
+            throw new TimeoutRejectedException("The issuer did not answer within the deadline.", e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private ResiliencePipeline BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddTimeout(_options.CallTimeout);
+        if (_options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = _options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryBaseDelay,
+                MaxDelay = _options.RetryMaxDelay,
+                ShouldHandle = args =>
+                {
+                    if (args.Context.CancellationToken.IsCancellationRequested)
+                    {
+                        // The caller gave up or the operation's deadline passed: nothing to learn about the issuer.
+                        return ValueTask.FromResult(false);
+                    }
+
+                    if (!IsTransient(args.Outcome.Exception))
+                    {
+                        Budget.RecordSuccess();
+                        return ValueTask.FromResult(false);
+                    }
+
+                    Budget.RecordFailure();
+                    if (!Budget.CanRetry)
+                    {
+                        _metrics.RetryBudgetExhausted(args.Context.OperationKey ?? "?");
+                        return ValueTask.FromResult(false);
+                    }
+
+                    return ValueTask.FromResult(true);
+                },
+                OnRetry = args =>
+                {
+                    _metrics.IssuerRetry(args.Context.OperationKey ?? "?");
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        return builder.AddTimeout(_options.AttemptTimeout).Build();
+    }
+}

@@ -1,0 +1,40 @@
+namespace PaySim.Wallet.Resilience;
+
+/// <summary>
+/// gRPC retry throttling as a budget: tokens start at <c>maxTokens</c>, each failed attempt costs one, each
+/// successful attempt returns <c>tokenRatio</c>, and retries are allowed only while more than half remain.
+/// When an issuer is down for everyone, retries stop amplifying load after a handful of failures.
+/// </summary>
+internal sealed class RetryBudget
+{
+    private const int Scale = 1000;
+    private readonly int _max;
+    private readonly int _ratio;
+    private int _tokens;
+
+    public RetryBudget(int maxTokens, double tokenRatio)
+    {
+        _max = maxTokens * Scale;
+        _ratio = Math.Max(1, (int)(tokenRatio * Scale));
+        _tokens = _max;
+    }
+
+    public double Tokens => Volatile.Read(ref _tokens) / (double)Scale;
+
+    public bool CanRetry => Volatile.Read(ref _tokens) > _max / 2;
+
+    public void RecordSuccess() => Add(_ratio);
+
+    public void RecordFailure() => Add(-Scale);
+
+    private void Add(int delta)
+    {
+        int current, next;
+        do
+        {
+            current = Volatile.Read(ref _tokens);
+            next = Math.Clamp(current + delta, 0, _max);
+        }
+        while (current != next && Interlocked.CompareExchange(ref _tokens, next, current) != current);
+    }
+}

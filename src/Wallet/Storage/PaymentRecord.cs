@@ -1,0 +1,23 @@
+namespace PaySim.Wallet.Storage;
+
+internal sealed record PaymentRecord(
+    string Id,
+    string UserId,
+    string IdempotencyKey,
+    string CardId,
+    long AmountMinor,
+    string Currency,
+    string Merchant,
+    string OrderReference,
+    string Status,
+    string? AuthorizationId,
+    string? ErrorCode,
+    string? ErrorMessage,
+    int? ErrorStatus,
+    long RefundedMinor,
+    long CreatedAtMs)
+{
+    /// <summary>True when a retry carries the same request as the one stored under its key.</summary>
+    public bool SameRequest(string cardId, long amountMinor, string currency, string merchant, string orderReference) =>
+        CardId == cardId && AmountMinor == amountMinor && Currency == currency && Merchant == merchant && OrderReference == orderReference;
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Tests.Support;
+
+namespace PaySim.Wallet.Tests.Api;
+
+public sealed class WalletApiTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempDatabase _db = new();
+    private WalletHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await WalletHost.StartAsync(Hosts.Options(_db.Path, instances: 2));
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task EveryReply_CarriesTheInstanceName_ErrorsAndUnknownRoutesToo()
+    {
+        Assert.Equal(["wallet-1", "wallet-2"], _host.Instances.Select(i => i.Name));
+        foreach (var instance in _host.Instances)
+        {
+            using var client = new WalletClient(instance.Uri);
+            var replies = new[]
+            {
+                await client.GetAsync("/health"),
+                await client.GetAsync("/cards"),
+                await client.PostAsync("/users", new { phone = "1" }),
+                await client.GetAsync("/no/such/route"),
+            };
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.UnprocessableEntity, HttpStatusCode.NotFound], replies.Select(r => r.Status));
+            Assert.All(replies, r => Assert.Equal(instance.Name, r.ServedBy));
+            Assert.Equal(["unauthorized", "invalid_request", "not_found"], replies.Skip(1).Select(r => r.ErrorCode));
+        }
+    }
+
+    [Fact]
+    public async Task Register_OnOneInstance_LogsInAndPaysChecksOnTheOther()
+    {
+        using var first = new WalletClient(_host.Instances[0].Uri);
+        using var second = new WalletClient(_host.Instances[1].Uri);
+
+        var registered = await first.RegisterAsync("13800000001");
+        Assert.Equal(HttpStatusCode.Created, registered.Status);
+        var login = await second.PostAsync("/sessions", new { phone = "13800000001", password = "passw0rd!" });
+        Assert.Equal(HttpStatusCode.OK, login.Status);
+        Assert.Equal(registered.Str("userId"), login.Str("userId"));
+
+        second.Token = login.Str("token");
+        var cards = await second.GetAsync("/cards");
+        Assert.Equal(HttpStatusCode.OK, cards.Status);
+        Assert.Empty(cards.Json!["cards"]!.AsArray());
+
+        var duplicate = await second.PostAsync("/users", new { phone = "13800000001", password = "passw0rd!", pin = "246810" });
+        Assert.Equal((HttpStatusCode.Conflict, "phone_taken"), (duplicate.Status, duplicate.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Register_WeakCredentials_AreRefusedWithTheRuleNamed()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+
+        var weakPin = await client.PostAsync("/users", new { phone = "13800000002", password = "passw0rd!", pin = "123456" });
+        var weakPassword = await client.PostAsync("/users", new { phone = "13800000002", password = "short1", pin = "246810" });
+        var badJson = await client.SendAsync(HttpMethod.Post, "/users", "not an object");
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "weak_pin"), (weakPin.Status, weakPin.ErrorCode));
+        Assert.Contains("straight run", weakPin.Text, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "weak_password"), (weakPassword.Status, weakPassword.ErrorCode));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (badJson.Status, badJson.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Transactions_OfAnotherUser_AreForbidden()
+    {
+        using var alice = new WalletClient(_host.Instances[0].Uri);
+        using var bob = new WalletClient(_host.Instances[0].Uri);
+        await alice.RegisterAsync("13800000003");
+        await bob.RegisterAsync("13800000004");
+
+        var own = await alice.GetAsync($"/users/{alice.UserId}/transactions");
+        var other = await alice.GetAsync($"/users/{bob.UserId}/transactions");
+
+        Assert.Equal(HttpStatusCode.OK, own.Status);
+        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), (other.Status, other.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Pay_WithoutIdempotencyKeyOrCard_IsRefusedBeforeAnyIssuerCall()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000005");
+        var body = new { amount = 100, currency = "CNY", merchant = "m-1", orderReference = "o-1", pin = "246810" };
+
+        var noKey = await client.PostAsync("/payments", body);
+        var noCard = await client.PostAsync("/payments", body, idempotencyKey: "k-1");
+        var badCurrency = await client.PostAsync("/payments", body with { currency = "cny" }, idempotencyKey: "k-2");
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_missing"), (noKey.Status, noKey.ErrorCode));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "card_not_found"), (noCard.Status, noCard.ErrorCode));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_request"), (badCurrency.Status, badCurrency.ErrorCode));
+        Assert.Contains("currency", badCurrency.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pay_FiveWrongPins_LocksPaymentsWith423()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000006");
+        var statuses = new List<(HttpStatusCode, string?)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var reply = await client.PostAsync("/payments", new { amount = 100, currency = "CNY", merchant = "m", orderReference = "o", pin = "999998" }, $"k-{i}");
+            statuses.Add((reply.Status, reply.ErrorCode));
+        }
+
+        Assert.Equal(Enumerable.Repeat((HttpStatusCode.Forbidden, (string?)"pin_wrong"), 4), statuses.Take(4));
+        Assert.Equal(((HttpStatusCode)423, "pin_locked"), statuses[4]);
+        Assert.Equal(((HttpStatusCode)423, "pin_locked"), statuses[5]);
+    }
+
+    [Fact]
+    public async Task Metrics_CountRequestsByStatus()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.GetAsync("/health");
+        await client.GetAsync("/cards");
+
+        var metrics = await client.GetAsync("/metrics");
+
+        Assert.Contains("wallet_http_requests_total{instance=\"wallet-1\",code=\"401\"}", metrics.Text, StringComparison.Ordinal);
+        Assert.Contains("wallet_http_requests_total{instance=\"wallet-1\",code=\"200\"}", metrics.Text, StringComparison.Ordinal);
+    }
+}

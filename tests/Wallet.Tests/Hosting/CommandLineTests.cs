@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PaySim.Wallet.Tests.Hosting;
+
+/// <summary>The wallet's command line, run as a process: user errors give one line and exit code 2.</summary>
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("--bogus", "--bogus")]
+    [InlineData("--mode sometimes", "--mode must be naive or resilient")]
+    [InlineData("--instances 0 --policy random", "instances must be 1..64")]
+    [InlineData("--issuer not-a-url", "--issuer must be an absolute URL")]
+    [InlineData("--config /no/such/wallet.json", "cannot be read")]
+    public async Task BadInput_PrintsOneLineAndExitsWith2(string arguments, string expected)
+    {
+        var (exit, stdout, stderr) = await RunAsync(arguments);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout.Trim());
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PortInUse_PrintsOneLineAndExitsWith2()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var db = Path.Combine(Path.GetTempPath(), $"paysim-wallet-cli-{Guid.NewGuid():N}.db");
+
+        var (exit, _, stderr) = await RunAsync($"--port {port} --db {db}");
+
+        Assert.Equal(2, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        foreach (var file in new[] { db, db + "-wal", db + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryFlagAndExitsWith0()
+    {
+        var (exit, stdout, _) = await RunAsync("--help");
+
+        Assert.Equal(0, exit);
+        foreach (var flag in new[] { "--instances", "--port", "--bind", "--mode", "--issuer", "--db", "--policy", "--config" })
+        {
+            Assert.Contains(flag, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "PaySim.Wallet.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,63 @@
+using PaySim.Wallet.Hosting;
+
+namespace PaySim.Wallet.Tests.Hosting;
+
+public sealed class WalletOptionsValidationTests
+{
+    [Fact]
+    public void Validate_Defaults_AreValid() => Assert.Empty(WalletOptionsValidator.Validate(new WalletOptions()));
+
+    [Fact]
+    public void Validate_ListsEveryBadFieldAtOnce()
+    {
+        var errors = WalletOptionsValidator.Validate(new WalletOptions
+        {
+            Instances = 0,
+            Port = -1,
+            BindAddress = "localhost-ish",
+            IssuerUris = [],
+            DatabasePath = " ",
+            BalancingPolicy = "random",
+            PinMaxAttempts = 0,
+            AttemptTimeout = TimeSpan.Zero,
+            RetryBudgetTokenRatio = 2,
+        });
+
+        Assert.Equal(9, errors.Count);
+        foreach (var field in new[] { "instances", "port", "bindAddress", "issuerUris", "databasePath", "balancingPolicy", "pinMaxAttempts", "attemptTimeout", "retryBudgetTokenRatio" })
+        {
+            Assert.Contains(errors, e => e.StartsWith(field, StringComparison.Ordinal));
+        }
+
+        Assert.Contains(errors, e => e.Contains("round_robin, pick_first, least_requests, power_of_two_choices", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ftp://localhost:7101")]
+    [InlineData("mailto:issuer@example.com")]
+    public void Validate_IssuerUriWithoutHttpOrPort_IsNamed(string uri)
+    {
+        var errors = WalletOptionsValidator.Validate(new WalletOptions { IssuerUris = [new Uri(uri)] });
+
+        Assert.Single(errors);
+        Assert.Contains(uri.TrimEnd('/'), errors[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_PortRangeMustFitEveryInstance()
+    {
+        Assert.Single(WalletOptionsValidator.Validate(new WalletOptions { Port = 65535, Instances = 2 }));
+        Assert.Empty(WalletOptionsValidator.Validate(new WalletOptions { Port = 65534, Instances = 2 }));
+    }
+
+    [Fact]
+    public async Task StartAsync_BadOptions_ThrowsOneLineNamingTheFields()
+    {
+        var e = await Assert.ThrowsAsync<WalletOptionsException>(() => WalletHost.StartAsync(new WalletOptions { Instances = 0, BalancingPolicy = "x" }));
+
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains("instances", e.Message, StringComparison.Ordinal);
+        Assert.Contains("balancingPolicy", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, e.Errors.Count);
+    }
+}
