@@ -3,12 +3,13 @@ using System.Globalization;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Running;
+using PaySim.LoadTests.Sharding;
 using Spectre.Console;
 
 namespace PaySim.LoadTests.Cli;
 
 /// <summary>
-/// <c>run</c>, <c>plans</c> and <c>cardholders</c>. Exit codes: 0 every claim holds, 1 a claim failed
+/// <c>run</c>, <c>merge</c>, <c>plans</c> and <c>cardholders</c>. Exit codes: 0 every claim holds, 1 a claim failed
 /// (or the run could not be prepared), 2 bad input (one line naming the field; nothing started).
 /// </summary>
 public static class LoadTestsCli
@@ -41,6 +42,7 @@ public static class LoadTestsCli
     {
         var root = new RootCommand("PaySim load tests: drive a wallet through issuer and SMS failures and judge its HA and load-balancing claims.");
         root.Subcommands.Add(BuildRun(options, stdout, stderr));
+        root.Subcommands.Add(MergeCommand.Build(stdout, stderr, CreateConsole));
         root.Subcommands.Add(BuildPlans(stdout, stderr));
         root.Subcommands.Add(CardholdersCommand.Build());
         return root;
@@ -57,16 +59,20 @@ public static class LoadTestsCli
         var noProgress = new Option<bool>("--no-progress") { Description = "No live progress (the final table and verdict still print)." };
         var walletUrls = new Option<string[]>("--wallet-url") { Description = "External wallet base URL; repeat for several instances. Needs --simulator-url.", AllowMultipleArgumentsPerToken = false };
         var simulatorUrl = new Option<string?>("--simulator-url") { Description = "External simulator control plane URL, e.g. http://localhost:7000." };
+        var smsUrl = new Option<string?>("--sms-url") { Description = "External SMS gateway URL (default: the address the simulator's node list gives), e.g. http://simulator:7201." };
+        var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
         {
-            plan, duration, rate, mode, seed, reportDir, noProgress, walletUrls, simulatorUrl,
+            plan, duration, rate, mode, seed, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, shardOption,
         };
         run.SetAction(async (parse, ct) =>
         {
             LoadPlan compiled;
+            ShardSpec shard;
             try
             {
+                shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
                     Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
@@ -75,6 +81,7 @@ public static class LoadTestsCli
                     Seed = parse.GetValue(seed) is { } s ? ParseInt(s, "--seed") : null,
                     WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => ParseUrl(u, "--wallet-url")).ToArray() : null,
                     SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
+                    SmsUrl = parse.GetValue(smsUrl) is { } sms ? ParseUrl(sms, "--sms-url") : null,
                 };
                 var (json, source) = PlanCatalog.Resolve(parse.GetValue(plan) ?? PlanCatalog.DefaultPlan);
                 compiled = PlanCompiler.Compile(json, source, overrides);
@@ -89,7 +96,7 @@ public static class LoadTestsCli
             {
                 var outcome = await PlanRunner.RunAsync(
                     compiled,
-                    new RunOptions { ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory },
+                    new RunOptions { ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard },
                     stdout,
                     ct).ConfigureAwait(false);
                 FinalTable.Print(CreateConsole(stdout), outcome.Summary, outcome.ReportFolder);
@@ -149,7 +156,7 @@ public static class LoadTestsCli
     }
 
     /// <summary>Colours on a terminal; plain text in CI logs, files and captured output.</summary>
-    private static IAnsiConsole CreateConsole(TextWriter writer) =>
+    internal static IAnsiConsole CreateConsole(TextWriter writer) =>
         ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1")
             ? AnsiConsole.Console
             : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });

@@ -173,7 +173,7 @@ internal static partial class PlanCompiler
                 throw new PlanException("--wallet-url and --simulator-url: an external target needs both (the simulator's control plane gives cardholders, counters and faults).");
             }
 
-            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null);
+            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null));
         }
         else if (doc?.External is { } ext)
         {
@@ -184,7 +184,12 @@ internal static partial class PlanCompiler
 
             var urls = ext.WalletUrls.Select((u, i) => ParseUrl(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
             var sim = ParseUrl(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
-            external = new ExternalTarget(urls, sim, ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl"));
+            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl")));
+        }
+
+        if (external is null && overrides.SmsUrl is not null)
+        {
+            throw new PlanException("--sms-url: applies to an external target only (with --wallet-url and --simulator-url).");
         }
 
         if (external is not null && overrides.WalletMode is not null)

@@ -14,4 +14,7 @@ internal sealed record PlanOverrides
     public IReadOnlyList<Uri>? WalletUrls { get; init; }
 
     public Uri? SimulatorUrl { get; init; }
+
+    /// <summary>The SMS gateway, when the simulator's node list names an address the agent cannot reach (containers).</summary>
+    public Uri? SmsUrl { get; init; }
 }

@@ -5,6 +5,7 @@ using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Scenarios;
+using PaySim.LoadTests.Sharding;
 using PaySim.LoadTests.SimulatorControl;
 using PaySim.LoadTests.Timeline;
 using PaySim.LoadTests.Wallets;
@@ -21,6 +22,8 @@ internal static class PlanRunner
     public static async Task<RunOutcome> RunAsync(LoadPlan plan, RunOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var time = options.TimeProvider;
+        var shard = options.Shard;
+        plan = PlanSharder.Apply(plan, shard);
         WalletFlows? flows = null;
         var scenarios = plan.Scenarios.Select(s =>
             Scenario.Create(s.Name, ctx => flows!.RunAsync(s.Kind, ctx, s.Mix))
@@ -57,7 +60,7 @@ internal static class PlanRunner
         var counters = new RunCounters();
 
         log.WriteLine($"preparing: {plan.PreboundCards} users with a bound card, cardholders for {string.Join(", ", plan.Personas.Keys)}");
-        var data = await PrepareAsync(plan, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
+        var data = await PrepareAsync(plan, shard, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
         flows = new WalletFlows(wallet, otp, data, counters, plan.Client);
 
         var statsBefore = await control.GetStatsAsync(cancellationToken).ConfigureAwait(false);
@@ -67,7 +70,8 @@ internal static class PlanRunner
 
         log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         counters.Recording = true;
-        var timeline = new FaultTimeline(plan, control, time);
+        // Faults and node events act on the shared simulator: one agent plays them for all shards.
+        var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time);
         RunResult result;
         timeline.Start();
         try
@@ -122,6 +126,11 @@ internal static class PlanRunner
             ["balancingPolicy"] = plan.Target.IsEmbedded ? plan.Target.Embedded.BalancingPolicy : null,
         };
         summary.Extra["seed"] = plan.Seed;
+        if (shard.IsSharded)
+        {
+            summary.Extra["shard"] = new JsonObject { ["index"] = shard.Index, ["count"] = shard.Count };
+        }
+
         summary.Extra["rate"] = plan.Rate;
         summary.Extra["faultTimeline"] = new JsonArray(timeline.Log.Select(e => (JsonNode?)new JsonObject
         {
@@ -141,16 +150,17 @@ internal static class PlanRunner
         return await EmbeddedCluster.StartAsync(e, plan.Seed, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<ScenarioData> PrepareAsync(LoadPlan plan, ITargetCluster cluster, ControlPlaneClient control, IWalletClient wallet, OtpReader otp, RunCounters counters, TimeProvider time, CancellationToken ct)
+    private static async Task<ScenarioData> PrepareAsync(LoadPlan plan, ShardSpec shard, ITargetCluster cluster, ControlPlaneClient control, IWalletClient wallet, OtpReader otp, RunCounters counters, TimeProvider time, CancellationToken ct)
     {
         var preboundCount = plan.PreboundCards;
-        var healthy = await control.GetCardholdersAsync(preboundCount * 2, "healthy", 0, ct).ConfigureAwait(false);
+        // Shards take the cardholders at positions ≡ index-1 mod n, so no two agents bind or pay with the same card.
+        var healthy = shard.Partition(await control.GetCardholdersAsync(preboundCount * 2 * shard.Count, "healthy", 0, ct).ConfigureAwait(false));
         var byPersona = new Dictionary<string, SimCardholder[]>(StringComparer.Ordinal);
         foreach (var persona in plan.Personas.Keys)
         {
             // Onboarding uses cardholders the prepared users do not hold, so two flows rarely share a phone's inbox.
-            var offset = persona == "healthy" ? preboundCount * 2 : 0;
-            var list = await control.GetCardholdersAsync(500, persona, offset, ct).ConfigureAwait(false);
+            var offset = persona == "healthy" ? preboundCount * 2 * shard.Count : 0;
+            IReadOnlyList<SimCardholder> list = shard.Partition(await control.GetCardholdersAsync(500, persona, offset, ct).ConfigureAwait(false), offset);
             if (list.Count == 0 && persona == "healthy")
             {
                 list = healthy;
@@ -163,6 +173,8 @@ internal static class PlanRunner
         long phoneBase = cluster.Kind == "embedded"
             ? (long)(Draw.Unit(plan.Seed, 9, 0) * 500_000_000)
             : time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 * 1_000;
+        // Each shard registers phones from its own slice of the number space.
+        phoneBase += (shard.Index - 1) * (1_000_000_000L / shard.Count);
         var needsCards = plan.Scenarios.Any(s => s.Kind != ScenarioKind.Onboarding);
         var provisional = new ScenarioData("setup", plan.Seed, plan.Personas, byPersona, [], phoneBase);
         var setupFlows = new WalletFlows(wallet, otp, provisional, counters, plan.Client);
@@ -205,6 +217,12 @@ internal static class PlanRunner
         var runId = cluster.Kind == "embedded"
             ? $"run{plan.Seed}"
             : $"run{time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+        if (shard.IsSharded)
+        {
+            // Order references and idempotency keys carry the shard, so two agents never send the same key.
+            runId += $"-s{shard.Index}of{shard.Count}";
+        }
+
         return new ScenarioData(runId, plan.Seed, plan.Personas, byPersona, prebound, phoneBase + 100_000);
     }
 }

@@ -1,3 +1,4 @@
+using PaySim.LoadTests.Sharding;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Running;
@@ -14,4 +15,7 @@ internal sealed record RunOptions
 
     /// <summary>null = <see cref="HttpWalletClient"/>.</summary>
     public WalletClientFactory? WalletClientFactory { get; init; }
+
+    /// <summary>Which share of the plan's load this process sends (<c>--shard i/n</c>); default the whole.</summary>
+    public ShardSpec Shard { get; init; } = ShardSpec.Whole;
 }

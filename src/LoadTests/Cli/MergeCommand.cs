@@ -1,0 +1,48 @@
+using System.CommandLine;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reporting;
+using PaySim.LoadTests.Sharding;
+using Spectre.Console;
+
+namespace PaySim.LoadTests.Cli;
+
+/// <summary><c>merge DIR... [--report-dir DIR]</c>: one exact report from the folders of <c>run --shard i/n</c>.</summary>
+internal static class MergeCommand
+{
+    public static Command Build(TextWriter stdout, TextWriter stderr, Func<TextWriter, IAnsiConsole> console)
+    {
+        var folders = new Argument<string[]>("DIR") { Description = "Report folders written by `run --shard i/n`, one per shard.", Arity = ArgumentArity.ZeroOrMore };
+        var reportDir = new Option<string?>("--report-dir") { Description = "Merged report folder (default reports/<utc-timestamp>-<plan>-merged/)." };
+        var merge = new Command("merge", "Merge shard reports: counts add, histograms merge exactly, claims are judged again. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
+        {
+            folders, reportDir,
+        };
+        merge.SetAction(async (parse, ct) =>
+        {
+            RunSummary summary;
+            IReadOnlyList<TimeSeriesPoint> series;
+            try
+            {
+                var shards = ShardReader.ReadAll(parse.GetValue(folders) ?? []);
+                (summary, series) = ShardMerger.Merge(shards);
+            }
+            catch (PlanException ex)
+            {
+                await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+            catch (LoadConfigException ex)
+            {
+                await stderr.WriteLineAsync($"error: merge: a shard's claim is not valid: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            var folder = parse.GetValue(reportDir) ?? Path.Combine("reports", $"{TimeProvider.System.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{summary.Plan}-merged");
+            await ReportWriter.WriteAsync(folder, summary, series, ct).ConfigureAwait(false);
+            FinalTable.Print(console(stdout), summary, Path.GetFullPath(folder));
+            return summary.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
+        });
+        return merge;
+    }
+}

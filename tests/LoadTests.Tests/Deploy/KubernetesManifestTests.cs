@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace PaySim.LoadTests.Tests.Deploy;
+
+/// <summary>
+/// deploy/k8s checked for the structure that breaks silently in a cluster: names, selectors that match
+/// their pods, Service ports that reach a container port, the Indexed Job's shard arithmetic, images
+/// that the docker/ folder builds, and URLs that name a Service and one of its ports.
+/// </summary>
+public sealed partial class KubernetesManifestTests
+{
+    private static readonly string K8s = RepoPaths.Of("deploy", "k8s");
+
+    private static readonly IReadOnlyList<(string File, Dictionary<string, object?> Doc)> Docs =
+        Directory.GetFiles(K8s, "*.yaml").Order(StringComparer.Ordinal)
+            .SelectMany(f => MiniYaml.ParseDocuments(File.ReadAllText(f)).Select(d => (Path.GetFileName(f), d)))
+            .ToArray();
+
+    [Fact]
+    public void EveryDocument_HasApiVersionKindAndName()
+    {
+        Assert.True(Docs.Count >= 10, $"only {Docs.Count} documents");
+        Assert.All(Docs, d =>
+        {
+            Assert.False(string.IsNullOrEmpty(MiniYaml.Str(d.Doc, "apiVersion")), d.File);
+            Assert.False(string.IsNullOrEmpty(MiniYaml.Str(d.Doc, "kind")), d.File);
+            Assert.False(string.IsNullOrEmpty(MiniYaml.Str(d.Doc, "metadata.name")), d.File);
+        });
+    }
+
+    [Fact]
+    public void TheStack_HasADeploymentAndAServiceForSimulatorRedisAndWallet_AndAnIndexedJobForTheAgents()
+    {
+        foreach (var name in new[] { "simulator", "redis", "wallet" })
+        {
+            Assert.Single(Docs, d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == name);
+            Assert.Single(Docs, d => Kind(d.Doc) == "Service" && Name(d.Doc) == name);
+        }
+
+        Assert.Single(Docs, d => Kind(d.Doc) == "Job" && Name(d.Doc) == "load-agents");
+    }
+
+    [Fact]
+    public void LoadAgents_AreAnIndexedJobWhoseShardCountEqualsItsCompletions()
+    {
+        var job = Docs.Single(d => Name(d.Doc) == "load-agents").Doc;
+        var completions = int.Parse(MiniYaml.Str(job, "spec.completions")!, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal("Indexed", MiniYaml.Str(job, "spec.completionMode"));
+        Assert.Equal(MiniYaml.Str(job, "spec.completions"), MiniYaml.Str(job, "spec.parallelism"));
+        var agent = Containers(job).Single();
+        Assert.Equal(completions.ToString(System.Globalization.CultureInfo.InvariantCulture), Env(agent, "SHARDS"));
+        var command = Command(agent);
+        Assert.Contains("--shard \"$((JOB_COMPLETION_INDEX+1))/$SHARDS\"", command, StringComparison.Ordinal);
+        Assert.Contains("run", command, StringComparison.Ordinal);
+
+        // The merge job must expect the same shards of the same plan.
+        var merge = Docs.Single(d => Name(d.Doc) == "merge-reports").Doc;
+        Assert.Equal(Env(agent, "SHARDS"), Env(Containers(merge).Single(), "SHARDS"));
+        Assert.Equal(Env(agent, "PLAN"), Env(Containers(merge).Single(), "PLAN"));
+        Assert.Contains("merge", Command(Containers(merge).Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryService_SelectsADeploymentsPods_AndTargetsOneOfItsContainerPorts()
+    {
+        foreach (var (file, service) in Docs.Where(d => Kind(d.Doc) == "Service"))
+        {
+            var selector = (Dictionary<string, object?>)MiniYaml.At(service, "spec.selector")!;
+            var deployment = Docs.Where(d => Kind(d.Doc) == "Deployment")
+                .SingleOrDefault(d => selector.All(kv => MiniYaml.Str(d.Doc, $"spec.template.metadata.labels.{kv.Key}") == (string?)kv.Value)).Doc;
+            Assert.True(deployment is not null, $"{file}: service {Name(service)} selects no deployment");
+            Assert.All(selector, kv => Assert.Equal(kv.Value, MiniYaml.At(deployment, $"spec.selector.matchLabels.{kv.Key}")));
+
+            var containerPorts = Containers(deployment).SelectMany(c => MiniYaml.Maps(c, "ports")).Select(p => MiniYaml.Str(p, "containerPort")).ToHashSet();
+            foreach (var port in MiniYaml.Maps(service, "spec.ports"))
+            {
+                Assert.Contains(MiniYaml.Str(port, "targetPort"), containerPorts);
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryPaySimImage_IsBuiltByADockerfileThatPublishesTheDllTheManifestRuns()
+    {
+        var images = Docs.SelectMany(d => Containers(d.Doc)).Select(c => MiniYaml.Str(c, "image")!).Where(i => i.StartsWith("paysim/", StringComparison.Ordinal)).Distinct().ToArray();
+
+        Assert.Equal(["paysim/loadtests:dev", "paysim/simulator:dev", "paysim/wallet:dev"], images.Order(StringComparer.Ordinal));
+        foreach (var image in images)
+        {
+            var name = image["paysim/".Length..image.IndexOf(':', StringComparison.Ordinal)];
+            var dockerfile = RepoPaths.Of("docker", $"{name}.Dockerfile");
+            Assert.True(File.Exists(dockerfile), dockerfile);
+            var text = File.ReadAllText(dockerfile);
+            Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", text, StringComparison.Ordinal);
+            Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", text, StringComparison.Ordinal);
+            var dll = DllOf().Match(text).Groups[1].Value;
+            var project = ProjectOf().Match(text).Groups[1].Value;
+            Assert.Equal($"PaySim.{project}", dll);
+            Assert.True(File.Exists(RepoPaths.Of("src", project, $"{project}.csproj")), project);
+            Assert.Contains(image, File.ReadAllText(dockerfile), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void EveryInClusterUrl_NamesAServiceAndOneOfItsPorts()
+    {
+        var servicePorts = Docs.Where(d => Kind(d.Doc) == "Service")
+            .ToDictionary(d => Name(d.Doc), d => MiniYaml.Maps(d.Doc, "spec.ports").Select(p => MiniYaml.Str(p, "port")).ToHashSet());
+        var urls = Docs.SelectMany(d => Containers(d.Doc)).SelectMany(c => ((MiniYaml.At(c, "args") as List<object?>) ?? []).OfType<string>().Append(Command(c)))
+            .SelectMany(text => InClusterUrl().Matches(text).Select(m => (Host: m.Groups[1].Value, Port: m.Groups[2].Value)))
+            .ToArray();
+
+        Assert.Contains(("wallet", "8080"), urls);
+        Assert.Contains(("simulator", "7000"), urls);
+        Assert.Contains(("simulator", "7101"), urls);
+        Assert.All(urls, u =>
+        {
+            Assert.True(servicePorts.ContainsKey(u.Host), $"no service {u.Host}");
+            Assert.Contains(u.Port, servicePorts[u.Host]);
+        });
+    }
+
+    [Fact]
+    public void TheWalletPodsHaproxy_BalancesExactlyTheWalletContainersPorts_WithHealthChecks()
+    {
+        var cfg = HaproxyConfigFromConfigMap();
+        var wallet = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "wallet").Doc;
+        var walletPorts = MiniYaml.Maps(Containers(wallet).Single(c => MiniYaml.Str(c, "name") == "wallet"), "ports").Select(p => MiniYaml.Str(p, "containerPort")).Order(StringComparer.Ordinal);
+        var servers = ServerPort().Matches(cfg).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
+
+        Assert.Equal(walletPorts, servers);
+        Assert.Contains("option httpchk GET /health", cfg, StringComparison.Ordinal);
+        Assert.Contains("bind :8080", cfg, StringComparison.Ordinal);
+        Assert.Equal("/usr/local/etc/haproxy", MiniYaml.Str(MiniYaml.Maps(Containers(wallet).Single(c => MiniYaml.Str(c, "name") == "haproxy"), "volumeMounts").Single(), "mountPath"));
+    }
+
+    [HaproxyFact]
+    public void TheWalletPodsHaproxyConfig_IsAcceptedByHaproxyCheck()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"paysim-k8s-haproxy-{Guid.NewGuid():N}.cfg");
+        try
+        {
+            File.WriteAllText(file, HaproxyConfigFromConfigMap());
+            using var process = Process.Start(new ProcessStartInfo(RepoPaths.FindOnPath("haproxy")!, ["-c", "-f", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "haproxy -c did not finish");
+            Assert.True(process.ExitCode == 0, output.Result + error.Result);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void TheRedisStateFlag_IsOnlyMentionedAsPending_NeverPassedToTheSimulator()
+    {
+        var simulator = File.ReadAllLines(Path.Combine(K8s, "simulator.yaml"));
+
+        Assert.DoesNotContain(simulator, l => l.Contains("--state", StringComparison.Ordinal) && !l.TrimStart().StartsWith('#') && !l.Contains("# - ", StringComparison.Ordinal));
+        Assert.Contains(simulator, l => l.Contains("--state=redis://redis:6379", StringComparison.Ordinal) && l.Contains("pending", StringComparison.Ordinal));
+        var sim = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "simulator").Doc;
+        Assert.DoesNotContain(((List<object?>)MiniYaml.At(Containers(sim).Single(), "args")!).OfType<string>(), a => a.StartsWith("--state", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheKustomization_ListsOnlyFilesThatExist()
+    {
+        var kustomization = Docs.Single(d => d.File == "kustomization.yaml").Doc;
+        var resources = ((List<object?>)MiniYaml.At(kustomization, "resources")!).OfType<string>().ToArray();
+
+        Assert.Contains("load-agents.yaml", resources);
+        Assert.All(resources, r => Assert.True(File.Exists(Path.Combine(K8s, r)), r));
+    }
+
+    [Fact]
+    public void MiniYaml_ReadsNestedMapsListsAndBlockScalars()
+    {
+        var doc = MiniYaml.ParseDocuments("""
+            a:
+              b: "x # not a comment"  # a comment
+              list:
+                - name: one
+                  port: 1
+                - plain
+              same:
+              - s
+              text: |
+                line 1
+                  line 2
+              folded: >-
+                x
+                y
+              empty: {}
+            ---
+            c: d
+            """);
+
+        Assert.Equal(2, doc.Count);
+        Assert.Equal("x # not a comment", MiniYaml.Str(doc[0], "a.b"));
+        Assert.Equal("1", MiniYaml.Str(MiniYaml.Maps(doc[0], "a.list").Single(), "port"));
+        Assert.Equal("plain", ((List<object?>)MiniYaml.At(doc[0], "a.list")!)[1]);
+        Assert.Equal("s", ((List<object?>)MiniYaml.At(doc[0], "a.same")!).Single());
+        Assert.Equal("line 1\n  line 2\n", MiniYaml.Str(doc[0], "a.text"));
+        Assert.Equal("x y", MiniYaml.Str(doc[0], "a.folded"));
+        Assert.Empty((Dictionary<string, object?>)MiniYaml.At(doc[0], "a.empty")!);
+        Assert.Equal("d", MiniYaml.Str(doc[1], "c"));
+    }
+
+    private static string Kind(Dictionary<string, object?> doc) => MiniYaml.Str(doc, "kind")!;
+
+    private static string Name(Dictionary<string, object?> doc) => MiniYaml.Str(doc, "metadata.name")!;
+
+    private static IEnumerable<Dictionary<string, object?>> Containers(Dictionary<string, object?> doc) =>
+        MiniYaml.Maps(doc, "spec.template.spec.containers");
+
+    private static string? Env(Dictionary<string, object?> container, string name) =>
+        MiniYaml.Maps(container, "env").Where(e => MiniYaml.Str(e, "name") == name).Select(e => MiniYaml.Str(e, "value")).SingleOrDefault();
+
+    private static string Command(Dictionary<string, object?> container) =>
+        string.Join(' ', ((MiniYaml.At(container, "command") as List<object?>) ?? []).OfType<string>());
+
+    private static string HaproxyConfigFromConfigMap() =>
+        (string)((Dictionary<string, object?>)MiniYaml.At(Docs.Single(d => Kind(d.Doc) == "ConfigMap" && Name(d.Doc) == "wallet-haproxy").Doc, "data")!)["haproxy.cfg"]!;
+
+    [GeneratedRegex(@"/app/(PaySim\.[A-Za-z]+)\.dll")]
+    private static partial Regex DllOf();
+
+    [GeneratedRegex(@"dotnet publish src/([A-Za-z]+)/")]
+    private static partial Regex ProjectOf();
+
+    [GeneratedRegex(@"https?://([a-z][a-z0-9-]*):(\d+)")]
+    private static partial Regex InClusterUrl();
+
+    [GeneratedRegex(@"server \S+ 127\.0\.0\.1:(\d+) check")]
+    private static partial Regex ServerPort();
+}

@@ -1,0 +1,249 @@
+using System.Text.Json.Nodes;
+using HdrHistogram;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.Cli;
+
+namespace PaySim.LoadTests.Tests.Sharding;
+
+/// <summary>
+/// <c>merge</c> over shard folders built from known recorded values, so the merged figures can be
+/// compared with one histogram that holds every value (what a single process would have recorded).
+/// </summary>
+public sealed class MergeCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-merge-").FullName;
+
+    [Fact]
+    public async Task Merge_OfTwoShards_HasExactCountsAndThePercentilesOfOneHistogramHoldingEveryValue()
+    {
+        var random = new Random(20261123);
+        var values = Enumerable.Range(0, 5_000).Select(_ => (long)Math.Exp(5 + random.NextDouble() * 8)).ToArray(); // ~150 µs .. 450 ms
+        var shard1 = values.Where((_, i) => i % 3 != 0).ToArray(); // uneven on purpose: 3,333 vs 1,667
+        var shard2 = values.Where((_, i) => i % 3 == 0).ToArray();
+        string[] claims = [$"scenario:payment count == {values.Length}", "wallet_jain_fairness >= 0.95", "duplicate_charges == 0", "step:pay p99 < 1h"];
+        var a = await WriteShardAsync("a", 1, 2, shard1, fail: 7, walletReplies: [1700, 1640], claims: claims);
+        var b = await WriteShardAsync("b", 2, 2, shard2, fail: 3, walletReplies: [830, 840], claims: claims);
+        var outDir = Path.Combine(_dir, "merged");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        var merged = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        var payment = merged.FindScenario("payment")!;
+        Assert.Equal(values.Length - 10, payment.Ok);
+        Assert.Equal(10, payment.Fail);
+        Assert.Equal(values.Length, payment.Ok + payment.Fail);
+        Assert.Equal(values.Length / 10.0, payment.Rps, 9);
+        Assert.Equal(values.Length - 10, payment.StatusCodes["200"]);
+
+        var reference = HistogramCodec.CreateHistogram();
+        foreach (var v in values)
+        {
+            reference.RecordValue(v);
+        }
+
+        var expected = LatencySummary.FromHistogram(reference);
+        foreach (var actual in new[] { payment.LatencyMs, payment.Steps.Single(s => s.Name == "pay").LatencyMs })
+        {
+            Assert.Equal(expected.P50, actual.P50);
+            Assert.Equal(expected.P90, actual.P90);
+            Assert.Equal(expected.P99, actual.P99);
+            Assert.Equal(expected.P999, actual.P999);
+            Assert.Equal(expected.Max, actual.Max);
+            Assert.Equal(expected.Min, actual.Min);
+            Assert.Equal(expected.Mean, actual.Mean, 9);
+        }
+
+        Assert.Equal(values.Length, payment.HistogramObject!.TotalCount);
+        Assert.Equal(reference.GetValueAtPercentile(99), payment.HistogramObject.GetValueAtPercentile(99));
+
+        // The claims are judged again from the merged statistics, not copied from a shard.
+        var countClaim = merged.Claims.Single(c => c.Expression == $"scenario:payment count == {values.Length}");
+        Assert.True(countClaim.Pass, countClaim.Message);
+        Assert.Equal(values.Length, countClaim.Observed);
+        var walletJain = merged.Claims.Single(c => c.Expression == "wallet_jain_fairness >= 0.95");
+        Assert.True(walletJain.Pass);
+        var totals = new[] { 1700.0 + 830, 1640.0 + 840 };
+        Assert.Equal(Math.Pow(totals.Sum(), 2) / (2 * totals.Sum(t => t * t)), walletJain.Observed!.Value, 9);
+        Assert.Equal(2530, merged.Extra["walletInstances"]!.AsArray().Single(w => w!["name"]!.GetValue<string>() == "wallet-1")!["replies"]!.GetValue<long>());
+
+        // Simulator-side figures are global: shard 1's stand (shard 2 reported a different, wrong-if-summed value).
+        Assert.Equal(0, merged.Claims.Single(c => c.Expression == "duplicate_charges == 0").Observed);
+        Assert.Equal(2, merged.Extra["shard"]!["count"]!.GetValue<int>());
+        foreach (var file in new[] { "report.html", "report.md", "junit.xml", "timeseries.csv" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        }
+    }
+
+    [Fact]
+    public async Task Merge_WhenAMergedStatisticBreaksAClaim_ExitsOne()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100, 200, 300], fail: 0, walletReplies: [3, 0], claims: ["scenario:payment count == 3"]);
+        var b = await WriteShardAsync("b", 2, 2, [100, 200, 300], fail: 0, walletReplies: [0, 3], claims: ["scenario:payment count == 3"]);
+
+        var (code, stdout, _) = await CliRunner.RunAsync("merge", a, b, "--report-dir", Path.Combine(_dir, "m"));
+
+        // Each shard passed its own count == 3; together they sent 6.
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        Assert.Contains("count", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merge_ScalesShardOnesCapacityKneeToTheWholeLoad_AndSaysWhereTheFigureCameFrom()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["knee_rps >= 150"], extraFigures: new() { ["knee_rps"] = 100 });
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["knee_rps >= 150"], extraFigures: new() { ["knee_rps"] = 100 });
+        var outDir = Path.Combine(_dir, "knee");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        var knee = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json"))).Claims.Single();
+        Assert.Equal(200, knee.Observed);
+        Assert.Contains("shard 1's knee", knee.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merge_OfAMissingDirectory_ExitsTwoWithOneLine()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+
+        await AssertBadInputAsync("no such directory", a, Path.Combine(_dir, "nope"));
+    }
+
+    [Fact]
+    public async Task Merge_OfAFolderWithoutASummary_ExitsTwoWithOneLine()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_dir, "empty")).FullName;
+
+        await AssertBadInputAsync("no summary.json", empty);
+    }
+
+    [Fact]
+    public async Task Merge_OfAFileThatIsNotASummary_ExitsTwoWithOneLine()
+    {
+        var junk = Directory.CreateDirectory(Path.Combine(_dir, "junk")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(junk, "summary.json"), "{ this is not json");
+
+        await AssertBadInputAsync("not a run summary", junk);
+    }
+
+    [Fact]
+    public async Task Merge_OfAnUnshardedSummary_ExitsTwoWithOneLine()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], shardField: false);
+
+        await AssertBadInputAsync("not a shard summary", a);
+    }
+
+    [Fact]
+    public async Task Merge_OfShardsOfDifferentPlans_ExitsTwoWithOneLine()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], plan: "other-plan");
+
+        await AssertBadInputAsync("merge shards of one run only", a, b);
+    }
+
+    [Fact]
+    public async Task Merge_OfTheSameShardIndexTwice_ExitsTwoWithOneLine()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+
+        await AssertBadInputAsync("given twice", a, b);
+    }
+
+    [Fact]
+    public async Task Merge_WithAShardMissing_ExitsTwoWithOneLine()
+    {
+        var a = await WriteShardAsync("a", 1, 3, [100], fail: 0, walletReplies: [1, 1]);
+        var c = await WriteShardAsync("c", 3, 3, [100], fail: 0, walletReplies: [1, 1]);
+
+        await AssertBadInputAsync("shard(s) 2 of 3 missing", a, c);
+    }
+
+    [Fact]
+    public async Task Merge_WithNoFolder_ExitsTwoWithOneLine() =>
+        await AssertBadInputAsync("no shard folder given");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task AssertBadInputAsync(string expected, params string[] folders)
+    {
+        var outDir = Path.Combine(_dir, "out-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = await CliRunner.RunAsync(["merge", .. folders, "--report-dir", outDir]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    private async Task<string> WriteShardAsync(
+        string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
+        string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null)
+    {
+        var histogram = HistogramCodec.CreateHistogram();
+        foreach (var v in okValues)
+        {
+            histogram.RecordValue(v);
+        }
+
+        // The engine records failed iterations in the histogram too: the histogram holds every value.
+        var okCount = okValues.Length - fail;
+        StepSummary Stats(StepSummary s)
+        {
+            s.Ok = okCount;
+            s.Fail = fail;
+            s.DurationS = 10;
+            s.Rps = okValues.Length / 10.0;
+            s.StatusCodes = new Dictionary<string, long> { ["200"] = okCount, ["503"] = fail };
+            s.HistogramObject = histogram;
+            s.Histogram = HistogramCodec.Encode(histogram);
+            s.LatencyMs = LatencySummary.FromHistogram(histogram);
+            return s;
+        }
+
+        var scenario = (ScenarioSummary)Stats(new ScenarioSummary { Name = "payment" });
+        scenario.Steps.Add(Stats(new StepSummary { Name = "pay" }));
+        var summary = new RunSummary { Plan = plan, StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario] };
+        if (shardField)
+        {
+            summary.Extra["shard"] = new JsonObject { ["index"] = index, ["count"] = count };
+        }
+
+        summary.Extra["rate"] = 30.0 / count;
+        summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
+        summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.99, ["walletJain"] = 0.5 };
+        summary.Extra["walletCalls"] = new JsonObject { ["pay"] = okValues.Length };
+        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["byCause"] = new JsonObject() };
+        // Shard 2's simulator snapshot would double count if summed; merge must take shard 1's.
+        var figures = new JsonObject { ["duplicate_charges"] = index == 1 ? 0 : 5, ["issuer_jain_fairness"] = 0.99, ["retry_amplification"] = 1.0 };
+        foreach (var (key, value) in extraFigures ?? [])
+        {
+            figures[key] = value;
+        }
+
+        summary.Extra["figures"] = figures;
+        foreach (var c in claims ?? ["wallet_jain_fairness >= 0.95"])
+        {
+            summary.AddClaim(new ClaimResult { Name = c, Expression = c, Pass = true, Observed = 0, ObservedText = "0" });
+        }
+
+        var folder = Path.Combine(_dir, name);
+        await ReportWriter.WriteAsync(folder, summary, []);
+        return folder;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.Cli;
+using PaySim.LoadTests.Tests.EndToEnd;
+
+namespace PaySim.LoadTests.Tests.Sharding;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class ShardedRunTests : IDisposable
+{
+    private const int PlanIterations = 41;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-shards-").FullName;
+
+    [Theory]
+    [InlineData("0/2")]
+    [InlineData("3/2")]
+    [InlineData("x")]
+    public async Task Run_WithABadShard_ExitsTwoWithOneLineNamingTheFlag(string shard)
+    {
+        var report = Path.Combine(_dir, "bad");
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--no-progress", "--report-dir", report, "--shard", shard);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--shard", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(report));
+    }
+
+    [Fact]
+    public async Task APlanRunAsTwoShardsAndMerged_SendsExactlyThePlansIterations()
+    {
+        var plan = Path.Combine(_dir, "count.json");
+        await File.WriteAllTextAsync(plan, $$"""
+            {
+              "name": "shard-count",
+              "duration": "10s",
+              "warmUp": "0s",
+              "target": { "embedded": { "nodes": 1, "walletInstances": 1 } },
+              "personas": { "healthy": 1 },
+              "preboundCards": 3,
+              "scenarios": [ { "name": "history", "load": [ { "kind": "iterations", "copies": 3, "count": {{PlanIterations}} } ] } ],
+              "claims": [ "scenario:history count == {{PlanIterations}}", "success_rate >= 99%" ]
+            }
+            """);
+        var s1 = Path.Combine(_dir, "s1");
+        var s2 = Path.Combine(_dir, "s2");
+        var merged = Path.Combine(_dir, "merged");
+
+        var r1 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s1, "--shard", "1/2");
+        var r2 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s2, "--shard", "2/2");
+        var m = await CliRunner.RunAsync("merge", s1, s2, "--report-dir", merged);
+
+        // Alone, each shard falls short of the plan's count (its claim fails); merged they are exact.
+        Assert.True(r1.ExitCode == ExitCodes.ClaimFailed, $"shard 1: exit {r1.ExitCode}\n{r1.Out}\n{r1.Err}");
+        Assert.True(r2.ExitCode == ExitCodes.ClaimFailed, $"shard 2: exit {r2.ExitCode}\n{r2.Out}\n{r2.Err}");
+        Assert.Equal(21, Count(s1));
+        Assert.Equal(20, Count(s2));
+        Assert.Equal(1, Shard(s1)["index"]!.GetValue<int>());
+        Assert.Equal(2, Shard(s2)["count"]!.GetValue<int>());
+        Assert.True(m.ExitCode == ExitCodes.AllClaimsHold, $"merge: exit {m.ExitCode}\n{m.Out}\n{m.Err}");
+        Assert.Equal(PlanIterations, Count(merged));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static JsonObject Summary(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!.AsObject();
+
+    private static long Count(string folder)
+    {
+        var scenario = Summary(folder)["scenarios"]!.AsArray().Single()!;
+        return scenario["ok"]!.GetValue<long>() + scenario["fail"]!.GetValue<long>();
+    }
+
+    private static JsonObject Shard(string folder) => Summary(folder)["shard"]!.AsObject();
+}
