@@ -162,6 +162,7 @@ internal static class CliApp
             await stdout.WriteLineAsync($"  {"sms",-12} {host.SmsUri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.sms.v1.SmsGateway, paysim.sms.v1.Inbox").ConfigureAwait(false);
             await stdout.WriteLineAsync($"  {"control",-12} {host.ControlUri.ToString().TrimEnd('/'),-28} HTTP/1.1 JSON  (curl {host.ControlUri}v1/stats)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"  {"control",-12} {host.ControlGrpcUri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.control.v1.Control").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"  faults: {(o.FaultProfile is null ? "none" : $"profile {o.FaultProfile}")}, {host.FaultRuleCount} rule(s); header overrides {(o.HeaderFaults ? "on" : "off")}; control token {(o.ControlToken is null ? "off" : "required")} (docs/faults.md)").ConfigureAwait(false);
             await stdout.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             try

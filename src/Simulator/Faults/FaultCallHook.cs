@@ -50,21 +50,42 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time) : ICa
     private FaultRequest Describe<TRequest>(CallSite site, TRequest request, ServerCallContext context)
         where TRequest : class
     {
+        var headers = Headers(context);
         if (!engine.NeedsRequestFields)
         {
-            return new FaultRequest(site.Node, site.Method, context.RequestHeaders);
+            return new FaultRequest(site.Node, site.Method, headers);
         }
 
         // Only when a rule matches on card, phone or amount: read them from the request types that carry them.
         return request switch
         {
-            StartBindingRequest r => new FaultRequest(site.Node, site.Method, context.RequestHeaders, pan: r.Pan, phone: r.Phone),
-            AuthorizeRequest r => new FaultRequest(site.Node, site.Method, context.RequestHeaders, amountMinor: r.AmountMinor),
-            CaptureRequest r => new FaultRequest(site.Node, site.Method, context.RequestHeaders, amountMinor: r.AmountMinor),
-            RefundRequest r => new FaultRequest(site.Node, site.Method, context.RequestHeaders, amountMinor: r.AmountMinor),
-            SendRequest r => new FaultRequest(site.Node, site.Method, context.RequestHeaders, phone: r.Phone),
-            _ => new FaultRequest(site.Node, site.Method, context.RequestHeaders),
+            StartBindingRequest r => new FaultRequest(site.Node, site.Method, headers, pan: r.Pan, phone: r.Phone),
+            AuthorizeRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
+            CaptureRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
+            RefundRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
+            SendRequest r => new FaultRequest(site.Node, site.Method, headers, phone: r.Phone),
+            _ => new FaultRequest(site.Node, site.Method, headers),
         };
+    }
+
+    // ServerCallContext.RequestHeaders builds a Metadata copy of every header on first use; read
+    // the HTTP headers directly and pay for the copy only when a rule or an x-sim-* header needs it.
+    private Metadata? Headers(ServerCallContext context)
+    {
+        if (engine.NeedsHeaders)
+        {
+            return context.RequestHeaders;
+        }
+
+        if (!engine.HeaderOverrides)
+        {
+            return null;
+        }
+
+        var http = context.GetHttpContext().Request.Headers;
+        return http.ContainsKey(FaultDefaults.HeaderFault) || http.ContainsKey(FaultDefaults.HeaderDelayMs) || http.ContainsKey(FaultDefaults.HeaderStatus)
+            ? context.RequestHeaders
+            : null;
     }
 
     private async Task<TResponse> ApplyAsync<TRequest, TResponse>(CallSite site, FaultDecision decision, TRequest request, ServerCallContext context, Func<TRequest, Task<TResponse>> next)

@@ -72,6 +72,12 @@ public sealed class FaultEngine
     /// <summary>True when a loaded rule matches on pan, phone or amount, so the host must extract them.</summary>
     public bool NeedsRequestFields => _index.NeedsRequestFields;
 
+    /// <summary>
+    /// True when the host must pass request metadata: a loaded rule matches on it. (Header
+    /// overrides need it too, but only on calls that carry an x-sim-* header.)
+    /// </summary>
+    public bool NeedsHeaders => _index.NeedsHeaders;
+
     /// <summary>True when any rule is loaded (node-state rules included).</summary>
     public bool HasRules => _index.Rules.Length > 0;
 

@@ -28,6 +28,7 @@ internal sealed class FaultIndex
         Forced = forced;
         HasCallRules = rules.Any(r => r.Rule.Kind != FaultKind.NotServing);
         NeedsRequestFields = rules.Any(r => r.Rule.Match?.NeedsRequestFields == true);
+        NeedsHeaders = rules.Any(r => r.Rule.Match?.Metadata.Length > 0);
     }
 
     public static FaultIndex Empty { get; } = new(
@@ -47,6 +48,8 @@ internal sealed class FaultIndex
     public bool HasCallRules { get; }
 
     public bool NeedsRequestFields { get; }
+
+    public bool NeedsHeaders { get; }
 
     public FaultSlotList Find(string node, string method) =>
         (_nodes.TryGetValue(node, out var nodeIndex) ? nodeIndex : _otherNodes).Find(method);

@@ -86,6 +86,7 @@ internal sealed class FaultSlot
     public long Injections;
 
     /// <summary>Same semantics as <see cref="FaultMatch.Matches"/>, cheapest tests first.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Matches(in FaultRequest request)
     {
         if (HasAmount && (request.AmountMinor is not { } amount || amount < AmountMin || amount > AmountMax))
@@ -104,6 +105,6 @@ internal sealed class FaultSlot
             return false;
         }
 
-        return Metadata is null || Match!.Matches(in request);
+        return Metadata is null || (request.Headers is not null && Match!.Matches(in request));
     }
 }

@@ -98,6 +98,9 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     /// <summary>The active fault rules as a JSON array.</summary>
     public string FaultRulesJson => Faults.List().RulesJson;
 
+    /// <summary>How many fault rules are active.</summary>
+    public int FaultRuleCount => Faults.Engine.Rules.Count;
+
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -387,6 +387,29 @@ public sealed class FaultIntegrationTests
         Assert.Contains("paysim_fault_rule_injections_total{rule=\"boom\"} 1", metrics);
     }
 
+    [Fact]
+    public async Task Journal_WhenEnabled_RecordsNodeMethodRuleAndOutcomeOfTheLastCalls()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20);
+        options.FaultJournal = 2;
+        await using var sim = await TestSimulator.StartAsync(options);
+        await PostFaultsAsync(sim, """{ "name": "nope", "method": "Capture", "error": { "grpcStatus": "ABORTED" } }""");
+
+        await sim.Issuers[0].AuthorizeAsync(UnknownToken);
+        await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].CaptureAsync(new CaptureRequest { AuthorizationId = "x" }));
+        await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-delay-ms", "1" } });
+
+        var journal = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/journal")).RootElement;
+        var calls = journal.GetProperty("calls").EnumerateArray().ToArray();
+        Assert.Equal(3, journal.GetProperty("written").GetInt64());
+        Assert.Equal(2, calls.Length);
+        Assert.Equal(["Capture", "Authorize"], calls.Select(c => c.GetProperty("method").GetString()));
+        Assert.Equal("nope", calls[0].GetProperty("rule").GetString());
+        Assert.Equal("ABORTED", calls[0].GetProperty("outcome").GetString());
+        Assert.Equal("x-sim-delay-ms", calls[1].GetProperty("rule").GetString());
+        Assert.Equal("OK", calls[1].GetProperty("outcome").GetString());
+    }
+
     private static Task<TestSimulator> StartAsync() => TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 2, cardholders: 50));
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
