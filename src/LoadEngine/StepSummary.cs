@@ -36,4 +36,11 @@ public class StepSummary
         get => _histogramObject ??= string.IsNullOrEmpty(Histogram) ? null : HistogramCodec.Decode(Histogram);
         set => _histogramObject = value;
     }
+
+    /// <summary>
+    /// One statistic by its threshold name (ok, fail_rate, p99, status[51], ...; durations in ms,
+    /// rates as fractions); null when it has no value yet. <paramref name="dropped"/> answers
+    /// the scenario-only dropped metrics.
+    /// </summary>
+    public double? GetStat(string metric, long dropped = 0) => Running.ThresholdMetrics.LookupStats(this, metric, dropped);
 }

@@ -95,7 +95,7 @@ internal static partial class ThresholdMetrics
         return LookupStats(scenario, key, scenario.Dropped);
     }
 
-    private static double? LookupStats(StepSummary s, string metric, long dropped)
+    internal static double? LookupStats(StepSummary s, string metric, long dropped)
     {
         var count = s.Ok + s.Fail;
         if (Percentile().Match(metric) is { Success: true } m)
