@@ -1,0 +1,109 @@
+using PaySim.Simulator.Binding;
+using StackExchange.Redis;
+
+namespace PaySim.Simulator.State.Redis;
+
+/// <summary>
+/// Bindings as hashes and tokens as strings. Neither expires: a card token must keep working for
+/// as long as the in-memory one would (until Reset).
+/// </summary>
+internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys keys) : IBindingStore
+{
+    // The first confirmation wins the token, exactly like the in-memory store's lock on the record.
+    // A token or binding id minted twice (two processes on the same random seed) must not silently
+    // re-point a card: it is refused instead, and the caller throws with the likely cause.
+    private const string ConfirmScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+        if redis.call('HSETNX', KEYS[1], 'token', ARGV[1]) == 1 then
+          if not redis.call('SET', ARGV[2] .. ARGV[1], redis.call('HGET', KEYS[1], 'pan'), 'NX') then
+            redis.call('HDEL', KEYS[1], 'token')
+            return {err = 'token ' .. ARGV[1] .. ' already exists'}
+          end
+        end
+        return redis.call('HGET', KEYS[1], 'token')
+        """;
+
+    private const string AddScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'pan', ARGV[1], 'created', ARGV[2])
+        return 1
+        """;
+
+    private const string Collision = "two simulator processes minted the same id; give every process its own random seed (cardholders still come from the shared seed)";
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public void Add(BindingRecord binding)
+    {
+        var added = (long)Db.ScriptEvaluate(AddScript, [keys.Binding(binding.Id)], [binding.Pan, binding.CreatedAt.ToUnixTimeMilliseconds()]);
+        if (added == 0)
+        {
+            throw new InvalidOperationException($"binding {binding.Id} already exists: {Collision}");
+        }
+
+        if (binding.CardToken is not null)
+        {
+            Confirm(binding, binding.CardToken);
+        }
+    }
+
+    public BindingRecord? Get(string bindingId)
+    {
+        if (string.IsNullOrEmpty(bindingId))
+        {
+            return null;
+        }
+
+        var v = Db.HashGet(keys.Binding(bindingId), ["pan", "created", "token"]);
+        if (v[0].IsNull)
+        {
+            return null;
+        }
+
+        return new BindingRecord(bindingId, v[0]!, DateTimeOffset.FromUnixTimeMilliseconds((long)v[1]))
+        {
+            CardToken = v[2].IsNull ? null : (string?)v[2],
+        };
+    }
+
+    public string Confirm(BindingRecord binding, string newToken)
+    {
+        RedisResult result;
+        try
+        {
+            result = Db.ScriptEvaluate(ConfirmScript, [keys.Binding(binding.Id)], [newToken, keys.Root + "tok:"]);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("already exists", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"card token {newToken} already exists: {Collision}", e);
+        }
+
+        if (result.IsNull)
+        {
+            // The binding was cleared by a Reset between Get and Confirm, as in memory the record still confirms.
+            binding.CardToken ??= newToken;
+            return binding.CardToken;
+        }
+
+        var token = (string)result!;
+        binding.CardToken = token;
+        return token;
+    }
+
+    public string? ResolveToken(string cardToken)
+    {
+        if (string.IsNullOrEmpty(cardToken))
+        {
+            return null;
+        }
+
+        var v = Db.StringGet(keys.Token(cardToken));
+        return v.IsNull ? null : (string?)v;
+    }
+
+    public void Clear()
+    {
+        RedisKeyspace.Delete(redis, keys.Pattern("bnd:"));
+        RedisKeyspace.Delete(redis, keys.Pattern("tok:"));
+    }
+}

@@ -1,0 +1,49 @@
+using StackExchange.Redis;
+
+namespace PaySim.Simulator.State.Redis;
+
+/// <summary>
+/// Every key of one simulator cluster. The cluster name is a hash tag, so all keys land in one slot
+/// and the Lua scripts may touch keys they compute (accounts from an authorization) even on Redis Cluster.
+/// </summary>
+internal sealed class RedisKeys
+{
+    public RedisKeys(string cluster)
+    {
+        if (!RedisStateOptions.IsValidCluster(cluster))
+        {
+            throw new ArgumentException($"cluster '{cluster}' is not valid; allowed: 1-64 of A-Z a-z 0-9 _ -");
+        }
+
+        Root = "paysim:{" + cluster + "}:";
+    }
+
+    public string Root { get; }
+
+    public string AccountPrefix => Root + "acct:";
+    public string AuthorizationPrefix => Root + "auth:";
+    public RedisKey Accounts => Root + "accounts";
+    public RedisKey Authorizations => Root + "auths";
+
+    /// <summary>Survives Reset, like the in-memory ledger's counter, so ids never repeat.</summary>
+    public RedisKey LedgerSequence => Root + "seq:ledger";
+
+    public RedisKey Account(string pan) => AccountPrefix + pan;
+    public RedisKey Authorization(string id) => AuthorizationPrefix + id;
+
+    public RedisKey Binding(string id) => Root + "bnd:" + id;
+    public RedisKey Token(string token) => Root + "tok:" + token;
+    public RedisKey Otp(string bindingId) => Root + "otp:" + bindingId;
+
+    public RedisKey Idempotency(string scope, string key) => Root + "idem:" + scope + ":" + key;
+    public RedisKey IdempotencyLease(string scope, string key) => Root + "idem:" + scope + ":" + key + ":lease";
+    public RedisChannel IdempotencyDone => RedisChannel.Literal(Root + "idem-done");
+
+    public RedisKey Inbox(string phone) => Root + "sms:" + phone;
+
+    /// <summary>Survives Reset, like the in-memory inbox's per-phone counter, so waiters keep their place.</summary>
+    public RedisKey InboxSequence(string phone) => Root + "seq:sms:" + phone;
+    public RedisChannel InboxDelivered => RedisChannel.Literal(Root + "sms-new");
+
+    public string Pattern(string kind) => Root + kind + "*";
+}

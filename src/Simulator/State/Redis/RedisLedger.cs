@@ -1,0 +1,271 @@
+using System.Globalization;
+using PaySim.Simulator.Ledger;
+using StackExchange.Redis;
+
+namespace PaySim.Simulator.State.Redis;
+
+/// <summary>
+/// The ledger in Redis: each account and authorization is a hash and every money movement is one Lua
+/// script, so it is atomic across processes. Invariants are one read-only script over all accounts and
+/// authorizations (a consistent snapshot; it blocks Redis for the scan, fine for a simulator).
+/// </summary>
+internal sealed class RedisLedger : ILedger
+{
+    // Lua numbers are doubles: exact up to 2^53 minor units, far above any simulated balance.
+    private const string LoadScript = """
+        for i = 1, #ARGV, 2 do
+          local key = KEYS[1] .. ARGV[i]
+          if redis.call('HSETNX', key, 'open', ARGV[i + 1]) == 1 then
+            redis.call('HSET', key, 'bal', ARGV[i + 1], 'held', 0, 'cap', 0, 'ref', 0, 'spent', 0, 'day', '')
+          end
+          redis.call('SADD', KEYS[2], ARGV[i])
+        end
+        return 1
+        """;
+
+    private const string HoldScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
+        local amount = tonumber(ARGV[1])
+        local bal = tonumber(redis.call('HGET', KEYS[1], 'bal'))
+        if amount <= 0 then return {'invalid', bal} end
+        if amount > bal then return {'insufficient', bal} end
+        local spent = tonumber(redis.call('HGET', KEYS[1], 'spent') or '0')
+        if redis.call('HGET', KEYS[1], 'day') ~= ARGV[3] then spent = 0 end
+        if spent + amount > tonumber(ARGV[2]) then return {'overlimit', bal} end
+        bal = bal - amount
+        redis.call('HSET', KEYS[1], 'bal', string.format('%.0f', bal), 'day', ARGV[3], 'spent', string.format('%.0f', spent + amount))
+        redis.call('HINCRBY', KEYS[1], 'held', ARGV[1])
+        local n = redis.call('INCR', KEYS[2])
+        local id = 'auth_' .. string.format('%010x', n)
+        redis.call('HSET', ARGV[7] .. id, 'pan', ARGV[8], 'amt', ARGV[1], 'cap', 0, 'ref', 0, 'merchant', ARGV[4], 'order', ARGV[5], 'key', ARGV[6])
+        redis.call('SADD', KEYS[3], id)
+        return {'approved', bal, id}
+        """;
+
+    private const string CaptureScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
+        local a = redis.call('HMGET', KEYS[1], 'amt', 'cap', 'pan')
+        local cap = tonumber(a[2])
+        local remaining = tonumber(a[1]) - cap
+        local amount = tonumber(ARGV[1])
+        if amount == 0 then amount = remaining end
+        if amount <= 0 or amount > remaining then return {'invalid', cap} end
+        local acct = ARGV[2] .. a[3]
+        redis.call('HINCRBY', acct, 'held', -amount)
+        redis.call('HINCRBY', acct, 'cap', amount)
+        cap = redis.call('HINCRBY', KEYS[1], 'cap', amount)
+        return {'approved', cap}
+        """;
+
+    private const string RefundScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
+        local a = redis.call('HMGET', KEYS[1], 'cap', 'ref', 'pan')
+        local ref = tonumber(a[2])
+        local remaining = tonumber(a[1]) - ref
+        local amount = tonumber(ARGV[1])
+        if amount == 0 then amount = remaining end
+        if amount <= 0 or amount > remaining then return {'invalid', ref} end
+        local acct = ARGV[2] .. a[3]
+        redis.call('HINCRBY', acct, 'bal', amount)
+        redis.call('HINCRBY', acct, 'ref', amount)
+        ref = redis.call('HINCRBY', KEYS[1], 'ref', amount)
+        local n = redis.call('INCR', KEYS[2])
+        return {'approved', ref, 'rfd_' .. string.format('%010x', n)}
+        """;
+
+    // Returns {open, bal, held, cap, ref, {bad accounts}, {auth rows}}; sums are strings so no precision is lost in transit.
+    private const string InvariantsScript = """
+        local open, bal, held, cap, ref = 0, 0, 0, 0, 0
+        local bad = {}
+        for _, pan in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+          local a = redis.call('HMGET', ARGV[1] .. pan, 'open', 'bal', 'held', 'cap', 'ref')
+          open = open + tonumber(a[1] or '0')
+          local b, h = tonumber(a[2] or '0'), tonumber(a[3] or '0')
+          bal = bal + b
+          held = held + h
+          cap = cap + tonumber(a[4] or '0')
+          ref = ref + tonumber(a[5] or '0')
+          if b < 0 or h < 0 then table.insert(bad, pan) table.insert(bad, a[2]) table.insert(bad, a[3]) end
+        end
+        local rows = {}
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+          local r = redis.call('HMGET', ARGV[2] .. id, 'amt', 'cap', 'ref', 'merchant', 'order', 'key')
+          table.insert(rows, id)
+          for i = 1, 6 do table.insert(rows, r[i] or '') end
+        end
+        local f = function(x) return string.format('%.0f', x) end
+        return {f(open), f(bal), f(held), f(cap), f(ref), bad, rows}
+        """;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKeys _keys;
+    private readonly KeyValuePair<string, long>[] _opening;
+
+    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances)
+    {
+        _redis = redis;
+        _keys = keys;
+        _opening = openingBalances.DistinctBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
+        LoadOpeningBalances();
+    }
+
+    private IDatabase Db => _redis.GetDatabase();
+
+    public HoldResult Hold(HoldRequest request)
+    {
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(HoldScript,
+            [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Authorizations],
+            [
+                request.AmountMinor, request.DailyLimitMinor, request.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                request.MerchantId ?? "", request.OrderReference ?? "", request.IdempotencyKey ?? "",
+                _keys.AuthorizationPrefix, request.Pan,
+            ]));
+        var available = (long)r[1];
+        return (string?)r[0] switch
+        {
+            "approved" => new HoldResult(LedgerOutcome.Approved, (string?)r[2], available),
+            "insufficient" => new HoldResult(LedgerOutcome.InsufficientFunds, null, available),
+            "overlimit" => new HoldResult(LedgerOutcome.OverLimit, null, available),
+            "invalid" => new HoldResult(LedgerOutcome.InvalidAmount, null, available),
+            _ => new HoldResult(LedgerOutcome.UnknownAccount, null, 0),
+        };
+    }
+
+    public CaptureResult Capture(string authorizationId, long amountMinor)
+    {
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(CaptureScript,
+            [_keys.Authorization(authorizationId ?? "")], [amountMinor, _keys.AccountPrefix]));
+        return (string?)r[0] switch
+        {
+            "approved" => new CaptureResult(LedgerOutcome.Approved, (long)r[1]),
+            "invalid" => new CaptureResult(LedgerOutcome.InvalidAmount, (long)r[1]),
+            _ => new CaptureResult(LedgerOutcome.UnknownAuthorization, 0),
+        };
+    }
+
+    public RefundResult Refund(string authorizationId, long amountMinor)
+    {
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(RefundScript,
+            [_keys.Authorization(authorizationId ?? ""), _keys.LedgerSequence], [amountMinor, _keys.AccountPrefix]));
+        return (string?)r[0] switch
+        {
+            "approved" => new RefundResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2]),
+            "invalid" => new RefundResult(LedgerOutcome.InvalidAmount, (long)r[1], null),
+            _ => new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null),
+        };
+    }
+
+    public long AvailableMinor(string pan)
+    {
+        var v = Db.HashGet(_keys.Account(pan), "bal");
+        return v.IsNull ? 0 : (long)v;
+    }
+
+    public LedgerInvariants Invariants()
+    {
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(InvariantsScript,
+            [_keys.Accounts, _keys.Authorizations], [_keys.AccountPrefix, _keys.AuthorizationPrefix]));
+        long initial = (long)r[0], balances = (long)r[1], held = (long)r[2], captured = (long)r[3], refunded = (long)r[4];
+        var violations = new List<string>();
+
+        var bad = RedisKeyspace.Array(r[5]);
+        for (var i = 0; i + 2 < bad.Length; i += 3)
+        {
+            violations.Add($"account {Mask((string)bad[i]!)} has balance {(string?)bad[i + 1]} and held {(string?)bad[i + 2]}");
+        }
+
+        var rows = RedisKeyspace.Array(r[6]);
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byOrder = new Dictionary<(string, string), int>();
+        for (var i = 0; i + 6 < rows.Length; i += 7)
+        {
+            var id = (string)rows[i]!;
+            long amount = (long)rows[i + 1], cap = (long)rows[i + 2], refd = (long)rows[i + 3];
+            string merchant = (string?)rows[i + 4] ?? "", order = (string?)rows[i + 5] ?? "", key = (string?)rows[i + 6] ?? "";
+            if (cap > amount || refd > cap)
+            {
+                violations.Add($"{id}: authorized {amount}, captured {cap}, refunded {refd}");
+            }
+
+            if (key.Length > 0)
+            {
+                byKey[key] = byKey.GetValueOrDefault(key) + 1;
+            }
+
+            // Same rule as the in-memory ledger: a charge given back in full is not a double charge any more.
+            var reversed = cap > 0 && refd >= amount;
+            if (order.Length > 0 && !reversed)
+            {
+                byOrder[(merchant, order)] = byOrder.GetValueOrDefault((merchant, order)) + 1;
+            }
+        }
+
+        long duplicates = 0;
+        foreach (var (key, n) in byKey)
+        {
+            if (n > 1)
+            {
+                duplicates += n - 1;
+                violations.Add($"idempotency key '{key}' moved money {n} times");
+            }
+        }
+
+        foreach (var ((merchant, order), n) in byOrder)
+        {
+            if (n > 1)
+            {
+                duplicates += n - 1;
+                violations.Add($"merchant '{merchant}' order '{order}' was charged {n} times");
+            }
+        }
+
+        var conserved = balances + held + captured - refunded == initial;
+        if (!conserved)
+        {
+            violations.Add($"money not conserved: balances {balances} + held {held} + captured {captured} - refunded {refunded} != initial {initial}");
+        }
+
+        return new LedgerInvariants
+        {
+            DuplicateCharges = duplicates,
+            MoneyConserved = conserved,
+            InitialTotalMinor = initial,
+            BalancesMinor = balances,
+            HeldMinor = held,
+            CapturedMinor = captured,
+            RefundedMinor = refunded,
+            Violations = violations,
+            Authorizations = rows.Length / 7,
+        };
+    }
+
+    /// <summary>Drops accounts and authorizations of this cluster and loads the opening balances again.</summary>
+    public void Reset()
+    {
+        RedisKeyspace.Delete(_redis, _keys.Pattern("auth"));
+        RedisKeyspace.Delete(_redis, _keys.Pattern("acct:"));
+        Db.KeyDelete(_keys.Accounts);
+        LoadOpeningBalances();
+    }
+
+    /// <summary>
+    /// HSETNX per account: every process may load at start-up and the first one wins, so a process
+    /// joining later does not undo money already moved.
+    /// </summary>
+    internal void LoadOpeningBalances()
+    {
+        foreach (var chunk in _opening.Chunk(500))
+        {
+            var args = new RedisValue[chunk.Length * 2];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                args[2 * i] = chunk[i].Key;
+                args[(2 * i) + 1] = chunk[i].Value;
+            }
+
+            Db.ScriptEvaluate(LoadScript, [_keys.AccountPrefix, _keys.Accounts], args);
+        }
+    }
+
+    private static string Mask(string pan) => pan.Length > 4 ? "****" + pan[^4..] : pan;
+}
