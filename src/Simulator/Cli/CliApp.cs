@@ -163,6 +163,7 @@ internal static class CliApp
             await stdout.WriteLineAsync($"  {"control",-12} {host.ControlUri.ToString().TrimEnd('/'),-28} HTTP/1.1 JSON  (curl {host.ControlUri}v1/stats)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"  {"control",-12} {host.ControlGrpcUri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.control.v1.Control").ConfigureAwait(false);
             await stdout.WriteLineAsync($"  faults: {(o.FaultProfile is null ? "none" : $"profile {o.FaultProfile}")}, {host.FaultRuleCount} rule(s); header overrides {(o.HeaderFaults ? "on" : "off")}; control token {(o.ControlToken is null ? "off" : "required")} (docs/faults.md)").ConfigureAwait(false);
+            await stdout.WriteLineAsync(o.UsesRedis ? $"  state: {o.State}, cluster {o.StateCluster}, instance {host.InstanceId}" : "  state: memory").ConfigureAwait(false);
             await stdout.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             try
@@ -191,6 +192,8 @@ internal static class CliApp
         private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
         private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
         private readonly Option<int?> _maxActiveFaults = new("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." };
+        private readonly Option<string> _state = new("--state") { Description = "Issuer state: memory (this process) or redis://host:port (shared by every simulator process of --state-cluster on that Redis). See docs/scale-out.md.", DefaultValueFactory = _ => SimulatorOptions.MemoryState };
+        private readonly Option<string> _stateCluster = new("--state-cluster") { Description = "With Redis state: processes with the same name act as one issuer; reset clears only their cluster.", DefaultValueFactory = _ => "default" };
         private readonly Option<int> _faultJournal = new("--fault-journal") { Description = "Keep the last N calls (node, method, rule, outcome) for GET /v1/journal; 0 = off.", DefaultValueFactory = _ => 0 };
 
         public void AddTo(Command command)
@@ -208,6 +211,8 @@ internal static class CliApp
             command.Options.Add(_faultSeed);
             command.Options.Add(_maxActiveFaults);
             command.Options.Add(_faultJournal);
+            command.Options.Add(_state);
+            command.Options.Add(_stateCluster);
         }
 
         public SimulatorOptions Read(ParseResult p) => new()
@@ -225,6 +230,8 @@ internal static class CliApp
             FaultSeed = p.GetValue(_faultSeed),
             MaxActiveFaults = p.GetValue(_maxActiveFaults),
             FaultJournal = p.GetValue(_faultJournal),
+            State = p.GetValue(_state) ?? SimulatorOptions.MemoryState,
+            StateCluster = p.GetValue(_stateCluster) ?? "default",
         };
     }
 }

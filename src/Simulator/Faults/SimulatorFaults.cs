@@ -28,6 +28,9 @@ internal sealed class SimulatorFaults : IAsyncDisposable
 
     public FaultSmsPolicy SmsPolicy { get; }
 
+    /// <summary>Runs after every successful control-plane change of the rules (not after remote or reset changes): shared state publishes here.</summary>
+    public Action? Changed { get; set; }
+
     public event Action<string, NodeFaultState, Exception>? NodeStateFailed
     {
         add => _scheduler.ApplyFailed += value;
@@ -43,6 +46,7 @@ internal sealed class SimulatorFaults : IAsyncDisposable
     public FaultsReply Apply(string json)
     {
         Engine.Apply(json);
+        Changed?.Invoke();
         return Reply();
     }
 
@@ -54,6 +58,7 @@ internal sealed class SimulatorFaults : IAsyncDisposable
             throw new KeyNotFoundException($"no fault rule named '{name}'; rules: {string.Join(", ", Engine.Rules.Select(r => r.Name).DefaultIfEmpty("(none)"))}");
         }
 
+        Changed?.Invoke();
         return Reply();
     }
 
@@ -61,6 +66,7 @@ internal sealed class SimulatorFaults : IAsyncDisposable
     public FaultsReply LoadProfile(string name)
     {
         Engine.Apply(FaultProfiles.Load(name, Engine.Context, allowPaths: false));
+        Changed?.Invoke();
         return Reply();
     }
 

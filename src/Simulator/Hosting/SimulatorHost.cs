@@ -11,6 +11,7 @@ using PaySim.Simulator.Randomness;
 using PaySim.Simulator.Services;
 using PaySim.Simulator.Sms;
 using PaySim.Simulator.State;
+using PaySim.Simulator.State.Redis;
 
 namespace PaySim.Simulator.Hosting;
 
@@ -26,22 +27,39 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     private readonly ServerNode _sms;
     private readonly ServerNode _controlHttp;
     private readonly ServerNode _controlGrpc;
+    private readonly RedisSharedDocument? _sharedFaults;
     private IReadOnlyList<Cardholder>? _cardholders;
     private int _disposed;
 
-    private SimulatorHost(SimulatorOptions options)
+    private SimulatorHost(SimulatorOptions options, ICardholderRegistry registry, OtpOptions otp, IIssuerState state)
     {
         Options = options;
         var time = options.TimeProvider;
-        Registry = CardholderRegistry.Create(options.Seed, options.Cardholders, options.ZhCnShare, options.PersonaWeights);
-        var otp = new OtpOptions { Ttl = options.OtpTtl, Attempts = options.OtpAttempts, ResendCooldown = options.ResendCooldown };
-        State = new InMemoryIssuerState(Registry, otp, time);
-        Sms = new SmsGateway(Registry, State.Inbox, time, options.SlowSmsDelay);
-        Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(options.Seed));
+        Registry = registry;
+        State = state;
+        if (state is RedisIssuerState)
+        {
+            // Processes of one cluster share bindings and tokens, so their engines must not draw the same
+            // binding ids: the cardholders still come from --seed, the engine's draws also from the instance id.
+            InstanceId = options.InstanceId ?? Guid.NewGuid().ToString("N")[..8];
+            Sms = new SmsGateway(Registry, State.Inbox, time, options.SlowSmsDelay) { IdPrefix = $"sms_{InstanceId}_" };
+            Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(MixSeed(options.Seed, InstanceId)));
+        }
+        else
+        {
+            InstanceId = options.InstanceId ?? "local";
+            Sms = new SmsGateway(Registry, State.Inbox, time, options.SlowSmsDelay);
+            Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(options.Seed));
+        }
+
         Pipeline = new CallPipeline(new CallMetrics(), time);
         Control = new ControlPlane(State, Sms, Pipeline.Metrics, this);
         ControlToken = new ControlToken(options.ControlToken);
         Faults = CreateFaults(options);
+        if (state is RedisIssuerState redis)
+        {
+            _sharedFaults = ShareFaults(redis);
+        }
 
         var address = IPAddress.Parse(options.BindAddress);
         _issuers = Enumerable.Range(1, options.Nodes)
@@ -72,6 +90,9 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     /// <summary>The fixed magic test cards (persona "magic"), one per response code.</summary>
     public IReadOnlyList<Cardholder> MagicCards => PaySim.Simulator.Cardholders.MagicCards.All.Select(CardholderMapper.ToContract).ToList();
 
+    /// <summary>Tells this process apart from the others of its Redis cluster ("local" in memory mode unless set).</summary>
+    public string InstanceId { get; }
+
     internal ICardholderRegistry Registry { get; }
     internal IIssuerState State { get; }
     internal SmsGateway Sms { get; }
@@ -92,6 +113,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     public int LoadFaultProfile(string nameOrPath)
     {
         Faults.Engine.Apply(FaultProfiles.Load(nameOrPath, Faults.Engine.Context));
+        Faults.Changed?.Invoke();
         return Faults.Engine.Rules.Count;
     }
 
@@ -110,7 +132,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             throw new SimulatorStartException(string.Join("; ", errors));
         }
 
-        var host = new SimulatorHost(options);
+        var host = Create(options);
         try
         {
             if (options.FaultProfile is { } profile)
@@ -182,6 +204,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             return;
         }
 
+        _sharedFaults?.Dispose();
         await Faults.DisposeAsync().ConfigureAwait(false);
         Sms.CancelPending();
         await _controlGrpc.DisposeAsync().ConfigureAwait(false);
@@ -190,6 +213,89 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         foreach (var node in _issuers)
         {
             await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        (State as IDisposable)?.Dispose();
+    }
+
+    private static SimulatorHost Create(SimulatorOptions options)
+    {
+        var registry = CardholderRegistry.Create(options.Seed, options.Cardholders, options.ZhCnShare, options.PersonaWeights);
+        var otp = new OtpOptions { Ttl = options.OtpTtl, Attempts = options.OtpAttempts, ResendCooldown = options.ResendCooldown };
+        if (!options.UsesRedis)
+        {
+            return new SimulatorHost(options, registry, otp, new InMemoryIssuerState(registry, otp, options.TimeProvider));
+        }
+
+        if (!RedisStateOptions.TryParse(options.State, out var redisOptions, out var error))
+        {
+            throw new SimulatorStartException(error);
+        }
+
+        RedisIssuerState state;
+        try
+        {
+            state = RedisIssuerState.Connect(redisOptions! with { Cluster = options.StateCluster }, registry, otp, options.TimeProvider);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new SimulatorStartException(e.Message.Split('\n')[0].TrimEnd('\r'), e);
+        }
+
+        try
+        {
+            return new SimulatorHost(options, registry, otp, state);
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A stable mix (string.GetHashCode is randomised per process, which would hide the seed's part).</summary>
+    private static int MixSeed(int seed, string instanceId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in instanceId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return unchecked(seed ^ (int)hash);
+    }
+
+    /// <summary>
+    /// Fault rules shared by every process of the cluster: local control-plane changes are published,
+    /// remote ones replace the local rules (counters and journal stay per process), and a process joining
+    /// later starts with the rules already in force.
+    /// </summary>
+    private RedisSharedDocument ShareFaults(RedisIssuerState redis)
+    {
+        var document = new RedisSharedDocument(redis.Connection, redis.Keys, "faults", (json, _) => ReplaceFaults(json));
+        Faults.Changed = () => document.Publish(Faults.Engine.RulesJson());
+        Control.ResetHooks.Add(() => document.Publish("[]"));
+        if (document.Read().Json is { } current)
+        {
+            ReplaceFaults(current);
+        }
+
+        return document;
+    }
+
+    private void ReplaceFaults(string json)
+    {
+        try
+        {
+            Faults.Engine.Clear();
+            if (json.AsSpan().Trim() is not "[]")
+            {
+                Faults.Engine.Apply(json);
+            }
+        }
+        catch (FaultRuleException)
+        {
+            // Every process parses with the same rules, so this means a newer or foreign writer: keep running without them.
         }
     }
 

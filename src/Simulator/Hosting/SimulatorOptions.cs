@@ -71,6 +71,22 @@ public sealed class SimulatorOptions
     /// <summary>When set, every control call (HTTP and gRPC) needs "Authorization: Bearer &lt;token&gt;".</summary>
     public string? ControlToken { get; set; }
 
+    /// <summary>Where the issuer state lives: "memory" (this process only) or "redis://host:port" (shared by every process of <see cref="StateCluster"/>).</summary>
+    public string State { get; set; } = MemoryState;
+
+    /// <summary>Processes on one Redis with the same cluster name act as one issuer; reset clears only their cluster.</summary>
+    public string StateCluster { get; set; } = PaySim.Simulator.State.Redis.RedisStateOptions.DefaultCluster;
+
+    /// <summary>
+    /// Tells this process apart from the others of its cluster (engine random, SMS message ids); null = a
+    /// random id per process. Used only with Redis state, so memory mode stays reproducible from --seed.
+    /// </summary>
+    public string? InstanceId { get; set; }
+
+    public const string MemoryState = "memory";
+
+    internal bool UsesRedis => !string.Equals(State, MemoryState, StringComparison.OrdinalIgnoreCase);
+
     internal int EffectiveControlGrpcPort => ControlGrpcPort ?? (ControlPort == 0 ? 0 : ControlPort + 1);
 
     /// <summary>Every problem, one line each naming the field and what is allowed; empty when valid.</summary>
@@ -181,6 +197,16 @@ public sealed class SimulatorOptions
         if (FaultJournal is < 0 or > Faults.FaultDefaults.MaxJournalCapacity)
         {
             errors.Add($"FaultJournal must be 0..{Faults.FaultDefaults.MaxJournalCapacity}, 0 = off (was {FaultJournal})");
+        }
+
+        if (UsesRedis && !PaySim.Simulator.State.Redis.RedisStateOptions.TryParse(State, out _, out var stateError))
+        {
+            errors.Add(stateError);
+        }
+
+        if (!PaySim.Simulator.State.Redis.RedisStateOptions.IsValidCluster(StateCluster))
+        {
+            errors.Add($"--state-cluster '{StateCluster}' is not valid; allowed: 1-64 of A-Z a-z 0-9 _ -");
         }
 
         if (ControlToken is { } token && (token.Length == 0 || token.Any(char.IsWhiteSpace)))

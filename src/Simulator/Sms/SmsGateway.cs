@@ -22,10 +22,13 @@ internal sealed class SmsGateway(
 
     public ISmsDeliveryPolicy Policy { get; set; } = policy ?? NoSmsFaults.Instance;
 
+    /// <summary>Message ids are "&lt;prefix&gt;&lt;n&gt;"; processes sharing one inbox (Redis) use distinct prefixes so ids stay unique.</summary>
+    public string IdPrefix { get; init; } = "sms_";
+
     public SmsSendOutcome Send(string phone, string text, string sender, string correlationId)
     {
         var n = Interlocked.Increment(ref _sequence);
-        var id = "sms_" + n.ToString("x10", CultureInfo.InvariantCulture);
+        var id = IdPrefix + n.ToString("x10", CultureInfo.InvariantCulture);
         var persona = registry.FindByPhone(phone)?.Persona;
         if (persona == Persona.SmsUnreachable)
         {

@@ -13,6 +13,8 @@ internal static class RedisConnection
         var config = ConfigurationOptions.Parse(endpoint);
         config.AbortOnConnectFail = true;
         config.ConnectTimeout = 5000;
+        // A refused connection is final at start-up; the default retries turn "nothing listening" into a 10 s wait.
+        config.ConnectRetry = 1;
         return config;
     }
 

@@ -43,6 +43,9 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
 
     public RedisKeys Keys { get; }
 
+    /// <summary>The connection the stores use; shared documents (fault rules) ride on it.</summary>
+    public IConnectionMultiplexer Connection => _redis;
+
     public ICardholderRegistry Cardholders { get; }
     public IBindingStore Bindings { get; }
     public IOtpStore Otps { get; }
