@@ -1,0 +1,525 @@
+#!/usr/bin/env bash
+# The performance suite: every figure in docs/benchmarks.md comes from a run of this script.
+#
+#   scripts/perf.sh            full run (~10 s per side, best of 2), writes docs/benchmarks.md
+#   scripts/perf.sh --short    CI mode (a few seconds per pair); writes $PERF_OUT or
+#                              BenchmarkDotNet.Artifacts/perf-short.md, fails only on a drastic
+#                              regression (a ratio below half of its target)
+# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table).
+# Environment: PERF_SOAK_SECONDS (default 600) for the memory-growth run; PERF_SECONDS,
+#          PERF_REPEAT and PERF_MICRO_FILTER to try the script out quickly.
+# Each pair runs its two sides in the same run, one after the other, on 127.0.0.1 only.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+SHORT=0 BUILD=1 MICRO=1 ONLY="" OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --short) SHORT=1 ;;
+    --no-build) BUILD=0 ;;
+    --no-micro) MICRO=0 ;;
+    --only) ONLY=${2:-}; shift ;;
+    --out) OUT=${2:-}; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf.sh: unknown option '$1'; allowed: --short, --out FILE, --no-build, --no-micro, --only ids" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$SHORT" -eq 1 ]; then
+  SECS=2 WARM=1 REPEAT=2 MODE=short
+  OUT=${OUT:-${PERF_OUT:-BenchmarkDotNet.Artifacts/perf-short.md}}
+else
+  SECS=10 WARM=2 REPEAT=2 MODE=full
+  OUT=${OUT:-${PERF_OUT:-docs/benchmarks.md}}
+fi
+# Overrides for trying the script out quickly; the docs say which values a run used.
+SECS=${PERF_SECONDS:-$SECS} REPEAT=${PERF_REPEAT:-$REPEAT}
+SOAK_SECS=${PERF_SOAK_SECONDS:-600}
+MICRO_FILTER=${PERF_MICRO_FILTER:-*}
+
+WORK=$(mktemp -d)
+. scripts/perf/lib.sh
+trap 'perf_stop_all; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+: >"$WORK/results.tsv"
+: >"$WORK/commands.txt"
+
+say() { echo "perf: $*" >&2; }
+wants() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+# Record the command as a reader would type it from the repository root.
+# logcmd WORD... quotes each word as the shell needs it; logline TEXT takes a line as written.
+logcmd() {
+  local w line=""
+  for w in "$@"; do
+    if [[ $w =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then line+="$w "; else line+="'${w//\'/\'\\\'\'}' "; fi
+  done
+  logline "${line% }"
+}
+logline() { echo "$*" | sed "s#$WORK#\$WORK#g" >>"$WORK/commands.txt"; }
+
+# ---------------------------------------------------------------- tools
+need_pkgs=()
+command -v h2load >/dev/null || need_pkgs+=(nghttp2-client)
+command -v wrk >/dev/null || need_pkgs+=(wrk)
+command -v hey >/dev/null || need_pkgs+=(hey)
+command -v jq >/dev/null || need_pkgs+=(jq)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  say "installing ${need_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"; } >"$WORK/apt.log" 2>&1; then
+    say "could not install ${need_pkgs[*]} (see below); pairs that need them are skipped"
+    tail -n 5 "$WORK/apt.log" >&2
+  fi
+fi
+has() { command -v "$1" >/dev/null; }
+
+# ---------------------------------------------------------------- build
+BDIR=src/Benchmarks/bin/Release/net10.0
+B=${PERF_BENCHMARKS_DLL:-$BDIR/PaySim.Benchmarks.dll}
+SIM=src/Simulator/bin/Release/net10.0/PaySim.Simulator.dll
+WALLET=src/Wallet/bin/Release/net10.0/PaySim.Wallet.dll
+if [ "$BUILD" -eq 1 ]; then
+  say "building Release"
+  if ! dotnet build src/Benchmarks -c Release -nologo -v q >"$WORK/build.log" 2>&1; then
+    grep -E 'error' "$WORK/build.log" | sort -u | head -n 20 >&2
+    say "build failed"
+    exit 1
+  fi
+fi
+[ -f "$B" ] || { say "$B is missing: build src/Benchmarks in Release first"; exit 1; }
+TOOLS=$(dotnet "$B" tools)
+has_tool() { echo "$TOOLS" | grep -q "^  $1 "; }
+
+# ---------------------------------------------------------------- shared gRPC fixtures
+GRPC_PATH=/paysim.issuer.v1.Issuer/Authorize
+H2_CONN=2 H2_STREAMS=32                  # 64 calls in flight
+CLIENT_CONN=2 CLIENT_CONC=64             # the same for the raw loop and the engine
+dotnet "$B" grpc-body --out "$WORK/body.bin" >/dev/null
+logcmd dotnet "$B" grpc-body --out "$WORK/body.bin"
+
+# start_bare_grpc [--delay-ms N] — starts the empty-handler server; sets BARE_PID, BARE_URL.
+start_bare_grpc() {
+  perf_start bare-grpc dotnet "$B" bare-grpc-server --port 0 "$@"; BARE_PID=$PERF_LAST_PID
+  BARE_URL=$(perf_wait_listening "$WORK/bare-grpc.log" "$BARE_PID") || return 1
+  logcmd dotnet "$B" bare-grpc-server --port 0 "$@"
+}
+
+# h2load_run NAME URL — best-of-REPEAT is done by the caller; prints "rps ok total".
+h2load_run() {
+  local name=$1 url=$2
+  local args=(-D "$SECS" --warm-up-time="$WARM" -t 1 -c "$H2_CONN" -m "$H2_STREAMS" -d "${H2_BODY:-$WORK/body.bin}"
+              -H 'content-type: application/grpc' -H 'te: trailers' "$url$GRPC_PATH")
+  logcmd h2load "${args[@]}"
+  perf_h2load "$WORK/h2load-$name.txt" "${args[@]}"
+}
+
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
+
+# ---------------------------------------------------------------- pairs
+# h2_measure NAME URL COUNTER_URL JQ — h2load best-of-REPEAT against URL; checks that h2load saw
+# every call succeed and that the server's own counter moved by at least as many. Echoes rps.
+h2_measure() {
+  local name=$1 url=$2 counter_url=$3 jq_expr=$4 proto=${5:-h2} best=0 r rps ok total before after
+  local h2flag=--http2-prior-knowledge; [ "$proto" = http1 ] && h2flag=--http1.1
+  for r in $(seq 1 "$REPEAT"); do
+    before=$(curl -s --max-time 5 "$h2flag" "$counter_url" | jq "$jq_expr")
+    read -r rps ok total < <(h2load_run "$name" "$url")
+    after=$(curl -s --max-time 5 "$h2flag" "$counter_url" | jq "$jq_expr")
+    if [ "$ok" -eq 0 ] || [ "$ok" -ne "$total" ] || [ $((after - before)) -lt "$ok" ]; then
+      echo "$name: h2load saw $ok of $total succeed, the server counted $((after - before))" >&2
+      echo 0; return 1
+    fi
+    best=$(max "$best" "$rps")
+  done
+  echo "$best"
+}
+
+# 1. simulator node with 100 idle fault rules vs the bare grpc-dotnet server, both under h2load.
+pair_sim_node() {
+  local id=sim-node figure="simulator node rps, 100 idle fault rules (h2load -c $H2_CONN -m $H2_STREAMS)"
+  if ! has h2load; then perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" skipped "h2load missing"; return; fi
+  start_bare_grpc || { perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" error "bare server did not start"; return; }
+  if ! perf_grpc_check "$BARE_URL" "$GRPC_PATH" "$WORK/body.bin"; then
+    perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" error "bare server: no grpc-status 0"; perf_stop "$BARE_PID"; return
+  fi
+  if [ ! -f "$SIM" ] || ! has_tool simulator-setup; then
+    local bare
+    bare=$(h2_measure bare "$BARE_URL" "$BARE_URL/counters" .authorize)
+    perf_stop "$BARE_PID"
+    perf_row $id "$figure" - "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - ">= 90%" skipped "simulator not built yet (issue 3/4)"
+    return
+  fi
+  if ! start_simulator; then
+    perf_stop "$BARE_PID"
+    perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" error "simulator did not start: $(tail -n 2 "$WORK/simulator.log" | tr '\n' ' ')"
+    return
+  fi
+  dotnet "$B" idle-rules --count 100 --out "$WORK/idle-rules.json" >/dev/null
+  logcmd dotnet "$B" idle-rules --count 100 --out "$WORK/idle-rules.json"
+  local setup_args=(--issuer "$SIM_ISSUER" --sms "$SIM_SMS" --control "$SIM_CONTROL" --out "$WORK/sim-body.bin")
+  logcmd dotnet "$B" simulator-setup "${setup_args[@]}"
+  if ! dotnet "$B" simulator-setup "${setup_args[@]}" >/dev/null 2>"$WORK/sim-setup.err"; then
+    perf_stop "$BARE_PID"; perf_stop "$SIM_PID" 3
+    perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" error "simulator-setup: $(tail -n 1 "$WORK/sim-setup.err")"
+    return
+  fi
+  if ! perf_grpc_check "$SIM_ISSUER" "$GRPC_PATH" "$WORK/sim-body.bin"; then
+    perf_stop "$BARE_PID"; perf_stop "$SIM_PID" 3
+    perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" error "simulator: no grpc-status 0"; return
+  fi
+
+  # Alternate the sides (bare, simulator without rules, simulator with the 100 rules) so that a
+  # burst of background load cannot favour one of them.
+  local sim_counter='[.nodes[] | select(.name == "issuer-1") | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
+  local bare=0 sim0=0 sim=0 r v faults applied ok=1
+  logline "curl -s -X DELETE $SIM_CONTROL/v1/faults; curl -s -X POST $SIM_CONTROL/v1/faults -H 'content-type: application/json' --data-binary @\$WORK/idle-rules.json"
+  for r in $(seq 1 "$REPEAT"); do
+    v=$(REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure bare "$BARE_URL" "$BARE_URL/counters" .authorize) || { ok=0; break; }
+    bare=$(max "$bare" "$v")
+    curl -s -X DELETE "$SIM_CONTROL/v1/faults" >/dev/null
+    v=$(REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure sim0 "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1) || { ok=0; break; }
+    sim0=$(max "$sim0" "$v")
+    curl -s -X POST "$SIM_CONTROL/v1/faults" -H 'content-type: application/json' --data-binary "@$WORK/idle-rules.json" >/dev/null
+    applied=$(curl -s "$SIM_CONTROL/v1/faults" | jq '.count // (.rules | length) // 0')
+    if [ "$applied" != 100 ]; then ok=0; echo "the simulator holds $applied rules, not 100" >&2; break; fi
+    v=$(REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure sim "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1) || { ok=0; break; }
+    sim=$(max "$sim" "$v")
+  done
+  faults=$(curl -s "$SIM_CONTROL/v1/stats" | jq '[.nodes[] | select(.name == "issuer-1") | .methods[] | .faults | to_entries[] | .value] | add // 0')
+  perf_stop "$BARE_PID"; perf_stop "$SIM_PID" 3
+  if [ "$ok" -eq 0 ]; then
+    perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - ">= 90%" error "not every call succeeded, or the rules did not apply (see the log above)"
+    return
+  fi
+  if [ "${faults:-0}" != 0 ]; then
+    perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - ">= 90%" error "$faults faults fired; the rules were meant to stay idle"
+    return
+  fi
+  local ratio; ratio=$(perf_calc "$sim / $bare")
+  perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" "$(perf_fmt "$(perf_calc "$ratio * 100")" 1)%" ">= 90%" "$(perf_judge_ratio "$ratio" 0.90)" \
+    "without rules: $(perf_fmt "$sim0") rps ($(perf_fmt "$(perf_calc "100 * $sim0 / $bare")" 1)% of bare); each call holds 1 fen on the magic 00 card; 0 faults fired; both servers' counters checked"
+}
+
+# start_simulator — one issuer node on ephemeral ports; sets SIM_PID, SIM_ISSUER, SIM_SMS, SIM_CONTROL.
+start_simulator() {
+  local args=(serve --nodes 1 --issuer-port 0 --sms-port 0 --control-port 0 "$@")
+  perf_start simulator dotnet "$SIM" "${args[@]}"; SIM_PID=$PERF_LAST_PID
+  logcmd dotnet "$SIM" "${args[@]}"
+  local i
+  for i in $(seq 1 600); do
+    if grep -q '^Press Ctrl+C' "$WORK/simulator.log" 2>/dev/null; then break; fi
+    kill -0 "$SIM_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  SIM_ISSUER=$(awk '$1 == "issuer-1" { print $2; exit }' "$WORK/simulator.log")
+  SIM_SMS=$(awk '$1 == "sms" { print $2; exit }' "$WORK/simulator.log")
+  SIM_CONTROL=$(awk '$1 == "control" && /HTTP\/1.1/ { print $2; exit }' "$WORK/simulator.log")
+  [ -n "$SIM_ISSUER" ] && [ -n "$SIM_SMS" ] && [ -n "$SIM_CONTROL" ]
+}
+
+# 2. engine driving gRPC vs the raw Grpc.Net.Client loop, same channels and concurrency.
+pair_engine_grpc() {
+  local id=engine-grpc target=0.90 figure="engine rps driving gRPC"
+  start_bare_grpc || { perf_row $id "$figure" - "raw Grpc.Net.Client loop" - - ">= 90%" error "bare server did not start"; return; }
+  local common=(--target "$BARE_URL" --connections "$CLIENT_CONN" --concurrency "$CLIENT_CONC" --duration "${SECS}s" --warmup "${WARM}s")
+  local raw=0 eng=0 r out
+  for r in $(seq 1 "$REPEAT"); do
+    out=$(dotnet "$B" raw-grpc-client "${common[@]}" 2>"$WORK/raw.err" | tail -n 1)
+    raw=$(max "$raw" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
+    if has_tool engine-grpc-client; then
+      out=$(dotnet "$B" engine-grpc-client "${common[@]}" 2>"$WORK/engine.err" | tail -n 1)
+      eng=$(max "$eng" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
+    fi
+  done
+  logcmd dotnet "$B" raw-grpc-client "${common[@]}"
+  perf_stop "$BARE_PID"
+  RAW_GRPC_RPS=$raw
+  if ! has_tool engine-grpc-client; then
+    perf_row $id "$figure" - "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" - ">= 90%" skipped "load engine API not there yet (issue 5)"
+    return
+  fi
+  logcmd dotnet "$B" engine-grpc-client "${common[@]}"
+  if perf_ge 0 "$raw" || perf_ge 0 "$eng"; then
+    perf_row $id "$figure" "$(perf_fmt "$eng") rps" "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" - ">= 90%" error "a client reported 0 rps (see logs)"
+    return
+  fi
+  local ratio; ratio=$(perf_calc "$eng / $raw")
+  perf_row $id "$figure" "$(perf_fmt "$eng") rps" "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" "$(perf_fmt "$(perf_calc "$ratio * 100")" 1)%" ">= 90%" "$(perf_judge_ratio "$ratio" "$target")" ""
+}
+
+# 3. engine driving HTTP/1.1 GET /health vs wrk and hey on the same endpoint.
+HTTP_CONN=16
+pair_engine_http() {
+  local id=engine-http figure="engine rps, HTTP/1.1 GET /health"
+  local pid url
+  perf_start bare-http dotnet "$B" bare-http-server --port 0; pid=$PERF_LAST_PID
+  url=$(perf_wait_listening "$WORK/bare-http.log" "$pid") || { perf_row $id "$figure" - "wrk / hey" - - ">= hey" error "bare http server did not start"; return; }
+  logcmd dotnet "$B" bare-http-server --port 0
+  local wrk_rps=0 hey_rps=0 eng=0 raw=0 r out
+  local hargs=(--url "$url/health" --connections "$HTTP_CONN" --concurrency "$HTTP_CONN" --duration "${SECS}s" --warmup "${WARM}s")
+  for r in $(seq 1 "$REPEAT"); do
+    if has wrk; then
+      wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$url/health" >"$WORK/wrk.txt" 2>&1
+      wrk_rps=$(max "$wrk_rps" "$(perf_wrk_rps "$WORK/wrk.txt")")
+    fi
+    if has hey; then
+      hey -z "${SECS}s" -c "$HTTP_CONN" "$url/health" >"$WORK/hey.txt" 2>&1
+      hey_rps=$(max "$hey_rps" "$(perf_hey_rps "$WORK/hey.txt")")
+    fi
+    out=$(dotnet "$B" raw-http-client "${hargs[@]}" 2>"$WORK/raw-http.err" | tail -n 1)
+    raw=$(max "$raw" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
+    if has_tool engine-http-client; then
+      out=$(dotnet "$B" engine-http-client "${hargs[@]}" 2>"$WORK/engine-http.err" | tail -n 1)
+      eng=$(max "$eng" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
+    fi
+  done
+  logcmd dotnet "$B" raw-http-client "${hargs[@]}"
+  has wrk && logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$url/health"
+  has hey && logcmd hey -z "${SECS}s" -c "$HTTP_CONN" "$url/health"
+  perf_stop "$pid"
+  BARE_HTTP_WRK=$wrk_rps BARE_HTTP_HEY=$hey_rps
+  if ! has_tool engine-http-client; then
+    perf_row $id "$figure" - "hey / wrk" "$(perf_fmt "$hey_rps") / $(perf_fmt "$wrk_rps") rps" - ">= hey" skipped "load engine API not there yet (issue 5)"
+    return
+  fi
+  logcmd dotnet "$B" engine-http-client "${hargs[@]}"
+  local vs_hey=- vs_wrk=- status=skipped
+  if perf_ge "$hey_rps" 1; then vs_hey=$(perf_calc "$eng / $hey_rps"); status=$(perf_judge_ratio "$vs_hey" 1.0); fi
+  if perf_ge "$wrk_rps" 1; then vs_wrk=$(perf_fmt "$(perf_calc "100 * $eng / $wrk_rps")" 1)%; fi
+  [ "$vs_hey" != - ] && vs_hey=$(perf_fmt "$(perf_calc "100 * $vs_hey")" 1)%
+  perf_row $id "$figure" "$(perf_fmt "$eng") rps" "hey / wrk" "$(perf_fmt "$hey_rps") / $(perf_fmt "$wrk_rps") rps" "$vs_hey of hey, $vs_wrk of wrk" ">= hey" "$status" "raw HttpClient loop: $(perf_fmt "$raw") rps"
+}
+
+# 4. open-model rate accuracy at 2,000/s against an unloaded target.
+pair_open_model() {
+  local id=open-model figure="open model at 2,000/s: achieved rate"
+  if ! has_tool engine-open-model; then
+    perf_row $id "$figure" - "target 2,000/s" - - "within 1%, 0 dropped" skipped "load engine API not there yet (issue 5)"
+    return
+  fi
+  start_bare_grpc || { perf_row $id "$figure" - "target 2,000/s" - - "within 1%, 0 dropped" error "bare server did not start"; return; }
+  local args=(--target "$BARE_URL" --rate 2000 --duration "${SECS}s" --warmup "${WARM}s" --connections "$CLIENT_CONN")
+  logcmd dotnet "$B" engine-open-model "${args[@]}"
+  local out rate dropped err status
+  out=$(dotnet "$B" engine-open-model "${args[@]}" 2>"$WORK/open.err" | tail -n 1)
+  perf_stop "$BARE_PID"
+  rate=$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)
+  dropped=$(echo "$out" | jq -r '.dropped // -1' 2>/dev/null || echo -1)
+  err=$(perf_calc "100 * ($rate - 2000) / 2000")
+  status=$(perf_judge_error "$err" 1)
+  [ "$dropped" != 0 ] && [ "$status" = ok ] && status=below-target
+  perf_row $id "$figure" "$(perf_fmt "$rate" 1)/s, $dropped dropped" "target" "2000/s" "$(perf_fmt "$err" 2)% off" "within 1%, 0 dropped" "$status" ""
+}
+
+# 5. latency accuracy: a target with a fixed 20 ms delay, p50 by the engine vs by h2load.
+pair_latency() {
+  local id=latency figure="p50 against a fixed 20 ms target"
+  if ! has h2load; then perf_row $id "$figure" - "h2load" - - "within 1 ms" skipped "h2load missing"; return; fi
+  start_bare_grpc --delay-ms 20 || { perf_row $id "$figure" - "h2load" - - "within 1 ms" error "delay server did not start"; return; }
+  local n=$(( SECS * 400 ))   # 8 in flight at ~20 ms ≈ 400/s
+  local args=(-n "$n" -t 1 -c 1 -m 8 -d "$WORK/body.bin" --log-file="$WORK/h2load-latency.log"
+              -H 'content-type: application/grpc' -H 'te: trailers' "$BARE_URL$GRPC_PATH")
+  logcmd h2load "${args[@]}"
+  h2load "${args[@]}" >"$WORK/h2load-latency.txt" 2>&1
+  local h2_p50 raw_p50 eng_p50=- out
+  h2_p50=$(perf_calc "$(perf_percentile_us "$WORK/h2load-latency.log" 50) / 1000")
+  local common=(--target "$BARE_URL" --connections 1 --concurrency 8 --duration "${SECS}s" --warmup "${WARM}s")
+  out=$(dotnet "$B" raw-grpc-client "${common[@]}" 2>>"$WORK/latency.err" | tail -n 1)
+  raw_p50=$(echo "$out" | jq -r '.p50Ms // 0' 2>/dev/null || echo 0)
+  logcmd dotnet "$B" raw-grpc-client "${common[@]}"
+  if has_tool engine-grpc-client; then
+    out=$(dotnet "$B" engine-grpc-client "${common[@]}" 2>>"$WORK/latency.err" | tail -n 1)
+    eng_p50=$(echo "$out" | jq -r '.p50Ms // 0' 2>/dev/null || echo 0)
+    logcmd dotnet "$B" engine-grpc-client "${common[@]}"
+  fi
+  perf_stop "$BARE_PID"
+  if [ "$eng_p50" = - ]; then
+    perf_row $id "$figure" "- (raw loop: $(perf_fmt "$raw_p50" 2) ms)" "h2load p50" "$(perf_fmt "$h2_p50" 2) ms" - "within 1 ms" skipped "load engine API not there yet (issue 5)"
+    return
+  fi
+  local diff; diff=$(perf_calc "$eng_p50 - $h2_p50")
+  perf_row $id "$figure" "$(perf_fmt "$eng_p50" 2) ms (raw loop $(perf_fmt "$raw_p50" 2) ms)" "h2load p50" "$(perf_fmt "$h2_p50" 2) ms" "$(perf_fmt "$diff" 2) ms" "within 1 ms" "$(perf_judge_error "$diff" 1)" ""
+}
+
+# 6. wallet overhead: GET /health and a payment path vs the bare ASP.NET Core endpoint.
+pair_wallet() {
+  local id=wallet
+  if [ ! -f "$WALLET" ] || [ ! -f "$SIM" ] || ! has_tool wallet-setup; then
+    perf_row $id "wallet GET /health and POST /payments rps" - "bare ASP.NET Core endpoint" - - "(report)" skipped "wallet not built yet (issue 6)"
+    return
+  fi
+  if ! has wrk; then perf_row $id "wallet rps" - "bare ASP.NET Core endpoint" - - "(report)" skipped "wrk missing"; return; fi
+  if ! start_simulator; then
+    perf_row $id "wallet rps" - - - - "(report)" error "simulator did not start: $(tail -n 2 "$WORK/simulator.log" | tr '\n' ' ')"; return
+  fi
+  local wargs=(--port 0 --issuer "$SIM_ISSUER" --db "$WORK/wallet.db" --mode resilient)
+  local wpid wurl i bpid burl
+  perf_start wallet dotnet "$WALLET" "${wargs[@]}"; wpid=$PERF_LAST_PID
+  logcmd dotnet "$WALLET" "${wargs[@]}"
+  for i in $(seq 1 600); do
+    wurl=$(awk '/listening on/ { for (i = 1; i <= NF; i++) if ($i ~ /^http:/) { sub("/$", "", $i); print $i; exit } }' "$WORK/wallet.log")
+    [ -n "$wurl" ] && break
+    kill -0 "$wpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  perf_start bare-http-w dotnet "$B" bare-http-server --port 0; bpid=$PERF_LAST_PID
+  burl=$(perf_wait_listening "$WORK/bare-http-w.log" "$bpid")
+  if [ -z "$wurl" ] || [ -z "$burl" ]; then
+    perf_stop "$wpid" 3; perf_stop "$bpid"; perf_stop "$SIM_PID" 3
+    perf_row $id "wallet rps" - - - - "(report)" error "wallet or bare server did not start: $(tail -n 2 "$WORK/wallet.log" | tr '\n' ' ')"; return
+  fi
+  local sargs=(--wallet "$wurl" --sms "$SIM_SMS" --lua "$WORK/pay.lua")
+  logcmd dotnet "$B" wallet-setup "${sargs[@]}"
+  if ! dotnet "$B" wallet-setup "${sargs[@]}" >/dev/null 2>"$WORK/wallet-setup.err"; then
+    perf_stop "$wpid" 3; perf_stop "$bpid"; perf_stop "$SIM_PID" 3
+    perf_row $id "wallet rps" - - - - "(report)" error "wallet-setup: $(tail -n 1 "$WORK/wallet-setup.err")"; return
+  fi
+
+  local w_h=0 b_h=0 w_hey=0 b_hey=0 w_pay=0 b_pay=0 bad=0 r n calls_before calls_after pay_requests=0
+  local sim_counter='[.nodes[] | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
+  for r in $(seq 1 "$REPEAT"); do
+    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$wurl/health" >"$WORK/wrk-wallet-health.txt" 2>&1
+    w_h=$(max "$w_h" "$(perf_wrk_rps "$WORK/wrk-wallet-health.txt")")
+    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$burl/health" >"$WORK/wrk-bare-health.txt" 2>&1
+    b_h=$(max "$b_h" "$(perf_wrk_rps "$WORK/wrk-bare-health.txt")")
+    if has hey; then
+      hey -z "${SECS}s" -c "$HTTP_CONN" "$wurl/health" >"$WORK/hey-wallet.txt" 2>&1
+      w_hey=$(max "$w_hey" "$(perf_hey_rps "$WORK/hey-wallet.txt")")
+      hey -z "${SECS}s" -c "$HTTP_CONN" "$burl/health" >"$WORK/hey-bare.txt" 2>&1
+      b_hey=$(max "$b_hey" "$(perf_hey_rps "$WORK/hey-bare.txt")")
+    fi
+    calls_before=$(curl -s "$SIM_CONTROL/v1/stats" | jq "$sim_counter")
+    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$wurl" -- "run-$r" >"$WORK/wrk-wallet-pay.txt" 2>&1
+    calls_after=$(curl -s "$SIM_CONTROL/v1/stats" | jq "$sim_counter")
+    n=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$WORK/wrk-wallet-pay.txt"); bad=$((bad + ${n:-0}))
+    pay_requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk-wallet-pay.txt")
+    if [ $((calls_after - calls_before)) -lt "${pay_requests:-0}" ]; then bad=$((bad + pay_requests - calls_after + calls_before)); fi
+    w_pay=$(max "$w_pay" "$(perf_wrk_rps "$WORK/wrk-wallet-pay.txt")")
+    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$burl" -- "run-$r" >"$WORK/wrk-bare-pay.txt" 2>&1
+    b_pay=$(max "$b_pay" "$(perf_wrk_rps "$WORK/wrk-bare-pay.txt")")
+  done
+  logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$wurl/health"
+  logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$burl/health"
+  has hey && logcmd hey -z "${SECS}s" -c "$HTTP_CONN" "$wurl/health"
+  has hey && logcmd hey -z "${SECS}s" -c "$HTTP_CONN" "$burl/health"
+  logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$wurl" -- run-1
+  logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$burl" -- run-1
+  perf_stop "$wpid" 3; perf_stop "$bpid"; perf_stop "$SIM_PID" 3
+
+  local hey_note="hey: wallet $(perf_fmt "$w_hey") rps vs bare $(perf_fmt "$b_hey") rps"
+  if perf_ge 0 "$b_h" || perf_ge 0 "$w_h"; then
+    perf_row wallet-health "wallet GET /health (wrk)" "$(perf_fmt "$w_h") rps" "bare ASP.NET Core /health" "$(perf_fmt "$b_h") rps" - "(report)" error "wrk measured nothing"
+  else
+    perf_row wallet-health "wallet GET /health (wrk)" "$(perf_fmt "$w_h") rps" "bare ASP.NET Core /health" "$(perf_fmt "$b_h") rps" \
+      "$(perf_fmt "$(perf_calc "100 * $w_h / $b_h")" 1)%" "(report)" ok "$hey_note"
+  fi
+  if [ "$bad" -ne 0 ] || perf_ge 0 "$b_pay" || perf_ge 0 "$w_pay"; then
+    perf_row wallet-pay "wallet POST /payments (wrk)" "$(perf_fmt "$w_pay") rps" "bare ASP.NET Core POST" "$(perf_fmt "$b_pay") rps" - "(report)" error "$bad payments failed or never reached the issuer"
+  else
+    perf_row wallet-pay "wallet POST /payments (wrk)" "$(perf_fmt "$w_pay") rps" "bare ASP.NET Core POST" "$(perf_fmt "$b_pay") rps" \
+      "$(perf_fmt "$(perf_calc "100 * $w_pay / $b_pay")" 1)%" "(report)" ok "resilient mode; each payment checks the PIN (PBKDF2, 10,000 iterations), authorizes and captures on one simulator node without faults, and writes SQLite; every payment reached the issuer (Authorize counter checked)"
+  fi
+}
+
+# 7. simulator memory per 100k cardholders.
+pair_cardholder_memory() {
+  local id=cardholders
+  if ! has_tool cardholder-memory; then
+    perf_row $id "simulator memory per 100k cardholders" - - - - "(report)" skipped "cardholder registry not built yet (issue 3)"
+    return
+  fi
+  local count=1000000; [ "$SHORT" -eq 1 ] && count=100000
+  logcmd dotnet "$B" cardholder-memory --count "$count"
+  local out per
+  out=$(dotnet "$B" cardholder-memory --count "$count" 2>"$WORK/cardholders.err" | tail -n 1)
+  per=$(echo "$out" | jq -r '.mbPer100k // empty' 2>/dev/null)
+  if [ -z "$per" ]; then
+    perf_row $id "simulator memory per 100k cardholders" - - - - "(report)" error "cardholder-memory: $(tail -n 2 "$WORK/cardholders.err" | tr '\n' ' ')"
+    return
+  fi
+  perf_row $id "simulator memory per 100k cardholders" "$(perf_fmt "$per" 1) MB per 100k" \
+    "heap for $(echo "$out" | jq -r .count) cardholders" "$(perf_fmt "$(echo "$out" | jq -r .heapMb)" 1) MB" - "(report)" ok \
+    "registry + issuer state, managed heap after full GC; built in $(perf_fmt "$(echo "$out" | jq -r .buildSeconds)" 1) s"
+}
+
+# 8. memory growth of a long run.
+pair_soak() {
+  local id=soak
+  if [ "$SHORT" -eq 1 ]; then
+    perf_row $id "memory growth of a long run" - - - - "< 10% after warm-up" skipped "--short: a soak needs minutes"
+    return
+  fi
+  if ! has_tool engine-soak; then
+    perf_row $id "memory growth of a long run" - - - - "< 10% after warm-up" skipped "load engine API not there yet (issue 5)"
+    return
+  fi
+  start_bare_grpc || { perf_row $id "memory growth of a long run" - - - - "< 10% after warm-up" error "bare server did not start"; return; }
+  local warm=$(( SOAK_SECS >= 300 ? 60 : SOAK_SECS / 5 ))
+  local args=(--target "$BARE_URL" --rate 1000 --duration "${SOAK_SECS}s" --warmup "${warm}s" --sample 2s --connections "$CLIENT_CONN")
+  logcmd dotnet "$B" engine-soak "${args[@]}"
+  say "soak: ${SOAK_SECS}s at 1,000/s"
+  local out ws heap status
+  out=$(dotnet "$B" engine-soak "${args[@]}" 2>"$WORK/soak.err" | tail -n 1)
+  perf_stop "$BARE_PID"
+  ws=$(echo "$out" | jq -r '.workingSetGrowthPct // empty' 2>/dev/null)
+  heap=$(echo "$out" | jq -r '.heapGrowthPct // empty' 2>/dev/null)
+  if [ -z "$ws" ]; then
+    perf_row $id "memory growth of a long run" - - - - "< 10% after warm-up" error "engine-soak: $(tail -n 2 "$WORK/soak.err" | tr '\n' ' ')"
+    return
+  fi
+  status=$(awk -v g="$ws" 'BEGIN { print (g < 10 ? "ok" : (g < 50 ? "below-target" : "drastic")) }')
+  perf_row $id "engine working set, ${SOAK_SECS}s open model at 1,000/s" \
+    "$(perf_fmt "$(echo "$out" | jq -r .workingSetLastMb)" 1) MB (heap $(perf_fmt "$(echo "$out" | jq -r .heapLastMb)" 1) MB)" \
+    "first $(perf_fmt "$(echo "$out" | jq -r .windowSeconds)")s after warm-up" \
+    "$(perf_fmt "$(echo "$out" | jq -r .workingSetFirstMb)" 1) MB (heap $(perf_fmt "$(echo "$out" | jq -r .heapFirstMb)" 1) MB)" \
+    "$(perf_fmt "$ws" 1)% (heap $(perf_fmt "$heap" 1)%)" "< 10% after warm-up" "$status" \
+    "$(echo "$out" | jq -r '"\(.ok) ok, \(.fail) failed, \(.dropped) dropped"')$([ "$SOAK_SECS" -lt 600 ] && echo "; shorter than the issue's 10 minutes: PERF_SOAK_SECONDS=600 for that")"
+}
+
+say "mode: $MODE, ${SECS}s per side after ${WARM}s warm-up, best of $REPEAT"
+wants sim-node && pair_sim_node
+wants engine-grpc && pair_engine_grpc
+wants engine-http && pair_engine_http
+wants open-model && pair_open_model
+wants latency && pair_latency
+wants wallet && pair_wallet
+wants cardholders && pair_cardholder_memory
+wants soak && pair_soak
+
+# ---------------------------------------------------------------- micro-benchmarks
+# micro_target ID CLASS METHOD BASELINE PARAMS TARGET_NS FIGURE ISSUE LABEL — a row from BenchmarkDotNet's
+# JSON: the mean and allocation of METHOD against its baseline, judged against "< TARGET_NS, 0 B".
+micro_target() {
+  local id=$1 class=$2 method=$3 baseline=$4 params=$5 target=$6 figure=$7 issue=$8 label=$9 json m b alloc
+  json=$(find "$WORK/bdn/results" -name "*.$class-report-full-compressed.json" | head -n 1)
+  [ -n "$json" ] || return 0
+  m=$(jq -r --arg m "$method" --arg p "$params" '.Benchmarks[] | select(.Method == $m and .Parameters == $p) | .Statistics.Mean' "$json")
+  b=$(jq -r --arg m "$baseline" --arg p "$params" '.Benchmarks[] | select(.Method == $m and .Parameters == $p) | .Statistics.Mean' "$json")
+  alloc=$(jq -r --arg m "$method" --arg p "$params" '.Benchmarks[] | select(.Method == $m and .Parameters == $p) | .Memory.BytesAllocatedPerOperation' "$json")
+  [ -n "$m" ] && [ -n "$b" ] || return 0
+  local status=ok
+  if ! perf_ge "$target" "$m" || [ "$alloc" != 0 ]; then status=below-target; fi
+  perf_row "$id" "$figure" "$(perf_fmt "$m" 1) ns, $alloc B" "$label" "$(perf_fmt "$b" 1) ns" "$(perf_fmt "$(perf_calc "$m / $b")" 2)×" \
+    "< $target ns, 0 B ($issue)" "$status" "BenchmarkDotNet, in-process, 3 iterations of 250 ms; table below"
+}
+
+MICRO_MD=""
+if [ "$MICRO" -eq 1 ] && [ "$SHORT" -eq 0 ]; then
+  say "micro-benchmarks (BenchmarkDotNet, short job)"
+  logcmd dotnet "$B" --filter "$MICRO_FILTER" --job short --iterationTime 250 --warmupCount 2 --exporters github json --artifacts "$WORK/bdn"
+  if (cd "$ROOT" && dotnet "$B" --filter "$MICRO_FILTER" --job short --iterationTime 250 --warmupCount 2 --exporters github json --artifacts "$WORK/bdn") >"$WORK/bdn.log" 2>&1; then
+    MICRO_MD=$(perf_micro_markdown "$WORK/bdn/results")
+    micro_target fault-decision FaultDecisionBenchmarks Decide NoRules 'Rules=100' 200 "fault decision, 100 idle rules" "issue 4" "no rules"
+    micro_target engine-record RecordPathBenchmarks EngineScheduleAndRecord StopwatchAndArray '' 1000 "engine schedule + record per iteration" "issue 5" "Stopwatch + array"
+  else
+    say "micro-benchmarks failed:"; tail -n 20 "$WORK/bdn.log" >&2
+    perf_row micro "BenchmarkDotNet suite" - - - - - error "see the log above"
+  fi
+fi
+
+# ---------------------------------------------------------------- report
+. scripts/perf/report.sh
+perf_report "$OUT"

@@ -1,0 +1,144 @@
+# Helpers for scripts/perf.sh: processes, ports, parsing and the results table.
+# Sourced, not run. Every process started here is tracked by pid and ended by pid.
+
+PERF_PIDS=()
+
+# perf_start NAME CMD... — runs CMD in the background, output to $WORK/NAME.log; sets PERF_LAST_PID.
+# Not meant for $(...): the pid must be recorded in this shell for the cleanup on exit.
+perf_start() {
+  local name=$1; shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  PERF_LAST_PID=$!
+  PERF_PIDS+=("$PERF_LAST_PID")
+}
+
+# perf_stop PID [GRACE_SECONDS] — SIGTERM, then wait (default 10 s), then SIGKILL; only that pid.
+perf_stop() {
+  local pid=$1 grace=${2:-10} i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 $((grace * 10))); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  return 0
+}
+
+perf_stop_all() {
+  local pid
+  for pid in "${PERF_PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null && perf_stop "$pid"
+  done
+  PERF_PIDS=()
+}
+
+# perf_wait_listening LOG PID — waits (max 60 s) for the tools' "listening URL" line; echoes URL.
+perf_wait_listening() {
+  local log=$1 pid=$2 url i
+  for i in $(seq 1 600); do
+    url=$(awk '/^listening /{print $2; exit}' "$log" 2>/dev/null)
+    if [ -n "$url" ]; then echo "$url"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "process exited: $(tail -n 3 "$log" | tr '\n' ' ')" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "timed out waiting for $log" >&2
+  return 1
+}
+
+# perf_wait_http URL PID [HTTP2] — waits (max 60 s) until URL answers at all.
+perf_wait_http() {
+  local url=$1 pid=$2 h2=${3:-} i
+  for i in $(seq 1 600); do
+    if curl -s -o /dev/null --max-time 1 ${h2:+--http2-prior-knowledge} "$url"; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# perf_free_port — a port nobody listens on right now (the tools that can take port 0 do).
+perf_free_port() {
+  local p i
+  for i in $(seq 1 200); do
+    p=$(( (RANDOM % 20000) + 30000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+# perf_grpc_check URL PATH BODY — one real call with curl; succeeds only on grpc-status 0.
+perf_grpc_check() {
+  local url=$1 path=$2 body=$3 headers
+  headers=$(curl -s --http2-prior-knowledge --max-time 10 -H 'content-type: application/grpc' -H 'te: trailers' \
+    --data-binary "@$body" -D - -o /dev/null "$url$path" | tr -d '\r')
+  if echo "$headers" | grep -qx 'grpc-status: 0'; then return 0; fi
+  echo "gRPC check failed for $url$path: $(echo "$headers" | grep -E '^(HTTP|grpc-)' | tr '\n' ' ')" >&2
+  return 1
+}
+
+# h2load wrappers: perf_h2load LOGFILE ARGS... — prints "rps succeeded total"
+perf_h2load() {
+  local out=$1; shift
+  h2load "$@" >"$out" 2>&1 || true
+  awk '/^finished in/ { gsub(",", "", $4); rps = $4 }
+       /^requests:/   { total = $2; for (i = 1; i <= NF; i++) if ($(i+1) ~ /^succeeded/) ok = $i }
+       END { printf "%s %s %s\n", (rps == "" ? 0 : rps), (ok == "" ? 0 : ok), (total == "" ? 0 : total) }' "$out"
+}
+
+# perf_percentile_us FILE PCT — percentile of column 3 (µs) of an h2load --log-file.
+perf_percentile_us() {
+  local file=$1 pct=$2
+  cut -f3 "$file" | sort -n | awk -v p="$pct" '{ v[NR] = $1 } END {
+    if (NR == 0) { print 0; exit }
+    i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print v[i] }'
+}
+
+perf_wrk_rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
+perf_hey_rps() { awk '/Requests\/sec:/ { print $2 }' "$1"; }
+
+# Float helpers (awk): perf_calc 'EXPR' — e.g. perf_calc "$a / $b"
+perf_calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+perf_fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }'; }
+perf_ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+
+# perf_row ID FIGURE VALUE BASELINE_LABEL BASELINE_VALUE RATIO TARGET STATUS NOTE
+# STATUS: ok | below-target | drastic | error | skipped
+perf_row() {
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$WORK/results.tsv"
+  printf '  %-14s %-12s %s\n' "$1" "$8" "$3 vs $4 $5 (ratio $6, target $7) $9" >&2
+}
+
+# perf_judge_ratio RATIO TARGET — ok, below-target, or drastic (below half of the target).
+perf_judge_ratio() {
+  local ratio=$1 target=$2
+  if perf_ge "$ratio" "$target"; then echo ok
+  elif perf_ge "$ratio" "$(perf_calc "$target / 2")"; then echo below-target
+  else echo drastic; fi
+}
+
+# perf_judge_error ERROR TOLERANCE — |error| within tolerance: ok; within 5x: below-target; else drastic.
+perf_judge_error() {
+  local err=$1 tol=$2
+  awk -v e="$err" -v t="$tol" 'BEGIN { if (e < 0) e = -e;
+    if (e <= t) print "ok"; else if (e <= 5 * t) print "below-target"; else print "drastic" }'
+}
+
+# perf_micro_markdown DIR — BenchmarkDotNet's GitHub reports as one section: the environment once,
+# then one table per benchmark class under its name.
+perf_micro_markdown() {
+  local dir=$1 first=1 f name
+  for f in $(find "$dir" -name '*-report-github.md' 2>/dev/null | sort); do
+    name=$(basename "$f" -report-github.md); name=${name##*.}
+    if [ "$first" -eq 1 ]; then
+      echo '```'
+      awk '/^```/ { n++; next } n == 1' "$f"
+      echo '```'
+      first=0
+    fi
+    echo
+    echo "### $name"
+    echo
+    grep '^|' "$f" | sed "s/&#39;/'/g; s/&quot;/\"/g"
+  done
+}
