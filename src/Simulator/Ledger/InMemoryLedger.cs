@@ -183,43 +183,7 @@ internal sealed class InMemoryLedger : ILedger
                 }
             }
 
-            long duplicates = 0;
-            foreach (var (key, n) in byKey)
-            {
-                if (n > 1)
-                {
-                    duplicates += n - 1;
-                    violations.Add($"idempotency key '{key}' moved money {n} times");
-                }
-            }
-
-            foreach (var ((merchant, order), n) in byOrder)
-            {
-                if (n > 1)
-                {
-                    duplicates += n - 1;
-                    violations.Add($"merchant '{merchant}' order '{order}' was charged {n} times");
-                }
-            }
-
-            var conserved = balances + held + captured - refunded == _initialTotal;
-            if (!conserved)
-            {
-                violations.Add($"money not conserved: balances {balances} + held {held} + captured {captured} - refunded {refunded} != initial {_initialTotal}");
-            }
-
-            return new LedgerInvariants
-            {
-                DuplicateCharges = duplicates,
-                MoneyConserved = conserved,
-                InitialTotalMinor = _initialTotal,
-                BalancesMinor = balances,
-                HeldMinor = held,
-                CapturedMinor = captured,
-                RefundedMinor = refunded,
-                Violations = violations,
-                Authorizations = _authorizations.Count,
-            };
+            return LedgerInvariants.Judge(byKey, byOrder, _initialTotal, balances, held, captured, refunded, _authorizations.Count, violations);
         }
         finally
         {

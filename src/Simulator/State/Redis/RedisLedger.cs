@@ -200,43 +200,7 @@ internal sealed class RedisLedger : ILedger
             }
         }
 
-        long duplicates = 0;
-        foreach (var (key, n) in byKey)
-        {
-            if (n > 1)
-            {
-                duplicates += n - 1;
-                violations.Add($"idempotency key '{key}' moved money {n} times");
-            }
-        }
-
-        foreach (var ((merchant, order), n) in byOrder)
-        {
-            if (n > 1)
-            {
-                duplicates += n - 1;
-                violations.Add($"merchant '{merchant}' order '{order}' was charged {n} times");
-            }
-        }
-
-        var conserved = balances + held + captured - refunded == initial;
-        if (!conserved)
-        {
-            violations.Add($"money not conserved: balances {balances} + held {held} + captured {captured} - refunded {refunded} != initial {initial}");
-        }
-
-        return new LedgerInvariants
-        {
-            DuplicateCharges = duplicates,
-            MoneyConserved = conserved,
-            InitialTotalMinor = initial,
-            BalancesMinor = balances,
-            HeldMinor = held,
-            CapturedMinor = captured,
-            RefundedMinor = refunded,
-            Violations = violations,
-            Authorizations = rows.Length / 7,
-        };
+        return LedgerInvariants.Judge(byKey, byOrder, initial, balances, held, captured, refunded, rows.Length / 7, violations);
     }
 
     /// <summary>Drops accounts and authorizations of this cluster and loads the opening balances again.</summary>
