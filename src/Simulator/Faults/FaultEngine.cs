@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using PaySim.Simulator.Faults.Errors;
 using PaySim.Simulator.Faults.Outage;
@@ -15,6 +17,8 @@ namespace PaySim.Simulator.Faults;
 /// <para>
 /// Thread-safe. <see cref="Decide"/> takes no lock and allocates nothing when no rule fires:
 /// rules live in an immutable index of arrays per (node, method) that is swapped whole on change.
+/// Each array carries a <see cref="FaultSlotFilter"/> that rejects the rules a call cannot match
+/// (amount, card, phone, metadata) before any is visited, so idle rules cost next to nothing.
 /// </para>
 /// </summary>
 public sealed class FaultEngine
@@ -29,6 +33,7 @@ public sealed class FaultEngine
     private readonly string _unknownHeaderRulePrefix = $"{FaultDefaults.MessagePrefix}{FaultDefaults.HeaderFault} names no active rule: ";
     private volatile FaultIndex _index = FaultIndex.Empty;
     private volatile bool _headerOverrides;
+    private bool _prefilter = true;
     private int _maxActiveFaults;
     private long _activeFaults;
     private long _skipped;
@@ -64,6 +69,23 @@ public sealed class FaultEngine
     {
         get => _headerOverrides;
         set => _headerOverrides = value;
+    }
+
+    /// <summary>
+    /// False makes every call scan all the slots of its (node, method) instead of first rejecting
+    /// the rules it cannot match; the decisions are the same, which the tests check.
+    /// </summary>
+    internal bool Prefilter
+    {
+        get => _prefilter;
+        set
+        {
+            lock (_lock)
+            {
+                _prefilter = value;
+                Rebuild();
+            }
+        }
     }
 
     /// <summary>0 = no limit.</summary>
@@ -356,103 +378,133 @@ public sealed class FaultEngine
 
     private void Evaluate(FaultSlotList list, in FaultRequest request, ref FaultDecisionBuilder builder)
     {
-        var slots = list.Slots;
         long now = 0;
         var haveNow = false;
         var sequence = request.Sequence;
-        for (var i = 0; i < slots.Length; i++)
+        var slots = list.Slots;
+        if (list.Filter is not { } filter)
         {
-            var slot = slots[i];
-            if ((slot.IsTerminal && builder.HasTerminal) || slot.IsSms != request.SmsDelivery)
+            for (var i = 0; i < slots.Length; i++)
             {
-                continue;
+                Consider(list, slots[i], in request, ref builder, ref now, ref haveNow, ref sequence);
             }
 
-            if (slot.NeedsClock)
-            {
-                if (!haveNow)
-                {
-                    now = _time.GetTimestamp();
-                    haveNow = true;
-                }
+            return;
+        }
 
-                if (now < slot.StartAt || now >= slot.EndAt)
-                {
-                    continue;
-                }
+        // Only the candidates, in rule order: a slot the filter drops could not have matched, and
+        // a slot that does not match never draws, counts or takes a sequence number.
+        Span<ulong> mask = stackalloc ulong[filter.Words];
+        if (!filter.Select(in request, mask))
+        {
+            return;
+        }
+
+        for (var w = 0; w < mask.Length; w++)
+        {
+            var bits = mask[w];
+            while (bits != 0)
+            {
+                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                Consider(list, slots[i], in request, ref builder, ref now, ref haveNow, ref sequence);
+            }
+        }
+    }
+
+    // One slot, whether the filter chose it or the linear scan reached it: the same checks in the same order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Consider(FaultSlotList list, FaultSlot slot, in FaultRequest request, ref FaultDecisionBuilder builder, ref long now, ref bool haveNow, ref long sequence)
+    {
+        if ((slot.IsTerminal && builder.HasTerminal) || slot.IsSms != request.SmsDelivery)
+        {
+            return;
+        }
+
+        if (slot.NeedsClock)
+        {
+            if (!haveNow)
+            {
+                now = _time.GetTimestamp();
+                haveNow = true;
             }
 
-            if (slot.HasMatch && !slot.Matches(in request))
+            if (now < slot.StartAt || now >= slot.EndAt)
             {
-                continue;
+                return;
             }
+        }
 
-            var kind = slot.Kind;
-            switch (kind)
+        if (slot.HasMatch && !slot.Matches(in request))
+        {
+            return;
+        }
+
+        var kind = slot.Kind;
+        switch (kind)
+        {
+            case FaultKind.Flap when !slot.Rule.Flap!.IsDown(slot.State.SinceStart(now)):
+            case FaultKind.Capacity when builder.Gate is not null:
+                return;
+        }
+
+        var probability = slot.Probability;
+        var scale = 1.0;
+        if (slot.Ramp is { } ramp)
+        {
+            var factor = ramp.Factor(slot.State.SinceStart(now));
+            if (ramp.Target == FaultRampTarget.Probability)
             {
-                case FaultKind.Flap when !slot.Rule.Flap!.IsDown(slot.State.SinceStart(now)):
-                case FaultKind.Capacity when builder.Gate is not null:
-                    continue;
-            }
-
-            var probability = slot.Probability;
-            var scale = 1.0;
-            if (slot.Ramp is { } ramp)
-            {
-                var factor = ramp.Factor(slot.State.SinceStart(now));
-                if (ramp.Target == FaultRampTarget.Probability)
-                {
-                    probability *= factor;
-                }
-                else
-                {
-                    scale = factor;
-                }
-            }
-
-            if (probability <= 0.0)
-            {
-                continue;
-            }
-
-            if (slot.NeedsDraws)
-            {
-                // One sequence number per call to this (node, method), taken only when a rule draws.
-                if (sequence == 0)
-                {
-                    sequence = Interlocked.Increment(ref list.Sequence.Value);
-                }
-
-                if (probability < 1.0 && FaultDraw.Unit(slot.Key, sequence, FaultDraw.PurposeTrigger) >= probability)
-                {
-                    continue;
-                }
-            }
-
-            if (slot.Times > 0 && Interlocked.Increment(ref slot.State.Fired) > slot.Times)
-            {
-                continue;
-            }
-
-            if (kind == FaultKind.RateLimit)
-            {
-                if (slot.Bucket!.TryTake(now, out var retryAfter))
-                {
-                    continue;
-                }
-
-                builder.Terminal(FaultAction.Error, slot.Rule.Name, kind);
-                builder.Status = StatusCode.ResourceExhausted;
-                builder.Message = slot.State.Messages.RateLimited;
-                builder.RetryPushbackMs = (int)Math.Ceiling(retryAfter.TotalMilliseconds);
+                probability *= factor;
             }
             else
             {
-                Act(slot, sequence, scale, ref builder);
+                scale = factor;
+            }
+        }
+
+        if (probability <= 0.0)
+        {
+            return;
+        }
+
+        if (slot.NeedsDraws)
+        {
+            // One sequence number per call to this (node, method), taken only when a rule draws.
+            if (sequence == 0)
+            {
+                sequence = Interlocked.Increment(ref list.Sequence.Value);
             }
 
-            Fired(slot, ref builder);
+            if (probability < 1.0 && FaultDraw.Unit(slot.Key, sequence, FaultDraw.PurposeTrigger) >= probability)
+            {
+                return;
+            }
         }
+
+        if (slot.Times > 0 && Interlocked.Increment(ref slot.State.Fired) > slot.Times)
+        {
+            return;
+        }
+
+        if (kind == FaultKind.RateLimit)
+        {
+            if (slot.Bucket!.TryTake(now, out var retryAfter))
+            {
+                return;
+            }
+
+            builder.Terminal(FaultAction.Error, slot.Rule.Name, kind);
+            builder.Status = StatusCode.ResourceExhausted;
+            builder.Message = slot.State.Messages.RateLimited;
+            builder.RetryPushbackMs = (int)Math.Ceiling(retryAfter.TotalMilliseconds);
+        }
+        else
+        {
+            Act(slot, sequence, scale, ref builder);
+        }
+
+        Fired(slot, ref builder);
     }
 
     // What a rule does once it fired; shared by rule evaluation and x-sim-fault.
@@ -688,7 +740,7 @@ public sealed class FaultEngine
             _rules[i].Order = i;
         }
 
-        _index = FaultIndex.Build(_rules, Context, Sequence);
+        _index = FaultIndex.Build(_rules, Context, Sequence, _prefilter);
         Interlocked.Increment(ref _version);
     }
 

@@ -58,20 +58,47 @@ internal sealed class FaultIndex
         (_nodes.TryGetValue(node, out var nodeIndex) ? nodeIndex : _otherNodes).NodeStateRules;
 
     /// <summary>Builds the index; must run under the engine's lock (slots are created on the rule states).</summary>
-    public static FaultIndex Build(IReadOnlyList<FaultRuleState> rules, FaultRuleContext context, Func<string, string, FaultSequence> sequence)
+    /// <param name="prefilter">False forces the linear scan over every slot (tests compare both paths).</param>
+    public static FaultIndex Build(IReadOnlyList<FaultRuleState> rules, FaultRuleContext context, Func<string, string, FaultSequence> sequence, bool prefilter = true)
     {
         if (rules.Count == 0)
         {
             return Empty;
         }
 
+        // Lists of the same rules in the same order (a "*" rule is on every node and method) share
+        // one filter: it depends only on the rules, and building it is the costly part of a change.
+        var position = new Dictionary<FaultRuleState, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            position[rules[i]] = i;
+        }
+
+        var filters = new Dictionary<string, FaultSlotFilter?>(StringComparer.Ordinal);
+        FaultSlotFilter? Filter(FaultSlot[] slots)
+        {
+            if (!prefilter)
+            {
+                return null;
+            }
+
+            var key = string.Join(',', slots.Select(s => position[s.State]));
+            if (!filters.TryGetValue(key, out var filter))
+            {
+                filter = FaultSlotFilter.Create(slots);
+                filters[key] = filter;
+            }
+
+            return filter;
+        }
+
         var nodes = new Dictionary<string, FaultNodeIndex>(StringComparer.Ordinal);
         foreach (var node in context.Nodes)
         {
-            nodes[node] = BuildNode(rules, context, node, r => FaultRuleContext.NodeMatches(r.Rule.Node, node), sequence);
+            nodes[node] = BuildNode(rules, context, node, r => FaultRuleContext.NodeMatches(r.Rule.Node, node), sequence, Filter);
         }
 
-        var other = BuildNode(rules, context, "*", r => r.Rule.Node == "*", sequence);
+        var other = BuildNode(rules, context, "*", r => r.Rule.Node == "*", sequence, Filter);
         var byName = rules.ToFrozenDictionary(r => r.Rule.Name, StringComparer.Ordinal);
         var forced = rules.ToFrozenDictionary(r => r, r => r.Slot(FaultDefaults.HeaderFault, "*"));
         return new FaultIndex(rules.ToArray(), nodes.ToFrozenDictionary(StringComparer.Ordinal), other, byName, forced);
@@ -82,7 +109,8 @@ internal sealed class FaultIndex
         FaultRuleContext context,
         string node,
         Func<FaultRuleState, bool> coversNode,
-        Func<string, string, FaultSequence> sequence)
+        Func<string, string, FaultSequence> sequence,
+        Func<FaultSlot[], FaultSlotFilter?> filter)
     {
         // A rule with probability 0 can only fire through x-sim-fault (which has its own path):
         // leaving it out of the per-call arrays makes "armed but idle" rules free.
@@ -94,11 +122,11 @@ internal sealed class FaultIndex
                 .Where(r => r.Rule.Method == "*" || r.Rule.Method == method)
                 .Select(r => r.Slot(node, method))
                 .ToArray();
-            methods[method] = slots.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(slots, sequence(node, method));
+            methods[method] = slots.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(slots, sequence(node, method), filter(slots));
         }
 
         var other = perCall.Where(r => r.Rule.Method == "*").Select(r => r.Slot(node, "*")).ToArray();
-        var otherMethods = other.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(other, sequence(node, "*"));
+        var otherMethods = other.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(other, sequence(node, "*"), filter(other));
         var nodeState = rules.Where(r => r.Rule.Kind.IsNodeState() && coversNode(r)).ToArray();
         return new FaultNodeIndex(methods, otherMethods, nodeState);
     }
