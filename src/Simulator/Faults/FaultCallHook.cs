@@ -6,6 +6,7 @@ using PaySim.Contracts.Sms.V1;
 using PaySim.Simulator.Faults.Errors;
 using PaySim.Simulator.Faults.Reset;
 using PaySim.Simulator.Hosting;
+using PaySim.Simulator.State;
 
 namespace PaySim.Simulator.Faults;
 
@@ -14,9 +15,11 @@ namespace PaySim.Simulator.Faults;
 /// added latency, then the terminal action (error, decline, hang, reset, outage) or the handler.
 /// When nothing fires the call goes straight to the handler: no allocation, no extra await.
 /// </summary>
-internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time) : ICallFaultHook
+internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssuerState? state = null) : ICallFaultHook
 {
-    public Task<TResponse> InterceptUnaryAsync<TRequest, TResponse>(CallSite site, TRequest request, ServerCallContext context, Func<TRequest, Task<TResponse>> next)
+    private volatile RuleNeeds _needs = new(-1, false, [], false);
+
+    public Task<TResponse> InterceptUnaryAsync<TRequest, TResponse>(CallSite site, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
         where TRequest : class
         where TResponse : class
     {
@@ -24,25 +27,26 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time) : ICa
         var decision = engine.Decide(in faultRequest);
         if (decision.IsNone && !engine.Journal.Enabled)
         {
-            return next(request);
+            return continuation(request, context);
         }
 
-        return ApplyAsync(site, decision, request, context, next);
+        return ApplyAsync(site, decision, request, context, r => continuation(r, context));
     }
 
-    public Task InterceptStreamingAsync<TRequest>(CallSite site, TRequest request, ServerCallContext context, Func<TRequest, Task> next)
+    public Task InterceptStreamingAsync<TRequest, TResponse>(CallSite site, TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
         where TRequest : class
+        where TResponse : class
     {
         var faultRequest = Describe(site, request, context);
         var decision = engine.Decide(in faultRequest);
         if (decision.IsNone && !engine.Journal.Enabled)
         {
-            return next(request);
+            return continuation(request, responseStream, context);
         }
 
         return ApplyAsync<TRequest, object>(site, decision, request, context, async r =>
         {
-            await next(r).ConfigureAwait(false);
+            await continuation(r, responseStream, context).ConfigureAwait(false);
             return string.Empty;
         });
     }
@@ -56,11 +60,15 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time) : ICa
             return new FaultRequest(site.Node, site.Method, headers);
         }
 
-        // Only when a rule matches on card, phone or amount: read them from the request types that carry them.
+        // Only when a rule matches on card, phone or amount: read them from the request types that
+        // carry them. Calls that name the card by token or binding id are resolved to its PAN and
+        // phone on file, and only while a rule asks for the card (a lookup per call, over Redis too).
         return request switch
         {
             StartBindingRequest r => new FaultRequest(site.Node, site.Method, headers, pan: r.Pan, phone: r.Phone),
-            AuthorizeRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
+            AuthorizeRequest r => WithCard(site, headers, Needs().Card ? state?.Bindings.ResolveToken(r.CardToken) : null, r.AmountMinor),
+            ConfirmBindingRequest r => WithCard(site, headers, Needs().Card ? state?.Bindings.Get(r.BindingId)?.Pan : null, null),
+            ResendOtpRequest r => WithCard(site, headers, Needs().Card ? state?.Bindings.Get(r.BindingId)?.Pan : null, null),
             CaptureRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
             RefundRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
             SendRequest r => new FaultRequest(site.Node, site.Method, headers, phone: r.Phone),
@@ -68,24 +76,76 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time) : ICa
         };
     }
 
-    // ServerCallContext.RequestHeaders builds a Metadata copy of every header on first use; read
-    // the HTTP headers directly and pay for the copy only when a rule or an x-sim-* header needs it.
+    private FaultRequest WithCard(CallSite site, Metadata? headers, string? pan, long? amountMinor) =>
+        new(site.Node, site.Method, headers, pan: pan, phone: pan is null ? null : state?.Cardholders.FindByPan(pan)?.Phone, amountMinor: amountMinor);
+
+    // ServerCallContext.RequestHeaders builds a Metadata copy of every header (keys lower-cased) on
+    // first use. Probe the HTTP headers for the few names that matter (the x-sim-* overrides, the
+    // keys metadata rules match on) and pay for the copy only on a call that carries one of them;
+    // without them no metadata rule can match and no override applies, so null is the same answer.
     private Metadata? Headers(ServerCallContext context)
     {
-        if (engine.NeedsHeaders)
-        {
-            return context.RequestHeaders;
-        }
-
-        if (!engine.HeaderOverrides)
+        var names = Needs().HeaderNames;
+        if (names.Length == 0)
         {
             return null;
         }
 
         var http = context.GetHttpContext().Request.Headers;
-        return http.ContainsKey(FaultDefaults.HeaderFault) || http.ContainsKey(FaultDefaults.HeaderDelayMs) || http.ContainsKey(FaultDefaults.HeaderStatus)
-            ? context.RequestHeaders
-            : null;
+        foreach (var name in names)
+        {
+            if (http.ContainsKey(name))
+            {
+                return context.RequestHeaders;
+            }
+        }
+
+        return null;
+    }
+
+    // What the applied rules need from a call, worked out once per version of the rule list.
+    private RuleNeeds Needs()
+    {
+        var headerOverrides = engine.HeaderOverrides;
+        var cached = _needs;
+        var version = engine.Version;
+        if (cached.Version == version && cached.HeaderOverrides == headerOverrides)
+        {
+            return cached;
+        }
+
+        var names = new List<string>();
+        if (headerOverrides)
+        {
+            names.AddRange([FaultDefaults.HeaderFault, FaultDefaults.HeaderDelayMs, FaultDefaults.HeaderStatus]);
+        }
+
+        var card = false;
+        foreach (var rule in engine.Rules)
+        {
+            if (rule.Match is not { } match)
+            {
+                continue;
+            }
+
+            card |= match.Pan is not null || match.PanPrefix is not null || match.Phone is not null;
+            foreach (var (key, _) in match.Metadata)
+            {
+                if (!names.Contains(key, StringComparer.Ordinal))
+                {
+                    names.Add(key);
+                }
+            }
+        }
+
+        var fresh = new RuleNeeds(version, headerOverrides, names.ToArray(), card);
+        if (engine.Version == version)
+        {
+            // Only what was read under one version is cached; a change meanwhile is read again next call.
+            _needs = fresh;
+        }
+
+        return fresh;
     }
 
     private async Task<TResponse> ApplyAsync<TRequest, TResponse>(CallSite site, FaultDecision decision, TRequest request, ServerCallContext context, Func<TRequest, Task<TResponse>> next)
@@ -222,4 +282,6 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time) : ICa
         descriptor.FindFieldByName("node")?.Accessor.SetValue(reply, node);
         return (TResponse)reply;
     }
+
+    private sealed record RuleNeeds(long Version, bool HeaderOverrides, string[] HeaderNames, bool Card);
 }

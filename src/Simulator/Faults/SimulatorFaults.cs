@@ -2,6 +2,7 @@ using System.Text;
 using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults.Outage;
+using PaySim.Simulator.State;
 
 namespace PaySim.Simulator.Faults;
 
@@ -14,10 +15,11 @@ internal sealed class SimulatorFaults : IAsyncDisposable
 {
     private readonly NodeFaultScheduler _scheduler;
 
-    public SimulatorFaults(FaultEngineOptions options, INodeControl nodes, IReadOnlyList<string> nodeNames, string smsNode, TimeSpan otpTtl)
+    /// <param name="state">Lets rules on <c>pan</c>/<c>panPrefix</c>/<c>phone</c> match calls that name the card by token or binding id.</param>
+    public SimulatorFaults(FaultEngineOptions options, INodeControl nodes, IReadOnlyList<string> nodeNames, string smsNode, TimeSpan otpTtl, IIssuerState? state = null)
     {
         Engine = new FaultEngine(options);
-        Hook = new FaultCallHook(Engine, options.TimeProvider);
+        Hook = new FaultCallHook(Engine, options.TimeProvider, state);
         SmsPolicy = new FaultSmsPolicy(Engine, smsNode, otpTtl);
         _scheduler = new NodeFaultScheduler(Engine, nodeNames, new FaultNodeTarget(nodes));
     }

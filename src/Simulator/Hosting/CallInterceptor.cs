@@ -8,64 +8,61 @@ namespace PaySim.Simulator.Hosting;
 /// <summary>
 /// The one door every issuer and SMS call walks through: counts it per node and method, times it,
 /// and hands it to the fault hook (no-op unless the fault engine plugs in) before the service runs.
+/// One instance per node (a DI singleton), so the per-method lookups are cached across calls.
 /// </summary>
 internal sealed class CallInterceptor(NodeIdentity node, CallPipeline pipeline) : Interceptor
 {
     private const string HealthPrefix = "/grpc.health.v1.";
+    private MethodEntry[] _methods = [];
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    // Not async: the issuer's handlers complete synchronously, and a call that no fault delays then
+    // finishes here without a state machine or a second Task. Anything that really waits goes to AwaitAsync.
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (context.Method.StartsWith(HealthPrefix, StringComparison.Ordinal))
+        var entry = Entry(context.Method);
+        if (entry.IsHealth)
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            return continuation(request, context);
         }
 
-        var method = MethodName(context.Method);
-        var counters = pipeline.Metrics.For(node.Name, method);
+        var counters = entry.Counters;
         Interlocked.Increment(ref counters.Calls);
         var started = pipeline.Time.GetTimestamp();
+        Task<TResponse> task;
         try
         {
-            var response = await pipeline.Faults
-                .InterceptUnaryAsync(new CallSite(node.Name, node.Kind, method), request, context, r => continuation(r, context))
-                .ConfigureAwait(false);
-            if (context.Status.StatusCode != StatusCode.OK)
-            {
-                Interlocked.Increment(ref counters.Errors);
-            }
-            else if (IsDecline(response))
-            {
-                Interlocked.Increment(ref counters.Declines);
-            }
-
-            return response;
+            task = pipeline.Faults.InterceptUnaryAsync(entry.Site, request, context, continuation);
         }
         catch
         {
-            Interlocked.Increment(ref counters.Errors);
+            Failed(counters, started);
             throw;
         }
-        finally
+
+        if (!task.IsCompletedSuccessfully)
         {
-            counters.RecordLatency(pipeline.Time.GetElapsedTime(started));
+            return AwaitAsync(task, counters, context, started);
         }
+
+        Completed(counters, context, task.Result, started);
+        return task;
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (context.Method.StartsWith(HealthPrefix, StringComparison.Ordinal))
+        var entry = Entry(context.Method);
+        if (entry.IsHealth)
         {
             await continuation(request, responseStream, context).ConfigureAwait(false);
             return;
         }
 
-        var method = MethodName(context.Method);
-        var counters = pipeline.Metrics.For(node.Name, method);
+        var counters = entry.Counters;
         Interlocked.Increment(ref counters.Calls);
         try
         {
             await pipeline.Faults
-                .InterceptStreamingAsync(new CallSite(node.Name, node.Kind, method), request, context, r => continuation(r, responseStream, context))
+                .InterceptStreamingAsync(entry.Site, request, responseStream, context, continuation)
                 .ConfigureAwait(false);
         }
         catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
@@ -75,10 +72,85 @@ internal sealed class CallInterceptor(NodeIdentity node, CallPipeline pipeline) 
         }
     }
 
+    private async Task<TResponse> AwaitAsync<TResponse>(Task<TResponse> task, MethodCounters counters, ServerCallContext context, long started)
+    {
+        TResponse response;
+        try
+        {
+            response = await task.ConfigureAwait(false);
+        }
+        catch
+        {
+            Failed(counters, started);
+            throw;
+        }
+
+        Completed(counters, context, response, started);
+        return response;
+    }
+
+    private void Completed(MethodCounters counters, ServerCallContext context, object? response, long started)
+    {
+        if (context.Status.StatusCode != StatusCode.OK)
+        {
+            Interlocked.Increment(ref counters.Errors);
+        }
+        else if (response is not null && IsDecline(response))
+        {
+            Interlocked.Increment(ref counters.Declines);
+        }
+
+        counters.RecordLatency(pipeline.Time.GetElapsedTime(started));
+    }
+
+    private void Failed(MethodCounters counters, long started)
+    {
+        Interlocked.Increment(ref counters.Errors);
+        counters.RecordLatency(pipeline.Time.GetElapsedTime(started));
+    }
+
     internal static string MethodName(string fullMethod)
     {
         var slash = fullMethod.LastIndexOf('/');
         return slash >= 0 ? fullMethod[(slash + 1)..] : fullMethod;
+    }
+
+    // A linear scan of a handful of methods by their path (the request path: a new string on
+    // every call, so equal by content, not by reference); a stats reset bumps the generation.
+    private MethodEntry Entry(string fullMethod)
+    {
+        var generation = pipeline.Metrics.Generation;
+        var methods = Volatile.Read(ref _methods);
+        foreach (var m in methods)
+        {
+            if (m.Generation == generation && string.Equals(m.FullMethod, fullMethod, StringComparison.Ordinal))
+            {
+                return m;
+            }
+        }
+
+        return Add(fullMethod, generation);
+    }
+
+    private MethodEntry Add(string fullMethod, int generation)
+    {
+        var isHealth = fullMethod.StartsWith(HealthPrefix, StringComparison.Ordinal);
+        var method = MethodName(fullMethod);
+        var entry = new MethodEntry(
+            fullMethod,
+            generation,
+            isHealth,
+            new CallSite(node.Name, node.Kind, method),
+            isHealth ? null! : pipeline.Metrics.For(node.Name, method));
+        while (true)
+        {
+            var current = Volatile.Read(ref _methods);
+            var next = current.Where(m => !string.Equals(m.FullMethod, fullMethod, StringComparison.Ordinal)).Append(entry).ToArray();
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _methods, next, current), current))
+            {
+                return entry;
+            }
+        }
     }
 
     private static bool IsDecline(object response) => response switch
@@ -92,4 +164,6 @@ internal sealed class CallInterceptor(NodeIdentity node, CallPipeline pipeline) 
         SendReply r => !r.Accepted,
         _ => false,
     };
+
+    private sealed record MethodEntry(string FullMethod, int Generation, bool IsHealth, CallSite Site, MethodCounters Counters);
 }

@@ -8,6 +8,10 @@ internal sealed class CallMetrics
 {
     private ConcurrentDictionary<(string Node, string Method), MethodCounters> _counters = new();
     private ConcurrentDictionary<string, long> _rules = new(StringComparer.Ordinal);
+    private int _generation;
+
+    /// <summary>Changes on every <see cref="Reset"/>: whoever caches a <see cref="MethodCounters"/> asks again.</summary>
+    public int Generation => Volatile.Read(ref _generation);
 
     public MethodCounters For(string node, string method) =>
         _counters.GetOrAdd((node, method), static _ => new MethodCounters());
@@ -26,6 +30,7 @@ internal sealed class CallMetrics
     {
         _counters = new();
         _rules = new(StringComparer.Ordinal);
+        Interlocked.Increment(ref _generation);
     }
 
     /// <summary>A snapshot with every listed node present (zeros included), then any other node seen.</summary>

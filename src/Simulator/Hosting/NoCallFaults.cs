@@ -6,10 +6,11 @@ internal sealed class NoCallFaults : ICallFaultHook
 {
     public static readonly NoCallFaults Instance = new();
 
-    public Task<TResponse> InterceptUnaryAsync<TRequest, TResponse>(CallSite site, TRequest request, ServerCallContext context, Func<TRequest, Task<TResponse>> next)
+    public Task<TResponse> InterceptUnaryAsync<TRequest, TResponse>(CallSite site, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
         where TRequest : class
-        where TResponse : class => next(request);
+        where TResponse : class => continuation(request, context);
 
-    public Task InterceptStreamingAsync<TRequest>(CallSite site, TRequest request, ServerCallContext context, Func<TRequest, Task> next)
-        where TRequest : class => next(request);
+    public Task InterceptStreamingAsync<TRequest, TResponse>(CallSite site, TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class
+        where TResponse : class => continuation(request, responseStream, context);
 }

@@ -58,39 +58,37 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
     public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
     {
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            // Nothing to replay without a key: no fingerprint to build, no closure to allocate.
+            return DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "");
+        }
+
         var fingerprint = string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference);
         var result = state.Idempotency.Run("Authorize", idempotencyKey, fingerprint,
-            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey ?? ""));
+            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey));
         return result.KeyReused ? KeyReused<AuthorizeOutcome>() : result.Value!;
     }
 
     public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey)
     {
-        var result = state.Idempotency.Run("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () =>
+        if (string.IsNullOrEmpty(idempotencyKey))
         {
-            var r = state.Ledger.Capture(authorizationId, amountMinor);
-            return r.Outcome switch
-            {
-                LedgerOutcome.Approved => new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", r.CapturedMinor),
-                LedgerOutcome.UnknownAuthorization => new CaptureOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
-                _ => new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", r.CapturedMinor),
-            };
-        });
+            return DoCapture(authorizationId, amountMinor);
+        }
+
+        var result = state.Idempotency.Run("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoCapture(authorizationId, amountMinor));
         return result.KeyReused ? KeyReused<CaptureOutcome>() : result.Value!;
     }
 
     public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey)
     {
-        var result = state.Idempotency.Run("Refund", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () =>
+        if (string.IsNullOrEmpty(idempotencyKey))
         {
-            var r = state.Ledger.Refund(authorizationId, amountMinor);
-            return r.Outcome switch
-            {
-                LedgerOutcome.Approved => new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", r.RefundedMinor, r.RefundId ?? ""),
-                LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
-                _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
-            };
-        });
+            return DoRefund(authorizationId, amountMinor);
+        }
+
+        var result = state.Idempotency.Run("Refund", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoRefund(authorizationId, amountMinor));
         return result.KeyReused ? KeyReused<RefundOutcome>() : result.Value!;
     }
 
@@ -110,7 +108,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             return new StartBindingOutcome(ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked");
         }
 
-        if (card.Status == "expired" || IsExpired(card.Expiry) || !string.Equals(expiry, card.Expiry, StringComparison.Ordinal))
+        if (card.Status == "expired" || IsExpired(card.Expiry, time.GetUtcNow()) || !string.Equals(expiry, card.Expiry, StringComparison.Ordinal))
         {
             return new StartBindingOutcome(ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired or expiry date wrong");
         }
@@ -184,6 +182,28 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         };
     }
 
+    private CaptureOutcome DoCapture(string authorizationId, long amountMinor)
+    {
+        var r = state.Ledger.Capture(authorizationId, amountMinor);
+        return r.Outcome switch
+        {
+            LedgerOutcome.Approved => new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", r.CapturedMinor),
+            LedgerOutcome.UnknownAuthorization => new CaptureOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
+            _ => new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", r.CapturedMinor),
+        };
+    }
+
+    private RefundOutcome DoRefund(string authorizationId, long amountMinor)
+    {
+        var r = state.Ledger.Refund(authorizationId, amountMinor);
+        return r.Outcome switch
+        {
+            LedgerOutcome.Approved => new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", r.RefundedMinor, r.RefundId ?? ""),
+            LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
+            _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
+        };
+    }
+
     private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
     {
         var pan = state.Bindings.ResolveToken(cardToken ?? "");
@@ -209,7 +229,8 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             return new AuthorizeOutcome(ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked", AvailableBalanceMinor: available);
         }
 
-        if (card.Status == "expired" || IsExpired(card.Expiry))
+        var now = time.GetUtcNow();
+        if (card.Status == "expired" || IsExpired(card.Expiry, now))
         {
             return new AuthorizeOutcome(ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired", AvailableBalanceMinor: available);
         }
@@ -224,7 +245,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
                 return new AuthorizeOutcome(ResponseCodes.SystemError, DeclineReason.SystemError, "system error", AvailableBalanceMinor: available);
         }
 
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today));
         return hold.Outcome switch
         {
@@ -236,7 +257,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         };
     }
 
-    private bool IsExpired(string expiry)
+    private static bool IsExpired(string expiry, DateTimeOffset now)
     {
         if (expiry.Length != 5
             || !int.TryParse(expiry.AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month)
@@ -248,7 +269,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
         // A card is valid through the last day of its expiry month.
         var firstInvalid = new DateTimeOffset(2000 + yy, month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
-        return time.GetUtcNow() >= firstInvalid;
+        return now >= firstInvalid;
     }
 
     private static bool SameName(string typed, string onFile) =>

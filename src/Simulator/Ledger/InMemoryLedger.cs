@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 
 namespace PaySim.Simulator.Ledger;
 
@@ -12,7 +11,7 @@ internal sealed class InMemoryLedger : ILedger
     private readonly Dictionary<string, long> _opening;
     private readonly long _initialTotal;
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Authorization> _authorizations = new(StringComparer.Ordinal);
+    private readonly SequenceTable<Authorization> _authorizations = new();
     private readonly ReaderWriterLockSlim _snapshot = new(LockRecursionPolicy.NoRecursion);
     private long _sequence;
 
@@ -43,6 +42,7 @@ internal sealed class InMemoryLedger : ILedger
         _snapshot.EnterReadLock();
         try
         {
+            long available;
             lock (account)
             {
                 if (request.AmountMinor > account.Balance)
@@ -64,10 +64,14 @@ internal sealed class InMemoryLedger : ILedger
                 account.Balance -= request.AmountMinor;
                 account.Held += request.AmountMinor;
                 account.SpentToday += request.AmountMinor;
-                var id = "auth_" + Interlocked.Increment(ref _sequence).ToString("x10", CultureInfo.InvariantCulture);
-                _authorizations[id] = new Authorization(id, account, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey);
-                return new HoldResult(LedgerOutcome.Approved, id, account.Balance);
+                available = account.Balance;
             }
+
+            // Recorded outside the account's lock (calls on one card queue on it) but inside the
+            // snapshot's read side, so Invariants never sees the money held without its authorization.
+            var sequence = Interlocked.Increment(ref _sequence);
+            _authorizations.Set(sequence, new Authorization(sequence, account, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey));
+            return new HoldResult(LedgerOutcome.Approved, LedgerIds.Authorization(sequence), available);
         }
         finally
         {
@@ -77,14 +81,14 @@ internal sealed class InMemoryLedger : ILedger
 
     public CaptureResult Capture(string authorizationId, long amountMinor)
     {
-        if (!_authorizations.TryGetValue(authorizationId, out var auth))
-        {
-            return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
-        }
-
         _snapshot.EnterReadLock();
         try
         {
+            if (Find(authorizationId) is not { } auth)
+            {
+                return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
+            }
+
             lock (auth.Account)
             {
                 var remaining = auth.Amount - auth.Captured;
@@ -108,14 +112,14 @@ internal sealed class InMemoryLedger : ILedger
 
     public RefundResult Refund(string authorizationId, long amountMinor)
     {
-        if (!_authorizations.TryGetValue(authorizationId, out var auth))
-        {
-            return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
-        }
-
         _snapshot.EnterReadLock();
         try
         {
+            if (Find(authorizationId) is not { } auth)
+            {
+                return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
+            }
+
             lock (auth.Account)
             {
                 var remaining = auth.Captured - auth.Refunded;
@@ -128,7 +132,7 @@ internal sealed class InMemoryLedger : ILedger
                 auth.Account.Balance += amount;
                 auth.Account.Refunded += amount;
                 auth.Refunded += amount;
-                var id = "rfd_" + Interlocked.Increment(ref _sequence).ToString("x10", CultureInfo.InvariantCulture);
+                var id = LedgerIds.Refund(Interlocked.Increment(ref _sequence));
                 return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
             }
         }
@@ -162,11 +166,11 @@ internal sealed class InMemoryLedger : ILedger
 
             var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
             var byOrder = new Dictionary<(string, string), int>();
-            foreach (var auth in _authorizations.Values)
+            foreach (var auth in _authorizations.Values())
             {
                 if (auth.Captured > auth.Amount || auth.Refunded > auth.Captured)
                 {
-                    violations.Add($"{auth.Id}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
+                    violations.Add($"{LedgerIds.Authorization(auth.Sequence)}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
                 }
 
                 if (auth.IdempotencyKey.Length > 0)
@@ -196,7 +200,7 @@ internal sealed class InMemoryLedger : ILedger
         _snapshot.EnterWriteLock();
         try
         {
-            _authorizations.Clear();
+            _authorizations.Clear(Interlocked.Read(ref _sequence) + 1);
             _accounts.Clear();
             foreach (var (pan, balance) in _opening)
             {
@@ -208,6 +212,9 @@ internal sealed class InMemoryLedger : ILedger
             _snapshot.ExitWriteLock();
         }
     }
+
+    private Authorization? Find(string authorizationId) =>
+        LedgerIds.TryParseAuthorization(authorizationId, out var sequence) ? _authorizations.Get(sequence) : null;
 
     private static string Mask(string pan) => pan.Length > 4 ? "****" + pan[^4..] : pan;
 
@@ -221,9 +228,10 @@ internal sealed class InMemoryLedger : ILedger
         public DateOnly Day;
     }
 
-    private sealed class Authorization(string id, Account account, long amount, string merchantId, string orderReference, string idempotencyKey)
+    // The id is not kept: it is "auth_" + the sequence number, formatted when needed.
+    private sealed class Authorization(long sequence, Account account, long amount, string merchantId, string orderReference, string idempotencyKey)
     {
-        public string Id { get; } = id;
+        public long Sequence { get; } = sequence;
         public Account Account { get; } = account;
         public long Amount { get; } = amount;
         public string MerchantId { get; } = merchantId;

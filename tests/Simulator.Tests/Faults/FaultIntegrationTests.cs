@@ -224,6 +224,57 @@ public sealed class FaultIntegrationTests
     }
 
     [Fact]
+    public async Task MetadataRule_FiresOnlyOnCallsCarryingThatHeaderAndValue_AndFollowsRuleChanges()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "qa-tenant", "match": { "metadata": { "X-Tenant": "qa" } }, "error": { "grpcStatus": "UNAVAILABLE", "message": "qa only" } }""");
+
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-tenant", "prod" } })).ResponseCode);
+        var qa = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-tenant", "qa" } }));
+        Assert.Equal(StatusCode.Unavailable, qa.StatusCode);
+        Assert.Equal("qa only", qa.Status.Detail);
+
+        // A rule on another header, added later, is matched from its first call on.
+        await PostFaultsAsync(sim, """{ "name": "canary", "match": { "metadata": { "x-canary": "1" } }, "decline": { "code": "91" } }""");
+        Assert.Equal("91", (await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-canary", "1" } })).ResponseCode);
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-canary", "0" } })).ResponseCode);
+    }
+
+    [Fact]
+    public async Task CardRules_MatchAuthorizeAndConfirmBinding_ThroughTheCardTheTokenOrBindingStandsFor()
+    {
+        await using var sim = await StartAsync();
+        var cards = sim.Host.ListCardholders(2, "healthy").ToList();
+        var (target, other) = (cards[0], cards[1]);
+        var targetToken = await sim.BindAsync(target);
+        var otherToken = await sim.BindAsync(other);
+        await PostFaultsAsync(sim, $$"""
+            [
+              { "name": "one-card", "method": "Authorize", "match": { "pan": "{{target.Pan}}" }, "decline": { "code": "51" } },
+              { "name": "one-phone", "method": "ConfirmBinding", "match": { "phone": "{{target.Phone}}" }, "error": { "grpcStatus": "UNAVAILABLE" } }
+            ]
+            """);
+
+        Assert.Equal("51", (await sim.Issuers[0].AuthorizeAsync(new AuthorizeRequest { CardToken = targetToken, AmountMinor = 100, Currency = target.Currency })).ResponseCode);
+        Assert.Equal("00", (await sim.Issuers[0].AuthorizeAsync(new AuthorizeRequest { CardToken = otherToken, AmountMinor = 100, Currency = other.Currency })).ResponseCode);
+
+        var started = await sim.Issuers[0].StartBindingAsync(new StartBindingRequest
+        {
+            Pan = target.Pan, Expiry = target.Expiry, Cvv = target.Cvv, HolderName = target.InputHolderName, IdNumber = target.InputIdNumber, Phone = target.InputPhone,
+        });
+        Assert.Equal("00", started.ResponseCode);
+        var confirm = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[1].ConfirmBindingAsync(new ConfirmBindingRequest { BindingId = started.BindingId, Otp = "000000" }));
+        Assert.Equal(StatusCode.Unavailable, confirm.StatusCode);
+        var unknown = await sim.Issuers[1].ConfirmBindingAsync(new ConfirmBindingRequest { BindingId = "bnd_unknown", Otp = "000000" });
+        Assert.Equal("14", unknown.ResponseCode);
+        Assert.Equal(1, sim.Host.GetStats().Rules["one-card"]);
+        Assert.Equal(1, sim.Host.GetStats().Rules["one-phone"]);
+    }
+
+    [Fact]
     public async Task NoHeaderFaults_IgnoresTheHeaders()
     {
         var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20);

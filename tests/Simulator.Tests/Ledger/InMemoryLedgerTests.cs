@@ -1,0 +1,146 @@
+using PaySim.Simulator.Ledger;
+
+namespace PaySim.Simulator.Tests.Ledger;
+
+public sealed class InMemoryLedgerTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    [Fact]
+    public void A_hold_returns_an_auth_id_that_capture_and_refund_find()
+    {
+        var ledger = Ledger(("6200000000000001", 10_000));
+        var hold = ledger.Hold(Hold("6200000000000001", 2_500));
+
+        Assert.Equal(LedgerOutcome.Approved, hold.Outcome);
+        Assert.Matches("^auth_[0-9a-f]{10}$", hold.AuthorizationId);
+        Assert.Equal(7_500, hold.AvailableMinor);
+        Assert.Equal(new CaptureResult(LedgerOutcome.Approved, 2_500), ledger.Capture(hold.AuthorizationId!, 0));
+        var refund = ledger.Refund(hold.AuthorizationId!, 1_000);
+        Assert.Equal(LedgerOutcome.Approved, refund.Outcome);
+        Assert.Equal(1_000, refund.RefundedMinor);
+        Assert.Matches("^rfd_[0-9a-f]{10}$", refund.RefundId);
+        Assert.Equal(8_500, ledger.AvailableMinor("6200000000000001"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("auth_")]
+    [InlineData("auth_000000000")]
+    [InlineData("auth_zzzzzzzzzz")]
+    [InlineData("nope")]
+    public void Ids_the_ledger_never_issued_are_unknown(string id)
+    {
+        var ledger = Ledger(("6200000000000001", 10_000));
+        ledger.Hold(Hold("6200000000000001", 100));
+
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(id, 0).Outcome);
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Refund(id, 0).Outcome);
+    }
+
+    [Fact]
+    public void Another_spelling_of_an_issued_id_is_a_different_unknown_id()
+    {
+        var ledger = Ledger(("6200000000000001", 10_000));
+        var id = "";
+        for (var i = 0; i < 10; i++)
+        {
+            id = ledger.Hold(Hold("6200000000000001", 100)).AuthorizationId!;
+        }
+
+        Assert.Equal("auth_000000000a", id);
+
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture("auth_000000000A", 0).Outcome);
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture("AUTH_000000000a", 0).Outcome);
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture("auth_0000000000a", 0).Outcome);
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(" auth_000000000a", 0).Outcome);
+        Assert.Equal(LedgerOutcome.Approved, ledger.Capture(id, 0).Outcome);
+    }
+
+    [Fact]
+    public void The_number_of_a_refund_id_is_not_an_authorization()
+    {
+        var ledger = Ledger(("6200000000000001", 10_000));
+        var hold = ledger.Hold(Hold("6200000000000001", 100));
+        ledger.Capture(hold.AuthorizationId!, 0);
+        var refundId = ledger.Refund(hold.AuthorizationId!, 50).RefundId!;
+
+        var sameNumber = "auth_" + refundId["rfd_".Length..];
+
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(sameNumber, 0).Outcome);
+        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(refundId, 0).Outcome);
+    }
+
+    [Fact]
+    public void After_a_reset_old_ids_are_unknown_and_new_ids_never_repeat_them()
+    {
+        var ledger = Ledger(("6200000000000001", 10_000));
+        var before = Enumerable.Range(0, 5).Select(_ => ledger.Hold(Hold("6200000000000001", 100)).AuthorizationId!).ToList();
+        Assert.Equal(5, before.Distinct(StringComparer.Ordinal).Count());
+
+        ledger.Reset();
+        var after = ledger.Hold(Hold("6200000000000001", 100)).AuthorizationId!;
+
+        Assert.All(before, id => Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(id, 0).Outcome));
+        Assert.DoesNotContain(after, before);
+        Assert.Equal(LedgerOutcome.Approved, ledger.Capture(after, 0).Outcome);
+        Assert.Equal(1, ledger.Invariants().Authorizations);
+        Assert.Equal(9_900, ledger.AvailableMinor("6200000000000001"));
+    }
+
+    [Fact]
+    public void Ten_thousand_holds_across_table_chunks_are_all_found_and_money_is_conserved()
+    {
+        var ledger = Ledger(("6200000000000001", 1_000_000), ("6200000000000002", 1_000_000));
+        var ids = Enumerable.Range(0, 10_000)
+            .Select(i => ledger.Hold(Hold(i % 2 == 0 ? "6200000000000001" : "6200000000000002", 10)).AuthorizationId!)
+            .ToList();
+
+        Assert.Equal(10_000, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id => Assert.Equal(LedgerOutcome.Approved, ledger.Capture(id, 0).Outcome));
+        var invariants = ledger.Invariants();
+        Assert.Equal(10_000, invariants.Authorizations);
+        Assert.Equal(100_000, invariants.CapturedMinor);
+        Assert.Equal(0, invariants.HeldMinor);
+        Assert.Equal(1_900_000, invariants.BalancesMinor);
+        Assert.True(invariants.MoneyConserved);
+        Assert.Empty(invariants.Violations);
+    }
+
+    [Fact]
+    public void Concurrent_holds_on_one_card_never_overdraw_and_every_approved_hold_is_recorded()
+    {
+        var ledger = Ledger(("6200000000000001", 50_000));
+        var approved = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var declined = 0;
+
+        Parallel.For(0, 8_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            var hold = ledger.Hold(Hold("6200000000000001", 10));
+            if (hold.Outcome == LedgerOutcome.Approved)
+            {
+                approved.Add(hold.AuthorizationId!);
+            }
+            else
+            {
+                Assert.Equal(LedgerOutcome.InsufficientFunds, hold.Outcome);
+                Interlocked.Increment(ref declined);
+            }
+        });
+
+        Assert.Equal(5_000, approved.Count);
+        Assert.Equal(3_000, declined);
+        Assert.Equal(5_000, approved.Distinct(StringComparer.Ordinal).Count());
+        var invariants = ledger.Invariants();
+        Assert.Equal(5_000, invariants.Authorizations);
+        Assert.Equal(50_000, invariants.HeldMinor);
+        Assert.Equal(0, ledger.AvailableMinor("6200000000000001"));
+        Assert.True(invariants.MoneyConserved);
+    }
+
+    private static InMemoryLedger Ledger(params (string Pan, long Balance)[] accounts) =>
+        new(accounts.Select(a => KeyValuePair.Create(a.Pan, a.Balance)));
+
+    private static HoldRequest Hold(string pan, long amount) =>
+        new(pan, amount, long.MaxValue, "m-1", "", "", Today);
+}
