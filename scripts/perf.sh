@@ -479,6 +479,191 @@ pair_soak() {
     "$(echo "$out" | jq -r '"\(.ok) ok, \(.fail) failed, \(.dropped) dropped"')$([ "$SOAK_SECS" -lt 600 ] && echo "; shorter than the issue's 10 minutes: PERF_SOAK_SECONDS=600 for that")"
 }
 
+# ---------------------------------------------------------------- Redis state and scale-out (issue 9)
+SIM_AUTH_COUNTER='[.nodes[] | select(.name == "issuer-1") | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
+
+# start_sim_as NAME ARGS... — one issuer node like start_simulator, logging to $WORK/NAME.log;
+# sets SX_PID, SX_ISSUER, SX_SMS, SX_CONTROL.
+start_sim_as() {
+  local name=$1; shift
+  local args=(serve --nodes 1 --issuer-port 0 --sms-port 0 --control-port 0 "$@")
+  perf_start "$name" dotnet "$SIM" "${args[@]}"; SX_PID=$PERF_LAST_PID
+  logcmd dotnet "$SIM" "${args[@]}"
+  local i
+  for i in $(seq 1 600); do
+    if grep -q '^Press Ctrl+C' "$WORK/$name.log" 2>/dev/null; then break; fi
+    kill -0 "$SX_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  SX_ISSUER=$(awk '$1 == "issuer-1" { print $2; exit }' "$WORK/$name.log")
+  SX_SMS=$(awk '$1 == "sms" { print $2; exit }' "$WORK/$name.log")
+  SX_CONTROL=$(awk '$1 == "control" && /HTTP\/1.1/ { print $2; exit }' "$WORK/$name.log")
+  [ -n "$SX_ISSUER" ] && [ -n "$SX_SMS" ] && [ -n "$SX_CONTROL" ]
+}
+
+# start_redis — a throw-away redis-server on a free loopback port without persistence;
+# sets REDIS_PID, REDIS_PORT, REDIS_URL (redis://127.0.0.1:PORT). Up to 3 ports are tried.
+start_redis() {
+  local try i
+  for try in 1 2 3; do
+    REDIS_PORT=$(perf_free_port) || return 1
+    perf_start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --protected-mode no
+    REDIS_PID=$PERF_LAST_PID
+    for i in $(seq 1 100); do
+      if perf_redis_ping "$REDIS_PORT"; then
+        REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+        logcmd redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --protected-mode no
+        return 0
+      fi
+      kill -0 "$REDIS_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    perf_stop "$REDIS_PID" 2
+  done
+  return 1
+}
+
+# sim_body ISSUER SMS CONTROL OUT — binds the magic 00 card through that simulator and writes the
+# h2load Authorize body (as in sim-node, without rules).
+sim_body() {
+  local args=(--issuer "$1" --sms "$2" --control "$3" --out "$4")
+  logcmd dotnet "$B" simulator-setup "${args[@]}"
+  dotnet "$B" simulator-setup "${args[@]}" >/dev/null 2>"$WORK/sim-setup.err"
+}
+
+# 9. one simulator node with Redis state vs one with memory state, same body, same run.
+pair_redis_state() {
+  local id=redis-state figure="simulator node rps with \`--state redis://\` (h2load -c $H2_CONN -m $H2_STREAMS)" base="memory state"
+  if ! has h2load; then perf_row $id "$figure" - "$base" - - "(report)" skipped "h2load missing"; return; fi
+  if ! has redis-server; then perf_row $id "$figure" - "$base" - - "(report)" skipped "redis-server missing (scripts/install-deps.sh installs it)"; return; fi
+  if [ ! -f "$SIM" ] || ! has_tool simulator-setup; then perf_row $id "$figure" - "$base" - - "(report)" skipped "simulator not built"; return; fi
+  start_redis || { perf_row $id "$figure" - "$base" - - "(report)" error "redis-server did not start: $(tail -n 2 "$WORK/redis.log" | tr '\n' ' ')"; return; }
+  local mem_pid mem_issuer mem_control red_pid red_issuer red_control
+  if ! start_sim_as sim-memory; then
+    perf_stop "$SX_PID" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator did not start: $(tail -n 2 "$WORK/sim-memory.log" | tr '\n' ' ')"; return
+  fi
+  mem_pid=$SX_PID mem_issuer=$SX_ISSUER mem_control=$SX_CONTROL
+  if ! sim_body "$SX_ISSUER" "$SX_SMS" "$SX_CONTROL" "$WORK/memory-body.bin"; then
+    perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator-setup (memory): $(tail -n 1 "$WORK/sim-setup.err")"; return
+  fi
+  if ! start_sim_as sim-redis --state "$REDIS_URL" --state-cluster perf-redis-state; then
+    perf_stop "$SX_PID" 3; perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator with Redis state did not start: $(tail -n 2 "$WORK/sim-redis.log" | tr '\n' ' ')"; return
+  fi
+  red_pid=$SX_PID red_issuer=$SX_ISSUER red_control=$SX_CONTROL
+  if ! sim_body "$SX_ISSUER" "$SX_SMS" "$SX_CONTROL" "$WORK/redis-body.bin"; then
+    perf_stop "$red_pid" 3; perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator-setup (Redis): $(tail -n 1 "$WORK/sim-setup.err")"; return
+  fi
+  if ! perf_grpc_check "$mem_issuer" "$GRPC_PATH" "$WORK/memory-body.bin" || ! perf_grpc_check "$red_issuer" "$GRPC_PATH" "$WORK/redis-body.bin"; then
+    perf_stop "$red_pid" 3; perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "a simulator answered without grpc-status 0"; return
+  fi
+
+  # Alternate the sides (memory, Redis, memory, ...); both processes stay up, the idle one costs nothing.
+  local mem=0 red=0 r v ok=1 c0 c1 calls_before calls_after cmds=0 calls=0
+  for r in $(seq 1 "$REPEAT"); do
+    v=$(REPEAT=1 H2_BODY="$WORK/memory-body.bin" h2_measure memory "$mem_issuer" "$mem_control/v1/stats" "$SIM_AUTH_COUNTER" http1) || { ok=0; break; }
+    mem=$(max "$mem" "$v")
+    c0=$(perf_redis_commands "$REDIS_PORT"); calls_before=$(curl -s --max-time 5 "$red_control/v1/stats" | jq "$SIM_AUTH_COUNTER")
+    v=$(REPEAT=1 H2_BODY="$WORK/redis-body.bin" h2_measure redis "$red_issuer" "$red_control/v1/stats" "$SIM_AUTH_COUNTER" http1) || { ok=0; break; }
+    c1=$(perf_redis_commands "$REDIS_PORT"); calls_after=$(curl -s --max-time 5 "$red_control/v1/stats" | jq "$SIM_AUTH_COUNTER")
+    red=$(max "$red" "$v")
+    if [ -n "$c0" ] && [ -n "$c1" ]; then cmds=$((cmds + c1 - c0)); calls=$((calls + calls_after - calls_before)); fi
+  done
+  local inv; inv=$(curl -s --max-time 10 "$red_control/v1/invariants" | jq -r '"\(.moneyConserved) \(.duplicateCharges)"')
+  perf_stop "$red_pid" 3; perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
+  if [ "$ok" -eq 0 ] || perf_ge 0 "$mem" || perf_ge 0 "$red"; then
+    perf_row $id "$figure" "$(perf_fmt "$red") rps" "$base" "$(perf_fmt "$mem") rps" - "(report)" error "not every call succeeded (see the log above)"; return
+  fi
+  if [ "$inv" != "true 0" ]; then
+    perf_row $id "$figure" "$(perf_fmt "$red") rps" "$base" "$(perf_fmt "$mem") rps" - "(report)" error "Redis ledger invariants broken after the run: moneyConserved duplicateCharges = $inv"; return
+  fi
+  local per_cmd="" us_mem us_red
+  us_mem=$(perf_calc "1000000 / $mem"); us_red=$(perf_calc "1000000 / $red")
+  [ "$calls" -gt 0 ] && per_cmd="; $(perf_fmt "$(perf_calc "$cmds / $calls")" 1) Redis commands per call (INFO total_commands_processed: a Lua script counts 1 plus the commands it runs)"
+  perf_row $id "$figure" "$(perf_fmt "$red") rps" "$base" "$(perf_fmt "$mem") rps" "$(perf_fmt "$(perf_calc "100 * $red / $mem")" 1)%" "(report)" ok \
+    "per call, 2-core time: $(perf_fmt "$us_red" 0) µs with Redis vs $(perf_fmt "$us_mem" 0) µs in memory (+$(perf_fmt "$(perf_calc "$us_red - $us_mem")" 0) µs), redis-server on the same cores$per_cmd; every call a real 1-fen hold on the magic 00 card; counters and the Redis ledger's invariants checked"
+}
+
+# h2_concurrent NAME BODY URL_A COUNTER_A URL_B COUNTER_B — one h2load per process at the same time,
+# each with the -c/-m of h2load_run; each checked like h2_measure. Sets H2C_A, H2C_B (rps); call it
+# directly, not in $(...), so that perf_start records the h2load pids for the cleanup.
+h2_concurrent() {
+  local name=$1 body=$2 ua=$3 ca=$4 ub=$5 cb=$6 pa pb ba bb aa ab rps_a ok_a total_a rps_b ok_b total_b
+  local args=(-D "$SECS" --warm-up-time="$WARM" -t 1 -c "$H2_CONN" -m "$H2_STREAMS" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers')
+  ba=$(curl -s --max-time 5 "$ca" | jq "$SIM_AUTH_COUNTER"); bb=$(curl -s --max-time 5 "$cb" | jq "$SIM_AUTH_COUNTER")
+  logcmd h2load "${args[@]}" "$ua$GRPC_PATH"
+  logcmd h2load "${args[@]}" "$ub$GRPC_PATH"
+  logline "# the two h2load above run at the same time, one per simulator process"
+  perf_start "h2load-$name-a" h2load "${args[@]}" "$ua$GRPC_PATH"; pa=$PERF_LAST_PID
+  perf_start "h2load-$name-b" h2load "${args[@]}" "$ub$GRPC_PATH"; pb=$PERF_LAST_PID
+  wait "$pa"; wait "$pb"
+  aa=$(curl -s --max-time 5 "$ca" | jq "$SIM_AUTH_COUNTER"); ab=$(curl -s --max-time 5 "$cb" | jq "$SIM_AUTH_COUNTER")
+  read -r rps_a ok_a total_a < <(perf_h2load_parse "$WORK/h2load-$name-a.log")
+  read -r rps_b ok_b total_b < <(perf_h2load_parse "$WORK/h2load-$name-b.log")
+  if [ "$ok_a" -eq 0 ] || [ "$ok_a" -ne "$total_a" ] || [ $((aa - ba)) -lt "$ok_a" ] \
+     || [ "$ok_b" -eq 0 ] || [ "$ok_b" -ne "$total_b" ] || [ $((ab - bb)) -lt "$ok_b" ]; then
+    echo "$name: h2load saw $ok_a of $total_a and $ok_b of $total_b succeed, the servers counted $((aa - ba)) and $((ab - bb))" >&2
+    H2C_A=0 H2C_B=0; return 1
+  fi
+  H2C_A=$rps_a H2C_B=$rps_b
+}
+
+# 10. throughput of 2 simulator processes on one Redis vs 1, on this machine.
+pair_scale_out() {
+  local id=scale-out figure="Authorize rps, 2 simulator processes on one Redis (one h2load -c $H2_CONN -m $H2_STREAMS each)" base="1 process (one h2load, same -c -m)"
+  if ! has h2load; then perf_row $id "$figure" - "$base" - - "(report)" skipped "h2load missing"; return; fi
+  if ! has redis-server; then perf_row $id "$figure" - "$base" - - "(report)" skipped "redis-server missing (scripts/install-deps.sh installs it)"; return; fi
+  if [ ! -f "$SIM" ] || ! has_tool simulator-setup; then perf_row $id "$figure" - "$base" - - "(report)" skipped "simulator not built"; return; fi
+  start_redis || { perf_row $id "$figure" - "$base" - - "(report)" error "redis-server did not start: $(tail -n 2 "$WORK/redis.log" | tr '\n' ' ')"; return; }
+  local shared=(--state "$REDIS_URL" --state-cluster perf-scale-out --seed 42)
+  local a_pid a_issuer a_control b_pid b_issuer b_control
+  if ! start_sim_as sim-a "${shared[@]}"; then
+    perf_stop "$SX_PID" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator A did not start: $(tail -n 2 "$WORK/sim-a.log" | tr '\n' ' ')"; return
+  fi
+  a_pid=$SX_PID a_issuer=$SX_ISSUER a_control=$SX_CONTROL
+  if ! start_sim_as sim-b "${shared[@]}"; then
+    perf_stop "$SX_PID" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator B did not start: $(tail -n 2 "$WORK/sim-b.log" | tr '\n' ' ')"; return
+  fi
+  b_pid=$SX_PID b_issuer=$SX_ISSUER b_control=$SX_CONTROL
+  logline "# the command above runs twice: processes A and B, one issuer between them"
+  # The card is bound once, through A; B knows the token from Redis, so the same body serves both.
+  if ! sim_body "$a_issuer" "$(awk '$1 == "sms" { print $2; exit }' "$WORK/sim-a.log")" "$a_control" "$WORK/scale-body.bin"; then
+    perf_stop "$b_pid" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "simulator-setup: $(tail -n 1 "$WORK/sim-setup.err")"; return
+  fi
+  logline "curl -s --http2-prior-knowledge -H 'content-type: application/grpc' -H 'te: trailers' --data-binary @\$WORK/scale-body.bin -D - -o /dev/null $b_issuer$GRPC_PATH   # B authorizes the card bound through A"
+  if ! perf_grpc_check "$a_issuer" "$GRPC_PATH" "$WORK/scale-body.bin" || ! perf_grpc_check "$b_issuer" "$GRPC_PATH" "$WORK/scale-body.bin"; then
+    perf_stop "$b_pid" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
+    perf_row $id "$figure" - "$base" - - "(report)" error "A or B did not authorize the card bound through A (no grpc-status 0)"; return
+  fi
+
+  local one=0 two=0 two_a=0 two_b=0 r v ra rb ok=1
+  for r in $(seq 1 "$REPEAT"); do
+    v=$(REPEAT=1 H2_BODY="$WORK/scale-body.bin" h2_measure scale-1 "$a_issuer" "$a_control/v1/stats" "$SIM_AUTH_COUNTER" http1) || { ok=0; break; }
+    one=$(max "$one" "$v")
+    h2_concurrent scale-2 "$WORK/scale-body.bin" "$a_issuer" "$a_control/v1/stats" "$b_issuer" "$b_control/v1/stats" || { ok=0; break; }
+    ra=$H2C_A rb=$H2C_B
+    v=$(perf_calc "$ra + $rb")
+    if ! perf_ge "$two" "$v"; then two=$v two_a=$ra two_b=$rb; fi
+  done
+  local inv; inv=$(curl -s --max-time 10 "$b_control/v1/invariants" | jq -r '"\(.moneyConserved) \(.duplicateCharges)"')
+  perf_stop "$b_pid" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
+  if [ "$ok" -eq 0 ] || perf_ge 0 "$one" || perf_ge 0 "$two"; then
+    perf_row $id "$figure" "$(perf_fmt "$two") rps" "$base" "$(perf_fmt "$one") rps" - "(report)" error "not every call succeeded (see the log above)"; return
+  fi
+  if [ "$inv" != "true 0" ]; then
+    perf_row $id "$figure" "$(perf_fmt "$two") rps" "$base" "$(perf_fmt "$one") rps" - "(report)" error "Redis ledger invariants broken after the run: moneyConserved duplicateCharges = $inv"; return
+  fi
+  perf_row $id "$figure" "$(perf_fmt "$two") rps ($(perf_fmt "$two_a") + $(perf_fmt "$two_b"))" "$base" "$(perf_fmt "$one") rps" "$(perf_fmt "$(perf_calc "$two / $one")" 2)×" "(report)" ok \
+    "ratio = growth 1 → 2 processes on this machine, with twice the calls in flight; the 2 simulators, both h2load and redis-server share the same 2 cores, which bounds the growth (far from 2× expected): on separate machines each process brings its own cores; all calls hold 1 fen on the one card bound through A (one Redis account key); counters and invariants checked"
+}
+
 say "mode: $MODE, ${SECS}s per side after ${WARM}s warm-up, best of $REPEAT"
 wants sim-node && pair_sim_node
 wants engine-grpc && pair_engine_grpc
@@ -488,6 +673,8 @@ wants latency && pair_latency
 wants wallet && pair_wallet
 wants cardholders && pair_cardholder_memory
 wants soak && pair_soak
+wants redis-state && pair_redis_state
+wants scale-out && pair_scale_out
 
 # ---------------------------------------------------------------- micro-benchmarks
 # micro_target ID CLASS METHOD BASELINE PARAMS TARGET_NS FIGURE ISSUE LABEL — a row from BenchmarkDotNet's

@@ -81,9 +81,40 @@ perf_grpc_check() {
 perf_h2load() {
   local out=$1; shift
   h2load "$@" >"$out" 2>&1 || true
+  perf_h2load_parse "$out"
+}
+
+# perf_h2load_parse FILE — "rps succeeded total" from h2load's output (for h2load runs started with perf_start).
+perf_h2load_parse() {
   awk '/^finished in/ { gsub(",", "", $4); rps = $4 }
        /^requests:/   { total = $2; for (i = 1; i <= NF; i++) if ($(i+1) ~ /^succeeded/) ok = $i }
-       END { printf "%s %s %s\n", (rps == "" ? 0 : rps), (ok == "" ? 0 : ok), (total == "" ? 0 : total) }' "$out"
+       END { printf "%s %s %s\n", (rps == "" ? 0 : rps), (ok == "" ? 0 : ok), (total == "" ? 0 : total) }' "$1"
+}
+
+# perf_redis_ping PORT — succeeds when a Redis on 127.0.0.1:PORT answers PING (bash /dev/tcp: no redis-cli needed).
+perf_redis_ping() {
+  local port=$1 line
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    printf 'PING\r\n' >&3
+    read -r -t 2 line <&3 || exit 1
+    [ "${line%$'\r'}" = +PONG ]
+  ) 2>/dev/null
+}
+
+# perf_redis_commands PORT — total commands the Redis has processed (INFO stats), or empty.
+perf_redis_commands() {
+  local port=$1 line
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    printf 'INFO stats\r\n' >&3
+    # A read loop, not awk: awk waits for a full buffer and Redis keeps the socket open.
+    while read -r -t 2 line <&3; do
+      line=${line%$'\r'}
+      case $line in total_commands_processed:*) echo "${line#*:}"; exit 0 ;; esac
+    done
+    exit 1
+  ) 2>/dev/null
 }
 
 # perf_percentile_us FILE PCT — percentile of column 3 (µs) of an h2load --log-file.

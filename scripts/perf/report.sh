@@ -67,6 +67,7 @@ perf_report() {
     echo "scripts/perf.sh --short          # CI mode: a few seconds per pair, no soak, no micro-benchmarks"
     echo "scripts/perf.sh --only sim-node  # one pair (ids as in the table); combine with --out FILE"
     echo "PERF_SOAK_SECONDS=600 scripts/perf.sh --only soak --out /tmp/soak.md"
+    echo "scripts/perf.sh --only redis-state,scale-out --out /tmp/scale.md   # the Redis pairs (need redis-server)"
     echo "dotnet run -c Release --project src/Benchmarks -- --filter '*'   # the micro-benchmarks alone"
     echo "dotnet run -c Release --project src/Benchmarks -- tools          # the macro tools and their options"
     echo '```'

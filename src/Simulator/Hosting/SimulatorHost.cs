@@ -28,6 +28,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     private readonly ServerNode _controlHttp;
     private readonly ServerNode _controlGrpc;
     private readonly RedisSharedDocument? _sharedFaults;
+    private readonly RedisNodeStates? _sharedNodes;
     private IReadOnlyList<Cardholder>? _cardholders;
     private int _disposed;
 
@@ -59,6 +60,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         if (state is RedisIssuerState redis)
         {
             _sharedFaults = ShareFaults(redis);
+            _sharedNodes = ShareNodeStates(redis);
         }
 
         var address = IPAddress.Parse(options.BindAddress);
@@ -155,6 +157,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             await host._sms.StartAsync(cancellationToken).ConfigureAwait(false);
             await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
             await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (host._sharedNodes is { } sharedNodes)
+            {
+                await sharedNodes.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             host.Faults.Start();
             return host;
         }
@@ -175,7 +182,8 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         Registry.List(count, persona, locale, offset).Select(CardholderMapper.ToContract).ToList();
 
     /// <summary>DOWN: the node's Kestrel stops (connections refused); UP: restarts on the same port;
-    /// NOT_SERVING: grpc.health.v1 says NOT_SERVING while calls still work. Nodes: issuer-1.., sms.</summary>
+    /// NOT_SERVING: grpc.health.v1 says NOT_SERVING while calls still work. Nodes: issuer-1.., sms.
+    /// With Redis state the node of that name follows in every process of the cluster (docs/scale-out.md).</summary>
     public async Task SetNodeStateAsync(string node, NodeState state) =>
         await ((INodeControl)this).SetNodeStateAsync(node, state).ConfigureAwait(false);
 
@@ -190,12 +198,17 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
 
     IReadOnlyList<NodeStatus> INodeControl.Nodes() => _issuers.Append(_sms).Select(n => n.Status()).ToList();
 
+    /// <summary>The control plane's switch (HTTP, gRPC, <see cref="SetNodeStateAsync"/>): in Redis mode the state is shared.</summary>
     async Task<NodeStatus> INodeControl.SetNodeStateAsync(string node, NodeState state)
     {
         var n = Find(node);
         await n.SetStateAsync(state).ConfigureAwait(false);
+        _sharedNodes?.Publish(n.Name, state);
         return n.Status();
     }
+
+    /// <summary>Sets only this process's node: fault rules (shared as rules) and states arriving from other processes.</summary>
+    private async Task SetLocalNodeStateAsync(string node, NodeState state) => await Find(node).SetStateAsync(state).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
@@ -205,6 +218,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         }
 
         _sharedFaults?.Dispose();
+        if (_sharedNodes is not null)
+        {
+            await _sharedNodes.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Faults.DisposeAsync().ConfigureAwait(false);
         Sms.CancelPending();
         await _controlGrpc.DisposeAsync().ConfigureAwait(false);
@@ -283,6 +301,18 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         return document;
     }
 
+    /// <summary>
+    /// Node states set through any control plane of the cluster apply to the node of the same name in every
+    /// process; a process joining later starts with them (<see cref="RedisNodeStates.StartAsync"/>), and reset
+    /// brings every node UP everywhere.
+    /// </summary>
+    private RedisNodeStates ShareNodeStates(RedisIssuerState redis)
+    {
+        var states = new RedisNodeStates(redis.Connection, redis.Keys, SetLocalNodeStateAsync);
+        Control.ResetHooks.Add(states.PublishAllUp);
+        return states;
+    }
+
     private void ReplaceFaults(string json)
     {
         try
@@ -313,10 +343,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 Context = new FaultRuleContext(nodes),
                 TimeProvider = options.TimeProvider,
             },
-            this,
+            new FaultNodeSwitch(this),
             nodes,
             FaultRuleContext.DefaultSmsNode,
-            options.OtpTtl);
+            options.OtpTtl,
+            State);
         Pipeline.Faults = faults.Hook;
         Sms.Policy = faults.SmsPolicy;
         Control.ResetHooks.Add(faults.Engine.Reset);
@@ -328,7 +359,16 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         _issuers.Append(_sms).FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"node '{name}' is unknown; nodes: {string.Join(", ", _issuers.Append(_sms).Select(n => n.Name))}");
 
-    private WebApplication BuildIssuerApp(ServerNode node, int port) => BuildGrpcApp(node, port, services => services.AddSingleton(Engine), app => app.MapGrpcService<IssuerService>());
+    // The services are stateless: singletons spare grpc-dotnet building one per call.
+    private WebApplication BuildIssuerApp(ServerNode node, int port) => BuildGrpcApp(
+        node,
+        port,
+        services =>
+        {
+            services.AddSingleton(Engine);
+            services.AddSingleton<IssuerService>();
+        },
+        app => app.MapGrpcService<IssuerService>());
 
     private WebApplication BuildSmsApp(ServerNode node, int port) => BuildGrpcApp(
         node,
@@ -381,6 +421,8 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         builder.Services.AddSingleton(new NodeIdentity(node.Name, node.Kind));
         builder.Services.AddSingleton(Pipeline);
         builder.Services.AddSingleton(node.Health);
+        // A singleton, not grpc-dotnet's default of one interceptor per call: it caches per-method counters.
+        builder.Services.AddSingleton<CallInterceptor>();
         builder.Services.AddGrpc(o => o.Interceptors.Add<CallInterceptor>());
         services(builder.Services);
         var app = builder.Build();
@@ -401,5 +443,17 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             k.Listen(node.Address, port, l => l.Protocols = protocols);
         });
         return builder;
+    }
+
+    /// <summary>What fault rules switch nodes through: local only, since every process derives the same states from the shared rules.</summary>
+    private sealed class FaultNodeSwitch(SimulatorHost host) : INodeControl
+    {
+        public IReadOnlyList<NodeStatus> Nodes() => ((INodeControl)host).Nodes();
+
+        public async Task<NodeStatus> SetNodeStateAsync(string node, NodeState state)
+        {
+            await host.SetLocalNodeStateAsync(node, state).ConfigureAwait(false);
+            return host.Find(node).Status();
+        }
     }
 }

@@ -156,14 +156,29 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void TheRedisStateFlag_IsOnlyMentionedAsPending_NeverPassedToTheSimulator()
+    public void TheSimulator_RunsTwoReplicasOnTheRedisStateStore_AtTheRedisServicesHostAndPort()
     {
-        var simulator = File.ReadAllLines(Path.Combine(K8s, "simulator.yaml"));
-
-        Assert.DoesNotContain(simulator, l => l.Contains("--state", StringComparison.Ordinal) && !l.TrimStart().StartsWith('#') && !l.Contains("# - ", StringComparison.Ordinal));
-        Assert.Contains(simulator, l => l.Contains("--state=redis://redis:6379", StringComparison.Ordinal) && l.Contains("pending", StringComparison.Ordinal));
         var sim = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "simulator").Doc;
-        Assert.DoesNotContain(((List<object?>)MiniYaml.At(Containers(sim).Single(), "args")!).OfType<string>(), a => a.StartsWith("--state", StringComparison.Ordinal));
+        var args = ((List<object?>)MiniYaml.At(Containers(sim).Single(), "args")!).OfType<string>().ToArray();
+
+        Assert.Equal("2", MiniYaml.Str(sim, "spec.replicas"));
+        var state = Assert.Single(args, a => a.StartsWith("--state=", StringComparison.Ordinal));
+        Assert.Equal("--state=redis://redis:6379", state);
+        Assert.Single(args, a => a.StartsWith("--seed=", StringComparison.Ordinal));
+
+        // The endpoint is the Service defined in redis.yaml, which selects the pods of the redis Deployment on Redis's port.
+        var endpoint = new Uri(state["--state=".Length..]);
+        var service = Docs.Single(d => Kind(d.Doc) == "Service" && Name(d.Doc) == endpoint.Host);
+        Assert.Equal("redis.yaml", service.File);
+        var port = Assert.Single(MiniYaml.Maps(service.Doc, "spec.ports"), p => MiniYaml.Str(p, "port") == endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var redis = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "redis").Doc;
+        Assert.Equal(MiniYaml.Str(redis, "spec.template.metadata.labels.app"), MiniYaml.Str(service.Doc, "spec.selector.app"));
+        Assert.Contains(MiniYaml.Str(port, "targetPort"), Containers(redis).SelectMany(c => MiniYaml.Maps(c, "ports")).Select(p => MiniYaml.Str(p, "containerPort")));
+
+        // The pods wait for that same Redis before the simulator starts (it exits at start when Redis is unreachable).
+        var wait = Assert.Single(MiniYaml.Maps(sim, "spec.template.spec.initContainers"));
+        var waitCommand = string.Join(' ', ((List<object?>)MiniYaml.At(wait, "command")!).OfType<string>());
+        Assert.Contains($"-h {endpoint.Host} -p {endpoint.Port}", waitCommand, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,4 +27,22 @@ public sealed class RedisSharedDocumentTests(RedisServerFixture redis)
         Assert.Equal(0, seenByOther);
         Assert.Equal((null, 0L), other.Read());
     }
+
+    [RedisFact]
+    public async Task Updates_racing_from_two_processes_keep_every_change_and_each_gets_its_own_version()
+    {
+        var cluster = RedisTestIssuer.NewCluster();
+        using var connectionB = redis.Connect();
+        using var a = new RedisSharedDocument(redis.Connection!, new RedisKeys(cluster), "nodes", (_, _) => { });
+        using var b = new RedisSharedDocument(connectionB, new RedisKeys(cluster), "nodes", (_, _) => { });
+
+        // Each update appends one line to what it read; a lost update would drop a line.
+        var writers = new[] { a, b }.Select((doc, w) => Task.Run(() => Enumerable.Range(0, 50).Select(i => doc.Update(current => (current ?? "") + $"{w}:{i}\n").Version).ToList())).ToArray();
+        var versions = (await Task.WhenAll(writers)).SelectMany(v => v).ToList();
+
+        var (json, last) = a.Read();
+        Assert.Equal(100, json!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(100, versions.Distinct().Count());
+        Assert.Equal(100L, last);
+    }
 }

@@ -17,6 +17,20 @@ internal sealed class RedisSharedDocument : IDisposable
         return v
         """;
 
+    // Publish only if nobody published since the caller read the document (compare-and-set on the version).
+    private const string UpdateScript = """
+        local seen = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if seen ~= tonumber(ARGV[4]) then
+          return -1
+        end
+        local v = redis.call('INCR', KEYS[2])
+        redis.call('SET', KEYS[1], ARGV[1])
+        redis.call('PUBLISH', ARGV[2], ARGV[3] .. '|' .. v)
+        return v
+        """;
+
+    private const int MaxUpdateAttempts = 100;
+
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKey _document;
     private readonly RedisKey _version;
@@ -41,6 +55,30 @@ internal sealed class RedisSharedDocument : IDisposable
         var v = (long)_redis.GetDatabase().ScriptEvaluate(PublishScript, [_document, _version], [json, _channel.ToString(), _origin]);
         InterlockedMax(v);
         return v;
+    }
+
+    /// <summary>
+    /// Read-modify-write for documents that several processes edit piecewise (one entry per node): the change
+    /// is computed from the current document and published only if no other process published meanwhile,
+    /// otherwise it is recomputed. Returns the document as stored and its version.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Still contended after 100 attempts.</exception>
+    public (string Json, long Version) Update(Func<string?, string> change)
+    {
+        var db = _redis.GetDatabase();
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var (current, version) = Read();
+            var json = change(current);
+            var v = (long)db.ScriptEvaluate(UpdateScript, [_document, _version], [json, _channel.ToString(), _origin, version]);
+            if (v > 0)
+            {
+                InterlockedMax(v);
+                return (json, v);
+            }
+        }
+
+        throw new InvalidOperationException($"shared document {_document} is changed by other processes faster than it can be updated");
     }
 
     /// <summary>The current document (null when none was published since the last Reset) and its version.</summary>
