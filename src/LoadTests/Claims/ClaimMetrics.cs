@@ -113,6 +113,24 @@ internal static partial class ClaimMetrics
     /// <summary>Claims may say "== true"/"== false" for yes/no figures; the grammar wants numbers.</summary>
     public static string Normalise(string text) => BoolLiteral().Replace(text, m => m.Groups[1].Value + (m.Groups[2].Value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "1" : "0"));
 
+    /// <summary>
+    /// Judges a claim as written in the plan (<paramref name="written"/>, e.g. "money_conserved == true")
+    /// over the run's figures; a yes/no claim reports its observed value as true/false, not 1/0.
+    /// </summary>
+    public static ClaimResult Judge(string name, string written, Func<string, double?> lookup, string? scenario = null)
+    {
+        var normalised = Normalise(written);
+        var expression = Expression.Parse(normalised);
+        var judged = ClaimResult.FromResult(name, expression, expression.Evaluate(lookup), scenario);
+        judged.Expression = written;
+        if (!string.Equals(normalised, written, StringComparison.Ordinal) && judged.Observed is { } observed)
+        {
+            judged.ObservedText = observed == 0 ? "false" : observed == 1 ? "true" : judged.ObservedText;
+        }
+
+        return judged;
+    }
+
     public static bool IsStatName(string metric) =>
         StatNames.Contains(metric) || Percentile().IsMatch(metric) || metric.StartsWith("status[", StringComparison.Ordinal) || metric is "ok_count" or "fail_count" or "requests";
 

@@ -105,9 +105,7 @@ internal static class PlanRunner
         var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), out var extra);
         foreach (var claim in plan.Claims)
         {
-            var judged = ClaimResult.FromResult(claim.Name, claim.Expression, claim.Expression.Evaluate(figures.Lookup));
-            judged.Expression = claim.Text;
-            summary.AddClaim(judged);
+            summary.AddClaim(ClaimMetrics.Judge(claim.Name, claim.Text, figures.Lookup));
         }
 
         foreach (var (key, value) in extra)

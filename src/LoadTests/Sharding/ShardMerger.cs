@@ -52,12 +52,11 @@ internal static class ShardMerger
         var figures = JoinFigures(shards, merged);
         foreach (var claim in first.Claims)
         {
-            var expression = Expression.Parse(ClaimMetrics.Normalise(claim.Expression));
-            var judged = ClaimResult.FromResult(claim.Name, expression, expression.Evaluate(figures.Lookup), claim.Scenario);
-            judged.Expression = claim.Expression;
-            if (FromShardOne.Contains(expression.Metric))
+            var judged = ClaimMetrics.Judge(claim.Name, claim.Expression, figures.Lookup, claim.Scenario);
+            var metric = Expression.Parse(ClaimMetrics.Normalise(claim.Expression)).Metric;
+            if (FromShardOne.Contains(metric))
             {
-                var source = expression.Metric == ClaimMetrics.KneeRps ? "shard 1's knee × shard count" : "shard 1's figure: not recomputable from shard summaries";
+                var source = metric == ClaimMetrics.KneeRps ? "shard 1's knee × shard count" : "shard 1's figure: not recomputable from shard summaries";
                 judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + $"({source})";
             }
 
