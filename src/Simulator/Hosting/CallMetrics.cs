@@ -6,15 +6,19 @@ namespace PaySim.Simulator.Hosting;
 /// <summary>Per node and per method: calls, errors (non-OK status), declines (code != 00), faults, latency.</summary>
 internal sealed class CallMetrics
 {
-    private ConcurrentDictionary<(string Node, string Method), MethodCounters> _counters = new();
-    private ConcurrentDictionary<string, long> _rules = new(StringComparer.Ordinal);
-    private int _generation;
+    // Counters and rule counts of one generation, swapped whole by Reset: counters made for a
+    // generation live in its dictionaries, so a cached MethodCounters knows if it is stale.
+    private volatile Counts _counts = new(0);
+    private int _lastGeneration;
 
     /// <summary>Changes on every <see cref="Reset"/>: whoever caches a <see cref="MethodCounters"/> asks again.</summary>
-    public int Generation => Volatile.Read(ref _generation);
+    public int Generation => _counts.Generation;
 
-    public MethodCounters For(string node, string method) =>
-        _counters.GetOrAdd((node, method), static _ => new MethodCounters());
+    public MethodCounters For(string node, string method)
+    {
+        var counts = _counts;
+        return counts.Methods.GetOrAdd((node, method), static (_, generation) => new MethodCounters(generation), counts.Generation);
+    }
 
     /// <summary>For the fault engine: an injected fault of a kind (latency, error, ...) by a named rule.</summary>
     public void RecordFault(string node, string method, string kind, string? rule)
@@ -22,22 +26,18 @@ internal sealed class CallMetrics
         For(node, method).Faults.AddOrUpdate(kind, 1, static (_, n) => n + 1);
         if (!string.IsNullOrEmpty(rule))
         {
-            _rules.AddOrUpdate(rule, 1, static (_, n) => n + 1);
+            _counts.Rules.AddOrUpdate(rule, 1, static (_, n) => n + 1);
         }
     }
 
-    public void Reset()
-    {
-        _counters = new();
-        _rules = new(StringComparer.Ordinal);
-        Interlocked.Increment(ref _generation);
-    }
+    public void Reset() => _counts = new Counts(Interlocked.Increment(ref _lastGeneration));
 
     /// <summary>A snapshot with every listed node present (zeros included), then any other node seen.</summary>
     public StatsReply Snapshot(IEnumerable<string> nodeNames)
     {
         var reply = new StatsReply();
-        var byNode = _counters.ToArray().GroupBy(kv => kv.Key.Node).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var counts = _counts;
+        var byNode = counts.Methods.ToArray().GroupBy(kv => kv.Key.Node).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var names = nodeNames.ToList();
         names.AddRange(byNode.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal));
         foreach (var name in names)
@@ -74,11 +74,20 @@ internal sealed class CallMetrics
             reply.Nodes.Add(node);
         }
 
-        foreach (var (rule, n) in _rules)
+        foreach (var (rule, n) in counts.Rules)
         {
             reply.Rules[rule] = n;
         }
 
         return reply;
+    }
+
+    private sealed class Counts(int generation)
+    {
+        public int Generation { get; } = generation;
+
+        public ConcurrentDictionary<(string Node, string Method), MethodCounters> Methods { get; } = new();
+
+        public ConcurrentDictionary<string, long> Rules { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
 namespace PaySim.Simulator.Hosting;
 
-/// <summary>What every node's interceptor shares: the counters and the (swappable) fault hook.</summary>
+/// <summary>What every node's <see cref="CallDoor"/> shares: the counters and the (swappable) fault hook.</summary>
 internal sealed class CallPipeline(CallMetrics metrics, TimeProvider time)
 {
     public CallMetrics Metrics { get; } = metrics;

@@ -3,7 +3,7 @@ using Grpc.Core;
 namespace PaySim.Simulator.Hosting;
 
 /// <summary>
-/// The fault engine's seat in <see cref="CallInterceptor"/>: it wraps every issuer and SMS call and may
+/// The fault engine's seat in <see cref="CallDoor"/>: it wraps every issuer and SMS call and may
 /// delay it, fail it (throw RpcException), replace its reply, or pass it through by calling the
 /// continuation. The continuation and context are passed as they are (no closure) so a call that no
 /// rule touches allocates nothing here.

@@ -1,4 +1,4 @@
 namespace PaySim.Simulator.Hosting;
 
-/// <summary>The node a WebApplication serves as, injected into its services and interceptor.</summary>
+/// <summary>The node a WebApplication serves as, injected into its services and its CallDoor.</summary>
 internal sealed record NodeIdentity(string Name, string Kind);

@@ -359,7 +359,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         _issuers.Append(_sms).FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"node '{name}' is unknown; nodes: {string.Join(", ", _issuers.Append(_sms).Select(n => n.Name))}");
 
-    // The services are stateless: singletons spare grpc-dotnet building one per call.
+    // Services are singletons: each binds its methods to the node's CallDoor once, not on every call.
     private WebApplication BuildIssuerApp(ServerNode node, int port) => BuildGrpcApp(
         node,
         port,
@@ -377,6 +377,8 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         {
             services.AddSingleton(Sms);
             services.AddSingleton(State.Inbox);
+            services.AddSingleton<SmsGatewayService>();
+            services.AddSingleton<InboxService>();
         },
         app =>
         {
@@ -421,9 +423,8 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         builder.Services.AddSingleton(new NodeIdentity(node.Name, node.Kind));
         builder.Services.AddSingleton(Pipeline);
         builder.Services.AddSingleton(node.Health);
-        // A singleton, not grpc-dotnet's default of one interceptor per call: it caches per-method counters.
-        builder.Services.AddSingleton<CallInterceptor>();
-        builder.Services.AddGrpc(o => o.Interceptors.Add<CallInterceptor>());
+        builder.Services.AddSingleton<CallDoor>();
+        builder.Services.AddGrpc();
         services(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<HealthServiceImpl>();

@@ -1,37 +1,56 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using PaySim.Contracts.Sms.V1;
+using PaySim.Simulator.Hosting;
 using PaySim.Simulator.Sms;
 
 namespace PaySim.Simulator.Services;
 
-internal sealed class InboxService(ISmsInbox inbox) : Inbox.InboxBase
+internal sealed class InboxService : Inbox.InboxBase
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+    private readonly ISmsInbox _inbox;
+    private readonly UnaryDoor<ListMessagesRequest, ListMessagesReply> _listMessages;
+    private readonly UnaryDoor<WaitForMessageRequest, WaitForMessageReply> _waitForMessage;
+    private readonly StreamingDoor<StreamMessagesRequest, SmsMessage> _streamMessages;
 
-    public override Task<ListMessagesReply> ListMessages(ListMessagesRequest request, ServerCallContext context)
+    public InboxService(ISmsInbox inbox, CallDoor door)
+    {
+        _inbox = inbox;
+        _listMessages = door.Unary<ListMessagesRequest, ListMessagesReply>(nameof(ListMessages), ListMessagesCore);
+        _waitForMessage = door.Unary<WaitForMessageRequest, WaitForMessageReply>(nameof(WaitForMessage), WaitForMessageCore);
+        _streamMessages = door.Streaming<StreamMessagesRequest, SmsMessage>(nameof(StreamMessages), StreamMessagesCore);
+    }
+
+    public override Task<ListMessagesReply> ListMessages(ListMessagesRequest request, ServerCallContext context) => _listMessages.Call(request, context);
+
+    public override Task<WaitForMessageReply> WaitForMessage(WaitForMessageRequest request, ServerCallContext context) => _waitForMessage.Call(request, context);
+
+    public override Task StreamMessages(StreamMessagesRequest request, IServerStreamWriter<SmsMessage> responseStream, ServerCallContext context) => _streamMessages.Call(request, responseStream, context);
+
+    private Task<ListMessagesReply> ListMessagesCore(ListMessagesRequest request, ServerCallContext context)
     {
         var reply = new ListMessagesReply();
-        reply.Messages.AddRange(inbox.List(request.Phone, request.Limit).Select(ToMessage));
+        reply.Messages.AddRange(_inbox.List(request.Phone, request.Limit).Select(ToMessage));
         return Task.FromResult(reply);
     }
 
-    public override async Task<WaitForMessageReply> WaitForMessage(WaitForMessageRequest request, ServerCallContext context)
+    private async Task<WaitForMessageReply> WaitForMessageCore(WaitForMessageRequest request, ServerCallContext context)
     {
         var timeout = request.TimeoutMs > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMs) : DefaultWait;
-        var m = await inbox.WaitAsync(request.Phone, request.AfterSequence, timeout, context.CancellationToken).ConfigureAwait(false);
+        var m = await _inbox.WaitAsync(request.Phone, request.AfterSequence, timeout, context.CancellationToken).ConfigureAwait(false);
         return m is null ? new WaitForMessageReply { Found = false } : new WaitForMessageReply { Found = true, Message = ToMessage(m) };
     }
 
-    public override async Task StreamMessages(StreamMessagesRequest request, IServerStreamWriter<SmsMessage> responseStream, ServerCallContext context)
+    private async Task StreamMessagesCore(StreamMessagesRequest request, IServerStreamWriter<SmsMessage> responseStream, ServerCallContext context)
     {
-        var after = inbox.LastSequence(request.Phone);
+        var after = _inbox.LastSequence(request.Phone);
         var ct = context.CancellationToken;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                var m = await inbox.WaitAsync(request.Phone, after, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+                var m = await _inbox.WaitAsync(request.Phone, after, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
                 if (m is null)
                 {
                     continue;

@@ -5,12 +5,48 @@ using PaySim.Simulator.Issuer;
 
 namespace PaySim.Simulator.Services;
 
-/// <summary>Translates gRPC messages to <see cref="IssuerEngine"/> calls; every reply names the node.</summary>
-internal sealed class IssuerService(IssuerEngine engine, NodeIdentity node) : PaySim.Contracts.Issuer.V1.Issuer.IssuerBase
+/// <summary>
+/// Translates gRPC messages to <see cref="IssuerEngine"/> calls; every reply names the node. Each
+/// method goes through the node's <see cref="CallDoor"/> (stats, faults) before its handler.
+/// </summary>
+internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBase
 {
-    public override Task<StartBindingReply> StartBinding(StartBindingRequest request, ServerCallContext context)
+    private readonly IssuerEngine _engine;
+    private readonly NodeIdentity _node;
+    private readonly UnaryDoor<StartBindingRequest, StartBindingReply> _startBinding;
+    private readonly UnaryDoor<ConfirmBindingRequest, ConfirmBindingReply> _confirmBinding;
+    private readonly UnaryDoor<ResendOtpRequest, ResendOtpReply> _resendOtp;
+    private readonly UnaryDoor<AuthorizeRequest, AuthorizeReply> _authorize;
+    private readonly UnaryDoor<CaptureRequest, CaptureReply> _capture;
+    private readonly UnaryDoor<RefundRequest, RefundReply> _refund;
+
+    public IssuerService(IssuerEngine engine, NodeIdentity node, CallDoor door)
     {
-        var o = engine.StartBinding(request.Pan, request.Expiry, request.Cvv, request.HolderName, request.IdNumber, request.Phone, request.IdempotencyKey);
+        _engine = engine;
+        _node = node;
+        _startBinding = door.Unary<StartBindingRequest, StartBindingReply>(nameof(StartBinding), StartBindingCore);
+        _confirmBinding = door.Unary<ConfirmBindingRequest, ConfirmBindingReply>(nameof(ConfirmBinding), ConfirmBindingCore);
+        _resendOtp = door.Unary<ResendOtpRequest, ResendOtpReply>(nameof(ResendOtp), ResendOtpCore);
+        _authorize = door.Unary<AuthorizeRequest, AuthorizeReply>(nameof(Authorize), AuthorizeCore);
+        _capture = door.Unary<CaptureRequest, CaptureReply>(nameof(Capture), CaptureCore);
+        _refund = door.Unary<RefundRequest, RefundReply>(nameof(Refund), RefundCore);
+    }
+
+    public override Task<StartBindingReply> StartBinding(StartBindingRequest request, ServerCallContext context) => _startBinding.Call(request, context);
+
+    public override Task<ConfirmBindingReply> ConfirmBinding(ConfirmBindingRequest request, ServerCallContext context) => _confirmBinding.Call(request, context);
+
+    public override Task<ResendOtpReply> ResendOtp(ResendOtpRequest request, ServerCallContext context) => _resendOtp.Call(request, context);
+
+    public override Task<AuthorizeReply> Authorize(AuthorizeRequest request, ServerCallContext context) => _authorize.Call(request, context);
+
+    public override Task<CaptureReply> Capture(CaptureRequest request, ServerCallContext context) => _capture.Call(request, context);
+
+    public override Task<RefundReply> Refund(RefundRequest request, ServerCallContext context) => _refund.Call(request, context);
+
+    private Task<StartBindingReply> StartBindingCore(StartBindingRequest request, ServerCallContext context)
+    {
+        var o = _engine.StartBinding(request.Pan, request.Expiry, request.Cvv, request.HolderName, request.IdNumber, request.Phone, request.IdempotencyKey);
         return Task.FromResult(new StartBindingReply
         {
             BindingId = o.BindingId,
@@ -18,43 +54,43 @@ internal sealed class IssuerService(IssuerEngine engine, NodeIdentity node) : Pa
             Message = o.Message,
             MaskedPhone = o.MaskedPhone,
             DeclineReason = o.Reason,
-            Node = node.Name,
+            Node = _node.Name,
             OtpTtlSeconds = o.OtpTtlSeconds,
         });
     }
 
-    public override Task<ConfirmBindingReply> ConfirmBinding(ConfirmBindingRequest request, ServerCallContext context)
+    private Task<ConfirmBindingReply> ConfirmBindingCore(ConfirmBindingRequest request, ServerCallContext context)
     {
-        var o = engine.ConfirmBinding(request.BindingId, request.Otp, request.IdempotencyKey);
+        var o = _engine.ConfirmBinding(request.BindingId, request.Otp, request.IdempotencyKey);
         return Task.FromResult(new ConfirmBindingReply
         {
             ResponseCode = o.Code,
             CardToken = o.CardToken,
             Message = o.Message,
             DeclineReason = o.Reason,
-            Node = node.Name,
+            Node = _node.Name,
             AttemptsLeft = o.AttemptsLeft,
             Last4 = o.Last4,
             Network = o.Network,
         });
     }
 
-    public override Task<ResendOtpReply> ResendOtp(ResendOtpRequest request, ServerCallContext context)
+    private Task<ResendOtpReply> ResendOtpCore(ResendOtpRequest request, ServerCallContext context)
     {
-        var o = engine.ResendOtp(request.BindingId);
+        var o = _engine.ResendOtp(request.BindingId);
         return Task.FromResult(new ResendOtpReply
         {
             ResponseCode = o.Code,
             Message = o.Message,
             DeclineReason = o.Reason,
-            Node = node.Name,
+            Node = _node.Name,
             RetryAfterMs = o.RetryAfterMs,
         });
     }
 
-    public override Task<AuthorizeReply> Authorize(AuthorizeRequest request, ServerCallContext context)
+    private Task<AuthorizeReply> AuthorizeCore(AuthorizeRequest request, ServerCallContext context)
     {
-        var o = engine.Authorize(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey);
+        var o = _engine.Authorize(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey);
         return Task.FromResult(new AuthorizeReply
         {
             ResponseCode = o.Code,
@@ -62,32 +98,32 @@ internal sealed class IssuerService(IssuerEngine engine, NodeIdentity node) : Pa
             AvailableBalanceMinor = o.AvailableBalanceMinor,
             Message = o.Message,
             DeclineReason = o.Reason,
-            Node = node.Name,
+            Node = _node.Name,
         });
     }
 
-    public override Task<CaptureReply> Capture(CaptureRequest request, ServerCallContext context)
+    private Task<CaptureReply> CaptureCore(CaptureRequest request, ServerCallContext context)
     {
-        var o = engine.Capture(request.AuthorizationId, request.AmountMinor, request.IdempotencyKey);
+        var o = _engine.Capture(request.AuthorizationId, request.AmountMinor, request.IdempotencyKey);
         return Task.FromResult(new CaptureReply
         {
             ResponseCode = o.Code,
             Message = o.Message,
             DeclineReason = o.Reason,
-            Node = node.Name,
+            Node = _node.Name,
             CapturedMinor = o.CapturedMinor,
         });
     }
 
-    public override Task<RefundReply> Refund(RefundRequest request, ServerCallContext context)
+    private Task<RefundReply> RefundCore(RefundRequest request, ServerCallContext context)
     {
-        var o = engine.Refund(request.AuthorizationId, request.AmountMinor, request.IdempotencyKey);
+        var o = _engine.Refund(request.AuthorizationId, request.AmountMinor, request.IdempotencyKey);
         return Task.FromResult(new RefundReply
         {
             ResponseCode = o.Code,
             Message = o.Message,
             DeclineReason = o.Reason,
-            Node = node.Name,
+            Node = _node.Name,
             RefundedMinor = o.RefundedMinor,
             RefundId = o.RefundId,
         });

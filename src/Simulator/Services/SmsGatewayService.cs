@@ -1,12 +1,24 @@
 using Grpc.Core;
 using PaySim.Contracts.Sms.V1;
+using PaySim.Simulator.Hosting;
 using PaySim.Simulator.Sms;
 
 namespace PaySim.Simulator.Services;
 
-internal sealed class SmsGatewayService(PaySim.Simulator.Sms.SmsGateway gateway) : PaySim.Contracts.Sms.V1.SmsGateway.SmsGatewayBase
+internal sealed class SmsGatewayService : PaySim.Contracts.Sms.V1.SmsGateway.SmsGatewayBase
 {
-    public override Task<SendReply> Send(SendRequest request, ServerCallContext context)
+    private readonly PaySim.Simulator.Sms.SmsGateway _gateway;
+    private readonly UnaryDoor<SendRequest, SendReply> _send;
+
+    public SmsGatewayService(PaySim.Simulator.Sms.SmsGateway gateway, CallDoor door)
+    {
+        _gateway = gateway;
+        _send = door.Unary<SendRequest, SendReply>(nameof(Send), SendCore);
+    }
+
+    public override Task<SendReply> Send(SendRequest request, ServerCallContext context) => _send.Call(request, context);
+
+    private Task<SendReply> SendCore(SendRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Phone))
         {
@@ -14,7 +26,7 @@ internal sealed class SmsGatewayService(PaySim.Simulator.Sms.SmsGateway gateway)
         }
 
         var sender = string.IsNullOrEmpty(request.Sender) ? SmsText.Sender(request.Locale) : request.Sender;
-        var o = gateway.Send(request.Phone, request.Text, sender, request.CorrelationId);
+        var o = _gateway.Send(request.Phone, request.Text, sender, request.CorrelationId);
         return Task.FromResult(new SendReply { MessageId = o.MessageId, Accepted = o.Accepted, Status = o.Status });
     }
 }

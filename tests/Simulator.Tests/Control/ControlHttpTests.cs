@@ -121,7 +121,7 @@ public sealed class ControlHttpTests
         Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(new AuthorizeRequest { CardToken = token, AmountMinor = 1 })).ResponseCode);
         Assert.Equal(209, sim.Host.Cardholders.Count);
 
-        // Calls after the reset count from zero again (the interceptor's cached counters follow the reset).
+        // Calls after the reset count from zero again (each method's cached counters follow the reset).
         var authorize = sim.Host.GetStats().Nodes.Single(n => n.Name == "issuer-1").Methods.Single(m => m.Method == "Authorize");
         Assert.Equal(1, authorize.Calls);
         Assert.Equal(1, authorize.Declines);
