@@ -50,14 +50,13 @@ internal sealed class CallMetrics
                     var m = new MethodStats
                     {
                         Method = key.Method,
-                        Calls = Interlocked.Read(ref c.Calls),
-                        Errors = Interlocked.Read(ref c.Errors),
-                        Declines = Interlocked.Read(ref c.Declines),
+                        Calls = c.Calls,
+                        Errors = c.Errors,
+                        Declines = c.Declines,
                     };
-                    if (c.LatencyMicros.TotalCount > 0)
+                    if (c.LatencyPercentiles() is { } latency)
                     {
-                        m.P50Ms = c.LatencyMicros.GetValueAtPercentile(50) / 1000.0;
-                        m.P99Ms = c.LatencyMicros.GetValueAtPercentile(99) / 1000.0;
+                        (m.P50Ms, m.P99Ms) = latency;
                     }
 
                     foreach (var (kind, n) in c.Faults)

@@ -25,7 +25,7 @@ internal sealed class CallRoute(NodeIdentity node, CallPipeline pipeline, string
             _counters = counters = pipeline.Metrics.For(Site.Node, Site.Method);
         }
 
-        Interlocked.Increment(ref counters.Calls);
+        counters.AddCall();
         return (counters, pipeline.Time.GetTimestamp());
     }
 
@@ -34,11 +34,11 @@ internal sealed class CallRoute(NodeIdentity node, CallPipeline pipeline, string
     {
         if (context.Status.StatusCode != StatusCode.OK)
         {
-            Interlocked.Increment(ref counters.Errors);
+            counters.AddError();
         }
         else if (IsDecline(response))
         {
-            Interlocked.Increment(ref counters.Declines);
+            counters.AddDecline();
         }
 
         counters.RecordLatency(pipeline.Time.GetElapsedTime(started));
@@ -46,7 +46,7 @@ internal sealed class CallRoute(NodeIdentity node, CallPipeline pipeline, string
 
     public void Failed(MethodCounters counters, long started)
     {
-        Interlocked.Increment(ref counters.Errors);
+        counters.AddError();
         counters.RecordLatency(pipeline.Time.GetElapsedTime(started));
     }
 

@@ -16,7 +16,7 @@ internal sealed class StreamingDoor<TRequest, TResponse>(CallRoute route, Server
         }
         catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
         {
-            Interlocked.Increment(ref counters.Errors);
+            counters.AddError();
             throw;
         }
     }

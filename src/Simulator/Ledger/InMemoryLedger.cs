@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 namespace PaySim.Simulator.Ledger;
 
 /// <summary>
-/// Money moves only inside an account's lock; invariants take the write side of a reader-writer lock
-/// so they see no half-done operation (operations share the read side and never block each other).
+/// Money moves only inside one account's lock, and an approved hold records its authorization there
+/// too. Invariants and Reset take every account's lock (in PAN order, one at a time) so they see no
+/// half-done operation; an operation holds at most one account lock, so this cannot deadlock, and the
+/// operations themselves share nothing but the card they move money on.
 /// </summary>
 internal sealed class InMemoryLedger : ILedger
 {
@@ -12,7 +14,8 @@ internal sealed class InMemoryLedger : ILedger
     private readonly long _initialTotal;
     private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly SequenceTable<Authorization> _authorizations = new();
-    private readonly ReaderWriterLockSlim _snapshot = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _snapshot = new();
+    private Account[] _lockOrder = [];
     private long _sequence;
 
     public InMemoryLedger(IEnumerable<KeyValuePair<string, long>> openingBalances)
@@ -29,22 +32,26 @@ internal sealed class InMemoryLedger : ILedger
 
     public HoldResult Hold(HoldRequest request)
     {
-        if (!_accounts.TryGetValue(request.Pan, out var account))
+        while (true)
         {
-            return new HoldResult(LedgerOutcome.UnknownAccount, null, 0);
-        }
+            if (!_accounts.TryGetValue(request.Pan, out var account))
+            {
+                return new HoldResult(LedgerOutcome.UnknownAccount, null, 0);
+            }
 
-        if (request.AmountMinor <= 0)
-        {
-            return new HoldResult(LedgerOutcome.InvalidAmount, null, Volatile.Read(ref account.Balance));
-        }
+            if (request.AmountMinor <= 0)
+            {
+                return new HoldResult(LedgerOutcome.InvalidAmount, null, Volatile.Read(ref account.Balance));
+            }
 
-        _snapshot.EnterReadLock();
-        try
-        {
-            long available;
             lock (account)
             {
+                if (account.Retired)
+                {
+                    // A reset replaced the account between the lookup and the lock: use the new one.
+                    continue;
+                }
+
                 if (request.AmountMinor > account.Balance)
                 {
                     return new HoldResult(LedgerOutcome.InsufficientFunds, null, account.Balance);
@@ -64,152 +71,158 @@ internal sealed class InMemoryLedger : ILedger
                 account.Balance -= request.AmountMinor;
                 account.Held += request.AmountMinor;
                 account.SpentToday += request.AmountMinor;
-                available = account.Balance;
+                var sequence = Interlocked.Increment(ref _sequence);
+                _authorizations.Set(sequence, new Authorization(sequence, account, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey));
+                return new HoldResult(LedgerOutcome.Approved, LedgerIds.Authorization(sequence), account.Balance);
             }
-
-            // Recorded outside the account's lock (calls on one card queue on it) but inside the
-            // snapshot's read side, so Invariants never sees the money held without its authorization.
-            var sequence = Interlocked.Increment(ref _sequence);
-            _authorizations.Set(sequence, new Authorization(sequence, account, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey));
-            return new HoldResult(LedgerOutcome.Approved, LedgerIds.Authorization(sequence), available);
-        }
-        finally
-        {
-            _snapshot.ExitReadLock();
         }
     }
 
     public CaptureResult Capture(string authorizationId, long amountMinor)
     {
-        _snapshot.EnterReadLock();
-        try
+        if (Find(authorizationId) is not { } auth)
         {
-            if (Find(authorizationId) is not { } auth)
+            return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
+        }
+
+        lock (auth.Account)
+        {
+            if (auth.Account.Retired)
             {
                 return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
             }
 
-            lock (auth.Account)
+            var remaining = auth.Amount - auth.Captured;
+            var amount = amountMinor == 0 ? remaining : amountMinor;
+            if (amount <= 0 || amount > remaining)
             {
-                var remaining = auth.Amount - auth.Captured;
-                var amount = amountMinor == 0 ? remaining : amountMinor;
-                if (amount <= 0 || amount > remaining)
-                {
-                    return new CaptureResult(LedgerOutcome.InvalidAmount, auth.Captured);
-                }
-
-                auth.Account.Held -= amount;
-                auth.Account.Captured += amount;
-                auth.Captured += amount;
-                return new CaptureResult(LedgerOutcome.Approved, auth.Captured);
+                return new CaptureResult(LedgerOutcome.InvalidAmount, auth.Captured);
             }
-        }
-        finally
-        {
-            _snapshot.ExitReadLock();
+
+            auth.Account.Held -= amount;
+            auth.Account.Captured += amount;
+            auth.Captured += amount;
+            return new CaptureResult(LedgerOutcome.Approved, auth.Captured);
         }
     }
 
     public RefundResult Refund(string authorizationId, long amountMinor)
     {
-        _snapshot.EnterReadLock();
-        try
+        if (Find(authorizationId) is not { } auth)
         {
-            if (Find(authorizationId) is not { } auth)
+            return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
+        }
+
+        lock (auth.Account)
+        {
+            if (auth.Account.Retired)
             {
                 return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
             }
 
-            lock (auth.Account)
+            var remaining = auth.Captured - auth.Refunded;
+            var amount = amountMinor == 0 ? remaining : amountMinor;
+            if (amount <= 0 || amount > remaining)
             {
-                var remaining = auth.Captured - auth.Refunded;
-                var amount = amountMinor == 0 ? remaining : amountMinor;
-                if (amount <= 0 || amount > remaining)
-                {
-                    return new RefundResult(LedgerOutcome.InvalidAmount, auth.Refunded, null);
-                }
-
-                auth.Account.Balance += amount;
-                auth.Account.Refunded += amount;
-                auth.Refunded += amount;
-                var id = LedgerIds.Refund(Interlocked.Increment(ref _sequence));
-                return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
+                return new RefundResult(LedgerOutcome.InvalidAmount, auth.Refunded, null);
             }
-        }
-        finally
-        {
-            _snapshot.ExitReadLock();
+
+            auth.Account.Balance += amount;
+            auth.Account.Refunded += amount;
+            auth.Refunded += amount;
+            var id = LedgerIds.Refund(Interlocked.Increment(ref _sequence));
+            return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
         }
     }
 
     public long AvailableMinor(string pan) =>
         _accounts.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : 0;
 
-    public LedgerInvariants Invariants()
+    public LedgerInvariants Invariants() => WithEveryAccountLocked(() =>
     {
-        _snapshot.EnterWriteLock();
-        try
+        long balances = 0, held = 0, captured = 0, refunded = 0;
+        var violations = new List<string>();
+        foreach (var (pan, a) in _accounts)
         {
-            long balances = 0, held = 0, captured = 0, refunded = 0;
-            var violations = new List<string>();
-            foreach (var (pan, a) in _accounts)
+            balances += a.Balance;
+            held += a.Held;
+            captured += a.Captured;
+            refunded += a.Refunded;
+            if (a.Balance < 0 || a.Held < 0)
             {
-                balances += a.Balance;
-                held += a.Held;
-                captured += a.Captured;
-                refunded += a.Refunded;
-                if (a.Balance < 0 || a.Held < 0)
-                {
-                    violations.Add($"account {Mask(pan)} has balance {a.Balance} and held {a.Held}");
-                }
+                violations.Add($"account {Mask(pan)} has balance {a.Balance} and held {a.Held}");
+            }
+        }
+
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byOrder = new Dictionary<(string, string), int>();
+        foreach (var auth in _authorizations.Values())
+        {
+            if (auth.Captured > auth.Amount || auth.Refunded > auth.Captured)
+            {
+                violations.Add($"{LedgerIds.Authorization(auth.Sequence)}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
             }
 
-            var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
-            var byOrder = new Dictionary<(string, string), int>();
-            foreach (var auth in _authorizations.Values())
+            if (auth.IdempotencyKey.Length > 0)
             {
-                if (auth.Captured > auth.Amount || auth.Refunded > auth.Captured)
-                {
-                    violations.Add($"{LedgerIds.Authorization(auth.Sequence)}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
-                }
-
-                if (auth.IdempotencyKey.Length > 0)
-                {
-                    byKey[auth.IdempotencyKey] = byKey.GetValueOrDefault(auth.IdempotencyKey) + 1;
-                }
-
-                // A charge the merchant gave back in full is not a double charge any more.
-                var reversed = auth.Captured > 0 && auth.Refunded >= auth.Amount;
-                if (auth.OrderReference.Length > 0 && !reversed)
-                {
-                    var k = (auth.MerchantId, auth.OrderReference);
-                    byOrder[k] = byOrder.GetValueOrDefault(k) + 1;
-                }
+                byKey[auth.IdempotencyKey] = byKey.GetValueOrDefault(auth.IdempotencyKey) + 1;
             }
 
-            return LedgerInvariants.Judge(byKey, byOrder, _initialTotal, balances, held, captured, refunded, _authorizations.Count, violations);
+            // A charge the merchant gave back in full is not a double charge any more.
+            var reversed = auth.Captured > 0 && auth.Refunded >= auth.Amount;
+            if (auth.OrderReference.Length > 0 && !reversed)
+            {
+                var k = (auth.MerchantId, auth.OrderReference);
+                byOrder[k] = byOrder.GetValueOrDefault(k) + 1;
+            }
         }
-        finally
-        {
-            _snapshot.ExitWriteLock();
-        }
-    }
 
-    public void Reset()
+        return LedgerInvariants.Judge(byKey, byOrder, _initialTotal, balances, held, captured, refunded, _authorizations.Count, violations);
+    });
+
+    public void Reset() => WithEveryAccountLocked(() =>
     {
-        _snapshot.EnterWriteLock();
-        try
+        foreach (var retired in _lockOrder)
         {
-            _authorizations.Clear(Interlocked.Read(ref _sequence) + 1);
-            _accounts.Clear();
-            foreach (var (pan, balance) in _opening)
-            {
-                _accounts[pan] = new Account { Balance = balance };
-            }
+            retired.Retired = true;
         }
-        finally
+
+        _authorizations.Clear(Interlocked.Read(ref _sequence) + 1);
+        _accounts.Clear();
+        foreach (var (pan, balance) in _opening)
         {
-            _snapshot.ExitWriteLock();
+            _accounts[pan] = new Account { Balance = balance };
+        }
+
+        // The next snapshot locks the new accounts (this one still unlocks the old ones).
+        _lockOrder = _accounts.Values.ToArray();
+        return true;
+    });
+
+    // Every account's lock, always in the order of _lockOrder (fixed at each reset), one snapshot at a
+    // time: operations hold at most one account lock, so this sees no half-done operation and cannot deadlock.
+    private T WithEveryAccountLocked<T>(Func<T> body)
+    {
+        lock (_snapshot)
+        {
+            var accounts = _lockOrder;
+            var taken = 0;
+            try
+            {
+                for (; taken < accounts.Length; taken++)
+                {
+                    Monitor.Enter(accounts[taken]);
+                }
+
+                return body();
+            }
+            finally
+            {
+                for (var i = taken - 1; i >= 0; i--)
+                {
+                    Monitor.Exit(accounts[i]);
+                }
+            }
         }
     }
 
@@ -226,6 +239,9 @@ internal sealed class InMemoryLedger : ILedger
         public long Refunded;
         public long SpentToday;
         public DateOnly Day;
+
+        /// <summary>Set by Reset under this account's lock: an operation that found it before the reset looks again.</summary>
+        public bool Retired;
     }
 
     // The id is not kept: it is "auth_" + the sequence number, formatted when needed.

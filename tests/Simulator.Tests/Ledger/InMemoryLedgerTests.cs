@@ -138,6 +138,70 @@ public sealed class InMemoryLedgerTests
         Assert.True(invariants.MoneyConserved);
     }
 
+    [Fact]
+    public async Task Invariants_taken_while_money_moves_on_several_cards_always_balance()
+    {
+        var pans = new[] { "6200000000000001", "6200000000000002", "6200000000000003" };
+        var ledger = Ledger(pans.Select(p => (p, 1_000_000L)).ToArray());
+        using var stop = new CancellationTokenSource();
+        var snapshots = 0;
+        var checker = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var invariants = ledger.Invariants();
+                Assert.True(invariants.MoneyConserved, $"balances {invariants.BalancesMinor} held {invariants.HeldMinor} captured {invariants.CapturedMinor} refunded {invariants.RefundedMinor}");
+                Assert.Empty(invariants.Violations);
+                snapshots++;
+            }
+        });
+
+        Parallel.For(0, 30_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var hold = ledger.Hold(Hold(pans[i % pans.Length], 10));
+            if (hold.Outcome == LedgerOutcome.Approved && i % 2 == 0)
+            {
+                ledger.Capture(hold.AuthorizationId!, 0);
+                if (i % 4 == 0)
+                {
+                    ledger.Refund(hold.AuthorizationId!, 5);
+                }
+            }
+        });
+        await stop.CancelAsync();
+        await checker;
+
+        Assert.True(snapshots > 0);
+        var final = ledger.Invariants();
+        Assert.Equal(30_000, final.Authorizations);
+        Assert.Equal(15_000 * 10, final.CapturedMinor);
+        Assert.Equal(7_500 * 5, final.RefundedMinor);
+        Assert.True(final.MoneyConserved);
+    }
+
+    [Fact]
+    public void Resets_racing_with_holds_leave_no_hold_of_a_replaced_account_behind()
+    {
+        var ledger = Ledger(("6200000000000001", 1_000_000));
+
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            if (i % 1_000 == 0)
+            {
+                ledger.Reset();
+            }
+            else
+            {
+                ledger.Hold(Hold("6200000000000001", 1));
+            }
+        });
+
+        var invariants = ledger.Invariants();
+        Assert.True(invariants.MoneyConserved, $"balances {invariants.BalancesMinor} held {invariants.HeldMinor}");
+        Assert.Equal(invariants.HeldMinor, invariants.Authorizations);
+        Assert.Equal(1_000_000 - invariants.HeldMinor, ledger.AvailableMinor("6200000000000001"));
+    }
+
     private static InMemoryLedger Ledger(params (string Pan, long Balance)[] accounts) =>
         new(accounts.Select(a => KeyValuePair.Create(a.Pan, a.Balance)));
 
