@@ -173,3 +173,12 @@ perf_micro_markdown() {
     grep '^|' "$f" | sed "s/&#39;/'/g; s/&quot;/\"/g"
   done
 }
+
+# perf_invariants CONTROL_URL — prints "true 0" when the ledger conserves money with no duplicate
+# charge; otherwise what it said, or that it did not answer. The Redis ledger checks every
+# authorization in one script (hundreds of thousands after a pair), so it gets minutes, not seconds.
+perf_invariants() {
+  local reply
+  reply=$(curl -s --max-time 300 "$1/v1/invariants") || { echo "no answer from $1/v1/invariants within 300 s"; return; }
+  echo "$reply" | jq -r '"\(.moneyConserved) \(.duplicateCharges)"' 2>/dev/null || echo "unreadable reply: ${reply:0:200}"
+}
