@@ -64,8 +64,9 @@ internal sealed partial class PaymentService(
                 return replay;
             }
 
-            // Only a failed payment of a resilient integration gets here: resume it under the same issuer keys.
-            if (!await payments.TryResumeAsync(existing.Id, Now(), ct))
+            // Only a failed or pending payment of a resilient integration gets here: resume it under the same
+            // issuer keys if it failed or if it has been pending longer than a live attempt can take.
+            if (!await payments.TryResumeAsync(existing.Id, Now(), Now() - (long)PendingLease.TotalMilliseconds, ct))
             {
                 return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, card.Id, amount, input)
                     ?? throw InProgress();
@@ -265,9 +266,9 @@ internal sealed partial class PaymentService(
                 return new PaymentResult(existing, true);
             case PaymentStatus.Declined:
                 throw new WalletException(new WalletError(existing.ErrorStatus ?? 402, existing.ErrorCode ?? ErrorCodes.Declined, existing.ErrorMessage ?? "The payment was declined."));
-            case PaymentStatus.Pending:
-                throw InProgress();
             default:
+                // Failed or pending: not an answer yet. The caller resumes it if it may (failed, or pending past
+                // its lease) and otherwise says it is in progress.
                 return null;
         }
     }
@@ -276,6 +277,14 @@ internal sealed partial class PaymentService(
         new(new WalletError(409, ErrorCodes.PaymentInProgress, "A request with this Idempotency-Key is still being processed; retry in a moment.") { RetryAfterMs = 500 });
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// How long a payment may stay pending while a process works on it: two issuer operations (Authorize,
+    /// Capture) of at most CallTimeout each, plus one attempt's worth of slack. Pending longer means the
+    /// process died mid-payment, and a retry with the same Idempotency-Key takes it over (same issuer keys,
+    /// so the issuer replays instead of charging again) rather than answering 409 forever.
+    /// </summary>
+    private TimeSpan PendingLease => (2 * options.CallTimeout) + options.AttemptTimeout;
 
     private static string Money(long minor, string currency) => (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " " + currency;
 

@@ -35,11 +35,16 @@ internal sealed class PaymentStore(WalletDatabase database)
     public Task<PaymentRecord?> GetAsync(string id, CancellationToken ct) => QueryPaymentAsync("id = $id", ct, ("$id", id));
 
     /// <summary>Moves a failed payment back to pending; false when another request got there first.</summary>
-    public async Task<bool> TryResumeAsync(string id, long nowMs, CancellationToken ct)
+    /// <summary>
+    /// Claims a payment to run it again under its issuer keys: a failed one, or one left pending since
+    /// before <paramref name="staleBeforeMs"/> (the process running it died). One caller wins the claim.
+    /// </summary>
+    public async Task<bool> TryResumeAsync(string id, long nowMs, long staleBeforeMs, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = connection.Command(
-            "UPDATE payments SET status = 'pending', updated_at = $now WHERE id = $id AND status = 'failed'", ("$id", id), ("$now", nowMs));
+            "UPDATE payments SET status = 'pending', updated_at = $now WHERE id = $id AND (status = 'failed' OR (status = 'pending' AND updated_at < $stale))",
+            ("$id", id), ("$now", nowMs), ("$stale", staleBeforeMs));
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
