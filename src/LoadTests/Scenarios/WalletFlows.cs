@@ -215,12 +215,12 @@ internal sealed class WalletFlows
     {
         if (reply.Ok)
         {
-            return Response.Ok(reply.Status);
+            return Response.Ok(reply.Status, reply.Bytes);
         }
 
         return reply.Status is 402 or 404 or 409 or 422 or 429
-            ? Response.Ok(reply.Code)
-            : Response.Fail(reply.Code ?? reply.Status.ToString(CultureInfo.InvariantCulture), reply.Message);
+            ? Response.Ok(reply.Code, reply.Bytes)
+            : Response.Fail(reply.Code ?? reply.Status.ToString(CultureInfo.InvariantCulture), reply.Message, reply.Bytes);
     }
 
     /// <summary>The binding's final outcome, judged against what the persona should get.</summary>

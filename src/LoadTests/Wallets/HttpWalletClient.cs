@@ -172,13 +172,13 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
                 _servedBy.AddOrUpdate(servedBy, 1, (_, n) => n + 1);
             }
 
-            var text = await reply.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
+            var received = await reply.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
             JsonNode? json = null;
-            if (text.Length > 0)
+            if (received.Length > 0)
             {
                 try
                 {
-                    json = JsonNode.Parse(text);
+                    json = JsonNode.Parse(received);
                 }
                 catch (JsonException)
                 {
@@ -189,12 +189,12 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
             var status = (int)reply.StatusCode;
             if (reply.IsSuccessStatusCode)
             {
-                return WalletReply<T>.Success(read(json), status, servedBy);
+                return WalletReply<T>.Success(read(json), status, servedBy) with { Bytes = received.Length };
             }
 
             var error = json?["error"];
             var code = error?["code"]?.GetValue<string>() ?? $"http_{status}";
-            return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy);
+            return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy) with { Bytes = received.Length };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -7,9 +7,12 @@ namespace PaySim.LoadTests.Wallets;
 /// </summary>
 public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code, string? Message, string? ServedBy)
 {
+    /// <summary>Bytes of the reply's body as received (0 when no reply arrived): the steps' data-transfer figure.</summary>
+    public long Bytes { get; init; }
+
     public static WalletReply<T> Success(T value, int status, string? servedBy) => new(true, value, status, null, null, servedBy);
 
     public static WalletReply<T> Failure(int status, string code, string? message, string? servedBy) => new(false, default, status, code, message, servedBy);
 
-    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy);
+    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes };
 }

@@ -39,7 +39,12 @@ public sealed class PlanRunTests
                 Assert.True(scenario["latencyMs"]!.AsObject().ContainsKey(p), p);
             }
 
-            Assert.Contains(scenario["steps"]!.AsArray(), step => step!["name"]!.GetValue<string>() == "pay");
+            var pay = scenario["steps"]!.AsArray().Single(step => step!["name"]!.GetValue<string>() == "pay")!;
+            // Every wallet reply's body is counted: a payment's JSON is well over 100 bytes.
+            Assert.True(pay["bytes"]!.GetValue<long>() >= 100 * pay["ok"]!.GetValue<long>(), pay.ToJsonString());
+            Assert.True(pay["ok"]!.GetValue<long>() > 0);
+            var conserved = run.Claims.Single(c => c["expression"]!.GetValue<string>() == "money_conserved == true");
+            Assert.Equal("true", conserved["observedText"]!.GetValue<string>());
             var nodes = s["nodes"]!.AsArray();
             Assert.Equal(3, nodes.Count);
             Assert.All(nodes, n => Assert.True(n!["requests"]!.GetValue<long>() > 0));
