@@ -17,7 +17,7 @@ namespace PaySim.Simulator.Faults;
 /// </summary>
 internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssuerState? state = null) : ICallFaultHook
 {
-    private volatile RuleNeeds _needs = new(-1, false, [], false);
+    private volatile RuleNeeds _needs = new(-1, false, [], false, false);
 
     public Task<TResponse> InterceptUnaryAsync<TRequest, TResponse>(CallSite site, TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
         where TRequest : class
@@ -54,7 +54,8 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
     private FaultRequest Describe<TRequest>(CallSite site, TRequest request, ServerCallContext context)
         where TRequest : class
     {
-        var headers = Headers(context);
+        var needs = Needs();
+        var headers = Headers(context, needs);
         if (!engine.NeedsRequestFields)
         {
             return new FaultRequest(site.Node, site.Method, headers);
@@ -66,9 +67,9 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
         return request switch
         {
             StartBindingRequest r => new FaultRequest(site.Node, site.Method, headers, pan: r.Pan, phone: r.Phone),
-            AuthorizeRequest r => WithCard(site, headers, Needs().Card ? state?.Bindings.ResolveToken(r.CardToken) : null, r.AmountMinor),
-            ConfirmBindingRequest r => WithCard(site, headers, Needs().Card ? state?.Bindings.Get(r.BindingId)?.Pan : null, null),
-            ResendOtpRequest r => WithCard(site, headers, Needs().Card ? state?.Bindings.Get(r.BindingId)?.Pan : null, null),
+            AuthorizeRequest r => WithCard(site, headers, needs, needs.Card ? state?.Bindings.ResolveToken(r.CardToken) : null, r.AmountMinor),
+            ConfirmBindingRequest r => WithCard(site, headers, needs, needs.Card ? state?.Bindings.Get(r.BindingId)?.Pan : null, null),
+            ResendOtpRequest r => WithCard(site, headers, needs, needs.Card ? state?.Bindings.Get(r.BindingId)?.Pan : null, null),
             CaptureRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
             RefundRequest r => new FaultRequest(site.Node, site.Method, headers, amountMinor: r.AmountMinor),
             SendRequest r => new FaultRequest(site.Node, site.Method, headers, phone: r.Phone),
@@ -76,16 +77,16 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
         };
     }
 
-    private FaultRequest WithCard(CallSite site, Metadata? headers, string? pan, long? amountMinor) =>
-        new(site.Node, site.Method, headers, pan: pan, phone: pan is null ? null : state?.Cardholders.FindByPan(pan)?.Phone, amountMinor: amountMinor);
+    private FaultRequest WithCard(CallSite site, Metadata? headers, RuleNeeds needs, string? pan, long? amountMinor) =>
+        new(site.Node, site.Method, headers, pan: pan, phone: pan is not null && needs.Phone ? state?.Cardholders.FindByPan(pan)?.Phone : null, amountMinor: amountMinor);
 
     // ServerCallContext.RequestHeaders builds a Metadata copy of every header (keys lower-cased) on
     // first use. Probe the HTTP headers for the few names that matter (the x-sim-* overrides, the
     // keys metadata rules match on) and pay for the copy only on a call that carries one of them;
     // without them no metadata rule can match and no override applies, so null is the same answer.
-    private Metadata? Headers(ServerCallContext context)
+    private static Metadata? Headers(ServerCallContext context, RuleNeeds needs)
     {
-        var names = Needs().HeaderNames;
+        var names = needs.HeaderNames;
         if (names.Length == 0)
         {
             return null;
@@ -121,6 +122,7 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
         }
 
         var card = false;
+        var phone = false;
         foreach (var rule in engine.Rules)
         {
             if (rule.Match is not { } match)
@@ -129,6 +131,7 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
             }
 
             card |= match.Pan is not null || match.PanPrefix is not null || match.Phone is not null;
+            phone |= match.Phone is not null;
             foreach (var (key, _) in match.Metadata)
             {
                 if (!names.Contains(key, StringComparer.Ordinal))
@@ -138,7 +141,7 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
             }
         }
 
-        var fresh = new RuleNeeds(version, headerOverrides, names.ToArray(), card);
+        var fresh = new RuleNeeds(version, headerOverrides, names.ToArray(), card, phone);
         if (engine.Version == version)
         {
             // Only what was read under one version is cached; a change meanwhile is read again next call.
@@ -283,5 +286,6 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
         return (TResponse)reply;
     }
 
-    private sealed record RuleNeeds(long Version, bool HeaderOverrides, string[] HeaderNames, bool Card);
+    /// <summary>Card: a rule matches on pan, panPrefix or phone (resolve tokens and bindings); Phone: on phone (look it up too).</summary>
+    private sealed record RuleNeeds(long Version, bool HeaderOverrides, string[] HeaderNames, bool Card, bool Phone);
 }

@@ -63,7 +63,8 @@ public sealed class FaultEngine
     public TimeProvider TimeProvider => _time;
 
     /// <summary>Incremented on every change of the rule list.</summary>
-    public long Version => Interlocked.Read(ref _version);
+    // Volatile, not Interlocked.Read: that is a locked read-modify-write, and every call reads this.
+    public long Version => Volatile.Read(ref _version);
 
     public bool HeaderOverrides
     {

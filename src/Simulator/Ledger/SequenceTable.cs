@@ -15,19 +15,16 @@ internal sealed class SequenceTable<T>
     private readonly Lock _grow = new();
     private volatile T?[]?[] _chunks = new T?[]?[16];
     private long _base = 1;
-    private int _count;
 
-    public int Count => Volatile.Read(ref _count);
+    /// <summary>Counted on demand (only invariants ask): a shared counter would be one more cache line every hold writes.</summary>
+    public int Count => Values().Count();
 
     public void Set(long sequence, T value)
     {
         var index = sequence - Volatile.Read(ref _base);
         ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(sequence));
         var chunk = Chunk(index >> ChunkBits, create: true)!;
-        if (Interlocked.Exchange(ref chunk[index & (ChunkSize - 1)], value) is null)
-        {
-            Interlocked.Increment(ref _count);
-        }
+        Volatile.Write(ref chunk[index & (ChunkSize - 1)], value);
     }
 
     public T? Get(long sequence)
@@ -69,7 +66,6 @@ internal sealed class SequenceTable<T>
         {
             _chunks = new T?[]?[16];
             Volatile.Write(ref _base, nextSequence);
-            Volatile.Write(ref _count, 0);
         }
     }
 
