@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance suite: every figure in docs/benchmarks.md comes from a run of this script.
 #
-#   scripts/perf.sh            full run (~10 s per side, best of 2), writes docs/benchmarks.md
+#   scripts/perf.sh            full run (~10 s per side, best of 2; sim-node best of 4), writes docs/benchmarks.md
 #   scripts/perf.sh --short    CI mode (a few seconds per pair); writes $PERF_OUT or
 #                              BenchmarkDotNet.Artifacts/perf-short.md, fails only on a drastic
 #                              regression (a ratio below half of its target)

@@ -63,7 +63,7 @@ perf_report() {
     echo "## Running it"
     echo
     echo '```bash'
-    echo "scripts/perf.sh                  # everything, ~15 min; rewrites this file"
+    echo "scripts/perf.sh                  # everything, ~25 min (10 of them the soak); rewrites this file"
     echo "scripts/perf.sh --short          # CI mode: a few seconds per pair, no soak, no micro-benchmarks"
     echo "scripts/perf.sh --only sim-node  # one pair (ids as in the table); combine with --out FILE"
     echo "PERF_SOAK_SECONDS=600 scripts/perf.sh --only soak --out /tmp/soak.md"
