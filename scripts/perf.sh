@@ -206,21 +206,31 @@ pair_sim_node() {
     "best of $SIM_REPEAT alternating rounds per side; without rules: $(perf_fmt "$sim0") rps ($(perf_fmt "$(perf_calc "100 * $sim0 / $bare")" 1)% of bare); each call holds 1 fen on the magic 00 card; 0 faults fired; both servers' counters checked"
 }
 
-# start_simulator — one issuer node on ephemeral ports; sets SIM_PID, SIM_ISSUER, SIM_SMS, SIM_CONTROL.
-start_simulator() {
+# start_sim_as NAME ARGS... — one issuer node on ephemeral ports, logging to $WORK/NAME.log;
+# sets SX_PID, SX_ISSUER, SX_SMS, SX_CONTROL.
+start_sim_as() {
+  local name=$1; shift
   local args=(serve --nodes 1 --issuer-port 0 --sms-port 0 --control-port 0 "$@")
-  perf_start simulator dotnet "$SIM" "${args[@]}"; SIM_PID=$PERF_LAST_PID
+  SX_ISSUER="" SX_SMS="" SX_CONTROL=""
+  perf_start "$name" dotnet "$SIM" "${args[@]}"; SX_PID=$PERF_LAST_PID
   logcmd dotnet "$SIM" "${args[@]}"
   local i
   for i in $(seq 1 600); do
-    if grep -q '^Press Ctrl+C' "$WORK/simulator.log" 2>/dev/null; then break; fi
-    kill -0 "$SIM_PID" 2>/dev/null || return 1
+    if grep -q '^Press Ctrl+C' "$WORK/$name.log" 2>/dev/null; then break; fi
+    kill -0 "$SX_PID" 2>/dev/null || return 1
     sleep 0.1
   done
-  SIM_ISSUER=$(awk '$1 == "issuer-1" { print $2; exit }' "$WORK/simulator.log")
-  SIM_SMS=$(awk '$1 == "sms" { print $2; exit }' "$WORK/simulator.log")
-  SIM_CONTROL=$(awk '$1 == "control" && /HTTP\/1.1/ { print $2; exit }' "$WORK/simulator.log")
-  [ -n "$SIM_ISSUER" ] && [ -n "$SIM_SMS" ] && [ -n "$SIM_CONTROL" ]
+  SX_ISSUER=$(awk '$1 == "issuer-1" { print $2; exit }' "$WORK/$name.log")
+  SX_SMS=$(awk '$1 == "sms" { print $2; exit }' "$WORK/$name.log")
+  SX_CONTROL=$(awk '$1 == "control" && /HTTP\/1.1/ { print $2; exit }' "$WORK/$name.log")
+  [ -n "$SX_ISSUER" ] && [ -n "$SX_SMS" ] && [ -n "$SX_CONTROL" ]
+}
+
+# start_simulator — one issuer node on ephemeral ports; sets SIM_PID, SIM_ISSUER, SIM_SMS, SIM_CONTROL.
+start_simulator() {
+  start_sim_as simulator "$@"; local rc=$?
+  SIM_PID=$SX_PID SIM_ISSUER=${SX_ISSUER:-} SIM_SMS=${SX_SMS:-} SIM_CONTROL=${SX_CONTROL:-}
+  return $rc
 }
 
 # 2. engine driving gRPC vs the raw Grpc.Net.Client loop, same channels and concurrency.
@@ -485,24 +495,6 @@ pair_soak() {
 # ---------------------------------------------------------------- Redis state and scale-out (issue 9)
 SIM_AUTH_COUNTER='[.nodes[] | select(.name == "issuer-1") | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
 
-# start_sim_as NAME ARGS... — one issuer node like start_simulator, logging to $WORK/NAME.log;
-# sets SX_PID, SX_ISSUER, SX_SMS, SX_CONTROL.
-start_sim_as() {
-  local name=$1; shift
-  local args=(serve --nodes 1 --issuer-port 0 --sms-port 0 --control-port 0 "$@")
-  perf_start "$name" dotnet "$SIM" "${args[@]}"; SX_PID=$PERF_LAST_PID
-  logcmd dotnet "$SIM" "${args[@]}"
-  local i
-  for i in $(seq 1 600); do
-    if grep -q '^Press Ctrl+C' "$WORK/$name.log" 2>/dev/null; then break; fi
-    kill -0 "$SX_PID" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  SX_ISSUER=$(awk '$1 == "issuer-1" { print $2; exit }' "$WORK/$name.log")
-  SX_SMS=$(awk '$1 == "sms" { print $2; exit }' "$WORK/$name.log")
-  SX_CONTROL=$(awk '$1 == "control" && /HTTP\/1.1/ { print $2; exit }' "$WORK/$name.log")
-  [ -n "$SX_ISSUER" ] && [ -n "$SX_SMS" ] && [ -n "$SX_CONTROL" ]
-}
 
 # start_redis — a throw-away redis-server on a free loopback port without persistence;
 # sets REDIS_PID, REDIS_PORT, REDIS_URL (redis://127.0.0.1:PORT). Up to 3 ports are tried.

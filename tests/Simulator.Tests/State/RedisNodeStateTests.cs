@@ -29,7 +29,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
 
         await PostAsync(a, "/v1/nodes/issuer-2/down");
 
-        Assert.True(await WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-2") == NodeState.Down), "host B's issuer-2 went DOWN within 5 s");
+        Assert.True(await Eventually.WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-2") == NodeState.Down), "host B's issuer-2 went DOWN within 5 s");
         Assert.Equal("DOWN", (await NodesAsync(b))["issuer-2"]);
         Assert.Equal("UP", (await NodesAsync(b))["issuer-1"]);
         using (var fresh = GrpcChannel.ForAddress(b.Host.IssuerNodes[1].Uri))
@@ -42,7 +42,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
 
         await PostAsync(a, "/v1/nodes/issuer-2/up");
 
-        Assert.True(await WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-2") == NodeState.Up), "host B's issuer-2 came back UP within 5 s");
+        Assert.True(await Eventually.WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-2") == NodeState.Up), "host B's issuer-2 came back UP within 5 s");
         var back = await Eventually.SucceedsAsync(() => b.Issuers[1].AuthorizeAsync(UnknownToken).ResponseAsync);
         Assert.Equal("14", back.ResponseCode);
         Assert.Equal("issuer-2", back.Node);
@@ -63,7 +63,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
 
         await control.SetNodeStateAsync(new SetNodeStateRequest { Node = "issuer-1", State = NodeState.NotServing });
 
-        Assert.True(await WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-1") == NodeState.NotServing), "host B's issuer-1 became NOT_SERVING within 5 s");
+        Assert.True(await Eventually.WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-1") == NodeState.NotServing), "host B's issuer-1 became NOT_SERVING within 5 s");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest { Service = "paysim.issuer.v1.Issuer" })).Status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
         Assert.Equal("14", (await b.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
@@ -71,7 +71,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
 
         await control.SetNodeStateAsync(new SetNodeStateRequest { Node = "issuer-1", State = NodeState.Up });
 
-        Assert.True(await WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-1") == NodeState.Up), "host B's issuer-1 was SERVING again within 5 s");
+        Assert.True(await Eventually.WithinAsync(Propagation, () => b.Host.GetNodeState("issuer-1") == NodeState.Up), "host B's issuer-1 was SERVING again within 5 s");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
     }
 
@@ -98,7 +98,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
         await PostAsync(c, "/v1/reset");
 
         Assert.True(
-            await WithinAsync(Propagation, () => new[] { a, c }.All(s => s.Host.GetNodeState("issuer-2") == NodeState.Up && s.Host.GetNodeState("sms") == NodeState.Up)),
+            await Eventually.WithinAsync(Propagation, () => new[] { a, c }.All(s => s.Host.GetNodeState("issuer-2") == NodeState.Up && s.Host.GetNodeState("sms") == NodeState.Up)),
             "reset on C brought issuer-2 and sms UP on A and on C within 5 s");
         Assert.Equal("{}", Document(cluster));
         Assert.Equal("issuer-2", (await Eventually.SucceedsAsync(() => c.Issuers[1].AuthorizeAsync(UnknownToken).ResponseAsync)).Node);
@@ -113,12 +113,12 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
 
         a.Host.ApplyFaults("""{ "name": "node-loss", "node": "issuer-2", "outage": {} }""");
 
-        Assert.True(await WithinAsync(Propagation, () => a.Host.GetNodeState("issuer-2") == NodeState.Down && b.Host.GetNodeState("issuer-2") == NodeState.Down), "both hosts' issuer-2 DOWN within 5 s");
+        Assert.True(await Eventually.WithinAsync(Propagation, () => a.Host.GetNodeState("issuer-2") == NodeState.Down && b.Host.GetNodeState("issuer-2") == NodeState.Down), "both hosts' issuer-2 DOWN within 5 s");
         Assert.Null(Document(cluster));
 
         a.Host.ClearFaults("node-loss");
 
-        Assert.True(await WithinAsync(Propagation, () => a.Host.GetNodeState("issuer-2") == NodeState.Up && b.Host.GetNodeState("issuer-2") == NodeState.Up), "both hosts' issuer-2 UP within 5 s");
+        Assert.True(await Eventually.WithinAsync(Propagation, () => a.Host.GetNodeState("issuer-2") == NodeState.Up && b.Host.GetNodeState("issuer-2") == NodeState.Up), "both hosts' issuer-2 UP within 5 s");
         Assert.Null(Document(cluster));
     }
 
@@ -133,7 +133,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
 
         Assert.Equal("""{"issuer-1":"NOT_SERVING","issuer-2":"DOWN"}""", Document(cluster));
         Assert.True(
-            await WithinAsync(Propagation, () => new[] { a, b }.All(s => s.Host.GetNodeState("issuer-1") == NodeState.NotServing && s.Host.GetNodeState("issuer-2") == NodeState.Down)),
+            await Eventually.WithinAsync(Propagation, () => new[] { a, b }.All(s => s.Host.GetNodeState("issuer-1") == NodeState.NotServing && s.Host.GetNodeState("issuer-2") == NodeState.Down)),
             "both hosts have issuer-1 NOT_SERVING and issuer-2 DOWN within 5 s");
     }
 
@@ -162,21 +162,5 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     {
         var json = await sim.Http.GetFromJsonAsync<JsonElement>("/v1/nodes");
         return json.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("state").GetString()!);
-    }
-
-    private static async Task<bool> WithinAsync(TimeSpan limit, Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
     }
 }

@@ -89,7 +89,7 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
         using var posted = await a.Http.PostAsync("/v1/faults", new StringContent("""{ "name": "decline", "method": "Authorize", "decline": { "code": "91" } }""", Encoding.UTF8, "application/json"));
         Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
 
-        Assert.True(await WithinAsync(TimeSpan.FromSeconds(5), () => b.Host.FaultRuleCount == 1), "host B got the rule within 5 s");
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(5), () => b.Host.FaultRuleCount == 1), "host B got the rule within 5 s");
         Assert.Equal("91", (await Authorize(b, token, "during-1")).ResponseCode);
         Assert.Equal("91", (await Authorize(b, token, "during-2")).ResponseCode);
 
@@ -99,7 +99,7 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
 
         using var reset = await b.Http.PostAsync("/v1/reset", null);
         Assert.True(reset.IsSuccessStatusCode);
-        Assert.True(await WithinAsync(TimeSpan.FromSeconds(5), () => a.Host.FaultRuleCount == 0 && c.Host.FaultRuleCount == 0), "reset on B cleared the rules of A and C within 5 s");
+        Assert.True(await Eventually.WithinAsync(TimeSpan.FromSeconds(5), () => a.Host.FaultRuleCount == 0 && c.Host.FaultRuleCount == 0), "reset on B cleared the rules of A and C within 5 s");
         var after = a.Host.GetInvariants();
         Assert.Equal(0, after.CapturedMinor);
         Assert.Equal(0, after.HeldMinor);
@@ -167,21 +167,6 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
     private static Task<AuthorizeReply> Authorize(TestSimulator sim, string token, string key) =>
         sim.Issuers[1].AuthorizeAsync(new AuthorizeRequest { CardToken = token, AmountMinor = 100, MerchantId = "m", OrderReference = key, IdempotencyKey = key }).ResponseAsync;
 
-    private static async Task<bool> WithinAsync(TimeSpan limit, Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
-    }
 
     private static int FreePort()
     {

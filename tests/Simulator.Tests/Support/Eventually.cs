@@ -20,4 +20,21 @@ internal static class Eventually
             }
         }
     }
+
+    /// <summary>Polls <paramref name="condition"/> every 20 ms; false if it still does not hold after <paramref name="limit"/>.</summary>
+    public static async Task<bool> WithinAsync(TimeSpan limit, Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
 }
