@@ -23,16 +23,12 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     public StartBindingOutcome StartBinding(string pan, string expiry, string cvv, string holderName, string idNumber, string phone, string idempotencyKey)
     {
         var fingerprint = string.Join('\u001f', pan, expiry, cvv, holderName, idNumber, phone);
-        var result = state.Idempotency.Run("StartBinding", idempotencyKey, fingerprint,
+        return Once("StartBinding", idempotencyKey, fingerprint,
             () => DoStartBinding(pan?.Trim() ?? "", expiry?.Trim() ?? "", cvv?.Trim() ?? "", holderName ?? "", idNumber ?? "", phone ?? ""));
-        return result.KeyReused ? KeyReused<StartBindingOutcome>() : result.Value!;
     }
 
-    public ConfirmBindingOutcome ConfirmBinding(string bindingId, string code, string idempotencyKey)
-    {
-        var result = state.Idempotency.Run("ConfirmBinding", idempotencyKey, bindingId + '\u001f' + code, () => DoConfirm(bindingId, code));
-        return result.KeyReused ? KeyReused<ConfirmBindingOutcome>() : result.Value!;
-    }
+    public ConfirmBindingOutcome ConfirmBinding(string bindingId, string code, string idempotencyKey) =>
+        Once("ConfirmBinding", idempotencyKey, bindingId + '\u001f' + code, () => DoConfirm(bindingId, code));
 
     public ResendOtpOutcome ResendOtp(string bindingId)
     {
@@ -56,41 +52,19 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         return new ResendOtpOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "OTP sent");
     }
 
-    public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
-    {
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            // Nothing to replay without a key: no fingerprint to build, no closure to allocate.
-            return DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "");
-        }
+    // Authorize, Capture and Refund are the load path: without an idempotency key there is nothing to
+    // replay, so they skip the fingerprint and the store. The keyed path is a method of its own because
+    // a lambda's captured parameters are hoisted into a closure at the entry of the method that holds it.
+    public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey) =>
+        string.IsNullOrEmpty(idempotencyKey)
+            ? DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "")
+            : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey);
 
-        var fingerprint = string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference);
-        var result = state.Idempotency.Run("Authorize", idempotencyKey, fingerprint,
-            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey));
-        return result.KeyReused ? KeyReused<AuthorizeOutcome>() : result.Value!;
-    }
+    public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey) =>
+        string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
 
-    public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey)
-    {
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            return DoCapture(authorizationId, amountMinor);
-        }
-
-        var result = state.Idempotency.Run("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoCapture(authorizationId, amountMinor));
-        return result.KeyReused ? KeyReused<CaptureOutcome>() : result.Value!;
-    }
-
-    public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey)
-    {
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            return DoRefund(authorizationId, amountMinor);
-        }
-
-        var result = state.Idempotency.Run("Refund", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoRefund(authorizationId, amountMinor));
-        return result.KeyReused ? KeyReused<RefundOutcome>() : result.Value!;
-    }
+    public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey) =>
+        string.IsNullOrEmpty(idempotencyKey) ? DoRefund(authorizationId, amountMinor) : RefundOnce(authorizationId, amountMinor, idempotencyKey);
 
     public static string MaskPhone(string phone) =>
         phone.Length <= 7 ? phone : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
@@ -180,6 +154,25 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             OtpVerdict.AttemptsExceeded => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; request a new one"),
             _ => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "no live verification code; request a new one"),
         };
+    }
+
+    private AuthorizeOutcome AuthorizeOnce(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey) =>
+        Once("Authorize", idempotencyKey,
+            string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference),
+            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey));
+
+    private CaptureOutcome CaptureOnce(string authorizationId, long amountMinor, string idempotencyKey) =>
+        Once("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoCapture(authorizationId, amountMinor));
+
+    private RefundOutcome RefundOnce(string authorizationId, long amountMinor, string idempotencyKey) =>
+        Once("Refund", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoRefund(authorizationId, amountMinor));
+
+    /// <summary>Runs the operation once per (scope, key) and replays its outcome; a key reused for another request is refused.</summary>
+    private T Once<T>(string scope, string idempotencyKey, string fingerprint, Func<T> operation)
+        where T : class
+    {
+        var result = state.Idempotency.Run(scope, idempotencyKey, fingerprint, operation);
+        return result.KeyReused ? KeyReused<T>() : result.Value!;
     }
 
     private CaptureOutcome DoCapture(string authorizationId, long amountMinor)
