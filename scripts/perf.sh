@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The performance suite: every figure in docs/benchmarks.md comes from a run of this script.
 #
-#   scripts/perf.sh            full run (~10 s per side, best of 2; sim-node best of 4), writes docs/benchmarks.md
+#   scripts/perf.sh            full run (~10 s per side, best of 2; sim-node: median of 15 rounds), writes docs/benchmarks.md
 #   scripts/perf.sh --short    CI mode (a few seconds per pair); writes $PERF_OUT or
 #                              BenchmarkDotNet.Artifacts/perf-short.md, fails only on a drastic
 #                              regression (a ratio below half of its target)
 # Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table).
 # Environment: PERF_SOAK_SECONDS (default 600) for the memory-growth run; PERF_SECONDS,
-#          PERF_REPEAT and PERF_MICRO_FILTER to try the script out quickly.
+#          PERF_REPEAT, PERF_SIM_ROUNDS and PERF_MICRO_FILTER to try the script out quickly.
 # Each pair runs its two sides in the same run, one after the other, on 127.0.0.1 only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,9 +37,10 @@ else
 fi
 # Overrides for trying the script out quickly; the docs say which values a run used.
 SECS=${PERF_SECONDS:-$SECS} REPEAT=${PERF_REPEAT:-$REPEAT}
-# The sim-node pair compares two servers whose difference is smaller than this machine's noise between
-# identical runs (up to 8 points on a shared 2-core VM), so it alternates twice as many rounds.
-SIM_REPEAT=$((REPEAT * 2))
+# The sim-node pair measures a difference smaller than this machine's drift within a run, so it takes
+# the median ratio of many short rounds instead of the best of a few long ones (see pair_sim_node).
+if [ "$SHORT" -eq 1 ]; then SIM_ROUNDS=3 SIM_SECS=1 SIM_WARM_SECS=2; else SIM_ROUNDS=15 SIM_SECS=3 SIM_WARM_SECS=10; fi
+SIM_ROUNDS=${PERF_SIM_ROUNDS:-$SIM_ROUNDS}
 SOAK_SECS=${PERF_SOAK_SECONDS:-600}
 MICRO_FILTER=${PERF_MICRO_FILTER:-*}
 
@@ -174,25 +175,41 @@ pair_sim_node() {
     perf_row $id "$figure" - "bare grpc-dotnet" - - ">= 90%" error "simulator: no grpc-status 0"; return
   fi
 
-  # Alternate the sides (bare, simulator without rules, simulator with the 100 rules) so that a
-  # burst of background load cannot favour one of them.
+  # The machine's throughput drifts by tens of percent within a minute (a shared VM), more than the
+  # difference measured here. So the sides run in many short rounds, each round all three back to back
+  # (bare, simulator without rules, simulator with the 100 rules; reversed every other round), and the
+  # figure is the median of the per-round ratios: a drift or burst hits the sides of a round alike.
+  # Round 0 warms every server (JIT tiering, thread pool) and is not counted.
   local sim_counter='[.nodes[] | select(.name == "issuer-1") | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
-  local bare=0 sim0=0 sim=0 r v faults applied ok=1
+  local r side v b s0 s1 faults applied ok=1 bares=() sims=() sim0s=() ratios=() ratios0=()
   logline "curl -s -X DELETE $SIM_CONTROL/v1/faults; curl -s -X POST $SIM_CONTROL/v1/faults -H 'content-type: application/json' --data-binary @\$WORK/idle-rules.json"
-  for r in $(seq 1 "$SIM_REPEAT"); do
-    v=$(REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure bare "$BARE_URL" "$BARE_URL/counters" .authorize) || { ok=0; break; }
-    bare=$(max "$bare" "$v")
-    curl -s -X DELETE "$SIM_CONTROL/v1/faults" >/dev/null
-    v=$(REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure sim0 "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1) || { ok=0; break; }
-    sim0=$(max "$sim0" "$v")
-    curl -s -X POST "$SIM_CONTROL/v1/faults" -H 'content-type: application/json' --data-binary "@$WORK/idle-rules.json" >/dev/null
-    applied=$(curl -s "$SIM_CONTROL/v1/faults" | jq '.count // (.rules | length) // 0')
-    if [ "$applied" != 100 ]; then ok=0; echo "the simulator holds $applied rules, not 100" >&2; break; fi
-    v=$(REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure sim "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1) || { ok=0; break; }
-    sim=$(max "$sim" "$v")
+  sim_node_side() {
+    case "$1" in
+      bare) REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure bare "$BARE_URL" "$BARE_URL/counters" .authorize ;;
+      none) curl -s -X DELETE "$SIM_CONTROL/v1/faults" >/dev/null
+            REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure sim0 "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1 ;;
+      rules) curl -s -X POST "$SIM_CONTROL/v1/faults" -H 'content-type: application/json' --data-binary "@$WORK/idle-rules.json" >/dev/null
+             applied=$(curl -s "$SIM_CONTROL/v1/faults" | jq '.count // (.rules | length) // 0')
+             if [ "$applied" != 100 ]; then echo "the simulator holds $applied rules, not 100" >&2; echo 0; return 1; fi
+             REPEAT=1 H2_BODY="$WORK/sim-body.bin" h2_measure sim "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1 ;;
+    esac
+  }
+  for r in $(seq 0 "$SIM_ROUNDS"); do
+    local order=(bare none rules) secs=$SIM_SECS
+    [ $((r % 2)) -eq 1 ] && order=(rules none bare)
+    [ "$r" -eq 0 ] && secs=$SIM_WARM_SECS
+    for side in "${order[@]}"; do
+      v=$(SECS=$secs WARM=1 sim_node_side "$side") || { ok=0; break 2; }
+      case "$side" in bare) b=$v ;; none) s0=$v ;; rules) s1=$v ;; esac
+    done
+    [ "$r" -eq 0 ] && continue
+    bares+=("$b") sim0s+=("$s0") sims+=("$s1")
+    ratios+=("$(perf_calc "$s1 / $b")") ratios0+=("$(perf_calc "$s0 / $b")")
   done
   faults=$(curl -s "$SIM_CONTROL/v1/stats" | jq '[.nodes[] | select(.name == "issuer-1") | .methods[] | .faults | to_entries[] | .value] | add // 0')
   perf_stop "$BARE_PID"; perf_stop "$SIM_PID" 3
+  local bare sim sim0
+  bare=$(perf_quantile 0.5 "${bares[@]}") sim=$(perf_quantile 0.5 "${sims[@]}") sim0=$(perf_quantile 0.5 "${sim0s[@]}")
   if [ "$ok" -eq 0 ]; then
     perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - ">= 90%" error "not every call succeeded, or the rules did not apply (see the log above)"
     return
@@ -201,9 +218,12 @@ pair_sim_node() {
     perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - ">= 90%" error "$faults faults fired; the rules were meant to stay idle"
     return
   fi
-  local ratio; ratio=$(perf_calc "$sim / $bare")
-  perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" "$(perf_fmt "$(perf_calc "$ratio * 100")" 1)%" ">= 90%" "$(perf_judge_ratio "$ratio" 0.90)" \
-    "best of $SIM_REPEAT alternating rounds per side; without rules: $(perf_fmt "$sim0") rps ($(perf_fmt "$(perf_calc "100 * $sim0 / $bare")" 1)% of bare); each call holds 1 fen on the magic 00 card; 0 faults fired; both servers' counters checked"
+  local ratio q1 q3 ratio0 pct
+  ratio=$(perf_quantile 0.5 "${ratios[@]}") q1=$(perf_quantile 0.25 "${ratios[@]}") q3=$(perf_quantile 0.75 "${ratios[@]}")
+  ratio0=$(perf_quantile 0.5 "${ratios0[@]}")
+  sim_node_pct() { perf_fmt "$(perf_calc "100 * $1")" 1; }
+  perf_row $id "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" "$(sim_node_pct "$ratio")%" ">= 90%" "$(perf_judge_ratio "$ratio" 0.90)" \
+    "median of $SIM_ROUNDS rounds of ${SIM_SECS} s per side, each round's ratio taken within the round (quartiles $(sim_node_pct "$q1")–$(sim_node_pct "$q3")%; rps are the sides' medians); without rules: $(sim_node_pct "$ratio0")% of bare ($(perf_fmt "$sim0") rps); each call holds 1 fen on the magic 00 card; 0 faults fired; both servers' counters checked"
 }
 
 # start_sim_as NAME ARGS... — one issuer node on ephemeral ports, logging to $WORK/NAME.log;

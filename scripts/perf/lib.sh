@@ -132,6 +132,13 @@ perf_hey_rps() { awk '/Requests\/sec:/ { print $2 }' "$1"; }
 perf_calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
 perf_fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, v }'; }
 perf_ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+# perf_quantile Q V... — the Q-quantile (0.5 = median) of the values, interpolated between ranks.
+perf_quantile() {
+  local q=$1; shift
+  printf '%s\n' "$@" | sort -g | awk -v q="$q" '{ v[NR] = $1 }
+    END { if (NR == 0) { print 0; exit } p = 1 + q * (NR - 1); i = int(p); f = p - i
+          printf "%.6g\n", (i >= NR ? v[NR] : v[i] + f * (v[i + 1] - v[i])) }'
+}
 
 # perf_row ID FIGURE VALUE BASELINE_LABEL BASELINE_VALUE RATIO TARGET STATUS NOTE
 # STATUS: ok | below-target | drastic | error | skipped

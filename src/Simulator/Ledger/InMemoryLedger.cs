@@ -1,21 +1,25 @@
-using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 
 namespace PaySim.Simulator.Ledger;
 
 /// <summary>
 /// Money moves only inside one account's lock, and an approved hold records its authorization there
-/// too. Invariants and Reset take every account's lock (in PAN order, one at a time) so they see no
+/// too. Invariants and Reset take every account's lock (in a fixed order, one at a time) so they see no
 /// half-done operation; an operation holds at most one account lock, so this cannot deadlock, and the
 /// operations themselves share nothing but the card they move money on.
+/// <para>
+/// Everything a reset replaces (accounts and holds) is one <see cref="Book"/>: an operation finds an
+/// account or a hold in the book it read, and an account it locks that a reset retired meanwhile
+/// sends it to the new book.
+/// </para>
 /// </summary>
 internal sealed class InMemoryLedger : ILedger
 {
     private readonly Dictionary<string, long> _opening;
     private readonly long _initialTotal;
-    private readonly ConcurrentDictionary<string, Account> _accounts = new(StringComparer.Ordinal);
-    private readonly SequenceTable<Authorization> _authorizations = new();
     private readonly Lock _snapshot = new();
-    private Account[] _lockOrder = [];
+    private volatile Book _book = Book.Empty;
     private long _sequence;
 
     public InMemoryLedger(IEnumerable<KeyValuePair<string, long>> openingBalances)
@@ -34,7 +38,7 @@ internal sealed class InMemoryLedger : ILedger
     {
         while (true)
         {
-            if (!_accounts.TryGetValue(request.Pan, out var account))
+            if (!_book.ByPan.TryGetValue(request.Pan, out var account))
             {
                 return new HoldResult(LedgerOutcome.UnknownAccount, null, 0);
             }
@@ -72,7 +76,7 @@ internal sealed class InMemoryLedger : ILedger
                 account.Held += request.AmountMinor;
                 account.SpentToday += request.AmountMinor;
                 var sequence = Interlocked.Increment(ref _sequence);
-                _authorizations.Set(sequence, new Authorization(sequence, account, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey));
+                account.Book.Holds.Add(sequence, account.Index, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey);
                 return new HoldResult(LedgerOutcome.Approved, LedgerIds.Authorization(sequence), account.Balance);
             }
         }
@@ -80,14 +84,17 @@ internal sealed class InMemoryLedger : ILedger
 
     public CaptureResult Capture(string authorizationId, long amountMinor)
     {
-        if (Find(authorizationId) is not { } auth)
+        var book = _book;
+        ref var auth = ref Find(book, authorizationId);
+        if (Unsafe.IsNullRef(ref auth))
         {
             return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
         }
 
-        lock (auth.Account)
+        var account = book.Accounts[auth.Account];
+        lock (account)
         {
-            if (auth.Account.Retired)
+            if (account.Retired)
             {
                 return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
             }
@@ -99,8 +106,8 @@ internal sealed class InMemoryLedger : ILedger
                 return new CaptureResult(LedgerOutcome.InvalidAmount, auth.Captured);
             }
 
-            auth.Account.Held -= amount;
-            auth.Account.Captured += amount;
+            account.Held -= amount;
+            account.Captured += amount;
             auth.Captured += amount;
             return new CaptureResult(LedgerOutcome.Approved, auth.Captured);
         }
@@ -108,14 +115,17 @@ internal sealed class InMemoryLedger : ILedger
 
     public RefundResult Refund(string authorizationId, long amountMinor)
     {
-        if (Find(authorizationId) is not { } auth)
+        var book = _book;
+        ref var auth = ref Find(book, authorizationId);
+        if (Unsafe.IsNullRef(ref auth))
         {
             return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
         }
 
-        lock (auth.Account)
+        var account = book.Accounts[auth.Account];
+        lock (account)
         {
-            if (auth.Account.Retired)
+            if (account.Retired)
             {
                 return new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null);
             }
@@ -127,8 +137,8 @@ internal sealed class InMemoryLedger : ILedger
                 return new RefundResult(LedgerOutcome.InvalidAmount, auth.Refunded, null);
             }
 
-            auth.Account.Balance += amount;
-            auth.Account.Refunded += amount;
+            account.Balance += amount;
+            account.Refunded += amount;
             auth.Refunded += amount;
             var id = LedgerIds.Refund(Interlocked.Increment(ref _sequence));
             return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
@@ -136,13 +146,13 @@ internal sealed class InMemoryLedger : ILedger
     }
 
     public long AvailableMinor(string pan) =>
-        _accounts.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : 0;
+        _book.ByPan.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : 0;
 
-    public LedgerInvariants Invariants() => WithEveryAccountLocked(() =>
+    public LedgerInvariants Invariants() => WithEveryAccountLocked(book =>
     {
         long balances = 0, held = 0, captured = 0, refunded = 0;
         var violations = new List<string>();
-        foreach (var (pan, a) in _accounts)
+        foreach (var a in book.Accounts)
         {
             balances += a.Balance;
             held += a.Held;
@@ -150,62 +160,76 @@ internal sealed class InMemoryLedger : ILedger
             refunded += a.Refunded;
             if (a.Balance < 0 || a.Held < 0)
             {
-                violations.Add($"account {Mask(pan)} has balance {a.Balance} and held {a.Held}");
+                violations.Add($"account {Mask(a.Pan)} has balance {a.Balance} and held {a.Held}");
             }
         }
 
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var byOrder = new Dictionary<(string, string), int>();
-        foreach (var auth in _authorizations.Values())
+        long count = 0;
+        var holds = book.Holds;
+        for (var rows = holds.Rows(); rows.MoveNext();)
         {
+            ref var auth = ref rows.Current;
+            count++;
             if (auth.Captured > auth.Amount || auth.Refunded > auth.Captured)
             {
-                violations.Add($"{LedgerIds.Authorization(auth.Sequence)}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
+                violations.Add($"{LedgerIds.Authorization(rows.Sequence)}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
             }
 
-            if (auth.IdempotencyKey.Length > 0)
+            var key = holds.IdempotencyKey(auth);
+            if (key.Length > 0)
             {
-                byKey[auth.IdempotencyKey] = byKey.GetValueOrDefault(auth.IdempotencyKey) + 1;
+                byKey[key] = byKey.GetValueOrDefault(key) + 1;
             }
 
             // A charge the merchant gave back in full is not a double charge any more.
             var reversed = auth.Captured > 0 && auth.Refunded >= auth.Amount;
-            if (auth.OrderReference.Length > 0 && !reversed)
+            var order = holds.OrderReference(auth);
+            if (order.Length > 0 && !reversed)
             {
-                var k = (auth.MerchantId, auth.OrderReference);
+                var k = (holds.MerchantId(auth), order);
                 byOrder[k] = byOrder.GetValueOrDefault(k) + 1;
             }
         }
 
-        return LedgerInvariants.Judge(byKey, byOrder, _initialTotal, balances, held, captured, refunded, _authorizations.Count, violations);
+        return LedgerInvariants.Judge(byKey, byOrder, _initialTotal, balances, held, captured, refunded, count, violations);
     });
 
-    public void Reset() => WithEveryAccountLocked(() =>
+    public void Reset() => WithEveryAccountLocked(old =>
     {
-        foreach (var retired in _lockOrder)
+        foreach (var retired in old.Accounts)
         {
             retired.Retired = true;
         }
 
-        _authorizations.Clear(Interlocked.Read(ref _sequence) + 1);
-        _accounts.Clear();
+        // Every sequence number is taken under an account lock: the old ones are all held here, and no
+        // operation can reach the new accounts before they exist, so the new table starts past them all.
+        var holds = new AuthorizationTable(Interlocked.Read(ref _sequence) + 1);
+        var accounts = new Account[_opening.Count];
+        var book = new Book(accounts, holds);
+        var i = 0;
         foreach (var (pan, balance) in _opening)
         {
-            _accounts[pan] = new Account { Balance = balance };
+            accounts[i] = new Account(book, i, pan) { Balance = balance };
+            i++;
         }
 
-        // The next snapshot locks the new accounts (this one still unlocks the old ones).
-        _lockOrder = _accounts.Values.ToArray();
+        book.ByPan = accounts.ToFrozenDictionary(a => a.Pan, StringComparer.Ordinal);
+        // Published while the old accounts are still locked: an operation that waits on one of them
+        // finds it retired and this book in place.
+        _book = book;
         return true;
     });
 
-    // Every account's lock, always in the order of _lockOrder (fixed at each reset), one snapshot at a
-    // time: operations hold at most one account lock, so this sees no half-done operation and cannot deadlock.
-    private T WithEveryAccountLocked<T>(Func<T> body)
+    // Every account's lock, always in the order of the book's accounts, one snapshot at a time:
+    // operations hold at most one account lock, so this sees no half-done operation and cannot deadlock.
+    private T WithEveryAccountLocked<T>(Func<Book, T> body)
     {
         lock (_snapshot)
         {
-            var accounts = _lockOrder;
+            var book = _book;
+            var accounts = book.Accounts;
             var taken = 0;
             try
             {
@@ -214,7 +238,7 @@ internal sealed class InMemoryLedger : ILedger
                     Monitor.Enter(accounts[taken]);
                 }
 
-                return body();
+                return body(book);
             }
             finally
             {
@@ -226,13 +250,35 @@ internal sealed class InMemoryLedger : ILedger
         }
     }
 
-    private Authorization? Find(string authorizationId) =>
-        LedgerIds.TryParseAuthorization(authorizationId, out var sequence) ? _authorizations.Get(sequence) : null;
+    private static ref AuthorizationTable.Row Find(Book book, string authorizationId)
+    {
+        if (!LedgerIds.TryParseAuthorization(authorizationId, out var sequence))
+        {
+            return ref Unsafe.NullRef<AuthorizationTable.Row>();
+        }
+
+        return ref book.Holds.Find(sequence);
+    }
 
     private static string Mask(string pan) => pan.Length > 4 ? "****" + pan[^4..] : pan;
 
-    private sealed class Account
+    /// <summary>The accounts and holds between two resets.</summary>
+    private sealed class Book(Account[] accounts, AuthorizationTable holds)
     {
+        public static readonly Book Empty = new([], new AuthorizationTable(1));
+
+        public Account[] Accounts { get; } = accounts;
+
+        public AuthorizationTable Holds { get; } = holds;
+
+        public FrozenDictionary<string, Account> ByPan { get; set; } = FrozenDictionary<string, Account>.Empty;
+    }
+
+    private sealed class Account(Book book, int index, string pan)
+    {
+        public readonly Book Book = book;
+        public readonly int Index = index;
+        public readonly string Pan = pan;
         public long Balance;
         public long Held;
         public long Captured;
@@ -242,18 +288,5 @@ internal sealed class InMemoryLedger : ILedger
 
         /// <summary>Set by Reset under this account's lock: an operation that found it before the reset looks again.</summary>
         public bool Retired;
-    }
-
-    // The id is not kept: it is "auth_" + the sequence number, formatted when needed.
-    private sealed class Authorization(long sequence, Account account, long amount, string merchantId, string orderReference, string idempotencyKey)
-    {
-        public long Sequence { get; } = sequence;
-        public Account Account { get; } = account;
-        public long Amount { get; } = amount;
-        public string MerchantId { get; } = merchantId;
-        public string OrderReference { get; } = orderReference;
-        public string IdempotencyKey { get; } = idempotencyKey;
-        public long Captured;
-        public long Refunded;
     }
 }
