@@ -29,7 +29,9 @@ public sealed class FaultEngine
     private readonly Dictionary<string, (FaultKind Kind, string Node, string Method, long Injections)> _retiredRules = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Node, string Method, FaultKind Kind), long> _retiredCounters = [];
     private readonly Dictionary<(string Node, string Method), FaultSequence> _sequences = [];
-    private readonly Dictionary<(string Node, string Method, FaultKind Kind), long> _headerCounters = [];
+    // Injections counted by the call's own node and method rather than on a slot: x-sim-fault
+    // forced rules, and rules firing on a node or method the context does not list. Both are rare.
+    private readonly Dictionary<(string Node, string Method, FaultKind Kind), long> _callCounters = [];
     private readonly string _unknownHeaderRulePrefix = $"{FaultDefaults.MessagePrefix}{FaultDefaults.HeaderFault} names no active rule: ";
     private volatile FaultIndex _index = FaultIndex.Empty;
     private volatile bool _headerOverrides;
@@ -195,9 +197,9 @@ public sealed class FaultEngine
             _retiredRules.Clear();
             _retiredCounters.Clear();
             _sequences.Clear();
-            lock (_headerCounters)
+            lock (_callCounters)
             {
-                _headerCounters.Clear();
+                _callCounters.Clear();
             }
 
             Interlocked.Exchange(ref _skipped, 0);
@@ -247,7 +249,7 @@ public sealed class FaultEngine
 
         if (_headerOverrides && request.Headers is { Count: > 0 } headers)
         {
-            ApplyHeaders(index, headers, ref builder);
+            ApplyHeaders(index, headers, in request, ref builder);
         }
 
         var headerInjections = builder.Injections;
@@ -282,7 +284,7 @@ public sealed class FaultEngine
 
         for (var i = 0; i < builder.FiredCount && i < FaultDecisionBuilder.FiredCapacity; i++)
         {
-            Count(builder.Fired[i]!);
+            Count(builder.Fired[i]!, in request);
         }
 
         if (headerInjections > 0)
@@ -342,9 +344,9 @@ public sealed class FaultEngine
             var now = _time.GetTimestamp();
             var rules = new List<FaultRuleStats>();
             var counters = new Dictionary<(string Node, string Method, FaultKind Kind), long>(_retiredCounters);
-            lock (_headerCounters)
+            lock (_callCounters)
             {
-                foreach (var (key, value) in _headerCounters)
+                foreach (var (key, value) in _callCounters)
                 {
                     counters[key] = counters.GetValueOrDefault(key) + value;
                 }
@@ -505,7 +507,7 @@ public sealed class FaultEngine
             Act(slot, sequence, scale, ref builder);
         }
 
-        Fired(slot, ref builder);
+        Fired(slot, in request, ref builder);
     }
 
     // What a rule does once it fired; shared by rule evaluation and x-sim-fault.
@@ -592,7 +594,7 @@ public sealed class FaultEngine
         return scale >= 1.0 ? delay : TimeSpan.FromTicks((long)(delay.Ticks * scale));
     }
 
-    private static void Fired(FaultSlot slot, ref FaultDecisionBuilder builder)
+    private void Fired(FaultSlot slot, in FaultRequest request, ref FaultDecisionBuilder builder)
     {
         if (builder.FiredCount < FaultDecisionBuilder.FiredCapacity)
         {
@@ -601,18 +603,22 @@ public sealed class FaultEngine
         else
         {
             // More than 8 rules fired on one call: count at once rather than drop the count.
-            Count(slot);
+            Count(slot, in request);
         }
 
         builder.FiredCount++;
         builder.Injections++;
     }
 
-    private static void Count(FaultSlot slot)
+    private void Count(FaultSlot slot, in FaultRequest request)
     {
-        // A forced slot counts for its rule; CountHeaders attributes it to the real node and method.
-        if (!ReferenceEquals(slot.Node, FaultDefaults.HeaderFault))
+        if (slot.CountsUnderCall)
         {
+            CountUnderCall(in request, slot.Kind);
+        }
+        else if (!ReferenceEquals(slot.Node, FaultDefaults.HeaderFault))
+        {
+            // A forced slot counts only for its rule; CountHeaders attributes it to the real node and method.
             Interlocked.Increment(ref slot.Injections);
         }
 
@@ -620,7 +626,10 @@ public sealed class FaultEngine
     }
 
     // Header-driven faults are rare and debugging aids: a dictionary update per injection is fine.
-    private void CountHeaders(in FaultRequest request, in FaultDecisionBuilder builder)
+    private void CountHeaders(in FaultRequest request, in FaultDecisionBuilder builder) => CountUnderCall(in request, builder.HeaderKind);
+
+    // Under the short method name ("Authorize"), as the call counters name it, whatever form the caller passed.
+    private void CountUnderCall(in FaultRequest request, FaultKind kind)
     {
         var method = request.Method;
         var slash = method.LastIndexOf('/');
@@ -629,15 +638,14 @@ public sealed class FaultEngine
             method = method[(slash + 1)..];
         }
 
-        var kind = builder.HeaderKind;
         var key = (request.Node, method, kind);
-        lock (_headerCounters)
+        lock (_callCounters)
         {
-            _headerCounters[key] = _headerCounters.GetValueOrDefault(key) + 1;
+            _callCounters[key] = _callCounters.GetValueOrDefault(key) + 1;
         }
     }
 
-    private void ApplyHeaders(FaultIndex index, Metadata headers, ref FaultDecisionBuilder builder)
+    private void ApplyHeaders(FaultIndex index, Metadata headers, in FaultRequest request, ref FaultDecisionBuilder builder)
     {
         for (var i = 0; i < headers.Count; i++)
         {
@@ -661,7 +669,7 @@ public sealed class FaultEngine
                     var sequence = Interlocked.Increment(ref slot.ForcedSequence);
                     var kind = builder.Injections == 0 ? state.Rule.Kind : builder.HeaderKind;
                     Act(slot, sequence, 1.0, ref builder);
-                    Fired(slot, ref builder);
+                    Fired(slot, in request, ref builder);
                     builder.HeaderKind = kind;
                 }
                 else if (!builder.HasTerminal)

@@ -16,7 +16,7 @@ internal sealed class FaultNodeIndex
         NodeStateRules = nodeStateRules;
     }
 
-    /// <summary>Slots of rules with method "*", for a method the context does not know.</summary>
+    /// <summary>Slots of rules with method "*", for a method the context does not know (their faults count under the call's own method).</summary>
     public FaultSlotList OtherMethods { get; }
 
     /// <summary>Outage, flap and notServing rules that cover this node, in rule order.</summary>

@@ -145,6 +145,11 @@ public static class FaultRuleParser
         {
             errors.Add(FaultJson.Join(path, "method"), $"unknown method \"{method}\"; allowed: *, {string.Join(", ", context.Methods)}");
         }
+        else if (context.IsKnownNodePattern(node) && !context.Serves(node, method))
+        {
+            // Such a rule could never fire: say so now rather than let it sit idle.
+            errors.Add(FaultJson.Join(path, "method"), $"node \"{node}\" does not serve \"{method}\"; allowed there: *, {string.Join(", ", context.MethodsServedBy(node))}");
+        }
 
         // Exactly one action: a rule does one thing, combinations are several rules.
         var kinds = new List<FaultKind>();

@@ -21,6 +21,7 @@ internal sealed class FaultSlot
         Key = key;
         Gate = gate;
         Bucket = bucket;
+        CountsUnderCall = (node == "*" || method == "*") && node != FaultDefaults.HeaderFault;
         Kind = rule.Kind;
         IsTerminal = rule.Kind.IsTerminal();
         IsSms = rule.Kind.IsSms();
@@ -57,6 +58,14 @@ internal sealed class FaultSlot
     public readonly ulong Key;
     public readonly CapacityGate? Gate;
     public readonly TokenBucket? Bucket;
+
+    /// <summary>
+    /// A slot for "a node or method the context does not list" (built under "*"): one slot serves
+    /// many methods, so its injections are counted under each call's own node and method instead of
+    /// on the slot; the stats must never show a "*" row with faults and no calls.
+    /// </summary>
+    public readonly bool CountsUnderCall;
+
     public readonly FaultKind Kind;
     public readonly bool IsTerminal;
     public readonly bool IsSms;

@@ -13,7 +13,7 @@ public sealed class FaultStats
 
     public IReadOnlyList<FaultRuleStats> Rules { get; }
 
-    /// <summary>Per node, method and kind. Calls forced by x-sim-fault count under node "x-sim-fault".</summary>
+    /// <summary>Per node, method and kind: always the node and short method name the call came to (never "*"), as the call counters name them.</summary>
     public IReadOnlyList<FaultCounter> Counters { get; }
 
     /// <summary>Faults that would have fired but were suppressed because maxActiveFaults were in flight.</summary>

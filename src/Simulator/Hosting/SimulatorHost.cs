@@ -331,8 +331,9 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
 
     private SimulatorFaults CreateFaults(SimulatorOptions options)
     {
-        var issuers = Enumerable.Range(1, options.Nodes).Select(i => $"issuer-{i}").ToArray();
-        var nodes = issuers.Append(FaultRuleContext.DefaultSmsNode).ToArray();
+        // Every node with the methods it serves (the SMS node: SmsGateway and Inbox), so every method
+        // the CallDoor counts is indexed, and counted in the fault stats, under its own name.
+        var context = FaultRuleContext.ForIssuers(options.Nodes);
         var faults = new SimulatorFaults(
             new FaultEngineOptions
             {
@@ -340,11 +341,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 HeaderOverrides = options.HeaderFaults,
                 JournalCapacity = options.FaultJournal,
                 MaxActiveFaults = options.MaxActiveFaults,
-                Context = new FaultRuleContext(nodes),
+                Context = context,
                 TimeProvider = options.TimeProvider,
             },
             new FaultNodeSwitch(this),
-            nodes,
+            context.Nodes,
             FaultRuleContext.DefaultSmsNode,
             options.OtpTtl,
             State);

@@ -390,6 +390,29 @@ public sealed class FaultEngineTests
     }
 
     [Fact]
+    public void StarRule_OnMethodsAndNodesTheContextDoesNotList_CountsUnderTheCallsOwnNodeAndMethod_NeverStar()
+    {
+        var engine = FaultTestEngine.Create();
+        engine.Apply("""{ "name": "any", "latency": "1ms" }""");
+
+        engine.Decide("issuer-1", "Unlisted");
+        engine.Decide("issuer-1", "Unlisted");
+        engine.Decide("issuer-1", "/paysim.test.v1.Other/Unlisted");
+        engine.Decide("sms", "ListMessages");
+        engine.Decide("issuer-9", "Authorize");
+
+        var stats = engine.GetStats();
+        Assert.Equal(
+            ["issuer-1/Unlisted/Latency=3", "issuer-9/Authorize/Latency=1", "sms/ListMessages/Latency=1"],
+            stats.Counters.Select(c => $"{c.Node}/{c.Method}/{c.Kind}={c.Injections}").Order(StringComparer.Ordinal));
+        Assert.Equal(5, stats.ByRule()["any"]);
+
+        // Cleared rules keep their counts, still under the real names.
+        engine.Clear();
+        Assert.Equal(3, engine.GetStats().ByKind("issuer-1", "Unlisted")["latency"]);
+    }
+
+    [Fact]
     public void SmsRules_CombineTheirEffectsOnOneMessage()
     {
         var engine = FaultTestEngine.Create();

@@ -43,8 +43,18 @@ internal static class FaultRandomRules
             json.Append(CultureInfo.InvariantCulture, $"{{\"name\":\"r{i}\"");
             if (anyNode)
             {
-                json.Append(CultureInfo.InvariantCulture, $",\"node\":\"{Pick(random, ["*", "*", "issuer-*", "issuer-1", "issuer-2", "sms"])}\"");
-                json.Append(CultureInfo.InvariantCulture, $",\"method\":\"{Pick(random, ["*", "*", "*", "Authorize", "Capture", "Send"])}\"");
+                var node = Pick(random, ["*", "*", "issuer-*", "issuer-1", "issuer-2", "sms"]);
+                var method = Pick(random, ["*", "*", "*", "Authorize", "Capture", "Send"]);
+
+                // The parser refuses a method the named node does not serve (Send on an issuer,
+                // Authorize on sms); such a draw becomes "*" so the random stream stays the same.
+                if (node != "*" && method != "*" && (node == "sms") != (method == "Send"))
+                {
+                    method = "*";
+                }
+
+                json.Append(CultureInfo.InvariantCulture, $",\"node\":\"{node}\"");
+                json.Append(CultureInfo.InvariantCulture, $",\"method\":\"{method}\"");
             }
 
             if (Match(random) is { } match)

@@ -107,6 +107,49 @@ public sealed class FaultRuleParserTests
         Assert.Contains("negative", ex.Message);
     }
 
+    [Theory]
+    [InlineData("issuer-1", "Send", "StartBinding, ConfirmBinding, ResendOtp, Authorize, Capture, Refund")]
+    [InlineData("issuer-*", "ListMessages", "StartBinding, ConfirmBinding, ResendOtp, Authorize, Capture, Refund")]
+    [InlineData("sms", "Authorize", "Send, ListMessages, WaitForMessage, StreamMessages")]
+    [InlineData("sms", "Refund", "Send, ListMessages, WaitForMessage, StreamMessages")]
+    public void Parse_MethodTheNodeDoesNotServe_IsRefusedWithOneLineNamingTheMethodsItServes(string node, string method, string served)
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse(
+            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", "error": { "grpcStatus": "INTERNAL" } }""", Context));
+
+        Assert.Equal("method", Assert.Single(ex.Errors).Field);
+        Assert.Contains($"node \"{node}\" does not serve \"{method}\"; allowed there: *, {served}", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
+    [InlineData("sms", "ListMessages")]
+    [InlineData("sms", "WaitForMessage")]
+    [InlineData("sms", "StreamMessages")]
+    [InlineData("sms", "Send")]
+    [InlineData("*", "ListMessages")]
+    [InlineData("*", "Authorize")]
+    [InlineData("issuer-*", "Capture")]
+    [InlineData("issuer-2", "*")]
+    [InlineData("sms", "*")]
+    public void Parse_MethodServedByTheNamedNodes_IsAccepted_InboxMethodsIncluded(string node, string method)
+    {
+        var rule = Assert.Single(FaultRuleParser.Parse(
+            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", "latency": "1ms" }""", Context).Rules);
+
+        Assert.Equal((node, method), (rule.Node, rule.Method));
+    }
+
+    [Fact]
+    public void Parse_UnknownMethod_ListsEveryServedMethodOnce()
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse("""{ "name": "x", "method": "Pay", "latency": "1ms" }""", Context));
+
+        Assert.Contains(
+            "unknown method \"Pay\"; allowed: *, StartBinding, ConfirmBinding, ResendOtp, Authorize, Capture, Refund, Send, ListMessages, WaitForMessage, StreamMessages",
+            ex.Message);
+    }
+
     [Fact]
     public void Parse_UnknownKind_NamesTheFieldAndTheKinds()
     {
