@@ -10,8 +10,14 @@ internal interface IBindingStore
     /// <summary>Sets the binding's token once; returns the token the binding ends up with.</summary>
     string Confirm(BindingRecord binding, string newToken);
 
-    /// <summary>The PAN a card token stands for, or null.</summary>
+    /// <summary>The PAN a card token stands for, or null. A shared store may answer from a per-process cache.</summary>
     string? ResolveToken(string cardToken);
+
+    /// <summary>
+    /// Like <see cref="ResolveToken"/>, but never from a cache: for the paths that answer without the
+    /// ledger's hold (which re-checks a cached token), so a token a reset cleared is unknown there too.
+    /// </summary>
+    string? ResolveTokenUncached(string cardToken);
 
     void Clear();
 }

@@ -27,6 +27,8 @@ internal sealed class InMemoryBindingStore : IBindingStore
 
     public string? ResolveToken(string cardToken) => _tokens.GetValueOrDefault(cardToken);
 
+    public string? ResolveTokenUncached(string cardToken) => ResolveToken(cardToken);
+
     public void Clear()
     {
         _bindings.Clear();

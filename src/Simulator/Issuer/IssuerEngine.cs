@@ -199,56 +199,68 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
     private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
     {
-        var pan = state.Bindings.ResolveToken(cardToken ?? "");
+        cardToken ??= "";
+        var pan = state.Bindings.ResolveToken(cardToken);
         var card = pan is null ? null : state.Cardholders.FindByPan(pan);
         if (card is null)
         {
-            return new AuthorizeOutcome(ResponseCodes.InvalidCard, DeclineReason.TokenUnknown, "unknown card token");
+            return UnknownToken();
         }
 
-        var available = state.Ledger.AvailableMinor(card.Pan);
         if (amountMinor <= 0)
         {
-            return new AuthorizeOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive", AvailableBalanceMinor: available);
+            return DeclineBeforeHold(cardToken, card, ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive");
         }
 
         if (!string.IsNullOrEmpty(currency) && !string.Equals(currency, card.Currency, StringComparison.OrdinalIgnoreCase))
         {
-            return new AuthorizeOutcome(ResponseCodes.FormatError, DeclineReason.InvalidRequest, $"card currency is {card.Currency}", AvailableBalanceMinor: available);
+            return DeclineBeforeHold(cardToken, card, ResponseCodes.FormatError, DeclineReason.InvalidRequest, $"card currency is {card.Currency}");
         }
 
         if (card.Status == "blocked")
         {
-            return new AuthorizeOutcome(ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked", AvailableBalanceMinor: available);
+            return DeclineBeforeHold(cardToken, card, ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked");
         }
 
         var now = time.GetUtcNow();
         if (card.Status == "expired" || IsExpired(card.Expiry, now))
         {
-            return new AuthorizeOutcome(ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired", AvailableBalanceMinor: available);
+            return DeclineBeforeHold(cardToken, card, ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired");
         }
 
         switch (card.Magic)
         {
             case MagicBehaviour.DoNotHonour:
-                return new AuthorizeOutcome(ResponseCodes.DoNotHonour, DeclineReason.DoNotHonour, "do not honour", AvailableBalanceMinor: available);
+                return DeclineBeforeHold(cardToken, card, ResponseCodes.DoNotHonour, DeclineReason.DoNotHonour, "do not honour");
             case MagicBehaviour.IssuerUnavailable:
-                return new AuthorizeOutcome(ResponseCodes.IssuerUnavailable, DeclineReason.IssuerUnavailable, "issuer unavailable", AvailableBalanceMinor: available);
+                return DeclineBeforeHold(cardToken, card, ResponseCodes.IssuerUnavailable, DeclineReason.IssuerUnavailable, "issuer unavailable");
             case MagicBehaviour.SystemError:
-                return new AuthorizeOutcome(ResponseCodes.SystemError, DeclineReason.SystemError, "system error", AvailableBalanceMinor: available);
+                return DeclineBeforeHold(cardToken, card, ResponseCodes.SystemError, DeclineReason.SystemError, "system error");
         }
 
+        // The balance in the reply is the hold's own: no read before it on the load path.
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today));
+        var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today, cardToken));
         return hold.Outcome switch
         {
             LedgerOutcome.Approved => new AuthorizeOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "approved", hold.AuthorizationId!, hold.AvailableMinor),
             LedgerOutcome.InsufficientFunds => new AuthorizeOutcome(ResponseCodes.InsufficientFunds, DeclineReason.InsufficientFunds, "insufficient funds", AvailableBalanceMinor: hold.AvailableMinor),
             LedgerOutcome.OverLimit => new AuthorizeOutcome(ResponseCodes.OverLimit, DeclineReason.OverLimit, "over the daily limit", AvailableBalanceMinor: hold.AvailableMinor),
             LedgerOutcome.InvalidAmount => new AuthorizeOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive", AvailableBalanceMinor: hold.AvailableMinor),
-            _ => new AuthorizeOutcome(ResponseCodes.InvalidCard, DeclineReason.TokenUnknown, "unknown card"),
+            // The account is gone, or the hold found the (cached) token cleared by a reset.
+            _ => UnknownToken(),
         };
     }
+
+    private static AuthorizeOutcome UnknownToken() =>
+        new(ResponseCodes.InvalidCard, DeclineReason.TokenUnknown, "unknown card token");
+
+    // Off the load path, and without the hold to re-check a token resolved from a per-process cache:
+    // the token is read again, so one a reset cleared (in any process) is unknown here too.
+    private AuthorizeOutcome DeclineBeforeHold(string cardToken, CardholderRecord card, string code, DeclineReason reason, string message) =>
+        state.Bindings.ResolveTokenUncached(cardToken) == card.Pan
+            ? new AuthorizeOutcome(code, reason, message, AvailableBalanceMinor: state.Ledger.AvailableMinor(card.Pan))
+            : UnknownToken();
 
     private static bool IsExpired(string expiry, DateTimeOffset now)
     {

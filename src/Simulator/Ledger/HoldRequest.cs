@@ -7,4 +7,6 @@ internal readonly record struct HoldRequest(
     string MerchantId,
     string OrderReference,
     string IdempotencyKey,
-    DateOnly Day);
+    DateOnly Day,
+    // The token the PAN was resolved from: a shared ledger that cached the resolution re-checks it in the hold.
+    string? CardToken = null);

@@ -5,9 +5,10 @@ namespace PaySim.Simulator.State.Redis;
 
 /// <summary>
 /// Bindings as hashes and tokens as strings. Neither expires: a card token must keep working for
-/// as long as the in-memory one would (until Reset).
+/// as long as the in-memory one would (until Reset). Found tokens are cached per process
+/// (<see cref="RedisTokenCache"/>, checked again by the ledger's hold script).
 /// </summary>
-internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys keys) : IBindingStore
+internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys keys, RedisTokenCache tokens) : IBindingStore
 {
     // The first confirmation wins the token, exactly like the in-memory store's lock on the record.
     // A token or binding id minted twice (two processes on the same random seed) must not silently
@@ -90,20 +91,36 @@ internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys 
         return token;
     }
 
-    public string? ResolveToken(string cardToken)
+    public string? ResolveToken(string cardToken) =>
+        string.IsNullOrEmpty(cardToken) ? null
+        : tokens.TryGet(cardToken, out var entry) ? entry.Pan
+        : ResolveTokenUncached(cardToken);
+
+    public string? ResolveTokenUncached(string cardToken)
     {
         if (string.IsNullOrEmpty(cardToken))
         {
             return null;
         }
 
-        var v = Db.StringGet(keys.Token(cardToken));
-        return v.IsNull ? null : (string?)v;
+        // One MGET, so the epoch is the one the token was read under: Reset deletes tokens before it
+        // increments the epoch, so a token read here is never tagged with an epoch that came after its deletion.
+        var v = Db.StringGet([keys.Token(cardToken), keys.ResetEpoch]);
+        if (v[0].IsNull)
+        {
+            tokens.Remove(cardToken);
+            return null;
+        }
+
+        var pan = (string)v[0]!;
+        tokens.Add(cardToken, pan, v[1].IsNull ? "0" : (string)v[1]!);
+        return pan;
     }
 
     public void Clear()
     {
         RedisKeyspace.Delete(redis, keys.Pattern("bnd:"));
         RedisKeyspace.Delete(redis, keys.Pattern("tok:"));
+        tokens.Clear();
     }
 }

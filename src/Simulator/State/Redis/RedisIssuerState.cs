@@ -32,9 +32,10 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
         Options = options;
         Keys = new RedisKeys(options.Cluster);
         Cardholders = cardholders;
-        Bindings = new RedisBindingStore(redis, Keys);
+        var tokens = new RedisTokenCache();
+        Bindings = new RedisBindingStore(redis, Keys, tokens);
         Otps = new RedisOtpStore(redis, Keys, otp, options.Retention);
-        _ledger = new RedisLedger(redis, Keys, cardholders.All.Select(c => KeyValuePair.Create(c.Pan, c.BalanceMinor)));
+        _ledger = new RedisLedger(redis, Keys, cardholders.All.Select(c => KeyValuePair.Create(c.Pan, c.BalanceMinor)), tokens);
         Idempotency = new RedisIdempotencyStore(redis, Keys, options);
         Inbox = new RedisSmsInbox(redis, Keys, time, options);
     }

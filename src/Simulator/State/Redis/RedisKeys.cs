@@ -23,10 +23,21 @@ internal sealed class RedisKeys
     public string AccountPrefix => Root + "acct:";
     public string AuthorizationPrefix => Root + "auth:";
     public RedisKey Accounts => Root + "accounts";
-    public RedisKey Authorizations => Root + "auths";
 
     /// <summary>Survives Reset, like the in-memory ledger's counter, so ids never repeat.</summary>
     public RedisKey LedgerSequence => Root + "seq:ledger";
+
+    /// <summary>
+    /// The sequence when the ledger was last reset: every authorization of this cluster is auth:auth_N with
+    /// N above it (no set of ids to keep up on the load path; Invariants walks the range).
+    /// </summary>
+    public RedisKey LedgerFloor => Root + "seq:ledger-floor";
+
+    /// <summary>
+    /// Survives Reset, which increments it after deleting the tokens and before reloading the accounts
+    /// (each account keeps the value it was loaded under): how a process's token cache learns of a reset.
+    /// </summary>
+    public RedisKey ResetEpoch => Root + "seq:reset";
 
     public RedisKey Account(string pan) => AccountPrefix + pan;
     public RedisKey Authorization(string id) => AuthorizationPrefix + id;

@@ -13,33 +13,47 @@ internal sealed class RedisLedger : ILedger
 {
     // Lua numbers are doubles: exact up to 2^53 minor units, far above any simulated balance.
     private const string LoadScript = """
+        local ep = redis.call('GET', KEYS[3]) or '0'
         for i = 1, #ARGV, 2 do
           local key = KEYS[1] .. ARGV[i]
           if redis.call('HSETNX', key, 'open', ARGV[i + 1]) == 1 then
-            redis.call('HSET', key, 'bal', ARGV[i + 1], 'held', 0, 'cap', 0, 'ref', 0, 'spent', 0, 'day', '')
+            redis.call('HSET', key, 'bal', ARGV[i + 1], 'held', 0, 'cap', 0, 'ref', 0, 'spent', 0, 'day', '', 'ep', ep)
           end
           redis.call('SADD', KEYS[2], ARGV[i])
         end
         return 1
         """;
 
+    // The load path: one HMGET and one HSET on the account (every field the verdict needs, then every
+    // field it moves), the id and the authorization. No set of ids: Invariants walks the sequence instead.
+    // ARGV[9] is the reset epoch of the cached token the PAN came from ('*' = not from the cache): when the
+    // account was loaded under another epoch, a reset may have deleted the token since, so the token
+    // itself is read (KEYS[3]).
+    // Replies {verdict, balance, id, epoch}; the epoch lets the caller re-tag its cache entry.
     private const string HoldScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
+        local a = redis.call('HMGET', KEYS[1], 'bal', 'spent', 'day', 'held', 'ep')
+        if not a[1] then return {'unknown', 0} end
+        local ep = a[5] or ''
+        if ARGV[9] ~= '*' and ARGV[9] ~= ep and redis.call('GET', KEYS[3]) ~= ARGV[8] then return {'unknown', 0} end
         local amount = tonumber(ARGV[1])
-        local bal = tonumber(redis.call('HGET', KEYS[1], 'bal'))
-        if amount <= 0 then return {'invalid', bal} end
-        if amount > bal then return {'insufficient', bal} end
-        local spent = tonumber(redis.call('HGET', KEYS[1], 'spent') or '0')
-        if redis.call('HGET', KEYS[1], 'day') ~= ARGV[3] then spent = 0 end
-        if spent + amount > tonumber(ARGV[2]) then return {'overlimit', bal} end
+        local bal = tonumber(a[1])
+        if amount <= 0 then return {'invalid', bal, '', ep} end
+        if amount > bal then return {'insufficient', bal, '', ep} end
+        local spent = tonumber(a[2] or '0')
+        if a[3] ~= ARGV[3] then spent = 0 end
+        if spent + amount > tonumber(ARGV[2]) then return {'overlimit', bal, '', ep} end
         bal = bal - amount
-        redis.call('HSET', KEYS[1], 'bal', string.format('%.0f', bal), 'day', ARGV[3], 'spent', string.format('%.0f', spent + amount))
-        redis.call('HINCRBY', KEYS[1], 'held', ARGV[1])
+        local f = function(x) return string.format('%.0f', x) end
+        redis.call('HSET', KEYS[1], 'bal', f(bal), 'held', f(tonumber(a[4] or '0') + amount), 'day', ARGV[3], 'spent', f(spent + amount))
         local n = redis.call('INCR', KEYS[2])
         local id = 'auth_' .. string.format('%010x', n)
         redis.call('HSET', ARGV[7] .. id, 'pan', ARGV[8], 'amt', ARGV[1], 'cap', 0, 'ref', 0, 'merchant', ARGV[4], 'order', ARGV[5], 'key', ARGV[6])
-        redis.call('SADD', KEYS[3], id)
-        return {'approved', bal, id}
+        return {'approved', bal, id, ep}
+        """;
+
+    private const string FloorScript = """
+        redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]) or '0')
+        return 1
         """;
 
     private const string CaptureScript = """
@@ -91,21 +105,25 @@ internal sealed class RedisLedger : ILedger
           if b < 0 or h < 0 then table.insert(bad, pan) table.insert(bad, a[2]) table.insert(bad, a[3]) end
         end
         local badAuth, byKey, byOrder, orders, count = {}, {}, {}, {}, 0
-        for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-          count = count + 1
+        -- Every id the sequence handed out since the last reset (refund numbers and deleted ids find no hash).
+        for n = tonumber(redis.call('GET', KEYS[3]) or '0') + 1, tonumber(redis.call('GET', KEYS[2]) or '0') do
+          local id = 'auth_' .. string.format('%010x', n)
           local r = redis.call('HMGET', ARGV[2] .. id, 'amt', 'cap', 'ref', 'merchant', 'order', 'key')
-          local amt, c, rf = tonumber(r[1] or '0'), tonumber(r[2] or '0'), tonumber(r[3] or '0')
-          if c > amt or rf > c then
-            table.insert(badAuth, id) table.insert(badAuth, r[1] or '0') table.insert(badAuth, r[2] or '0') table.insert(badAuth, r[3] or '0')
-          end
-          local key = r[6] or ''
-          if key ~= '' then byKey[key] = (byKey[key] or 0) + 1 end
-          local merchant, order = r[4] or '', r[5] or ''
-          -- Same rule as the in-memory ledger: a charge given back in full is not a double charge any more.
-          if order ~= '' and not (c > 0 and rf >= amt) then
-            local k = merchant .. '\31' .. order
-            if byOrder[k] == nil then orders[k] = {merchant, order} end
-            byOrder[k] = (byOrder[k] or 0) + 1
+          if r[1] then
+            count = count + 1
+            local amt, c, rf = tonumber(r[1] or '0'), tonumber(r[2] or '0'), tonumber(r[3] or '0')
+            if c > amt or rf > c then
+              table.insert(badAuth, id) table.insert(badAuth, r[1] or '0') table.insert(badAuth, r[2] or '0') table.insert(badAuth, r[3] or '0')
+            end
+            local key = r[6] or ''
+            if key ~= '' then byKey[key] = (byKey[key] or 0) + 1 end
+            local merchant, order = r[4] or '', r[5] or ''
+            -- Same rule as the in-memory ledger: a charge given back in full is not a double charge any more.
+            if order ~= '' and not (c > 0 and rf >= amt) then
+              local k = merchant .. '\31' .. order
+              if byOrder[k] == nil then orders[k] = {merchant, order} end
+              byOrder[k] = (byOrder[k] or 0) + 1
+            end
           end
         end
         local keys, twice = {}, {}
@@ -118,11 +136,13 @@ internal sealed class RedisLedger : ILedger
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly KeyValuePair<string, long>[] _opening;
+    private readonly RedisTokenCache? _tokens;
 
-    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances)
+    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances, RedisTokenCache? tokens = null)
     {
         _redis = redis;
         _keys = keys;
+        _tokens = tokens;
         _opening = openingBalances.DistinctBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
         LoadOpeningBalances();
     }
@@ -131,14 +151,34 @@ internal sealed class RedisLedger : ILedger
 
     public HoldResult Hold(HoldRequest request)
     {
+        var token = request.CardToken;
+        RedisTokenCache.Entry? cached = null;
+        if (token is null || _tokens is null || !_tokens.TryGet(token, out cached) || cached.Pan != request.Pan)
+        {
+            cached = null;
+        }
+
         var r = RedisKeyspace.Array(Db.ScriptEvaluate(HoldScript,
-            [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Authorizations],
+            [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Token(token ?? "")],
             [
                 request.AmountMinor, request.DailyLimitMinor, request.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 request.MerchantId ?? "", request.OrderReference ?? "", request.IdempotencyKey ?? "",
-                _keys.AuthorizationPrefix, request.Pan,
+                _keys.AuthorizationPrefix, request.Pan, cached?.Epoch ?? "*",
             ]));
         var available = (long)r[1];
+        if (cached is not null)
+        {
+            if (r.Length < 4)
+            {
+                // Unknown account, or the token is gone: a reset (here or in another process) cleared it.
+                _tokens!.Remove(token!);
+            }
+            else if ((string?)r[3] is { } epoch && epoch != cached.Epoch)
+            {
+                cached.Epoch = epoch;
+            }
+        }
+
         return (string?)r[0] switch
         {
             "approved" => new HoldResult(LedgerOutcome.Approved, (string?)r[2], available),
@@ -182,7 +222,7 @@ internal sealed class RedisLedger : ILedger
     public LedgerInvariants Invariants()
     {
         var r = RedisKeyspace.Array(Db.ScriptEvaluate(InvariantsScript,
-            [_keys.Accounts, _keys.Authorizations], [_keys.AccountPrefix, _keys.AuthorizationPrefix]));
+            [_keys.Accounts, _keys.LedgerSequence, _keys.LedgerFloor], [_keys.AccountPrefix, _keys.AuthorizationPrefix]));
         long initial = (long)r[0], balances = (long)r[1], held = (long)r[2], captured = (long)r[3], refunded = (long)r[4];
         var violations = new List<string>();
 
@@ -219,9 +259,13 @@ internal sealed class RedisLedger : ILedger
     /// <summary>Drops accounts and authorizations of this cluster and loads the opening balances again.</summary>
     public void Reset()
     {
+        // Ids up to here are about to be deleted: Invariants walks only the ones handed out after this.
+        Db.ScriptEvaluate(FloorScript, [_keys.LedgerSequence, _keys.LedgerFloor]);
         RedisKeyspace.Delete(_redis, _keys.Pattern("auth"));
         RedisKeyspace.Delete(_redis, _keys.Pattern("acct:"));
         Db.KeyDelete(_keys.Accounts);
+        // After the caller deleted the tokens, before the accounts come back: see RedisKeys.ResetEpoch.
+        Db.StringIncrement(_keys.ResetEpoch);
         LoadOpeningBalances();
     }
 
@@ -240,7 +284,7 @@ internal sealed class RedisLedger : ILedger
                 args[(2 * i) + 1] = chunk[i].Value;
             }
 
-            Db.ScriptEvaluate(LoadScript, [_keys.AccountPrefix, _keys.Accounts], args);
+            Db.ScriptEvaluate(LoadScript, [_keys.AccountPrefix, _keys.Accounts, _keys.ResetEpoch], args);
         }
     }
 
