@@ -15,6 +15,8 @@ internal static partial class ClaimMetrics
     public const string SuccessRate = "success_rate";
     public const string BindSuccessRate = "bind_success_rate";
     public const string BindFailures = "bind_failures";
+    public const string BindResends = "bind_resends";
+    public const string BindBoundAfterResend = "bind_bound_after_resend";
     public const string Rps = "rps";
     public const string OkCount = "ok_count";
     public const string FailCount = "fail_count";
@@ -41,6 +43,8 @@ internal static partial class ClaimMetrics
         [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona provokes counts as success)",
         [BindSuccessRate] = "share of card bindings that ended with a bound card",
         [BindFailures] = "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
+        [BindResends] = "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
+        [BindBoundAfterResend] = "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
         [Rps] = "iterations per second over the measured part of the run",
         [OkCount] = "successful iterations",
         [FailCount] = "failed iterations",

@@ -36,7 +36,12 @@ internal sealed class EmbeddedCluster : ITargetCluster
 
     public string? WalletMode { get; }
 
-    public static async Task<EmbeddedCluster> StartAsync(EmbeddedTarget target, int seed, CancellationToken cancellationToken)
+    /// <param name="resendCooldown">
+    /// The issuer's minimum interval between OTPs of one binding. Plans compress a user's minute-long SMS wait
+    /// into seconds (client.smsTimeout); the cooldown is compressed with it, so the app's "resend" works when its
+    /// wait ends, as in a real app whose countdown matches the bank's cooldown.
+    /// </param>
+    public static async Task<EmbeddedCluster> StartAsync(EmbeddedTarget target, int seed, TimeSpan resendCooldown, CancellationToken cancellationToken)
     {
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
         {
@@ -46,6 +51,7 @@ internal sealed class EmbeddedCluster : ITargetCluster
             ControlPort = 0,
             Seed = seed,
             Cardholders = 5_000,
+            ResendCooldown = resendCooldown,
         }, cancellationToken).ConfigureAwait(false);
 
         var databasePath = Path.Combine(Path.GetTempPath(), $"paysim-loadtests-{Guid.NewGuid():N}.db");

@@ -14,7 +14,7 @@ internal static class KnownNames
     public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history"];
 
     /// <summary>Steps are named after the wallet calls they time.</summary>
-    public static readonly IReadOnlyList<string> Steps = ["register", "bind_start", "sms_wait", "bind_confirm", "pay", "refund", "history"];
+    public static readonly IReadOnlyList<string> Steps = ["register", "bind_start", "sms_wait", "bind_resend", "bind_confirm", "pay", "refund", "history"];
 
     public static readonly IReadOnlyList<string> LoadKinds =
         ["inject", "rampingInject", "injectRandom", "pause", "keepConstant", "rampingConstant", "iterations"];

@@ -12,6 +12,9 @@ internal sealed class PlanClientDocument
     /// <summary>How long the app waits for the OTP SMS, e.g. "3s".</summary>
     public string? SmsTimeout { get; set; }
 
+    /// <summary>How often the app asks the wallet to resend the OTP when the SMS is late (0 = never), as a user taps "resend".</summary>
+    public int? OtpResends { get; set; }
+
     /// <summary>Payment amounts in minor units, drawn uniformly from [min, max].</summary>
     public long? MinAmountMinor { get; set; }
 

@@ -291,6 +291,11 @@ internal static partial class PlanCompiler
             throw new PlanException($"{p} client.paymentRetries: must be between 0 and 10, got {doc.PaymentRetries}.");
         }
 
+        if (doc.OtpResends is < 0 or > ClientBehaviour.MaxOtpResends)
+        {
+            throw new PlanException($"{p} client.otpResends: must be between 0 and {ClientBehaviour.MaxOtpResends}, got {doc.OtpResends}.");
+        }
+
         var min = doc.MinAmountMinor ?? client.MinAmountMinor;
         var max = doc.MaxAmountMinor ?? client.MaxAmountMinor;
         if (min < 1 || max < min)
@@ -298,7 +303,7 @@ internal static partial class PlanCompiler
             throw new PlanException($"{p} client.minAmountMinor/maxAmountMinor: need 1 <= min <= max, got {min} and {max}.");
         }
 
-        return new ClientBehaviour { Timeout = timeout, SmsTimeout = sms, PaymentRetries = doc.PaymentRetries ?? 0, MinAmountMinor = min, MaxAmountMinor = max };
+        return new ClientBehaviour { Timeout = timeout, SmsTimeout = sms, PaymentRetries = doc.PaymentRetries ?? 0, OtpResends = doc.OtpResends ?? client.OtpResends, MinAmountMinor = min, MaxAmountMinor = max };
     }
 
     private static List<PlanScenario> CompileScenarios(PlanDocument doc, string p, TimeSpan planDuration, double? rateOverride, Func<TimeSpan, TimeSpan> scale, out double totalRate)

@@ -46,7 +46,9 @@ internal static class FigureBuilder
         var attempts = outcomes.Values.Sum();
         var bound = outcomes.GetValueOrDefault(RunCounters.Bound);
         figures.Set(ClaimMetrics.BindSuccessRate, attempts == 0 ? null : (double)bound / attempts)
-            .Set(ClaimMetrics.BindFailures, attempts - bound);
+            .Set(ClaimMetrics.BindFailures, attempts - bound)
+            .Set(ClaimMetrics.BindResends, counters.Resends)
+            .Set(ClaimMetrics.BindBoundAfterResend, counters.BoundAfterResend);
         foreach (var (cause, n) in outcomes.Where(o => o.Key != RunCounters.Bound))
         {
             figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
@@ -160,6 +162,8 @@ internal static class FigureBuilder
                 ["attempts"] = attempts,
                 ["bound"] = bound,
                 ["successRate"] = Round(attempts == 0 ? null : (double)bound / attempts),
+                ["resends"] = counters.Resends,
+                ["boundAfterResend"] = counters.BoundAfterResend,
                 ["byCause"] = new JsonObject(outcomes.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
             },
             ["walletCalls"] = new JsonObject(counters.WalletCalls.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),

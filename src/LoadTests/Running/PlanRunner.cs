@@ -145,7 +145,7 @@ internal static class PlanRunner
     {
         var e = plan.Target.Embedded;
         log.WriteLine($"starting embedded cluster: {e.Nodes} issuer nodes, SMS gateway, control plane, {e.WalletInstances} {e.WalletMode} wallet instances ({e.BalancingPolicy})");
-        return await EmbeddedCluster.StartAsync(e, plan.Seed, cancellationToken).ConfigureAwait(false);
+        return await EmbeddedCluster.StartAsync(e, plan.Seed, plan.Client.SmsTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<ScenarioData> PrepareAsync(LoadPlan plan, ShardSpec shard, ITargetCluster cluster, ControlPlaneClient control, IWalletClient wallet, OtpReader otp, RunCounters counters, TimeProvider time, CancellationToken ct)

@@ -9,12 +9,20 @@ internal sealed class RunCounters
 
     private readonly ConcurrentDictionary<string, long> _bindOutcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _walletCalls = new(StringComparer.Ordinal);
+    private long _resends;
+    private long _boundAfterResend;
 
     /// <summary>Final outcome of each binding attempt during the measured run: "bound" or the wallet error code.</summary>
     public IReadOnlyDictionary<string, long> BindOutcomes => new SortedDictionary<string, long>(_bindOutcomes, StringComparer.Ordinal);
 
     /// <summary>Wallet calls that reached the wallet (any HTTP reply), by step name.</summary>
     public IReadOnlyDictionary<string, long> WalletCalls => new SortedDictionary<string, long>(_walletCalls, StringComparer.Ordinal);
+
+    /// <summary>OTP resends the wallet accepted (2xx to <c>POST /cards/bind/{id}/resend</c>) during the measured run.</summary>
+    public long Resends => Interlocked.Read(ref _resends);
+
+    /// <summary>Bindings that ended bound with a code that arrived after an accepted resend: without the resend they would have timed out.</summary>
+    public long BoundAfterResend => Interlocked.Read(ref _boundAfterResend);
 
     /// <summary>Off during set-up (pre-binding cards), on while the load runs.</summary>
     public bool Recording { get; set; }
@@ -24,6 +32,22 @@ internal sealed class RunCounters
         if (Recording)
         {
             _bindOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void Resent()
+    {
+        if (Recording)
+        {
+            Interlocked.Increment(ref _resends);
+        }
+    }
+
+    public void BoundThanksToResend()
+    {
+        if (Recording)
+        {
+            Interlocked.Increment(ref _boundAfterResend);
         }
     }
 

@@ -22,14 +22,19 @@ internal sealed class WalletFlows
     private const int StreamAmount = 2;
     private const int StreamJourney = 3;
 
+    /// <summary>The wallet's code for a wrong OTP (docs/wallet.md).</summary>
+    private const string OtpWrong = "otp_wrong";
+
     private readonly IWalletClient _wallet;
     private readonly OtpReader _otp;
     private readonly ScenarioData _data;
     private readonly RunCounters _counters;
     private readonly ClientBehaviour _client;
+    private readonly TimeProvider _time;
 
-    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client)
+    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _wallet = wallet;
         _otp = otp;
         _data = data;
@@ -69,7 +74,10 @@ internal sealed class WalletFlows
         return outcome;
     }
 
-    /// <summary>bind_start → sms_wait → bind_confirm. Returns the iteration outcome and the bound card (when bound).</summary>
+    /// <summary>
+    /// bind_start → sms_wait → bind_confirm, with bind_resend → sms_wait up to <see cref="ClientBehaviour.OtpResends"/>
+    /// times when the SMS is late, as a user taps "resend". Returns the iteration outcome and the bound card (when bound).
+    /// </summary>
     public async Task<(Response Outcome, BoundCard? Card)> BindAsync(IScenarioContext? ctx, WalletUser user, SimCardholder c, bool record)
     {
         var ct = ctx?.CancellationToken ?? CancellationToken.None;
@@ -88,31 +96,145 @@ internal sealed class WalletFlows
             return (Finish(c, started?.Code ?? "bind_start_failed", started?.Status ?? 0, record), null);
         }
 
-        string? otp = null;
-        await RunStep(ctx, "sms_wait", async () =>
+        var window = Deadline(_client.SmsTimeout);
+        var otp = await WaitForSmsAsync(ctx, c.Phone, window, newest: false, sentAfter: null, ct).ConfigureAwait(false);
+        var resent = 0;
+        var fromResend = false;
+        for (var asked = 0; otp is null && asked < _client.OtpResends; asked++)
         {
-            otp = await _otp.WaitForOtpAsync(c.Phone, _client.SmsTimeout, ct).ConfigureAwait(false);
-            return otp is null ? Response.Fail("sms_timeout") : Response.Ok();
-        }).ConfigureAwait(false);
+            var resend = await ResendAsync(ctx, user, binding.BindingId, c.Phone, newest: resent > 0, ct).ConfigureAwait(false);
+            if (resend.Otp is not null)
+            {
+                // The late SMS came while the app's resend button was still counting down.
+                otp = resend.Otp;
+                fromResend = resent > 0;
+                break;
+            }
+
+            if (resend.Gone is { } gone)
+            {
+                return (Finish(c, gone.Code ?? "bind_resend_failed", gone.Status, record), null);
+            }
+
+            if (resend.Accepted)
+            {
+                resent++;
+                if (record)
+                {
+                    _counters.Resent();
+                }
+            }
+            else if (resend.Unsupported)
+            {
+                break;
+            }
+
+            window = Deadline(_client.SmsTimeout);
+            otp = await WaitForSmsAsync(ctx, c.Phone, window, newest: resent > 0, sentAfter: null, ct).ConfigureAwait(false);
+            fromResend = resent > 0;
+        }
+
         if (otp is null)
         {
             return (Finish(c, "sms_timeout", 0, record), null);
         }
 
         WalletReply<BoundCard>? confirmed = null;
-        await RunStep(ctx, "bind_confirm", async () =>
+        for (var typed = 0; ; typed++)
         {
-            confirmed = await _wallet.ConfirmBindingAsync(user, binding.BindingId, otp, ct).ConfigureAwait(false);
-            _counters.WalletCall("bind_confirm", confirmed.Status);
-            return StepResponse(confirmed);
-        }).ConfigureAwait(false);
+            var code = otp.Code;
+            await RunStep(ctx, "bind_confirm", async () =>
+            {
+                confirmed = await _wallet.ConfirmBindingAsync(user, binding.BindingId, code, ct).ConfigureAwait(false);
+                _counters.WalletCall("bind_confirm", confirmed.Status);
+                return StepResponse(confirmed);
+            }).ConfigureAwait(false);
+            if (confirmed is { Ok: true } || confirmed?.Code != OtpWrong || typed >= resent)
+            {
+                break;
+            }
+
+            // A late SMS sent before a resend carries the void code; the user waits out the current wait for the newer one.
+            otp = await WaitForSmsAsync(ctx, c.Phone, window, newest: true, sentAfter: otp.SentAt, ct).ConfigureAwait(false);
+            if (otp is null)
+            {
+                return (Finish(c, "sms_timeout", 0, record), null);
+            }
+        }
+
         if (confirmed is not { Ok: true, Value: { } card })
         {
             return (Finish(c, confirmed?.Code ?? "bind_confirm_failed", confirmed?.Status ?? 0, record), null);
         }
 
+        if (fromResend && record)
+        {
+            _counters.BoundThanksToResend();
+        }
+
         return (Finish(c, RunCounters.Bound, 200, record), card);
     }
+
+    /// <summary>
+    /// One tap on "resend": bind_resend; when the wallet says "too soon" with a retry-after within the app's
+    /// SMS wait, the app waits that long (watching the inbox, the late SMS may still come) and asks once more.
+    /// </summary>
+    private async Task<ResendResult> ResendAsync(IScenarioContext? ctx, WalletUser user, string bindingId, string phone, bool newest, CancellationToken ct)
+    {
+        var reply = await ResendStepAsync(ctx, user, bindingId, ct).ConfigureAwait(false);
+        if (reply is { Status: 429, RetryAfterMs: { } waitMs } && waitMs <= _client.SmsTimeout.TotalMilliseconds)
+        {
+            var early = await WaitForSmsAsync(ctx, phone, Deadline(TimeSpan.FromMilliseconds(waitMs)), newest, sentAfter: null, ct).ConfigureAwait(false);
+            if (early is not null)
+            {
+                return new ResendResult(false, false, null, early);
+            }
+
+            reply = await ResendStepAsync(ctx, user, bindingId, ct).ConfigureAwait(false);
+        }
+
+        // 404/409: the binding is gone or no longer waits for a code; another wait cannot help.
+        var gone = reply is { Ok: false, Status: 404 or 409 } ? reply : null;
+        return new ResendResult(reply.Ok, reply.Code == WalletReply<OtpResent>.ResendNotSupported, gone, null);
+    }
+
+    private async Task<WalletReply<OtpResent>> ResendStepAsync(IScenarioContext? ctx, WalletUser user, string bindingId, CancellationToken ct)
+    {
+        WalletReply<OtpResent>? reply = null;
+        await RunStep(ctx, "bind_resend", async () =>
+        {
+            reply = await _wallet.ResendOtpAsync(user, bindingId, ct).ConfigureAwait(false);
+            if (reply.Code == WalletReply<OtpResent>.ResendNotSupported)
+            {
+                // The wallet client cannot resend: not a call to the wallet, and not the wallet's failure.
+                return Response.Ok(reply.Code);
+            }
+
+            _counters.WalletCall("bind_resend", reply.Status);
+            return StepResponse(reply);
+        }).ConfigureAwait(false);
+        return reply!;
+    }
+
+    /// <summary>sms_wait until <paramref name="deadline"/>; null when no (newer) OTP came by then.</summary>
+    private async Task<OtpMessage?> WaitForSmsAsync(IScenarioContext? ctx, string phone, long deadline, bool newest, DateTimeOffset? sentAfter, CancellationToken ct)
+    {
+        var left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
+        if (left <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        OtpMessage? otp = null;
+        await RunStep(ctx, "sms_wait", async () =>
+        {
+            otp = await _otp.WaitForOtpAsync(phone, left, newest, sentAfter, ct).ConfigureAwait(false);
+            return otp is null ? Response.Fail("sms_timeout") : Response.Ok();
+        }).ConfigureAwait(false);
+        return otp;
+    }
+
+    private long Deadline(TimeSpan wait) => _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
 
     public async Task<Response> PaymentAsync(IScenarioContext ctx)
     {
@@ -245,6 +367,9 @@ internal sealed class WalletFlows
         var expectedDecline = status is >= 400 and < 500 && c.Persona is not ("healthy" or "slow-sms");
         return expectedDecline ? Response.Ok("declined:" + outcome) : Response.Fail(outcome);
     }
+
+    /// <summary>What one tap on "resend" came to: accepted, impossible for this client, the binding gone, or the late SMS after all.</summary>
+    private readonly record struct ResendResult(bool Accepted, bool Unsupported, WalletReply<OtpResent>? Gone, OtpMessage? Otp);
 
     private static Task<Response> RunStep(IScenarioContext? ctx, string name, Func<Task<Response>> step) =>
         ctx is null ? step() : Step.Run(name, ctx, step);

@@ -124,7 +124,10 @@ internal static class ShardMerger
         var attempts = Sum(shards, s => s["bindings"]?["attempts"]);
         var bound = Sum(shards, s => s["bindings"]?["bound"]);
         var byCause = SumObjects(shards, s => s["bindings"]?["byCause"] as JsonObject);
-        figures.Set(ClaimMetrics.BindSuccessRate, attempts == 0 ? null : (double)bound / attempts).Set(ClaimMetrics.BindFailures, attempts - bound);
+        var resends = Sum(shards, s => s["bindings"]?["resends"]);
+        var boundAfterResend = Sum(shards, s => s["bindings"]?["boundAfterResend"]);
+        figures.Set(ClaimMetrics.BindSuccessRate, attempts == 0 ? null : (double)bound / attempts).Set(ClaimMetrics.BindFailures, attempts - bound)
+            .Set(ClaimMetrics.BindResends, resends).Set(ClaimMetrics.BindBoundAfterResend, boundAfterResend);
         foreach (var (cause, n) in byCause.Where(c => c.Key != Scenarios.RunCounters.Bound))
         {
             figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
@@ -135,6 +138,8 @@ internal static class ShardMerger
             ["attempts"] = attempts,
             ["bound"] = bound,
             ["successRate"] = Round(attempts == 0 ? null : (double)bound / attempts),
+            ["resends"] = resends,
+            ["boundAfterResend"] = boundAfterResend,
             ["byCause"] = new JsonObject(byCause.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
         };
 

@@ -11,12 +11,17 @@ namespace PaySim.LoadTests.SimulatorControl;
 /// </summary>
 internal sealed class OtpReader : IDisposable
 {
+    private const int MaxRounds = 16;
+    private const int ListLimit = 20;
+
     private readonly GrpcChannel _channel;
     private readonly Inbox.InboxClient _inbox;
     private readonly ConcurrentDictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
-    public OtpReader(Uri smsUri)
+    public OtpReader(Uri smsUri, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _channel = GrpcChannel.ForAddress(smsUri, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, UseProxy = false },
@@ -36,33 +41,87 @@ internal sealed class OtpReader : IDisposable
         _lastSequence.TryAdd(phone, list.Messages.Count == 0 ? 0 : list.Messages.Max(m => m.Sequence));
     }
 
-    /// <summary>The next OTP delivered to <paramref name="phone"/>, or null if none arrives within <paramref name="timeout"/>.</summary>
-    public async Task<string?> WaitForOtpAsync(string phone, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next OTP delivered to <paramref name="phone"/> within <paramref name="timeout"/>, or null.
+    /// With <paramref name="newest"/> the code is the one the issuer sent last among all that have arrived,
+    /// not the first to arrive: after a resend the issuer keeps only the newest code, and a late SMS of the
+    /// void one may land first or at the same time. Messages sent no later than <paramref name="sentAfter"/>
+    /// (a code already typed) are passed over and the wait goes on.
+    /// </summary>
+    public async Task<OtpMessage?> WaitForOtpAsync(string phone, TimeSpan timeout, bool newest, DateTimeOffset? sentAfter, CancellationToken cancellationToken)
     {
-        var after = _lastSequence.GetValueOrDefault(phone);
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
 
+        // Each round consumes at least one new message, and a phone receives a handful per binding.
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var remaining = TimeSpan.FromSeconds((deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
+            if (remaining < TimeSpan.FromMilliseconds(1))
+            {
+                return null;
+            }
+
+            var after = _lastSequence.GetValueOrDefault(phone);
+            var arrived = await WaitForMessageAsync(phone, after, remaining, cancellationToken).ConfigureAwait(false);
+            if (arrived is null)
+            {
+                return null;
+            }
+
+            var candidates = new List<SmsMessage> { arrived };
+            if (newest)
+            {
+                candidates.AddRange(await ListAfterAsync(phone, after, cancellationToken).ConfigureAwait(false));
+            }
+
+            _lastSequence.AddOrUpdate(phone, candidates.Max(m => m.Sequence), (_, old) => Math.Max(old, candidates.Max(m => m.Sequence)));
+            var pick = candidates
+                .Where(m => !string.IsNullOrEmpty(m.Otp))
+                .Select(m => new OtpMessage(m.Otp, m.SentAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, m.Sequence))
+                .Where(m => sentAfter is null || m.SentAt > sentAfter)
+                .OrderByDescending(m => m.SentAt)
+                .ThenByDescending(m => m.Sequence)
+                .FirstOrDefault();
+            if (pick is not null)
+            {
+                return pick;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<IEnumerable<SmsMessage>> ListAfterAsync(string phone, long after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await _inbox.ListMessagesAsync(new ListMessagesRequest { Phone = phone, Limit = ListLimit }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return list.Messages.Where(m => m.Sequence > after);
+        }
+        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Without the list the message that woke the wait is the best the user has.
+            return [];
+        }
+    }
+
+    private async Task<SmsMessage?> WaitForMessageAsync(string phone, long after, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         // The gateway answers "not found" at the timeout; the local bound only guards against a gateway that never answers.
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         guard.CancelAfter(timeout + TimeSpan.FromSeconds(2));
-        WaitForMessageReply reply;
         try
         {
-            reply = await _inbox.WaitForMessageAsync(
-                new WaitForMessageRequest { Phone = phone, TimeoutMs = (int)timeout.TotalMilliseconds, AfterSequence = after },
+            var reply = await _inbox.WaitForMessageAsync(
+                new WaitForMessageRequest { Phone = phone, TimeoutMs = Math.Max(1, (int)timeout.TotalMilliseconds), AfterSequence = after },
                 cancellationToken: guard.Token).ConfigureAwait(false);
+            return reply.Found ? reply.Message : null;
         }
         catch (RpcException) when (!cancellationToken.IsCancellationRequested)
         {
             // An inbox that cannot be read is, for the user, an SMS that never came.
             return null;
         }
-        if (!reply.Found)
-        {
-            return null;
-        }
-
-        _lastSequence.AddOrUpdate(phone, reply.Message.Sequence, (_, old) => Math.Max(old, reply.Message.Sequence));
-        return string.IsNullOrEmpty(reply.Message.Otp) ? null : reply.Message.Otp;
     }
 
     public void Dispose() => _channel.Dispose();

@@ -65,6 +65,10 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         SendAsync(HttpMethod.Post, $"cards/bind/{Uri.EscapeDataString(bindingId)}/confirm", user, new { otp }, null, cancellationToken, body =>
             new BoundCard(Str(body, "cardId", "id") ?? string.Empty, Str(body, "last4", "lastFour")));
 
+    public Task<WalletReply<OtpResent>> ResendOtpAsync(WalletUser user, string bindingId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"cards/bind/{Uri.EscapeDataString(bindingId)}/resend", user, null, null, cancellationToken, body =>
+            new OtpResent(Str(body, "bindingId", "id") ?? bindingId, Str(body, "status")));
+
     public Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "payments", user, new
         {
@@ -142,6 +146,17 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         return null;
     }
 
+    /// <summary>The body's <c>retryAfterMs</c> (milliseconds, exact) or else the <c>Retry-After</c> header in seconds.</summary>
+    private static long? RetryAfter(JsonNode? error, HttpResponseMessage reply)
+    {
+        if (error?["retryAfterMs"] is JsonValue v && v.TryGetValue<long>(out var ms) && ms >= 0)
+        {
+            return ms;
+        }
+
+        return reply.Headers.RetryAfter?.Delta is { } delta ? (long)delta.TotalMilliseconds : null;
+    }
+
     private async Task<WalletReply<T>> SendAsync<T>(HttpMethod method, string path, WalletUser? user, object? body, string? idempotencyKey, CancellationToken cancellationToken, Func<JsonNode?, T> read)
     {
         var endpoint = _endpoints[(int)((ulong)Interlocked.Increment(ref _next) % (ulong)_endpoints.Count)];
@@ -194,7 +209,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
 
             var error = json?["error"];
             var code = error?["code"]?.GetValue<string>() ?? $"http_{status}";
-            return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy) with { Bytes = received.Length };
+            return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy) with { Bytes = received.Length, RetryAfterMs = RetryAfter(error, reply) };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -17,6 +17,15 @@ public interface IWalletClient
 
     Task<WalletReply<BoundCard>> ConfirmBindingAsync(WalletUser user, string bindingId, string otp, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asks for a fresh OTP for a pending binding, as the user taps "resend" when the SMS is late. A wallet
+    /// that says "too soon" answers 429 with <see cref="WalletReply{T}.RetryAfterMs"/>. Adapters written
+    /// before resends existed need not implement it: the default answers 501 <c>resend_not_supported</c>,
+    /// and the scenario then stops asking.
+    /// </summary>
+    Task<WalletReply<OtpResent>> ResendOtpAsync(WalletUser user, string bindingId, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<OtpResent>.Failure(501, WalletReply<OtpResent>.ResendNotSupported, "this wallet client has no OTP resend", null));
+
     /// <summary>The app sends one Idempotency-Key per logical payment and reuses it on retries.</summary>
     Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken);
 

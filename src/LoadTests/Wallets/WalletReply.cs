@@ -7,12 +7,18 @@ namespace PaySim.LoadTests.Wallets;
 /// </summary>
 public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code, string? Message, string? ServedBy)
 {
+    /// <summary>The code of a resend the wallet client cannot make (see <see cref="IWalletClient.ResendOtpAsync"/>).</summary>
+    public const string ResendNotSupported = "resend_not_supported";
+
     /// <summary>Bytes of the reply's body as received (0 when no reply arrived): the steps' data-transfer figure.</summary>
     public long Bytes { get; init; }
+
+    /// <summary>How long the wallet asks the caller to wait before trying again (<c>retryAfterMs</c> or <c>Retry-After</c>), when it says so.</summary>
+    public long? RetryAfterMs { get; init; }
 
     public static WalletReply<T> Success(T value, int status, string? servedBy) => new(true, value, status, null, null, servedBy);
 
     public static WalletReply<T> Failure(int status, string code, string? message, string? servedBy) => new(false, default, status, code, message, servedBy);
 
-    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes };
+    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs };
 }

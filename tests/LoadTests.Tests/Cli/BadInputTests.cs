@@ -40,6 +40,20 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithOtpResendsOutOfRange_ExitsTwoWithOneLineNamingTheFieldAndTheAllowedRange()
+    {
+        var plan = Path.Combine(_dir, "bad-resends.json");
+        await File.WriteAllTextAsync(plan, """{ "rate": 2, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": 9 } }""");
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(Lines(err));
+        Assert.Contains("client.otpResends: must be between 0 and 5, got 9", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
+    }
+
+    [Fact]
     public async Task Run_WithAClaimThatDoesNotParse_ExitsTwoBeforeStartingAnything()
     {
         var plan = Path.Combine(_dir, "bad-claim.json");

@@ -155,6 +155,10 @@ public sealed class PlanRunTests
             Assert.True(byCause["bound"]!.GetValue<long>() > 0, run.Describe());
             Assert.True(byCause["sms_timeout"]!.GetValue<long>() > 0, run.Describe());
             Assert.False(byCause.ContainsKey("issuer_unavailable"));
+            // Late and lost SMS make the app ask for a fresh code before it gives up.
+            var resends = run.Summary["bindings"]!["resends"]!.GetValue<long>();
+            Assert.True(resends > 0, run.Describe());
+            Assert.True(run.Summary["walletCalls"]!["bind_resend"]!.GetValue<long>() >= resends, run.Describe());
             var attempts = run.Summary["bindings"]!["attempts"]!.GetValue<long>();
             Assert.Equal(attempts, byCause.Sum(kv => kv.Value!.GetValue<long>()));
         }

@@ -90,6 +90,9 @@ public sealed class PlanCompilerTests
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "node": "issuer-1", "latency": "5ms" } ] }""", "faults[0].name", "required")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "name": "x", "node": "issuer-1", "latency": "5ms", "start": "90s" } ] }""", "faults[0].start", "not inside")]
     [InlineData("""{ "rate": "fast", "scenarios": [ { "name": "payment" } ] }""", "rate", "wrong type")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": 6 } }""", "client.otpResends", "between 0 and 5, got 6")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": -1 } }""", "client.otpResends", "between 0 and 5, got -1")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": "twice" } }""", "client.otpResends", "wrong type")]
     public void Compile_BadInput_IsRefusedWithOneLineNamingTheField(string json, string field, string hint)
     {
         var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "bad.json"));
@@ -97,6 +100,28 @@ public sealed class PlanCompilerTests
         Assert.DoesNotContain('\n', ex.Message);
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
         Assert.Contains(hint, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ] }""", 1)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "smsTimeout": "2s" } }""", 1)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": 0 } }""", 0)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": 5 } }""", 5)]
+    public void Compile_OtpResends_DefaultsToOneResendAndKeepsAnyValueFromZeroToFive(string json, int expected)
+    {
+        var plan = PlanCompiler.Compile(json, "t.json");
+
+        Assert.Equal(expected, plan.Client.OtpResends);
+    }
+
+    [Fact]
+    public void Compile_AClaimOnTheResendFiguresOrStep_IsAccepted()
+    {
+        const string json = """{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "claims": [ "bind_resends <= 10", "bind_bound_after_resend >= 1", "step:bind_resend p99 < 1s" ] }""";
+
+        var plan = PlanCompiler.Compile(json, "t.json");
+
+        Assert.Equal(3, plan.Claims.Count);
     }
 
     [Fact]

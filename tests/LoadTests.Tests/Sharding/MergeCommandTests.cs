@@ -21,7 +21,7 @@ public sealed class MergeCommandTests : IDisposable
         var values = Enumerable.Range(0, 5_000).Select(_ => (long)Math.Exp(5 + random.NextDouble() * 8)).ToArray(); // ~150 µs .. 450 ms
         var shard1 = values.Where((_, i) => i % 3 != 0).ToArray(); // uneven on purpose: 3,333 vs 1,667
         var shard2 = values.Where((_, i) => i % 3 == 0).ToArray();
-        string[] claims = [$"scenario:payment count == {values.Length}", "wallet_jain_fairness >= 0.95", "duplicate_charges == 0", "step:pay p99 < 1h"];
+        string[] claims = [$"scenario:payment count == {values.Length}", "wallet_jain_fairness >= 0.95", "duplicate_charges == 0", "step:pay p99 < 1h", "bind_resends == 6"];
         var a = await WriteShardAsync("a", 1, 2, shard1, fail: 7, walletReplies: [1700, 1640], claims: claims);
         var b = await WriteShardAsync("b", 2, 2, shard2, fail: 3, walletReplies: [830, 840], claims: claims);
         var outDir = Path.Combine(_dir, "merged");
@@ -67,6 +67,11 @@ public sealed class MergeCommandTests : IDisposable
         var totals = new[] { 1700.0 + 830, 1640.0 + 840 };
         Assert.Equal(Math.Pow(totals.Sum(), 2) / (2 * totals.Sum(t => t * t)), walletJain.Observed!.Value, 9);
         Assert.Equal(2530, merged.Extra["walletInstances"]!.AsArray().Single(w => w!["name"]!.GetValue<string>() == "wallet-1")!["replies"]!.GetValue<long>());
+
+        // OTP resends: each agent counted its own users' resends.
+        Assert.Equal(6, merged.Extra["bindings"]!["resends"]!.GetValue<long>());
+        Assert.Equal(3, merged.Extra["bindings"]!["boundAfterResend"]!.GetValue<long>());
+        Assert.Equal(6, merged.Claims.Single(c => c.Expression == "bind_resends == 6").Observed);
 
         // Simulator-side figures are global: shard 1's stand (shard 2 reported a different, wrong-if-summed value).
         Assert.Equal(0, merged.Claims.Single(c => c.Expression == "duplicate_charges == 0").Observed);
@@ -228,7 +233,7 @@ public sealed class MergeCommandTests : IDisposable
         summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.99, ["walletJain"] = 0.5 };
         summary.Extra["walletCalls"] = new JsonObject { ["pay"] = okValues.Length };
-        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["byCause"] = new JsonObject() };
+        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = 2 * index, ["boundAfterResend"] = index, ["byCause"] = new JsonObject() };
         // Shard 2's simulator snapshot would double count if summed; merge must take shard 1's.
         var figures = new JsonObject { ["duplicate_charges"] = index == 1 ? 0 : 5, ["issuer_jain_fairness"] = 0.99, ["retry_amplification"] = 1.0 };
         foreach (var (key, value) in extraFigures ?? [])

@@ -37,6 +37,21 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 return Results.Json(new { transactions = Array.Empty<object>() });
             });
+            app.MapPost("/cards/bind/{id}/resend", (string id, HttpContext ctx) =>
+            {
+                if (id == "b-ok")
+                {
+                    return Results.Json(new { bindingId = id, status = "otp_resent" }, statusCode: 202);
+                }
+
+                if (id == "b-header")
+                {
+                    ctx.Response.Headers.RetryAfter = "3";
+                    return Results.Json(new { error = new { code = "resend_too_soon", message = "wait" } }, statusCode: 429);
+                }
+
+                return Results.Json(new { error = new { code = "resend_too_soon", message = "wait", retryAfterMs = 1234 } }, statusCode: 429);
+            });
             app.MapGet("/health", () => Results.Ok());
             await app.StartAsync();
             _apps.Add(app);
@@ -86,6 +101,24 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
         Assert.Equal("insufficient_funds", declined.Code);
         Assert.Equal("too little money", declined.Message);
         Assert.NotNull(declined.ServedBy);
+    }
+
+    [Fact]
+    public async Task ResendOtp_PostsToTheBindingsResendRouteAndReadsTheRetryAfterOfATooSoonReply()
+    {
+        using var client = new HttpWalletClient(_urls, TimeSpan.FromSeconds(5));
+        var user = new WalletUser("u1", "t1", "13800000000", "258147");
+
+        var ok = await client.ResendOtpAsync(user, "b-ok", CancellationToken.None);
+        var fromBody = await client.ResendOtpAsync(user, "b-soon", CancellationToken.None);
+        var fromHeader = await client.ResendOtpAsync(user, "b-header", CancellationToken.None);
+
+        Assert.True(ok.Ok);
+        Assert.Equal(202, ok.Status);
+        Assert.Equal("otp_resent", ok.Value!.Status);
+        Assert.Null(ok.RetryAfterMs);
+        Assert.Equal((429, "resend_too_soon", 1234L), (fromBody.Status, fromBody.Code!, fromBody.RetryAfterMs!.Value));
+        Assert.Equal(3000, fromHeader.RetryAfterMs);
     }
 
     [Fact]
