@@ -40,6 +40,8 @@ SECS=${PERF_SECONDS:-$SECS} REPEAT=${PERF_REPEAT:-$REPEAT}
 # The sim-node pair measures a difference smaller than this machine's drift within a run, so it takes
 # the median ratio of many short rounds instead of the best of a few long ones (see pair_sim_node).
 if [ "$SHORT" -eq 1 ]; then SIM_ROUNDS=3 SIM_SECS=1 SIM_WARM_SECS=2; else SIM_ROUNDS=15 SIM_SECS=3 SIM_WARM_SECS=10; fi
+# The engine-grpc pair starts a client process per side and round, so its rounds are fewer and longer.
+if [ "$SHORT" -eq 1 ]; then ENGINE_ROUNDS=2 ENGINE_SECS=2; else ENGINE_ROUNDS=7 ENGINE_SECS=4; fi
 SIM_ROUNDS=${PERF_SIM_ROUNDS:-$SIM_ROUNDS}
 SOAK_SECS=${PERF_SOAK_SECONDS:-600}
 MICRO_FILTER=${PERF_MICRO_FILTER:-*}
@@ -257,30 +259,39 @@ start_simulator() {
 pair_engine_grpc() {
   local id=engine-grpc target=0.90 figure="engine rps driving gRPC"
   start_bare_grpc || { perf_row $id "$figure" - "raw Grpc.Net.Client loop" - - ">= 90%" error "bare server did not start"; return; }
-  local common=(--target "$BARE_URL" --connections "$CLIENT_CONN" --concurrency "$CLIENT_CONC" --duration "${SECS}s" --warmup "${WARM}s")
-  local raw=0 eng=0 r out
-  for r in $(seq 1 "$REPEAT"); do
-    out=$(dotnet "$B" raw-grpc-client "${common[@]}" 2>"$WORK/raw.err" | tail -n 1)
-    raw=$(max "$raw" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
-    if has_tool engine-grpc-client; then
-      out=$(dotnet "$B" engine-grpc-client "${common[@]}" 2>"$WORK/engine.err" | tail -n 1)
-      eng=$(max "$eng" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
-    fi
+  if ! has_tool engine-grpc-client; then
+    perf_stop "$BARE_PID"
+    perf_row $id "$figure" - "raw Grpc.Net.Client loop" - - ">= 90%" skipped "load engine API not there yet (issue 5)"
+    return
+  fi
+  # Paired rounds and the median ratio, for the same reason as sim-node: the machine drifts more
+  # than the difference measured. Each round runs both clients back to back (the order flips every
+  # round); every client process warms up for WARM seconds before it counts.
+  local common=(--target "$BARE_URL" --connections "$CLIENT_CONN" --concurrency "$CLIENT_CONC" --duration "${ENGINE_SECS}s" --warmup "${WARM}s")
+  local r side out v raw eng raws=() engs=() ratios=() ok=1
+  for r in $(seq 1 "$ENGINE_ROUNDS"); do
+    local order=(raw-grpc-client engine-grpc-client)
+    [ $((r % 2)) -eq 0 ] && order=(engine-grpc-client raw-grpc-client)
+    for side in "${order[@]}"; do
+      out=$(dotnet "$B" "$side" "${common[@]}" 2>"$WORK/$side.err" | tail -n 1)
+      v=$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)
+      if perf_ge 0 "$v"; then ok=0; break 2; fi
+      case "$side" in raw-grpc-client) raw=$v ;; *) eng=$v ;; esac
+    done
+    raws+=("$raw") engs+=("$eng") ratios+=("$(perf_calc "$eng / $raw")")
   done
   logcmd dotnet "$B" raw-grpc-client "${common[@]}"
-  perf_stop "$BARE_PID"
-  RAW_GRPC_RPS=$raw
-  if ! has_tool engine-grpc-client; then
-    perf_row $id "$figure" - "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" - ">= 90%" skipped "load engine API not there yet (issue 5)"
-    return
-  fi
   logcmd dotnet "$B" engine-grpc-client "${common[@]}"
-  if perf_ge 0 "$raw" || perf_ge 0 "$eng"; then
-    perf_row $id "$figure" "$(perf_fmt "$eng") rps" "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" - ">= 90%" error "a client reported 0 rps (see logs)"
+  perf_stop "$BARE_PID"
+  if [ "$ok" -eq 0 ]; then
+    perf_row $id "$figure" - "raw Grpc.Net.Client loop" - - ">= 90%" error "a client reported 0 rps (see $side's log)"
     return
   fi
-  local ratio; ratio=$(perf_calc "$eng / $raw")
-  perf_row $id "$figure" "$(perf_fmt "$eng") rps" "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" "$(perf_fmt "$(perf_calc "$ratio * 100")" 1)%" ">= 90%" "$(perf_judge_ratio "$ratio" "$target")" ""
+  raw=$(perf_quantile 0.5 "${raws[@]}") eng=$(perf_quantile 0.5 "${engs[@]}")
+  local ratio q1 q3
+  ratio=$(perf_quantile 0.5 "${ratios[@]}") q1=$(perf_quantile 0.25 "${ratios[@]}") q3=$(perf_quantile 0.75 "${ratios[@]}")
+  perf_row $id "$figure" "$(perf_fmt "$eng") rps" "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" "$(perf_fmt "$(perf_calc "$ratio * 100")" 1)%" ">= 90%" "$(perf_judge_ratio "$ratio" "$target")" \
+    "median of $ENGINE_ROUNDS paired rounds of ${ENGINE_SECS} s per client (quartiles $(perf_fmt "$(perf_calc "100 * $q1")" 1)–$(perf_fmt "$(perf_calc "100 * $q3")" 1)%; rps are the sides' medians)"
 }
 
 # 3. engine driving HTTP/1.1 GET /health vs wrk and hey on the same endpoint.
