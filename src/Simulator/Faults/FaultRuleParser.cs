@@ -24,6 +24,9 @@ public static class FaultRuleParser
 
     private static readonly string[] RuleFields = [.. SelectionFields, .. FaultKinds.All];
 
+    // The method whose path delivers SMS (the issuer's OTP messages go the same way).
+    private const string SmsDeliveryMethod = "Send";
+
     private static readonly string[] DocumentFields = ["description", "maxActiveFaults", "rules"];
 
     /// <summary>Parses and validates; throws <see cref="FaultRuleException"/> naming every bad field.</summary>
@@ -192,6 +195,19 @@ public static class FaultRuleParser
                 {
                     errors.Add(FaultJson.Join(path, field), $"does not apply to a {kind.Name()} rule (it is a state or a limit, not a per-call draw); use start and duration{(kind == FaultKind.Outage ? ", or flap" : string.Empty)}");
                 }
+            }
+        }
+
+        // sms* rules act where the SMS node delivers (its Send path); anywhere else they never fire.
+        if (kind.IsSms() && context.IsKnownNodePattern(node) && context.IsKnownMethod(method))
+        {
+            if (!context.Serves(node, SmsDeliveryMethod))
+            {
+                errors.Add(FaultJson.Join(path, "node"), $"a {kind.Name()} rule acts on SMS delivery; allowed: *, {string.Join(", ", context.Nodes.Where(n => context.Serves(n, SmsDeliveryMethod)))}");
+            }
+            else if (method is not ("*" or SmsDeliveryMethod))
+            {
+                errors.Add(FaultJson.Join(path, "method"), $"a {kind.Name()} rule acts on SMS delivery; allowed: *, {SmsDeliveryMethod}");
             }
         }
 

@@ -3,7 +3,10 @@ using PaySim.Contracts.Control.V1;
 
 namespace PaySim.Simulator.Hosting;
 
-/// <summary>Per node and per method: calls, errors (non-OK status), declines (code != 00), faults, latency.</summary>
+/// <summary>
+/// Per node and per method: calls, errors (non-OK status), declines (code != 00), latency. Faults are
+/// counted by the fault engine (FaultStats) and added to the same snapshot by the control plane.
+/// </summary>
 internal sealed class CallMetrics
 {
     // Counters and rule counts of one generation, swapped whole by Reset: counters made for a
@@ -18,16 +21,6 @@ internal sealed class CallMetrics
     {
         var counts = _counts;
         return counts.Methods.GetOrAdd((node, method), static (_, generation) => new MethodCounters(generation), counts.Generation);
-    }
-
-    /// <summary>For the fault engine: an injected fault of a kind (latency, error, ...) by a named rule.</summary>
-    public void RecordFault(string node, string method, string kind, string? rule)
-    {
-        For(node, method).Faults.AddOrUpdate(kind, 1, static (_, n) => n + 1);
-        if (!string.IsNullOrEmpty(rule))
-        {
-            _counts.Rules.AddOrUpdate(rule, 1, static (_, n) => n + 1);
-        }
     }
 
     public void Reset() => _counts = new Counts(Interlocked.Increment(ref _lastGeneration));
@@ -59,11 +52,6 @@ internal sealed class CallMetrics
                         (m.P50Ms, m.P99Ms) = latency;
                     }
 
-                    foreach (var (kind, n) in c.Faults)
-                    {
-                        m.Faults[kind] = n;
-                    }
-
                     node.Requests += m.Calls;
                     node.Errors += m.Errors;
                     node.Methods.Add(m);
@@ -71,11 +59,6 @@ internal sealed class CallMetrics
             }
 
             reply.Nodes.Add(node);
-        }
-
-        foreach (var (rule, n) in counts.Rules)
-        {
-            reply.Rules[rule] = n;
         }
 
         return reply;
@@ -86,7 +69,5 @@ internal sealed class CallMetrics
         public int Generation { get; } = generation;
 
         public ConcurrentDictionary<(string Node, string Method), MethodCounters> Methods { get; } = new();
-
-        public ConcurrentDictionary<string, long> Rules { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using HdrHistogram;
 
@@ -19,8 +18,6 @@ internal sealed class MethodCounters(int generation = 0)
 
     /// <summary>The <see cref="CallMetrics.Generation"/> these counters belong to; a reset starts a new one.</summary>
     public int Generation { get; } = generation;
-
-    public ConcurrentDictionary<string, long> Faults { get; } = new(StringComparer.Ordinal);
 
     public long Calls => _stripes.Sum(s => Volatile.Read(ref s.Calls));
 

@@ -41,10 +41,11 @@ internal static class FaultRandomRules
             }
 
             json.Append(CultureInfo.InvariantCulture, $"{{\"name\":\"r{i}\"");
+            string? node = null, method = null;
             if (anyNode)
             {
-                var node = Pick(random, ["*", "*", "issuer-*", "issuer-1", "issuer-2", "sms"]);
-                var method = Pick(random, ["*", "*", "*", "Authorize", "Capture", "Send"]);
+                node = Pick(random, ["*", "*", "issuer-*", "issuer-1", "issuer-2", "sms"]);
+                method = Pick(random, ["*", "*", "*", "Authorize", "Capture", "Send"]);
 
                 // The parser refuses a method the named node does not serve (Send on an issuer,
                 // Authorize on sms); such a draw becomes "*" so the random stream stays the same.
@@ -52,17 +53,30 @@ internal static class FaultRandomRules
                 {
                     method = "*";
                 }
+            }
 
+            var match = Match(random);
+            var action = anyKind ? Action(random) : $"\"latency\":{{\"fixed\":\"{i + 1}ms\"}}";
+
+            // And sms* rules only where SMS is delivered: node sms or *, method Send or *.
+            if (action.Contains("\"sms", StringComparison.Ordinal))
+            {
+                node = node is null or "*" ? node : "sms";
+                method = method is null or "*" or "Send" ? method : "*";
+            }
+
+            if (node is not null)
+            {
                 json.Append(CultureInfo.InvariantCulture, $",\"node\":\"{node}\"");
                 json.Append(CultureInfo.InvariantCulture, $",\"method\":\"{method}\"");
             }
 
-            if (Match(random) is { } match)
+            if (match is not null)
             {
                 json.Append(",\"match\":").Append(match);
             }
 
-            json.Append(',').Append(anyKind ? Action(random) : $"\"latency\":{{\"fixed\":\"{i + 1}ms\"}}");
+            json.Append(',').Append(action);
             json.Append('}');
         }
 

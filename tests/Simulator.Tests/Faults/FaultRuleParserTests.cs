@@ -140,6 +140,34 @@ public sealed class FaultRuleParserTests
         Assert.Equal((node, method), (rule.Node, rule.Method));
     }
 
+    [Theory]
+    [InlineData("issuer-1", "*", "node", "a smsDrop rule acts on SMS delivery; allowed: *, sms")]
+    [InlineData("issuer-*", "Authorize", "node", "a smsDrop rule acts on SMS delivery; allowed: *, sms")]
+    [InlineData("sms", "ListMessages", "method", "a smsDrop rule acts on SMS delivery; allowed: *, Send")]
+    [InlineData("*", "Authorize", "method", "a smsDrop rule acts on SMS delivery; allowed: *, Send")]
+    public void Parse_SmsRuleWhereNoSmsIsDelivered_IsRefusedWithOneLine(string node, string method, string field, string message)
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse(
+            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", "smsDrop": {} }""", Context));
+
+        Assert.Equal(field, Assert.Single(ex.Errors).Field);
+        Assert.Contains(message, ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
+    [InlineData("*", "*")]
+    [InlineData("sms", "*")]
+    [InlineData("sms", "Send")]
+    [InlineData("*", "Send")]
+    public void Parse_SmsRuleOnTheSmsDeliveryPath_IsAccepted(string node, string method)
+    {
+        var rule = Assert.Single(FaultRuleParser.Parse(
+            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", "smsDelay": "2s" }""", Context).Rules);
+
+        Assert.Equal((node, method), (rule.Node, rule.Method));
+    }
+
     [Fact]
     public void Parse_UnknownMethod_ListsEveryServedMethodOnce()
     {
