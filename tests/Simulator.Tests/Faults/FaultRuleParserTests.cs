@@ -123,19 +123,23 @@ public sealed class FaultRuleParserTests
     }
 
     [Theory]
-    [InlineData("sms", "ListMessages")]
-    [InlineData("sms", "WaitForMessage")]
-    [InlineData("sms", "StreamMessages")]
-    [InlineData("sms", "Send")]
-    [InlineData("*", "ListMessages")]
-    [InlineData("*", "Authorize")]
-    [InlineData("issuer-*", "Capture")]
-    [InlineData("issuer-2", "*")]
-    [InlineData("sms", "*")]
-    public void Parse_MethodServedByTheNamedNodes_IsAccepted_InboxMethodsIncluded(string node, string method)
+    [InlineData("sms", "ListMessages", "\"latency\": \"1ms\"")]
+    [InlineData("sms", "WaitForMessage", "\"latency\": \"1ms\"")]
+    [InlineData("sms", "StreamMessages", "\"latency\": \"1ms\"")]
+    [InlineData("sms", "Send", "\"latency\": \"1ms\"")]
+    [InlineData("*", "ListMessages", "\"latency\": \"1ms\"")]
+    [InlineData("*", "Authorize", "\"latency\": \"1ms\"")]
+    [InlineData("issuer-*", "Capture", "\"latency\": \"1ms\"")]
+    [InlineData("issuer-2", "*", "\"latency\": \"1ms\"")]
+    [InlineData("sms", "*", "\"latency\": \"1ms\"")]
+    [InlineData("*", "*", "\"smsDelay\": \"2s\"")]
+    [InlineData("sms", "*", "\"smsDelay\": \"2s\"")]
+    [InlineData("sms", "Send", "\"smsDrop\": {}")]
+    [InlineData("*", "Send", "\"smsDrop\": {}")]
+    public void Parse_RuleOnAMethodTheNamedNodesServe_IsAccepted_InboxMethodsAndSmsDeliveryIncluded(string node, string method, string action)
     {
         var rule = Assert.Single(FaultRuleParser.Parse(
-            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", "latency": "1ms" }""", Context).Rules);
+            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", {{action}} }""", Context).Rules);
 
         Assert.Equal((node, method), (rule.Node, rule.Method));
     }
@@ -153,19 +157,6 @@ public sealed class FaultRuleParserTests
         Assert.Equal(field, Assert.Single(ex.Errors).Field);
         Assert.Contains(message, ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
-    }
-
-    [Theory]
-    [InlineData("*", "*")]
-    [InlineData("sms", "*")]
-    [InlineData("sms", "Send")]
-    [InlineData("*", "Send")]
-    public void Parse_SmsRuleOnTheSmsDeliveryPath_IsAccepted(string node, string method)
-    {
-        var rule = Assert.Single(FaultRuleParser.Parse(
-            $$"""{ "name": "x", "node": "{{node}}", "method": "{{method}}", "smsDelay": "2s" }""", Context).Rules);
-
-        Assert.Equal((node, method), (rule.Node, rule.Method));
     }
 
     [Fact]

@@ -13,9 +13,6 @@ namespace PaySim.Simulator.Tests.Faults;
 /// </summary>
 public sealed class FaultStatsTests
 {
-    private static readonly string[] IssuerMethods = ["StartBinding", "ConfirmBinding", "ResendOtp", "Authorize", "Capture", "Refund"];
-    private static readonly string[] SmsMethods = ["Send", "ListMessages", "WaitForMessage", "StreamMessages"];
-
     [Fact]
     public async Task ErrorRuleOnEveryMethod_CountsOneFaultOnTheRowOfEveryServedMethod_BesideItsCall_AndNoStarRow()
     {
@@ -25,8 +22,8 @@ public sealed class FaultStatsTests
         await CallEveryMethodOnceAsync(sim);
 
         var methods = await MethodRowsAsync(sim);
-        Assert.Equal(IssuerMethods.Order(StringComparer.Ordinal), methods["issuer-1"].Keys);
-        Assert.Equal(SmsMethods.Order(StringComparer.Ordinal), methods["sms"].Keys);
+        Assert.Equal(ServedMethods.Issuer.Order(StringComparer.Ordinal), methods["issuer-1"].Keys);
+        Assert.Equal(ServedMethods.Sms.Order(StringComparer.Ordinal), methods["sms"].Keys);
         foreach (var (node, rows) in methods)
         {
             foreach (var (method, row) in rows)
@@ -38,11 +35,11 @@ public sealed class FaultStatsTests
         }
 
         var stats = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/stats")).RootElement;
-        Assert.Equal(IssuerMethods.Length + SmsMethods.Length, stats.GetProperty("rules").GetProperty("all-down").GetInt64());
+        Assert.Equal(ServedMethods.Issuer.Length + ServedMethods.Sms.Length, stats.GetProperty("rules").GetProperty("all-down").GetInt64());
 
         var metrics = await sim.Http.GetStringAsync("/metrics");
         Assert.DoesNotContain("method=\"*\"", metrics);
-        foreach (var (node, names) in new[] { ("issuer-1", IssuerMethods), ("sms", SmsMethods) })
+        foreach (var (node, names) in new[] { ("issuer-1", ServedMethods.Issuer), ("sms", ServedMethods.Sms) })
         {
             foreach (var method in names)
             {

@@ -7,9 +7,6 @@ namespace PaySim.Simulator.Tests.Hosting;
 
 public sealed class CallDoorTests
 {
-    private static readonly string[] IssuerMethods = ["StartBinding", "ConfirmBinding", "ResendOtp", "Authorize", "Capture", "Refund"];
-    private static readonly string[] SmsMethods = ["Send", "ListMessages", "WaitForMessage", "StreamMessages"];
-
     [Fact]
     public async Task Every_issuer_and_sms_method_is_counted_and_offered_to_the_fault_engine()
     {
@@ -46,8 +43,8 @@ public sealed class CallDoorTests
         Assert.Equal(10, stats.Rules["everything"]);
         // Every row has its call, its error and its fault together: no "*" row holds the inbox's faults.
         var counted = stats.Nodes.SelectMany(n => n.Methods.Select(m => (Node: n.Name, m.Method, m.Calls, m.Errors, Faults: m.Faults.GetValueOrDefault("error")))).ToList();
-        Assert.Equal(IssuerMethods.Select(m => ("issuer-1", m, 1L, 1L, 1L)).Order(), counted.Where(c => c.Node == "issuer-1").Order());
-        Assert.Equal(SmsMethods.Select(m => ("sms", m, 1L, 1L, 1L)).Order(), counted.Where(c => c.Node == "sms").Order());
+        Assert.Equal(ServedMethods.Issuer.Select(m => ("issuer-1", m, 1L, 1L, 1L)).Order(), counted.Where(c => c.Node == "issuer-1").Order());
+        Assert.Equal(ServedMethods.Sms.Select(m => ("sms", m, 1L, 1L, 1L)).Order(), counted.Where(c => c.Node == "sms").Order());
     }
 
     [Fact]

@@ -22,12 +22,12 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
     [RedisFact]
     public void An_authorize_without_an_idempotency_key_sends_at_most_five_redis_commands()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var card = a.Registry.All.First(c => c.Magic == MagicBehaviour.Approve);
-            var token = Bind(a, b, card);
+            var token = RedisTestIssuer.Bind(a, b, card);
             var opening = b.State.Ledger.AvailableMinor(card.Pan);
             // The first call resolves the token in Redis and loads the script: the load path is every call after it.
             Assert.Equal("00", b.Engine.Authorize(token, 1, card.Currency, "m", "", "").Code);
@@ -57,12 +57,12 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
     [RedisFact]
     public void A_token_cached_by_one_process_is_unknown_there_once_the_other_process_resets()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var card = a.Healthy();
-            var token = Bind(a, a, card);
+            var token = RedisTestIssuer.Bind(a, a, card);
             Assert.Equal("00", b.Engine.Authorize(token, 100, card.Currency, "m", "", "").Code);
             Assert.Equal("00", b.Engine.Authorize(token, 100, card.Currency, "m", "", "").Code);
 
@@ -78,14 +78,14 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
     [RedisFact]
     public void A_cached_token_declined_before_the_hold_is_unknown_after_a_reset_in_the_other_process()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var healthy = a.Healthy();
             var magic = a.Registry.All.First(c => c.Magic == MagicBehaviour.DoNotHonour);
-            var healthyToken = Bind(a, a, healthy);
-            var magicToken = Bind(a, a, magic);
+            var healthyToken = RedisTestIssuer.Bind(a, a, healthy);
+            var magicToken = RedisTestIssuer.Bind(a, a, magic);
             var decline = b.Engine.Authorize(magicToken, 100, magic.Currency, "m", "", "");
             Assert.Equal((ResponseCodes.DoNotHonour, b.State.Ledger.AvailableMinor(magic.Pan)), (decline.Code, decline.AvailableBalanceMinor));
             Assert.Equal("00", b.Engine.Authorize(healthyToken, 100, healthy.Currency, "m", "", "").Code);
@@ -102,17 +102,17 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
     [RedisFact]
     public void A_card_bound_again_after_a_reset_authorizes_through_the_process_that_cached_its_old_token()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var card = a.Healthy();
             var opening = a.State.Ledger.AvailableMinor(card.Pan);
-            var old = Bind(a, a, card);
+            var old = RedisTestIssuer.Bind(a, a, card);
             Assert.Equal("00", b.Engine.Authorize(old, 300, card.Currency, "m", "", "").Code);
 
             a.State.Reset();
-            var fresh = Bind(a, a, card);
+            var fresh = RedisTestIssuer.Bind(a, a, card);
 
             var auth = b.Engine.Authorize(fresh, 200, card.Currency, "m", "", "");
             Assert.Equal(("00", opening - 200), (auth.Code, auth.AvailableBalanceMinor));
@@ -128,21 +128,5 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
         var info = (string)admin.GetDatabase().Execute("INFO", "stats")!;
         var line = info.Split('\n').First(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
         return long.Parse(line["total_commands_processed:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
-
-    private (RedisTestIssuer A, RedisTestIssuer B) Pair()
-    {
-        var cluster = RedisTestIssuer.NewCluster();
-        var clock = RedisTestIssuer.NewClock();
-        return (new RedisTestIssuer(redis, cluster, clock, 1), new RedisTestIssuer(redis, cluster, clock, 2));
-    }
-
-    private static string Bind(RedisTestIssuer a, RedisTestIssuer b, CardholderRecord card)
-    {
-        var start = a.Start(card);
-        Assert.Equal("00", start.Code);
-        var confirm = b.Engine.ConfirmBinding(start.BindingId, b.LastOtp(card)!, "");
-        Assert.Equal("00", confirm.Code);
-        return confirm.CardToken;
     }
 }

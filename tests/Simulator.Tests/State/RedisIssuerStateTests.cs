@@ -10,7 +10,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
     [RedisFact]
     public void A_binding_started_through_one_process_is_confirmed_through_the_other()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
@@ -34,12 +34,12 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
     [RedisFact]
     public void An_authorization_held_through_one_process_is_captured_and_refunded_through_the_other()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var card = a.Healthy();
-            var token = Bind(a, b, card);
+            var token = RedisTestIssuer.Bind(a, b, card);
             var opening = b.State.Ledger.AvailableMinor(card.Pan);
 
             var auth = a.Engine.Authorize(token, 2_500, card.Currency, "m-1", "order-1", "auth-1");
@@ -67,12 +67,12 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
     [RedisFact]
     public void A_thousand_concurrent_authorizations_with_one_key_over_two_processes_hold_the_funds_once()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var card = a.Healthy();
-            var token = Bind(a, b, card);
+            var token = RedisTestIssuer.Bind(a, b, card);
             var opening = a.State.Ledger.AvailableMinor(card.Pan);
             var results = new ConcurrentBag<AuthorizeOutcome>();
 
@@ -91,12 +91,12 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
     [RedisFact]
     public void The_same_key_with_a_different_request_is_refused_in_the_other_process()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var card = a.Healthy();
-            var token = Bind(a, b, card);
+            var token = RedisTestIssuer.Bind(a, b, card);
             var first = a.Engine.Authorize(token, 5_000, card.Currency, "m", "o-1", "key-1");
             var reused = b.Engine.Authorize(token, 6_000, card.Currency, "m", "o-1", "key-1");
 
@@ -109,12 +109,12 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
     [RedisFact]
     public void Three_thousand_random_concurrent_operations_over_two_processes_leave_the_invariants_clean()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
             var cards = Enumerable.Range(0, 8).Select(i => a.Healthy(i)).ToArray();
-            var tokens = cards.Select(c => Bind(a, b, c)).ToArray();
+            var tokens = cards.Select(c => RedisTestIssuer.Bind(a, b, c)).ToArray();
             var authIds = new ConcurrentBag<string>();
             var approvedKeys = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
             var reusedRefusals = 0;
@@ -166,7 +166,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
     [RedisFact]
     public async Task A_reader_in_one_process_is_woken_by_an_sms_delivered_through_the_other()
     {
-        var (a, b) = Pair();
+        var (a, b) = RedisTestIssuer.Pair(redis);
         using (a)
         using (b)
         {
@@ -197,8 +197,8 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         using var other = new RedisTestIssuer(redis, RedisTestIssuer.NewCluster(), clock, 2);
         var card = mine.Healthy();
         var opening = mine.State.Ledger.AvailableMinor(card.Pan);
-        var myToken = Bind(mine, mine, card);
-        var otherToken = Bind(other, other, card);
+        var myToken = RedisTestIssuer.Bind(mine, mine, card);
+        var otherToken = RedisTestIssuer.Bind(other, other, card);
         Assert.Equal("00", mine.Engine.Authorize(myToken, 900, card.Currency, "m", "o", "k").Code);
         Assert.Equal("00", other.Engine.Authorize(otherToken, 900, card.Currency, "m", "o", "k").Code);
         var sequence = mine.State.Inbox.LastSequence(card.Phone);
@@ -215,7 +215,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         Assert.Equal(opening - 900, other.State.Ledger.AvailableMinor(card.Pan));
         Assert.Equal(1L, other.State.Ledger.Invariants().Authorizations);
         // The idempotency key is free again in the reset cluster, and still taken in the other one.
-        var token = Bind(mine, mine, card);
+        var token = RedisTestIssuer.Bind(mine, mine, card);
         Assert.Equal("00", mine.Engine.Authorize(token, 1_000, card.Currency, "m", "o", "k").Code);
         Assert.Equal(DeclineReason.IdempotencyKeyReused, other.Engine.Authorize(otherToken, 1_000, card.Currency, "m", "o", "k").Reason);
     }
@@ -232,22 +232,5 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         var e = Assert.Throws<InvalidOperationException>(() => b.Start(b.Healthy(1)));
 
         Assert.Contains("own random seed", e.Message, StringComparison.Ordinal);
-    }
-
-    private (RedisTestIssuer A, RedisTestIssuer B) Pair()
-    {
-        var cluster = RedisTestIssuer.NewCluster();
-        var clock = RedisTestIssuer.NewClock();
-        // Different engine seeds, as two processes must have, or they would mint the same binding ids.
-        return (new RedisTestIssuer(redis, cluster, clock, 1), new RedisTestIssuer(redis, cluster, clock, 2));
-    }
-
-    private static string Bind(RedisTestIssuer a, RedisTestIssuer b, PaySim.Simulator.Cardholders.CardholderRecord card)
-    {
-        var start = a.Start(card);
-        Assert.Equal("00", start.Code);
-        var confirm = b.Engine.ConfirmBinding(start.BindingId, b.LastOtp(card)!, "");
-        Assert.Equal("00", confirm.Code);
-        return confirm.CardToken;
     }
 }

@@ -32,6 +32,24 @@ internal sealed class RedisTestIssuer : IDisposable
 
     public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Two processes of one issuer: the same cluster and clock, different engine seeds (or they would mint the same binding ids).</summary>
+    public static (RedisTestIssuer A, RedisTestIssuer B) Pair(RedisServerFixture redis)
+    {
+        var cluster = NewCluster();
+        var clock = NewClock();
+        return (new RedisTestIssuer(redis, cluster, clock, 1), new RedisTestIssuer(redis, cluster, clock, 2));
+    }
+
+    /// <summary>Starts the binding through <paramref name="a"/>, confirms it through <paramref name="b"/>; returns the card token.</summary>
+    public static string Bind(RedisTestIssuer a, RedisTestIssuer b, CardholderRecord card)
+    {
+        var start = a.Start(card);
+        Assert.Equal("00", start.Code);
+        var confirm = b.Engine.ConfirmBinding(start.BindingId, b.LastOtp(card)!, "");
+        Assert.Equal("00", confirm.Code);
+        return confirm.CardToken;
+    }
+
     public FakeTimeProvider Time { get; }
     public OtpOptions Otp { get; }
     public IConnectionMultiplexer Connection { get; }
