@@ -44,6 +44,11 @@ if [ "$SHORT" -eq 1 ]; then SIM_ROUNDS=3 SIM_SECS=1 SIM_WARM_SECS=2; else SIM_RO
 if [ "$SHORT" -eq 1 ]; then ENGINE_ROUNDS=2 ENGINE_SECS=2; else ENGINE_ROUNDS=7 ENGINE_SECS=4; fi
 SIM_ROUNDS=${PERF_SIM_ROUNDS:-$SIM_ROUNDS}
 SOAK_SECS=${PERF_SOAK_SECONDS:-600}
+for knob in PERF_SECONDS:"$SECS" PERF_REPEAT:"$REPEAT" PERF_SIM_ROUNDS:"$SIM_ROUNDS" PERF_SOAK_SECONDS:"$SOAK_SECS"; do
+  if ! [[ ${knob#*:} =~ ^[1-9][0-9]{0,4}$ ]]; then
+    echo "perf.sh: ${knob%%:*} must be a whole number from 1 to 99999, got '${knob#*:}'" >&2; exit 2
+  fi
+done
 MICRO_FILTER=${PERF_MICRO_FILTER:-*}
 
 WORK=$(mktemp -d)
@@ -557,6 +562,20 @@ sim_body() {
   dotnet "$B" simulator-setup "${args[@]}" >/dev/null 2>"$WORK/sim-setup.err"
 }
 
+# redis_pair_failed ID FIGURE MEASURED BASE_NAME BASE OK INVARIANTS — for the two Redis pairs: writes
+# the error row and succeeds when a run failed or the Redis ledger is broken after it.
+redis_pair_failed() {
+  local id=$1 figure=$2 measured=$3 base_name=$4 base=$5 ok=$6 inv=$7 why=""
+  if [ "$ok" -eq 0 ] || perf_ge 0 "$measured" || perf_ge 0 "$base"; then
+    why="not every call succeeded (see the log above)"
+  elif [ "$inv" != "true 0" ]; then
+    why="Redis ledger after the run (moneyConserved duplicateCharges): $inv"
+  else
+    return 1
+  fi
+  perf_row "$id" "$figure" "$(perf_fmt "$measured") rps" "$base_name" "$(perf_fmt "$base") rps" - "(report)" error "$why"
+}
+
 # 9. one simulator node with Redis state vs one with memory state, same body, same run.
 pair_redis_state() {
   local id=redis-state figure="simulator node rps with \`--state redis://\` (h2load -c $H2_CONN -m $H2_STREAMS)" base="memory state"
@@ -601,12 +620,7 @@ pair_redis_state() {
   done
   local inv; inv=$(perf_invariants "$red_control")
   perf_stop "$red_pid" 3; perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
-  if [ "$ok" -eq 0 ] || perf_ge 0 "$mem" || perf_ge 0 "$red"; then
-    perf_row $id "$figure" "$(perf_fmt "$red") rps" "$base" "$(perf_fmt "$mem") rps" - "(report)" error "not every call succeeded (see the log above)"; return
-  fi
-  if [ "$inv" != "true 0" ]; then
-    perf_row $id "$figure" "$(perf_fmt "$red") rps" "$base" "$(perf_fmt "$mem") rps" - "(report)" error "Redis ledger after the run (moneyConserved duplicateCharges): $inv"; return
-  fi
+  redis_pair_failed $id "$figure" "$red" "$base" "$mem" "$ok" "$inv" && return
   local per_cmd="" us_mem us_red
   us_mem=$(perf_calc "1000000 / $mem"); us_red=$(perf_calc "1000000 / $red")
   [ "$calls" -gt 0 ] && per_cmd="; $(perf_fmt "$(perf_calc "$cmds / $calls")" 1) Redis commands per call (INFO total_commands_processed: a Lua script counts 1 plus the commands it runs)"
@@ -680,12 +694,7 @@ pair_scale_out() {
   done
   local inv; inv=$(perf_invariants "$b_control")
   perf_stop "$b_pid" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
-  if [ "$ok" -eq 0 ] || perf_ge 0 "$one" || perf_ge 0 "$two"; then
-    perf_row $id "$figure" "$(perf_fmt "$two") rps" "$base" "$(perf_fmt "$one") rps" - "(report)" error "not every call succeeded (see the log above)"; return
-  fi
-  if [ "$inv" != "true 0" ]; then
-    perf_row $id "$figure" "$(perf_fmt "$two") rps" "$base" "$(perf_fmt "$one") rps" - "(report)" error "Redis ledger after the run (moneyConserved duplicateCharges): $inv"; return
-  fi
+  redis_pair_failed $id "$figure" "$two" "$base" "$one" "$ok" "$inv" && return
   perf_row $id "$figure" "$(perf_fmt "$two") rps ($(perf_fmt "$two_a") + $(perf_fmt "$two_b"))" "$base" "$(perf_fmt "$one") rps" "$(perf_fmt "$(perf_calc "$two / $one")" 2)×" "(report)" ok \
     "ratio = growth 1 → 2 processes on this machine, with twice the calls in flight; the 2 simulators, both h2load and redis-server share the same 2 cores, which bounds the growth (far from 2× expected): on separate machines each process brings its own cores; all calls hold 1 fen on the one card bound through A (one Redis account key); counters and invariants checked"
 }

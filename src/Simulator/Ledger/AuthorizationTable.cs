@@ -33,21 +33,6 @@ internal sealed class AuthorizationTable(long firstSequence)
     /// <summary>The lowest sequence number this table holds; lower ones belong to an earlier table.</summary>
     public long FirstSequence { get; } = firstSequence;
 
-    /// <summary>Counted on demand (only invariants ask): a shared counter would be one more cache line every hold writes.</summary>
-    public long Count
-    {
-        get
-        {
-            long count = 0;
-            for (var rows = Rows(); rows.MoveNext();)
-            {
-                count++;
-            }
-
-            return count;
-        }
-    }
-
     /// <summary>Records a hold; each sequence number once. <paramref name="account"/> is the caller's index of the account (0 or more).</summary>
     public void Add(long sequence, int account, long amount, string merchantId, string orderReference, string idempotencyKey)
     {

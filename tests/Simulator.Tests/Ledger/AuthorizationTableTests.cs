@@ -29,7 +29,7 @@ public sealed class AuthorizationTableTests
         Assert.True(Unsafe.IsNullRef(ref table.Find(3)));
         Assert.True(Unsafe.IsNullRef(ref table.Find(5_000_000)));
         Assert.True(Unsafe.IsNullRef(ref table.Find(0)));
-        Assert.Equal(numbers.Length, table.Count);
+        Assert.Equal(numbers.Length, Count(table));
 
         var listed = new List<(long, long)>();
         for (var rows = table.Rows(); rows.MoveNext();)
@@ -64,7 +64,7 @@ public sealed class AuthorizationTableTests
         Assert.Throws<ArgumentOutOfRangeException>(() => table.Add(7, 0, 1, "", "", ""));
         Assert.Throws<InvalidOperationException>(() => table.Add(8, 0, 1, "", "", ""));
         Assert.True(Unsafe.IsNullRef(ref table.Find(7)));
-        Assert.Equal(1, table.Count);
+        Assert.Equal(1, Count(table));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class AuthorizationTableTests
             table.Add(n, (int)(n % 3), n, "m" + n, "order-" + new string('o', (int)(n % 50)) + n, "k" + n);
         });
 
-        Assert.Equal(60_000, table.Count);
+        Assert.Equal(60_000, Count(table));
         for (long n = 1; n <= 60_000; n++)
         {
             ref var row = ref table.Find(n);
@@ -105,5 +105,16 @@ public sealed class AuthorizationTableTests
             Assert.Equal("order-" + new string('o', (int)(n % 50)) + n, table.OrderReference(row));
             Assert.Equal("k" + n, table.IdempotencyKey(row));
         }
+    }
+
+    private static long Count(AuthorizationTable table)
+    {
+        long count = 0;
+        for (var rows = table.Rows(); rows.MoveNext();)
+        {
+            count++;
+        }
+
+        return count;
     }
 }

@@ -145,16 +145,20 @@ public sealed class InMemoryLedgerTests
         var ledger = Ledger(pans.Select(p => (p, 1_000_000L)).ToArray());
         using var stop = new CancellationTokenSource();
         var snapshots = 0;
-        var checker = Task.Run(() =>
+        // Its own thread, running before the load starts: on a busy machine a pooled task could start
+        // only after the holds were done, and then check nothing while money moves.
+        var checker = Task.Factory.StartNew(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 var invariants = ledger.Invariants();
                 Assert.True(invariants.MoneyConserved, $"balances {invariants.BalancesMinor} held {invariants.HeldMinor} captured {invariants.CapturedMinor} refunded {invariants.RefundedMinor}");
                 Assert.Empty(invariants.Violations);
-                snapshots++;
+                Interlocked.Increment(ref snapshots);
             }
-        });
+        }, TaskCreationOptions.LongRunning);
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref snapshots) > 0 || checker.IsCompleted, TimeSpan.FromSeconds(10)), "the checker never took a snapshot");
+        var before = Volatile.Read(ref snapshots);
 
         Parallel.For(0, 30_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
@@ -171,7 +175,7 @@ public sealed class InMemoryLedgerTests
         await stop.CancelAsync();
         await checker;
 
-        Assert.True(snapshots > 0);
+        Assert.True(snapshots > before, "no snapshot was taken while money moved");
         var final = ledger.Invariants();
         Assert.Equal(30_000, final.Authorizations);
         Assert.Equal(15_000 * 10, final.CapturedMinor);

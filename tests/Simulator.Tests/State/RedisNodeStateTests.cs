@@ -23,8 +23,8 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     public async Task Down_posted_to_host_A_refuses_connections_to_host_Bs_node_of_that_name_and_up_serves_it_again()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a", cardholders: 50));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b", cardholders: 50));
         Assert.Equal("14", (await b.Issuers[1].AuthorizeAsync(UnknownToken)).ResponseCode);
 
         await PostAsync(a, "/v1/nodes/issuer-2/down");
@@ -53,8 +53,8 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     public async Task Not_serving_set_through_host_As_grpc_control_plane_shows_on_host_Bs_health_service_while_calls_still_work()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a", cardholders: 50));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b", cardholders: 50));
         using var controlA = GrpcChannel.ForAddress(a.Host.ControlGrpcUri);
         var control = new PaySim.Contracts.Control.V1.Control.ControlClient(controlA);
         using var healthB = GrpcChannel.ForAddress(b.Host.IssuerNodes[0].Uri);
@@ -79,11 +79,11 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     public async Task A_host_started_after_a_node_went_down_comes_up_with_that_node_down_and_reset_brings_it_up_in_every_host()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a", cardholders: 50));
         await a.Host.SetNodeStateAsync("issuer-2", NodeState.Down);
         await a.Host.SetNodeStateAsync("sms", NodeState.NotServing);
 
-        await using var c = await TestSimulator.StartAsync(Options(cluster, "proc-c"));
+        await using var c = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-c", cardholders: 50));
 
         // Applied before StartAsync returned: no waiting.
         Assert.Equal(NodeState.Down, c.Host.GetNodeState("issuer-2"));
@@ -108,8 +108,8 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     public async Task An_outage_rule_takes_the_node_down_in_every_host_through_the_shared_rules_without_writing_the_nodes_document()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a", cardholders: 50));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b", cardholders: 50));
 
         a.Host.ApplyFaults("""{ "name": "node-loss", "node": "issuer-2", "outage": {} }""");
 
@@ -126,8 +126,8 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     public async Task Changes_to_different_nodes_from_two_hosts_both_end_in_the_document_and_in_both_hosts()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a", cardholders: 50));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b", cardholders: 50));
 
         await Task.WhenAll(a.Host.SetNodeStateAsync("issuer-1", NodeState.NotServing), b.Host.SetNodeStateAsync("issuer-2", NodeState.Down));
 
@@ -143,14 +143,6 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
         return document.Read().Json;
     }
 
-    private SimulatorOptions Options(string cluster, string instance)
-    {
-        var options = TestSimulator.EphemeralOptions(nodes: 2, cardholders: 50);
-        options.State = "redis://" + redis.Endpoint;
-        options.StateCluster = cluster;
-        options.InstanceId = instance;
-        return options;
-    }
 
     private static async Task PostAsync(TestSimulator sim, string path)
     {

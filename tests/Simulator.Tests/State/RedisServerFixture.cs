@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using PaySim.Simulator.Hosting;
 using PaySim.Simulator.State.Redis;
+using PaySim.Simulator.Tests.Support;
 using StackExchange.Redis;
 
 namespace PaySim.Simulator.Tests.State;
@@ -53,6 +55,16 @@ public sealed class RedisServerFixture : IDisposable
     public int Port { get; }
 
     public string Endpoint => "127.0.0.1:" + Port;
+
+    /// <summary>Options for one simulator process (2 issuer nodes) keeping its state here, as `--state redis://…`.</summary>
+    public SimulatorOptions SimulatorOptions(string cluster, string instance, int cardholders = 100)
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 2, cardholders: cardholders);
+        options.State = "redis://" + Endpoint;
+        options.StateCluster = cluster;
+        options.InstanceId = instance;
+        return options;
+    }
 
     public IConnectionMultiplexer? Connection { get; }
 

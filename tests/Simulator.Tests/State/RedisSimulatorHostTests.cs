@@ -16,8 +16,8 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
     public async Task A_card_bound_through_host_A_is_confirmed_authorized_and_captured_across_both_hosts()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a"));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b"));
         var card = a.Host.ListCardholders(1, "healthy", "zh_CN").Single();
 
         var start = await a.Issuers[0].StartBindingAsync(new StartBindingRequest
@@ -64,8 +64,8 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
     public async Task The_two_hosts_draw_different_binding_ids_from_the_same_seed()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a"));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b"));
         var cards = a.Host.ListCardholders(2, "healthy");
 
         var fromA = await Start(a, cards[0]);
@@ -80,8 +80,8 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
     public async Task A_fault_rule_posted_to_host_A_applies_to_host_B_and_reset_clears_it_everywhere()
     {
         var cluster = RedisTestIssuer.NewCluster();
-        await using var a = await TestSimulator.StartAsync(Options(cluster, "proc-a"));
-        await using var b = await TestSimulator.StartAsync(Options(cluster, "proc-b"));
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a"));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b"));
         var card = a.Host.MagicCard("00");
         var token = await b.BindAsync(card, 0, 1);
         Assert.Equal("00", (await Authorize(b, token, "before")).ResponseCode);
@@ -94,7 +94,7 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
         Assert.Equal("91", (await Authorize(b, token, "during-2")).ResponseCode);
 
         // A third process joining later starts with the rule already in force.
-        await using var c = await TestSimulator.StartAsync(Options(cluster, "proc-c"));
+        await using var c = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-c"));
         Assert.Equal(1, c.Host.FaultRuleCount);
 
         using var reset = await b.Http.PostAsync("/v1/reset", null);
@@ -149,14 +149,6 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
         Assert.Empty(options.Validate());
     }
 
-    private SimulatorOptions Options(string cluster, string instance)
-    {
-        var options = TestSimulator.EphemeralOptions(nodes: 2, cardholders: 100);
-        options.State = "redis://" + redis.Endpoint;
-        options.StateCluster = cluster;
-        options.InstanceId = instance;
-        return options;
-    }
 
     private static Task<StartBindingReply> Start(TestSimulator sim, PaySim.Contracts.Control.V1.Cardholder c) =>
         sim.Issuers[0].StartBindingAsync(new StartBindingRequest
