@@ -37,6 +37,12 @@ internal static partial class ClaimMetrics
     public const string KneeRps = "knee_rps";
     public const string P99Drift = "p99_drift";
     public const string MemoryGrowthMb = "memory_growth_mb";
+    public const string ExcessCharges = "excess_charges";
+    public const string ExcessMinor = "excess_minor";
+    public const string LostPayments = "lost_payments";
+    public const string OrphanHolds = "orphan_holds";
+    public const string StuckPending = "stuck_pending";
+    public const string RefundMismatch = "refund_mismatch";
 
     public static readonly IReadOnlyDictionary<string, string> RunWide = new Dictionary<string, string>
     {
@@ -65,7 +71,20 @@ internal static partial class ClaimMetrics
         [KneeRps] = "capacity plans: the highest stepped rate whose seconds all meet the capacity objectives",
         [P99Drift] = "p99 of the last fifth of the run divided by p99 of the first measured fifth (soak)",
         [MemoryGrowthMb] = "growth of this process's managed heap over the run, in MB (soak, embedded target)",
+        [ExcessCharges] = "reconciliation: payments whose money the issuer captured or still holds beyond what the app saw succeed (one charge allowed when the app never learned the outcome), joined per card by order reference, key or amount",
+        [ExcessMinor] = "reconciliation: the money behind excess_charges, in minor units",
+        [LostPayments] = "reconciliation: payments the app saw succeed (2xx) that the issuer never captured or the wallet has no record of",
+        [OrphanHolds] = "reconciliation: issuer holds of the run's cards neither captured nor released after the settle window",
+        [StuckPending] = "reconciliation: wallet payments or refunds of the run's users still pending after the settle window",
+        [RefundMismatch] = "reconciliation: payments whose refunds the wallet reports differ from what the issuer refunded",
     };
+
+    /// <summary>The reconciliation figures: claim metric → summary.json field under "reconciliation".</summary>
+    public static readonly IReadOnlyList<(string Metric, string Field)> Reconciliation =
+    [
+        (ExcessCharges, "excessCharges"), (ExcessMinor, "excessMinor"), (LostPayments, "lostPayments"),
+        (OrphanHolds, "orphanHolds"), (StuckPending, "stuckPending"), (RefundMismatch, "refundMismatch"),
+    ];
 
     public static readonly IReadOnlyList<string> ScopeKinds = ["step", "scenario"];
 

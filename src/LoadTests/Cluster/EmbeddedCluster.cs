@@ -5,8 +5,9 @@ using PaySim.Wallet.Hosting;
 namespace PaySim.LoadTests.Cluster;
 
 /// <summary>
-/// The simulator (issuer nodes, SMS gateway, control plane) and the wallet instances in this process,
-/// every port ephemeral, the wallet's SQLite file in a temp folder deleted afterwards.
+/// The simulator (issuer nodes, SMS gateway, control plane) in this process and every wallet instance in a child
+/// process of its own (so a plan can SIGKILL or SIGSTOP one), every port ephemeral, the instances' shared SQLite
+/// file in a temp folder deleted afterwards.
 /// </summary>
 internal sealed class EmbeddedCluster : ITargetCluster
 {
@@ -14,16 +15,17 @@ internal sealed class EmbeddedCluster : ITargetCluster
     private const int LoadTestHashIterations = 1_000;
 
     private readonly SimulatorHost _simulator;
-    private readonly WalletHost _wallet;
+    private readonly IReadOnlyList<WalletProcess> _wallets;
     private readonly string _databasePath;
 
-    private EmbeddedCluster(SimulatorHost simulator, WalletHost wallet, string databasePath, string mode)
+    private EmbeddedCluster(SimulatorHost simulator, IReadOnlyList<WalletProcess> wallets, string databasePath, string mode)
     {
         _simulator = simulator;
-        _wallet = wallet;
+        _wallets = wallets;
         _databasePath = databasePath;
         WalletMode = mode;
-        WalletUrls = wallet.Instances.Select(i => i.Uri).ToArray();
+        WalletUrls = wallets.Select(w => w.Uri).ToArray();
+        WalletControl = new ProcessWalletControl(wallets);
     }
 
     public string Kind => "embedded";
@@ -35,6 +37,8 @@ internal sealed class EmbeddedCluster : ITargetCluster
     public Uri SmsUri => _simulator.SmsUri;
 
     public string? WalletMode { get; }
+
+    public IWalletInstanceControl? WalletControl { get; }
 
     /// <param name="resendCooldown">
     /// The issuer's minimum interval between OTPs of one binding. Plans compress a user's minute-long SMS wait
@@ -55,11 +59,11 @@ internal sealed class EmbeddedCluster : ITargetCluster
         }, cancellationToken).ConfigureAwait(false);
 
         var databasePath = Path.Combine(Path.GetTempPath(), $"paysim-loadtests-{Guid.NewGuid():N}.db");
+        var wallets = new List<WalletProcess>();
         try
         {
-            var wallet = await WalletHost.StartAsync(new WalletOptions
+            var template = new WalletOptions
             {
-                Instances = target.WalletInstances,
                 Port = 0,
                 Mode = target.WalletMode == WalletModeName.Naive ? PaySim.Wallet.Hosting.WalletMode.Naive : PaySim.Wallet.Hosting.WalletMode.Resilient,
                 IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
@@ -70,11 +74,29 @@ internal sealed class EmbeddedCluster : ITargetCluster
                 Seed = seed,
                 // The run's own report tells the story; per-node health chatter would bury the progress lines.
                 MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
-            }, cancellationToken).ConfigureAwait(false);
-            return new EmbeddedCluster(simulator, wallet, databasePath, target.WalletMode);
+            };
+
+            // The first instance creates the database file and its schema; the others then start side by side.
+            wallets.Add(await WalletProcess.StartAsync(template, 1, cancellationToken).ConfigureAwait(false));
+            var others = Enumerable.Range(2, target.WalletInstances - 1).Select(n => WalletProcess.StartAsync(template, n, cancellationToken)).ToArray();
+            try
+            {
+                await Task.WhenAll(others).ConfigureAwait(false);
+            }
+            finally
+            {
+                wallets.AddRange(others.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+
+            return new EmbeddedCluster(simulator, wallets, databasePath, target.WalletMode);
         }
         catch
         {
+            foreach (var wallet in wallets)
+            {
+                await wallet.DisposeAsync().ConfigureAwait(false);
+            }
+
             await simulator.DisposeAsync().ConfigureAwait(false);
             DeleteDatabase(databasePath);
             throw;
@@ -83,7 +105,11 @@ internal sealed class EmbeddedCluster : ITargetCluster
 
     public async ValueTask DisposeAsync()
     {
-        await _wallet.DisposeAsync().ConfigureAwait(false);
+        foreach (var wallet in _wallets)
+        {
+            await wallet.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _simulator.DisposeAsync().ConfigureAwait(false);
         DeleteDatabase(_databasePath);
     }

@@ -13,4 +13,7 @@ internal interface ITargetCluster : IAsyncDisposable
 
     /// <summary>The wallet's integration mode when known (embedded), else null.</summary>
     string? WalletMode { get; }
+
+    /// <summary>Crashes and freezes wallet instances (child processes, or the user's hooks); null when there is no way to.</summary>
+    IWalletInstanceControl? WalletControl { get; }
 }

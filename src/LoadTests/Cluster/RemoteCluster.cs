@@ -12,6 +12,7 @@ internal sealed class RemoteCluster : ITargetCluster
         WalletUrls = target.WalletUrls;
         ControlUri = target.SimulatorUrl;
         SmsUri = smsUri;
+        WalletControl = target.Hooks.Count > 0 ? new HookWalletControl(target.Hooks) : null;
     }
 
     public string Kind => "external";
@@ -23,6 +24,8 @@ internal sealed class RemoteCluster : ITargetCluster
     public Uri SmsUri { get; }
 
     public string? WalletMode => null;
+
+    public IWalletInstanceControl? WalletControl { get; }
 
     /// <summary>Reaches every wallet and the simulator; an unreachable one is bad input (exit 2), found before any load starts.</summary>
     public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, CancellationToken cancellationToken)
@@ -55,7 +58,7 @@ internal sealed class RemoteCluster : ITargetCluster
             }
         }
 
-        foreach (var e in plan.NodeEvents)
+        foreach (var e in plan.NodeEvents.Where(e => !e.IsWallet))
         {
             if (nodes.Count > 0 && !nodes.Any(n => n.Name == e.Node))
             {

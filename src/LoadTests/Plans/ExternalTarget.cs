@@ -1,3 +1,4 @@
 namespace PaySim.LoadTests.Plans;
 
-internal sealed record ExternalTarget(IReadOnlyList<Uri> WalletUrls, Uri SimulatorUrl, Uri? SmsUrl);
+/// <param name="Hooks">Wallet-instance actions by name (<see cref="WalletHooks.Names"/>): shell commands with {instance}.</param>
+internal sealed record ExternalTarget(IReadOnlyList<Uri> WalletUrls, Uri SimulatorUrl, Uri? SmsUrl, IReadOnlyDictionary<string, string> Hooks);

@@ -23,6 +23,8 @@ internal static class KnownNames
 
     public static readonly IReadOnlyList<string> NodeStates = ["down", "notServing"];
 
+    public static readonly IReadOnlyList<string> WalletStates = ["crash", "freeze"];
+
     public static string List(IEnumerable<string> names) => string.Join(", ", names);
 
     public static ScenarioKind ParseScenario(string name) => name switch

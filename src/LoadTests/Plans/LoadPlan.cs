@@ -38,6 +38,9 @@ internal sealed record LoadPlan
 
     public required IReadOnlyList<Expression> CapacityObjectives { get; init; }
 
+    /// <summary>The longest wait after the load for holds and pending payments to settle before reconciling (not scaled by --duration).</summary>
+    public TimeSpan Settle { get; init; } = PlanCompiler.DefaultSettle;
+
     /// <summary>The earliest start of any fault or node event, or null when the plan injects none.</summary>
     public TimeSpan? FirstFaultStart =>
         Faults.Select(f => (TimeSpan?)f.Start).Concat(NodeEvents.Select(e => (TimeSpan?)e.Start)).Min();

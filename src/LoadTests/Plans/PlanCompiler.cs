@@ -19,6 +19,11 @@ internal static partial class PlanCompiler
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan DefaultWarmUp = TimeSpan.FromSeconds(2);
 
+    /// <summary>Long enough for a wallet's own retries and recovery of an abandoned payment to finish; a run stops waiting as soon as nothing is held or pending.</summary>
+    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan MaxSettle = TimeSpan.FromMinutes(10);
+
     public static readonly IReadOnlyList<string> CapacityMetrics = ["p99", "p50", "ok_rate", "fail_rate", "rps"];
 
     private static readonly JsonSerializerOptions Options = new()
@@ -98,7 +103,13 @@ internal static partial class PlanCompiler
         var scenarios = CompileScenarios(doc, p, planDuration, overrides.Rate, Scale, out var totalRate);
         var nodeNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.Nodes).Select(i => $"issuer-{i}").ToArray() : null;
         var faults = CompileFaults(doc.Faults, p, planDuration, target.IsEmbedded ? target.Embedded.Nodes : null, Scale);
-        var nodeEvents = CompileNodeEvents(doc.NodeEvents, p, planDuration, nodeNames, Scale);
+        var walletNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.WalletInstances).Select(i => $"wallet-{i}").ToArray() : null;
+        var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale);
+        var settle = doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle");
+        if (settle > MaxSettle)
+        {
+            throw new PlanException($"{p} settle: must be at most {DurationText.Format(MaxSettle)}, got \"{doc.Settle}\".");
+        }
 
         var scenarioNames = scenarios.Select(s => s.Name).ToArray();
         var claims = new List<Claim>();
@@ -155,6 +166,7 @@ internal static partial class PlanCompiler
             NodeEvents = nodeEvents,
             Claims = claims,
             CapacityObjectives = objectives,
+            Settle = settle,
         };
     }
 
@@ -173,7 +185,7 @@ internal static partial class PlanCompiler
                 throw new PlanException("--wallet-url and --simulator-url: an external target needs both (the simulator's control plane gives cardholders, counters and faults).");
             }
 
-            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null));
+            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null), Hooks(doc?.External, p, overrides));
         }
         else if (doc?.External is { } ext)
         {
@@ -184,7 +196,12 @@ internal static partial class PlanCompiler
 
             var urls = ext.WalletUrls.Select((u, i) => ParseUrl(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
             var sim = ParseUrl(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
-            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl")));
+            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl")), Hooks(ext, p, overrides));
+        }
+
+        if (external is null && overrides.WalletHooks is { Count: > 0 })
+        {
+            throw new PlanException("--wallet-hook: applies to an external target only (with --wallet-url and --simulator-url); the embedded wallet instances are child processes the run kills and freezes itself.");
         }
 
         if (external is null && overrides.SmsUrl is not null)
@@ -241,6 +258,18 @@ internal static partial class PlanCompiler
         }
 
         return new PlanTarget { Embedded = embedded, External = external };
+    }
+
+    /// <summary>The plan's hooks, then the --wallet-hook flags over them.</summary>
+    private static IReadOnlyDictionary<string, string> Hooks(PlanExternalDocument? doc, string p, PlanOverrides overrides)
+    {
+        var hooks = new Dictionary<string, string>(WalletHooks.FromPlan(doc?.Hooks, $"{p} target.external.hooks"), StringComparer.Ordinal);
+        foreach (var (name, command) in overrides.WalletHooks ?? new Dictionary<string, string>())
+        {
+            hooks[name] = command;
+        }
+
+        return hooks;
     }
 
     private static IReadOnlyDictionary<string, double> CompilePersonas(Dictionary<string, double>? doc, string p)
@@ -516,47 +545,6 @@ internal static partial class PlanCompiler
 
         var text = rule[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : rule[field]!.ToJsonString();
         return DurationText.Parse(text, $"{f}.{field}");
-    }
-
-    private static List<NodeEvent> CompileNodeEvents(List<PlanNodeEventDocument>? events, string p, TimeSpan planDuration, IReadOnlyList<string>? nodeNames, Func<TimeSpan, TimeSpan> scale)
-    {
-        var result = new List<NodeEvent>();
-        for (var i = 0; i < (events?.Count ?? 0); i++)
-        {
-            var e = events![i];
-            var f = $"{p} nodeEvents[{i}]";
-            if (string.IsNullOrWhiteSpace(e.Node))
-            {
-                throw new PlanException($"{f}.node: required, e.g. \"issuer-2\".");
-            }
-
-            if (nodeNames is not null && !nodeNames.Contains(e.Node))
-            {
-                throw new PlanException($"{f}.node: \"{e.Node}\" is not a node of the embedded cluster; allowed: {KnownNames.List(nodeNames)}.");
-            }
-
-            var state = e.State switch
-            {
-                "down" => NodeEventState.Down,
-                "notServing" => NodeEventState.NotServing,
-                _ => throw new PlanException($"{f}.state: \"{e.State}\" is not a node state; allowed: {KnownNames.List(KnownNames.NodeStates)}."),
-            };
-            var start = e.Start is null ? TimeSpan.Zero : DurationText.Parse(e.Start, $"{f}.start");
-            var duration = e.Duration is null ? (TimeSpan?)null : DurationText.Parse(e.Duration, $"{f}.duration");
-            if (start >= planDuration)
-            {
-                throw new PlanException($"{f}.start: {DurationText.Format(start)} is not inside the plan's duration ({DurationText.Format(planDuration)}).");
-            }
-
-            if (duration is { } d && d <= TimeSpan.Zero)
-            {
-                throw new PlanException($"{f}.duration: must be > 0.");
-            }
-
-            result.Add(new NodeEvent(e.Node, state, scale(start), duration is null ? null : scale(duration.Value)));
-        }
-
-        return result;
     }
 
     private static Uri ParseUrl(string text, string field) =>

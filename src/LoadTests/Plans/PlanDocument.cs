@@ -42,5 +42,8 @@ internal sealed class PlanDocument
 
     public List<string>? Claims { get; set; }
 
+    /// <summary>After the load: how long, at most, the wallet and issuer get to settle before the three views are reconciled, e.g. "10s".</summary>
+    public string? Settle { get; set; }
+
     public PlanCapacityDocument? Capacity { get; set; }
 }

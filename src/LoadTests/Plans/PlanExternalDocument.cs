@@ -8,4 +8,7 @@ internal sealed class PlanExternalDocument
 
     /// <summary>The SMS gateway's gRPC address; discovered from the control plane when absent.</summary>
     public string? SmsUrl { get; set; }
+
+    /// <summary>Shell commands that fail a wallet instance: crash, restart, freeze, thaw ({instance} is replaced by its name).</summary>
+    public Dictionary<string, string>? Hooks { get; set; }
 }

@@ -17,4 +17,7 @@ internal sealed record PlanOverrides
 
     /// <summary>The SMS gateway, when the simulator's node list names an address the agent cannot reach (containers).</summary>
     public Uri? SmsUrl { get; init; }
+
+    /// <summary><c>--wallet-hook NAME=COMMAND</c>: wallet-instance actions for an external target; they replace the plan's hooks of the same name.</summary>
+    public IReadOnlyDictionary<string, string>? WalletHooks { get; init; }
 }

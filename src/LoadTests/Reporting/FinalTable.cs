@@ -64,6 +64,8 @@ internal static class FinalTable
             console.MarkupLine($"knee: {Esc(capacity["kneeRps"]?.ToString() ?? "-")}/s" + (reached ? string.Empty : " (not reached: every step met the objectives)"));
         }
 
+        PrintReconciliation(console, summary.Extra["reconciliation"] as JsonObject);
+
         var claims = new Table().Title("claims").AddColumns("claim", "observed", "result");
         foreach (var c in summary.Claims)
         {
@@ -80,6 +82,36 @@ internal static class FinalTable
         console.MarkupLine(summary.Passed
             ? $"[green]verdict: pass[/] ({summary.Claims.Count} of {summary.Claims.Count} claims hold)"
             : $"[red]verdict: fail[/] ({summary.Claims.Count(c => !c.Pass)} of {summary.Claims.Count} claims failed: {Esc(string.Join("; ", summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})")))})");
+    }
+
+    /// <summary>Every run's money figures, with the first evidence row of each non-zero one.</summary>
+    private static void PrintReconciliation(IAnsiConsole console, JsonObject? reconciliation)
+    {
+        if (reconciliation is null)
+        {
+            return;
+        }
+
+        var settle = reconciliation["settle"];
+        var table = new Table().Title($"reconciliation (app calls, wallet history, issuer ledger; settled after {settle?["waitedS"]?.ToString() ?? "-"} s of up to {settle?["limitS"]?.ToString() ?? "-"} s)")
+            .AddColumns("figure", "value", "first evidence");
+        foreach (var (metric, field) in Claims.ClaimMetrics.Reconciliation)
+        {
+            var value = reconciliation[field]?.ToString() ?? "no value";
+            var first = (reconciliation["evidence"]?[field] as JsonArray)?.FirstOrDefault() is JsonObject row
+                ? $"{row["card"]} {row["orderReference"] ?? row["id"]}: {row["reason"]}"
+                : string.Empty;
+            table.AddRow(Esc(metric), Esc(value), Esc(first));
+        }
+
+        console.Write(table);
+        foreach (var view in new[] { "wallet", "issuer" })
+        {
+            if (reconciliation["views"]?[view]?["error"]?.ToString() is { Length: > 0 } error)
+            {
+                console.MarkupLine($"[yellow]{view} view not read: {Esc(error)}[/]");
+            }
+        }
     }
 
     private static int StepOrder(string name) => Plans.KnownNames.Steps.ToList().IndexOf(name) is var i && i >= 0 ? i : 99;

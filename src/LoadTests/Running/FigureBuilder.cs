@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reconciliation;
 using PaySim.LoadTests.Scenarios;
 using PaySim.LoadTests.SimulatorControl;
 
@@ -28,6 +29,7 @@ internal static class FigureBuilder
         Invariants invariantsBefore,
         Invariants invariantsAfter,
         double memoryGrowthMb,
+        ReconciliationResult reconciliation,
         out JsonObject extra)
     {
         var summary = result.Summary;
@@ -96,6 +98,10 @@ internal static class FigureBuilder
             .Set(ClaimMetrics.MoneyConserved, invariantsAfter.MoneyConserved ? 1 : 0)
             .Set(ClaimMetrics.MemoryGrowthMb, memoryGrowthMb)
             .Set(ClaimMetrics.P99Drift, P99Drift(result.TimeSeries, plan.WarmUp));
+        foreach (var (metric, _) in ClaimMetrics.Reconciliation)
+        {
+            figures.Set(metric, reconciliation.Metric(metric));
+        }
 
         JsonObject? capacity = null;
         if (plan.CapacityObjectives.Count > 0 && plan.Scenarios.FirstOrDefault(s => s.IsOpen) is { } stepped)
@@ -167,6 +173,7 @@ internal static class FigureBuilder
                 ["byCause"] = new JsonObject(outcomes.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
             },
             ["walletCalls"] = new JsonObject(counters.WalletCalls.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
+            ["reconciliation"] = reconciliation.ToJson(),
             ["figures"] = new JsonObject(figures.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)Round(v.Value)))),
         };
         if (capacity is not null)

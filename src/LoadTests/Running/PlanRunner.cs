@@ -4,6 +4,7 @@ using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reconciliation;
 using PaySim.LoadTests.Scenarios;
 using PaySim.LoadTests.Sharding;
 using PaySim.LoadTests.SimulatorControl;
@@ -61,7 +62,10 @@ internal static class PlanRunner
 
         log.WriteLine($"preparing: {plan.PreboundCards} users with a bound card, cardholders for {string.Join(", ", plan.Personas.Keys)}");
         var data = await PrepareAsync(plan, shard, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
-        flows = new WalletFlows(wallet, otp, data, counters, plan.Client);
+        var calls = new AppCallLog();
+        flows = new WalletFlows(wallet, otp, data, counters, plan.Client, time, calls);
+        var views = new ViewReader(control, wallet, time);
+        var ledgerStart = await views.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var statsBefore = await control.GetStatsAsync(cancellationToken).ConfigureAwait(false);
         var invariantsBefore = await control.GetInvariantsAsync(cancellationToken).ConfigureAwait(false);
@@ -71,7 +75,7 @@ internal static class PlanRunner
         log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         counters.Recording = true;
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
-        var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time);
+        var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl);
         RunResult result;
         timeline.Start();
         try
@@ -102,7 +106,8 @@ internal static class PlanRunner
             .OrderBy(x => x.Name, StringComparer.Ordinal)
             .ToArray();
 
-        var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), out var extra);
+        var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
+        var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), reconciliation, out var extra);
         foreach (var claim in plan.Claims)
         {
             summary.AddClaim(ClaimMetrics.Judge(claim.Name, claim.Text, figures.Lookup));
@@ -122,6 +127,8 @@ internal static class PlanRunner
             ["nodes"] = plan.Target.IsEmbedded ? plan.Target.Embedded.Nodes : issuerNodes.Length,
             ["walletInstances"] = plan.Target.IsEmbedded ? plan.Target.Embedded.WalletInstances : cluster.WalletUrls.Count,
             ["balancingPolicy"] = plan.Target.IsEmbedded ? plan.Target.Embedded.BalancingPolicy : null,
+            ["walletBalancing"] = wallet.Balancing,
+            ["walletProcesses"] = plan.Target.IsEmbedded,
         };
         summary.Extra["seed"] = plan.Seed;
         if (shard.IsSharded)
@@ -135,10 +142,31 @@ internal static class PlanRunner
             ["what"] = e.What,
             ["atS"] = e.AtS,
             ["error"] = e.Error,
+            ["command"] = e.Command,
+            ["exitCode"] = e.ExitCode,
         }).ToArray());
 
         await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
         return new RunOutcome(summary, Path.GetFullPath(folder));
+    }
+
+    /// <summary>After the load: waits up to the settle window, reads the wallet's and issuer's views and reconciles them with the app's calls.</summary>
+    private static async Task<ReconciliationResult> ReconcileAsync(LoadPlan plan, ViewReader views, (string? Cursor, string? Error) start, AppCallLog calls, ScenarioData data, TextWriter log, CancellationToken cancellationToken)
+    {
+        // A cancelled run still reconciles what it did, without waiting.
+        var settle = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : plan.Settle;
+        using var bounded = new CancellationTokenSource(settle + TimeSpan.FromSeconds(60));
+        var cards = data.Prebound.Select(p => new RunCard(p.User, p.Pan)).ToArray();
+        log.WriteLine($"reconciling: {cards.Length} cards, settle window up to {DurationText.Format(settle)}");
+        var (read, waited, settled) = await views.SettleAsync(start, calls.Snapshot(), cards, settle, bounded.Token).ConfigureAwait(false);
+        var result = Reconciler.Reconcile(read);
+        result.Settle = new JsonObject
+        {
+            ["limitS"] = settle.TotalSeconds,
+            ["waitedS"] = Math.Round(waited.TotalSeconds, 3),
+            ["settled"] = settled,
+        };
+        return result;
     }
 
     private static async Task<ITargetCluster> StartEmbeddedAsync(LoadPlan plan, TextWriter log, CancellationToken cancellationToken)
@@ -203,7 +231,7 @@ internal static class PlanRunner
                     return;
                 }
 
-                bound.Add(new PreboundCard(u, card, c.Currency));
+                bound.Add(new PreboundCard(u, card, c.Currency, c.Pan));
             }).ConfigureAwait(false);
             prebound = bound.OrderBy(b => b.User.Phone, StringComparer.Ordinal).ToList();
             if (prebound.Count == 0)

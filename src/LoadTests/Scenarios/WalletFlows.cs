@@ -1,6 +1,7 @@
 using System.Globalization;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reconciliation;
 using PaySim.LoadTests.SimulatorControl;
 using PaySim.LoadTests.Wallets;
 
@@ -18,6 +19,9 @@ internal sealed class WalletFlows
     public const string Password = "Load-test-9";
     public const string Pin = "258147";
 
+    /// <summary>The merchant every payment of a run is made to.</summary>
+    public const string Merchant = "loadtest-merchant";
+
     private const int StreamPersona = 1;
     private const int StreamAmount = 2;
     private const int StreamJourney = 3;
@@ -31,10 +35,13 @@ internal sealed class WalletFlows
     private readonly RunCounters _counters;
     private readonly ClientBehaviour _client;
     private readonly TimeProvider _time;
+    private readonly AppCallLog? _calls;
 
-    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client, TimeProvider? time = null)
+    /// <param name="calls">Where every payment and refund call is recorded for reconciliation; null during set-up.</param>
+    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client, TimeProvider? time = null, AppCallLog? calls = null)
     {
         _time = time ?? TimeProvider.System;
+        _calls = calls;
         _wallet = wallet;
         _otp = otp;
         _data = data;
@@ -251,11 +258,14 @@ internal sealed class WalletFlows
         }
 
         var user = payment.Value.User;
+        var key = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}-refund";
         WalletReply<RefundDone>? refunded = null;
         var r = await Step.Run("refund", ctx, async () =>
         {
-            refunded = await _wallet.RefundAsync(user.User, payment.Value.PaymentId, payment.Value.Amount, $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}-refund", ctx.CancellationToken).ConfigureAwait(false);
+            var started = _time.GetUtcNow();
+            refunded = await _wallet.RefundAsync(user.User, payment.Value.PaymentId, payment.Value.Amount, key, ctx.CancellationToken).ConfigureAwait(false);
             _counters.WalletCall("refund", refunded.Status);
+            Record(true, user, key, payment.Value.OrderReference, payment.Value.Amount, payment.Value.PaymentId, refunded, started);
             return StepResponse(refunded);
         }).ConfigureAwait(false);
         return refunded is { Ok: true } ? Response.Ok() : Response.Fail(refunded?.Code ?? r.StatusCode, refunded?.Message);
@@ -291,7 +301,7 @@ internal sealed class WalletFlows
     }
 
     /// <summary>One logical payment: the app retries a failed attempt with the same Idempotency-Key, as real apps do.</summary>
-    private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount)? Payment)> PayAsync(IScenarioContext ctx)
+    private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount, string OrderReference)? Payment)> PayAsync(IScenarioContext ctx)
     {
         if (_data.Prebound.Count == 0)
         {
@@ -302,14 +312,16 @@ internal sealed class WalletFlows
         var owner = _data.Prebound[(int)(key % _data.Prebound.Count)];
         var amount = Draw.Between(_data.Seed, StreamAmount, key, _client.MinAmountMinor, _client.MaxAmountMinor);
         var orderReference = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}";
-        var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, "loadtest-merchant", orderReference);
+        var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, Merchant, orderReference);
         WalletReply<PaymentDone>? paid = null;
         for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
         {
             await Step.Run("pay", ctx, async () =>
             {
+                var started = _time.GetUtcNow();
                 paid = await _wallet.PayAsync(owner.User, request, orderReference, ctx.CancellationToken).ConfigureAwait(false);
                 _counters.WalletCall("pay", paid.Status);
+                Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
                 return StepResponse(paid);
             }).ConfigureAwait(false);
             if (paid is { Ok: true } || !IsRetryable(paid))
@@ -320,7 +332,7 @@ internal sealed class WalletFlows
 
         if (paid is { Ok: true, Value: { } done })
         {
-            return (Response.Ok(), (owner, done.PaymentId, amount));
+            return (Response.Ok(), (owner, done.PaymentId, amount, orderReference));
         }
 
         // A bank's decline (too little money, over the limit) is a correct answer of the wallet.
@@ -330,7 +342,14 @@ internal sealed class WalletFlows
     }
 
     private static bool IsRetryable<T>(WalletReply<T>? reply) =>
-        reply is null || reply.Status == 0 || reply.Status >= 500 || reply.Code == "payment_in_progress";
+        reply is null || reply.Status == 0 || reply.Status >= 500 || reply.Code == AppCall.InProgressCode;
+
+    /// <summary>The app's view of one money call, for reconciliation: one queue append, nothing else on the hot path.</summary>
+    private void Record<T>(bool refund, PreboundCard owner, string key, string orderReference, long amount, string? paymentId, WalletReply<T> reply, DateTimeOffset started) =>
+        _calls?.Add(new AppCall(
+            refund, owner.User.UserId, owner.Pan, key, orderReference, Merchant, amount, paymentId,
+            AppCall.Classify(reply.Status, reply.Code), reply.Status, reply.Code, reply.ServedBy,
+            started.ToUnixTimeMilliseconds(), _time.GetUtcNow().ToUnixTimeMilliseconds()));
 
     /// <summary>A step is ok when the wallet answered as designed: success, or a bank's decline (HTTP 4xx with a decline code).</summary>
     private static Response StepResponse<T>(WalletReply<T> reply)

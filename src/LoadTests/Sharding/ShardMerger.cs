@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using HdrHistogram;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Reconciliation;
 using PaySim.LoadTests.Running;
 
 namespace PaySim.LoadTests.Sharding;
@@ -10,6 +11,7 @@ namespace PaySim.LoadTests.Sharding;
 /// Combines shard summaries into one: counts add, histograms merge bucket by bucket (never an average of
 /// percentiles), rps is the total over the common window. Claims are judged again from the merged
 /// figures; the simulator's figures (issuer nodes, duplicate charges, money) are global, so shard 1's stand.
+/// The reconciliation is recomputed from every shard's (see <see cref="ReconciliationResult.Merge"/>).
 /// </summary>
 internal static class ShardMerger
 {
@@ -187,6 +189,8 @@ internal static class ShardMerger
             figures.Set(ClaimMetrics.KneeRps, knee * shards[0].Shard.Count);
         }
 
+        MergeReconciliation(shards, figures, merged);
+
         // Failed iterations inside the fault windows: each shard counted its own.
         if (figures.Get(ClaimMetrics.ErrorsDuringFault) is not null)
         {
@@ -199,6 +203,19 @@ internal static class ShardMerger
         }
 
         return figures;
+    }
+
+    /// <summary>Each shard reconciled its own cards; a shard without a reconciliation leaves every figure without a value.</summary>
+    private static void MergeReconciliation(IReadOnlyList<ShardInput> shards, RunFigures figures, RunSummary merged)
+    {
+        var parts = shards.Select(s => s.Summary.Extra["reconciliation"] as JsonObject).ToArray();
+        var result = parts.All(p => p is not null) ? ReconciliationResult.Merge(parts.Select(p => ReconciliationResult.FromJson(p!)).ToArray()) : null;
+        foreach (var (metric, _) in ClaimMetrics.Reconciliation)
+        {
+            figures.Set(metric, result?.Metric(metric));
+        }
+
+        merged.Extra["reconciliation"] = result?.ToJson();
     }
 
     private static long Sum(IReadOnlyList<ShardInput> shards, Func<JsonObject, JsonNode?> pick) =>

@@ -72,6 +72,33 @@ internal sealed class ControlPlaneClient : IDisposable
         return new Invariants(Long(json?["duplicateCharges"]), conserved, violations);
     }
 
+    /// <summary>The cursor of the ledger's head now (<c>GET /v1/ledger?limit=0</c>): rows made after this call come after it.</summary>
+    public async Task<string> GetLedgerHeadAsync(CancellationToken cancellationToken) =>
+        (await GetLedgerPageAsync(null, 0, cancellationToken).ConfigureAwait(false)).NextCursor;
+
+    /// <summary>Up to <paramref name="limit"/> authorizations made after <paramref name="since"/> (null = since the last reset).</summary>
+    public async Task<LedgerPage> GetLedgerPageAsync(string? since, int limit, CancellationToken cancellationToken)
+    {
+        var query = $"v1/ledger?limit={limit}" + (since is null ? string.Empty : $"&since={Uri.EscapeDataString(since)}");
+        var json = await GetJsonAsync(query, cancellationToken).ConfigureAwait(false);
+        var rows = (json?["entries"] as JsonArray ?? []).OfType<JsonObject>().Select(e => new LedgerRow(
+            Long(e["sequence"]),
+            Str(e, "authorizationId"),
+            Str(e, "pan"),
+            Str(e, "merchantId"),
+            Str(e, "orderReference"),
+            Str(e, "idempotencyKey"),
+            Long(e["authorizedMinor"]),
+            Long(e["capturedMinor"]),
+            Long(e["releasedMinor"]),
+            Long(e["refundedMinor"]),
+            Str(e, "state"),
+            Str(e, "node"),
+            Long(e["createdUnixMs"]))).ToArray();
+        var more = json?["more"] is JsonValue m && m.TryGetValue<bool>(out var b) && b;
+        return new LedgerPage(rows, json is null ? string.Empty : Str(json.AsObject(), "nextCursor"), more);
+    }
+
     public async Task<IReadOnlyList<SimNode>> GetNodesAsync(CancellationToken cancellationToken)
     {
         var json = await GetJsonAsync("v1/nodes", cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.SimulatorControl;
 
@@ -6,34 +7,42 @@ namespace PaySim.LoadTests.Timeline;
 
 /// <summary>
 /// Plays the plan's faults against the simulator's control plane at their offsets: a rule is posted at
-/// its start and deleted at its end; a node is taken down (or NOT_SERVING) and brought back. Going
-/// through HTTP keeps embedded and external simulators alike. Whatever is still active when the
-/// run ends is reverted, so a failed run never leaves a node down.
+/// its start and deleted at its end; a node is taken down (or NOT_SERVING) and brought back; a wallet
+/// instance is crashed and restarted, or frozen and thawed (child-process signals or the user's hooks).
+/// Going through HTTP keeps embedded and external simulators alike. Whatever is still active when the
+/// run ends is reverted, so a failed run never leaves a node down or an instance frozen.
 /// </summary>
 internal sealed class FaultTimeline : IAsyncDisposable
 {
     private readonly ControlPlaneClient _control;
     private readonly TimeProvider _time;
     private readonly List<Planned> _actions = [];
-    private readonly ConcurrentDictionary<string, Func<CancellationToken, Task>> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<CancellationToken, Task<WalletActionResult?>>> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TimelineEntry> _log = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _playing;
     private long _start;
 
-    public FaultTimeline(LoadPlan plan, ControlPlaneClient control, TimeProvider time)
+    /// <param name="wallets">Does the plan's wallet-instance events; the plan compiler only lets them through where the target has one.</param>
+    public FaultTimeline(LoadPlan plan, ControlPlaneClient control, TimeProvider time, IWalletInstanceControl? wallets = null)
     {
         _control = control;
         _time = time;
         foreach (var f in plan.Faults)
         {
-            Add($"fault {f.Name}", f.Start, f.Duration, plan.Duration, ct => _control.ApplyFaultAsync(f.Rule, ct), ct => _control.ClearFaultAsync(f.Name, ct));
+            Add($"fault {f.Name}", f.Start, f.Duration, plan.Duration, Http(ct => _control.ApplyFaultAsync(f.Rule, ct)), Http(ct => _control.ClearFaultAsync(f.Name, ct)));
         }
 
-        foreach (var n in plan.NodeEvents)
+        foreach (var n in plan.NodeEvents.Where(e => !e.IsWallet))
         {
             var (on, off) = n.State == NodeEventState.Down ? ("down", "up") : ("not-serving", "serving");
-            Add($"node {n.Node} {on}", n.Start, n.Duration, plan.Duration, ct => _control.SetNodeStateAsync(n.Node, on, ct), ct => _control.SetNodeStateAsync(n.Node, off, ct));
+            Add($"node {n.Node} {on}", n.Start, n.Duration, plan.Duration, Http(ct => _control.SetNodeStateAsync(n.Node, on, ct)), Http(ct => _control.SetNodeStateAsync(n.Node, off, ct)));
+        }
+
+        foreach (var w in plan.NodeEvents.Where(e => e.IsWallet))
+        {
+            var (on, off) = w.State == NodeEventState.Crash ? (WalletHooks.Crash, WalletHooks.Restart) : (WalletHooks.Freeze, WalletHooks.Thaw);
+            Add($"wallet {w.Node} {on}", w.Start, w.Duration, plan.Duration, Wallet(wallets, w.Node, on), Wallet(wallets, w.Node, off));
         }
 
         _actions.Sort((a, b) => a.At.CompareTo(b.At));
@@ -66,7 +75,7 @@ internal sealed class FaultTimeline : IAsyncDisposable
         foreach (var what in _active.Keys.ToArray())
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await RunAsync(new Planned(TimeSpan.Zero, what, Revert: true, _ => Task.CompletedTask), cts.Token).ConfigureAwait(false);
+            await RunAsync(new Planned(TimeSpan.Zero, what, Revert: true, NoWork), cts.Token).ConfigureAwait(false);
         }
     }
 
@@ -76,16 +85,30 @@ internal sealed class FaultTimeline : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private void Add(string what, TimeSpan start, TimeSpan? duration, TimeSpan runLength, Func<CancellationToken, Task> apply, Func<CancellationToken, Task> revert)
+    private static Task<WalletActionResult?> NoWork(CancellationToken ct) => Task.FromResult<WalletActionResult?>(null);
+
+    private static Func<CancellationToken, Task<WalletActionResult?>> Http(Func<CancellationToken, Task> call) => async ct =>
+    {
+        await call(ct).ConfigureAwait(false);
+        return null;
+    };
+
+    private static Func<CancellationToken, Task<WalletActionResult?>> Wallet(IWalletInstanceControl? wallets, string instance, string action) => async ct =>
+        wallets is null
+            ? new WalletActionResult(action, null, "this target cannot fail wallet instances (give --wallet-hook for an external wallet)")
+            : await wallets.RunAsync(instance, action, ct).ConfigureAwait(false);
+
+    private void Add(string what, TimeSpan start, TimeSpan? duration, TimeSpan runLength, Func<CancellationToken, Task<WalletActionResult?>> apply, Func<CancellationToken, Task<WalletActionResult?>> revert)
     {
         _actions.Add(new Planned(start, what, Revert: false, async ct =>
         {
-            await apply(ct).ConfigureAwait(false);
+            var done = await apply(ct).ConfigureAwait(false);
             _active[what] = revert;
+            return done;
         }));
         if (duration is { } d && start + d < runLength)
         {
-            _actions.Add(new Planned(start + d, what, Revert: true, _ => Task.CompletedTask));
+            _actions.Add(new Planned(start + d, what, Revert: true, NoWork));
         }
     }
 
@@ -113,7 +136,7 @@ internal sealed class FaultTimeline : IAsyncDisposable
     private async Task RunAsync(Planned action, CancellationToken ct)
     {
         var at = Math.Round(_time.GetElapsedTime(_start).TotalSeconds, 3);
-        Func<CancellationToken, Task> work = action.Work;
+        var work = action.Work;
         if (action.Revert)
         {
             if (!_active.TryRemove(action.What, out var revert))
@@ -124,18 +147,20 @@ internal sealed class FaultTimeline : IAsyncDisposable
             work = revert;
         }
 
+        WalletActionResult? done = null;
         string? error = null;
         try
         {
-            await work(ct).ConfigureAwait(false);
+            done = await work(ct).ConfigureAwait(false);
+            error = done?.Error;
         }
         catch (Exception ex) when (ex is HttpRequestException or PlanException)
         {
             error = ex.Message;
         }
 
-        _log.Enqueue(new TimelineEntry(action.Revert ? $"{action.What} ended" : action.What, at, null, error));
+        _log.Enqueue(new TimelineEntry(action.Revert ? $"{action.What} ended" : action.What, at, null, error, done?.Command, done?.ExitCode));
     }
 
-    private sealed record Planned(TimeSpan At, string What, bool Revert, Func<CancellationToken, Task> Work);
+    private sealed record Planned(TimeSpan At, string What, bool Revert, Func<CancellationToken, Task<WalletActionResult?>> Work);
 }

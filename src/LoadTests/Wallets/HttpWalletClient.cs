@@ -8,8 +8,10 @@ namespace PaySim.LoadTests.Wallets;
 
 /// <summary>
 /// The reference wallet's REST/JSON contract (docs/wallet.md) over one pooled HttpClient. Several
-/// wallet URLs are used in turn per request, as a round-robin load balancer in front of replicas would;
-/// a single URL behind a real balancer works the same, and X-Served-By shows who answered.
+/// wallet URLs are used in turn per request, as a round-robin load balancer in front of replicas would,
+/// with passive health: a URL that refuses the connection is skipped for a while and the call goes to the
+/// next one (nothing was sent, so nothing can happen twice). A single URL behind a real balancer works the
+/// same, and X-Served-By shows who answered.
 /// </summary>
 public sealed class HttpWalletClient : IWalletClient, IDisposable
 {
@@ -19,10 +21,13 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     private readonly HttpClient _http;
     private readonly IReadOnlyList<Uri> _endpoints;
     private readonly TimeSpan _timeout;
-    private readonly ConcurrentDictionary<string, long> _servedBy = new(StringComparer.Ordinal);
-    private long _next = -1;
+    /// <summary>Rows asked per history page; the reference wallet's maximum.</summary>
+    public const int HistoryPage = 1000;
 
-    public HttpWalletClient(IReadOnlyList<Uri> endpoints, TimeSpan timeout)
+    private readonly ConcurrentDictionary<string, long> _servedBy = new(StringComparer.Ordinal);
+    private readonly PassiveHealthBalancer _balancer;
+
+    public HttpWalletClient(IReadOnlyList<Uri> endpoints, TimeSpan timeout, TimeProvider? time = null)
     {
         if (endpoints.Count == 0)
         {
@@ -31,6 +36,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
 
         _endpoints = endpoints;
         _timeout = timeout;
+        _balancer = new PassiveHealthBalancer(endpoints.Count, time ?? TimeProvider.System);
         var handler = new SocketsHttpHandler
         {
             // A load generator must not be the bottleneck: many connections per instance, no proxy lookups.
@@ -45,6 +51,10 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     public IReadOnlyDictionary<string, long> ServedBy => new Dictionary<string, long>(_servedBy);
 
     public IReadOnlyList<Uri> Endpoints => _endpoints;
+
+    public string Balancing => _endpoints.Count == 1
+        ? "one URL: the balancer behind it decides (X-Served-By shows who answered)"
+        : $"round robin over {_endpoints.Count} URLs with passive health (a refused connection skips the instance for {PassiveHealthBalancer.FirstBackOff.TotalMilliseconds:0} ms doubling to {PassiveHealthBalancer.MaxBackOff.TotalSeconds:0} s, and the call goes to the next)";
 
     public Task<WalletReply<WalletUser>> RegisterAsync(string phone, string password, string pin, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "users", null, new { phone, password, pin }, null, cancellationToken, body =>
@@ -94,6 +104,18 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
                 _ => 0,
             });
 
+    public async Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(HttpMethod.Get, $"users/{Uri.EscapeDataString(user.UserId)}/transactions?limit={HistoryPage}", user, null, null, cancellationToken, ReadHistory).ConfigureAwait(false);
+        if (reply is { Ok: true, Value.Count: >= HistoryPage })
+        {
+            // The reference contract has no cursor: a full page may hide older rows, and a partial view must not pass as whole.
+            return WalletReply<IReadOnlyList<WalletTransaction>>.Failure(reply.Status, "history_truncated", $"user {user.UserId} has {HistoryPage} or more transactions; the wallet view would be incomplete", reply.ServedBy);
+        }
+
+        return reply;
+    }
+
     public async Task<string?> CheckHealthAsync(CancellationToken cancellationToken)
     {
         foreach (var endpoint in _endpoints)
@@ -118,6 +140,35 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static IReadOnlyList<WalletTransaction> ReadHistory(JsonNode? body)
+    {
+        var rows = body switch
+        {
+            JsonArray a => a,
+            JsonObject o when o["transactions"] is JsonArray t => t,
+            JsonObject o when o["items"] is JsonArray t => t,
+            _ => [],
+        };
+        return rows.OfType<JsonObject>().Select(o => new WalletTransaction(
+            Str(o, "id", "transactionId") ?? string.Empty,
+            (Str(o, "kind", "type") ?? "payment").ToLowerInvariant(),
+            (Str(o, "status", "state") ?? string.Empty).ToLowerInvariant(),
+            Minor(o["amount"] ?? o["amountMinor"]),
+            Str(o, "paymentId"),
+            Str(o, "orderReference"),
+            Str(o, "merchant", "merchantId"),
+            Str(o, "idempotencyKey"),
+            Str(o, "cardId"))).ToArray();
+    }
+
+    private static long Minor(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        JsonValue v when v.TryGetValue<double>(out var d) => (long)d,
+        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var p) => p,
+        _ => 0,
+    };
 
     private static string? Str(JsonNode? body, params string[] names)
     {
@@ -159,8 +210,43 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
 
     private async Task<WalletReply<T>> SendAsync<T>(HttpMethod method, string path, WalletUser? user, object? body, string? idempotencyKey, CancellationToken cancellationToken, Func<JsonNode?, T> read)
     {
-        var endpoint = _endpoints[(int)((ulong)Interlocked.Increment(ref _next) % (ulong)_endpoints.Count)];
-        using var request = new HttpRequestMessage(method, new Uri(endpoint, path));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(_timeout);
+        var tried = 0UL;
+        for (var attempt = 0; ; attempt++)
+        {
+            var i = _balancer.Pick(tried);
+            tried |= 1UL << (i % 64);
+            try
+            {
+                using var request = Request(method, new Uri(_endpoints[i], path), user, body, idempotencyKey);
+                using var reply = await _http.SendAsync(request, cts.Token).ConfigureAwait(false);
+                _balancer.Answered(i);
+                return await ReadAsync(reply, cts.Token, read).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return WalletReply<T>.Failure(0, "timeout", $"no reply within {_timeout.TotalSeconds:0.#} s", null);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                // Refused: the request never left, so another instance may take it (a balancer's redispatch).
+                _balancer.Refused(i);
+                if (attempt + 1 >= Math.Min(_endpoints.Count, 64))
+                {
+                    return WalletReply<T>.Failure(0, "connection_failed", ex.Message, null);
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                return WalletReply<T>.Failure(0, "connection_failed", ex.Message, null);
+            }
+        }
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, Uri uri, WalletUser? user, object? body, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(method, uri);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
@@ -176,48 +262,39 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
             request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey);
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(_timeout);
-        try
-        {
-            using var reply = await _http.SendAsync(request, cts.Token).ConfigureAwait(false);
-            var servedBy = reply.Headers.TryGetValues(ServedByHeader, out var values) ? values.FirstOrDefault() : null;
-            if (servedBy is not null)
-            {
-                _servedBy.AddOrUpdate(servedBy, 1, (_, n) => n + 1);
-            }
+        return request;
+    }
 
-            var received = await reply.Content.ReadAsByteArrayAsync(cts.Token).ConfigureAwait(false);
-            JsonNode? json = null;
-            if (received.Length > 0)
-            {
-                try
-                {
-                    json = JsonNode.Parse(received);
-                }
-                catch (JsonException)
-                {
-                    json = null;
-                }
-            }
-
-            var status = (int)reply.StatusCode;
-            if (reply.IsSuccessStatusCode)
-            {
-                return WalletReply<T>.Success(read(json), status, servedBy) with { Bytes = received.Length };
-            }
-
-            var error = json?["error"];
-            var code = error?["code"]?.GetValue<string>() ?? $"http_{status}";
-            return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy) with { Bytes = received.Length, RetryAfterMs = RetryAfter(error, reply) };
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+    private async Task<WalletReply<T>> ReadAsync<T>(HttpResponseMessage reply, CancellationToken ct, Func<JsonNode?, T> read)
+    {
+        var servedBy = reply.Headers.TryGetValues(ServedByHeader, out var values) ? values.FirstOrDefault() : null;
+        if (servedBy is not null)
         {
-            return WalletReply<T>.Failure(0, "timeout", $"no reply within {_timeout.TotalSeconds:0.#} s", null);
+            _servedBy.AddOrUpdate(servedBy, 1, (_, n) => n + 1);
         }
-        catch (HttpRequestException ex)
+
+        var received = await reply.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        JsonNode? json = null;
+        if (received.Length > 0)
         {
-            return WalletReply<T>.Failure(0, "connection_failed", ex.Message, null);
+            try
+            {
+                json = JsonNode.Parse(received);
+            }
+            catch (JsonException)
+            {
+                json = null;
+            }
         }
+
+        var status = (int)reply.StatusCode;
+        if (reply.IsSuccessStatusCode)
+        {
+            return WalletReply<T>.Success(read(json), status, servedBy) with { Bytes = received.Length };
+        }
+
+        var error = json?["error"];
+        var code = error?["code"]?.GetValue<string>() ?? $"http_{status}";
+        return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy) with { Bytes = received.Length, RetryAfterMs = RetryAfter(error, reply) };
     }
 }

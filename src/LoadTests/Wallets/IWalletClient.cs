@@ -34,6 +34,17 @@ public interface IWalletClient
     /// <summary>Returns how many transactions the user has.</summary>
     Task<WalletReply<int>> GetTransactionsAsync(WalletUser user, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The user's payments and refunds with their status, as the wallet reports them: the wallet's view when the run
+    /// reconciles money (docs/plans.md, "Reconciliation"). Adapters written before it need not implement it: the
+    /// default answers 501 <c>history_not_supported</c>, and the claims that need the wallet's view then have no value.
+    /// </summary>
+    Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<IReadOnlyList<WalletTransaction>>.Failure(501, WalletReply<IReadOnlyList<WalletTransaction>>.HistoryNotSupported, "this wallet client cannot list a user's transactions", null));
+
+    /// <summary>How this client spreads calls over the wallet URLs, for the report (e.g. "round robin over 2 URLs with passive health").</summary>
+    string Balancing => "decided by the IWalletClient adapter";
+
     /// <summary>Null when every wallet endpoint answers its health check, else a one-line reason (checked before an external run starts).</summary>
     Task<string?> CheckHealthAsync(CancellationToken cancellationToken);
 }

@@ -42,7 +42,7 @@ public sealed class WalletHost : IAsyncDisposable
             for (var i = 0; i < options.Instances; i++)
             {
                 var port = options.Port == 0 ? 0 : options.Port + i;
-                started.Add(await WalletInstance.StartAsync(options, $"{options.InstanceNamePrefix}-{i + 1}", port, database, cancellationToken));
+                started.Add(await WalletInstance.StartAsync(options, $"{options.InstanceNamePrefix}-{options.FirstInstanceNumber + i}", port, database, cancellationToken));
             }
         }
         catch

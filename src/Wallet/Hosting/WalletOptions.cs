@@ -31,6 +31,12 @@ public sealed class WalletOptions
     /// <summary>Instance names are <c>{prefix}-1</c>, <c>{prefix}-2</c>, …</summary>
     public string InstanceNamePrefix { get; set; } = WalletDefaults.InstanceNamePrefix;
 
+    /// <summary>
+    /// The number of the first instance's name: 2 makes a one-instance host <c>{prefix}-2</c>, so a replica can run
+    /// in a process of its own (the load tests crash and restart instances as processes) under its usual name.
+    /// </summary>
+    public int FirstInstanceNumber { get; set; } = 1;
+
     /// <summary>Clock for sessions, PIN lockout, timestamps, deadlines and resilience timers.</summary>
     [JsonIgnore]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -36,6 +36,7 @@ internal static class WalletOptionsValidator
         Check(!string.IsNullOrWhiteSpace(o.DatabasePath), "databasePath must not be empty");
         Check(BalancingPolicies.All.Contains(o.BalancingPolicy), $"balancingPolicy must be one of {string.Join(", ", BalancingPolicies.All)} (got '{o.BalancingPolicy}')");
         Check(!string.IsNullOrWhiteSpace(o.InstanceNamePrefix), "instanceNamePrefix must not be empty");
+        Check(o.FirstInstanceNumber is >= 1 and <= 999, $"firstInstanceNumber must be 1..999 (got {o.FirstInstanceNumber})");
         Check(o.TimeProvider is not null, "timeProvider must not be null");
         Check(o.PasswordMinLength is >= 6 and <= 128, $"passwordMinLength must be 6..128 (got {o.PasswordMinLength})");
         Check(o.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"passwordHashIterations must be 1000..10000000 (got {o.PasswordHashIterations})");

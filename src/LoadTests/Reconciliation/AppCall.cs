@@ -1,0 +1,37 @@
+namespace PaySim.LoadTests.Reconciliation;
+
+/// <summary>
+/// One money call the load generator made (the app's view): a payment attempt or a refund attempt, with the
+/// Idempotency-Key and order reference it sent, the card (PAN) it meant, the amount, how it ended and which
+/// instance answered. A payment's <see cref="PaymentId"/> is the wallet's id from a 2xx reply; a refund's is the
+/// payment it refunds.
+/// </summary>
+internal sealed record AppCall(
+    bool IsRefund,
+    string UserId,
+    string Pan,
+    string IdempotencyKey,
+    string OrderReference,
+    string Merchant,
+    long AmountMinor,
+    string? PaymentId,
+    CallOutcome Outcome,
+    int Status,
+    string? Code,
+    string? ServedBy,
+    long StartedUnixMs,
+    long EndedUnixMs)
+{
+    /// <summary>The wallet's code for "the same key is still being processed": not an answer either way.</summary>
+    public const string InProgressCode = "payment_in_progress";
+
+    public static CallOutcome Classify(int status, string? code) => status switch
+    {
+        >= 200 and < 300 => CallOutcome.Succeeded,
+        409 when code == InProgressCode => CallOutcome.InProgress,
+        408 => CallOutcome.Timeout,
+        >= 400 and < 500 => CallOutcome.Rejected,
+        >= 500 => CallOutcome.ServerError,
+        _ => code == "timeout" ? CallOutcome.Timeout : CallOutcome.NoAnswer,
+    };
+}
