@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using PaySim.Contracts.Control.V1;
+using PaySim.Simulator.Ledger;
 
 namespace PaySim.Simulator.Control;
 
@@ -12,6 +13,8 @@ internal static class ControlHttpEndpoints
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    public const int DefaultLedgerLimit = 1_000;
 
     public static void Map(WebApplication app, ControlPlane control, Func<object> endpoints)
     {
@@ -43,6 +46,7 @@ internal static class ControlHttpEndpoints
 
         app.MapGet("/v1/stats", () => Results.Json(control.GetStats(), Json));
         app.MapGet("/v1/invariants", () => Results.Json(control.GetInvariants(), Json));
+        app.MapGet("/v1/ledger", (HttpRequest request) => Ledger(control, request));
         app.MapPost("/v1/reset", () =>
         {
             control.Reset();
@@ -70,6 +74,30 @@ internal static class ControlHttpEndpoints
         app.MapGet("/metrics", () => Results.Text(
             PrometheusText.Render(control.GetStats(), control.GetInvariants(), control.NodeControl.Nodes()),
             "text/plain; version=0.0.4; charset=utf-8"));
+    }
+
+    /// <summary>GET /v1/ledger?since=&amp;limit=: limit defaults to <see cref="DefaultLedgerLimit"/> here (0 over gRPC means the head only).</summary>
+    private static IResult Ledger(ControlPlane control, HttpRequest request)
+    {
+        var limit = DefaultLedgerLimit;
+        if (request.Query.TryGetValue("limit", out var text)
+            && !int.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit))
+        {
+            return Error(400, $"limit must be a whole number from 0 to {ControlPlane.MaxLedgerLimit} (0 = no rows, only the head cursor)");
+        }
+
+        try
+        {
+            return Results.Json(control.GetLedger(new GetLedgerRequest { Since = request.Query["since"].ToString(), Limit = limit }), Json);
+        }
+        catch (ArgumentException e)
+        {
+            return Error(400, e.Message);
+        }
+        catch (LedgerCursorException e)
+        {
+            return Error(e.Stale ? 409 : 400, e.Message);
+        }
     }
 
     public static object ToJson(NodeStatus n) => new { name = n.Name, kind = n.Kind, address = n.Address, state = NodeStateNames.Name(n.State) };

@@ -48,10 +48,14 @@ internal static class PrometheusText
             sb.Append(CultureInfo.InvariantCulture, $"paysim_node_up{{node=\"{n.Name}\",kind=\"{n.Kind}\",state=\"{NodeStateNames.Name(n.State)}\"}} {(n.State == NodeState.Up ? 1 : 0)}\n");
         }
 
-        sb.Append("# HELP paysim_duplicate_charges Payments that moved money twice.\n# TYPE paysim_duplicate_charges gauge\n");
+        sb.Append("# HELP paysim_duplicate_charges Payments that moved money twice on one card.\n# TYPE paysim_duplicate_charges gauge\n");
         sb.Append(CultureInfo.InvariantCulture, $"paysim_duplicate_charges {invariants.DuplicateCharges}\n");
-        sb.Append("# HELP paysim_money_conserved 1 when balances + held + captured - refunded equals the opening total.\n# TYPE paysim_money_conserved gauge\n");
+        sb.Append("# HELP paysim_money_conserved 1 when balances + held + captured - refunded equals the opening total and held equals authorized - captured - released.\n# TYPE paysim_money_conserved gauge\n");
         sb.Append(CultureInfo.InvariantCulture, $"paysim_money_conserved {(invariants.MoneyConserved ? 1 : 0)}\n");
+        sb.Append("# HELP paysim_held_minor Money held by authorizations not captured or released, in minor units.\n# TYPE paysim_held_minor gauge\n");
+        sb.Append(CultureInfo.InvariantCulture, $"paysim_held_minor {invariants.HeldMinor}\n");
+        sb.Append("# HELP paysim_released_minor Money given back to balances by Void, in minor units.\n# TYPE paysim_released_minor gauge\n");
+        sb.Append(CultureInfo.InvariantCulture, $"paysim_released_minor {invariants.ReleasedMinor}\n");
         return sb.ToString();
     }
 

@@ -58,6 +58,7 @@ internal sealed class CallRoute(NodeIdentity node, CallPipeline pipeline, string
         AuthorizeReply r => r.ResponseCode != "00",
         CaptureReply r => r.ResponseCode != "00",
         RefundReply r => r.ResponseCode != "00",
+        VoidReply r => r.ResponseCode != "00",
         SendReply r => !r.Accepted,
         _ => false,
     };

@@ -7,6 +7,7 @@ using PaySim.Simulator.Cardholders;
 using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults;
 using PaySim.Simulator.Issuer;
+using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Randomness;
 using PaySim.Simulator.Services;
 using PaySim.Simulator.Sms;
@@ -192,6 +193,23 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     public InvariantsReply GetInvariants() => Control.GetInvariants();
 
     public StatsReply GetStats() => Control.GetStats();
+
+    /// <summary>
+    /// One page of the issuer's authorizations, as GET /v1/ledger: empty <paramref name="since"/> = from the last
+    /// reset, limit 0..10000 (0 = only the head cursor). ArgumentException for a bad since or limit,
+    /// InvalidOperationException for a cursor taken before the last reset.
+    /// </summary>
+    public LedgerReply GetLedger(string since, int limit)
+    {
+        try
+        {
+            return Control.GetLedger(new GetLedgerRequest { Since = since ?? "", Limit = limit });
+        }
+        catch (LedgerCursorException e)
+        {
+            throw e.Stale ? new InvalidOperationException(e.Message, e) : new ArgumentException(e.Message, nameof(since), e);
+        }
+    }
 
     /// <summary>Clears bindings, ledger, SMS inboxes and counters; cardholders stay.</summary>
     public void Reset() => Control.Reset();

@@ -12,7 +12,7 @@ namespace PaySim.Simulator.Issuer;
 
 /// <summary>
 /// The issuer's business rules, shared by every node: card and holder checks, OTP by SMS, holds,
-/// captures and refunds, each idempotent per key. Knows nothing of gRPC.
+/// captures, releases (Void) and refunds, each idempotent per key. Knows nothing of gRPC.
 /// </summary>
 internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOptions otp, TimeProvider time, SeededRandom random)
 {
@@ -52,19 +52,24 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         return new ResendOtpOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "OTP sent");
     }
 
-    // Authorize, Capture and Refund are the load path: without an idempotency key there is nothing to
+    // Authorize, Capture, Void and Refund are the load path: without an idempotency key there is nothing to
     // replay, so they skip the fingerprint and the store. The keyed path is a method of its own because
     // a lambda's captured parameters are hoisted into a closure at the entry of the method that holds it.
-    public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey) =>
+    // The node that approves a hold is kept with it for the ledger read (GET /v1/ledger).
+    public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node = "") =>
         string.IsNullOrEmpty(idempotencyKey)
-            ? DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "")
-            : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey);
+            ? DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "", node)
+            : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
 
     public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey) =>
         string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
 
     public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey) =>
         string.IsNullOrEmpty(idempotencyKey) ? DoRefund(authorizationId, amountMinor) : RefundOnce(authorizationId, amountMinor, idempotencyKey);
+
+    /// <summary>Releases what is left of a hold; 57 once captured (refund it instead), 14 for an unknown id.</summary>
+    public VoidOutcome Void(string authorizationId, string idempotencyKey) =>
+        string.IsNullOrEmpty(idempotencyKey) ? DoVoid(authorizationId) : VoidOnce(authorizationId, idempotencyKey);
 
     public static string MaskPhone(string phone) =>
         phone.Length <= 7 ? phone : phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
@@ -156,10 +161,13 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         };
     }
 
-    private AuthorizeOutcome AuthorizeOnce(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey) =>
+    private AuthorizeOutcome AuthorizeOnce(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node) =>
         Once("Authorize", idempotencyKey,
             string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference),
-            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey));
+            () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey, node));
+
+    private VoidOutcome VoidOnce(string authorizationId, string idempotencyKey) =>
+        Once("Void", idempotencyKey, authorizationId ?? "", () => DoVoid(authorizationId));
 
     private CaptureOutcome CaptureOnce(string authorizationId, long amountMinor, string idempotencyKey) =>
         Once("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoCapture(authorizationId, amountMinor));
@@ -186,6 +194,17 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         };
     }
 
+    private VoidOutcome DoVoid(string? authorizationId)
+    {
+        var r = state.Ledger.Void(authorizationId ?? "");
+        return r.Outcome switch
+        {
+            LedgerOutcome.Approved => new VoidOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "released", r.ReleasedMinor),
+            LedgerOutcome.AlreadyCaptured => new VoidOutcome(ResponseCodes.NotPermitted, DeclineReason.AuthorizationCaptured, "authorization was captured; refund it instead", r.ReleasedMinor),
+            _ => new VoidOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
+        };
+    }
+
     private RefundOutcome DoRefund(string authorizationId, long amountMinor)
     {
         var r = state.Ledger.Refund(authorizationId, amountMinor);
@@ -197,7 +216,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         };
     }
 
-    private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey)
+    private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
     {
         cardToken ??= "";
         var pan = state.Bindings.ResolveToken(cardToken);
@@ -240,7 +259,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
         // The balance in the reply is the hold's own: no read before it on the load path.
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today, cardToken));
+        var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today, cardToken, node ?? "", now.ToUnixTimeMilliseconds()));
         return hold.Outcome switch
         {
             LedgerOutcome.Approved => new AuthorizeOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "approved", hold.AuthorizationId!, hold.AvailableMinor),
@@ -307,6 +326,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             nameof(ConfirmBindingOutcome) => new ConfirmBindingOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
             nameof(AuthorizeOutcome) => new AuthorizeOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
             nameof(CaptureOutcome) => new CaptureOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+            nameof(VoidOutcome) => new VoidOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
             _ => new RefundOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
         };
         return (T)o;

@@ -13,3 +13,5 @@ internal sealed record AuthorizeOutcome(string Code, DeclineReason Reason, strin
 internal sealed record CaptureOutcome(string Code, DeclineReason Reason, string Message, long CapturedMinor = 0);
 
 internal sealed record RefundOutcome(string Code, DeclineReason Reason, string Message, long RefundedMinor = 0, string RefundId = "");
+
+internal sealed record VoidOutcome(string Code, DeclineReason Reason, string Message, long ReleasedMinor = 0);

@@ -11,6 +11,7 @@ internal static class ResponseCodes
     public const string InsufficientFunds = "51";
     public const string ExpiredCard = "54";
     public const string WrongPinOrOtp = "55";
+    public const string NotPermitted = "57";
     public const string OverLimit = "61";
     public const string IssuerUnavailable = "91";
     public const string DuplicateTransmission = "94";

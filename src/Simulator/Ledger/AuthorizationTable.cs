@@ -5,20 +5,21 @@ namespace PaySim.Simulator.Ledger;
 /// <summary>
 /// The in-memory ledger's holds by sequence number, kept where the garbage collector does not look.
 /// A row is a struct without references, in fixed-size chunks; its texts (merchant, order reference,
-/// idempotency key) are characters copied into shared chunks of their own. A node under load keeps
+/// idempotency key, card token) are characters copied into shared chunks of their own, and its node is
+/// an index into the few node names. A node under load keeps
 /// millions of holds: as one object and three strings each, every hold was promoted through the GC
 /// generations and traced at every full collection, which cost a node about 8% of its requests per
 /// second (measured with h2load, docs/benchmarks.md). Here a hold allocates nothing but, now and then,
 /// a chunk.
 /// <para>
 /// Rows are written once, by <see cref="Add"/>, under the lock of the account they move money on;
-/// after that only their <see cref="Row.Captured"/> and <see cref="Row.Refunded"/> change, under the
-/// same lock. <see cref="Find"/> takes no lock. A reset replaces the whole table, so a table only grows.
+/// after that only their <see cref="Row.Captured"/>, <see cref="Row.Released"/> and <see cref="Row.Refunded"/>
+/// change, under the same lock. <see cref="Find"/> takes no lock. A reset replaces the whole table, so a table only grows.
 /// </para>
 /// </summary>
 internal sealed class AuthorizationTable(long firstSequence)
 {
-    // 1,024 rows of 48 bytes and 32,768 characters: both below the 85,000-byte large-object threshold.
+    // 1,024 rows of 72 bytes and 32,768 characters: both below the 85,000-byte large-object threshold.
     // (Chunks on the pinned-object or large-object heap count against generation 2's budget: at
     // 90,000 holds a second that meant full collections often enough to cost 6% of throughput.)
     private const int ChunkBits = 10;
@@ -29,12 +30,13 @@ internal sealed class AuthorizationTable(long firstSequence)
     private volatile Row[]?[] _chunks = new Row[]?[16];
     private volatile char[][] _texts = [new char[TextChunkChars]];
     private volatile TextCursor _cursor = new(0, TextChunkChars);
+    private volatile string[] _nodes = [];
 
     /// <summary>The lowest sequence number this table holds; lower ones belong to an earlier table.</summary>
     public long FirstSequence { get; } = firstSequence;
 
     /// <summary>Records a hold; each sequence number once. <paramref name="account"/> is the caller's index of the account (0 or more).</summary>
-    public void Add(long sequence, int account, long amount, string merchantId, string orderReference, string idempotencyKey)
+    public void Add(long sequence, int account, in HoldRequest hold)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(account);
         var index = sequence - FirstSequence;
@@ -45,21 +47,30 @@ internal sealed class AuthorizationTable(long firstSequence)
             throw new InvalidOperationException($"sequence {sequence} is already recorded");
         }
 
-        var length = merchantId.Length + orderReference.Length + idempotencyKey.Length;
+        var merchant = hold.MerchantId ?? "";
+        var order = hold.OrderReference ?? "";
+        var key = hold.IdempotencyKey ?? "";
+        var token = hold.CardToken ?? "";
+        var length = merchant.Length + order.Length + key.Length + token.Length;
         if (length > 0)
         {
             var (chunk, offset, chars) = Reserve(length);
-            merchantId.CopyTo(chars.AsSpan(offset));
-            orderReference.CopyTo(chars.AsSpan(offset + merchantId.Length));
-            idempotencyKey.CopyTo(chars.AsSpan(offset + merchantId.Length + orderReference.Length));
+            var span = chars.AsSpan(offset, length);
+            merchant.CopyTo(span);
+            order.CopyTo(span[merchant.Length..]);
+            key.CopyTo(span[(merchant.Length + order.Length)..]);
+            token.CopyTo(span[(merchant.Length + order.Length + key.Length)..]);
             row.TextChunk = chunk;
             row.TextOffset = offset;
         }
 
-        row.Amount = amount;
-        row.MerchantLength = merchantId.Length;
-        row.OrderLength = orderReference.Length;
-        row.KeyLength = idempotencyKey.Length;
+        row.Amount = hold.AmountMinor;
+        row.CreatedUnixMs = hold.CreatedUnixMs;
+        row.NodeSlot = NodeSlot(hold.Node);
+        row.MerchantLength = merchant.Length;
+        row.OrderLength = order.Length;
+        row.KeyLength = key.Length;
+        row.TokenLength = token.Length;
         // Published last: a reader that sees the account sees the whole row.
         Volatile.Write(ref row.AccountSlot, account + 1);
     }
@@ -92,6 +103,11 @@ internal sealed class AuthorizationTable(long firstSequence)
 
     public string IdempotencyKey(in Row row) => Text(row, row.MerchantLength + row.OrderLength, row.KeyLength);
 
+    public string CardToken(in Row row) => Text(row, row.MerchantLength + row.OrderLength + row.KeyLength, row.TokenLength);
+
+    /// <summary>The node that approved the hold; the same string instance for every row of that node.</summary>
+    public string Node(in Row row) => row.NodeSlot == 0 ? "" : _nodes[row.NodeSlot - 1];
+
     private string Text(in Row row, int skip, int length) =>
         length == 0 ? "" : new string(_texts[row.TextChunk], row.TextOffset + skip, length);
 
@@ -121,6 +137,38 @@ internal sealed class AuthorizationTable(long firstSequence)
                     _cursor = new TextCursor(texts.Length, capacity);
                 }
             }
+        }
+    }
+
+    // Nodes are few: each row keeps the index of its node's name, not a copy of it. A new name is
+    // appended under the lock; readers see either the old array or the new one, both valid.
+    private int NodeSlot(string? node)
+    {
+        if (string.IsNullOrEmpty(node))
+        {
+            return 0;
+        }
+
+        var nodes = _nodes;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (ReferenceEquals(nodes[i], node) || string.Equals(nodes[i], node, StringComparison.Ordinal))
+            {
+                return i + 1;
+            }
+        }
+
+        lock (_grow)
+        {
+            nodes = _nodes;
+            var known = Array.IndexOf(nodes, node);
+            if (known >= 0)
+            {
+                return known + 1;
+            }
+
+            _nodes = [.. nodes, node];
+            return nodes.Length + 1;
         }
     }
 
@@ -156,15 +204,19 @@ internal sealed class AuthorizationTable(long firstSequence)
     {
         public long Amount;
         public long Captured;
+        public long Released;
         public long Refunded;
+        public long CreatedUnixMs;
 
         // The account's index plus one: 0 marks a row not written yet.
         internal int AccountSlot;
+        internal int NodeSlot;
         internal int TextChunk;
         internal int TextOffset;
         internal int MerchantLength;
         internal int OrderLength;
         internal int KeyLength;
+        internal int TokenLength;
 
         public readonly int Account => AccountSlot - 1;
     }

@@ -20,7 +20,12 @@ internal sealed class InMemoryLedger : ILedger
     private readonly long _initialTotal;
     private readonly Lock _snapshot = new();
     private volatile Book _book = Book.Empty;
+
+    // Holds only, so the numbers of one book are dense: a reader that finds one not written yet knows a
+    // hold is between taking it and recording it, and stops there instead of skipping it.
     private long _sequence;
+    private long _refundSequence;
+    private long _generation;
 
     public InMemoryLedger(IEnumerable<KeyValuePair<string, long>> openingBalances)
     {
@@ -76,7 +81,7 @@ internal sealed class InMemoryLedger : ILedger
                 account.Held += request.AmountMinor;
                 account.SpentToday += request.AmountMinor;
                 var sequence = Interlocked.Increment(ref _sequence);
-                account.Book.Holds.Add(sequence, account.Index, request.AmountMinor, request.MerchantId, request.OrderReference, request.IdempotencyKey);
+                account.Book.Holds.Add(sequence, account.Index, request);
                 return new HoldResult(LedgerOutcome.Approved, LedgerIds.Authorization(sequence), account.Balance);
             }
         }
@@ -99,7 +104,7 @@ internal sealed class InMemoryLedger : ILedger
                 return new CaptureResult(LedgerOutcome.UnknownAuthorization, 0);
             }
 
-            var remaining = auth.Amount - auth.Captured;
+            var remaining = auth.Amount - auth.Captured - auth.Released;
             var amount = amountMinor == 0 ? remaining : amountMinor;
             if (amount <= 0 || amount > remaining)
             {
@@ -110,6 +115,38 @@ internal sealed class InMemoryLedger : ILedger
             account.Captured += amount;
             auth.Captured += amount;
             return new CaptureResult(LedgerOutcome.Approved, auth.Captured);
+        }
+    }
+
+    public VoidResult Void(string authorizationId)
+    {
+        var book = _book;
+        ref var auth = ref Find(book, authorizationId);
+        if (Unsafe.IsNullRef(ref auth))
+        {
+            return new VoidResult(LedgerOutcome.UnknownAuthorization, 0);
+        }
+
+        var account = book.Accounts[auth.Account];
+        lock (account)
+        {
+            if (account.Retired)
+            {
+                return new VoidResult(LedgerOutcome.UnknownAuthorization, 0);
+            }
+
+            if (auth.Captured > 0)
+            {
+                return new VoidResult(LedgerOutcome.AlreadyCaptured, auth.Released);
+            }
+
+            // Nothing left once released: a second Void (under another key) moves no money.
+            var remaining = auth.Amount - auth.Released;
+            account.Held -= remaining;
+            account.Balance += remaining;
+            account.Released += remaining;
+            auth.Released += remaining;
+            return new VoidResult(LedgerOutcome.Approved, auth.Released);
         }
     }
 
@@ -140,7 +177,7 @@ internal sealed class InMemoryLedger : ILedger
             account.Balance += amount;
             account.Refunded += amount;
             auth.Refunded += amount;
-            var id = LedgerIds.Refund(Interlocked.Increment(ref _sequence));
+            var id = LedgerIds.Refund(Interlocked.Increment(ref _refundSequence));
             return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
         }
     }
@@ -150,51 +187,81 @@ internal sealed class InMemoryLedger : ILedger
 
     public LedgerInvariants Invariants() => WithEveryAccountLocked(book =>
     {
-        long balances = 0, held = 0, captured = 0, refunded = 0;
+        long balances = 0, held = 0, captured = 0, released = 0, refunded = 0;
         var violations = new List<string>();
         foreach (var a in book.Accounts)
         {
             balances += a.Balance;
             held += a.Held;
             captured += a.Captured;
+            released += a.Released;
             refunded += a.Refunded;
             if (a.Balance < 0 || a.Held < 0)
             {
-                violations.Add($"account {Mask(a.Pan)} has balance {a.Balance} and held {a.Held}");
+                violations.Add($"account {LedgerInvariants.Mask(a.Pan)} has balance {a.Balance} and held {a.Held}");
             }
         }
 
-        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byOrder = new Dictionary<(string, string), int>();
-        long count = 0;
+        var charges = new DuplicateChargeCounter();
+        long count = 0, open = 0;
         var holds = book.Holds;
         for (var rows = holds.Rows(); rows.MoveNext();)
         {
             ref var auth = ref rows.Current;
             count++;
-            if (auth.Captured > auth.Amount || auth.Refunded > auth.Captured)
+            open += auth.Amount - auth.Captured - auth.Released;
+            if (auth.Captured + auth.Released > auth.Amount || auth.Refunded > auth.Captured)
             {
-                violations.Add($"{LedgerIds.Authorization(rows.Sequence)}: authorized {auth.Amount}, captured {auth.Captured}, refunded {auth.Refunded}");
+                violations.Add(LedgerInvariants.BadAuthorization(LedgerIds.Authorization(rows.Sequence), auth.Amount, auth.Captured, auth.Released, auth.Refunded));
             }
 
-            var key = holds.IdempotencyKey(auth);
-            if (key.Length > 0)
-            {
-                byKey[key] = byKey.GetValueOrDefault(key) + 1;
-            }
-
-            // A charge the merchant gave back in full is not a double charge any more.
-            var reversed = auth.Captured > 0 && auth.Refunded >= auth.Amount;
-            var order = holds.OrderReference(auth);
-            if (order.Length > 0 && !reversed)
-            {
-                var k = (holds.MerchantId(auth), order);
-                byOrder[k] = byOrder.GetValueOrDefault(k) + 1;
-            }
+            var pan = book.Accounts[auth.Account].Pan;
+            charges.Add(pan, holds.IdempotencyKey(auth), holds.MerchantId(auth), holds.OrderReference(auth),
+                LedgerInvariants.IsReversed(auth.Amount, auth.Captured, auth.Released, auth.Refunded));
         }
 
-        return LedgerInvariants.Judge(byKey, byOrder, _initialTotal, balances, held, captured, refunded, count, violations);
+        var totals = new LedgerTotals(_initialTotal, balances, held, captured, released, refunded, open, count);
+        return LedgerInvariants.Judge(charges.ByKey, charges.ByOrder, totals, violations);
     });
+
+    public LedgerPage ReadPage(LedgerCursor? since, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var (book, head) = BookAndHead();
+        var first = book.Holds.FirstSequence;
+        var start = since ?? new LedgerCursor(book.Generation, first - 1);
+        if (start.Epoch != book.Generation)
+        {
+            throw LedgerCursorException.BeforeReset(start, book.Generation);
+        }
+
+        if (start.Sequence < first - 1 || start.Sequence > head)
+        {
+            throw LedgerCursorException.Outside(start, first - 1, head);
+        }
+
+        if (limit == 0)
+        {
+            return new LedgerPage([], start with { Sequence = head }, false);
+        }
+
+        var rows = new List<LedgerRow>((int)Math.Min(limit, head - start.Sequence));
+        var last = start.Sequence;
+        while (rows.Count < limit && last < head)
+        {
+            ref var auth = ref Written(book.Holds, last + 1);
+            if (Unsafe.IsNullRef(ref auth))
+            {
+                // A hold took this number and is still recording it: stop before it, never skip it.
+                break;
+            }
+
+            last++;
+            rows.Add(ToRow(book, last, ref auth));
+        }
+
+        return new LedgerPage(rows, start with { Sequence = last }, last < head);
+    }
 
     public void Reset() => WithEveryAccountLocked(old =>
     {
@@ -207,7 +274,7 @@ internal sealed class InMemoryLedger : ILedger
         // operation can reach the new accounts before they exist, so the new table starts past them all.
         var holds = new AuthorizationTable(Interlocked.Read(ref _sequence) + 1);
         var accounts = new Account[_opening.Count];
-        var book = new Book(accounts, holds);
+        var book = new Book(accounts, holds, _generation++);
         var i = 0;
         foreach (var (pan, balance) in _opening)
         {
@@ -250,6 +317,52 @@ internal sealed class InMemoryLedger : ILedger
         }
     }
 
+    // The book and the last sequence number taken in it: read the book again after the number, so a reset
+    // between the two (whose new book hands out higher numbers) is seen and the pair read again.
+    private (Book Book, long Head) BookAndHead()
+    {
+        while (true)
+        {
+            var book = _book;
+            var head = Interlocked.Read(ref _sequence);
+            if (ReferenceEquals(book, _book))
+            {
+                return (book, Math.Max(head, book.Holds.FirstSequence - 1));
+            }
+        }
+    }
+
+    // A number at or below the head is written within moments of being taken (under its account's
+    // lock); spin briefly for it rather than end a page early on every race.
+    private static ref AuthorizationTable.Row Written(AuthorizationTable holds, long sequence)
+    {
+        var spin = new SpinWait();
+        while (true)
+        {
+            ref var row = ref holds.Find(sequence);
+            if (!Unsafe.IsNullRef(ref row) || spin.Count >= 20)
+            {
+                return ref row;
+            }
+
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    private static LedgerRow ToRow(Book book, long sequence, ref AuthorizationTable.Row auth)
+    {
+        var account = book.Accounts[auth.Account];
+        long captured, released, refunded;
+        lock (account)
+        {
+            (captured, released, refunded) = (auth.Captured, auth.Released, auth.Refunded);
+        }
+
+        var holds = book.Holds;
+        return new LedgerRow(sequence, LedgerIds.Authorization(sequence), account.Pan, holds.CardToken(auth), holds.MerchantId(auth),
+            holds.OrderReference(auth), holds.IdempotencyKey(auth), auth.Amount, captured, released, refunded, holds.Node(auth), auth.CreatedUnixMs);
+    }
+
     private static ref AuthorizationTable.Row Find(Book book, string authorizationId)
     {
         if (!LedgerIds.TryParseAuthorization(authorizationId, out var sequence))
@@ -260,16 +373,17 @@ internal sealed class InMemoryLedger : ILedger
         return ref book.Holds.Find(sequence);
     }
 
-    private static string Mask(string pan) => pan.Length > 4 ? "****" + pan[^4..] : pan;
-
     /// <summary>The accounts and holds between two resets.</summary>
-    private sealed class Book(Account[] accounts, AuthorizationTable holds)
+    private sealed class Book(Account[] accounts, AuthorizationTable holds, long generation)
     {
-        public static readonly Book Empty = new([], new AuthorizationTable(1));
+        public static readonly Book Empty = new([], new AuthorizationTable(1), 0);
 
         public Account[] Accounts { get; } = accounts;
 
         public AuthorizationTable Holds { get; } = holds;
+
+        /// <summary>How many resets made this book: the epoch of its ledger cursors.</summary>
+        public long Generation { get; } = generation;
 
         public FrozenDictionary<string, Account> ByPan { get; set; } = FrozenDictionary<string, Account>.Empty;
     }
@@ -282,6 +396,7 @@ internal sealed class InMemoryLedger : ILedger
         public long Balance;
         public long Held;
         public long Captured;
+        public long Released;
         public long Refunded;
         public long SpentToday;
         public DateOnly Day;

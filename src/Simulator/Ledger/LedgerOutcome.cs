@@ -8,4 +8,7 @@ internal enum LedgerOutcome
     UnknownAccount,
     UnknownAuthorization,
     InvalidAmount,
+
+    /// <summary>A Void of an authorization that was captured: the money moved, only a refund gives it back.</summary>
+    AlreadyCaptured,
 }

@@ -5,3 +5,5 @@ internal readonly record struct HoldResult(LedgerOutcome Outcome, string? Author
 internal readonly record struct CaptureResult(LedgerOutcome Outcome, long CapturedMinor);
 
 internal readonly record struct RefundResult(LedgerOutcome Outcome, long RefundedMinor, string? RefundId);
+
+internal readonly record struct VoidResult(LedgerOutcome Outcome, long ReleasedMinor);

@@ -2,6 +2,7 @@ using Grpc.Core;
 using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Ledger;
 
 namespace PaySim.Simulator.Services;
 
@@ -84,6 +85,22 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
     public override Task<StatsReply> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(control.GetStats());
 
     public override Task<InvariantsReply> GetInvariants(GetInvariantsRequest request, ServerCallContext context) => Task.FromResult(control.GetInvariants());
+
+    public override Task<LedgerReply> GetLedger(GetLedgerRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(control.GetLedger(request));
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        catch (LedgerCursorException e)
+        {
+            throw new RpcException(new Status(e.Stale ? StatusCode.FailedPrecondition : StatusCode.InvalidArgument, e.Message));
+        }
+    }
 
     public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context)
     {

@@ -19,6 +19,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
     private readonly UnaryDoor<AuthorizeRequest, AuthorizeReply> _authorize;
     private readonly UnaryDoor<CaptureRequest, CaptureReply> _capture;
     private readonly UnaryDoor<RefundRequest, RefundReply> _refund;
+    private readonly UnaryDoor<VoidRequest, VoidReply> _void;
 
     public IssuerService(IssuerEngine engine, NodeIdentity node, CallDoor door)
     {
@@ -30,6 +31,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
         _authorize = door.Unary<AuthorizeRequest, AuthorizeReply>(nameof(Authorize), AuthorizeCore);
         _capture = door.Unary<CaptureRequest, CaptureReply>(nameof(Capture), CaptureCore);
         _refund = door.Unary<RefundRequest, RefundReply>(nameof(Refund), RefundCore);
+        _void = door.Unary<VoidRequest, VoidReply>(nameof(Void), VoidCore);
     }
 
     public override Task<StartBindingReply> StartBinding(StartBindingRequest request, ServerCallContext context) => _startBinding.Call(request, context);
@@ -43,6 +45,8 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
     public override Task<CaptureReply> Capture(CaptureRequest request, ServerCallContext context) => _capture.Call(request, context);
 
     public override Task<RefundReply> Refund(RefundRequest request, ServerCallContext context) => _refund.Call(request, context);
+
+    public override Task<VoidReply> Void(VoidRequest request, ServerCallContext context) => _void.Call(request, context);
 
     private Task<StartBindingReply> StartBindingCore(StartBindingRequest request, ServerCallContext context)
     {
@@ -90,7 +94,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<AuthorizeReply> AuthorizeCore(AuthorizeRequest request, ServerCallContext context)
     {
-        var o = _engine.Authorize(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey);
+        var o = _engine.Authorize(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey, _node.Name);
         return Task.FromResult(new AuthorizeReply
         {
             ResponseCode = o.Code,
@@ -126,6 +130,19 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
             Node = _node.Name,
             RefundedMinor = o.RefundedMinor,
             RefundId = o.RefundId,
+        });
+    }
+
+    private Task<VoidReply> VoidCore(VoidRequest request, ServerCallContext context)
+    {
+        var o = _engine.Void(request.AuthorizationId, request.IdempotencyKey);
+        return Task.FromResult(new VoidReply
+        {
+            ResponseCode = o.Code,
+            Message = o.Message,
+            DeclineReason = o.Reason,
+            Node = _node.Name,
+            ReleasedMinor = o.ReleasedMinor,
         });
     }
 }

@@ -38,6 +38,22 @@ public sealed class FaultIntegrationTests
     }
 
     [Fact]
+    public async Task RuleOnVoid_HitsVoidOnly_AndIsCountedOnTheVoidRow()
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "no-release", "method": "Void", "error": { "grpcStatus": "UNAVAILABLE" } }""");
+
+        var failed = await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].VoidAsync(new VoidRequest { AuthorizationId = "auth_00000000ff" }));
+        var refund = await sim.Issuers[0].RefundAsync(new RefundRequest { AuthorizationId = "auth_00000000ff", AmountMinor = 1 });
+
+        Assert.Equal(StatusCode.Unavailable, failed.StatusCode);
+        Assert.Equal("14", refund.ResponseCode);
+        var methods = sim.Host.GetStats().Nodes.Single(n => n.Name == "issuer-1").Methods;
+        Assert.Equal((1L, 1L, 1L), (methods.Single(m => m.Method == "Void").Calls, methods.Single(m => m.Method == "Void").Errors, methods.Single(m => m.Method == "Void").Faults["error"]));
+        Assert.Empty(methods.Single(m => m.Method == "Refund").Faults);
+    }
+
+    [Fact]
     public async Task ErrorRule_ReturnsItsStatusAndMessage_AndResourceExhaustedCarriesRetryPushback()
     {
         await using var sim = await StartAsync();

@@ -12,7 +12,7 @@ public sealed class AuthorizationTableTests
         var numbers = new long[] { 1, 2, 1_024, 1_025, 4_097, 100_000, 1_000_003 };
         foreach (var n in numbers.Reverse())
         {
-            table.Add(n, account: (int)(n % 7), amount: n * 10, "m-" + n, "order-" + n, n % 2 == 0 ? "key-" + n : "");
+            table.Add(n, account: (int)(n % 7), Hold(n * 10, "m-" + n, "order-" + n, n % 2 == 0 ? "key-" + n : "", "tok-" + n, "issuer-" + (n % 3), createdUnixMs: n + 7));
         }
 
         foreach (var n in numbers)
@@ -24,6 +24,9 @@ public sealed class AuthorizationTableTests
             Assert.Equal("m-" + n, table.MerchantId(row));
             Assert.Equal("order-" + n, table.OrderReference(row));
             Assert.Equal(n % 2 == 0 ? "key-" + n : "", table.IdempotencyKey(row));
+            Assert.Equal("tok-" + n, table.CardToken(row));
+            Assert.Equal("issuer-" + (n % 3), table.Node(row));
+            Assert.Equal(n + 7, row.CreatedUnixMs);
         }
 
         Assert.True(Unsafe.IsNullRef(ref table.Find(3)));
@@ -44,7 +47,7 @@ public sealed class AuthorizationTableTests
     public void Changes_through_a_found_row_stay_in_the_table()
     {
         var table = new AuthorizationTable(firstSequence: 1);
-        table.Add(1, 0, 500, "m", "o", "");
+        table.Add(1, 0, Hold(500, "m", "o", ""));
 
         ref var row = ref table.Find(1);
         row.Captured += 300;
@@ -59,10 +62,10 @@ public sealed class AuthorizationTableTests
     public void Numbers_below_the_first_or_already_recorded_are_refused()
     {
         var table = new AuthorizationTable(firstSequence: 8);
-        table.Add(8, 0, 1, "", "", "");
+        table.Add(8, 0, Hold(1, "", "", ""));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => table.Add(7, 0, 1, "", "", ""));
-        Assert.Throws<InvalidOperationException>(() => table.Add(8, 0, 1, "", "", ""));
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Add(7, 0, Hold(1, "", "", "")));
+        Assert.Throws<InvalidOperationException>(() => table.Add(8, 0, Hold(1, "", "", "")));
         Assert.True(Unsafe.IsNullRef(ref table.Find(7)));
         Assert.Equal(1, Count(table));
     }
@@ -72,9 +75,9 @@ public sealed class AuthorizationTableTests
     {
         var table = new AuthorizationTable(firstSequence: 1);
         var longOrder = new string('x', 40_000) + "end";
-        table.Add(1, 0, 1, "m-1", "short", "");
-        table.Add(2, 0, 1, "m-2", longOrder, "k-2");
-        table.Add(3, 0, 1, "m-3", "after", "");
+        table.Add(1, 0, Hold(1, "m-1", "short", ""));
+        table.Add(2, 0, Hold(1, "m-2", longOrder, "k-2"));
+        table.Add(3, 0, Hold(1, "m-3", "after", ""));
 
         Assert.Equal("short", table.OrderReference(table.Find(1)));
         Assert.Equal(longOrder, table.OrderReference(table.Find(2)));
@@ -92,7 +95,7 @@ public sealed class AuthorizationTableTests
         Parallel.For(0, 60_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
         {
             var n = Interlocked.Increment(ref next);
-            table.Add(n, (int)(n % 3), n, "m" + n, "order-" + new string('o', (int)(n % 50)) + n, "k" + n);
+            table.Add(n, (int)(n % 3), Hold(n, "m" + n, "order-" + new string('o', (int)(n % 50)) + n, "k" + n, "tok" + n));
         });
 
         Assert.Equal(60_000, Count(table));
@@ -104,8 +107,12 @@ public sealed class AuthorizationTableTests
             Assert.Equal("m" + n, table.MerchantId(row));
             Assert.Equal("order-" + new string('o', (int)(n % 50)) + n, table.OrderReference(row));
             Assert.Equal("k" + n, table.IdempotencyKey(row));
+            Assert.Equal("tok" + n, table.CardToken(row));
         }
     }
+
+    private static HoldRequest Hold(long amount, string merchant, string order, string key, string token = "", string node = "", long createdUnixMs = 0) =>
+        new("6200000000000001", amount, long.MaxValue, merchant, order, key, default, token, node, createdUnixMs);
 
     private static long Count(AuthorizationTable table)
     {

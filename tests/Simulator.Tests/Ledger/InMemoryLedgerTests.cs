@@ -58,16 +58,15 @@ public sealed class InMemoryLedgerTests
     }
 
     [Fact]
-    public void The_number_of_a_refund_id_is_not_an_authorization()
+    public void Refund_ids_have_numbers_of_their_own_so_authorization_numbers_stay_dense_for_the_ledger_read()
     {
         var ledger = Ledger(("6200000000000001", 10_000));
         var hold = ledger.Hold(Hold("6200000000000001", 100));
         ledger.Capture(hold.AuthorizationId!, 0);
         var refundId = ledger.Refund(hold.AuthorizationId!, 50).RefundId!;
+        var next = ledger.Hold(Hold("6200000000000001", 100)).AuthorizationId;
 
-        var sameNumber = "auth_" + refundId["rfd_".Length..];
-
-        Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(sameNumber, 0).Outcome);
+        Assert.Equal(("auth_0000000001", "rfd_0000000001", "auth_0000000002"), (hold.AuthorizationId, refundId, next));
         Assert.Equal(LedgerOutcome.UnknownAuthorization, ledger.Capture(refundId, 0).Outcome);
     }
 

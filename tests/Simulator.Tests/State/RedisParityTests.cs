@@ -25,7 +25,7 @@ public sealed class RedisParityTests(RedisServerFixture redis)
 
         Assert.True(memoryTranscript.Count > 3_000, $"{memoryTranscript.Count} replies");
         // The script reaches every branch worth comparing, not only the happy path.
-        foreach (var expected in new[] { "Reason = OtpExpired", "Reason = OtpWrong", "Reason = ResendTooSoon", "Reason = IdempotencyKeyReused", "Reason = InsufficientFunds", "Reason = OverLimit", "Reason = AuthorizationUnknown", "RefundId = rfd_", "CardToken = tok_" })
+        foreach (var expected in new[] { "Reason = OtpExpired", "Reason = OtpWrong", "Reason = ResendTooSoon", "Reason = IdempotencyKeyReused", "Reason = InsufficientFunds", "Reason = OverLimit", "Reason = AuthorizationUnknown", "RefundId = rfd_", "CardToken = tok_", "Reason = AuthorizationCaptured", "ReleasedMinor = 2000", "State = released" })
         {
             Assert.Contains(memoryTranscript, line => line.Contains(expected, StringComparison.Ordinal));
         }
@@ -104,6 +104,13 @@ public sealed class RedisParityTests(RedisServerFixture redis)
             Log(engine.Refund(auth.AuthorizationId, 1_000, "r-" + n));
             Log(engine.Refund(auth.AuthorizationId, 0, ""));
             Log(engine.Refund(auth.AuthorizationId, 1, ""));
+            var voided = engine.Authorize(confirm.CardToken, 2_000, c.Currency, "m", "ov-" + n, "av-" + n, "issuer-" + (n % 3));
+            Log(engine.Void(voided.AuthorizationId, "v-" + n));
+            Log(engine.Void(voided.AuthorizationId, "v-" + n));
+            Log(engine.Void(voided.AuthorizationId, ""));
+            Log(engine.Void(auth.AuthorizationId, "v-" + n));
+            Log(engine.Void(auth.AuthorizationId, ""));
+            Log(engine.Void("auth_nope", ""));
             Log(engine.Capture("auth_nope", 0, ""));
             Log(engine.Refund("auth_nope", 0, ""));
             Log(state.Ledger.AvailableMinor(c.Pan));
@@ -112,6 +119,21 @@ public sealed class RedisParityTests(RedisServerFixture redis)
                 time.Advance(TimeSpan.FromDays(1));
             }
         }
+
+        // The ledger read, page by page: the same rows, states and cursors.
+        PaySim.Simulator.Ledger.LedgerCursor? cursor = null;
+        do
+        {
+            var page = state.Ledger.ReadPage(cursor, 97);
+            Log($"page {page.Rows.Count} next {page.Next} more {page.More}");
+            foreach (var row in page.Rows)
+            {
+                Log(row + " State = " + row.State);
+            }
+
+            cursor = page.More ? page.Next : null;
+        }
+        while (cursor is not null);
 
         var inv = state.Ledger.Invariants();
         Log(inv with { Violations = [] });

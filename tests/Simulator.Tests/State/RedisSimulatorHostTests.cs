@@ -61,6 +61,40 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
     }
 
     [RedisFact]
+    public async Task Holds_made_and_voided_on_host_A_are_read_from_host_B_ledger_and_a_reset_on_A_stales_B_cursor()
+    {
+        var cluster = RedisTestIssuer.NewCluster();
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a"));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b"));
+        var card = a.Host.ListCardholders(1, "healthy").Single();
+        var token = await a.BindAsync(card);
+        var head = b.Host.GetLedger("", 0).NextCursor;
+
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await a.Issuers[i % 2].AuthorizeAsync(new AuthorizeRequest { CardToken = token, AmountMinor = 500, Currency = card.Currency, MerchantId = "m", OrderReference = "o-" + i })).AuthorizationId);
+        }
+
+        var voided = await b.Issuers[0].VoidAsync(new VoidRequest { AuthorizationId = ids[1], IdempotencyKey = "v-1" });
+        var replayed = await a.Issuers[1].VoidAsync(new VoidRequest { AuthorizationId = ids[1], IdempotencyKey = "v-1" });
+        var page = b.Host.GetLedger(head, 10);
+
+        Assert.Equal(("00", 500L), (voided.ResponseCode, voided.ReleasedMinor));
+        Assert.Equal(voided.ReleasedMinor, replayed.ReleasedMinor);
+        Assert.Equal(ids, page.Entries.Select(e => e.AuthorizationId));
+        Assert.Equal(["held", "released", "held"], page.Entries.Select(e => e.State));
+        Assert.Equal(["issuer-1", "issuer-2", "issuer-1"], page.Entries.Select(e => e.Node));
+        Assert.All(page.Entries, e => Assert.Equal((card.Pan, token, card.Currency), (e.Pan, e.CardToken, e.Currency)));
+        var inv = b.Host.GetInvariants();
+        Assert.Equal((1_000L, 500L, true), (inv.HeldMinor, inv.ReleasedMinor, inv.MoneyConserved));
+
+        a.Host.Reset();
+        Assert.Throws<InvalidOperationException>(() => b.Host.GetLedger(page.NextCursor, 10));
+        Assert.Empty(b.Host.GetLedger("", 10).Entries);
+    }
+
+    [RedisFact]
     public async Task The_two_hosts_draw_different_binding_ids_from_the_same_seed()
     {
         var cluster = RedisTestIssuer.NewCluster();

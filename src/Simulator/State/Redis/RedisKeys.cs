@@ -27,6 +27,9 @@ internal sealed class RedisKeys
     /// <summary>Survives Reset, like the in-memory ledger's counter, so ids never repeat.</summary>
     public RedisKey LedgerSequence => Root + "seq:ledger";
 
+    /// <summary>Refund ids, apart from authorizations so the authorization numbers stay dense for the ledger read.</summary>
+    public RedisKey RefundSequence => Root + "seq:refund";
+
     /// <summary>
     /// The sequence when the ledger was last reset: every authorization of this cluster is auth:auth_N with
     /// N above it (no set of ids to keep up on the load path; Invariants walks the range).

@@ -29,6 +29,7 @@ internal sealed class RedisLedger : ILedger
     // ARGV[9] is the reset epoch of the cached token the PAN came from ('*' = not from the cache): when the
     // account was loaded under another epoch, a reset may have deleted the token since, so the token
     // itself is read (KEYS[3]).
+    // ARGV[10..12]: the card token, the approving node and the time, kept for the ledger read.
     // Replies {verdict, balance, id, epoch}; the epoch lets the caller re-tag its cache entry.
     private const string HoldScript = """
         local a = redis.call('HMGET', KEYS[1], 'bal', 'spent', 'day', 'held', 'ep')
@@ -47,7 +48,8 @@ internal sealed class RedisLedger : ILedger
         redis.call('HSET', KEYS[1], 'bal', f(bal), 'held', f(tonumber(a[4] or '0') + amount), 'day', ARGV[3], 'spent', f(spent + amount))
         local n = redis.call('INCR', KEYS[2])
         local id = 'auth_' .. string.format('%010x', n)
-        redis.call('HSET', ARGV[7] .. id, 'pan', ARGV[8], 'amt', ARGV[1], 'cap', 0, 'ref', 0, 'merchant', ARGV[4], 'order', ARGV[5], 'key', ARGV[6])
+        redis.call('HSET', ARGV[7] .. id, 'pan', ARGV[8], 'amt', ARGV[1], 'cap', 0, 'ref', 0, 'merchant', ARGV[4], 'order', ARGV[5], 'key', ARGV[6],
+          'tok', ARGV[10], 'node', ARGV[11], 'at', ARGV[12])
         return {'approved', bal, id, ep}
         """;
 
@@ -58,9 +60,9 @@ internal sealed class RedisLedger : ILedger
 
     private const string CaptureScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
-        local a = redis.call('HMGET', KEYS[1], 'amt', 'cap', 'pan')
+        local a = redis.call('HMGET', KEYS[1], 'amt', 'cap', 'pan', 'rel')
         local cap = tonumber(a[2])
-        local remaining = tonumber(a[1]) - cap
+        local remaining = tonumber(a[1]) - cap - tonumber(a[4] or '0')
         local amount = tonumber(ARGV[1])
         if amount == 0 then amount = remaining end
         if amount <= 0 or amount > remaining then return {'invalid', cap} end
@@ -69,6 +71,23 @@ internal sealed class RedisLedger : ILedger
         redis.call('HINCRBY', acct, 'cap', amount)
         cap = redis.call('HINCRBY', KEYS[1], 'cap', amount)
         return {'approved', cap}
+        """;
+
+    // Releases what is left of an uncaptured hold; nothing moves when it was released before.
+    private const string VoidScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
+        local a = redis.call('HMGET', KEYS[1], 'amt', 'cap', 'rel', 'pan')
+        local rel = tonumber(a[3] or '0')
+        if tonumber(a[2]) > 0 then return {'captured', rel} end
+        local remaining = tonumber(a[1]) - rel
+        if remaining > 0 then
+          local acct = ARGV[1] .. a[4]
+          redis.call('HINCRBY', acct, 'held', -remaining)
+          redis.call('HINCRBY', acct, 'bal', remaining)
+          redis.call('HINCRBY', acct, 'rel', remaining)
+          rel = redis.call('HINCRBY', KEYS[1], 'rel', remaining)
+        end
+        return {'approved', rel}
         """;
 
     private const string RefundScript = """
@@ -87,50 +106,92 @@ internal sealed class RedisLedger : ILedger
         return {'approved', ref, 'rfd_' .. string.format('%010x', n)}
         """;
 
-    // Returns {open, bal, held, cap, ref, {bad accounts}, {bad authorizations}, {keys charged twice or more},
-    // {merchant, order charged twice or more}, authorizations}. The counting happens here, in Redis: after a
-    // load run there are hundreds of thousands of authorizations, and shipping every row to the client
-    // took longer than a call may (5 s) — only the findings travel. Sums are strings so no precision is lost.
+    // Returns {open, bal, held, cap, ref, {bad accounts}, {bad authorizations}, {card, key charged twice or more},
+    // {card, merchant, order charged twice or more}, authorizations, released, open holds}. The counting happens
+    // here, in Redis: after a load run there are hundreds of thousands of authorizations, and shipping every row
+    // to the client took longer than a call may (5 s) — only the findings travel. Sums are strings so no
+    // precision is lost. Duplicates are counted per card, as in memory (DuplicateChargeCounter).
     private const string InvariantsScript = """
-        local open, bal, held, cap, ref = 0, 0, 0, 0, 0
+        local open, bal, held, cap, ref, rel = 0, 0, 0, 0, 0, 0
         local bad = {}
         for _, pan in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-          local a = redis.call('HMGET', ARGV[1] .. pan, 'open', 'bal', 'held', 'cap', 'ref')
+          local a = redis.call('HMGET', ARGV[1] .. pan, 'open', 'bal', 'held', 'cap', 'ref', 'rel')
           open = open + tonumber(a[1] or '0')
           local b, h = tonumber(a[2] or '0'), tonumber(a[3] or '0')
           bal = bal + b
           held = held + h
           cap = cap + tonumber(a[4] or '0')
           ref = ref + tonumber(a[5] or '0')
+          rel = rel + tonumber(a[6] or '0')
           if b < 0 or h < 0 then table.insert(bad, pan) table.insert(bad, a[2]) table.insert(bad, a[3]) end
         end
-        local badAuth, byKey, byOrder, orders, count = {}, {}, {}, {}, 0
-        -- Every id the sequence handed out since the last reset (refund numbers and deleted ids find no hash).
+        local badAuth, byKey, byOrder, names, count, openHolds = {}, {}, {}, {}, 0, 0
+        -- Every id the sequence handed out since the last reset (deleted ids find no hash).
         for n = tonumber(redis.call('GET', KEYS[3]) or '0') + 1, tonumber(redis.call('GET', KEYS[2]) or '0') do
           local id = 'auth_' .. string.format('%010x', n)
-          local r = redis.call('HMGET', ARGV[2] .. id, 'amt', 'cap', 'ref', 'merchant', 'order', 'key')
+          local r = redis.call('HMGET', ARGV[2] .. id, 'amt', 'cap', 'ref', 'merchant', 'order', 'key', 'rel', 'pan')
           if r[1] then
             count = count + 1
-            local amt, c, rf = tonumber(r[1] or '0'), tonumber(r[2] or '0'), tonumber(r[3] or '0')
-            if c > amt or rf > c then
-              table.insert(badAuth, id) table.insert(badAuth, r[1] or '0') table.insert(badAuth, r[2] or '0') table.insert(badAuth, r[3] or '0')
+            local amt, c, rf, rl = tonumber(r[1] or '0'), tonumber(r[2] or '0'), tonumber(r[3] or '0'), tonumber(r[7] or '0')
+            openHolds = openHolds + amt - c - rl
+            if c + rl > amt or rf > c then
+              table.insert(badAuth, id) table.insert(badAuth, r[1] or '0') table.insert(badAuth, r[2] or '0')
+              table.insert(badAuth, r[7] or '0') table.insert(badAuth, r[3] or '0')
             end
-            local key = r[6] or ''
-            if key ~= '' then byKey[key] = (byKey[key] or 0) + 1 end
+            local pan, key = r[8] or '', r[6] or ''
+            if key ~= '' then
+              local k = pan .. '\31' .. key
+              if byKey[k] == nil then names[k] = {pan, key} end
+              byKey[k] = (byKey[k] or 0) + 1
+            end
             local merchant, order = r[4] or '', r[5] or ''
-            -- Same rule as the in-memory ledger: a charge given back in full is not a double charge any more.
-            if order ~= '' and not (c > 0 and rf >= amt) then
-              local k = merchant .. '\31' .. order
-              if byOrder[k] == nil then orders[k] = {merchant, order} end
+            -- Same rule as LedgerInvariants.IsReversed: a charge given back in full is not a double charge any more.
+            if order ~= '' and not (rl >= amt or (c > 0 and rf >= amt)) then
+              local k = pan .. '\31' .. merchant .. '\31' .. order
+              if byOrder[k] == nil then names[k] = {pan, merchant, order} end
               byOrder[k] = (byOrder[k] or 0) + 1
             end
           end
         end
         local keys, twice = {}, {}
-        for k, n in pairs(byKey) do if n > 1 then table.insert(keys, k) table.insert(keys, n) end end
-        for k, n in pairs(byOrder) do if n > 1 then table.insert(twice, orders[k][1]) table.insert(twice, orders[k][2]) table.insert(twice, n) end end
+        for k, n in pairs(byKey) do if n > 1 then table.insert(keys, names[k][1]) table.insert(keys, names[k][2]) table.insert(keys, n) end end
+        for k, n in pairs(byOrder) do
+          if n > 1 then table.insert(twice, names[k][1]) table.insert(twice, names[k][2]) table.insert(twice, names[k][3]) table.insert(twice, n) end
+        end
         local f = function(x) return string.format('%.0f', x) end
-        return {f(open), f(bal), f(held), f(cap), f(ref), bad, badAuth, keys, twice, count}
+        return {f(open), f(bal), f(held), f(cap), f(ref), bad, badAuth, keys, twice, count, f(rel), f(openHolds)}
+        """;
+
+    // One page of the ledger read: {'ok', epoch, last sequence read, head, {rows}} with 12 values a row
+    // (sequence, then the fields below), {'stale', epoch} for a cursor of an earlier reset, {'outside', epoch,
+    // floor, head} for one past the head. The numbers are dense (refunds have their own), so a page walks
+    // at most limit ids. ARGV: cursor epoch ('' = from the last reset), cursor sequence, limit, authorization prefix.
+    private const string PageScript = """
+        local ep = redis.call('GET', KEYS[3]) or '0'
+        local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local floor = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if head < floor then head = floor end
+        local from = floor
+        if ARGV[1] ~= '' then
+          if ARGV[1] ~= ep then return {'stale', ep} end
+          from = tonumber(ARGV[2])
+          if from < floor then return {'stale', ep} end
+          if from > head then return {'outside', ep, floor, head} end
+        end
+        local limit = tonumber(ARGV[3])
+        if limit == 0 then return {'ok', ep, head, head, {}} end
+        local rows, n, found = {}, from, 0
+        while n < head and found < limit do
+          n = n + 1
+          local r = redis.call('HMGET', ARGV[4] .. 'auth_' .. string.format('%010x', n),
+            'pan', 'tok', 'merchant', 'order', 'key', 'amt', 'cap', 'rel', 'ref', 'node', 'at')
+          if r[1] then
+            found = found + 1
+            table.insert(rows, n)
+            for i = 1, 11 do table.insert(rows, r[i]) end
+          end
+        end
+        return {'ok', ep, n, head, rows}
         """;
 
     private readonly IConnectionMultiplexer _redis;
@@ -164,6 +225,7 @@ internal sealed class RedisLedger : ILedger
                 request.AmountMinor, request.DailyLimitMinor, request.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 request.MerchantId ?? "", request.OrderReference ?? "", request.IdempotencyKey ?? "",
                 _keys.AuthorizationPrefix, request.Pan, cached?.Epoch ?? "*",
+                token ?? "", request.Node ?? "", request.CreatedUnixMs,
             ]));
         var available = (long)r[1];
         if (cached is not null)
@@ -201,10 +263,21 @@ internal sealed class RedisLedger : ILedger
         };
     }
 
+    public VoidResult Void(string authorizationId)
+    {
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(VoidScript, [_keys.Authorization(authorizationId ?? "")], [_keys.AccountPrefix]));
+        return (string?)r[0] switch
+        {
+            "approved" => new VoidResult(LedgerOutcome.Approved, (long)r[1]),
+            "captured" => new VoidResult(LedgerOutcome.AlreadyCaptured, (long)r[1]),
+            _ => new VoidResult(LedgerOutcome.UnknownAuthorization, 0),
+        };
+    }
+
     public RefundResult Refund(string authorizationId, long amountMinor)
     {
         var r = RedisKeyspace.Array(Db.ScriptEvaluate(RefundScript,
-            [_keys.Authorization(authorizationId ?? ""), _keys.LedgerSequence], [amountMinor, _keys.AccountPrefix]));
+            [_keys.Authorization(authorizationId ?? ""), _keys.RefundSequence], [amountMinor, _keys.AccountPrefix]));
         return (string?)r[0] switch
         {
             "approved" => new RefundResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2]),
@@ -223,37 +296,63 @@ internal sealed class RedisLedger : ILedger
     {
         var r = RedisKeyspace.Array(Db.ScriptEvaluate(InvariantsScript,
             [_keys.Accounts, _keys.LedgerSequence, _keys.LedgerFloor], [_keys.AccountPrefix, _keys.AuthorizationPrefix]));
-        long initial = (long)r[0], balances = (long)r[1], held = (long)r[2], captured = (long)r[3], refunded = (long)r[4];
         var violations = new List<string>();
 
         var bad = RedisKeyspace.Array(r[5]);
         for (var i = 0; i + 2 < bad.Length; i += 3)
         {
-            violations.Add($"account {Mask((string)bad[i]!)} has balance {(string?)bad[i + 1]} and held {(string?)bad[i + 2]}");
+            violations.Add($"account {LedgerInvariants.Mask((string)bad[i]!)} has balance {(string?)bad[i + 1]} and held {(string?)bad[i + 2]}");
         }
 
         var badAuth = RedisKeyspace.Array(r[6]);
-        for (var i = 0; i + 3 < badAuth.Length; i += 4)
+        for (var i = 0; i + 4 < badAuth.Length; i += 5)
         {
-            violations.Add($"{(string?)badAuth[i]}: authorized {(string?)badAuth[i + 1]}, captured {(string?)badAuth[i + 2]}, refunded {(string?)badAuth[i + 3]}");
+            violations.Add(LedgerInvariants.BadAuthorization((string)badAuth[i]!, (long)badAuth[i + 1], (long)badAuth[i + 2], (long)badAuth[i + 3], (long)badAuth[i + 4]));
         }
 
         // Only what moved money twice or more comes back: that is all the verdict counts.
         var keys = RedisKeyspace.Array(r[7]);
-        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < keys.Length; i += 2)
+        var byKey = new Dictionary<(string, string), int>();
+        for (var i = 0; i + 2 < keys.Length; i += 3)
         {
-            byKey[(string)keys[i]!] = (int)keys[i + 1];
+            byKey[((string?)keys[i] ?? "", (string?)keys[i + 1] ?? "")] = (int)keys[i + 2];
         }
 
         var twice = RedisKeyspace.Array(r[8]);
-        var byOrder = new Dictionary<(string, string), int>();
-        for (var i = 0; i + 2 < twice.Length; i += 3)
+        var byOrder = new Dictionary<(string, string, string), int>();
+        for (var i = 0; i + 3 < twice.Length; i += 4)
         {
-            byOrder[((string?)twice[i] ?? "", (string?)twice[i + 1] ?? "")] = (int)twice[i + 2];
+            byOrder[((string?)twice[i] ?? "", (string?)twice[i + 1] ?? "", (string?)twice[i + 2] ?? "")] = (int)twice[i + 3];
         }
 
-        return LedgerInvariants.Judge(byKey, byOrder, initial, balances, held, captured, refunded, (long)r[9], violations);
+        var totals = new LedgerTotals((long)r[0], (long)r[1], (long)r[2], (long)r[3], (long)r[10], (long)r[4], (long)r[11], (long)r[9]);
+        return LedgerInvariants.Judge(byKey, byOrder, totals, violations);
+    }
+
+    public LedgerPage ReadPage(LedgerCursor? since, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(PageScript,
+            [_keys.LedgerSequence, _keys.LedgerFloor, _keys.ResetEpoch],
+            [since is { } s ? (RedisValue)s.Epoch : "", since?.Sequence ?? 0, limit, _keys.AuthorizationPrefix]));
+        var epoch = (long)r[1];
+        switch ((string?)r[0])
+        {
+            case "stale":
+                throw LedgerCursorException.BeforeReset(since!.Value, epoch);
+            case "outside":
+                throw LedgerCursorException.Outside(since!.Value, (long)r[2], (long)r[3]);
+        }
+
+        var last = (long)r[2];
+        var flat = RedisKeyspace.Array(r[4]);
+        var rows = new List<LedgerRow>(flat.Length / 12);
+        for (var i = 0; i + 11 < flat.Length; i += 12)
+        {
+            rows.Add(ToRow(flat.AsSpan(i, 12)));
+        }
+
+        return new LedgerPage(rows, new LedgerCursor(epoch, last), last < (long)r[3]);
     }
 
     /// <summary>Drops accounts and authorizations of this cluster and loads the opening balances again.</summary>
@@ -288,5 +387,15 @@ internal sealed class RedisLedger : ILedger
         }
     }
 
-    private static string Mask(string pan) => pan.Length > 4 ? "****" + pan[^4..] : pan;
+    // sequence, pan, tok, merchant, order, key, amt, cap, rel, ref, node, at
+    private static LedgerRow ToRow(ReadOnlySpan<RedisResult> v)
+    {
+        var sequence = (long)v[0];
+        return new LedgerRow(sequence, LedgerIds.Authorization(sequence), Text(v[1]), Text(v[2]), Text(v[3]), Text(v[4]), Text(v[5]),
+            Number(v[6]), Number(v[7]), Number(v[8]), Number(v[9]), Text(v[10]), Number(v[11]));
+    }
+
+    private static string Text(RedisResult v) => v.IsNull ? "" : (string?)v ?? "";
+
+    private static long Number(RedisResult v) => v.IsNull ? 0 : (long)v;
 }

@@ -1,0 +1,16 @@
+namespace PaySim.Simulator.Ledger;
+
+/// <summary>
+/// A ledger cursor that cannot be read from: taken before the last reset (<see cref="Stale"/>, the rows it
+/// pointed at are gone: 409 / FAILED_PRECONDITION), or pointing where this ledger never was (400 / INVALID_ARGUMENT).
+/// </summary>
+internal sealed class LedgerCursorException(string message, bool stale) : Exception(message)
+{
+    public bool Stale { get; } = stale;
+
+    public static LedgerCursorException BeforeReset(LedgerCursor cursor, long epoch) =>
+        new($"since: cursor '{cursor}' was taken before the ledger was reset (reset epoch {cursor.Epoch}, now {epoch}); read again with an empty since", stale: true);
+
+    public static LedgerCursorException Outside(LedgerCursor cursor, long first, long head) =>
+        new($"since: cursor '{cursor}' points outside this ledger (sequences {first}..{head}); pass a nextCursor from an earlier reply, or an empty since", stale: false);
+}
