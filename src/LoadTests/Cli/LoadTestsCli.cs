@@ -66,12 +66,13 @@ public static class LoadTestsCli
         var walletUrls = new Option<string[]>("--wallet-url") { Description = "External wallet base URL; repeat for several instances. Needs --simulator-url.", AllowMultipleArgumentsPerToken = false };
         var simulatorUrl = new Option<string?>("--simulator-url") { Description = "External simulator control plane URL, e.g. http://localhost:7000." };
         var smsUrl = new Option<string?>("--sms-url") { Description = "External SMS gateway URL (default: the address the simulator's node list gives), e.g. http://simulator:7201." };
+        var settle = new Option<string?>("--settle") { Description = "Longest wait after the load for holds and pending payments to settle before the money is reconciled, e.g. 20s (default: the plan's settle, else 10s)." };
         var walletHooks = new Option<string[]>("--wallet-hook") { Description = "External target: NAME=COMMAND doing a wallet-instance event, NAME one of crash, restart, freeze, thaw; {instance} is replaced, e.g. crash='kubectl delete pod {instance} --grace-period=0'. Repeat per hook.", AllowMultipleArgumentsPerToken = false };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
         {
-            plan, duration, rate, mode, seed, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -86,6 +87,7 @@ public static class LoadTestsCli
                     Rate = parse.GetValue(rate) is { } r ? ParseDouble(r, "--rate") : null,
                     WalletMode = parse.GetValue(mode),
                     Seed = parse.GetValue(seed) is { } s ? ParseInt(s, "--seed") : null,
+                    Settle = parse.GetValue(settle) is { } st ? DurationText.Parse(st, "--settle") : null,
                     WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => ParseUrl(u, "--wallet-url")).ToArray() : null,
                     SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
                     SmsUrl = parse.GetValue(smsUrl) is { } sms ? ParseUrl(sms, "--sms-url") : null,

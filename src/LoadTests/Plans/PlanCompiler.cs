@@ -105,10 +105,10 @@ internal static partial class PlanCompiler
         var faults = CompileFaults(doc.Faults, p, planDuration, target.IsEmbedded ? target.Embedded.Nodes : null, Scale);
         var walletNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.WalletInstances).Select(i => $"wallet-{i}").ToArray() : null;
         var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale);
-        var settle = doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle");
+        var settle = overrides.Settle ?? (doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle"));
         if (settle > MaxSettle)
         {
-            throw new PlanException($"{p} settle: must be at most {DurationText.Format(MaxSettle)}, got \"{doc.Settle}\".");
+            throw new PlanException($"{(overrides.Settle is null ? $"{p} settle" : "--settle")}: must be at most {DurationText.Format(MaxSettle)}, got {DurationText.Format(settle)}.");
         }
 
         var scenarioNames = scenarios.Select(s => s.Name).ToArray();

@@ -11,6 +11,9 @@ internal sealed record PlanOverrides
 
     public int? Seed { get; init; }
 
+    /// <summary><c>--settle</c>: the longest wait for holds and pending payments to settle before reconciling.</summary>
+    public TimeSpan? Settle { get; init; }
+
     public IReadOnlyList<Uri>? WalletUrls { get; init; }
 
     public Uri? SimulatorUrl { get; init; }

@@ -28,7 +28,7 @@ internal static class Reconciler
 
         if (views.Wallet is not null)
         {
-            Stuck(result, views.Wallet);
+            Stuck(result, views.Wallet, views.Cards.ToDictionary(c => c.User.UserId, c => c.Pan, StringComparer.Ordinal));
         }
 
         if (rows is not null && links is not null)
@@ -79,7 +79,7 @@ internal static class Reconciler
         }
     }
 
-    private static void Stuck(ReconciliationResult result, IReadOnlyDictionary<string, IReadOnlyList<WalletTransaction>> wallet)
+    private static void Stuck(ReconciliationResult result, IReadOnlyDictionary<string, IReadOnlyList<WalletTransaction>> wallet, IReadOnlyDictionary<string, string> panOfUser)
     {
         result.Readable("stuckPending");
         foreach (var (user, history) in wallet)
@@ -89,8 +89,8 @@ internal static class Reconciler
                 result.Count("stuckPending");
                 result.Evidence["stuckPending"].Add(new JsonObject
                 {
-                    ["card"] = string.Empty,
-                    ["ref"] = $"{user}/{t.Id}",
+                    ["card"] = panOfUser.TryGetValue(user, out var pan) ? Mask(pan) : string.Empty,
+                    ["ref"] = $"{t.OrderReference}/{t.Id}",
                     ["user"] = user,
                     ["kind"] = t.Kind,
                     ["id"] = t.Id,

@@ -300,7 +300,10 @@ internal sealed class WalletFlows
         };
     }
 
-    /// <summary>One logical payment: the app retries a failed attempt with the same Idempotency-Key, as real apps do.</summary>
+    /// <summary>
+    /// One logical payment: the app retries a failed attempt with the same Idempotency-Key, as real apps do, after
+    /// the wallet's retry-after when it says the key is still in progress.
+    /// </summary>
     private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount, string OrderReference)? Payment)> PayAsync(IScenarioContext ctx)
     {
         if (_data.Prebound.Count == 0)
@@ -324,9 +327,15 @@ internal sealed class WalletFlows
                 Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
                 return StepResponse(paid);
             }).ConfigureAwait(false);
-            if (paid is { Ok: true } || !IsRetryable(paid))
+            if (paid is { Ok: true } || !IsRetryable(paid) || attempt == _client.PaymentRetries)
             {
                 break;
+            }
+
+            // "Still in progress, retry in a moment": a real app waits the moment before it asks again.
+            if (paid is { RetryAfterMs: { } waitMs } && waitMs > 0 && waitMs <= _client.Timeout.TotalMilliseconds)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(waitMs), _time, ctx.CancellationToken).ConfigureAwait(false);
             }
         }
 
