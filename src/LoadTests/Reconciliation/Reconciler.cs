@@ -28,7 +28,7 @@ internal static class Reconciler
 
         if (views.Wallet is not null)
         {
-            Stuck(result, views.Wallet, views.Cards.ToDictionary(c => c.User.UserId, c => c.Pan, StringComparer.Ordinal));
+            Stuck(result, views.Wallet, views.Cards.GroupBy(c => c.User.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Pan, StringComparer.Ordinal));
         }
 
         if (rows is not null && links is not null)
