@@ -32,6 +32,7 @@ internal static partial class ClaimMetrics
     public const string FailoverDetectMs = "failover_detect_ms";
     public const string RecoveryMs = "recovery_ms";
     public const string ErrorsDuringFault = "errors_during_fault";
+    public const string FaultP99Ms = "fault_p99_ms";
     public const string DuplicateCharges = "duplicate_charges";
     public const string MoneyConserved = "money_conserved";
     public const string KneeRps = "knee_rps";
@@ -66,6 +67,7 @@ internal static partial class ClaimMetrics
         [FailoverDetectMs] = "from the first fault's start to the first second with errors above the baseline",
         [RecoveryMs] = "from that first error second until the error rate is back to the baseline",
         [ErrorsDuringFault] = "failed iterations inside the fault windows",
+        [FaultP99Ms] = "fault_p99_ms[N]: worst per-second p99 of iterations finishing in the N-th fault window (1-based: faults, then nodeEvents, in plan order) or up to client.timeout after it; how long that fault stalled calls",
         [DuplicateCharges] = "payments the issuer charged twice (simulator invariants, this run)",
         [MoneyConserved] = "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
         [KneeRps] = "capacity plans: the highest stepped rate whose seconds all meet the capacity objectives",

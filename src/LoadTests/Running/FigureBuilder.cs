@@ -88,6 +88,11 @@ internal static class FigureBuilder
                 .Concat(plan.NodeEvents.Select(e => (e.Start, e.Start + (e.Duration ?? plan.Duration - e.Start))))
                 .ToArray();
             failover = FailoverDetector.Analyse(series, plan.WarmUp, faultStart, windows);
+            for (var i = 0; i < windows.Length; i++)
+            {
+                figures.Set($"{ClaimMetrics.FaultP99Ms}[{i + 1}]", FaultWindowLatency.WorstP99Ms(result.TimeSeries, windows[i], plan.Client.Timeout));
+            }
+
             figures.Set(ClaimMetrics.FailoverDetectMs, failover.DetectMs)
                 .Set(ClaimMetrics.RecoveryMs, failover.RecoverMs)
                 .Set(ClaimMetrics.ErrorsDuringFault, failover.ErrorsDuringFault);

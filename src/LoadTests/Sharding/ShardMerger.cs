@@ -56,6 +56,11 @@ internal static class ShardMerger
         {
             var judged = ClaimMetrics.Judge(claim.Name, claim.Expression, figures.Lookup, claim.Scenario);
             var metric = Expression.Parse(ClaimMetrics.Normalise(claim.Expression)).Metric;
+            if (metric.StartsWith(ClaimMetrics.FaultP99Ms + "[", StringComparison.Ordinal))
+            {
+                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + "(the largest shard's: an upper bound)";
+            }
+
             if (FromShardOne.Contains(metric))
             {
                 var source = metric == ClaimMetrics.KneeRps ? "shard 1's knee × shard count" : "shard 1's figure: not recomputable from shard summaries";
@@ -190,6 +195,12 @@ internal static class ShardMerger
         }
 
         MergeReconciliation(shards, figures, merged);
+
+        // Per-second p99s cannot be merged exactly without per-second histograms: the largest shard's bounds the run's.
+        foreach (var key in shards.SelectMany(s => (s.Summary.Extra["figures"] as JsonObject ?? []).Select(kv => kv.Key)).Where(k => k.StartsWith(ClaimMetrics.FaultP99Ms + "[", StringComparison.Ordinal)).Distinct().ToArray())
+        {
+            figures.Set(key, shards.Select(s => s.Summary.Extra["figures"]?[key]?.GetValue<double>()).Max());
+        }
 
         // Failed iterations inside the fault windows: each shard counted its own.
         if (figures.Get(ClaimMetrics.ErrorsDuringFault) is not null)

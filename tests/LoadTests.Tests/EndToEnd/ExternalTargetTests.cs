@@ -53,6 +53,10 @@ public sealed class ExternalTargetTests
                 Assert.Equal(2, summary["walletInstances"]!.AsArray().Count);
                 Assert.True(calls.GetValueOrDefault("pay") > 10, string.Join(", ", calls));
                 Assert.True(calls.GetValueOrDefault("register") >= 10, string.Join(", ", calls));
+                // The wallet's view for reconciliation came through the adapter too, one history per prepared user at least.
+                Assert.True(calls.GetValueOrDefault("reconcile_history") >= 10, string.Join(", ", calls));
+                Assert.Equal(0, summary["reconciliation"]!["excessCharges"]!.GetValue<long>());
+                Assert.StartsWith("counting adapter over round robin over 2 URLs", summary["target"]!["walletBalancing"]!.GetValue<string>(), StringComparison.Ordinal);
             }
         }
         finally
@@ -91,6 +95,11 @@ public sealed class ExternalTargetTests
 
         public Task<WalletReply<int>> GetTransactionsAsync(WalletUser user, CancellationToken ct) =>
             Count("history", inner.GetTransactionsAsync(user, ct));
+
+        public Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken ct) =>
+            Count("reconcile_history", inner.GetHistoryAsync(user, ct));
+
+        public string Balancing => "counting adapter over " + inner.Balancing;
 
         public Task<string?> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 

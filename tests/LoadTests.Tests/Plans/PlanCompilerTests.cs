@@ -23,14 +23,28 @@ public sealed class PlanCompilerTests
     [InlineData("double-charge")]
     [InlineData("capacity")]
     [InlineData("soak")]
-    public void ShippedPlan_CompilesWithADescriptionAndAtLeastOneClaim(string name)
+    [InlineData("instance-crash")]
+    [InlineData("instance-freeze")]
+    public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)
     {
         var (json, source) = PlanCatalog.Resolve(name);
         var plan = PlanCompiler.Compile(json, source);
 
         Assert.Equal(name, plan.Name);
         Assert.NotEmpty(plan.Description);
-        Assert.NotEmpty(plan.Claims);
+        foreach (var claim in new[] { "excess_charges == 0", "lost_payments == 0", "orphan_holds == 0", "stuck_pending == 0" })
+        {
+            Assert.Contains(claim, plan.Claims.Select(c => c.Text));
+        }
+    }
+
+    [Fact]
+    public void EveryPlanInThePlansFolder_IsCoveredByTheShippedPlanTest()
+    {
+        var tested = typeof(PlanCompilerTests).GetMethod(nameof(ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>().Select(a => (string)a.GetData(null!).Single()[0]).ToHashSet();
+
+        Assert.Equal(PlanCatalog.List().Keys.Order(), tested.Order());
     }
 
     [Fact]
