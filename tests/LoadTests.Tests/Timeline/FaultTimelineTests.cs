@@ -91,6 +91,46 @@ public sealed class FaultTimelineTests : IAsyncLifetime
             _calls.ToArray());
     }
 
+    [Fact]
+    public async Task Timeline_WalletEvents_CrashAndRestartAtTheirTimesAndAFreezeStillOnIsThawedAtTheEnd()
+    {
+        const string json = """
+            { "duration": "60s", "rate": 1, "scenarios": [ { "name": "payment" } ],
+              "nodeEvents": [ { "wallet": "wallet-2", "state": "crash", "start": "5s", "duration": "10s" },
+                              { "wallet": "wallet-1", "state": "freeze", "start": "20s" } ] }
+            """;
+        var time = new FakeTimeProvider();
+        using var control = new ControlPlaneClient(_uri!);
+        var timeline = new FaultTimeline(PlanCompiler.Compile(json, "t.json"), control, time, new RecordingWallets(_calls));
+        timeline.Start();
+
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(5), expectedCalls: 1);
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(10), expectedCalls: 2);
+        await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(5), expectedCalls: 3);
+        await timeline.DisposeAsync();
+
+        Assert.Equal(["crash wallet-2", "restart wallet-2", "freeze wallet-1", "thaw wallet-1"], _calls.ToArray());
+        var log = timeline.Log;
+        Assert.Equal(["wallet wallet-2 crash", "wallet wallet-2 crash ended", "wallet wallet-1 freeze", "wallet wallet-1 freeze ended"], log.Select(e => e.What));
+        Assert.Equal([5.0, 15.0, 20.0], log.Take(3).Select(e => e.AtS));
+        Assert.Equal("hook restart wallet-2", log[1].Command);
+        Assert.Equal(0, log[0].ExitCode);
+        Assert.Equal(7, log[2].ExitCode);
+        Assert.Equal("exit 7: no such pod", log[2].Error);
+    }
+
+    /// <summary>A wallet control that records each action; a freeze "fails" with exit 7, as a hook whose command failed.</summary>
+    private sealed class RecordingWallets(ConcurrentQueue<string> calls) : PaySim.LoadTests.Cluster.IWalletInstanceControl
+    {
+        public Task<PaySim.LoadTests.Cluster.WalletActionResult> RunAsync(string instance, string action, CancellationToken cancellationToken)
+        {
+            calls.Enqueue($"{action} {instance}");
+            return Task.FromResult(action == "freeze"
+                ? new PaySim.LoadTests.Cluster.WalletActionResult($"hook {action} {instance}", 7, "exit 7: no such pod")
+                : new PaySim.LoadTests.Cluster.WalletActionResult($"hook {action} {instance}", 0, null));
+        }
+    }
+
     /// <summary>Moves the fake clock one second at a time (so each due action runs) and waits, in real time, for the calls.</summary>
     private async Task AdvanceAndWaitAsync(FakeTimeProvider time, TimeSpan by, int expectedCalls)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Tests.Wallets;
@@ -19,44 +20,62 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
     {
         foreach (var name in new[] { "wallet-a", "wallet-b" })
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            app.Use(async (ctx, next) =>
-            {
-                ctx.Response.Headers["X-Served-By"] = name;
-                await next();
-            });
-            app.MapPost("/users", () => Results.Json(new { userId = "u1", token = "t1" }, statusCode: 201));
-            app.MapPost("/payments", (HttpRequest r) => r.Headers["Idempotency-Key"] == "k-1"
-                ? Results.Json(new { paymentId = "p1", status = "completed" }, statusCode: 201)
-                : Results.Json(new { error = new { code = "insufficient_funds", message = "too little money" } }, statusCode: 402));
-            app.MapGet("/users/{id}/transactions", async () =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                return Results.Json(new { transactions = Array.Empty<object>() });
-            });
-            app.MapPost("/cards/bind/{id}/resend", (string id, HttpContext ctx) =>
-            {
-                if (id == "b-ok")
-                {
-                    return Results.Json(new { bindingId = id, status = "otp_resent" }, statusCode: 202);
-                }
-
-                if (id == "b-header")
-                {
-                    ctx.Response.Headers.RetryAfter = "3";
-                    return Results.Json(new { error = new { code = "resend_too_soon", message = "wait" } }, statusCode: 429);
-                }
-
-                return Results.Json(new { error = new { code = "resend_too_soon", message = "wait", retryAfterMs = 1234 } }, statusCode: 429);
-            });
-            app.MapGet("/health", () => Results.Ok());
-            await app.StartAsync();
+            var app = await StartFakeAsync(name, 0);
             _apps.Add(app);
             _urls.Add(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
         }
+    }
+
+    private static async Task<WebApplication> StartFakeAsync(string name, int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.Use(async (ctx, next) =>
+        {
+            ctx.Response.Headers["X-Served-By"] = name;
+            await next();
+        });
+        app.MapPost("/users", () => Results.Json(new { userId = "u1", token = "t1" }, statusCode: 201));
+        app.MapPost("/payments", (HttpRequest r) => r.Headers["Idempotency-Key"] == "k-1"
+            ? Results.Json(new { paymentId = "p1", status = "completed" }, statusCode: 201)
+            : Results.Json(new { error = new { code = "insufficient_funds", message = "too little money" } }, statusCode: 402));
+        app.MapGet("/users/{id}/transactions", async (HttpRequest r) =>
+        {
+            if (r.Query["limit"] == "1000")
+            {
+                return Results.Json(new
+                {
+                    transactions = new object[]
+                    {
+                        new { id = "p1", kind = "payment", status = "completed", amount = 100, orderReference = "o-1", paymentId = "p1" },
+                        new { id = "r1", kind = "Refund", status = "Pending", amount = "40", paymentId = "p1" },
+                    },
+                });
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            return Results.Json(new { transactions = Array.Empty<object>() });
+        });
+        app.MapPost("/cards/bind/{id}/resend", (string id, HttpContext ctx) =>
+        {
+            if (id == "b-ok")
+            {
+                return Results.Json(new { bindingId = id, status = "otp_resent" }, statusCode: 202);
+            }
+
+            if (id == "b-header")
+            {
+                ctx.Response.Headers.RetryAfter = "3";
+                return Results.Json(new { error = new { code = "resend_too_soon", message = "wait" } }, statusCode: 429);
+            }
+
+            return Results.Json(new { error = new { code = "resend_too_soon", message = "wait", retryAfterMs = 1234 } }, statusCode: 429);
+        });
+        app.MapGet("/health", () => Results.Ok());
+        await app.StartAsync();
+        return app;
     }
 
     public async Task DisposeAsync()
@@ -147,5 +166,54 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
         Assert.Equal(0, reply.Status);
         Assert.NotNull(health);
         Assert.Contains("unreachable", health, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_ReadsEveryTransactionWithItsKindStatusAmountAndPayment()
+    {
+        using var client = new HttpWalletClient([_urls[0]], TimeSpan.FromSeconds(5));
+
+        var reply = await client.GetHistoryAsync(new WalletUser("u1", "t1", "1", "258147"), CancellationToken.None);
+
+        Assert.True(reply.Ok, reply.Message);
+        Assert.Equal(
+            [new WalletTransaction("p1", "payment", "completed", 100, "p1", "o-1", null, null, null), new WalletTransaction("r1", "refund", "pending", 40, "p1", null, null, null, null)],
+            reply.Value!);
+    }
+
+    [Fact]
+    public async Task AnInstanceThatRefusesConnections_IsSkippedUntilItsBackOffEndsAndNoCallFails()
+    {
+        var time = new FakeTimeProvider();
+        var port = _urls[0].Port;
+        await _apps[0].StopAsync();
+        using var client = new HttpWalletClient(_urls, TimeSpan.FromSeconds(5), time);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True((await client.RegisterAsync("13800000000", "pass-word-1", "258147", CancellationToken.None)).Ok);
+        }
+
+        Assert.Equal(10, client.ServedBy["wallet-b"]);
+        Assert.Contains("passive health", client.Balancing, StringComparison.Ordinal);
+        await using var back = await StartFakeAsync("wallet-a", port);
+        await client.RegisterAsync("13800000000", "pass-word-1", "258147", CancellationToken.None);
+        Assert.False(client.ServedBy.ContainsKey("wallet-a"));
+
+        time.Advance(PassiveHealthBalancer.MaxBackOff);
+        for (var i = 0; i < 4; i++)
+        {
+            await client.RegisterAsync("13800000000", "pass-word-1", "258147", CancellationToken.None);
+        }
+
+        Assert.Equal(2, client.ServedBy["wallet-a"]);
+    }
+
+    [Fact]
+    public void Balancing_WithOneUrl_SaysTheBalancerBehindItDecides()
+    {
+        using var client = new HttpWalletClient([_urls[0]], TimeSpan.FromSeconds(5));
+
+        Assert.StartsWith("one URL", client.Balancing, StringComparison.Ordinal);
     }
 }
