@@ -66,18 +66,20 @@ internal sealed partial class PaymentService(
 
             // Only a failed or pending payment of a resilient integration gets here: resume it under the same
             // issuer keys if it failed or if it has been pending longer than a live attempt can take.
-            if (!await payments.TryResumeAsync(existing.Id, Now(), StaleBefore(), ct))
+            var resumedAt = Now();
+            if (!await payments.TryResumeAsync(existing.Id, resumedAt, StaleBefore(), ct))
             {
                 return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, card.Id, amount, input)
                     ?? throw InProgress();
             }
 
-            payment = existing with { Status = PaymentStatus.Pending };
+            payment = existing with { Status = PaymentStatus.Pending, UpdatedAtMs = resumedAt };
         }
         else
         {
+            var createdAt = Now();
             payment = new PaymentRecord("p_" + Guid.NewGuid().ToString("N"), userId, idempotencyKey, card.Id, amount, input.Currency!, input.Merchant!.Trim(),
-                input.OrderReference!.Trim(), PaymentStatus.Pending, null, null, null, null, 0, Now());
+                input.OrderReference!.Trim(), PaymentStatus.Pending, null, null, null, null, 0, createdAt, createdAt);
             if (issuer.RemembersFailedPayments && !await payments.TryInsertAsync(payment, ct))
             {
                 var winner = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
@@ -167,6 +169,11 @@ internal sealed partial class PaymentService(
         return new RefundResult(completed, await payments.GetAsync(payment.Id, ct) ?? payment, false);
     }
 
+    /// <summary>
+    /// Runs the issuer calls of a payment this request reserved. Its outcome is written only while the row is still
+    /// as this request left it (<see cref="PaymentRecord.UpdatedAtMs"/> is its lease): a process that stalled past the
+    /// stale window finds the payment taken over, and answers with what the new owner made of it.
+    /// </summary>
     private async Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct)
     {
         var session = issuer.OpenSession();
@@ -204,7 +211,7 @@ internal sealed partial class PaymentService(
         {
             // Cancelled or broken mid-way: leave the key resumable rather than pending forever.
             await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Failed, authorizationId, ErrorCodes.InternalError,
-                "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None);
+                "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None, lease: payment.UpdatedAtMs);
             throw;
         }
 
@@ -214,8 +221,12 @@ internal sealed partial class PaymentService(
             // Declined after an approved Authorize: the hold will never be captured, so it is released now (marked
             // first, so the recovery pass finishes the release if the issuer cannot be reached for it).
             var release = final && authorizationId is not null;
-            await payments.SetOutcomeAsync(payment.Id, final ? PaymentStatus.Declined : PaymentStatus.Failed, authorizationId,
-                failure.Code, failure.Message, failure.Status, now, CancellationToken.None, releasePending: release);
+            if (!await payments.SetOutcomeAsync(payment.Id, final ? PaymentStatus.Declined : PaymentStatus.Failed, authorizationId,
+                failure.Code, failure.Message, failure.Status, now, CancellationToken.None, releasePending: release, lease: payment.UpdatedAtMs))
+            {
+                return await TakenOverAsync(payment);
+            }
+
             if (release)
             {
                 await abandoned.ReleaseDeclinedAsync(payment, authorizationId!, CancellationToken.None);
@@ -234,7 +245,10 @@ internal sealed partial class PaymentService(
         var completed = payment with { Status = PaymentStatus.Completed, AuthorizationId = authorizationId, ErrorCode = null, ErrorMessage = null, ErrorStatus = null };
         if (issuer.RemembersFailedPayments)
         {
-            await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Completed, authorizationId, null, null, null, now, CancellationToken.None);
+            if (!await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Completed, authorizationId, null, null, null, now, CancellationToken.None, lease: payment.UpdatedAtMs))
+            {
+                return await TakenOverAsync(payment);
+            }
         }
         else if (!await payments.TryInsertAsync(completed, CancellationToken.None))
         {
@@ -249,6 +263,10 @@ internal sealed partial class PaymentService(
         return new PaymentResult(completed, false);
     }
 
+    // Another request or the recovery pass owns the payment now: answer with what it has made of it so far.
+    private async Task<PaymentResult> TakenOverAsync(PaymentRecord payment) =>
+        Stored(await payments.GetAsync(payment.Id, CancellationToken.None) ?? payment) ?? throw InProgress();
+
     /// <summary>The stored answer for a retry, or null when the stored payment failed and may be resumed.</summary>
     private PaymentResult? Replay(PaymentRecord existing, string cardId, long amount, PaymentInput input)
     {
@@ -258,6 +276,11 @@ internal sealed partial class PaymentService(
                 "This Idempotency-Key was used for a different payment (card, amount, currency, merchant or orderReference differ)."));
         }
 
+        return Stored(existing);
+    }
+
+    private PaymentResult? Stored(PaymentRecord existing)
+    {
         switch (existing.Status)
         {
             case PaymentStatus.Completed:

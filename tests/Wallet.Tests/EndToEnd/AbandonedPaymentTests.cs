@@ -123,6 +123,36 @@ public sealed class AbandonedPaymentTests
     }
 
     [Fact]
+    public async Task A_request_that_stalled_past_the_stale_window_answers_with_what_the_recovery_made_of_its_payment()
+    {
+        await using var cluster = await Cluster.StartAsync(WalletMode.Resilient, wallet: o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(5);
+            o.CallTimeout = TimeSpan.FromSeconds(6);
+            o.MaxRetryAttempts = 0;
+            o.RecoveryInterval = TimeSpan.FromHours(1);
+        });
+        var (client, dead) = await BoundUserAsync(cluster);
+        await cluster.ApplyFaultAsync(new { name = "slow-capture", method = "Capture", latency = "2s" });
+
+        var paying = Cluster.PayAsync(client, 800, "order-s1", "stalled-1");
+        var inCapture = await Eventually.ReturnsAsync(() => Task.FromResult(cluster.CallsPerNode("Capture").Values.Sum()), n => n > 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, inCapture);
+        // The request is stuck in Capture; to the other instances it looks dead (last written long ago).
+        var payment = (await dead.Payments.FindByKeyAsync(client.UserId!, "stalled-1", CancellationToken.None))!;
+        await dead.AgeAsync("payments", payment.Id, LongDead);
+        Assert.Equal(new PaymentRecovery.PassResult(1, 1), await Recovery(cluster).RunOnceAsync(CancellationToken.None));
+
+        var answer = await paying;
+
+        // The Void came first, so the late Capture found nothing to capture; the stalled request does not
+        // overwrite the settlement with its own outcome, it reports it.
+        Assert.Equal((HttpStatusCode.Conflict, "payment_voided"), (answer.Status, answer.ErrorCode));
+        Assert.Equal(PaymentStatus.Voided, (await dead.Payments.GetAsync(payment.Id, CancellationToken.None))!.Status);
+        Assert.Equal(("released", 0L), (Assert.Single(dead.Ledger()).State, Assert.Single(dead.Ledger()).CapturedMinor));
+    }
+
+    [Fact]
     public async Task A_capture_declined_after_an_approved_Authorize_releases_the_hold_in_resilient_mode()
     {
         await using var cluster = await StartAsync();
