@@ -208,6 +208,13 @@ internal sealed class WalletEndpoints(
                 paymentId = t.PaymentId,
                 errorCode = t.ErrorCode,
                 createdAt = Time(t.CreatedAtMs),
+                idempotencyKey = t.IdempotencyKey,
+                cardId = t.CardId,
+                authorizationId = t.AuthorizationId,
+                updatedAt = Time(t.UpdatedAtMs),
+                refunds = t.Kind == "payment"
+                    ? t.Refunds.Select(r => new { refundId = r.Id, idempotencyKey = r.IdempotencyKey, amount = r.AmountMinor, status = r.Status, createdAt = Time(r.CreatedAtMs) })
+                    : null,
             }),
         });
     }

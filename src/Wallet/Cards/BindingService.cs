@@ -119,9 +119,11 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
             throw new WalletException(error);
         }
 
-        var card = new CardRecord("c_" + Guid.NewGuid().ToString("N"), userId, reply.CardToken,
-            string.IsNullOrEmpty(reply.Last4) ? binding.Last4 : reply.Last4, string.IsNullOrEmpty(reply.Network) ? "unknown" : reply.Network, now);
-        await cards.InsertCardAsync(card, ct);
+        // Concurrent confirms of one binding all reach here (the issuer replays the token): one card, stored once.
+        var card = await cards.InsertCardOnceAsync(
+            new CardRecord("c_" + Guid.NewGuid().ToString("N"), userId, reply.CardToken,
+                string.IsNullOrEmpty(reply.Last4) ? binding.Last4 : reply.Last4, string.IsNullOrEmpty(reply.Network) ? "unknown" : reply.Network, now),
+            binding.Id, ct);
         await cards.UpdateBindingAsync(binding.Id, BindingStatus.Confirmed, null, null, card.Id, null, now, ct);
         metrics.Binding("confirmed");
         return card;

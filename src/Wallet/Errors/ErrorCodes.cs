@@ -17,6 +17,8 @@ public static class ErrorCodes
     public const string PaymentNotFound = "payment_not_found";
     public const string PaymentInProgress = "payment_in_progress";
     public const string PaymentNotRefundable = "payment_not_refundable";
+    public const string PaymentVoided = "payment_voided";
+    public const string PaymentReversed = "payment_reversed";
     public const string RefundExceedsPayment = "refund_exceeds_payment";
     public const string IdempotencyKeyMissing = "idempotency_key_missing";
     public const string IdempotencyKeyReused = "idempotency_key_reused";

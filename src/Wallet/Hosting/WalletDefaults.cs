@@ -45,4 +45,5 @@ public static class WalletDefaults
     public static readonly TimeSpan ReconnectMaxBackoff = TimeSpan.FromSeconds(2);
     public const int ResendMaxAttempts = 3;
     public static readonly TimeSpan ResendMaxWait = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
 }

@@ -20,10 +20,13 @@ namespace PaySim.Wallet.Hosting;
 internal sealed class WalletInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly RecoveryLoop? _recovery;
 
-    private WalletInstance(WebApplication app, string name, Uri uri, IIssuerIntegration integration, WalletMetrics metrics)
+    private WalletInstance(WebApplication app, string name, Uri uri, IIssuerIntegration integration, WalletMetrics metrics, PaymentRecovery? recovery, RecoveryLoop? loop)
     {
         _app = app;
+        _recovery = loop;
+        Recovery = recovery;
         Name = name;
         Uri = uri;
         Integration = integration;
@@ -37,6 +40,9 @@ internal sealed class WalletInstance : IAsyncDisposable
     public IIssuerIntegration Integration { get; }
 
     public WalletMetrics Metrics { get; }
+
+    /// <summary>The recovery pass of a resilient instance (null when naive); its loop runs it every RecoveryInterval.</summary>
+    public PaymentRecovery? Recovery { get; }
 
     public static async Task<WalletInstance> StartAsync(WalletOptions options, string name, int port, WalletDatabase database, CancellationToken ct)
     {
@@ -63,9 +69,12 @@ internal sealed class WalletInstance : IAsyncDisposable
             var payments = new PaymentStore(database);
             var notifications = new NotificationStore(database);
             var accounts = new AccountService(users, new SessionStore(database), options);
+            var logger = loggerFactory.CreateLogger("PaySim.Wallet." + name);
+            var refunds = new RefundRunner(payments, notifications, integration, metrics, options.TimeProvider);
+            var abandoned = new AbandonedPayments(payments, cards, notifications, integration, refunds, metrics, options.TimeProvider, logger);
             var endpoints = new WalletEndpoints(name, options, accounts, new BindingService(cards, integration, metrics, options.TimeProvider),
-                new PaymentService(payments, cards, notifications, accounts, integration, metrics, options), cards, payments, notifications, metrics,
-                integration.Name, loggerFactory.CreateLogger("PaySim.Wallet." + name));
+                new PaymentService(payments, cards, notifications, accounts, integration, abandoned, refunds, metrics, options), cards, payments, notifications, metrics,
+                integration.Name, logger);
             endpoints.Map(app);
             try
             {
@@ -77,7 +86,11 @@ internal sealed class WalletInstance : IAsyncDisposable
             }
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new WalletInstance(app, name, new Uri(address), integration, metrics);
+
+            // Only a wallet that remembers its payments can settle the ones a dead process left behind.
+            var recovery = integration.RemembersFailedPayments ? new PaymentRecovery(payments, abandoned, refunds, options, logger) : null;
+            var loop = recovery is null ? null : new RecoveryLoop(async ct => await recovery.RunOnceAsync(ct), options.RecoveryInterval, options.TimeProvider, logger);
+            return new WalletInstance(app, name, new Uri(address), integration, metrics, recovery, loop);
         }
         catch
         {
@@ -89,6 +102,11 @@ internal sealed class WalletInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_recovery is not null)
+        {
+            await _recovery.DisposeAsync();
+        }
+
         try
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -104,4 +104,10 @@ public sealed class WalletOptions
 
     /// <summary>Longest single wait before a resend; a longer cooldown is returned to the caller as 429.</summary>
     public TimeSpan ResendMaxWait { get; set; } = WalletDefaults.ResendMaxWait;
+
+    /// <summary>
+    /// How often each instance (resilient mode) looks for payments and refunds left unsettled longer than the stale
+    /// window (2 × <see cref="CallTimeout"/> + <see cref="AttemptTimeout"/>) and settles them with the issuer.
+    /// </summary>
+    public TimeSpan RecoveryInterval { get; set; } = WalletDefaults.RecoveryInterval;
 }

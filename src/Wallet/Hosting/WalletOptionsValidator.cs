@@ -60,6 +60,8 @@ internal static class WalletOptionsValidator
         Check(o.ReconnectMaxBackoff >= o.ReconnectInitialBackoff, $"reconnectMaxBackoff must be >= reconnectInitialBackoff (got {o.ReconnectMaxBackoff})");
         Check(o.ResendMaxAttempts is >= 1 and <= 10, $"resendMaxAttempts must be 1..10 (got {o.ResendMaxAttempts})");
         Check(o.ResendMaxWait >= TimeSpan.Zero, $"resendMaxWait must not be negative (got {o.ResendMaxWait})");
+        Check(o.RecoveryInterval >= TimeSpan.FromMilliseconds(10) && o.RecoveryInterval <= TimeSpan.FromHours(1),
+            $"recoveryInterval must be 10ms..1h (got {o.RecoveryInterval})");
         return errors;
     }
 

@@ -19,4 +19,7 @@ internal interface IIssuerSession
     Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct);
 
     Task<RefundReply> RefundAsync(RefundRequest request, CancellationToken ct);
+
+    /// <summary>Releases a hold the wallet will not capture (only the resilient integration's payments call it).</summary>
+    Task<VoidReply> VoidAsync(VoidRequest request, CancellationToken ct);
 }

@@ -14,6 +14,9 @@ internal static class IssuerKeys
 
     public static string Capture(string userId, string clientKey) => Derive("pay", userId, clientKey) + ":capture";
 
+    /// <summary>The release of a payment's hold: one key per payment, so every instance and every pass voids it once.</summary>
+    public static string Void(string userId, string clientKey) => Derive("pay", userId, clientKey) + ":void";
+
     public static string Refund(string userId, string paymentId, string refundKey) => Derive("refund", userId, paymentId + "\n" + refundKey);
 
     public static string StartBinding(string bindingId) => "bind:" + bindingId;

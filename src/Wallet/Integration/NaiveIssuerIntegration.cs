@@ -87,5 +87,12 @@ internal sealed class NaiveIssuerIntegration : IIssuerIntegration
             request.IdempotencyKey = string.Empty;
             return await client.RefundAsync(request, cancellationToken: ct);
         }
+
+        public async Task<VoidReply> VoidAsync(VoidRequest request, CancellationToken ct)
+        {
+            metrics.IssuerAttempt("Void");
+            request.IdempotencyKey = string.Empty;
+            return await client.VoidAsync(request, cancellationToken: ct);
+        }
     }
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using PaySim.Contracts.Issuer.V1;
 using PaySim.Wallet.Accounts;
 using PaySim.Wallet.Errors;
 using PaySim.Wallet.Hosting;
@@ -21,6 +19,8 @@ internal sealed partial class PaymentService(
     NotificationStore notifications,
     AccountService accounts,
     IIssuerIntegration issuer,
+    AbandonedPayments abandoned,
+    RefundRunner refunds,
     WalletMetrics metrics,
     WalletOptions options)
 {
@@ -66,18 +66,20 @@ internal sealed partial class PaymentService(
 
             // Only a failed or pending payment of a resilient integration gets here: resume it under the same
             // issuer keys if it failed or if it has been pending longer than a live attempt can take.
-            if (!await payments.TryResumeAsync(existing.Id, Now(), Now() - (long)PendingLease.TotalMilliseconds, ct))
+            var resumedAt = Now();
+            if (!await payments.TryResumeAsync(existing.Id, resumedAt, StaleBefore(), ct))
             {
                 return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, card.Id, amount, input)
                     ?? throw InProgress();
             }
 
-            payment = existing with { Status = PaymentStatus.Pending };
+            payment = existing with { Status = PaymentStatus.Pending, UpdatedAtMs = resumedAt };
         }
         else
         {
+            var createdAt = Now();
             payment = new PaymentRecord("p_" + Guid.NewGuid().ToString("N"), userId, idempotencyKey, card.Id, amount, input.Currency!, input.Merchant!.Trim(),
-                input.OrderReference!.Trim(), PaymentStatus.Pending, null, null, null, null, 0, Now());
+                input.OrderReference!.Trim(), PaymentStatus.Pending, null, null, null, null, 0, createdAt, createdAt);
             if (issuer.RemembersFailedPayments && !await payments.TryInsertAsync(payment, ct))
             {
                 var winner = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
@@ -102,10 +104,9 @@ internal sealed partial class PaymentService(
         }
 
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? "auto-" + Guid.NewGuid().ToString("N") : idempotencyKey;
-        var previous = await payments.FindRefundAsync(paymentId, key, ct);
-        if (previous is not null)
+        if (await payments.FindRefundAsync(paymentId, key, ct) is { } previous)
         {
-            return previous.Status == PaymentStatus.Completed ? new RefundResult(previous, payment, true) : throw InProgress();
+            return await RetryRefundAsync(previous, payment, amount, ct);
         }
 
         if (payment.Status != PaymentStatus.Completed || payment.AuthorizationId is null)
@@ -128,36 +129,51 @@ internal sealed partial class PaymentService(
             throw InProgress();
         }
 
-        WalletError? failure;
-        try
-        {
-            var reply = await issuer.OpenSession().RefundAsync(
-                new RefundRequest { AuthorizationId = payment.AuthorizationId, AmountMinor = refundAmount, IdempotencyKey = IssuerKeys.Refund(userId, paymentId, key) },
-                ct);
-            if (reply.ResponseCode == "00")
-            {
-                await payments.SetRefundOutcomeAsync(refund.Id, PaymentStatus.Completed, reply.RefundId, Now(), ct);
-                await notifications.AddAsync(userId, paymentId, "refund_completed",
-                    $"Refunded {Money(refundAmount, payment.Currency)} from {payment.Merchant} (order {payment.OrderReference}).", Now(), ct);
-                metrics.Refund("completed");
-                var after = await payments.GetAsync(paymentId, ct) ?? payment;
-                return new RefundResult(refund with { Status = PaymentStatus.Completed, IssuerRefundId = reply.RefundId }, after, false);
-            }
-
-            failure = IssuerErrorMapper.FromDecline(reply.ResponseCode, reply.DeclineReason, reply.Message, reply.Node);
-        }
-        catch (Exception e) when (IssuerErrorMapper.FromException(e) is { } error)
-        {
-            failure = error;
-        }
-
-        // The refund did not happen (or we cannot tell): free the amount and forget the key so the client may retry.
-        await payments.DeleteRefundAsync(refund.Id, CancellationToken.None);
-        await payments.ReleaseRefundAsync(paymentId, refundAmount, Now(), CancellationToken.None);
-        metrics.Refund(failure.Code);
-        throw new WalletException(failure);
+        return await RunRefundAsync(refund, payment, ct);
     }
 
+    /// <summary>
+    /// A refund key seen before: the same amount (or none) replays a completed refund, and takes over a failed one or
+    /// one left pending past the stale window (its process died) under the same issuer key; another amount is 409.
+    /// </summary>
+    private async Task<RefundResult> RetryRefundAsync(RefundRecord previous, PaymentRecord payment, long? amount, CancellationToken ct)
+    {
+        if (amount is { } asked && asked != previous.AmountMinor)
+        {
+            throw new WalletException(new WalletError(409, ErrorCodes.IdempotencyKeyReused,
+                $"This Idempotency-Key was used for a refund of {previous.AmountMinor}, not {asked}."));
+        }
+
+        if (previous.Status == PaymentStatus.Completed)
+        {
+            return new RefundResult(previous, payment, true);
+        }
+
+        var resumable = previous.Status == PaymentStatus.Failed || previous.UpdatedAtMs < StaleBefore();
+        if (!resumable || !await payments.TryClaimRefundAsync(previous, Now(), ct))
+        {
+            throw InProgress();
+        }
+
+        return await RunRefundAsync(previous with { Status = PaymentStatus.Pending }, payment, ct);
+    }
+
+    private async Task<RefundResult> RunRefundAsync(RefundRecord refund, PaymentRecord payment, CancellationToken ct)
+    {
+        var (completed, failure) = await refunds.RunAsync(refund, payment, ct);
+        if (completed is null)
+        {
+            throw new WalletException(failure!);
+        }
+
+        return new RefundResult(completed, await payments.GetAsync(payment.Id, ct) ?? payment, false);
+    }
+
+    /// <summary>
+    /// Runs the issuer calls of a payment this request reserved. Its outcome is written only while the row is still
+    /// as this request left it (<see cref="PaymentRecord.UpdatedAtMs"/> is its lease): a process that stalled past the
+    /// stale window finds the payment taken over, and answers with what the new owner made of it.
+    /// </summary>
     private async Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct)
     {
         var session = issuer.OpenSession();
@@ -166,28 +182,11 @@ internal sealed partial class PaymentService(
         bool final;
         try
         {
-            var auth = await session.AuthorizeAsync(
-                new AuthorizeRequest
-                {
-                    CardToken = card.CardToken,
-                    AmountMinor = payment.AmountMinor,
-                    Currency = payment.Currency,
-                    MerchantId = payment.Merchant,
-                    OrderReference = payment.OrderReference,
-                    IdempotencyKey = IssuerKeys.Authorize(payment.UserId, payment.IdempotencyKey),
-                },
-                ct);
+            var auth = await session.AuthorizeAsync(PaymentRequests.Authorize(payment, card), ct);
             if (auth.ResponseCode == "00")
             {
                 authorizationId = auth.AuthorizationId;
-                var capture = await session.CaptureAsync(
-                    new CaptureRequest
-                    {
-                        AuthorizationId = auth.AuthorizationId,
-                        AmountMinor = payment.AmountMinor,
-                        IdempotencyKey = IssuerKeys.Capture(payment.UserId, payment.IdempotencyKey),
-                    },
-                    ct);
+                var capture = await session.CaptureAsync(PaymentRequests.Capture(payment, auth.AuthorizationId), ct);
                 if (capture.ResponseCode == "00")
                 {
                     return await CompleteAsync(payment, auth.AuthorizationId, ct);
@@ -212,19 +211,30 @@ internal sealed partial class PaymentService(
         {
             // Cancelled or broken mid-way: leave the key resumable rather than pending forever.
             await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Failed, authorizationId, ErrorCodes.InternalError,
-                "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None);
+                "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None, lease: payment.UpdatedAtMs);
             throw;
         }
 
         var now = Now();
         if (issuer.RemembersFailedPayments)
         {
-            await payments.SetOutcomeAsync(payment.Id, final ? PaymentStatus.Declined : PaymentStatus.Failed, authorizationId,
-                failure.Code, failure.Message, failure.Status, now, CancellationToken.None);
+            // Declined after an approved Authorize: the hold will never be captured, so it is released now (marked
+            // first, so the recovery pass finishes the release if the issuer cannot be reached for it).
+            var release = final && authorizationId is not null;
+            if (!await payments.SetOutcomeAsync(payment.Id, final ? PaymentStatus.Declined : PaymentStatus.Failed, authorizationId,
+                failure.Code, failure.Message, failure.Status, now, CancellationToken.None, releasePending: release, lease: payment.UpdatedAtMs))
+            {
+                return await TakenOverAsync(payment);
+            }
+
+            if (release)
+            {
+                await abandoned.ReleaseDeclinedAsync(payment, authorizationId!, CancellationToken.None);
+            }
         }
 
         await notifications.AddAsync(payment.UserId, issuer.RemembersFailedPayments ? payment.Id : null, final ? "payment_declined" : "payment_failed",
-            $"Payment of {Money(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}) failed: {failure.Message}", now, CancellationToken.None);
+            $"Payment of {MoneyText.Of(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}) failed: {failure.Message}", now, CancellationToken.None);
         metrics.Payment(failure.Code);
         throw new WalletException(failure);
     }
@@ -235,7 +245,10 @@ internal sealed partial class PaymentService(
         var completed = payment with { Status = PaymentStatus.Completed, AuthorizationId = authorizationId, ErrorCode = null, ErrorMessage = null, ErrorStatus = null };
         if (issuer.RemembersFailedPayments)
         {
-            await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Completed, authorizationId, null, null, null, now, CancellationToken.None);
+            if (!await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Completed, authorizationId, null, null, null, now, CancellationToken.None, lease: payment.UpdatedAtMs))
+            {
+                return await TakenOverAsync(payment);
+            }
         }
         else if (!await payments.TryInsertAsync(completed, CancellationToken.None))
         {
@@ -245,10 +258,14 @@ internal sealed partial class PaymentService(
         }
 
         await notifications.AddAsync(payment.UserId, payment.Id, "payment_completed",
-            $"Paid {Money(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}).", now, CancellationToken.None);
+            $"Paid {MoneyText.Of(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}).", now, CancellationToken.None);
         metrics.Payment("completed");
         return new PaymentResult(completed, false);
     }
+
+    // Another request or the recovery pass owns the payment now: answer with what it has made of it so far.
+    private async Task<PaymentResult> TakenOverAsync(PaymentRecord payment) =>
+        Stored(await payments.GetAsync(payment.Id, CancellationToken.None) ?? payment) ?? throw InProgress();
 
     /// <summary>The stored answer for a retry, or null when the stored payment failed and may be resumed.</summary>
     private PaymentResult? Replay(PaymentRecord existing, string cardId, long amount, PaymentInput input)
@@ -259,12 +276,18 @@ internal sealed partial class PaymentService(
                 "This Idempotency-Key was used for a different payment (card, amount, currency, merchant or orderReference differ)."));
         }
 
+        return Stored(existing);
+    }
+
+    private PaymentResult? Stored(PaymentRecord existing)
+    {
         switch (existing.Status)
         {
             case PaymentStatus.Completed:
                 metrics.Payment("replayed");
                 return new PaymentResult(existing, true);
-            case PaymentStatus.Declined:
+            case PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Reversed:
+                // Final: declined by the issuer, or settled by the recovery pass after nobody finished it.
                 throw new WalletException(new WalletError(existing.ErrorStatus ?? 402, existing.ErrorCode ?? ErrorCodes.Declined, existing.ErrorMessage ?? "The payment was declined."));
             default:
                 // Failed or pending: not an answer yet. The caller resumes it if it may (failed, or pending past
@@ -278,15 +301,8 @@ internal sealed partial class PaymentService(
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>
-    /// How long a payment may stay pending while a process works on it: two issuer operations (Authorize,
-    /// Capture) of at most CallTimeout each, plus one attempt's worth of slack. Pending longer means the
-    /// process died mid-payment, and a retry with the same Idempotency-Key takes it over (same issuer keys,
-    /// so the issuer replays instead of charging again) rather than answering 409 forever.
-    /// </summary>
-    private TimeSpan PendingLease => (2 * options.CallTimeout) + options.AttemptTimeout;
-
-    private static string Money(long minor, string currency) => (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " " + currency;
+    // Unwritten since before this, a pending payment or refund has no live process behind it (see StaleWindow).
+    private long StaleBefore() => Now() - (long)StaleWindow.Of(options).TotalMilliseconds;
 
     private static void Require(bool ok, string message)
     {

@@ -19,7 +19,7 @@ namespace PaySim.Wallet.Resilience;
 /// The integration that survives a flaky issuer: one gRPC channel balancing over every healthy node with the
 /// configured policy, a deadline per attempt and per operation, jittered exponential retries under a retry
 /// budget, and the wallet's derived idempotency keys forwarded on every call, which is what makes the retries
-/// safe for Authorize, Capture and Refund.
+/// safe for Authorize, Capture, Void and Refund.
 /// </summary>
 internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSession
 {
@@ -96,6 +96,9 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
 
     public Task<RefundReply> RefundAsync(RefundRequest request, CancellationToken ct) =>
         CallAsync("Refund", o => _client.RefundAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    public Task<VoidReply> VoidAsync(VoidRequest request, CancellationToken ct) =>
+        CallAsync("Void", o => _client.VoidAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
     /// <summary>
     /// Resends the OTP; when the issuer says RESEND_TOO_SOON, waits what it asks (at least an exponential backoff,

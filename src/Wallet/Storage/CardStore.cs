@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace PaySim.Wallet.Storage;
 
 /// <summary>Pending bindings and bound cards.</summary>
@@ -46,13 +48,27 @@ internal sealed class CardStore(WalletDatabase database)
             reader.NullableString(5), reader.NullableString(6), reader.NullableString(7), reader.GetInt64(8));
     }
 
-    public async Task InsertCardAsync(CardRecord card, CancellationToken ct)
+    /// <summary>
+    /// Stores the card a binding produced, once: concurrent confirms of one binding all get the card the first
+    /// one stored (a unique index on the binding), never a card each.
+    /// </summary>
+    public async Task<CardRecord> InsertCardOnceAsync(CardRecord card, string bindingId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = connection.Command(
-            "INSERT INTO cards (" + CardColumns + ") VALUES ($id, $u, $t, $l4, $n, $at)",
-            ("$id", card.Id), ("$u", card.UserId), ("$t", card.CardToken), ("$l4", card.Last4), ("$n", card.Network), ("$at", card.CreatedAtMs));
-        await command.ExecuteNonQueryAsync(ct);
+            "INSERT INTO cards (" + CardColumns + ", binding_id) VALUES ($id, $u, $t, $l4, $n, $at, $b)",
+            ("$id", card.Id), ("$u", card.UserId), ("$t", card.CardToken), ("$l4", card.Last4), ("$n", card.Network), ("$at", card.CreatedAtMs), ("$b", bindingId));
+        try
+        {
+            await command.ExecuteNonQueryAsync(ct);
+            return card;
+        }
+        catch (SqliteException e) when (e.IsUniqueViolation())
+        {
+            await using var existing = connection.Command("SELECT " + CardColumns + " FROM cards WHERE binding_id = $b", ("$b", bindingId));
+            await using var reader = await existing.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? ReadCard(reader) : throw new InvalidOperationException($"binding {bindingId} has a card that cannot be read", e);
+        }
     }
 
     public async Task<CardRecord?> GetCardAsync(string userId, string? cardId, CancellationToken ct)
@@ -79,6 +95,6 @@ internal sealed class CardStore(WalletDatabase database)
         return cards;
     }
 
-    private static CardRecord ReadCard(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+    private static CardRecord ReadCard(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5));
 }

@@ -15,7 +15,11 @@ internal sealed record PaymentRecord(
     string? ErrorMessage,
     int? ErrorStatus,
     long RefundedMinor,
-    long CreatedAtMs)
+    long CreatedAtMs,
+    // The last write; a process working on the payment keeps it fresh, so an old one means nobody is.
+    long UpdatedAtMs = 0,
+    // Declined after its Authorize was approved, and the Void of that hold has not been confirmed yet.
+    bool ReleasePending = false)
 {
     /// <summary>True when a retry carries the same request as the one stored under its key.</summary>
     public bool SameRequest(string cardId, long amountMinor, string currency, string merchant, string orderReference) =>

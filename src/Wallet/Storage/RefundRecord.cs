@@ -8,4 +8,5 @@ internal sealed record RefundRecord(
     long AmountMinor,
     string Status,
     string? IssuerRefundId,
-    long CreatedAtMs);
+    long CreatedAtMs,
+    long UpdatedAtMs = 0);

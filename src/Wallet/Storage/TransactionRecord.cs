@@ -1,6 +1,6 @@
 namespace PaySim.Wallet.Storage;
 
-/// <summary>One line of a user's history: a payment or a refund.</summary>
+/// <summary>One line of a user's history: a payment (with its refunds) or a refund.</summary>
 internal sealed record TransactionRecord(
     string Id,
     string Kind,
@@ -11,4 +11,9 @@ internal sealed record TransactionRecord(
     string OrderReference,
     string PaymentId,
     string? ErrorCode,
-    long CreatedAtMs);
+    long CreatedAtMs,
+    string IdempotencyKey,
+    string CardId,
+    string? AuthorizationId,
+    long UpdatedAtMs,
+    IReadOnlyList<RefundRecord> Refunds);

@@ -40,7 +40,8 @@ internal sealed class WalletDatabase
             card_token TEXT NOT NULL,
             last4 TEXT NOT NULL,
             network TEXT NOT NULL,
-            created_at INTEGER NOT NULL);
+            created_at INTEGER NOT NULL,
+            binding_id TEXT);
         CREATE INDEX IF NOT EXISTS cards_by_user ON cards(user_id, created_at);
         CREATE TABLE IF NOT EXISTS payments (
             id TEXT PRIMARY KEY,
@@ -59,6 +60,7 @@ internal sealed class WalletDatabase
             refunded_minor INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
+            release_pending INTEGER NOT NULL DEFAULT 0,
             UNIQUE (user_id, idempotency_key));
         CREATE INDEX IF NOT EXISTS payments_by_user ON payments(user_id, created_at);
         CREATE TABLE IF NOT EXISTS refunds (
@@ -73,6 +75,7 @@ internal sealed class WalletDatabase
             updated_at INTEGER NOT NULL,
             UNIQUE (payment_id, idempotency_key));
         CREATE INDEX IF NOT EXISTS refunds_by_user ON refunds(user_id, created_at);
+        CREATE INDEX IF NOT EXISTS refunds_by_status ON refunds(status, updated_at);
         CREATE TABLE IF NOT EXISTS notifications (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             user_id TEXT NOT NULL,
@@ -81,6 +84,20 @@ internal sealed class WalletDatabase
             text TEXT NOT NULL,
             created_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications(user_id, id);
+        """;
+
+    // Added after the first release: a file made by an older wallet gets them on start (CREATE TABLE IF NOT
+    // EXISTS leaves an existing table as it is). Indexes on them come after.
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("cards", "binding_id", "TEXT"),
+        ("payments", "release_pending", "INTEGER NOT NULL DEFAULT 0"),
+    ];
+
+    private const string IndexesOnAddedColumns = """
+        CREATE UNIQUE INDEX IF NOT EXISTS cards_by_binding ON cards(binding_id);
+        CREATE INDEX IF NOT EXISTS payments_by_status ON payments(status, updated_at);
+        CREATE INDEX IF NOT EXISTS payments_to_release ON payments(release_pending, updated_at);
         """;
 
     private readonly string _connectionString;
@@ -116,6 +133,33 @@ internal sealed class WalletDatabase
         await using var schema = connection.CreateCommand();
         schema.CommandText = Schema;
         await schema.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            await AddColumnIfMissingAsync(connection, table, column, definition, cancellationToken);
+        }
+
+        await using var indexes = connection.CreateCommand();
+        indexes.CommandText = IndexesOnAddedColumns;
+        await indexes.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task AddColumnIfMissingAsync(SqliteConnection connection, string table, string column, string definition, CancellationToken ct)
+    {
+        await using var info = connection.Command("SELECT COUNT(*) FROM pragma_table_info($t) WHERE name = $c", ("$t", table), ("$c", column));
+        if ((long)(await info.ExecuteScalarAsync(ct))! > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var alter = connection.Command($"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+            await alter.ExecuteNonQueryAsync(ct);
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another instance starting on the same file added it first.
+        }
     }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -21,10 +21,11 @@ public sealed class WalletOptionsValidationTests
             PinMaxAttempts = 0,
             AttemptTimeout = TimeSpan.Zero,
             RetryBudgetTokenRatio = 2,
+            RecoveryInterval = TimeSpan.Zero,
         });
 
-        Assert.Equal(9, errors.Count);
-        foreach (var field in new[] { "instances", "port", "bindAddress", "issuerUris", "databasePath", "balancingPolicy", "pinMaxAttempts", "attemptTimeout", "retryBudgetTokenRatio" })
+        Assert.Equal(10, errors.Count);
+        foreach (var field in new[] { "instances", "port", "bindAddress", "issuerUris", "databasePath", "balancingPolicy", "pinMaxAttempts", "attemptTimeout", "retryBudgetTokenRatio", "recoveryInterval" })
         {
             Assert.Contains(errors, e => e.StartsWith(field, StringComparison.Ordinal));
         }
