@@ -19,8 +19,8 @@ internal static partial class PlanCompiler
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan DefaultWarmUp = TimeSpan.FromSeconds(2);
 
-    /// <summary>Long enough for a wallet's own retries and recovery of an abandoned payment to finish; a run stops waiting as soon as nothing is held or pending.</summary>
-    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(10);
+    /// <summary>Longer than the reference wallet takes to settle an abandoned payment (its 18 s stale window and a 1 s recovery pass); a run stops waiting as soon as nothing is held or pending.</summary>
+    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(30);
 
     public static readonly TimeSpan MaxSettle = TimeSpan.FromMinutes(10);
 

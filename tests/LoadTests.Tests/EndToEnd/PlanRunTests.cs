@@ -54,6 +54,9 @@ public sealed class PlanRunTests
             Assert.True(s["failover"]!.AsObject().ContainsKey("detectMs"));
             Assert.True(s["failover"]!.AsObject().ContainsKey("recoverMs"));
             Assert.Contains("verdict: pass", run.Out, StringComparison.Ordinal);
+            run.AssertMoneyReconciles();
+            Assert.True(File.ReadAllText(Path.Combine(run.Folder, "report.md")).Contains("\"excessCharges\": 0", StringComparison.Ordinal));
+            Assert.True(File.ReadAllText(Path.Combine(run.Folder, "report.html")).Contains("excessCharges", StringComparison.Ordinal));
         }
         finally
         {
@@ -72,6 +75,7 @@ public sealed class PlanRunTests
             var timeline = run.Summary["faultTimeline"]!.AsArray().Select(e => e!["what"]!.GetValue<string>()).ToArray();
             Assert.Equal(["node issuer-2 down", "node issuer-2 down ended"], timeline);
             Assert.Equal(25.0 / 6, run.Figure("failover.faultStartS"), 3);
+            run.AssertMoneyReconciles();
         }
         finally
         {
@@ -82,7 +86,7 @@ public sealed class PlanRunTests
     [Fact]
     public async Task Run_NodeLossWithNaiveWallet_ExitsOneNamingTheFailedClaims()
     {
-        var run = await ShortRun.RunAsync("node-loss", "--wallet-mode", "naive");
+        var run = await ShortRun.RunAsync("node-loss", "--wallet-mode", "naive", "--settle", "2s");
         try
         {
             Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
@@ -90,6 +94,7 @@ public sealed class PlanRunTests
             Assert.False(run.Claim("recovery_ms <= 3s")["pass"]!.GetValue<bool>());
             Assert.Contains("verdict: fail", run.Out, StringComparison.Ordinal);
             Assert.Contains("success_rate >= 99%", run.Out, StringComparison.Ordinal);
+            run.AssertReconciliationPrinted();
         }
         finally
         {
@@ -105,6 +110,7 @@ public sealed class PlanRunTests
         {
             Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
             Assert.Contains(run.Summary["faultTimeline"]!.AsArray(), e => e!["what"]!.GetValue<string>() == "node issuer-2 down" && e["error"] is null);
+            run.AssertMoneyReconciles();
         }
         finally
         {
@@ -115,13 +121,17 @@ public sealed class PlanRunTests
     [Fact]
     public async Task Run_DoubleChargeWithNaiveWallet_FailsDuplicateChargesClaim()
     {
-        var run = await ShortRun.RunAsync("double-charge", "--wallet-mode", "naive");
+        var run = await ShortRun.RunAsync("double-charge", "--wallet-mode", "naive", "--settle", "2s");
         try
         {
             Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
             var claim = run.Claim("duplicate_charges == 0");
             Assert.False(claim["pass"]!.GetValue<bool>());
             Assert.True(run.Summary["duplicateCharges"]!.GetValue<long>() > 0);
+            // The naive retry's second charge is the app's excess; the first attempt's hold is an orphan.
+            Assert.False(run.Claim("excess_charges == 0")["pass"]!.GetValue<bool>());
+            Assert.True(run.Summary["reconciliation"]!["excessMinor"]!.GetValue<long>() > 0);
+            run.AssertReconciliationPrinted();
         }
         finally
         {
@@ -137,6 +147,7 @@ public sealed class PlanRunTests
         {
             Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
             Assert.Equal(0, run.Summary["duplicateCharges"]!.GetValue<long>());
+            run.AssertMoneyReconciles();
         }
         finally
         {
@@ -161,6 +172,7 @@ public sealed class PlanRunTests
             Assert.True(run.Summary["walletCalls"]!["bind_resend"]!.GetValue<long>() >= resends, run.Describe());
             var attempts = run.Summary["bindings"]!["attempts"]!.GetValue<long>();
             Assert.Equal(attempts, byCause.Sum(kv => kv.Value!.GetValue<long>()));
+            run.AssertReconciliationPrinted();
         }
         finally
         {
@@ -179,6 +191,25 @@ public sealed class PlanRunTests
             Assert.True(run.Figure("fairness.walletJain") >= 0.95, run.Describe());
             Assert.Equal(3, run.Summary["nodes"]!.AsArray().Count);
             Assert.Equal(2, run.Summary["walletInstances"]!.AsArray().Count);
+            run.AssertMoneyReconciles();
+        }
+
+    /// <summary>The shipped plans no other test runs (capacity's steps need its full length: see ShippedPlan_CompilesWith...).</summary>
+    [Theory]
+    [InlineData("brownout")]
+    [InlineData("soak")]
+    [InlineData("instance-freeze")]
+    public async Task Run_ShippedPlanWithTheResilientWallet_PassesAndReconcilesEveryMinorUnit(string plan)
+    {
+        var run = await ShortRun.RunAsync(plan);
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            run.AssertMoneyReconciles();
+        }
+        finally
+        {
+            run.Delete();
         }
         finally
         {

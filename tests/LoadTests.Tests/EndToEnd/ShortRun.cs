@@ -6,10 +6,12 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// <summary>A 10-second run of a shipped plan on the embedded cluster, with its summary.json read back.</summary>
 internal sealed record ShortRun(int ExitCode, string Out, string Err, JsonObject Summary, string Folder)
 {
-    public static async Task<ShortRun> RunAsync(string plan, params string[] extra)
+    public static Task<ShortRun> RunAsync(string plan, params string[] extra) => RunForAsync(plan, "10s", extra);
+
+    public static async Task<ShortRun> RunForAsync(string plan, string duration, params string[] extra)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-{plan}-{Guid.NewGuid():N}");
-        string[] args = ["run", "--plan", plan, "--duration", "10s", "--no-progress", "--report-dir", folder, .. extra];
+        string[] args = ["run", "--plan", plan, "--duration", duration, "--no-progress", "--report-dir", folder, .. extra];
         var (code, output, err) = await CliRunner.RunAsync(args);
         var summaryFile = Path.Combine(folder, "summary.json");
         Assert.True(File.Exists(summaryFile), $"no summary.json (exit {code}): {err}\n{output}");
@@ -34,6 +36,31 @@ internal sealed record ShortRun(int ExitCode, string Out, string Err, JsonObject
     }
 
     public string Describe() => $"exit {ExitCode}\n{Out}\n{Err}";
+
+    /// <summary>The final table has the reconciliation with every figure, and summary.json has each one read (not "no value").</summary>
+    public void AssertReconciliationPrinted()
+    {
+        Assert.Contains("reconciliation (app calls, wallet history, issuer ledger", Out, StringComparison.Ordinal);
+        var reconciliation = Summary["reconciliation"]!.AsObject();
+        foreach (var (metric, field) in new[] { ("excess_charges", "excessCharges"), ("excess_minor", "excessMinor"), ("lost_payments", "lostPayments"), ("orphan_holds", "orphanHolds"), ("stuck_pending", "stuckPending"), ("refund_mismatch", "refundMismatch") })
+        {
+            Assert.Contains(metric, Out, StringComparison.Ordinal);
+            Assert.True(reconciliation[field] is not null, $"{field} has no value: {reconciliation.ToJsonString()}");
+        }
+
+        Assert.True(reconciliation["views"]!["wallet"]!["read"]!.GetValue<bool>(), reconciliation.ToJsonString());
+        Assert.True(reconciliation["views"]!["issuer"]!["read"]!.GetValue<bool>(), reconciliation.ToJsonString());
+    }
+
+    /// <summary>Every reconciliation figure is zero: nothing charged twice, lost, held or left pending.</summary>
+    public void AssertMoneyReconciles()
+    {
+        AssertReconciliationPrinted();
+        foreach (var field in new[] { "excessCharges", "excessMinor", "lostPayments", "orphanHolds", "stuckPending", "refundMismatch" })
+        {
+            Assert.True(Summary["reconciliation"]![field]!.GetValue<long>() == 0, $"{field}: {Summary["reconciliation"]!.ToJsonString()}");
+        }
+    }
 
     public void Delete()
     {

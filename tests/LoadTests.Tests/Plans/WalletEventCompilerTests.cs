@@ -116,11 +116,11 @@ public sealed class WalletEventCompilerTests
     }
 
     [Theory]
-    [InlineData(null, null, 10_000)]
+    [InlineData(null, null, 30_000)]
     [InlineData("\"25s\"", null, 25_000)]
     [InlineData("\"25s\"", 3_000, 3_000)]
     [InlineData("\"0s\"", null, 0)]
-    public void Compile_Settle_DefaultsToTenSecondsIsNotScaledAndTheFlagWins(string? planSettle, int? flagMs, int expectedMs)
+    public void Compile_Settle_DefaultsToThirtySecondsIsNotScaledAndTheFlagWins(string? planSettle, int? flagMs, int expectedMs)
     {
         var json = $$"""{ "duration": "60s", "rate": 1, "scenarios": [ { "name": "payment" } ] {{(planSettle is null ? string.Empty : $", \"settle\": {planSettle}")}} }""";
 

@@ -1,0 +1,56 @@
+using PaySim.LoadTests.Cli;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>
+/// The instance-crash plan shortened, as CI runs it: wallet-2 is a real child process, SIGKILLed at a third of the
+/// run and restarted on its port and database at two thirds, while payments are in flight on it.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class InstanceCrashRunTests
+{
+    [Fact]
+    public async Task Run_InstanceCrashWithTheResilientWallet_ExitsZeroWithNothingLostHeldOrChargedTwice()
+    {
+        var run = await ShortRun.RunForAsync("instance-crash", "15s", "--wallet-mode", "resilient");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            var timeline = run.Summary["faultTimeline"]!.AsArray().Select(e => e!.AsObject()).Where(e => e["what"]!.GetValue<string>().StartsWith("wallet", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(["wallet wallet-2 crash", "wallet wallet-2 crash ended"], timeline.Select(e => e["what"]!.GetValue<string>()));
+            Assert.StartsWith("SIGKILL pid ", timeline[0]["command"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.StartsWith("restarted on port ", timeline[1]["command"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(5.0, timeline[0]["atS"]!.GetValue<double>(), 0);
+            Assert.Equal(10.0, timeline[1]["atS"]!.GetValue<double>(), 0);
+            // wallet-2 served before the crash and again after its restart.
+            Assert.All(run.Summary["walletInstances"]!.AsArray(), w => Assert.True(w!["replies"]!.GetValue<long>() > 20, run.Summary["walletInstances"]!.ToJsonString()));
+            run.AssertMoneyReconciles();
+            Assert.True(run.Summary["reconciliation"]!["views"]!["app"]!["payments"]!.GetValue<long>() > 100);
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_InstanceCrashWithTheNaiveWallet_ExitsOneNamingTheReconciliationClaimsItFailed()
+    {
+        // The naive wallet's holds never settle, so a short settle window is enough to judge it.
+        var run = await ShortRun.RunForAsync("instance-crash", "15s", "--wallet-mode", "naive", "--settle", "3s");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
+            Assert.False(run.Claim("excess_charges == 0")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.False(run.Claim("orphan_holds == 0")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.Contains("excess_charges == 0 (observed", run.Out, StringComparison.Ordinal);
+            Assert.Contains("orphan_holds == 0 (observed", run.Out, StringComparison.Ordinal);
+            Assert.NotEmpty(run.Summary["reconciliation"]!["evidence"]!["orphanHolds"]!.AsArray());
+            run.AssertReconciliationPrinted();
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+}
