@@ -193,6 +193,11 @@ public sealed class PlanRunTests
             Assert.Equal(2, run.Summary["walletInstances"]!.AsArray().Count);
             run.AssertMoneyReconciles();
         }
+        finally
+        {
+            run.Delete();
+        }
+    }
 
     /// <summary>The shipped plans no other test runs (capacity's steps need its full length: see ShippedPlan_CompilesWith...).</summary>
     [Theory]
@@ -206,10 +211,6 @@ public sealed class PlanRunTests
         {
             Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
             run.AssertMoneyReconciles();
-        }
-        finally
-        {
-            run.Delete();
         }
         finally
         {
