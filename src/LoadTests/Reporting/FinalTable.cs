@@ -92,9 +92,7 @@ internal static class FinalTable
             return;
         }
 
-        var settle = reconciliation["settle"];
-        var table = new Table().Title($"reconciliation (app calls, wallet history, issuer ledger; settled after {settle?["waitedS"]?.ToString() ?? "-"} s of up to {settle?["limitS"]?.ToString() ?? "-"} s)")
-            .AddColumns("figure", "value", "first evidence");
+        var table = new Table().Title("reconciliation").AddColumns("figure", "value", "first evidence");
         foreach (var (metric, field) in Claims.ClaimMetrics.Reconciliation)
         {
             var value = reconciliation[field]?.ToString() ?? "no value";
@@ -105,6 +103,10 @@ internal static class FinalTable
         }
 
         console.Write(table);
+        var settle = reconciliation["settle"];
+        var views = reconciliation["views"];
+        console.MarkupLine(Esc($"reconciled: {views?["app"]?["payments"]} app payments, {views?["wallet"]?["transactions"]?.ToString() ?? "-"} wallet transactions, "
+            + $"{views?["issuer"]?["entries"]?.ToString() ?? "-"} issuer authorizations; settled after {settle?["waitedS"]} s of up to {settle?["limitS"]} s"));
         foreach (var view in new[] { "wallet", "issuer" })
         {
             if (reconciliation["views"]?[view]?["error"]?.ToString() is { Length: > 0 } error)

@@ -42,7 +42,7 @@ public sealed class ReconciliationRunTests : IDisposable
         Assert.True(Claim(summary, "duplicate_charges == 0")["pass"]!.GetValue<bool>());
         Assert.False(Claim(summary, "excess_charges == 0")["pass"]!.GetValue<bool>());
         Assert.Contains("excess_charges == 0 (observed", stdout, StringComparison.Ordinal);
-        Assert.Contains("reconciliation (", stdout, StringComparison.Ordinal);
+        Assert.Contains("reconciled: ", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
