@@ -41,11 +41,13 @@ public sealed class InstanceCrashRunTests
         try
         {
             Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
+            // The killed attempt's money stays taken (held, or captured when its Capture had reached the issuer)
+            // and the retry on wallet-1 charges again.
             Assert.False(run.Claim("excess_charges == 0")["pass"]!.GetValue<bool>(), run.Describe());
-            Assert.False(run.Claim("orphan_holds == 0")["pass"]!.GetValue<bool>(), run.Describe());
             Assert.Contains("excess_charges == 0 (observed", run.Out, StringComparison.Ordinal);
-            Assert.Contains("orphan_holds == 0 (observed", run.Out, StringComparison.Ordinal);
-            Assert.NotEmpty(run.Summary["reconciliation"]!["evidence"]!["orphanHolds"]!.AsArray());
+            var evidence = run.Summary["reconciliation"]!["evidence"]!["excessCharges"]!.AsArray();
+            Assert.NotEmpty(evidence);
+            Assert.All(evidence, row => Assert.True(row!["issuer"]!.AsArray().Count >= 2, row.ToJsonString()));
             run.AssertReconciliationPrinted();
         }
         finally
