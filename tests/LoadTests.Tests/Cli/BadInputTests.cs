@@ -15,6 +15,10 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--seed", "abc", "--seed")]
     [InlineData("--plan", "no-such-plan", "--plan")]
     [InlineData("--wallet-url", "not a url", "--wallet-url")]
+    [InlineData("--settle", "soon", "--settle")]
+    [InlineData("--settle", "11m", "--settle")]
+    [InlineData("--wallet-hook", "explode=kill -9 1", "--wallet-hook")]
+    [InlineData("--wallet-hook", "crash=docker kill {instance}", "--wallet-hook: applies to an external target only")]
     public async Task Run_WithABadFlag_ExitsTwoWithOneLineNamingIt(string flag, string value, string named)
     {
         var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", _dir, flag, value);

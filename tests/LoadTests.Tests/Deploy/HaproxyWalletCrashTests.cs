@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Cluster;
+using PaySim.LoadTests.Tests.Cli;
+using PaySim.LoadTests.Tests.EndToEnd;
+using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Hosting;
+
+namespace PaySim.LoadTests.Tests.Deploy;
+
+/// <summary>
+/// instance-crash as an operator runs it against a wallet they deployed: two wallet processes behind the shipped
+/// HAProxy config, the run reaching them through one URL, and the crash done by --wallet-hook commands (curl to a
+/// small operator endpoint that SIGKILLs and restarts the process, as kubectl would delete and recreate a pod).
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class HaproxyWalletCrashTests : IDisposable
+{
+    private static readonly string? Haproxy = RepoPaths.FindOnPath("haproxy");
+    private static readonly string? Curl = RepoPaths.FindOnPath("curl");
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-haproxy-crash-").FullName;
+
+    [HaproxyFact]
+    public async Task InstanceCrash_ThroughHaproxyWithHooks_RunsEachHookAtItsTimeAndReconcilesEveryMinorUnit()
+    {
+        Assert.True(Curl is not null, "curl is needed for the hooks");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 21 });
+        var template = new WalletOptions
+        {
+            IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+            DatabasePath = Path.Combine(_dir, "wallet.db"),
+            PasswordHashIterations = 1_000,
+            PinHashIterations = 1_000,
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Critical,
+        };
+        await using var wallet1 = await WalletProcess.StartAsync(template, 1, timeout.Token);
+        await using var wallet2 = await WalletProcess.StartAsync(template, 2, timeout.Token);
+        await using var proxy = await HaproxyProcess.StartAsync(Haproxy!, [wallet1.Uri, wallet2.Uri], timeout.Token);
+        await using var operatorApp = await StartOperatorAsync(new ProcessWalletControl([wallet1, wallet2]));
+        var operatorUri = operatorApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var folder = Path.Combine(_dir, "report");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync(
+            "run", "--plan", "instance-crash", "--duration", "15s", "--no-progress", "--report-dir", folder,
+            "--wallet-url", proxy.Uri.ToString(), "--simulator-url", simulator.ControlUri.ToString(),
+            "--wallet-hook", $"crash=curl -fsS -X POST {operatorUri}/crash/{{instance}}",
+            "--wallet-hook", $"restart=curl -fsS -X POST {operatorUri}/restart/{{instance}}");
+
+        Assert.True(File.Exists(Path.Combine(folder, "summary.json")), $"exit {code}\n{stdout}\n{stderr}");
+        var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!.AsObject();
+        var hooks = summary["faultTimeline"]!.AsArray().Select(e => e!.AsObject()).Where(e => e["what"]!.GetValue<string>().StartsWith("wallet", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["wallet wallet-2 crash", "wallet wallet-2 crash ended"], hooks.Select(h => h["what"]!.GetValue<string>()));
+        Assert.All(hooks, h => Assert.Equal(0, h["exitCode"]!.GetValue<int>()));
+        Assert.Equal($"curl -fsS -X POST {operatorUri}/crash/wallet-2", hooks[0]["command"]!.GetValue<string>());
+        Assert.StartsWith("one URL", summary["target"]!["walletBalancing"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, summary["walletInstances"]!.AsArray().Count);
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        foreach (var field in new[] { "excessCharges", "lostPayments", "orphanHolds", "stuckPending" })
+        {
+            Assert.Equal(0, summary["reconciliation"]![field]!.GetValue<long>());
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>What an operator's tooling does for the hooks: POST /crash/{instance}, POST /restart/{instance}; 500 when the action failed.</summary>
+    private static async Task<WebApplication> StartOperatorAsync(IWalletInstanceControl wallets)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/{action}/{instance}", async (string action, string instance, CancellationToken ct) =>
+        {
+            var done = await wallets.RunAsync(instance, action, ct);
+            return done.Error is null ? Results.Text(done.Command) : Results.Text(done.Error, statusCode: 500);
+        });
+        await app.StartAsync();
+        return app;
+    }
+}
