@@ -155,7 +155,8 @@ internal sealed class WalletProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo StartInfo(WalletOptions options)
+    /// <summary>How a child is started: the dotnet host, this assembly, the hidden verb and the options; stdin held open (the parent-death watch).</summary>
+    internal static ProcessStartInfo StartInfo(WalletOptions options)
     {
         var info = new ProcessStartInfo(Muxer())
         {

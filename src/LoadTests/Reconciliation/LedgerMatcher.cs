@@ -1,4 +1,4 @@
-using PaySim.LoadTests.SimulatorControl;
+using PaySim.Contracts.Control.V1;
 
 namespace PaySim.LoadTests.Reconciliation;
 
@@ -11,10 +11,10 @@ namespace PaySim.LoadTests.Reconciliation;
 internal static class LedgerMatcher
 {
     /// <summary>Adds each row to its payment's <see cref="LogicalPayment.Entries"/>; returns the rows no app payment on the card explains.</summary>
-    public static IReadOnlyList<LedgerRow> Match(IEnumerable<LedgerRow> rows, IReadOnlyList<LogicalPayment> payments)
+    public static IReadOnlyList<LedgerEntry> Match(IEnumerable<LedgerEntry> rows, IReadOnlyList<LogicalPayment> payments)
     {
         var byCard = payments.GroupBy(p => p.Pan, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        var unmatched = new List<LedgerRow>();
+        var unmatched = new List<LedgerEntry>();
         foreach (var row in rows.OrderBy(r => r.Sequence))
         {
             var owner = byCard.TryGetValue(row.Pan, out var onCard) ? Best(row, Candidates(row, onCard)) : null;
@@ -31,7 +31,7 @@ internal static class LedgerMatcher
         return unmatched;
     }
 
-    private static IReadOnlyList<LogicalPayment> Candidates(LedgerRow row, IReadOnlyList<LogicalPayment> onCard)
+    private static IReadOnlyList<LogicalPayment> Candidates(LedgerEntry row, IReadOnlyList<LogicalPayment> onCard)
     {
         var byReference = row.OrderReference.Length == 0 ? [] : onCard.Where(p => p.First.OrderReference == row.OrderReference).ToArray();
         if (byReference.Length > 0)
@@ -43,7 +43,7 @@ internal static class LedgerMatcher
         return byKey.Length > 0 ? byKey : onCard.Where(p => p.AmountMinor == row.AuthorizedMinor).ToArray();
     }
 
-    private static LogicalPayment? Best(LedgerRow row, IReadOnlyList<LogicalPayment> candidates) =>
+    private static LogicalPayment? Best(LedgerEntry row, IReadOnlyList<LogicalPayment> candidates) =>
         candidates.OrderBy(p => p.AmountMinor == row.AuthorizedMinor ? 0 : 1)
             .ThenBy(p => p.Entries.Count > 0 ? 1 : 0)
             .ThenBy(p => p.OutcomeRank)

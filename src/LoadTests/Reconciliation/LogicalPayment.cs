@@ -1,4 +1,4 @@
-using PaySim.LoadTests.SimulatorControl;
+using PaySim.Contracts.Control.V1;
 
 namespace PaySim.LoadTests.Reconciliation;
 
@@ -35,7 +35,7 @@ internal sealed class LogicalPayment
     /// <summary>Refunds of this payment the app saw succeed.</summary>
     public long AppRefundedMinor { get; set; }
 
-    public List<LedgerRow> Entries { get; } = [];
+    public List<LedgerEntry> Entries { get; } = [];
 
     public bool Succeeded => Outcome == CallOutcome.Succeeded;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using PaySim.LoadTests.SimulatorControl;
+using PaySim.Contracts.Control.V1;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Reconciliation;
@@ -41,38 +41,38 @@ internal static class Reconciler
         return result;
     }
 
-    private static void Excess(ReconciliationResult result, IReadOnlyList<LogicalPayment> payments, IReadOnlyList<LedgerRow> unmatched)
+    private static void Excess(ReconciliationResult result, IReadOnlyList<LogicalPayment> payments, IReadOnlyList<LedgerEntry> unmatched)
     {
         result.Readable("excessCharges");
         result.Readable("excessMinor");
         foreach (var p in payments)
         {
-            var taken = p.Entries.Sum(e => e.TakenMinor);
+            var taken = p.Entries.Sum(e => e.TakenMinor());
             if (taken <= p.AllowedMinor)
             {
                 continue;
             }
 
             // Every row that still takes money beyond the one the app allows is one more charge.
-            var charges = p.Entries.Count(e => e.TakenMinor > 0) - (p.AllowedMinor > 0 ? 1 : 0);
+            var charges = p.Entries.Count(e => e.TakenMinor() > 0) - (p.AllowedMinor > 0 ? 1 : 0);
             result.Count("excessCharges", Math.Max(1, charges));
             result.Count("excessMinor", taken - p.AllowedMinor);
             result.Evidence["excessCharges"].Add(Row(p, $"the issuer kept {taken} for a payment the app allows {p.AllowedMinor} ({Describe(p.Outcome)})")
                 .With("takenMinor", taken).With("allowedMinor", p.AllowedMinor).With("excessMinor", taken - p.AllowedMinor));
         }
 
-        foreach (var row in unmatched.Where(r => r.TakenMinor > 0))
+        foreach (var row in unmatched.Where(r => r.TakenMinor() > 0))
         {
             result.Count("excessCharges");
-            result.Count("excessMinor", row.TakenMinor);
-            result.Evidence["excessCharges"].Add(Row(row, "no app payment on this card matches it by order reference, key or amount").With("excessMinor", row.TakenMinor));
+            result.Count("excessMinor", row.TakenMinor());
+            result.Evidence["excessCharges"].Add(Row(row, "no app payment on this card matches it by order reference, key or amount").With("excessMinor", row.TakenMinor()));
         }
     }
 
-    private static void Orphans(ReconciliationResult result, IReadOnlyList<LedgerRow> rows)
+    private static void Orphans(ReconciliationResult result, IReadOnlyList<LedgerEntry> rows)
     {
         result.Readable("orphanHolds");
-        foreach (var row in rows.Where(r => r.HeldMinor > 0))
+        foreach (var row in rows.Where(r => r.HeldMinor() > 0))
         {
             result.Count("orphanHolds");
             result.Evidence["orphanHolds"].Add(Row(row, "held after the settle window: neither captured nor released"));
@@ -135,7 +135,7 @@ internal static class Reconciler
     private static void RefundMismatches(
         ReconciliationResult result,
         IReadOnlyList<LogicalPayment> payments,
-        IReadOnlyList<LedgerRow> unmatched,
+        IReadOnlyList<LedgerEntry> unmatched,
         IReadOnlyDictionary<LogicalPayment, WalletTransaction?> links,
         IReadOnlyDictionary<(string User, string PaymentId), long> walletRefunds)
     {
@@ -175,7 +175,7 @@ internal static class Reconciler
         ["reason"] = reason,
     };
 
-    private static JsonObject Row(LedgerRow r, string reason) => new()
+    private static JsonObject Row(LedgerEntry r, string reason) => new()
     {
         ["card"] = Mask(r.Pan),
         ["ref"] = $"{r.OrderReference}/{r.Sequence:D12}",
@@ -184,7 +184,7 @@ internal static class Reconciler
         ["issuerKey"] = r.IdempotencyKey,
         ["amountMinor"] = r.AuthorizedMinor,
         ["state"] = r.State,
-        ["heldMinor"] = r.HeldMinor,
+        ["heldMinor"] = r.HeldMinor(),
         ["node"] = r.Node,
         ["createdUnixMs"] = r.CreatedUnixMs,
         ["reason"] = reason,
@@ -196,7 +196,7 @@ internal static class Reconciler
         return row;
     }
 
-    private static JsonObject DescribeViews(ReconciliationViews views, IReadOnlyList<LogicalPayment> payments, IReadOnlyList<LedgerRow>? rows) => new()
+    private static JsonObject DescribeViews(ReconciliationViews views, IReadOnlyList<LogicalPayment> payments, IReadOnlyList<LedgerEntry>? rows) => new()
     {
         ["app"] = new JsonObject
         {

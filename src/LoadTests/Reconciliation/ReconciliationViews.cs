@@ -1,4 +1,4 @@
-using PaySim.LoadTests.SimulatorControl;
+using PaySim.Contracts.Control.V1;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Reconciliation;
@@ -13,5 +13,5 @@ internal sealed record ReconciliationViews(
     IReadOnlyList<RunCard> Cards,
     IReadOnlyDictionary<string, IReadOnlyList<WalletTransaction>>? Wallet,
     string? WalletError,
-    IReadOnlyList<LedgerRow>? Issuer,
+    IReadOnlyList<LedgerEntry>? Issuer,
     string? IssuerError);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using PaySim.Contracts.Control.V1;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.SimulatorControl;
 using PaySim.LoadTests.Wallets;
@@ -24,7 +24,7 @@ internal sealed class ViewReader(ControlPlaneClient control, IWalletClient walle
         {
             return (await control.GetLedgerHeadAsync(ct).ConfigureAwait(false), null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or PlanException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpRequestException or PlanException or Google.Protobuf.InvalidJsonException or InvalidOperationException or TaskCanceledException)
         {
             return (null, $"the issuer's ledger could not be read at the start ({ex.Message})");
         }
@@ -41,7 +41,7 @@ internal sealed class ViewReader(ControlPlaneClient control, IWalletClient walle
             var (issuer, issuerError) = start.Cursor is null ? (null, start.Error) : await ReadLedgerAsync(start.Cursor, ct).ConfigureAwait(false);
             var (history, walletError) = await ReadWalletAsync(cards, ct).ConfigureAwait(false);
             var views = new ReconciliationViews(app, cards, history, walletError, issuer, issuerError);
-            var settled = (issuer?.All(r => r.HeldMinor == 0 || !pans.Contains(r.Pan)) ?? true)
+            var settled = (issuer?.All(r => r.HeldMinor() == 0 || !pans.Contains(r.Pan)) ?? true)
                 && (history?.Values.All(h => h.All(t => !WalletStatuses.Pending.Contains(t.Status))) ?? true);
             var waited = time.GetElapsedTime(began);
             if (settled || waited >= settle)
@@ -53,9 +53,9 @@ internal sealed class ViewReader(ControlPlaneClient control, IWalletClient walle
         }
     }
 
-    private async Task<(IReadOnlyList<LedgerRow>? Rows, string? Error)> ReadLedgerAsync(string cursor, CancellationToken ct)
+    private async Task<(IReadOnlyList<LedgerEntry>? Rows, string? Error)> ReadLedgerAsync(string cursor, CancellationToken ct)
     {
-        var rows = new List<LedgerRow>();
+        var rows = new List<LedgerEntry>();
         try
         {
             var since = cursor;
@@ -73,7 +73,7 @@ internal sealed class ViewReader(ControlPlaneClient control, IWalletClient walle
 
             return (null, $"the issuer's ledger has more than {MaxLedgerPages * LedgerPageSize} rows since the run's start");
         }
-        catch (Exception ex) when (ex is HttpRequestException or PlanException or JsonException or InvalidOperationException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or PlanException or Google.Protobuf.InvalidJsonException or InvalidOperationException or TaskCanceledException)
         {
             return (null, $"the issuer's ledger could not be read ({ex.Message})");
         }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using PaySim.Contracts.Control.V1;
 using PaySim.LoadTests.Plans;
 
 namespace PaySim.LoadTests.SimulatorControl;
@@ -11,6 +12,9 @@ namespace PaySim.LoadTests.SimulatorControl;
 /// </summary>
 internal sealed class ControlPlaneClient : IDisposable
 {
+    /// <summary>A newer simulator may add fields; they are not this client's business.</summary>
+    private static readonly Google.Protobuf.JsonParser LedgerJson = new(Google.Protobuf.JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
     private readonly HttpClient _http;
 
     public ControlPlaneClient(Uri baseUri)
@@ -76,27 +80,13 @@ internal sealed class ControlPlaneClient : IDisposable
     public async Task<string> GetLedgerHeadAsync(CancellationToken cancellationToken) =>
         (await GetLedgerPageAsync(null, 0, cancellationToken).ConfigureAwait(false)).NextCursor;
 
-    /// <summary>Up to <paramref name="limit"/> authorizations made after <paramref name="since"/> (null = since the last reset).</summary>
-    public async Task<LedgerPage> GetLedgerPageAsync(string? since, int limit, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="limit"/> authorizations made after <paramref name="since"/> (null = since the last reset), read into the contract's own types.</summary>
+    public async Task<LedgerReply> GetLedgerPageAsync(string? since, int limit, CancellationToken cancellationToken)
     {
         var query = $"v1/ledger?limit={limit}" + (since is null ? string.Empty : $"&since={Uri.EscapeDataString(since)}");
-        var json = await GetJsonAsync(query, cancellationToken).ConfigureAwait(false);
-        var rows = (json?["entries"] as JsonArray ?? []).OfType<JsonObject>().Select(e => new LedgerRow(
-            Long(e["sequence"]),
-            Str(e, "authorizationId"),
-            Str(e, "pan"),
-            Str(e, "merchantId"),
-            Str(e, "orderReference"),
-            Str(e, "idempotencyKey"),
-            Long(e["authorizedMinor"]),
-            Long(e["capturedMinor"]),
-            Long(e["releasedMinor"]),
-            Long(e["refundedMinor"]),
-            Str(e, "state"),
-            Str(e, "node"),
-            Long(e["createdUnixMs"]))).ToArray();
-        var more = json?["more"] is JsonValue m && m.TryGetValue<bool>(out var b) && b;
-        return new LedgerPage(rows, json is null ? string.Empty : Str(json.AsObject(), "nextCursor"), more);
+        using var reply = await _http.GetAsync(query, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(reply, "GET /v1/ledger", cancellationToken).ConfigureAwait(false);
+        return LedgerJson.Parse<LedgerReply>(await reply.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<SimNode>> GetNodesAsync(CancellationToken cancellationToken)

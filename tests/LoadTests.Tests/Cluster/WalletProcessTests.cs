@@ -65,18 +65,7 @@ public sealed class WalletProcessTests : IDisposable
     {
         var options = Template;
         options.Port = 0;
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(typeof(WalletProcess).Assembly.Location);
-        info.ArgumentList.Add(WalletInstanceCommand.Verb);
-        info.ArgumentList.Add("--options");
-        info.ArgumentList.Add(WalletProcessOptions.Write(options));
-        using var child = Process.Start(info)!;
+        using var child = Process.Start(WalletProcess.StartInfo(options))!;
         try
         {
             string? line;

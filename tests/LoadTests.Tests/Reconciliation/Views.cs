@@ -1,5 +1,5 @@
 using PaySim.LoadTests.Reconciliation;
-using PaySim.LoadTests.SimulatorControl;
+using PaySim.Contracts.Control.V1;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Tests.Reconciliation;
@@ -10,7 +10,7 @@ internal sealed class Views
     private readonly List<AppCall> _app = [];
     private readonly List<RunCard> _cards = [];
     private readonly Dictionary<string, List<WalletTransaction>> _wallet = new(StringComparer.Ordinal);
-    private readonly List<LedgerRow> _issuer = [];
+    private readonly List<LedgerEntry> _issuer = [];
 
     public bool WalletReadable { get; set; } = true;
 
@@ -45,7 +45,12 @@ internal sealed class Views
     {
         var cap = captured < 0 ? amount : captured;
         var state = refunded > 0 ? (refunded == cap ? "refunded" : "partially_refunded") : cap > 0 ? "captured" : released > 0 ? "released" : "held";
-        _issuer.Add(new LedgerRow(_issuer.Count + 1, $"auth_{_issuer.Count + 1:D10}", Pan(card), "shop", orderReference, issuerKey, amount, cap, released, refunded, state, "issuer-1", atMs));
+        _issuer.Add(new LedgerEntry
+        {
+            Sequence = _issuer.Count + 1, AuthorizationId = $"auth_{_issuer.Count + 1:D10}", Pan = Pan(card), MerchantId = "shop", OrderReference = orderReference,
+            IdempotencyKey = issuerKey, AuthorizedMinor = amount, CapturedMinor = cap, ReleasedMinor = released, RefundedMinor = refunded, State = state,
+            Node = "issuer-1", CreatedUnixMs = atMs,
+        });
         return this;
     }
 
