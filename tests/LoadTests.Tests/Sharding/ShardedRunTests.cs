@@ -61,6 +61,11 @@ public sealed class ShardedRunTests : IDisposable
         Assert.Equal(2, Shard(s2)["count"]!.GetValue<int>());
         Assert.True(m.ExitCode == ExitCodes.AllClaimsHold, $"merge: exit {m.ExitCode}\n{m.Out}\n{m.Err}");
         Assert.Equal(PlanIterations, Count(merged));
+        // Each shard reconciled its own cards; merged, the cards add up and every figure is still read.
+        var reconciliation = Summary(merged)["reconciliation"]!;
+        Assert.Equal(Summary(s1)["reconciliation"]!["cards"]!.GetValue<long>() + Summary(s2)["reconciliation"]!["cards"]!.GetValue<long>(), reconciliation["cards"]!.GetValue<long>());
+        Assert.Equal(0, reconciliation["stuckPending"]!.GetValue<long>());
+        Assert.Equal(0, Summary(merged)["figures"]!["orphan_holds"]!.GetValue<double>());
     }
 
     public void Dispose()
