@@ -44,6 +44,7 @@ public sealed class HaproxyWalletCrashTests : IDisposable
         await using var wallet1 = await WalletProcess.StartAsync(template, 1, timeout.Token);
         await using var wallet2 = await WalletProcess.StartAsync(template, 2, timeout.Token);
         await using var proxy = await HaproxyProcess.StartAsync(Haproxy!, [wallet1.Uri, wallet2.Uri], timeout.Token);
+        await HealthyForAsync(proxy.Uri, TimeSpan.FromSeconds(3), timeout.Token);
         await using var operatorApp = await StartOperatorAsync(new ProcessWalletControl([wallet1, wallet2]));
         var operatorUri = operatorApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var folder = Path.Combine(_dir, "report");
@@ -77,6 +78,35 @@ public sealed class HaproxyWalletCrashTests : IDisposable
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// HAProxy starts its servers up and judges them by its checks (rise 2, fall 2, every second); a fresh child
+    /// process may miss its first checks while it warms up. Waits until the proxy has answered /health without a
+    /// break for <paramref name="span"/>, so the run's own health check meets a settled proxy.
+    /// </summary>
+    private static async Task HealthyForAsync(Uri proxy, TimeSpan span, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var since = System.Diagnostics.Stopwatch.StartNew();
+        while (since.Elapsed < span)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                using var reply = await http.GetAsync(new Uri(proxy, "/health"), ct);
+                if (!reply.IsSuccessStatusCode)
+                {
+                    since.Restart();
+                }
+            }
+            catch (HttpRequestException)
+            {
+                since.Restart();
+            }
+
+            await Task.Delay(100, ct);
         }
     }
 
