@@ -47,6 +47,9 @@ internal sealed class WalletInstance : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // Both limits act as bytes and sockets arrive, before any handler buffers anything.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxConcurrentConnections = options.MaxConnections;
             k.Listen(IPAddress.Parse(options.BindAddress), port);
         });
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
@@ -62,7 +65,7 @@ internal sealed class WalletInstance : IAsyncDisposable
             var cards = new CardStore(database);
             var payments = new PaymentStore(database);
             var notifications = new NotificationStore(database);
-            var accounts = new AccountService(users, new SessionStore(database), options);
+            var accounts = new AccountService(users, new SessionStore(database), new LoginAttemptStore(database), options);
             var endpoints = new WalletEndpoints(name, options, accounts, new BindingService(cards, integration, metrics, options.TimeProvider),
                 new PaymentService(payments, cards, notifications, accounts, integration, metrics, options), cards, payments, notifications, metrics,
                 integration.Name, loggerFactory.CreateLogger("PaySim.Wallet." + name));
