@@ -3,13 +3,15 @@ using PaySim.LoadTests.Tests.Cli;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;
 
-/// <summary>A 10-second run of a shipped plan on the embedded cluster, with its summary.json read back.</summary>
+/// <summary>A shortened run (10 s unless told) of a shipped plan on the embedded cluster, with its summary.json read back.</summary>
 internal sealed record ShortRun(int ExitCode, string Out, string Err, JsonObject Summary, string Folder)
 {
-    public static async Task<ShortRun> RunAsync(string plan, params string[] extra)
+    public static Task<ShortRun> RunAsync(string plan, params string[] extra) => RunForAsync(plan, "10s", extra);
+
+    public static async Task<ShortRun> RunForAsync(string plan, string duration, params string[] extra)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-{plan}-{Guid.NewGuid():N}");
-        string[] args = ["run", "--plan", plan, "--duration", "10s", "--no-progress", "--report-dir", folder, .. extra];
+        string[] args = ["run", "--plan", plan, "--duration", duration, "--no-progress", "--report-dir", folder, .. extra];
         var (code, output, err) = await CliRunner.RunAsync(args);
         var summaryFile = Path.Combine(folder, "summary.json");
         Assert.True(File.Exists(summaryFile), $"no summary.json (exit {code}): {err}\n{output}");
