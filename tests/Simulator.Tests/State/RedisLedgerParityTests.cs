@@ -11,7 +11,7 @@ public sealed class RedisLedgerParityTests(RedisServerFixture redis)
     private const string B = "6200000000000002";
     private static readonly DateOnly Today = new(2026, 11, 23);
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Duplicate_charges_by_order_and_by_key_are_counted_alike_and_a_fully_refunded_repeat_is_not_one()
     {
         using var connection = redis.Connect();
