@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using PaySim.Wallet.Tests.Support;
 
 namespace PaySim.Wallet.Tests.Hosting;
 
@@ -91,8 +92,7 @@ public sealed class CommandLineTests
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string arguments)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "PaySim.Wallet.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
+        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{WalletProcess.Dll}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
