@@ -71,6 +71,7 @@ public sealed class HaproxyTests
                 IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
                 DatabasePath = db,
                 PasswordHashIterations = 1_000,
+                PinHashIterations = 1_000,
             }))
             await using (var proxy = await HaproxyProcess.StartAsync(Haproxy, wallet.Instances.Select(i => i.Uri).ToArray(), timeout.Token))
             {
