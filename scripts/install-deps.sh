@@ -5,6 +5,7 @@
 #   redis-server   -> Redis state store integration tests (issue 9)
 #   nghttp2-client -> h2load (gRPC/HTTP2 benchmarks)
 #   wrk, hey       -> HTTP/1.1 benchmarks
+#   curl           -> the --wallet-hook commands of the HAProxy instance-crash test
 set -euo pipefail
 
 declare -A tool_of=(
@@ -13,17 +14,18 @@ declare -A tool_of=(
   [nghttp2-client]=h2load
   [wrk]=wrk
   [hey]=hey
+  [curl]=curl
 )
 
 missing=()
-for pkg in haproxy redis-server nghttp2-client wrk hey; do
+for pkg in haproxy redis-server nghttp2-client wrk hey curl; do
   if ! command -v "${tool_of[$pkg]}" >/dev/null 2>&1; then
     missing+=("$pkg")
   fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (haproxy redis-server h2load wrk hey)"
+  echo "install-deps: all tools present (haproxy redis-server h2load wrk hey curl)"
   exit 0
 fi
 

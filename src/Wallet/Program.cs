@@ -11,11 +11,14 @@ var issuer = new Option<string[]>("--issuer") { Description = "Issuer node URL (
 var db = new Option<string>("--db") { Description = "SQLite file path.", DefaultValueFactory = _ => WalletDefaults.DatabasePath };
 var policy = new Option<string>("--policy") { Description = $"Balancing policy (resilient mode): {string.Join(", ", BalancingPolicies.All)}.", DefaultValueFactory = _ => WalletDefaults.BalancingPolicy };
 var config = new Option<string?>("--config") { Description = "JSON file with any WalletOptions field (docs/wallet.md); the flags above override it." };
-var pbkdf2 = new Option<int>("--password-iterations") { Description = "PBKDF2 iterations for passwords (lower it for registration-heavy load tests).", DefaultValueFactory = _ => WalletDefaults.PasswordHashIterations };
+var pbkdf2 = new Option<int>("--hash-iterations", "--password-iterations") { Description = "PBKDF2 iterations for passwords and payment PINs (lower it only for registration-heavy load tests).", DefaultValueFactory = _ => WalletDefaults.PasswordHashIterations };
+var maxConnections = new Option<int>("--max-connections") { Description = "Open connections one instance accepts at a time; more are closed at once.", DefaultValueFactory = _ => WalletDefaults.MaxConnections };
+var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body; a bigger one gets 413 while it streams in.", DefaultValueFactory = _ => WalletDefaults.MaxRequestBodyBytes };
+var loginRate = new Option<int>("--login-rate") { Description = "POST /sessions calls per minute per client address and instance (0 = no limit).", DefaultValueFactory = _ => WalletDefaults.LoginRatePerMinute };
 
 var root = new RootCommand("PaySim reference wallet: a REST/JSON wallet backend over the simulated issuer nodes (docs/wallet.md).")
 {
-    instances, port, bind, mode, issuer, db, policy, pbkdf2, config,
+    instances, port, bind, mode, issuer, db, policy, pbkdf2, maxConnections, maxBody, loginRate, config,
 };
 
 root.SetAction(async (parse, ct) =>
@@ -59,6 +62,10 @@ root.SetAction(async (parse, ct) =>
     options.DatabasePath = Pick(db, options.DatabasePath);
     options.BalancingPolicy = Pick(policy, options.BalancingPolicy);
     options.PasswordHashIterations = Pick(pbkdf2, options.PasswordHashIterations);
+    options.PinHashIterations = Pick(pbkdf2, options.PinHashIterations);
+    options.MaxConnections = Pick(maxConnections, options.MaxConnections);
+    options.MaxRequestBodyBytes = Pick(maxBody, options.MaxRequestBodyBytes);
+    options.LoginRatePerMinute = Pick(loginRate, options.LoginRatePerMinute);
 
     WalletHost host;
     try

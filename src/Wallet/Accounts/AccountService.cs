@@ -4,10 +4,15 @@ using PaySim.Wallet.Storage;
 
 namespace PaySim.Wallet.Accounts;
 
-/// <summary>Registration, login, bearer sessions and the payment PIN with its lockout.</summary>
-internal sealed class AccountService(UserStore users, SessionStore sessions, WalletOptions options)
+/// <summary>Registration, login with its rate limit and lockout, bearer sessions and the payment PIN with its lockout.</summary>
+internal sealed class AccountService(UserStore users, SessionStore sessions, LoginAttemptStore loginAttempts, WalletOptions options)
 {
     private readonly TimeProvider _time = options.TimeProvider;
+    private readonly LoginRateLimiter _loginRate = new(options.LoginRatePerMinute, options.TimeProvider);
+
+    // An unknown phone is checked against this, so it costs the same PBKDF2 work as a registered one and
+    // the answer's timing does not tell who is registered.
+    private readonly Lazy<string> _dummyPasswordHash = new(() => SecretHasher.Hash(SessionToken.Create(), options.PasswordHashIterations));
 
     public async Task<(UserRecord User, string Token, DateTimeOffset ExpiresAt)> RegisterAsync(string? phone, string? password, string? pin, string? name, CancellationToken ct)
     {
@@ -43,15 +48,39 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Wal
         return (user, token, expiresAt);
     }
 
-    public async Task<(UserRecord User, string Token, DateTimeOffset ExpiresAt)> LoginAsync(string? phone, string? password, CancellationToken ct)
+    /// <summary>
+    /// Logs in. Per client address at most <see cref="WalletOptions.LoginRatePerMinute"/> calls a minute (429);
+    /// per phone, registered or not, <see cref="WalletOptions.LoginMaxAttempts"/> wrong passwords in a row lock
+    /// it for <see cref="WalletOptions.LoginLockout"/> (423). Unknown phones and wrong passwords get the same
+    /// answer after the same hashing work.
+    /// </summary>
+    public async Task<(UserRecord User, string Token, DateTimeOffset ExpiresAt)> LoginAsync(string? phone, string? password, string client, CancellationToken ct)
     {
-        var user = string.IsNullOrWhiteSpace(phone) ? null : await users.FindByPhoneAsync(phone.Trim(), ct);
-        // The same answer for an unknown phone and a wrong password, so the API does not reveal who is registered.
-        if (user is null || password is null || !SecretHasher.Verify(password, user.PasswordHash))
+        if (_loginRate.TryAcquire(client) is { } wait)
         {
-            throw new WalletException(new WalletError(401, ErrorCodes.Unauthorized, "Phone or password is wrong."));
+            var ms = (long)Math.Ceiling(wait.TotalMilliseconds);
+            throw new WalletException(new WalletError(429, ErrorCodes.TooManyRequests, $"Too many login attempts from this address: try again in {Math.Ceiling(ms / 1000.0)} s.")
+            {
+                RetryAfterMs = ms,
+            });
         }
 
+        phone = phone?.Trim();
+        var countable = CredentialRules.CheckPhone(phone) is null;
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (countable && await loginAttempts.LockedUntilAsync(phone!, ct) is var until && until > now)
+        {
+            throw LoginLocked(until - now);
+        }
+
+        var user = countable ? await users.FindByPhoneAsync(phone!, ct) : null;
+        var matches = SecretHasher.Verify(password ?? string.Empty, user?.PasswordHash ?? _dummyPasswordHash.Value);
+        if (user is null || password is null || !matches)
+        {
+            throw await LoginFailedAsync(countable ? phone : null, ct);
+        }
+
+        await loginAttempts.ResetAsync(user.Phone, ct);
         var (token, expiresAt) = await OpenSessionAsync(user.Id, ct);
         return (user, token, expiresAt);
     }
@@ -80,7 +109,7 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Wal
         var now = _time.GetUtcNow();
         if (user.PinLockedUntilMs > now.ToUnixTimeMilliseconds())
         {
-            throw Locked(user.PinLockedUntilMs - now.ToUnixTimeMilliseconds());
+            throw PinLocked(user.PinLockedUntilMs - now.ToUnixTimeMilliseconds());
         }
 
         if (pin is null || !SecretHasher.Verify(pin, user.PinHash))
@@ -89,7 +118,7 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Wal
             var (failures, lockedUntil) = await users.RecordPinFailureAsync(userId, options.PinMaxAttempts, lockUntil, ct);
             if (lockedUntil > now.ToUnixTimeMilliseconds())
             {
-                throw Locked(lockedUntil - now.ToUnixTimeMilliseconds());
+                throw PinLocked(lockedUntil - now.ToUnixTimeMilliseconds());
             }
 
             var left = options.PinMaxAttempts - failures;
@@ -105,7 +134,35 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Wal
         }
     }
 
-    private static WalletException Locked(long retryAfterMs) =>
+    // The same answer for an unknown phone and a wrong password, so the API does not reveal who is registered.
+    private async Task<WalletException> LoginFailedAsync(string? phone, CancellationToken ct)
+    {
+        if (phone is null)
+        {
+            return new WalletException(new WalletError(401, ErrorCodes.Unauthorized, "Phone or password is wrong."));
+        }
+
+        var now = _time.GetUtcNow();
+        var (failures, lockedUntil) = await loginAttempts.RecordFailureAsync(phone, options.LoginMaxAttempts, (now + options.LoginLockout).ToUnixTimeMilliseconds(), ct);
+        if (lockedUntil > now.ToUnixTimeMilliseconds())
+        {
+            return LoginLocked(lockedUntil - now.ToUnixTimeMilliseconds());
+        }
+
+        var left = options.LoginMaxAttempts - failures;
+        return new WalletException(new WalletError(401, ErrorCodes.Unauthorized, $"Phone or password is wrong; {left} attempt(s) left before this phone is locked.")
+        {
+            AttemptsLeft = left,
+        });
+    }
+
+    private static WalletException LoginLocked(long retryAfterMs) =>
+        new(new WalletError(423, ErrorCodes.LoginLocked, $"Too many wrong passwords for this phone: login is locked for another {Math.Ceiling(retryAfterMs / 1000.0)} s.")
+        {
+            RetryAfterMs = retryAfterMs,
+        });
+
+    private static WalletException PinLocked(long retryAfterMs) =>
         new(new WalletError(423, ErrorCodes.PinLocked, $"Too many wrong PINs: payments are locked for another {Math.Ceiling(retryAfterMs / 1000.0)} s.")
         {
             RetryAfterMs = retryAfterMs,

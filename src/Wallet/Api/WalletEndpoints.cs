@@ -47,7 +47,9 @@ internal sealed class WalletEndpoints(
             }
             catch (BadHttpRequestException e)
             {
-                await WriteErrorAsync(context, new WalletError(400, ErrorCodes.InvalidRequest, e.Message));
+                // Kestrel's own limits (MaxRequestBodySize) arrive here as 413 while the body streams in.
+                var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.BodyTooLarge : ErrorCodes.InvalidRequest;
+                await WriteErrorAsync(context, new WalletError(e.StatusCode, code, e.Message));
             }
             catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
@@ -90,7 +92,7 @@ internal sealed class WalletEndpoints(
     private async Task CreateSessionAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
-        var (user, token, expiresAt) = await accounts.LoginAsync(body.Phone, body.Password, context.RequestAborted);
+        var (user, token, expiresAt) = await accounts.LoginAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
         await WriteAsync(context, 200, new { userId = user.Id, token, expiresAt });
     }
 
@@ -241,6 +243,8 @@ internal sealed class WalletEndpoints(
             : throw new WalletException(new WalletError(403, ErrorCodes.Forbidden, "A session may only read its own user's data."));
     }
 
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
     private static string RouteId(HttpContext context) => context.Request.RouteValues["id"] as string ?? string.Empty;
 
     private static int Limit(HttpContext context)
@@ -275,8 +279,6 @@ internal sealed class WalletEndpoints(
 
     private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 
-    private const int MaxBodyBytes = 64 * 1024;
-
     private static async Task<T?> ReadAsync<T>(HttpContext context)
         where T : class
     {
@@ -285,7 +287,8 @@ internal sealed class WalletEndpoints(
             return null;
         }
 
-        // Bodies are small; buffering them tells an absent body (chunked, empty) from a malformed one.
+        // Kestrel stops a body at MaxRequestBodyBytes, so this buffer stays small; buffering tells an absent
+        // body (chunked, empty) from a malformed one.
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         if (buffer.Length == 0)
@@ -293,18 +296,13 @@ internal sealed class WalletEndpoints(
             return null;
         }
 
-        if (buffer.Length > MaxBodyBytes)
-        {
-            throw new WalletException(new WalletError(413, ErrorCodes.InvalidRequest, $"The body is larger than {MaxBodyBytes} bytes."));
-        }
-
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), WalletJson.Options);
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), WalletJson.Requests);
         }
         catch (JsonException e)
         {
-            throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest, $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split('.')[0]}."));
+            throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest, WalletJson.Describe<T>(e)));
         }
     }
 

@@ -5,6 +5,9 @@ public static class ErrorCodes
 {
     // wallet-side
     public const string InvalidRequest = "invalid_request";
+    public const string BodyTooLarge = "body_too_large";
+    public const string TooManyRequests = "too_many_requests";
+    public const string LoginLocked = "login_locked";
     public const string WeakPassword = "weak_password";
     public const string WeakPin = "weak_pin";
     public const string PhoneTaken = "phone_taken";

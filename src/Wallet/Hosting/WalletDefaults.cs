@@ -12,6 +12,10 @@ public static class WalletDefaults
     public const string InstanceNamePrefix = "wallet";
     public const int Seed = 1;
 
+    // Abuse limits
+    public const int MaxRequestBodyBytes = 64 * 1024;
+    public const int MaxConnections = 1024;
+
     public static readonly IReadOnlyList<Uri> IssuerUris =
     [
         new("http://localhost:7101"),
@@ -22,9 +26,13 @@ public static class WalletDefaults
     // Accounts
     public const int PasswordMinLength = 8;
     public const int PasswordHashIterations = 100_000;
-    public const int PinHashIterations = 10_000;
+    // The PIN's space is only 10^6: it gets the password's work, not less.
+    public const int PinHashIterations = PasswordHashIterations;
     public const int PinMaxAttempts = 5;
     public static readonly TimeSpan PinLockout = TimeSpan.FromMinutes(15);
+    public const int LoginMaxAttempts = 5;
+    public static readonly TimeSpan LoginLockout = TimeSpan.FromMinutes(15);
+    public const int LoginRatePerMinute = 60;
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(24);
     public const bool RequirePaymentPin = true;
 

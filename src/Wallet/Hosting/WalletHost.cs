@@ -34,8 +34,7 @@ public sealed class WalletHost : IAsyncDisposable
     public static async Task<WalletHost> StartAsync(WalletOptions options, CancellationToken cancellationToken = default)
     {
         WalletOptionsValidator.ThrowIfInvalid(options);
-        var database = new WalletDatabase(options.DatabasePath);
-        await database.InitializeAsync(cancellationToken);
+        var database = await OpenDatabaseAsync(options.DatabasePath, cancellationToken);
         var started = new List<WalletInstance>();
         try
         {
@@ -72,5 +71,22 @@ public sealed class WalletHost : IAsyncDisposable
         }
 
         _database.ReleasePooledConnections();
+    }
+
+    /// <exception cref="WalletOptionsException">The path is a directory, unwritable or not a SQLite file.</exception>
+    private static async Task<WalletDatabase> OpenDatabaseAsync(string path, CancellationToken ct)
+    {
+        WalletDatabase? database = null;
+        try
+        {
+            database = new WalletDatabase(path);
+            await database.InitializeAsync(ct);
+            return database;
+        }
+        catch (Exception e) when (DatabasePathProblem.IsUserError(e))
+        {
+            database?.ReleasePooledConnections();
+            throw DatabasePathProblem.Describe(path, e);
+        }
     }
 }

@@ -53,6 +53,9 @@ internal sealed class WalletInstance : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            // Both limits act as bytes and sockets arrive, before any handler buffers anything.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxConcurrentConnections = options.MaxConnections;
             k.Listen(IPAddress.Parse(options.BindAddress), port);
         });
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
@@ -68,7 +71,7 @@ internal sealed class WalletInstance : IAsyncDisposable
             var cards = new CardStore(database);
             var payments = new PaymentStore(database);
             var notifications = new NotificationStore(database);
-            var accounts = new AccountService(users, new SessionStore(database), options);
+            var accounts = new AccountService(users, new SessionStore(database), new LoginAttemptStore(database), options);
             var logger = loggerFactory.CreateLogger("PaySim.Wallet." + name);
             var refunds = new RefundRunner(payments, notifications, integration, metrics, options.TimeProvider);
             var abandoned = new AbandonedPayments(payments, cards, notifications, integration, refunds, metrics, options.TimeProvider, logger);

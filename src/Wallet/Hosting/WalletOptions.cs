@@ -46,18 +46,34 @@ public sealed class WalletOptions
 
     public LogLevel MinimumLogLevel { get; set; } = LogLevel.Warning;
 
+    // ---- abuse limits ----
+    /// <summary>Largest request body; Kestrel answers 413 as soon as a body (with Content-Length or chunked) goes past it.</summary>
+    public int MaxRequestBodyBytes { get; set; } = WalletDefaults.MaxRequestBodyBytes;
+
+    /// <summary>Open connections one instance accepts at a time; further ones are closed at once.</summary>
+    public int MaxConnections { get; set; } = WalletDefaults.MaxConnections;
+
     // ---- accounts ----
     public int PasswordMinLength { get; set; } = WalletDefaults.PasswordMinLength;
 
     /// <summary>PBKDF2-SHA256 iterations for passwords. Load tests that register many users may lower it.</summary>
     public int PasswordHashIterations { get; set; } = WalletDefaults.PasswordHashIterations;
 
+    /// <summary>PBKDF2-SHA256 iterations for the payment PIN; as many as for passwords by default (a PIN has only 10^6 values).</summary>
     public int PinHashIterations { get; set; } = WalletDefaults.PinHashIterations;
 
     /// <summary>Wrong PINs in a row that lock payments for <see cref="PinLockout"/>.</summary>
     public int PinMaxAttempts { get; set; } = WalletDefaults.PinMaxAttempts;
 
     public TimeSpan PinLockout { get; set; } = WalletDefaults.PinLockout;
+
+    /// <summary>Wrong passwords in a row for one phone (registered or not) that lock <c>POST /sessions</c> for it for <see cref="LoginLockout"/>.</summary>
+    public int LoginMaxAttempts { get; set; } = WalletDefaults.LoginMaxAttempts;
+
+    public TimeSpan LoginLockout { get; set; } = WalletDefaults.LoginLockout;
+
+    /// <summary><c>POST /sessions</c> calls one client address may make per minute on one instance; 0 turns the limit off.</summary>
+    public int LoginRatePerMinute { get; set; } = WalletDefaults.LoginRatePerMinute;
 
     public TimeSpan SessionLifetime { get; set; } = WalletDefaults.SessionLifetime;
 

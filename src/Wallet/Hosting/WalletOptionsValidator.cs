@@ -43,6 +43,11 @@ internal static class WalletOptionsValidator
         Check(o.PinHashIterations is >= 1_000 and <= 10_000_000, $"pinHashIterations must be 1000..10000000 (got {o.PinHashIterations})");
         Check(o.PinMaxAttempts is >= 1 and <= 100, $"pinMaxAttempts must be 1..100 (got {o.PinMaxAttempts})");
         Check(o.PinLockout > TimeSpan.Zero, $"pinLockout must be positive (got {o.PinLockout})");
+        Check(o.LoginMaxAttempts is >= 1 and <= 100, $"loginMaxAttempts must be 1..100 (got {o.LoginMaxAttempts})");
+        Check(o.LoginLockout > TimeSpan.Zero, $"loginLockout must be positive (got {o.LoginLockout})");
+        Check(o.LoginRatePerMinute is >= 0 and <= 1_000_000, $"loginRatePerMinute must be 0 (off)..1000000 (got {o.LoginRatePerMinute})");
+        Check(o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, $"maxRequestBodyBytes must be 1024..16777216 (got {o.MaxRequestBodyBytes})");
+        Check(o.MaxConnections is >= 1 and <= 1_000_000, $"maxConnections must be 1..1000000 (got {o.MaxConnections})");
         Check(o.SessionLifetime > TimeSpan.Zero, $"sessionLifetime must be positive (got {o.SessionLifetime})");
         Check(o.AttemptTimeout > TimeSpan.Zero, $"attemptTimeout must be positive (got {o.AttemptTimeout})");
         Check(o.CallTimeout >= o.AttemptTimeout, $"callTimeout must be >= attemptTimeout (got {o.CallTimeout} < {o.AttemptTimeout})");

@@ -80,6 +80,9 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
 
     public RetryBudget Budget { get; }
 
+    /// <summary>The nodes the balancer may pick now (healthy, not ejected), as the health monitor last published them.</summary>
+    internal IReadOnlyList<BalancerAddress> UsableNodes => _monitor.UsableAddresses;
+
     public IIssuerSession OpenSession() => this;
 
     public Task<StartBindingReply> StartBindingAsync(StartBindingRequest request, CancellationToken ct) =>

@@ -18,6 +18,10 @@ internal sealed class WalletDatabase
             pin_failures INTEGER NOT NULL DEFAULT 0,
             pin_locked_until INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS login_attempts (
+            phone TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            locked_until INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS sessions (
             token_hash TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id),

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace PaySim.LoadEngine.Tests.Reporting;
@@ -100,12 +102,42 @@ public sealed class ReportWriterTests : IDisposable
         var html = await File.ReadAllTextAsync(Path.Combine(_folder, "report.html"));
         var md = await File.ReadAllTextAsync(Path.Combine(_folder, "report.md"));
 
-        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Equal(4, Regex.Count(html, "<svg "));
         Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
         Assert.Contains("no duplicate charges", html, StringComparison.Ordinal);
         Assert.Contains("no duplicate charges", md, StringComparison.Ordinal);
         Assert.Contains("authorize", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Html_ChartsHoldOnePointPerSecondOfTheRun_PlacedByItsValue()
+    {
+        var result = await RunSmallAsync();
+        await ReportWriter.WriteAsync(_folder, result.Summary, result.TimeSeries);
+        var html = await File.ReadAllTextAsync(Path.Combine(_folder, "report.html"));
+        var seconds = result.TimeSeries.Where(p => p.Scenario == "pay").OrderBy(p => p.Second).ToArray();
+        Assert.True(seconds.Length >= 2, $"{seconds.Length} seconds in the series");
+
+        var rps = Lines(html, "Completed iterations per second")["pay"];
+        var latency = Lines(html, "Latency per second: p99 (solid) and p50 (dashed)");
+        var errors = Lines(html, "Errors per second: failed (solid) and dropped (dashed)");
+        var concurrency = Lines(html, "Concurrency (in flight / active copies)")["pay"];
+
+        // One point per second of the run, on every line of every chart.
+        foreach (var line in new[] { rps, latency["pay p99"], latency["pay p50"], errors["pay fail"], errors["pay dropped"], concurrency })
+        {
+            Assert.Equal(seconds.Length, line.Count);
+        }
+
+        // x: the second, left to right across the plot (x = 64 + second / last second × 880).
+        var last = Math.Max(1, seconds[^1].Second);
+        Assert.Equal(seconds.Select(p => 64 + (p.Second * 880.0 / last)), rps.Select(p => p.X), new Tolerance(0.06));
+        // y: height above the baseline (y = 240) in proportion to the value, the tallest inside the plot (y >= 16).
+        AssertHeightsFollow(seconds.Select(p => p.Rps).ToArray(), rps);
+        AssertHeightsFollow(seconds.Select(p => (double)p.Fail).ToArray(), errors["pay fail"]);
+        AssertHeightsFollow(seconds.Select(p => p.P99Ms).ToArray(), latency["pay p99"]);
+        Assert.Equal(16, seconds.Sum(p => p.Fail));
     }
 
     [Fact]
@@ -126,5 +158,42 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(result.TimeSeries.Count + 1, csv.Length);
         sink.Dispose();
         Assert.Equal(csv, await File.ReadAllLinesAsync(sinkPath));
+    }
+
+    /// <summary>The polylines of one chart of report.html by their title: (x, y) in SVG units.</summary>
+    private static Dictionary<string, List<(double X, double Y)>> Lines(string html, string chart)
+    {
+        var figure = Regex.Match(html, "<figure><figcaption>" + Regex.Escape(System.Net.WebUtility.HtmlEncode(chart)) + "</figcaption>(.*?)</figure>");
+        Assert.True(figure.Success, $"no chart '{chart}'");
+        return Regex.Matches(figure.Groups[1].Value, "<polyline [^>]*points=\"([^\"]*)\"><title>([^<]*)</title>")
+            .ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value.Split(' ').Select(Point).ToList());
+    }
+
+    private static (double X, double Y) Point(string pair)
+    {
+        var xy = pair.Split(',');
+        return (double.Parse(xy[0], CultureInfo.InvariantCulture), double.Parse(xy[1], CultureInfo.InvariantCulture));
+    }
+
+    private static void AssertHeightsFollow(double[] values, List<(double X, double Y)> line)
+    {
+        const double Baseline = 240;
+        var heights = line.Select(p => Baseline - p.Y).ToArray();
+        Assert.All(heights, h => Assert.InRange(h, 0, Baseline - 16));
+        var top = values.Max();
+        var topHeight = heights.Max();
+        Assert.True(top == 0 ? topHeight == 0 : topHeight > 0, $"tallest point {topHeight} for a largest value of {top}");
+        for (var i = 0; i < values.Length; i++)
+        {
+            // Coordinates are rounded to 0.1, so proportions hold to within a fraction of a unit.
+            Assert.Equal(top == 0 ? 0 : values[i] / top * topHeight, heights[i], new Tolerance(0.15));
+        }
+    }
+
+    private sealed class Tolerance(double within) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= within;
+
+        public int GetHashCode(double obj) => 0;
     }
 }

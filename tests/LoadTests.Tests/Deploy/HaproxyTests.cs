@@ -11,9 +11,9 @@ namespace PaySim.LoadTests.Tests.Deploy;
 [Collection(EndToEndCollection.Name)]
 public sealed class HaproxyTests
 {
-    private static readonly string? Haproxy = RepoPaths.FindOnPath("haproxy");
+    private static string Haproxy => ExternalTools.Require(ExternalTools.Haproxy);
 
-    [HaproxyFact]
+    [ToolFact(ExternalTools.Haproxy)]
     public void ShippedConfig_IsAcceptedByHaproxyCheck()
     {
         var (code, output) = Check(RepoPaths.Of("deploy", "haproxy", "haproxy.cfg"));
@@ -34,7 +34,7 @@ public sealed class HaproxyTests
         Assert.Contains("stats enable", cfg, StringComparison.Ordinal);
     }
 
-    [HaproxyFact]
+    [ToolFact(ExternalTools.Haproxy)]
     public void RenderedConfig_ForOtherPorts_IsStillValid()
     {
         var file = Path.Combine(Path.GetTempPath(), $"paysim-haproxy-check-{Guid.NewGuid():N}.cfg");
@@ -55,7 +55,7 @@ public sealed class HaproxyTests
         }
     }
 
-    [HaproxyFact]
+    [ToolFact(ExternalTools.Haproxy)]
     public async Task LbFairnessPlan_ThroughHaproxyInFrontOfTwoWallets_SpreadsRepliesEvenlyOverInstances()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -71,8 +71,9 @@ public sealed class HaproxyTests
                 IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
                 DatabasePath = db,
                 PasswordHashIterations = 1_000,
+                PinHashIterations = 1_000,
             }))
-            await using (var proxy = await HaproxyProcess.StartAsync(Haproxy!, wallet.Instances.Select(i => i.Uri).ToArray(), timeout.Token))
+            await using (var proxy = await HaproxyProcess.StartAsync(Haproxy, wallet.Instances.Select(i => i.Uri).ToArray(), timeout.Token))
             {
                 var (code, stdout, stderr) = await CliRunner.RunAsync(
                     "run", "--plan", "lb-fairness", "--duration", "6s", "--no-progress", "--report-dir", folder,
@@ -105,7 +106,7 @@ public sealed class HaproxyTests
 
     private static (int Code, string Output) Check(string file)
     {
-        using var process = Process.Start(new ProcessStartInfo(Haproxy!, ["-c", "-f", file])
+        using var process = Process.Start(new ProcessStartInfo(Haproxy, ["-c", "-f", file])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -23,14 +23,12 @@ namespace PaySim.LoadTests.Tests.Deploy;
 [Collection(EndToEndCollection.Name)]
 public sealed class HaproxyWalletCrashTests : IDisposable
 {
-    private static readonly string? Haproxy = RepoPaths.FindOnPath("haproxy");
-    private static readonly string? Curl = RepoPaths.FindOnPath("curl");
+    private static string Haproxy => ExternalTools.Require(ExternalTools.Haproxy);
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-haproxy-crash-").FullName;
 
-    [HaproxyFact]
+    [ToolFact(ExternalTools.Haproxy, ExternalTools.Curl)]
     public async Task InstanceCrash_ThroughHaproxyWithHooks_RunsEachHookAtItsTimeAndReconcilesEveryMinorUnit()
     {
-        Assert.True(Curl is not null, "curl is needed for the hooks");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 21 });
         var template = new WalletOptions
@@ -43,7 +41,7 @@ public sealed class HaproxyWalletCrashTests : IDisposable
         };
         await using var wallet1 = await WalletProcess.StartAsync(template, 1, timeout.Token);
         await using var wallet2 = await WalletProcess.StartAsync(template, 2, timeout.Token);
-        await using var proxy = await HaproxyProcess.StartAsync(Haproxy!, [wallet1.Uri, wallet2.Uri], timeout.Token);
+        await using var proxy = await HaproxyProcess.StartAsync(Haproxy, [wallet1.Uri, wallet2.Uri], timeout.Token);
         await HealthyForAsync(proxy.Uri, TimeSpan.FromSeconds(3), timeout.Token);
         await using var operatorApp = await StartOperatorAsync(new ProcessWalletControl([wallet1, wallet2]));
         var operatorUri = operatorApp.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -136,14 +136,14 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal("/usr/local/etc/haproxy", MiniYaml.Str(MiniYaml.Maps(Containers(wallet).Single(c => MiniYaml.Str(c, "name") == "haproxy"), "volumeMounts").Single(), "mountPath"));
     }
 
-    [HaproxyFact]
+    [ToolFact(ExternalTools.Haproxy)]
     public void TheWalletPodsHaproxyConfig_IsAcceptedByHaproxyCheck()
     {
         var file = Path.Combine(Path.GetTempPath(), $"paysim-k8s-haproxy-{Guid.NewGuid():N}.cfg");
         try
         {
             File.WriteAllText(file, HaproxyConfigFromConfigMap());
-            using var process = Process.Start(new ProcessStartInfo(RepoPaths.FindOnPath("haproxy")!, ["-c", "-f", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo(ExternalTools.Require(ExternalTools.Haproxy), ["-c", "-f", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "haproxy -c did not finish");

@@ -29,6 +29,7 @@ public sealed class ExternalTargetTests
                 IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
                 DatabasePath = db,
                 PasswordHashIterations = 1_000,
+                PinHashIterations = 1_000,
             }))
             {
                 var calls = new ConcurrentDictionary<string, int>();

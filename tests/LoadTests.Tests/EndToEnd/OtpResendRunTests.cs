@@ -59,14 +59,15 @@ public sealed class OtpResendRunTests : IDisposable
     [Fact]
     public async Task Run_LateVoidCodeArrivesBeforeTheResentOne_TypesItThenBindsWithTheFreshCode()
     {
-        // Every SMS 1.5 s late, the first 1 s more: the first wait (2 s) ends, the resend goes out at 2 s, the void
-        // code lands at 2.5 s and the fresh one at 3.5 s, inside the second wait.
+        // Every SMS 4 s late, the first 4 s more; the app waits 6 s. The first wait ends at 6 s and the resend goes
+        // out; the void code lands at 8 s and the fresh one at 10 s, inside the second wait (until 12 s). Each of
+        // those three orderings has 2 s to spare, so a busy machine cannot swap them.
         const string faults = """
-            { "name": "slow-route", "node": "sms", "method": "Send", "smsDelay": "1500ms" },
-            { "name": "first-later", "node": "sms", "method": "Send", "times": 1, "smsDelay": "1s" }
+            { "name": "slow-route", "node": "sms", "method": "Send", "smsDelay": "4s" },
+            { "name": "first-later", "node": "sms", "method": "Send", "times": 1, "smsDelay": "4s" }
             """;
 
-        var summary = await RunAsync(1, "2s", faults, "\"bind_resends == 1\", \"bind_bound_after_resend == 1\"", "7s");
+        var summary = await RunAsync(1, "6s", faults, "\"bind_resends == 1\", \"bind_bound_after_resend == 1\"", "7s", clientTimeout: "15s");
 
         var bindings = summary["bindings"]!.AsObject();
         Assert.Equal(1, bindings["bound"]!.GetValue<long>());
@@ -80,11 +81,11 @@ public sealed class OtpResendRunTests : IDisposable
     [Fact]
     public async Task Run_AgainstANaiveWalletThatSaysResendTooSoon_WaitsTheRetryAfterAndAsksAgain()
     {
-        // The issuer's cooldown (1.5 s) outlasts the app's wait (1 s); the naive wallet passes RESEND_TOO_SOON
-        // through as 429 with retryAfterMs, which the app honours before asking again.
+        // The issuer's cooldown (5 s) outlasts the app's wait (3 s) by 2 s; the naive wallet passes RESEND_TOO_SOON
+        // through as 429 with retryAfterMs (about 2 s, within the app's wait), which the app honours before asking again.
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Nodes = 1, IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 11, ResendCooldown = TimeSpan.FromMilliseconds(1_500),
+            Nodes = 1, IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 11, ResendCooldown = TimeSpan.FromSeconds(5),
         });
         var db = Path.Combine(_dir, "wallet.db");
         await using var wallet = await WalletHost.StartAsync(new WalletOptions
@@ -99,8 +100,8 @@ public sealed class OtpResendRunTests : IDisposable
         });
 
         var summary = await RunAsync(
-            1, "1s", """{ "name": "first-otp", "node": "sms", "method": "Send", "times": 1, "smsDrop": {} }""",
-            "\"bind_resends == 1\", \"bind_bound_after_resend == 1\"", "5s",
+            1, "3s", """{ "name": "first-otp", "node": "sms", "method": "Send", "times": 1, "smsDrop": {} }""",
+            "\"bind_resends == 1\", \"bind_bound_after_resend == 1\"", "5s", "10s",
             "--wallet-url", wallet.Instances[0].Uri.ToString(), "--simulator-url", simulator.ControlUri.ToString());
 
         Assert.Equal(2, summary["walletCalls"]!["bind_resend"]!.GetValue<long>());
@@ -126,14 +127,15 @@ public sealed class OtpResendRunTests : IDisposable
     private Task<JsonObject> RunAsync(int otpResends, string smsFault, string claims) =>
         RunAsync(otpResends, "1s", $$"""{ "name": "first-otp", "node": "sms", "method": "Send", "times": 1, {{smsFault}} }""", claims, "5s");
 
-    private async Task<JsonObject> RunAsync(int otpResends, string smsTimeout, string faults, string claims, string duration, params string[] extraArgs)
+    /// <param name="clientTimeout">Also sets how long an iteration may finish after the load ends (timeout + 1 s).</param>
+    private async Task<JsonObject> RunAsync(int otpResends, string smsTimeout, string faults, string claims, string duration, string clientTimeout = "5s", params string[] extraArgs)
     {
         var plan = Path.Combine(_dir, $"resend-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(plan, $$"""
             { "name": "otp-resend", "duration": "{{duration}}", "warmUp": "0s", "seed": 7,
               "target": { "embedded": { "nodes": 1, "walletInstances": 1, "walletMode": "resilient" } },
               "personas": { "healthy": 1 }, "preboundCards": 1,
-              "client": { "timeout": "5s", "smsTimeout": "{{smsTimeout}}", "otpResends": {{otpResends}} },
+              "client": { "timeout": "{{clientTimeout}}", "smsTimeout": "{{smsTimeout}}", "otpResends": {{otpResends}} },
               "scenarios": [ { "name": "onboarding", "load": [
                 { "kind": "pause", "during": "1s" }, { "kind": "inject", "rate": 1, "interval": "1s", "during": "1s" } ] } ],
               "faults": [ {{faults}} ],

@@ -3,7 +3,7 @@ using PaySim.LoadTests.Tests.Cli;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;
 
-/// <summary>A 10-second run of a shipped plan on the embedded cluster, with its summary.json read back.</summary>
+/// <summary>A shortened run (10 s unless told) of a shipped plan on the embedded cluster, with its summary.json read back.</summary>
 internal sealed record ShortRun(int ExitCode, string Out, string Err, JsonObject Summary, string Folder)
 {
     public static Task<ShortRun> RunAsync(string plan, params string[] extra) => RunForAsync(plan, "10s", extra);

@@ -19,7 +19,7 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
     private const double MaxCommandsPerAuthorize = 5;
     private const int Calls = 200;
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void An_authorize_without_an_idempotency_key_sends_at_most_five_redis_commands()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -54,7 +54,7 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_token_cached_by_one_process_is_unknown_there_once_the_other_process_resets()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -75,7 +75,7 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_cached_token_declined_before_the_hold_is_unknown_after_a_reset_in_the_other_process()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -99,7 +99,7 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_card_bound_again_after_a_reset_authorizes_through_the_process_that_cached_its_old_token()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);

@@ -9,7 +9,7 @@ public sealed class RedisIdempotencyStoreTests(RedisServerFixture redis)
 {
     private readonly string _cluster = RedisTestIssuer.NewCluster();
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Concurrent_callers_in_two_processes_run_the_operation_once_and_all_get_its_result()
     {
         using var second = redis.Connect();
@@ -36,7 +36,7 @@ public sealed class RedisIdempotencyStoreTests(RedisServerFixture redis)
         Assert.Equal(1, results.Count(r => !r.Replayed));
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_different_request_under_a_used_key_is_refused_and_an_empty_key_always_runs()
     {
         var store = Store(redis.Connection!);
@@ -51,7 +51,7 @@ public sealed class RedisIdempotencyStoreTests(RedisServerFixture redis)
         Assert.Equal(("four", false), (noKey.Value!.Id, noKey.Replayed));
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_failed_operation_frees_the_key_and_a_claim_left_by_a_dead_process_is_taken_over()
     {
         var store = Store(redis.Connection!);

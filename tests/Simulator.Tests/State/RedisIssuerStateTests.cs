@@ -7,7 +7,7 @@ namespace PaySim.Simulator.Tests.State;
 [Collection(RedisCollection.Name)]
 public sealed class RedisIssuerStateTests(RedisServerFixture redis)
 {
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_binding_started_through_one_process_is_confirmed_through_the_other()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -31,7 +31,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void An_authorization_held_through_one_process_is_captured_and_refunded_through_the_other()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -64,7 +64,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_thousand_concurrent_authorizations_with_one_key_over_two_processes_hold_the_funds_once()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -88,7 +88,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void The_same_key_with_a_different_request_is_refused_in_the_other_process()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -106,7 +106,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Three_thousand_random_concurrent_operations_over_two_processes_leave_the_invariants_clean()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -163,7 +163,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task A_reader_in_one_process_is_woken_by_an_sms_delivered_through_the_other()
     {
         var (a, b) = RedisTestIssuer.Pair(redis);
@@ -189,7 +189,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Reset_clears_only_its_own_cluster()
     {
         var clock = RedisTestIssuer.NewClock();
@@ -220,7 +220,7 @@ public sealed class RedisIssuerStateTests(RedisServerFixture redis)
         Assert.Equal(DeclineReason.IdempotencyKeyReused, other.Engine.Authorize(otherToken, 1_000, card.Currency, "m", "o", "k").Reason);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Two_processes_on_the_same_random_seed_are_refused_instead_of_sharing_binding_ids()
     {
         var cluster = RedisTestIssuer.NewCluster();

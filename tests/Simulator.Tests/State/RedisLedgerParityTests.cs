@@ -12,7 +12,7 @@ public sealed class RedisLedgerParityTests(RedisServerFixture redis)
     private static readonly DateOnly Today = new(2026, 11, 23);
     private static readonly KeyValuePair<string, long>[] Opening = [KeyValuePair.Create(A, 1_000_000L), KeyValuePair.Create(B, 1_000_000L)];
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Duplicate_charges_are_counted_alike_per_card_and_a_repeat_given_back_in_full_is_not_one()
     {
         using var connection = redis.Connect();
@@ -30,7 +30,7 @@ public sealed class RedisLedgerParityTests(RedisServerFixture redis)
         Assert.True(memory.MoneyConserved);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void The_ledger_read_gives_the_same_rows_pages_and_cursors_and_refuses_the_same_cursors()
     {
         using var connection = redis.Connect();
@@ -47,7 +47,7 @@ public sealed class RedisLedgerParityTests(RedisServerFixture redis)
         Assert.StartsWith("stale: ", memoryRead[^1], StringComparison.Ordinal);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Void_answers_alike_released_captured_and_unknown()
     {
         using var connection = redis.Connect();

@@ -19,7 +19,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
     private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(5);
     private static readonly AuthorizeRequest UnknownToken = new() { CardToken = "tok_missing", AmountMinor = 1 };
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task Down_posted_to_host_A_refuses_connections_to_host_Bs_node_of_that_name_and_up_serves_it_again()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -49,7 +49,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
         Assert.Equal("UP", (await NodesAsync(b))["issuer-2"]);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task Not_serving_set_through_host_As_grpc_control_plane_shows_on_host_Bs_health_service_while_calls_still_work()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -75,7 +75,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task A_host_started_after_a_node_went_down_comes_up_with_that_node_down_and_reset_brings_it_up_in_every_host()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -104,7 +104,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
         Assert.Equal("issuer-2", (await Eventually.SucceedsAsync(() => c.Issuers[1].AuthorizeAsync(UnknownToken).ResponseAsync)).Node);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task An_outage_rule_takes_the_node_down_in_every_host_through_the_shared_rules_without_writing_the_nodes_document()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -122,7 +122,7 @@ public sealed class RedisNodeStateTests(RedisServerFixture redis)
         Assert.Null(Document(cluster));
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task Changes_to_different_nodes_from_two_hosts_both_end_in_the_document_and_in_both_hosts()
     {
         var cluster = RedisTestIssuer.NewCluster();

@@ -8,7 +8,7 @@ public sealed class RedisOtpStoreTests(RedisServerFixture redis)
 {
     private static readonly OtpOptions Options = new() { Ttl = TimeSpan.FromSeconds(300), Attempts = 3, ResendCooldown = TimeSpan.FromSeconds(60) };
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void A_code_expires_after_its_ttl_on_the_injected_clock_and_can_be_resent_after_the_cooldown()
     {
         var (store, clock) = Store();
@@ -29,7 +29,7 @@ public sealed class RedisOtpStoreTests(RedisServerFixture redis)
         Assert.Equal(OtpVerdict.Unknown, store.Verify("b1", "333333", clock.GetUtcNow(), out _));
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Wrong_codes_use_up_the_attempts_and_then_even_the_right_code_is_refused()
     {
         var (store, clock) = Store();
@@ -43,7 +43,7 @@ public sealed class RedisOtpStoreTests(RedisServerFixture redis)
         Assert.Equal(OtpVerdict.Unknown, store.Verify("nobody", "111111", clock.GetUtcNow(), out _));
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Concurrent_wrong_guesses_over_two_connections_never_get_more_than_the_allowed_attempts()
     {
         var (store, clock) = Store();

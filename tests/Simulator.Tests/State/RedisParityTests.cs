@@ -13,7 +13,7 @@ namespace PaySim.Simulator.Tests.State;
 [Collection(RedisCollection.Name)]
 public sealed class RedisParityTests(RedisServerFixture redis)
 {
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public void Every_cardholder_gets_the_same_replies_from_redis_state_as_from_memory_state()
     {
         var otp = new OtpOptions();

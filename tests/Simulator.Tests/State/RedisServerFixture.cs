@@ -25,7 +25,7 @@ public sealed class RedisServerFixture : IDisposable
         }
 
         Port = FreePort();
-        var timeout = RedisServer.Find("timeout");
+        var timeout = ExternalTools.Find("timeout");
         var args = new List<string> { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" };
         var start = new ProcessStartInfo(timeout ?? RedisServer.Path)
         {

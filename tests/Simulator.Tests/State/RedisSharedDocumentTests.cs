@@ -5,7 +5,7 @@ namespace PaySim.Simulator.Tests.State;
 [Collection(RedisCollection.Name)]
 public sealed class RedisSharedDocumentTests(RedisServerFixture redis)
 {
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task A_document_published_by_one_process_reaches_the_others_of_its_cluster_only()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -28,7 +28,7 @@ public sealed class RedisSharedDocumentTests(RedisServerFixture redis)
         Assert.Equal((null, 0L), other.Read());
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task Updates_racing_from_two_processes_keep_every_change_and_each_gets_its_own_version()
     {
         var cluster = RedisTestIssuer.NewCluster();

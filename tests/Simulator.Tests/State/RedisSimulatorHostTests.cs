@@ -12,7 +12,7 @@ namespace PaySim.Simulator.Tests.State;
 [Collection(RedisCollection.Name)]
 public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
 {
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task A_card_bound_through_host_A_is_confirmed_authorized_and_captured_across_both_hosts()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -60,7 +60,7 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
         }
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task Holds_made_and_voided_on_host_A_are_read_from_host_B_ledger_and_a_reset_on_A_stales_B_cursor()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -94,7 +94,7 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
         Assert.Empty(b.Host.GetLedger("", 10).Entries);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task The_two_hosts_draw_different_binding_ids_from_the_same_seed()
     {
         var cluster = RedisTestIssuer.NewCluster();
@@ -110,7 +110,7 @@ public sealed class RedisSimulatorHostTests(RedisServerFixture redis)
         Assert.NotEqual(fromA.BindingId, fromB.BindingId);
     }
 
-    [RedisFact]
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task A_fault_rule_posted_to_host_A_applies_to_host_B_and_reset_clears_it_everywhere()
     {
         var cluster = RedisTestIssuer.NewCluster();

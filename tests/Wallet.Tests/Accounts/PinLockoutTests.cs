@@ -19,7 +19,7 @@ public sealed class PinLockoutTests : IAsyncLifetime, IDisposable
         var database = new WalletDatabase(_db.Path);
         await database.InitializeAsync(CancellationToken.None);
         var options = new WalletOptions { TimeProvider = _time, PasswordHashIterations = 1_000, PinHashIterations = 1_000, PinLockout = TimeSpan.FromMinutes(15) };
-        _accounts = new AccountService(new UserStore(database), new SessionStore(database), options);
+        _accounts = new AccountService(new UserStore(database), new SessionStore(database), new LoginAttemptStore(database), options);
         var (user, _, _) = await _accounts.RegisterAsync("13812345678", "passw0rd", "246810", null, CancellationToken.None);
         _userId = user.Id;
     }
@@ -96,7 +96,7 @@ public sealed class PinLockoutTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Authenticate_ExpiredSession_IsUnauthorized()
     {
-        var (_, token, _) = await _accounts.LoginAsync("13812345678", "passw0rd", CancellationToken.None);
+        var (_, token, _) = await _accounts.LoginAsync("13812345678", "passw0rd", "10.0.0.1", CancellationToken.None);
         Assert.Equal(_userId, await _accounts.AuthenticateAsync("Bearer " + token, CancellationToken.None));
 
         _time.Advance(TimeSpan.FromHours(24));
@@ -107,8 +107,8 @@ public sealed class PinLockoutTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Login_WrongPasswordAndUnknownPhone_GiveTheSameAnswer()
     {
-        var wrong = await Assert.ThrowsAsync<WalletException>(() => _accounts.LoginAsync("13812345678", "passw0rd2", CancellationToken.None));
-        var unknown = await Assert.ThrowsAsync<WalletException>(() => _accounts.LoginAsync("13900000000", "passw0rd", CancellationToken.None));
+        var wrong = await Assert.ThrowsAsync<WalletException>(() => _accounts.LoginAsync("13812345678", "passw0rd2", "10.0.0.1", CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<WalletException>(() => _accounts.LoginAsync("13900000000", "passw0rd", "10.0.0.1", CancellationToken.None));
 
         Assert.Equal(wrong.Error, unknown.Error);
         Assert.Equal(401, wrong.Error.Status);

@@ -122,6 +122,39 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Login_FiveWrongPasswords_LockThePhoneOnEveryInstanceWith423()
+    {
+        using var first = new WalletClient(_host.Instances[0].Uri);
+        using var second = new WalletClient(_host.Instances[1].Uri);
+        await first.RegisterAsync("13800000007");
+        var replies = new List<WalletClient.Reply>();
+        for (var i = 0; i < 5; i++)
+        {
+            replies.Add(await (i % 2 == 0 ? first : second).PostAsync("/sessions", new { phone = "13800000007", password = "wrong-passw0rd" }));
+        }
+
+        var right = await second.PostAsync("/sessions", new { phone = "13800000007", password = "passw0rd!" });
+
+        Assert.Equal([401, 401, 401, 401, 423], replies.Select(r => (int)r.Status));
+        Assert.Equal(((HttpStatusCode)423, "login_locked"), (right.Status, right.ErrorCode));
+        Assert.Equal(15 * 60 * 1000, right.Json!["error"]!["retryAfterMs"]!.GetValue<long>(), tolerance: 5_000);
+    }
+
+    [Fact]
+    public async Task Login_PastTheRatePerMinute_Gets429WithRetryAfter()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        var statuses = new List<int>();
+        for (var i = 0; i < WalletDefaults.LoginRatePerMinute + 1; i++)
+        {
+            // A different unknown phone each time: only the address's rate can stop these.
+            statuses.Add((int)(await client.PostAsync("/sessions", new { phone = $"1370000{i:0000}", password = "passw0rd!" })).Status);
+        }
+
+        Assert.Equal(Enumerable.Repeat(401, WalletDefaults.LoginRatePerMinute).Append(429), statuses);
+    }
+
+    [Fact]
     public async Task Metrics_CountRequestsByStatus()
     {
         using var client = new WalletClient(_host.Instances[0].Uri);

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using PaySim.Contracts.Control.V1;
 using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Resilience;
 using PaySim.Wallet.Tests.Support;
 
 namespace PaySim.Wallet.Tests.EndToEnd;
@@ -63,7 +65,11 @@ public sealed class HighAvailabilityTests
         {
             var clients = await BindUsersAsync(cluster, 3);
             await cluster.Simulator.SetNodeStateAsync("issuer-2", NodeState.NotServing);
-            await Task.Delay(TimeSpan.FromSeconds(1)); // several health-check intervals
+            if (cluster == resilient)
+            {
+                await WaitUntilOutOfRotationAsync(cluster, "issuer-2");
+            }
+
             var before = cluster.CallsPerNode("Authorize")["issuer-2"];
             for (var i = 0; i < 30; i++)
             {
@@ -126,6 +132,19 @@ public sealed class HighAvailabilityTests
             // Round robin per operation: every third payment lands on issuer-1.
             Assert.Equal(20, codes.Count(c => c == "503 issuer_unavailable"));
             Assert.Equal(40, codes.Count(c => c == "ok"));
+        }
+    }
+
+    /// <summary>Waits for the wallet's health checks to take the node out on every instance (they probe every 200 ms).</summary>
+    private static async Task WaitUntilOutOfRotationAsync(Cluster cluster, string node)
+    {
+        var port = cluster.Simulator.IssuerNodes.Single(n => n.Name == node).Uri.Port;
+        var integrations = cluster.Wallet.RunningInstances.Select(i => Assert.IsType<ResilientIssuerIntegration>(i.Integration)).ToArray();
+        var clock = Stopwatch.StartNew();
+        while (integrations.Any(i => i.UsableNodes.Any(a => a.EndPoint.Port == port)))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{node} was still in rotation after 30 s");
+            await Task.Delay(20);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using PaySim.Wallet.Tests.Support;
 
 namespace PaySim.Wallet.Tests.Hosting;
 
@@ -21,6 +22,41 @@ public sealed class CommandLineTests
         Assert.Empty(stdout.Trim());
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("directory", "is a directory")]
+    [InlineData("text-file", "is not a SQLite database")]
+    [InlineData("under-a-file", "is a file, not a folder")]
+    [InlineData("proc", "cannot be opened for writing")]
+    public async Task Db_Unusable_PrintsOneLineNamingTheFlagAndExitsWith2(string kind, string expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("paysim-wallet-db-").FullName;
+        try
+        {
+            var text = Path.Combine(dir, "notes.txt");
+            await File.WriteAllTextAsync(text, "these are not the pages of a SQLite database, just some words long enough to fill a header\n");
+            var db = kind switch
+            {
+                "directory" => dir,
+                "text-file" => text,
+                "under-a-file" => Path.Combine(text, "wallet.db"),
+                _ => "/proc/paysim-wallet.db", // unwritable even for root
+            };
+
+            var (exit, stdout, stderr) = await RunAsync($"--port 0 --db {db}");
+
+            Assert.Equal(2, exit);
+            Assert.Empty(stdout.Trim());
+            Assert.Single(stderr.Trim().Split('\n'));
+            Assert.Contains("--db", stderr, StringComparison.Ordinal);
+            Assert.Contains(expected, stderr, StringComparison.Ordinal);
+            Assert.Equal("these are not the pages", (await File.ReadAllTextAsync(text))[..23]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
@@ -48,7 +84,7 @@ public sealed class CommandLineTests
         var (exit, stdout, _) = await RunAsync("--help");
 
         Assert.Equal(0, exit);
-        foreach (var flag in new[] { "--instances", "--port", "--bind", "--mode", "--issuer", "--db", "--policy", "--config" })
+        foreach (var flag in new[] { "--instances", "--port", "--bind", "--mode", "--issuer", "--db", "--policy", "--hash-iterations", "--max-connections", "--max-body-bytes", "--login-rate", "--config" })
         {
             Assert.Contains(flag, stdout, StringComparison.Ordinal);
         }
@@ -56,8 +92,7 @@ public sealed class CommandLineTests
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string arguments)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "PaySim.Wallet.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
+        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{WalletProcess.Dll}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

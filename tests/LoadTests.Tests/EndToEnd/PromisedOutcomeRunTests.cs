@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PaySim.LoadTests.Cli;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>
+/// docs/plans.md promises an outcome for <c>brownout</c> and <c>capacity</c>; these runs keep the promise honest,
+/// shortened, with the claims that still make sense at that length.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class PromisedOutcomeRunTests
+{
+    [Fact]
+    public async Task Run_BrownoutShortened_LeastRequestsMovesLoadOffTheSlowNode()
+    {
+        // 45 s scaled to 10 s: issuer-2 slows from 2.2 s, ramps up over 4.4 s, recovers at 8.9 s.
+        var run = await ShortRun.RunAsync("brownout");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            Assert.True(run.Claim("issuer_node_share[issuer-2] <= 28%")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.True(run.Claim("step:pay p95 < 1s")["pass"]!.GetValue<bool>(), run.Describe());
+            var shares = run.Summary["nodes"]!.AsArray().ToDictionary(n => n!["name"]!.GetValue<string>(), n => n!["share"]!.GetValue<double>());
+            // The slow node gets less than a third, and less than either healthy node: the balancer noticed.
+            Assert.True(shares["issuer-2"] <= 0.28, run.Describe());
+            Assert.True(shares["issuer-2"] < shares["issuer-1"] && shares["issuer-2"] < shares["issuer-3"], string.Join(", ", shares));
+            Assert.Equal(1.0, shares.Values.Sum(), 3);
+            var timeline = run.Summary["faultTimeline"]!.AsArray().Select(e => e!["what"]!.GetValue<string>()).ToArray();
+            Assert.Equal(["fault brownout-issuer-2", "fault brownout-issuer-2 ended"], timeline);
+            Assert.Equal(0, run.Summary["duplicateCharges"]!.GetValue<long>());
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_CapacityShortened_JudgesEveryStepAndReportsTheKnee()
+    {
+        // 48 s scaled to 18 s: six 3 s steps, each long enough for a whole judged second after its first
+        // (transition) second. At 10 s the steps are 1.7 s and none can be judged.
+        var run = await ShortRun.RunForAsync("capacity", "18s");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            var capacity = run.Summary["capacity"]!.AsObject();
+            var steps = capacity["steps"]!.AsArray().Select(s => s!.AsObject()).ToArray();
+            Assert.Equal([20.0, 50, 100, 200, 400, 800], steps.Select(s => s["rate"]!.GetValue<double>()));
+            Assert.All(steps, s =>
+            {
+                Assert.True(s["rps"]!.GetValue<double>() > 0, s.ToJsonString());
+                Assert.NotNull(s["p99Ms"]);
+                Assert.NotNull(s["okRate"]);
+            });
+
+            // 20 payments a second are easy anywhere; the knee is the last step before the first that misses.
+            Assert.True(steps[0]["pass"]!.GetValue<bool>(), steps[0].ToJsonString());
+            var knee = capacity["kneeRps"]!.GetValue<double>();
+            Assert.Equal(ExpectedKnee(steps), knee);
+            Assert.True(knee >= 20, run.Describe());
+            Assert.Contains($"knee: {knee.ToString(CultureInfo.InvariantCulture)}/s", run.Out, StringComparison.Ordinal);
+            Assert.Equal(0, run.Summary["duplicateCharges"]!.GetValue<long>());
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    private static double ExpectedKnee(IReadOnlyList<JsonObject> steps)
+    {
+        var firstMiss = steps.ToList().FindIndex(s => !s["pass"]!.GetValue<bool>());
+        return firstMiss < 0 ? steps[^1]["rate"]!.GetValue<double>() : steps[firstMiss - 1]["rate"]!.GetValue<double>();
+    }
+}

@@ -1,0 +1,34 @@
+namespace PaySim.TestSupport;
+
+/// <summary>
+/// The programs from outside .NET that some tests drive (scripts/install-deps.sh installs them all), and
+/// whether this run is CI, where a missing one is a failure rather than a skip.
+/// </summary>
+public static class ExternalTools
+{
+    public const string RedisServer = "redis-server";
+    public const string Haproxy = "haproxy";
+    public const string Curl = "curl";
+
+    /// <summary>Starts every skip reason, so a CI script can tell a skipped tool test from any other skip.</summary>
+    public const string SkipMarker = "[needs-tool]";
+
+    /// <summary><c>CI=true</c> (or <c>1</c>), as set by .ci/run and by every hosted CI service.</summary>
+    public static bool InCi =>
+        Environment.GetEnvironmentVariable("CI") is { } ci && (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
+
+    /// <summary>The full path of an executable on PATH, or null.</summary>
+    public static string? Find(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>The full path of a program a test cannot do without; a missing one fails the test with the reason.</summary>
+    public static string Require(string program) => Find(program) ?? throw new InvalidOperationException(MissingReason([program]));
+
+    public static IReadOnlyList<string> Missing(IEnumerable<string> programs) => programs.Where(p => Find(p) is null).ToArray();
+
+    public static string MissingReason(IReadOnlyList<string> missing) =>
+        $"{SkipMarker} {string.Join(", ", missing)} not on PATH (scripts/install-deps.sh installs {(missing.Count == 1 ? "it" : "them")})";
+}

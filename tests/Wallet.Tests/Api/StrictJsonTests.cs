@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Tests.Support;
+
+namespace PaySim.Wallet.Tests.Api;
+
+/// <summary>
+/// Every request body is read strictly: a field the call does not take (a typo such as <c>pni</c>) or a field
+/// given twice (which value wins?) is a 400 naming the field, never silently ignored or overwritten.
+/// </summary>
+public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempDatabase _db = new();
+    private WalletHost _host = null!;
+    private string _token = null!;
+
+    /// <summary>Each body-taking call, a valid body for it, and one of its fields.</summary>
+    public static TheoryData<string, string, string> Calls => new()
+    {
+        { "/users", """{"phone":"13800000077","password":"passw0rd!","pin":"246810"}""", "pin" },
+        { "/sessions", """{"phone":"13800000011","password":"passw0rd!"}""", "password" },
+        { "/cards/bind", """{"pan":"4000000000000002","expiry":"12/30","cvv":"123","holderName":"A B","idNumber":"1","phone":"13800000011"}""", "cvv" },
+        { "/cards/bind/b_none/confirm", """{"otp":"123456"}""", "otp" },
+        { "/payments", """{"amount":100,"currency":"CNY","merchant":"m","orderReference":"o","pin":"246810"}""", "amount" },
+        { "/payments/p_none/refund", """{"amount":100}""", "amount" },
+    };
+
+    public async Task InitializeAsync()
+    {
+        _host = await WalletHost.StartAsync(Hosts.Options(_db.Path));
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000011");
+        _token = client.Token!;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    public void Dispose() => _db.Dispose();
+
+    [Theory]
+    [MemberData(nameof(Calls))]
+    public async Task Body_WithAnUnknownField_Is400NamingIt(string path, string body, string field)
+    {
+        var reply = await PostAsync(path, body[..^1] + ""","pni":"246810"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("invalid_request", reply.Json!["error"]!["code"]!.GetValue<string>());
+        var message = reply.Json!["error"]!["message"]!.GetValue<string>();
+        Assert.Contains("'pni'", message, StringComparison.Ordinal);
+        Assert.Contains(field, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Calls))]
+    public async Task Body_WithAFieldTwice_Is400NamingIt(string path, string body, string field)
+    {
+        var twice = body[..^1] + $$""","{{field}}":{{(field == "amount" ? "999" : "\"999999\"")}}}""";
+
+        var reply = await PostAsync(path, twice);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        var message = reply.Json!["error"]!["message"]!.GetValue<string>();
+        Assert.Contains($"'{field}'", message, StringComparison.Ordinal);
+        Assert.Contains("more than once", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Body_SameFieldInAnotherCase_CountsAsTwice()
+    {
+        var reply = await PostAsync("/users", """{"phone":"13800000078","password":"passw0rd!","pin":"246810","PIN":"135790"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Contains("more than once", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Body_WithOnlyKnownFields_IsStillAccepted()
+    {
+        var reply = await PostAsync("/users", """{"phone":"13800000079","password":"passw0rd!","pin":"246810","name":"Ada"}""");
+
+        Assert.Equal(HttpStatusCode.Created, reply.Status);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Json, string Text)> PostAsync(string path, string json)
+    {
+        using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        request.Headers.Add("Idempotency-Key", "k-" + Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, text);
+    }
+}
