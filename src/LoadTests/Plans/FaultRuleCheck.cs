@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.LoadTests.Plans;
 

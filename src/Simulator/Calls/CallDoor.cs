@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>
 /// The one door every issuer and SMS call walks through: each service method is bound to a

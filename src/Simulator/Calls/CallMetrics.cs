@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using PaySim.Contracts.Control.V1;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>
 /// Per node and per method: calls, errors (non-OK status), declines (code != 00), latency. Faults are

@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>What every node's <see cref="CallDoor"/> shares: the counters and the (swappable) fault hook.</summary>
 internal sealed class CallPipeline(CallMetrics metrics, TimeProvider time)

@@ -2,7 +2,7 @@ using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Contracts.Sms.V1;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>
 /// One (node, method): where its calls land for the fault hook, and its counters, cached until a

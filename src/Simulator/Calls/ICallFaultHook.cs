@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>
 /// The fault engine's seat in <see cref="CallDoor"/>: it wraps every issuer and SMS call and may

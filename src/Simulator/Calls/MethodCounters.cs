@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using HdrHistogram;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>
 /// Counters for one (node, method): calls, errors, declines and a latency histogram, striped by the

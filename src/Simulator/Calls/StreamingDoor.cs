@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>A server-streaming method behind the <see cref="CallDoor"/>: counted and offered to the fault hook (not timed: a stream lasts as long as its caller wants).</summary>
 internal sealed class StreamingDoor<TRequest, TResponse>(CallRoute route, ServerStreamingServerMethod<TRequest, TResponse> handler)

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Calls;
 
 /// <summary>A unary method behind the <see cref="CallDoor"/>: counted, timed, offered to the fault hook.</summary>
 internal sealed class UnaryDoor<TRequest, TResponse>(CallRoute route, UnaryServerMethod<TRequest, TResponse> handler)

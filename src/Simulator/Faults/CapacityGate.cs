@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.Capacity;
+namespace PaySim.Simulator.Faults;
 
 /// <summary>
 /// The queue in front of one node for one capacity rule. The host awaits <see cref="EnterAsync"/>

@@ -1,8 +1,5 @@
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.Reset;
-using PaySim.Simulator.Faults.Sms;
 
 namespace PaySim.Simulator.Faults;
 

@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.Reset;
-using PaySim.Simulator.Faults.Sms;
+using PaySim.Simulator.Faults.Engine;
 
 namespace PaySim.Simulator.Faults;
 

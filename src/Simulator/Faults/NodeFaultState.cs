@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.Outage;
+namespace PaySim.Simulator.Faults;
 
 /// <summary>What the active outage/flap/notServing rules want a node to be right now.</summary>
 public enum NodeFaultState

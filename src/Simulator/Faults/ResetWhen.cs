@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.Reset;
+namespace PaySim.Simulator.Faults;
 
 public enum ResetWhen
 {

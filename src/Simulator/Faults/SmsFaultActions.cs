@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.Sms;
+namespace PaySim.Simulator.Faults;
 
 /// <summary>
 /// What the SMS delivery path must do with one message. Several SMS rules may match one message;

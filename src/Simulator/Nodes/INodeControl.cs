@@ -1,6 +1,6 @@
 using PaySim.Contracts.Control.V1;
 
-namespace PaySim.Simulator.Control;
+namespace PaySim.Simulator.Nodes;
 
 /// <summary>The nodes the control plane can list and switch (implemented by the host).</summary>
 internal interface INodeControl

@@ -1,6 +1,6 @@
 using PaySim.Contracts.Control.V1;
 
-namespace PaySim.Simulator.Control;
+namespace PaySim.Simulator.Nodes;
 
 internal static class NodeStateNames
 {

@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using PaySim.Contracts.Control.V1;
+using PaySim.Simulator.Hosting;
 
-namespace PaySim.Simulator.Hosting;
+namespace PaySim.Simulator.Nodes;
 
 /// <summary>
 /// One gRPC node with its own Kestrel. DOWN stops Kestrel (connections refused, open ones aborted);

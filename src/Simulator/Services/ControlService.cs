@@ -2,6 +2,7 @@ using Grpc.Core;
 using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Serving;
 
 namespace PaySim.Simulator.Services;
 

@@ -3,7 +3,7 @@ using PaySim.Contracts.Issuer.V1;
 using PaySim.Contracts.Sms.V1;
 using PaySim.Simulator.Tests.Support;
 
-namespace PaySim.Simulator.Tests.Hosting;
+namespace PaySim.Simulator.Tests.Calls;
 
 public sealed class CallDoorTests
 {

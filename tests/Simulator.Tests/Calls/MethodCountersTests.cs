@@ -1,6 +1,7 @@
-using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Calls;
 
-namespace PaySim.Simulator.Tests.Hosting;
+
+namespace PaySim.Simulator.Tests.Calls;
 
 public sealed class MethodCountersTests
 {

@@ -1,10 +1,11 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
-using PaySim.Simulator.Faults.Errors;
-using PaySim.Simulator.Faults.Outage;
+using PaySim.Simulator.Faults.Kinds.Error;
+using PaySim.Simulator.Faults.Kinds.Latency;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// Holds the applied fault rules and decides, per call, which faults to inject.
@@ -584,9 +585,9 @@ public sealed class FaultEngine
         }
     }
 
-    private static TimeSpan Sample(Latency.LatencyDistribution distribution, FaultSlot slot, long sequence, double scale)
+    private static TimeSpan Sample(LatencyDistribution distribution, FaultSlot slot, long sequence, double scale)
     {
-        var delay = distribution.Shape == Latency.LatencyShape.Fixed
+        var delay = distribution.Shape == LatencyShape.Fixed
             ? distribution.Min
             : distribution.Sample(
                 FaultDraw.Unit(slot.Key, sequence, FaultDraw.PurposeSample1),

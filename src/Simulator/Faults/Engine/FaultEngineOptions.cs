@@ -1,4 +1,6 @@
-namespace PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
+
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>How the host configures the engine (from --fault-seed/--seed, --no-header-faults, ...).</summary>
 public sealed class FaultEngineOptions

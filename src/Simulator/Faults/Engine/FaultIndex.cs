@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// An immutable snapshot of the applied rules, indexed by node and method. The engine swaps the

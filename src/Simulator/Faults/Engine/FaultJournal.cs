@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// The last N calls, for debugging "why did this call fail?". Off unless a capacity is given:

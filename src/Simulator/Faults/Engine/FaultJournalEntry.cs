@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>One call in the request journal: where it went, which rule (if any) was applied, how it ended.</summary>
 public readonly record struct FaultJournalEntry(

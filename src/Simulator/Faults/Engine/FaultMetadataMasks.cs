@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Grpc.Core;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// The metadata dimension of a <see cref="FaultSlotFilter"/>: per distinct header name, the slots

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>The slots of one node, pre-sorted by method, so the hot path does two dictionary look-ups and walks an array.</summary>
 internal sealed class FaultNodeIndex

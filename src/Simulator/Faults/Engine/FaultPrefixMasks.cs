@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Numerics;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// The panPrefix dimension of a <see cref="FaultSlotFilter"/>: a mask per distinct prefix. A few

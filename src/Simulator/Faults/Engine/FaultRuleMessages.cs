@@ -1,3 +1,3 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 internal sealed record FaultRuleMessages(string Outage, string RateLimited);

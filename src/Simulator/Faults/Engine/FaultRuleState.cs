@@ -1,7 +1,8 @@
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.RateLimit;
+using PaySim.Simulator.Faults.Kinds.RateLimit;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Faults;
+
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// An applied rule: its schedule pinned to timestamps of the engine's <see cref="TimeProvider"/>,

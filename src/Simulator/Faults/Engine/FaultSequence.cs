@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// Calls to one (node, method) so far. The n-th call draws for rule R with hash(seed, R, node,

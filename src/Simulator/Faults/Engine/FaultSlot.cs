@@ -1,8 +1,9 @@
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.Latency;
-using PaySim.Simulator.Faults.RateLimit;
+using PaySim.Simulator.Faults.Kinds.Latency;
+using PaySim.Simulator.Faults.Kinds.RateLimit;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Faults;
+
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// A rule as applied to one (node, method): its draw key and its counters, plus copies of the

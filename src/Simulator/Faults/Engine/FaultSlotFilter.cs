@@ -1,4 +1,6 @@
-namespace PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
+
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// Candidate bitmasks over the slots of one <see cref="FaultSlotList"/>, one match dimension at a

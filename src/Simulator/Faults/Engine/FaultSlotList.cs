@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>The slots that apply to one (node, method), in rule order, and that pair's call sequence.</summary>
 internal sealed class FaultSlotList

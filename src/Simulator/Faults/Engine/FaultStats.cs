@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>A snapshot of the engine's counters for GET /v1/stats and /metrics.</summary>
 public sealed class FaultStats

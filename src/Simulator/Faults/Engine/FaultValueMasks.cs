@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// One exact-match dimension of a <see cref="FaultSlotFilter"/> (pan, phone): a mask per distinct

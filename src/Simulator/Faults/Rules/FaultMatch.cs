@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>
 /// <c>"match": { "pan", "panPrefix", "phone", "amountMin", "amountMax", "metadata": { "k": "v" } }</c>:

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>
 /// <c>"ramp": { "over": "60s", "from": 0, "of": "probability" | "latency" }</c>: from the rule's

@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Rules;
 
 public enum FaultRampTarget
 {

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>
 /// One call as the fault engine sees it. <see cref="Method"/> may be the short name

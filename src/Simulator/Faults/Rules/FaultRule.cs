@@ -1,14 +1,17 @@
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.Declines;
-using PaySim.Simulator.Faults.Errors;
-using PaySim.Simulator.Faults.Hang;
-using PaySim.Simulator.Faults.Latency;
-using PaySim.Simulator.Faults.Outage;
-using PaySim.Simulator.Faults.RateLimit;
-using PaySim.Simulator.Faults.Reset;
-using PaySim.Simulator.Faults.Sms;
+using PaySim.Simulator.Faults.Kinds.Capacity;
+using PaySim.Simulator.Faults.Kinds.Decline;
+using PaySim.Simulator.Faults.Kinds.Error;
+using PaySim.Simulator.Faults.Kinds.Flap;
+using PaySim.Simulator.Faults.Kinds.Hang;
+using PaySim.Simulator.Faults.Kinds.Latency;
+using PaySim.Simulator.Faults.Kinds.RateLimit;
+using PaySim.Simulator.Faults.Kinds.Reset;
+using PaySim.Simulator.Faults.Kinds.SmsAfterExpiry;
+using PaySim.Simulator.Faults.Kinds.SmsDuplicate;
+using PaySim.Simulator.Faults.Kinds.SmsReorder;
 
-namespace PaySim.Simulator.Faults;
+
+namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>
 /// One validated rule. Selection (node, method, match), triggering (probability, times, start,

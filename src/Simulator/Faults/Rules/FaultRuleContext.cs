@@ -2,7 +2,7 @@ using InboxService = PaySim.Contracts.Sms.V1.Inbox;
 using IssuerService = PaySim.Contracts.Issuer.V1.Issuer;
 using SmsGatewayService = PaySim.Contracts.Sms.V1.SmsGateway;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>
 /// The nodes a rule may name and the methods each of them serves. The host builds it from its real

@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>A validated request: its rules in order, and optionally a new global maxActiveFaults.</summary>
 public sealed class FaultRuleSet

@@ -3,12 +3,13 @@ using Google.Protobuf;
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Contracts.Sms.V1;
-using PaySim.Simulator.Faults.Errors;
-using PaySim.Simulator.Faults.Reset;
-using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Calls;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Kinds.Error;
+using PaySim.Simulator.Faults.Rules;
 using PaySim.Simulator.State;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>
 /// Plugs the engine into every issuer and SMS call. Order per call: capacity queue, then the

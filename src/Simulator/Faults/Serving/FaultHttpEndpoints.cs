@@ -1,7 +1,7 @@
 using System.Text;
 using PaySim.Simulator.Control;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>
 /// The fault part of the control plane as JSON over HTTP: GET/POST/DELETE /v1/faults,

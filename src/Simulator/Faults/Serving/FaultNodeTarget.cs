@@ -1,8 +1,7 @@
 using PaySim.Contracts.Control.V1;
-using PaySim.Simulator.Control;
-using PaySim.Simulator.Faults.Outage;
+using PaySim.Simulator.Nodes;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>Outage, flap and notServing rules act through the same node switch as POST /v1/nodes/{name}/down.</summary>
 internal sealed class FaultNodeTarget(INodeControl nodes) : INodeFaultTarget

@@ -1,4 +1,6 @@
-namespace PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
+
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>
 /// Named rule files: the shipped ones in <c>Profiles/</c> next to the executable

@@ -1,6 +1,9 @@
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Rules;
 using PaySim.Simulator.Sms;
 
-namespace PaySim.Simulator.Faults;
+
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>
 /// Applies sms* rules to the SMS delivery path. smsReorder holds the message back for its window

@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.Outage;
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>The host side of node-state faults: takes a node down, brings it up, flips its health.</summary>
 public interface INodeFaultTarget

@@ -1,4 +1,6 @@
-namespace PaySim.Simulator.Faults.Outage;
+using PaySim.Simulator.Faults.Engine;
+
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>
 /// Turns outage, flap and notServing rules into node state changes: on every tick of the

@@ -1,10 +1,10 @@
 using System.Text;
 using PaySim.Contracts.Control.V1;
-using PaySim.Simulator.Control;
-using PaySim.Simulator.Faults.Outage;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Nodes;
 using PaySim.Simulator.State;
 
-namespace PaySim.Simulator.Faults;
+namespace PaySim.Simulator.Faults.Serving;
 
 /// <summary>
 /// The fault engine as the simulator host runs it: the engine, its seat in the call pipeline and

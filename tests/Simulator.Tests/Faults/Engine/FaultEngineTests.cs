@@ -2,10 +2,10 @@ using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Faults;
-using PaySim.Simulator.Faults.Outage;
-using PaySim.Simulator.Faults.Reset;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Tests.Faults;
+namespace PaySim.Simulator.Tests.Faults.Engine;
 
 public sealed class FaultEngineTests
 {

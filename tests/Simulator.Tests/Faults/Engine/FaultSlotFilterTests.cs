@@ -3,8 +3,10 @@ using System.Text;
 using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Tests.Faults;
+namespace PaySim.Simulator.Tests.Faults.Engine;
 
 /// <summary>
 /// The per-(node, method) prefilter must select exactly the rules a call can match: a rule it

@@ -1,10 +1,10 @@
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Faults;
-using PaySim.Simulator.Faults.Latency;
-using PaySim.Simulator.Faults.Reset;
+using PaySim.Simulator.Faults.Kinds.Latency;
+using PaySim.Simulator.Faults.Rules;
 
-namespace PaySim.Simulator.Tests.Faults;
+namespace PaySim.Simulator.Tests.Faults.Rules;
 
 public sealed class FaultRuleParserTests
 {

@@ -1,6 +1,9 @@
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
+using PaySim.Simulator.Faults.Serving;
 
-namespace PaySim.Simulator.Tests.Faults;
+
+namespace PaySim.Simulator.Tests.Faults.Serving;
 
 public sealed class FaultProfilesTests
 {

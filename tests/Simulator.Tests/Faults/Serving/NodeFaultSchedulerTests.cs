@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
-using PaySim.Simulator.Faults.Outage;
+using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Serving;
 
-namespace PaySim.Simulator.Tests.Faults;
+namespace PaySim.Simulator.Tests.Faults.Serving;
 
 public sealed class NodeFaultSchedulerTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Capacity;
+namespace PaySim.Simulator.Faults.Kinds.Capacity;
 
 /// <summary>
 /// <c>"capacity": { "maxConcurrent": 8 }</c>: the node serves at most K matching calls at once;

@@ -1,6 +1,6 @@
 using PaySim.Contracts.Issuer.V1;
 
-namespace PaySim.Simulator.Faults.Declines;
+namespace PaySim.Simulator.Faults.Kinds.Decline;
 
 /// <summary>The ISO 8583 response codes the issuer speaks and the reason a decline with each code carries by default.</summary>
 public static class DeclineCodes

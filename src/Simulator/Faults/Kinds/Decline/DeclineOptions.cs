@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PaySim.Contracts.Issuer.V1;
 
-namespace PaySim.Simulator.Faults.Declines;
+namespace PaySim.Simulator.Faults.Kinds.Decline;
 
 /// <summary>
 /// <c>"decline": { "code": "91", "reason": "ISSUER_UNAVAILABLE", "message": "..." }</c>: an OK gRPC

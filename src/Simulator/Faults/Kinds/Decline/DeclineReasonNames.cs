@@ -1,6 +1,6 @@
 using PaySim.Contracts.Issuer.V1;
 
-namespace PaySim.Simulator.Faults.Declines;
+namespace PaySim.Simulator.Faults.Kinds.Decline;
 
 /// <summary>Decline reasons by their proto names (PHONE_MISMATCH), read from the contract so new reasons work at once.</summary>
 public static class DeclineReasonNames

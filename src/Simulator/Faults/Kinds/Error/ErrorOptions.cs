@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 
-namespace PaySim.Simulator.Faults.Errors;
+namespace PaySim.Simulator.Faults.Kinds.Error;
 
 /// <summary><c>"error": { "grpcStatus": "UNAVAILABLE", "message": "...", "retryPushbackMs": 500 }</c>.</summary>
 public sealed class ErrorOptions

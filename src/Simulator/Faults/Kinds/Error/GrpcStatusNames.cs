@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace PaySim.Simulator.Faults.Errors;
+namespace PaySim.Simulator.Faults.Kinds.Error;
 
 /// <summary>gRPC status names as the gRPC spec spells them (UNAVAILABLE); OK is not a fault.</summary>
 public static class GrpcStatusNames

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Outage;
+namespace PaySim.Simulator.Faults.Kinds.Flap;
 
 /// <summary>
 /// <c>"flap": { "period": "10s", "downFor": "3s" }</c>: while active, the node is down for the first

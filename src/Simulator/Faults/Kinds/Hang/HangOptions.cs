@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Hang;
+namespace PaySim.Simulator.Faults.Kinds.Hang;
 
 /// <summary>
 /// <c>"hang": {}</c>: the call gets no reply until the caller's deadline or cancellation.

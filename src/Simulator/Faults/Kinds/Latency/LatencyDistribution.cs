@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Latency;
+namespace PaySim.Simulator.Faults.Kinds.Latency;
 
 /// <summary>
 /// A delay distribution: <c>fixed</c>, <c>uniform</c> (min..max) or <c>lognormal</c> given its

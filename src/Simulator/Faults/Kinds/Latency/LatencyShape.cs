@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.Latency;
+namespace PaySim.Simulator.Faults.Kinds.Latency;
 
 public enum LatencyShape
 {

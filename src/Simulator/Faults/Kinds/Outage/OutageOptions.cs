@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Outage;
+namespace PaySim.Simulator.Faults.Kinds.Outage;
 
 /// <summary>
 /// <c>"outage": {}</c>: while the rule is active (see <c>start</c>/<c>duration</c>) the node stops

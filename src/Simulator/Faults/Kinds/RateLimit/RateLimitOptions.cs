@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.RateLimit;
+namespace PaySim.Simulator.Faults.Kinds.RateLimit;
 
 /// <summary>
 /// <c>"rateLimit": { "perSecond": 50, "burst": 10 }</c>: a token bucket per node (shared by the

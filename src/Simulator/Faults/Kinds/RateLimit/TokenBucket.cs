@@ -1,4 +1,4 @@
-namespace PaySim.Simulator.Faults.RateLimit;
+namespace PaySim.Simulator.Faults.Kinds.RateLimit;
 
 /// <summary>A token bucket on <see cref="TimeProvider"/> timestamps, so tests advance time instead of sleeping.</summary>
 public sealed class TokenBucket

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Reset;
+namespace PaySim.Simulator.Faults.Kinds.Reset;
 
 /// <summary>
 /// <c>"reset": { "when": "before" | "after" }</c>: abort the HTTP/2 stream. <c>after</c> runs the

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Sms;
+namespace PaySim.Simulator.Faults.Kinds.SmsAfterExpiry;
 
 /// <summary>
 /// <c>"smsAfterExpiry": { "extra": "1s" }</c>: the message is delivered <c>extra</c> after the OTP it

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Sms;
+namespace PaySim.Simulator.Faults.Kinds.SmsDrop;
 
 /// <summary><c>"smsDrop": {}</c>: the gateway accepts the message and never delivers it.</summary>
 public sealed class SmsDropOptions

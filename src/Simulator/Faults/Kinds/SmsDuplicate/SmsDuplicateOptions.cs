@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Sms;
+namespace PaySim.Simulator.Faults.Kinds.SmsDuplicate;
 
 /// <summary><c>"smsDuplicate": { "copies": 2 }</c>: the phone receives the same message this many times.</summary>
 public sealed class SmsDuplicateOptions

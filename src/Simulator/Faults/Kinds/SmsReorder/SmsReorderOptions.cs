@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PaySim.Simulator.Faults.Sms;
+namespace PaySim.Simulator.Faults.Kinds.SmsReorder;
 
 /// <summary>
 /// <c>"smsReorder": { "window": "5s" }</c>: the message is held back until the next message to the

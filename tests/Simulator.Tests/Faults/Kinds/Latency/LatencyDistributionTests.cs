@@ -1,7 +1,7 @@
-using PaySim.Simulator.Faults;
-using PaySim.Simulator.Faults.Latency;
+using PaySim.Simulator.Faults.Kinds.Latency;
 
-namespace PaySim.Simulator.Tests.Faults;
+
+namespace PaySim.Simulator.Tests.Faults.Kinds.Latency;
 
 public sealed class LatencyDistributionTests
 {
