@@ -154,14 +154,21 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 }
             }
 
-            foreach (var node in host._issuers)
+            try
             {
-                await node.StartAsync(cancellationToken).ConfigureAwait(false);
-            }
+                foreach (var node in host._issuers)
+                {
+                    await node.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            await host._sms.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host._sms.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodePortInUseException e)
+            {
+                throw new SimulatorStartException(e.Message, e.InnerException);
+            }
             if (host._sharedNodes is { } sharedNodes)
             {
                 await sharedNodes.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using PaySim.Contracts.Control.V1;
-using PaySim.Simulator.Hosting;
 
 namespace PaySim.Simulator.Nodes;
 
@@ -97,7 +96,7 @@ internal sealed class ServerNode(string name, string kind, IPAddress address, in
         catch (Exception e) when (IsAddressInUse(e))
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new SimulatorStartException($"port {Port} ({Name}) is already in use on {address}; choose another port", e);
+            throw new NodePortInUseException($"port {Port} ({Name}) is already in use on {address}; choose another port", e);
         }
 
         if (Port == 0)
