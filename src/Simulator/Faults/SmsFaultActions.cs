@@ -4,7 +4,7 @@ namespace PaySim.Simulator.Faults;
 /// What the SMS delivery path must do with one message. Several SMS rules may match one message;
 /// their effects combine (delays add, drop wins over everything else).
 /// </summary>
-public readonly struct SmsFaultActions
+internal readonly struct SmsFaultActions
 {
     /// <summary>Extra delay before delivery (smsDelay; delays of several rules add).</summary>
     public TimeSpan Delay { get; init; }

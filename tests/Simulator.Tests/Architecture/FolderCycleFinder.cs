@@ -289,7 +289,8 @@ internal sealed partial class FolderCycleFinder
         return text.ToString();
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The folder holding Simulator.sln, found above the test's output folder.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

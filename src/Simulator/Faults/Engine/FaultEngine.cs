@@ -1,8 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Grpc.Core;
-using PaySim.Simulator.Faults.Kinds.Error;
-using PaySim.Simulator.Faults.Kinds.Latency;
 using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Simulator.Faults.Engine;
@@ -22,18 +19,14 @@ namespace PaySim.Simulator.Faults.Engine;
 /// (amount, card, phone, metadata) before any is visited, so idle rules cost next to nothing.
 /// </para>
 /// </summary>
-public sealed class FaultEngine
+internal sealed class FaultEngine
 {
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly List<FaultRuleState> _rules = [];
-    private readonly Dictionary<string, (FaultKind Kind, string Node, string Method, long Injections)> _retiredRules = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Node, string Method, FaultKind Kind), long> _retiredCounters = [];
     private readonly Dictionary<(string Node, string Method), FaultSequence> _sequences = [];
-    // Injections counted by the call's own node and method rather than on a slot: x-sim-fault
-    // forced rules, and rules firing on a node or method the context does not list. Both are rare.
-    private readonly Dictionary<(string Node, string Method, FaultKind Kind), long> _callCounters = [];
-    private readonly string _unknownHeaderRulePrefix = $"{FaultDefaults.MessagePrefix}{FaultDefaults.HeaderFault} names no active rule: ";
+    private readonly FaultCounters _counters = new();
+    private readonly FaultHeaderOverrides _headers;
     private volatile FaultIndex _index = FaultIndex.Empty;
     private volatile bool _headerOverrides;
     private bool _prefilter = true;
@@ -52,6 +45,7 @@ public sealed class FaultEngine
         _headerOverrides = options.HeaderOverrides;
         _maxActiveFaults = options.MaxActiveFaults ?? 0;
         Journal = new FaultJournal(options.JournalCapacity);
+        _headers = new FaultHeaderOverrides(_counters);
     }
 
     /// <summary>Raised after the rule list changed (apply, clear, reset), outside the engine's lock.</summary>
@@ -131,7 +125,7 @@ public sealed class FaultEngine
                 var existing = _rules.FindIndex(r => r.Rule.Name == rule.Name);
                 if (existing >= 0)
                 {
-                    Retire(_rules[existing]);
+                    _counters.Retire(_rules[existing]);
                     _rules[existing] = state;
                 }
                 else
@@ -163,7 +157,7 @@ public sealed class FaultEngine
                 removed = _rules.Count;
                 foreach (var state in _rules)
                 {
-                    Retire(state);
+                    _counters.Retire(state);
                 }
 
                 _rules.Clear();
@@ -177,7 +171,7 @@ public sealed class FaultEngine
                     return 0;
                 }
 
-                Retire(_rules[index]);
+                _counters.Retire(_rules[index]);
                 _rules.RemoveAt(index);
                 removed = 1;
             }
@@ -195,13 +189,8 @@ public sealed class FaultEngine
         lock (_lock)
         {
             _rules.Clear();
-            _retiredRules.Clear();
-            _retiredCounters.Clear();
+            _counters.Clear();
             _sequences.Clear();
-            lock (_callCounters)
-            {
-                _callCounters.Clear();
-            }
 
             Interlocked.Exchange(ref _skipped, 0);
             Volatile.Write(ref _maxActiveFaults, Options.MaxActiveFaults ?? 0);
@@ -246,25 +235,26 @@ public sealed class FaultEngine
     public FaultDecision Decide(in FaultRequest request)
     {
         var index = _index;
-        var builder = default(FaultDecisionBuilder);
+        var decision = default(FaultDecisionBuilder);
+        var firings = default(FaultFirings);
 
         if (_headerOverrides && request.Headers is { Count: > 0 } headers)
         {
-            ApplyHeaders(index, headers, in request, ref builder);
+            _headers.Apply(index, headers, in request, ref decision, ref firings);
         }
 
-        var headerInjections = builder.Injections;
+        var headerInjections = firings.Injections;
 
         if (index.HasCallRules)
         {
             var slots = index.Find(request.Node, request.Method);
             if (slots.Slots.Length > 0)
             {
-                Evaluate(slots, in request, ref builder);
+                Evaluate(slots, in request, ref decision, ref firings);
             }
         }
 
-        if (builder.Injections == 0)
+        if (firings.Injections == 0)
         {
             return default;
         }
@@ -283,17 +273,17 @@ public sealed class FaultEngine
             holds = true;
         }
 
-        for (var i = 0; i < builder.FiredCount && i < FaultDecisionBuilder.FiredCapacity; i++)
+        for (var i = 0; i < firings.Count && i < FaultFirings.Capacity; i++)
         {
-            Count(builder.Fired[i]!, in request);
+            _counters.Count(firings.Fired[i]!, in request);
         }
 
         if (headerInjections > 0)
         {
-            CountHeaders(in request, in builder);
+            _counters.CountUnderCall(in request, firings.HeaderKind!);
         }
 
-        return builder.ToDecision(holds);
+        return decision.ToDecision(firings.Injections, holds);
     }
 
     /// <summary>Releases the decision's maxActiveFaults slot once the faulted call has finished.</summary>
@@ -305,7 +295,7 @@ public sealed class FaultEngine
         }
     }
 
-    /// <summary>What the outage, flap and notServing rules want <paramref name="node"/> to be now.</summary>
+    /// <summary>What the node-level rules (outage, flap, notServing) want <paramref name="node"/> to be now.</summary>
     public NodeFaultState GetNodeState(string node)
     {
         var rules = _index.NodeStateRules(node);
@@ -323,15 +313,16 @@ public sealed class FaultEngine
                 continue;
             }
 
-            switch (rule.Rule.Kind)
+            // Down wins at once; NOT_SERVING only while no active rule takes the node down.
+            var wanted = rule.Rule.Kind.NodeState(rule.Rule.Options, rule.SinceStart(now));
+            if (wanted == NodeFaultState.Down)
             {
-                case FaultKind.Outage:
-                    return NodeFaultState.Down;
-                case FaultKind.Flap when rule.Rule.Flap!.IsDown(rule.SinceStart(now)):
-                    return NodeFaultState.Down;
-                case FaultKind.NotServing:
-                    state = NodeFaultState.NotServing;
-                    break;
+                return wanted;
+            }
+
+            if (wanted == NodeFaultState.NotServing)
+            {
+                state = wanted;
             }
         }
 
@@ -342,45 +333,11 @@ public sealed class FaultEngine
     {
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
-            var rules = new List<FaultRuleStats>();
-            var counters = new Dictionary<(string Node, string Method, FaultKind Kind), long>(_retiredCounters);
-            lock (_callCounters)
-            {
-                foreach (var (key, value) in _callCounters)
-                {
-                    counters[key] = counters.GetValueOrDefault(key) + value;
-                }
-            }
-            foreach (var state in _rules)
-            {
-                var injections = Interlocked.Read(ref state.Injections);
-                if (_retiredRules.TryGetValue(state.Rule.Name, out var retired))
-                {
-                    injections += retired.Injections;
-                }
-
-                rules.Add(new FaultRuleStats(state.Rule.Name, state.Rule.Kind, state.Rule.Node, state.Rule.Method, injections, state.IsActive(now)));
-                AddSlots(state, counters);
-            }
-
-            foreach (var (name, retired) in _retiredRules)
-            {
-                if (!_rules.Exists(r => r.Rule.Name == name))
-                {
-                    rules.Add(new FaultRuleStats(name, retired.Kind, retired.Node, retired.Method, retired.Injections, Active: false));
-                }
-            }
-
-            return new FaultStats(
-                rules,
-                counters.Where(c => c.Value > 0).Select(c => new FaultCounter(c.Key.Node, c.Key.Method, c.Key.Kind, c.Value)).ToArray(),
-                Interlocked.Read(ref _skipped),
-                Interlocked.Read(ref _activeFaults));
+            return _counters.Snapshot(_rules, _time.GetTimestamp(), Interlocked.Read(ref _skipped), Interlocked.Read(ref _activeFaults));
         }
     }
 
-    private void Evaluate(FaultSlotList list, in FaultRequest request, ref FaultDecisionBuilder builder)
+    private void Evaluate(FaultSlotList list, in FaultRequest request, ref FaultDecisionBuilder decision, ref FaultFirings firings)
     {
         long now = 0;
         var haveNow = false;
@@ -390,7 +347,7 @@ public sealed class FaultEngine
         {
             for (var i = 0; i < slots.Length; i++)
             {
-                Consider(list, slots[i], in request, ref builder, ref now, ref haveNow, ref sequence);
+                Consider(list, slots[i], in request, ref decision, ref firings, ref now, ref haveNow, ref sequence);
             }
 
             return;
@@ -411,16 +368,16 @@ public sealed class FaultEngine
             {
                 var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                Consider(list, slots[i], in request, ref builder, ref now, ref haveNow, ref sequence);
+                Consider(list, slots[i], in request, ref decision, ref firings, ref now, ref haveNow, ref sequence);
             }
         }
     }
 
     // One slot, whether the filter chose it or the linear scan reached it: the same checks in the same order.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Consider(FaultSlotList list, FaultSlot slot, in FaultRequest request, ref FaultDecisionBuilder builder, ref long now, ref bool haveNow, ref long sequence)
+    private void Consider(FaultSlotList list, FaultSlot slot, in FaultRequest request, ref FaultDecisionBuilder decision, ref FaultFirings firings, ref long now, ref bool haveNow, ref long sequence)
     {
-        if ((slot.IsTerminal && builder.HasTerminal) || slot.IsSms != request.SmsDelivery)
+        if ((slot.IsTerminal && decision.HasTerminal) || slot.IsSms != request.SmsDelivery)
         {
             return;
         }
@@ -439,17 +396,10 @@ public sealed class FaultEngine
             }
         }
 
-        if (slot.HasMatch && !slot.Matches(in request))
+        if ((slot.HasMatch && !slot.Matches(in request))
+            || (slot.IsGated && !slot.Kind.Admits(slot.Options, slot.State.SinceStart(now), in decision)))
         {
             return;
-        }
-
-        var kind = slot.Kind;
-        switch (kind)
-        {
-            case FaultKind.Flap when !slot.Rule.Flap!.IsDown(slot.State.SinceStart(now)):
-            case FaultKind.Capacity when builder.Gate is not null:
-                return;
         }
 
         var probability = slot.Probability;
@@ -486,222 +436,13 @@ public sealed class FaultEngine
             }
         }
 
-        if (slot.Times > 0 && Interlocked.Increment(ref slot.State.Fired) > slot.Times)
+        if ((slot.Times > 0 && Interlocked.Increment(ref slot.State.Fired) > slot.Times)
+            || !slot.Act(sequence, scale, now, forced: false, ref decision))
         {
             return;
         }
 
-        if (kind == FaultKind.RateLimit)
-        {
-            if (slot.Bucket!.TryTake(now, out var retryAfter))
-            {
-                return;
-            }
-
-            builder.Terminal(FaultAction.Error, slot.Rule.Name, kind);
-            builder.Status = StatusCode.ResourceExhausted;
-            builder.Message = slot.State.Messages.RateLimited;
-            builder.RetryPushbackMs = (int)Math.Ceiling(retryAfter.TotalMilliseconds);
-        }
-        else
-        {
-            Act(slot, sequence, scale, ref builder);
-        }
-
-        Fired(slot, in request, ref builder);
-    }
-
-    // What a rule does once it fired; shared by rule evaluation and x-sim-fault.
-    private static void Act(FaultSlot slot, long sequence, double scale, ref FaultDecisionBuilder builder)
-    {
-        var rule = slot.Rule;
-        switch (rule.Kind)
-        {
-            case FaultKind.Latency:
-                builder.Latency += Sample(rule.Latency!, slot, sequence, scale);
-                builder.Note(rule.Name, rule.Kind);
-                break;
-            case FaultKind.Error:
-                var error = rule.Error!;
-                builder.Terminal(FaultAction.Error, rule.Name, rule.Kind);
-                builder.Status = error.Status;
-                builder.Message = error.Message;
-                builder.RetryPushbackMs = error.RetryPushbackMs;
-                break;
-            case FaultKind.Decline:
-                var decline = rule.Decline!;
-                builder.Terminal(FaultAction.Decline, rule.Name, rule.Kind);
-                builder.DeclineCode = decline.Code;
-                builder.Message = decline.Message;
-                builder.DeclineReason = decline.Reasons.Length == 1
-                    ? decline.Reasons[0]
-                    : decline.Reasons[(int)(FaultDraw.Unit(slot.Key, sequence, FaultDraw.PurposeChoice) * decline.Reasons.Length)];
-                break;
-            case FaultKind.Hang:
-                builder.Terminal(FaultAction.Hang, rule.Name, rule.Kind);
-                builder.HangMax = rule.Hang!.Max;
-                break;
-            case FaultKind.Reset:
-                builder.Terminal(FaultAction.Reset, rule.Name, rule.Kind);
-                builder.ResetWhen = rule.Reset!.When;
-                break;
-            case FaultKind.Outage:
-            case FaultKind.Flap:
-                builder.Terminal(FaultAction.Outage, rule.Name, rule.Kind);
-                builder.Status = StatusCode.Unavailable;
-                builder.Message = slot.State.Messages.Outage;
-                break;
-            case FaultKind.RateLimit:
-                // Only reached through x-sim-fault: behave as an empty bucket.
-                builder.Terminal(FaultAction.Error, rule.Name, rule.Kind);
-                builder.Status = StatusCode.ResourceExhausted;
-                builder.Message = slot.State.Messages.RateLimited;
-                builder.RetryPushbackMs = (int)Math.Ceiling(1000 / rule.RateLimit!.PerSecond);
-                break;
-            case FaultKind.Capacity:
-                builder.Gate ??= slot.Gate;
-                builder.Note(rule.Name, rule.Kind);
-                break;
-            case FaultKind.SmsDelay:
-                builder.SmsDelay += Sample(rule.SmsDelay!, slot, sequence, scale);
-                builder.Note(rule.Name, rule.Kind);
-                break;
-            case FaultKind.SmsDrop:
-                builder.SmsDrop = true;
-                builder.Note(rule.Name, rule.Kind);
-                break;
-            case FaultKind.SmsDuplicate:
-                builder.SmsCopies = Math.Max(builder.SmsCopies, rule.SmsDuplicate!.Copies);
-                builder.Note(rule.Name, rule.Kind);
-                break;
-            case FaultKind.SmsReorder:
-                builder.SmsReorderWindow = rule.SmsReorder!.Window;
-                builder.Note(rule.Name, rule.Kind);
-                break;
-            case FaultKind.SmsAfterExpiry:
-                builder.SmsAfterExpiry = rule.SmsAfterExpiry!.Extra;
-                builder.Note(rule.Name, rule.Kind);
-                break;
-        }
-    }
-
-    private static TimeSpan Sample(LatencyDistribution distribution, FaultSlot slot, long sequence, double scale)
-    {
-        var delay = distribution.Shape == LatencyShape.Fixed
-            ? distribution.Min
-            : distribution.Sample(
-                FaultDraw.Unit(slot.Key, sequence, FaultDraw.PurposeSample1),
-                FaultDraw.Unit(slot.Key, sequence, FaultDraw.PurposeSample2));
-        return scale >= 1.0 ? delay : TimeSpan.FromTicks((long)(delay.Ticks * scale));
-    }
-
-    private void Fired(FaultSlot slot, in FaultRequest request, ref FaultDecisionBuilder builder)
-    {
-        if (builder.FiredCount < FaultDecisionBuilder.FiredCapacity)
-        {
-            builder.Fired[builder.FiredCount] = slot;
-        }
-        else
-        {
-            // More than 8 rules fired on one call: count at once rather than drop the count.
-            Count(slot, in request);
-        }
-
-        builder.FiredCount++;
-        builder.Injections++;
-    }
-
-    private void Count(FaultSlot slot, in FaultRequest request)
-    {
-        if (slot.CountsUnderCall)
-        {
-            CountUnderCall(in request, slot.Kind);
-        }
-        else if (!ReferenceEquals(slot.Node, FaultDefaults.HeaderFault))
-        {
-            // A forced slot counts only for its rule; CountHeaders attributes it to the real node and method.
-            Interlocked.Increment(ref slot.Injections);
-        }
-
-        Interlocked.Increment(ref slot.State.Injections);
-    }
-
-    // Header-driven faults are rare and debugging aids: a dictionary update per injection is fine.
-    private void CountHeaders(in FaultRequest request, in FaultDecisionBuilder builder) => CountUnderCall(in request, builder.HeaderKind);
-
-    // Under the short method name ("Authorize"), as the call counters name it, whatever form the caller passed.
-    private void CountUnderCall(in FaultRequest request, FaultKind kind)
-    {
-        var method = request.Method;
-        var slash = method.LastIndexOf('/');
-        if (slash >= 0)
-        {
-            method = method[(slash + 1)..];
-        }
-
-        var key = (request.Node, method, kind);
-        lock (_callCounters)
-        {
-            _callCounters[key] = _callCounters.GetValueOrDefault(key) + 1;
-        }
-    }
-
-    private void ApplyHeaders(FaultIndex index, Metadata headers, in FaultRequest request, ref FaultDecisionBuilder builder)
-    {
-        for (var i = 0; i < headers.Count; i++)
-        {
-            var entry = headers[i];
-            var key = entry.Key;
-            if (key.Length < 6 || !key.StartsWith("x-sim-", StringComparison.Ordinal) || entry.IsBinary)
-            {
-                continue;
-            }
-
-            if (key == FaultDefaults.HeaderFault)
-            {
-                if (index.ByName.TryGetValue(entry.Value, out var state) && state.Rule.Kind != FaultKind.NotServing)
-                {
-                    if (builder.HasTerminal && state.Rule.Kind.IsTerminal())
-                    {
-                        continue;
-                    }
-
-                    var slot = index.Forced[state];
-                    var sequence = Interlocked.Increment(ref slot.ForcedSequence);
-                    var kind = builder.Injections == 0 ? state.Rule.Kind : builder.HeaderKind;
-                    Act(slot, sequence, 1.0, ref builder);
-                    Fired(slot, in request, ref builder);
-                    builder.HeaderKind = kind;
-                }
-                else if (!builder.HasTerminal)
-                {
-                    // Asked for a fault that does not exist: say so rather than silently pass.
-                    builder.Terminal(FaultAction.Error, FaultDefaults.HeaderFault, FaultKind.Error);
-                    builder.Status = StatusCode.InvalidArgument;
-                    builder.Message = _unknownHeaderRulePrefix + entry.Value;
-                    builder.FromHeader(FaultKind.Error);
-                }
-            }
-            else if (key == FaultDefaults.HeaderDelayMs)
-            {
-                if (int.TryParse(entry.Value, out var ms) && ms >= 0)
-                {
-                    builder.Latency += TimeSpan.FromMilliseconds(Math.Min(ms, FaultDefaults.MaxDelayMs));
-                    builder.Note(FaultDefaults.HeaderDelayMs, FaultKind.Latency);
-                    builder.FromHeader(FaultKind.Latency);
-                }
-            }
-            else if (key == FaultDefaults.HeaderStatus)
-            {
-                if (!builder.HasTerminal && GrpcStatusNames.TryParse(entry.Value, out var status))
-                {
-                    builder.Terminal(FaultAction.Error, FaultDefaults.HeaderStatus, FaultKind.Error);
-                    builder.Status = status;
-                    builder.Message = FaultDefaults.MessagePrefix + FaultDefaults.HeaderStatus;
-                    builder.FromHeader(FaultKind.Error);
-                }
-            }
-        }
+        firings.Add(slot, _counters, in request);
     }
 
     private bool PruneExpired()
@@ -712,35 +453,13 @@ public sealed class FaultEngine
         {
             if (_rules[i].IsExpired(now))
             {
-                Retire(_rules[i]);
+                _counters.Retire(_rules[i]);
                 _rules.RemoveAt(i);
                 removed = true;
             }
         }
 
         return removed;
-    }
-
-    // Keeps the counts of a rule that leaves, so stats survive a clear or an auto-revert.
-    private void Retire(FaultRuleState state)
-    {
-        var rule = state.Rule;
-        var previous = _retiredRules.TryGetValue(rule.Name, out var r) ? r.Injections : 0;
-        _retiredRules[rule.Name] = (rule.Kind, rule.Node, rule.Method, previous + Interlocked.Read(ref state.Injections));
-        AddSlots(state, _retiredCounters);
-    }
-
-    private static void AddSlots(FaultRuleState state, Dictionary<(string Node, string Method, FaultKind Kind), long> counters)
-    {
-        foreach (var slot in state.Slots)
-        {
-            var injections = Interlocked.Read(ref slot.Injections);
-            if (injections > 0)
-            {
-                var key = (slot.Node, slot.Method, state.Rule.Kind);
-                counters[key] = counters.GetValueOrDefault(key) + injections;
-            }
-        }
     }
 
     private void Rebuild()

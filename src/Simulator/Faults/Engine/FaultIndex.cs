@@ -27,7 +27,7 @@ internal sealed class FaultIndex
         _otherNodes = otherNodes;
         ByName = byName;
         Forced = forced;
-        HasCallRules = rules.Any(r => r.Rule.Kind != FaultKind.NotServing);
+        HasCallRules = rules.Any(r => !r.Rule.Kind.Flags.HasFlag(FaultKindFlags.NodeStateOnly));
         NeedsRequestFields = rules.Any(r => r.Rule.Match?.NeedsRequestFields == true);
         NeedsHeaders = rules.Any(r => r.Rule.Match?.Metadata.Length > 0);
     }
@@ -115,7 +115,7 @@ internal sealed class FaultIndex
     {
         // A rule with probability 0 can only fire through x-sim-fault (which has its own path):
         // leaving it out of the per-call arrays makes "armed but idle" rules free.
-        var perCall = rules.Where(r => r.Rule.Kind != FaultKind.NotServing && r.Rule.Probability > 0 && coversNode(r)).ToArray();
+        var perCall = rules.Where(r => !r.Rule.Kind.Flags.HasFlag(FaultKindFlags.NodeStateOnly) && r.Rule.Probability > 0 && coversNode(r)).ToArray();
         var methods = new Dictionary<string, FaultSlotList>(StringComparer.Ordinal);
         foreach (var method in context.Methods)
         {
@@ -128,7 +128,7 @@ internal sealed class FaultIndex
 
         var other = perCall.Where(r => r.Rule.Method == "*").Select(r => r.Slot(node, "*")).ToArray();
         var otherMethods = other.Length == 0 ? FaultSlotList.Empty : new FaultSlotList(other, sequence(node, "*"), filter(other));
-        var nodeState = rules.Where(r => r.Rule.Kind.IsNodeState() && coversNode(r)).ToArray();
+        var nodeState = rules.Where(r => r.Rule.Kind.Flags.HasFlag(FaultKindFlags.NodeLevel) && coversNode(r)).ToArray();
         return new FaultNodeIndex(methods, otherMethods, nodeState);
     }
 }

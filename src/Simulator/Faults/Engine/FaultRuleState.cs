@@ -1,6 +1,4 @@
-using PaySim.Simulator.Faults.Kinds.RateLimit;
 using PaySim.Simulator.Faults.Rules;
-
 
 namespace PaySim.Simulator.Faults.Engine;
 
@@ -12,8 +10,7 @@ namespace PaySim.Simulator.Faults.Engine;
 internal sealed class FaultRuleState
 {
     private readonly Dictionary<(string Node, string Method), FaultSlot> _slots = [];
-    private readonly Dictionary<string, CapacityGate> _gates = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _kindStates = new(StringComparer.Ordinal);
     private readonly ulong _seed;
     private readonly TimeProvider _time;
 
@@ -27,20 +24,14 @@ internal sealed class FaultRuleState
         AppliedAt = time.GetTimestamp();
         StartAt = AppliedAt + ToTimestamp(rule.Start);
         EndAt = rule.Duration is { } d ? StartAt + ToTimestamp(d) : long.MaxValue;
-        Messages = new FaultRuleMessages(
-            $"{FaultDefaults.MessagePrefix}node unavailable (outage rule '{rule.Name}')",
-            $"{FaultDefaults.MessagePrefix}rate limit exceeded (rule '{rule.Name}': {rule.RateLimit?.PerSecond}/s)");
         NeedsClock = rule.Start > TimeSpan.Zero || rule.Duration is not null || rule.Ramp is not null
-                     || rule.Kind is FaultKind.Flap or FaultKind.RateLimit;
+                     || rule.Kind.Flags.HasFlag(FaultKindFlags.Clocked);
     }
 
     public FaultRule Rule { get; }
 
     /// <summary>Position in the engine's rule list: decides which terminal action wins.</summary>
     public int Order { get; set; }
-
-    /// <summary>Messages built once per rule, so an injected error allocates no string per call.</summary>
-    public FaultRuleMessages Messages { get; }
 
     public long Frequency { get; }
 
@@ -70,21 +61,15 @@ internal sealed class FaultRuleState
     {
         if (!_slots.TryGetValue((node, method), out var slot))
         {
-            CapacityGate? gate = null;
-            TokenBucket? bucket = null;
-            if (Rule.Capacity is { } capacity && !_gates.TryGetValue(node, out gate))
+            // Per node, so a queue or a bucket is shared by the rule's methods on that node; kinds
+            // build their messages here too, so an injected error allocates no string per call.
+            if (!_kindStates.TryGetValue(node, out var kindState))
             {
-                gate = new CapacityGate(capacity.MaxConcurrent);
-                _gates[node] = gate;
+                kindState = Rule.Kind.CreateState(Rule.Options, Rule.Name, _time);
+                _kindStates[node] = kindState;
             }
 
-            if (Rule.RateLimit is { } limit && !_buckets.TryGetValue(node, out bucket))
-            {
-                bucket = new TokenBucket(limit.PerSecond, limit.Burst, _time.GetTimestamp(), Frequency);
-                _buckets[node] = bucket;
-            }
-
-            slot = new FaultSlot(this, node, method, FaultDraw.SlotKey(_seed, Rule.Name, node, method), gate, bucket);
+            slot = new FaultSlot(this, node, method, FaultDraw.SlotKey(_seed, Rule.Name, node, method), kindState);
             _slots[(node, method)] = slot;
         }
 

@@ -1,7 +1,4 @@
-using PaySim.Simulator.Faults.Kinds.Latency;
-using PaySim.Simulator.Faults.Kinds.RateLimit;
 using PaySim.Simulator.Faults.Rules;
-
 
 namespace PaySim.Simulator.Faults.Engine;
 
@@ -12,7 +9,7 @@ namespace PaySim.Simulator.Faults.Engine;
 /// </summary>
 internal sealed class FaultSlot
 {
-    public FaultSlot(FaultRuleState state, string node, string method, ulong key, CapacityGate? gate, TokenBucket? bucket)
+    public FaultSlot(FaultRuleState state, string node, string method, ulong key, object? kindState)
     {
         var rule = state.Rule;
         State = state;
@@ -20,12 +17,14 @@ internal sealed class FaultSlot
         Node = node;
         Method = method;
         Key = key;
-        Gate = gate;
-        Bucket = bucket;
+        KindState = kindState;
         CountsUnderCall = (node == "*" || method == "*") && node != FaultDefaults.HeaderFault;
         Kind = rule.Kind;
-        IsTerminal = rule.Kind.IsTerminal();
-        IsSms = rule.Kind.IsSms();
+        Options = rule.Options;
+        var flags = rule.Kind.Flags;
+        IsTerminal = flags.HasFlag(FaultKindFlags.Terminal);
+        IsSms = flags.HasFlag(FaultKindFlags.SmsPath);
+        IsGated = flags.HasFlag(FaultKindFlags.Gated);
         NeedsClock = state.NeedsClock;
         StartAt = state.StartAt;
         EndAt = state.EndAt;
@@ -46,10 +45,7 @@ internal sealed class FaultSlot
             HasMatch = true;
         }
 
-        NeedsDraws = rule.Probability < 1.0 || rule.Ramp?.Target == FaultRampTarget.Probability
-            || (rule.Latency is { } latency && latency.Shape != LatencyShape.Fixed)
-            || (rule.SmsDelay is { } sms && sms.Shape != LatencyShape.Fixed)
-            || rule.Decline is { Reasons.Length: > 1 };
+        NeedsDraws = rule.Probability < 1.0 || rule.Ramp?.Target == FaultRampTarget.Probability || rule.Kind.NeedsDraws(rule.Options);
     }
 
     public readonly FaultRuleState State;
@@ -57,8 +53,9 @@ internal sealed class FaultSlot
     public readonly string Node;
     public readonly string Method;
     public readonly ulong Key;
-    public readonly CapacityGate? Gate;
-    public readonly TokenBucket? Bucket;
+
+    /// <summary>What the kind keeps for this rule on this node (a queue, a bucket, a message), shared by the node's methods.</summary>
+    public readonly object? KindState;
 
     /// <summary>
     /// A slot for "a node or method the context does not list" (built under "*"): one slot serves
@@ -67,9 +64,11 @@ internal sealed class FaultSlot
     /// </summary>
     public readonly bool CountsUnderCall;
 
-    public readonly FaultKind Kind;
+    public readonly IFaultKind Kind;
+    public readonly object Options;
     public readonly bool IsTerminal;
     public readonly bool IsSms;
+    public readonly bool IsGated;
     public readonly bool NeedsClock;
     public readonly bool NeedsDraws;
     public readonly long StartAt;
@@ -94,6 +93,11 @@ internal sealed class FaultSlot
     public long ForcedSequence;
 
     public long Injections;
+
+    /// <summary>Lets the rule's kind write its effect into the decision; false when it does not fire after all.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Act(long sequence, double scale, long now, bool forced, ref FaultDecisionBuilder decision) =>
+        Kind.Act(new FaultFiring(Rule.Name, Options, KindState, Key, sequence, scale, now, forced), ref decision);
 
     /// <summary>Same semantics as <see cref="FaultMatch.Matches"/>, cheapest tests first.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

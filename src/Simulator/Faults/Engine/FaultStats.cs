@@ -1,7 +1,7 @@
 namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>A snapshot of the engine's counters for GET /v1/stats and /metrics.</summary>
-public sealed class FaultStats
+internal sealed class FaultStats
 {
     public FaultStats(IReadOnlyList<FaultRuleStats> rules, IReadOnlyList<FaultCounter> counters, long skippedAtMaxActiveFaults, long activeFaults)
     {
@@ -56,7 +56,7 @@ public sealed class FaultStats
         {
             if (counter.Node == node && (method == "*" || counter.Method == method) && counter.Injections > 0)
             {
-                var name = counter.Kind.Name();
+                var name = counter.Kind.Name;
                 result[name] = result.GetValueOrDefault(name) + counter.Injections;
             }
         }

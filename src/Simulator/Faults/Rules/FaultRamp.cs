@@ -8,7 +8,7 @@ namespace PaySim.Simulator.Faults.Rules;
 /// its full value over <c>over</c>: a brownout. <c>of</c> defaults to latency for latency and
 /// smsDelay rules, probability otherwise.
 /// </summary>
-public sealed class FaultRamp
+internal sealed class FaultRamp
 {
     private static readonly string[] Fields = ["over", "from", "of"];
 
@@ -37,7 +37,7 @@ public sealed class FaultRamp
         return From + ((1.0 - From) * progress);
     }
 
-    internal static FaultRamp? Read(JsonElement value, string path, FaultKind kind, FaultRuleErrors errors)
+    internal static FaultRamp? Read(JsonElement value, string path, IFaultKind kind, FaultRuleErrors errors)
     {
         if (!FaultJson.CheckObject(value, path, Fields, errors))
         {
@@ -52,7 +52,7 @@ public sealed class FaultRamp
         }
 
         var from = FaultJson.ReadNumber(value, "from", path, errors, 0, 1) ?? 0;
-        var latencyKind = kind is FaultKind.Latency or FaultKind.SmsDelay;
+        var latencyKind = kind.Flags.HasFlag(FaultKindFlags.Delay);
         var target = latencyKind ? FaultRampTarget.Latency : FaultRampTarget.Probability;
         var of = FaultJson.ReadString(value, "of", path, errors);
         if (of is not null)
@@ -67,7 +67,7 @@ public sealed class FaultRamp
             }
             else
             {
-                errors.Add(FaultJson.Join(path, "of"), $"\"{of}\" is not allowed for a {kind.Name()} rule; allowed: {(latencyKind ? "probability, latency" : "probability")}");
+                errors.Add(FaultJson.Join(path, "of"), $"\"{of}\" is not allowed for a {kind.Name} rule; allowed: {(latencyKind ? "probability, latency" : "probability")}");
             }
         }
 

@@ -1,24 +1,13 @@
-using PaySim.Simulator.Faults.Kinds.Capacity;
-using PaySim.Simulator.Faults.Kinds.Decline;
-using PaySim.Simulator.Faults.Kinds.Error;
-using PaySim.Simulator.Faults.Kinds.Flap;
-using PaySim.Simulator.Faults.Kinds.Hang;
-using PaySim.Simulator.Faults.Kinds.Latency;
-using PaySim.Simulator.Faults.Kinds.RateLimit;
-using PaySim.Simulator.Faults.Kinds.Reset;
-using PaySim.Simulator.Faults.Kinds.SmsAfterExpiry;
-using PaySim.Simulator.Faults.Kinds.SmsDuplicate;
-using PaySim.Simulator.Faults.Kinds.SmsReorder;
 
 
 namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>
 /// One validated rule. Selection (node, method, match), triggering (probability, times, start,
-/// duration, ramp) and exactly one action, whose options are in the property named after the
-/// kind. Built by <see cref="FaultRuleParser"/>; immutable, so a rule list can be swapped whole.
+/// duration, ramp) and exactly one action: its <see cref="Kind"/> with the options that kind read.
+/// Built by <see cref="FaultRuleParser"/>; immutable, so a rule list can be swapped whole.
 /// </summary>
-public sealed class FaultRule
+internal sealed class FaultRule
 {
     public required string Name { get; init; }
 
@@ -45,34 +34,17 @@ public sealed class FaultRule
 
     public FaultRamp? Ramp { get; init; }
 
-    public required FaultKind Kind { get; init; }
+    public required IFaultKind Kind { get; init; }
 
-    public LatencyDistribution? Latency { get; init; }
-
-    public ErrorOptions? Error { get; init; }
-
-    public DeclineOptions? Decline { get; init; }
-
-    public HangOptions? Hang { get; init; }
-
-    public ResetOptions? Reset { get; init; }
-
-    public FlapOptions? Flap { get; init; }
-
-    public CapacityOptions? Capacity { get; init; }
-
-    public RateLimitOptions? RateLimit { get; init; }
-
-    public LatencyDistribution? SmsDelay { get; init; }
-
-    public SmsDuplicateOptions? SmsDuplicate { get; init; }
-
-    public SmsReorderOptions? SmsReorder { get; init; }
-
-    public SmsAfterExpiryOptions? SmsAfterExpiry { get; init; }
+    /// <summary>What <see cref="Kind"/> read from the rule's action field (its own options type).</summary>
+    public required object Options { get; init; }
 
     /// <summary>The rule as JSON (as posted, with a generated name filled in), for listing.</summary>
     public required string Json { get; init; }
 
-    public override string ToString() => $"{Name} ({Kind.Name()} on {Node}/{Method})";
+    /// <summary>The options as the kind's type ("rule.OptionsAs&lt;ErrorOptions&gt;()"); null for another kind's rule.</summary>
+    public T? OptionsAs<T>()
+        where T : class => Options as T;
+
+    public override string ToString() => $"{Name} ({Kind.Name} on {Node}/{Method})";
 }

@@ -1,18 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PaySim.Simulator.Faults.Kinds.Capacity;
-using PaySim.Simulator.Faults.Kinds.Decline;
-using PaySim.Simulator.Faults.Kinds.Error;
-using PaySim.Simulator.Faults.Kinds.Flap;
-using PaySim.Simulator.Faults.Kinds.Hang;
-using PaySim.Simulator.Faults.Kinds.Latency;
-using PaySim.Simulator.Faults.Kinds.Outage;
-using PaySim.Simulator.Faults.Kinds.RateLimit;
-using PaySim.Simulator.Faults.Kinds.Reset;
-using PaySim.Simulator.Faults.Kinds.SmsAfterExpiry;
-using PaySim.Simulator.Faults.Kinds.SmsDrop;
-using PaySim.Simulator.Faults.Kinds.SmsDuplicate;
-using PaySim.Simulator.Faults.Kinds.SmsReorder;
+using PaySim.Simulator.Faults.Kinds;
 
 namespace PaySim.Simulator.Faults.Rules;
 
@@ -21,12 +9,12 @@ namespace PaySim.Simulator.Faults.Rules;
 /// <c>{ "description", "maxActiveFaults", "rules": [...] }</c>. Validation is all-or-nothing and
 /// reports every bad field at once (<see cref="FaultRuleException"/>).
 /// </summary>
-public static class FaultRuleParser
+internal static class FaultRuleParser
 {
     private static readonly string[] SelectionFields =
         ["name", "description", "node", "method", "match", "probability", "times", "start", "duration", "ramp"];
 
-    private static readonly string[] RuleFields = [.. SelectionFields, .. FaultKinds.All];
+    private static readonly string[] RuleFields = [.. SelectionFields, .. FaultKindCatalog.Names];
 
     // The method whose path delivers SMS (the issuer's OTP messages go the same way).
     private const string SmsDeliveryMethod = "Send";
@@ -133,14 +121,54 @@ public static class FaultRuleParser
 
         var before = errors.Count;
         FaultJson.CheckObject(value, path, RuleFields, errors);
+        var name = ReadName(value, path, errors);
+        var description = FaultJson.ReadString(value, "description", path, errors);
+        var (node, method) = ReadTarget(value, path, context, errors);
+        if (FindKind(value, path, errors) is not { } kind)
+        {
+            return null;
+        }
 
+        var trigger = ReadTrigger(value, path, kind, errors);
+        CheckKindFits(value, path, kind, node, method, context, errors);
+        var options = kind.ReadOptions(value.GetProperty(kind.Name), FaultJson.Join(path, kind.Name), errors);
+        var unique = UniqueName(name, $"{kind.Name}:{node}:{method}", path, names, errors);
+        if (options is null || errors.Count != before)
+        {
+            return null;
+        }
+
+        return new FaultRule
+        {
+            Name = unique,
+            Description = description,
+            Node = node,
+            Method = method,
+            Match = trigger.Match,
+            Probability = trigger.Probability ?? FaultDefaults.Probability,
+            Times = trigger.Times is { } t ? (int)t : null,
+            Start = trigger.Start,
+            Duration = trigger.Duration,
+            Ramp = trigger.Ramp,
+            Kind = kind,
+            Options = options,
+            Json = name is not null ? Compact(value) : WithName(value, unique),
+        };
+    }
+
+    private static string? ReadName(JsonElement value, string path, FaultRuleErrors errors)
+    {
         var name = FaultJson.ReadString(value, "name", path, errors);
         if (name is not null && !IsValidName(name))
         {
             errors.Add(FaultJson.Join(path, "name"), $"\"{name}\" is not allowed; use 1–64 letters, digits, '-', '_', '.' or ':'");
         }
 
-        var description = FaultJson.ReadString(value, "description", path, errors);
+        return name;
+    }
+
+    private static (string Node, string Method) ReadTarget(JsonElement value, string path, FaultRuleContext context, FaultRuleErrors errors)
+    {
         var node = FaultJson.ReadString(value, "node", path, errors) ?? "*";
         if (!context.IsKnownNodePattern(node))
         {
@@ -158,157 +186,101 @@ public static class FaultRuleParser
             errors.Add(FaultJson.Join(path, "method"), $"node \"{node}\" does not serve \"{method}\"; allowed there: *, {string.Join(", ", context.MethodsServedBy(node))}");
         }
 
-        // Exactly one action: a rule does one thing, combinations are several rules.
-        var kinds = new List<FaultKind>();
+        return (node, method);
+    }
+
+    // Exactly one action: a rule does one thing, combinations are several rules.
+    private static IFaultKind? FindKind(JsonElement value, string path, FaultRuleErrors errors)
+    {
+        var kinds = new List<IFaultKind>();
         foreach (var property in value.EnumerateObject())
         {
-            if (FaultKinds.TryParse(property.Name, out var k))
+            if (FaultKindCatalog.TryFind(property.Name, out var kind))
             {
-                kinds.Add(k);
+                kinds.Add(kind);
             }
         }
 
-        if (kinds.Count == 0)
+        switch (kinds.Count)
         {
-            errors.Add(path.Length == 0 ? "rule" : path, $"has no action; give exactly one of: {string.Join(", ", FaultKinds.All)}");
-            return null;
+            case 0:
+                errors.Add(path.Length == 0 ? "rule" : path, $"has no action; give exactly one of: {string.Join(", ", FaultKindCatalog.Names)}");
+                return null;
+            case > 1:
+                errors.Add(FaultJson.Join(path, kinds[1].Name), $"a rule does one thing but this one has {string.Join(" and ", kinds.Select(k => k.Name))}; split it into {kinds.Count} rules");
+                return null;
+            default:
+                return kinds[0];
         }
+    }
 
-        if (kinds.Count > 1)
-        {
-            errors.Add(FaultJson.Join(path, kinds[1].Name()), $"a rule does one thing but this one has {string.Join(" and ", kinds.Select(k => k.Name()))}; split it into {kinds.Count} rules");
-            return null;
-        }
+    private static Trigger ReadTrigger(JsonElement value, string path, IFaultKind kind, FaultRuleErrors errors) => new(
+        FaultJson.ReadNumber(value, "probability", path, errors, 0, 1),
+        FaultJson.ReadInteger(value, "times", path, errors, 1, int.MaxValue),
+        FaultJson.ReadDuration(value, "start", path, errors) ?? TimeSpan.Zero,
+        FaultJson.ReadDuration(value, "duration", path, errors, positive: true),
+        FaultJson.TryGet(value, "ramp", out var ramp) ? FaultRamp.Read(ramp, FaultJson.Join(path, "ramp"), kind, errors) : null,
+        FaultJson.TryGet(value, "match", out var match) ? FaultMatch.Read(match, FaultJson.Join(path, "match"), errors) : null);
 
-        var kind = kinds[0];
-        var kindValue = value.GetProperty(kind.Name());
-        var kindPath = FaultJson.Join(path, kind.Name());
-
-        var probability = FaultJson.ReadNumber(value, "probability", path, errors, 0, 1);
-        var times = FaultJson.ReadInteger(value, "times", path, errors, 1, int.MaxValue);
-        var start = FaultJson.ReadDuration(value, "start", path, errors) ?? TimeSpan.Zero;
-        var duration = FaultJson.ReadDuration(value, "duration", path, errors, positive: true);
-        var ramp = FaultJson.TryGet(value, "ramp", out var rampValue) ? FaultRamp.Read(rampValue, FaultJson.Join(path, "ramp"), kind, errors) : null;
-        var match = FaultJson.TryGet(value, "match", out var matchValue) ? FaultMatch.Read(matchValue, FaultJson.Join(path, "match"), errors) : null;
-
-        if (kind.IsDeterministic())
+    // What the kind's flags forbid: per-call triggers on a state or a limit, a selection it can never act on.
+    private static void CheckKindFits(JsonElement value, string path, IFaultKind kind, string node, string method, FaultRuleContext context, FaultRuleErrors errors)
+    {
+        if (kind.Flags.HasFlag(FaultKindFlags.Limit))
         {
             foreach (var field in new[] { "probability", "times", "ramp" })
             {
                 if (FaultJson.TryGet(value, field, out _))
                 {
-                    errors.Add(FaultJson.Join(path, field), $"does not apply to a {kind.Name()} rule (it is a state or a limit, not a per-call draw); use start and duration{(kind == FaultKind.Outage ? ", or flap" : string.Empty)}");
+                    errors.Add(FaultJson.Join(path, field), $"does not apply to a {kind.Name} rule (it is a state or a limit, not a per-call draw); use start and duration");
                 }
             }
         }
 
         // sms* rules act where the SMS node delivers (its Send path); anywhere else they never fire.
-        if (kind.IsSms() && context.IsKnownNodePattern(node) && context.IsKnownMethod(method))
+        if (kind.Flags.HasFlag(FaultKindFlags.SmsPath) && context.IsKnownNodePattern(node) && context.IsKnownMethod(method))
         {
             if (!context.Serves(node, SmsDeliveryMethod))
             {
-                errors.Add(FaultJson.Join(path, "node"), $"a {kind.Name()} rule acts on SMS delivery; allowed: *, {string.Join(", ", context.Nodes.Where(n => context.Serves(n, SmsDeliveryMethod)))}");
+                errors.Add(FaultJson.Join(path, "node"), $"a {kind.Name} rule acts on SMS delivery; allowed: *, {string.Join(", ", context.Nodes.Where(n => context.Serves(n, SmsDeliveryMethod)))}");
             }
             else if (method is not ("*" or SmsDeliveryMethod))
             {
-                errors.Add(FaultJson.Join(path, "method"), $"a {kind.Name()} rule acts on SMS delivery; allowed: *, {SmsDeliveryMethod}");
+                errors.Add(FaultJson.Join(path, "method"), $"a {kind.Name} rule acts on SMS delivery; allowed: *, {SmsDeliveryMethod}");
             }
         }
 
-        if (kind.IsNodeState())
+        if (kind.Flags.HasFlag(FaultKindFlags.NodeLevel))
         {
             if (method != "*")
             {
-                errors.Add(FaultJson.Join(path, "method"), $"a {kind.Name()} rule affects the whole node; allowed: *");
+                errors.Add(FaultJson.Join(path, "method"), $"a {kind.Name} rule affects the whole node; allowed: *");
             }
 
             if (FaultJson.TryGet(value, "match", out _))
             {
-                errors.Add(FaultJson.Join(path, "match"), $"does not apply to a {kind.Name()} rule, which affects the whole node");
+                errors.Add(FaultJson.Join(path, "match"), $"does not apply to a {kind.Name} rule, which affects the whole node");
             }
         }
+    }
 
-        LatencyDistribution? latency = null, smsDelay = null;
-        ErrorOptions? error = null;
-        DeclineOptions? decline = null;
-        HangOptions? hang = null;
-        ResetOptions? reset = null;
-        FlapOptions? flap = null;
-        CapacityOptions? capacity = null;
-        RateLimitOptions? rateLimit = null;
-        SmsDuplicateOptions? duplicate = null;
-        SmsReorderOptions? reorder = null;
-        SmsAfterExpiryOptions? afterExpiry = null;
-        var kindOk = kind switch
+    // A given name must be unique in the request; a generated one ("latency:*:*") is numbered instead.
+    private static string UniqueName(string? name, string generated, string path, Dictionary<string, int> names, FaultRuleErrors errors)
+    {
+        var unique = name ?? generated;
+        if (!names.TryGetValue(unique, out var seen))
         {
-            FaultKind.Latency => (latency = LatencyDistribution.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.Error => (error = ErrorOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.Decline => (decline = DeclineOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.Hang => (hang = HangOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.Reset => (reset = ResetOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.Outage or FaultKind.NotServing => OutageOptions.Read(kindValue, kindPath, errors) is not null,
-            FaultKind.Flap => (flap = FlapOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.Capacity => (capacity = CapacityOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.RateLimit => (rateLimit = RateLimitOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.SmsDelay => (smsDelay = LatencyDistribution.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.SmsDrop => SmsDropOptions.Read(kindValue, kindPath, errors) is not null,
-            FaultKind.SmsDuplicate => (duplicate = SmsDuplicateOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.SmsReorder => (reorder = SmsReorderOptions.Read(kindValue, kindPath, errors)) is not null,
-            FaultKind.SmsAfterExpiry => (afterExpiry = SmsAfterExpiryOptions.Read(kindValue, kindPath, errors)) is not null,
-            _ => false,
-        };
-
-        var explicitName = name is not null;
-        name ??= $"{kind.Name()}:{node}:{method}";
-        if (names.TryGetValue(name, out var seen))
-        {
-            if (explicitName)
-            {
-                errors.Add(FaultJson.Join(path, "name"), $"\"{name}\" is used by another rule of this request; names must be unique");
-            }
-            else
-            {
-                names[name] = seen + 1;
-                name = $"{name}#{seen + 1}";
-            }
-        }
-        else
-        {
-            names[name] = 1;
+            names[unique] = 1;
+            return unique;
         }
 
-        if (!kindOk || errors.Count != before)
+        if (name is not null)
         {
-            return null;
+            errors.Add(FaultJson.Join(path, "name"), $"\"{name}\" is used by another rule of this request; names must be unique");
+            return unique;
         }
 
-        return new FaultRule
-        {
-            Name = name,
-            Description = description,
-            Node = node,
-            Method = method,
-            Match = match,
-            Probability = probability ?? FaultDefaults.Probability,
-            Times = times is { } t ? (int)t : null,
-            Start = start,
-            Duration = duration,
-            Ramp = ramp,
-            Kind = kind,
-            Latency = latency,
-            Error = error,
-            Decline = decline,
-            Hang = hang,
-            Reset = reset,
-            Flap = flap,
-            Capacity = capacity,
-            RateLimit = rateLimit,
-            SmsDelay = smsDelay,
-            SmsDuplicate = duplicate,
-            SmsReorder = reorder,
-            SmsAfterExpiry = afterExpiry,
-            Json = explicitName ? Compact(value) : WithName(value, name),
-        };
+        names[unique] = seen + 1;
+        return $"{unique}#{seen + 1}";
     }
 
     private static bool IsValidName(string name)
@@ -349,4 +321,6 @@ public static class FaultRuleParser
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return end > 0 ? message[..end] : message.TrimEnd('.');
     }
+
+    private readonly record struct Trigger(double? Probability, long? Times, TimeSpan Start, TimeSpan? Duration, FaultRamp? Ramp, FaultMatch? Match);
 }

@@ -1,7 +1,7 @@
 namespace PaySim.Simulator.Faults.Rules;
 
 /// <summary>A validated request: its rules in order, and optionally a new global maxActiveFaults.</summary>
-public sealed class FaultRuleSet
+internal sealed class FaultRuleSet
 {
     public FaultRuleSet(IReadOnlyList<FaultRule> rules, int? maxActiveFaults = null, string? description = null)
     {

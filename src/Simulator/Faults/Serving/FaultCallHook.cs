@@ -1,5 +1,3 @@
-using System.Globalization;
-using Google.Protobuf;
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Contracts.Sms.V1;
@@ -157,7 +155,7 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
         where TResponse : class
     {
         var started = time.GetTimestamp();
-        var outcome = "OK";
+        var call = new Call<TRequest, TResponse>(site.Node, decision, context, time, request, next);
         var entered = false;
         var cancellation = context.CancellationToken;
         try
@@ -173,50 +171,29 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
                 await DelayAtLeastAsync(decision.Latency, cancellation).ConfigureAwait(false);
             }
 
-            switch (decision.Action)
+            // The terminal rule's kind decides the rest: fail the call, answer it, or let it through.
+            if (decision.Action != FaultAction.None
+                && await decision.Kind!.InterveneAsync(call).ConfigureAwait(false) is TResponse reply)
             {
-                case FaultAction.Error:
-                case FaultAction.Outage:
-                    outcome = GrpcStatusNames.Name(decision.Status);
-                    throw Error(decision);
-
-                case FaultAction.Decline when Decline<TResponse>(decision, site.Node) is { } declined:
-                    outcome = "decline " + decision.DeclineCode;
-                    return declined;
-
-                case FaultAction.Hang:
-                    outcome = "hang";
-                    await Task.Delay(decision.HangMax, time, cancellation).ConfigureAwait(false);
-                    throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"{FaultDefaults.MessagePrefix}hang ended after {FaultDuration.Format(decision.HangMax)} (rule '{decision.RuleName}')"));
-
-                case FaultAction.Reset:
-                    if (decision.ResetWhen == ResetWhen.After)
-                    {
-                        // The handler runs and its effects stay (money moves); only the reply is lost.
-                        await next(request).ConfigureAwait(false);
-                    }
-
-                    outcome = decision.ResetWhen == ResetWhen.After ? "reset after" : "reset before";
-                    context.GetHttpContext().Abort();
-                    throw new RpcException(new Status(StatusCode.Unavailable, $"{FaultDefaults.MessagePrefix}stream reset {(decision.ResetWhen == ResetWhen.After ? "after" : "before")} processing (rule '{decision.RuleName}')"));
+                return reply;
             }
 
             var response = await next(request).ConfigureAwait(false);
             if (context.Status.StatusCode != StatusCode.OK)
             {
-                outcome = GrpcStatusNames.Name(context.Status.StatusCode);
+                call.Outcome = GrpcStatusNames.Name(context.Status.StatusCode);
             }
 
             return response;
         }
-        catch (RpcException ex) when (outcome == "OK")
+        catch (RpcException ex) when (call.Outcome == "OK")
         {
-            outcome = GrpcStatusNames.Name(ex.StatusCode);
+            call.Outcome = GrpcStatusNames.Name(ex.StatusCode);
             throw;
         }
-        catch (OperationCanceledException) when (outcome == "OK" || outcome == "hang")
+        catch (OperationCanceledException) when (call.Outcome is "OK" or "hang")
         {
-            outcome = outcome == "hang" ? "hang (caller gave up)" : "CANCELLED";
+            call.Outcome = call.Outcome == "hang" ? "hang (caller gave up)" : "CANCELLED";
             throw;
         }
         finally
@@ -230,7 +207,7 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
             if (engine.Journal.Enabled)
             {
                 engine.Journal.Record(new FaultJournalEntry(
-                    time.GetUtcNow(), site.Node, site.Method, decision.RuleName, outcome, time.GetElapsedTime(started).TotalMilliseconds));
+                    time.GetUtcNow(), site.Node, site.Method, decision.RuleName, call.Outcome, time.GetElapsedTime(started).TotalMilliseconds));
             }
         }
     }
@@ -247,46 +224,16 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
         }
     }
 
-    private static RpcException Error(in FaultDecision decision)
-    {
-        var status = new Status(decision.Status, decision.Message ?? FaultDefaults.MessagePrefix + GrpcStatusNames.Name(decision.Status));
-        if (decision.RetryPushbackMs is { } pushback)
-        {
-            // grpc-dotnet copies an RpcException's trailers into the response trailers.
-            return new RpcException(status, new Metadata { { FaultDefaults.RetryPushbackTrailer, pushback.ToString(CultureInfo.InvariantCulture) } });
-        }
-
-        return new RpcException(status);
-    }
-
-    // Every issuer reply has response_code, message, decline_reason and node; replies without a
-    // response_code (the SMS gateway's) cannot carry a decline and run the handler instead.
-    private static TResponse? Decline<TResponse>(in FaultDecision decision, string node)
-        where TResponse : class
-    {
-        if (Activator.CreateInstance(typeof(TResponse)) is not IMessage reply)
-        {
-            return null;
-        }
-
-        var descriptor = reply.Descriptor;
-        var code = descriptor.FindFieldByName("response_code");
-        if (code is null)
-        {
-            return null;
-        }
-
-        code.Accessor.SetValue(reply, decision.DeclineCode ?? "05");
-        descriptor.FindFieldByName("message")?.Accessor.SetValue(reply, decision.Message ?? string.Empty);
-        if (descriptor.FindFieldByName("decline_reason") is { } reason && reason.FieldType == Google.Protobuf.Reflection.FieldType.Enum)
-        {
-            reason.Accessor.SetValue(reply, decision.DeclineReason);
-        }
-
-        descriptor.FindFieldByName("node")?.Accessor.SetValue(reply, node);
-        return (TResponse)reply;
-    }
-
     /// <summary>Card: a rule matches on pan, panPrefix or phone (resolve tokens and bindings); Phone: on phone (look it up too).</summary>
     private sealed record RuleNeeds(long Version, bool HeaderOverrides, string[] HeaderNames, bool Card, bool Phone);
+
+    private sealed class Call<TRequest, TResponse>(string node, FaultDecision decision, ServerCallContext context, TimeProvider time, TRequest request, Func<TRequest, Task<TResponse>> next)
+        : FaultCall(node, decision, context, time)
+        where TRequest : class
+        where TResponse : class
+    {
+        public override Type ResponseType => typeof(TResponse);
+
+        public override async Task<object> ProceedAsync() => await next(request).ConfigureAwait(false);
+    }
 }

@@ -7,7 +7,7 @@ namespace PaySim.Simulator.Faults.Serving;
 /// (src/Simulator/Profiles in the repo), or any file path. Used by <c>--profile FILE|NAME</c> and
 /// <c>POST /v1/profiles/{name}</c>.
 /// </summary>
-public static class FaultProfiles
+internal static class FaultProfiles
 {
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "Profiles");
 

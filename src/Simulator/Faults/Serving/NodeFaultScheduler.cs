@@ -8,7 +8,7 @@ namespace PaySim.Simulator.Faults.Serving;
 /// want with what it last applied, and tells the host only about changes. Edge-triggered, so an
 /// operator's manual down/up between changes is left alone.
 /// </summary>
-public sealed class NodeFaultScheduler : IAsyncDisposable
+internal sealed class NodeFaultScheduler : IAsyncDisposable
 {
     private readonly FaultEngine _engine;
     private readonly IReadOnlyList<string> _nodes;

@@ -92,7 +92,7 @@ internal sealed class SimulatorFaults : IAsyncDisposable
                 node.Methods.Add(method);
             }
 
-            var kind = counter.Kind.Name();
+            var kind = counter.Kind.Name;
             method.Faults[kind] = method.Faults.TryGetValue(kind, out var n) ? n + counter.Injections : counter.Injections;
         }
 

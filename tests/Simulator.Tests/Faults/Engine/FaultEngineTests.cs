@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Faults;
 using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Kinds.RateLimit;
 using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Simulator.Tests.Faults.Engine;
@@ -309,7 +310,7 @@ public sealed class FaultEngineTests
         Assert.Equal(5, actions.Count(a => a.IsNone));
         var limited = actions[5];
         Assert.Equal(StatusCode.ResourceExhausted, limited.Status);
-        Assert.Equal(FaultKind.RateLimit, limited.Kind);
+        Assert.Same(RateLimitKind.Instance, limited.Kind);
         Assert.Equal(100, limited.RetryPushbackMs);
         Assert.True(engine.Decide("issuer-2", "Authorize").IsNone);
         time.Advance(TimeSpan.FromMilliseconds(100));
@@ -403,7 +404,7 @@ public sealed class FaultEngineTests
 
         var stats = engine.GetStats();
         Assert.Equal(
-            ["issuer-1/Unlisted/Latency=3", "issuer-9/Authorize/Latency=1", "sms/ListMessages/Latency=1"],
+            ["issuer-1/Unlisted/latency=3", "issuer-9/Authorize/latency=1", "sms/ListMessages/latency=1"],
             stats.Counters.Select(c => $"{c.Node}/{c.Method}/{c.Kind}={c.Injections}").Order(StringComparer.Ordinal));
         Assert.Equal(5, stats.ByRule()["any"]);
 

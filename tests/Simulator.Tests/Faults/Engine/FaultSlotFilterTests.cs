@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.Simulator.Faults;
 using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Kinds.Latency;
 using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Simulator.Tests.Faults.Engine;
@@ -47,7 +48,7 @@ public sealed class FaultSlotFilterTests
             {
                 var rule = set.Rules[i];
                 var matches = rule.Match?.Matches(in request) ?? true;
-                var expected = rule.Kind.IsSms() == request.SmsDelivery && matches;
+                var expected = rule.Kind.Flags.HasFlag(FaultKindFlags.SmsPath) == request.SmsDelivery && matches;
                 var actual = (mask[i >> 6] & (1UL << (i & 63))) != 0;
                 if (expected != actual || matches != (!slots[i].HasMatch || slots[i].Matches(in request)))
                 {
@@ -142,7 +143,7 @@ public sealed class FaultSlotFilterTests
             var decision = engine.Decide(in request);
 
             Assert.Equal(matching.Length, decision.Injections);
-            Assert.Equal(TimeSpan.FromMilliseconds(matching.Sum(r => r.Latency!.Min.TotalMilliseconds)), decision.Latency);
+            Assert.Equal(TimeSpan.FromMilliseconds(matching.Sum(r => r.OptionsAs<LatencyDistribution>()!.Min.TotalMilliseconds)), decision.Latency);
             Assert.Equal(matching.FirstOrDefault()?.Name, decision.RuleName);
             foreach (var rule in matching)
             {

@@ -1,7 +1,12 @@
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Kinds;
+using PaySim.Simulator.Faults.Kinds.Decline;
+using PaySim.Simulator.Faults.Kinds.Error;
 using PaySim.Simulator.Faults.Kinds.Latency;
+using PaySim.Simulator.Faults.Kinds.Reset;
+using PaySim.Simulator.Faults.Kinds.SmsDuplicate;
 using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Simulator.Tests.Faults.Rules;
@@ -25,8 +30,8 @@ public sealed class FaultRuleParserTests
         Assert.Equal("issuer-2", rule.Node);
         Assert.Equal("Authorize", rule.Method);
         Assert.Equal(0.1, rule.Probability);
-        Assert.Equal(FaultKind.Error, rule.Kind);
-        Assert.Equal(StatusCode.Unavailable, rule.Error!.Status);
+        Assert.Same(ErrorKind.Instance, rule.Kind);
+        Assert.Equal(StatusCode.Unavailable, rule.OptionsAs<ErrorOptions>()!.Status);
         Assert.Equal(TimeSpan.FromSeconds(10), rule.Start);
         Assert.Equal(TimeSpan.FromSeconds(20), rule.Duration);
     }
@@ -79,12 +84,12 @@ public sealed class FaultRuleParserTests
             Context);
 
         Assert.Equal(17, set.Rules.Count);
-        Assert.Equal(Enum.GetValues<FaultKind>().Length, set.Rules.Select(r => r.Kind).Distinct().Count());
-        Assert.Equal(LatencyShape.LogNormal, set.Rules[2].Latency!.Shape);
-        Assert.Equal(500, set.Rules[3].Error!.RetryPushbackMs);
-        Assert.Equal(DeclineReason.IssuerUnavailable, set.Rules[4].Decline!.Reasons[0]);
-        Assert.Equal(ResetWhen.After, set.Rules[6].Reset!.When);
-        Assert.Equal(3, set.Rules[14].SmsDuplicate!.Copies);
+        Assert.Equal(FaultKindCatalog.All.Count, set.Rules.Select(r => r.Kind).Distinct().Count());
+        Assert.Equal(LatencyShape.LogNormal, set.Rules[2].OptionsAs<LatencyDistribution>()!.Shape);
+        Assert.Equal(500, set.Rules[3].OptionsAs<ErrorOptions>()!.RetryPushbackMs);
+        Assert.Equal(DeclineReason.IssuerUnavailable, set.Rules[4].OptionsAs<DeclineOptions>()!.Reasons[0]);
+        Assert.Equal(ResetWhen.After, set.Rules[6].OptionsAs<ResetOptions>()!.When);
+        Assert.Equal(3, set.Rules[14].OptionsAs<SmsDuplicateOptions>()!.Copies);
     }
 
     [Fact]
@@ -272,6 +277,6 @@ public sealed class FaultRuleParserTests
         var set = FaultRuleParser.Parse(
             """[ { "name": "a", "error": { "grpcStatus": 14 } }, { "name": "b", "error": { "grpcStatus": "ResourceExhausted" } } ]""", Context);
 
-        Assert.Equal([StatusCode.Unavailable, StatusCode.ResourceExhausted], set.Rules.Select(r => r.Error!.Status));
+        Assert.Equal([StatusCode.Unavailable, StatusCode.ResourceExhausted], set.Rules.Select(r => r.OptionsAs<ErrorOptions>()!.Status));
     }
 }

@@ -70,6 +70,10 @@ public sealed class LatencyDistribution
         }
     }
 
+    /// <summary>The delay for one firing: its own draws, scaled by the rule's ramp.</summary>
+    internal TimeSpan Sample(in FaultFiring firing) =>
+        firing.Scaled(Shape == LatencyShape.Fixed ? Min : Sample(firing.Draw(FaultDraw.PurposeSample1), firing.Draw(FaultDraw.PurposeSample2)));
+
     public override string ToString() =>
         Shape switch
         {
