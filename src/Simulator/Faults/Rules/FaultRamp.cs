@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PaySim.Contracts.Durations;
 
 namespace PaySim.Simulator.Faults.Rules;
 
@@ -45,10 +46,10 @@ internal sealed class FaultRamp
         }
 
         var before = errors.Count;
-        var over = FaultJson.ReadDuration(value, "over", path, errors, positive: true);
+        var over = FaultJson.ReadDuration(value, "over", path, errors, FaultDefaults.MaxSchedule, positive: true);
         if (over is null && !FaultJson.TryGet(value, "over", out _))
         {
-            errors.Add(FaultJson.Join(path, "over"), $"is required: {FaultDuration.Allowed}");
+            errors.Add(FaultJson.Join(path, "over"), $"is required: {HumanDuration.Allowed}");
         }
 
         var from = FaultJson.ReadNumber(value, "from", path, errors, 0, 1) ?? 0;

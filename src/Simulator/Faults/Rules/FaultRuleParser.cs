@@ -217,8 +217,8 @@ internal static class FaultRuleParser
     private static Trigger ReadTrigger(JsonElement value, string path, IFaultKind kind, FaultRuleErrors errors) => new(
         FaultJson.ReadNumber(value, "probability", path, errors, 0, 1),
         FaultJson.ReadInteger(value, "times", path, errors, 1, int.MaxValue),
-        FaultJson.ReadDuration(value, "start", path, errors) ?? TimeSpan.Zero,
-        FaultJson.ReadDuration(value, "duration", path, errors, positive: true),
+        FaultJson.ReadDuration(value, "start", path, errors, FaultDefaults.MaxSchedule) ?? TimeSpan.Zero,
+        FaultJson.ReadDuration(value, "duration", path, errors, FaultDefaults.MaxSchedule, positive: true),
         FaultJson.TryGet(value, "ramp", out var ramp) ? FaultRamp.Read(ramp, FaultJson.Join(path, "ramp"), kind, errors) : null,
         FaultJson.TryGet(value, "match", out var match) ? FaultMatch.Read(match, FaultJson.Join(path, "match"), errors) : null);
 

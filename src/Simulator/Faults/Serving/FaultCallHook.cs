@@ -213,13 +213,15 @@ internal sealed class FaultCallHook(FaultEngine engine, TimeProvider time, IIssu
     }
 
     // Timers tick in whole milliseconds and may fire a fraction early; a promised delay is a minimum.
+    // Several rules' delays add up beyond what one timer takes, so wait at most MaxDelay per step.
     private async Task DelayAtLeastAsync(TimeSpan delay, CancellationToken cancellation)
     {
         var started = time.GetTimestamp();
         var remaining = delay;
         while (remaining > TimeSpan.Zero)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), time, cancellation).ConfigureAwait(false);
+            var step = remaining < FaultDefaults.MaxDelay ? remaining : FaultDefaults.MaxDelay;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(step.TotalMilliseconds)), time, cancellation).ConfigureAwait(false);
             remaining = delay - time.GetElapsedTime(started);
         }
     }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using PaySim.Contracts.Durations;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Faults;
 using PaySim.Simulator.Faults.Kinds;
@@ -45,7 +46,7 @@ public sealed class FaultRuleParserTests
     [InlineData("0", 0)]
     public void Duration_InHumanUnits_ParsesToMilliseconds(string text, int expectedMs)
     {
-        Assert.True(FaultDuration.TryParse(text, out var value));
+        Assert.True(HumanDuration.TryParse(text, out var value));
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), value);
     }
 
@@ -54,7 +55,7 @@ public sealed class FaultRuleParserTests
     [InlineData("10 sec")]
     [InlineData("fast")]
     [InlineData("")]
-    public void Duration_WithoutAKnownUnit_IsRefused(string text) => Assert.False(FaultDuration.TryParse(text, out _));
+    public void Duration_WithoutAKnownUnit_IsRefused(string text) => Assert.False(HumanDuration.TryParse(text, out _));
 
     [Fact]
     public void Parse_EveryKind_ParsesWithItsOptions()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PaySim.Contracts.Durations;
 
 namespace PaySim.Simulator.Faults.Kinds.Flap;
 
@@ -31,16 +32,16 @@ public sealed class FlapOptions
             return null;
         }
 
-        var period = FaultJson.ReadDuration(value, "period", path, errors, positive: true);
-        var downFor = FaultJson.ReadDuration(value, "downFor", path, errors, positive: true);
+        var period = FaultJson.ReadDuration(value, "period", path, errors, FaultDefaults.MaxSchedule, positive: true);
+        var downFor = FaultJson.ReadDuration(value, "downFor", path, errors, FaultDefaults.MaxSchedule, positive: true);
         if (period is null && !FaultJson.TryGet(value, "period", out _))
         {
-            errors.Add(FaultJson.Join(path, "period"), $"is required: {FaultDuration.Allowed}");
+            errors.Add(FaultJson.Join(path, "period"), $"is required: {HumanDuration.Allowed}");
         }
 
         if (downFor is null && !FaultJson.TryGet(value, "downFor", out _))
         {
-            errors.Add(FaultJson.Join(path, "downFor"), $"is required: {FaultDuration.Allowed}");
+            errors.Add(FaultJson.Join(path, "downFor"), $"is required: {HumanDuration.Allowed}");
         }
 
         if (period is null || downFor is null)
@@ -50,7 +51,7 @@ public sealed class FlapOptions
 
         if (downFor.Value >= period.Value)
         {
-            errors.Add(FaultJson.Join(path, "downFor"), $"{FaultDuration.Format(downFor.Value)} must be shorter than period {FaultDuration.Format(period.Value)}; use outage for a node that stays down");
+            errors.Add(FaultJson.Join(path, "downFor"), $"{HumanDuration.Format(downFor.Value)} must be shorter than period {HumanDuration.Format(period.Value)}; use outage for a node that stays down");
             return null;
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using PaySim.Contracts.Durations;
 
 namespace PaySim.Simulator.Faults.Kinds.Hang;
 
@@ -19,7 +20,7 @@ internal sealed class HangKind : FaultKind<HangOptions>
         var decision = call.Decision;
         call.Outcome = "hang";
         await Task.Delay(decision.HangMax, call.Time, call.Context.CancellationToken).ConfigureAwait(false);
-        throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"{FaultDefaults.MessagePrefix}hang ended after {FaultDuration.Format(decision.HangMax)} (rule '{decision.RuleName}')"));
+        throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"{FaultDefaults.MessagePrefix}hang ended after {HumanDuration.Format(decision.HangMax)} (rule '{decision.RuleName}')"));
     }
 
     protected override HangOptions? Read(JsonElement value, string path, FaultRuleErrors errors) => HangOptions.Read(value, path, errors);

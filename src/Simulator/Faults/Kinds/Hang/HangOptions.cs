@@ -31,7 +31,7 @@ public sealed class HangOptions
         }
 
         var before = errors.Count;
-        var max = FaultJson.ReadDuration(value, "max", path, errors, positive: true);
+        var max = FaultJson.ReadDuration(value, "max", path, errors, FaultDefaults.MaxDelay, positive: true);
         return errors.Count == before ? new HangOptions(max) : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PaySim.Contracts.Durations;
 
 namespace PaySim.Simulator.Faults.Kinds.Latency;
 
@@ -65,8 +66,11 @@ public sealed class LatencyDistribution
             default:
                 // Box–Muller; 1 - u keeps the logarithm's argument in (0, 1].
                 var z = Math.Sqrt(-2.0 * Math.Log(1.0 - u1)) * Math.Cos(2.0 * Math.PI * u2);
+                // Without a max the tail still stops at the longest delay a rule may add: a far
+                // draw must delay the call, not overflow the timer and fail it.
                 var ticks = Math.Exp(_mu + (_sigma * z));
-                return ticks >= Max.Ticks ? Max : TimeSpan.FromTicks((long)ticks);
+                var cap = Max < FaultDefaults.MaxDelay ? Max : FaultDefaults.MaxDelay;
+                return ticks >= cap.Ticks ? cap : TimeSpan.FromTicks((long)ticks);
         }
     }
 
@@ -77,10 +81,10 @@ public sealed class LatencyDistribution
     public override string ToString() =>
         Shape switch
         {
-            LatencyShape.Fixed => $"fixed {FaultDuration.Format(Min)}",
-            LatencyShape.Uniform => $"uniform {FaultDuration.Format(Min)}..{FaultDuration.Format(Max)}",
-            _ => $"lognormal median {FaultDuration.Format(Median)} p99 {FaultDuration.Format(P99)}"
-                 + (Max == TimeSpan.MaxValue ? string.Empty : $" max {FaultDuration.Format(Max)}"),
+            LatencyShape.Fixed => $"fixed {HumanDuration.Format(Min)}",
+            LatencyShape.Uniform => $"uniform {HumanDuration.Format(Min)}..{HumanDuration.Format(Max)}",
+            _ => $"lognormal median {HumanDuration.Format(Median)} p99 {HumanDuration.Format(P99)}"
+                 + (Max == TimeSpan.MaxValue ? string.Empty : $" max {HumanDuration.Format(Max)}"),
         };
 
     /// <summary>
@@ -91,7 +95,7 @@ public sealed class LatencyDistribution
     {
         if (value.ValueKind == JsonValueKind.String)
         {
-            var delay = FaultJson.ReadDuration(value, path, errors);
+            var delay = FaultJson.ReadDuration(value, path, errors, FaultDefaults.MaxDelay);
             return delay is { } d ? Fixed(d) : null;
         }
 
@@ -114,7 +118,7 @@ public sealed class LatencyDistribution
 
         if (FaultJson.TryGet(value, "fixed", out var fixedValue))
         {
-            var delay = FaultJson.ReadDuration(fixedValue, FaultJson.Join(path, "fixed"), errors);
+            var delay = FaultJson.ReadDuration(fixedValue, FaultJson.Join(path, "fixed"), errors, FaultDefaults.MaxDelay);
             return delay is { } d ? Fixed(d) : null;
         }
 
@@ -126,8 +130,8 @@ public sealed class LatencyDistribution
                 return null;
             }
 
-            var min = FaultJson.ReadDuration(uniform, "min", uniformPath, errors) ?? TimeSpan.Zero;
-            var max = FaultJson.ReadDuration(uniform, "max", uniformPath, errors);
+            var min = FaultJson.ReadDuration(uniform, "min", uniformPath, errors, FaultDefaults.MaxDelay) ?? TimeSpan.Zero;
+            var max = FaultJson.ReadDuration(uniform, "max", uniformPath, errors, FaultDefaults.MaxDelay);
             if (max is null)
             {
                 if (!FaultJson.TryGet(uniform, "max", out _))
@@ -140,7 +144,7 @@ public sealed class LatencyDistribution
 
             if (max.Value < min)
             {
-                errors.Add(FaultJson.Join(uniformPath, "max"), $"{FaultDuration.Format(max.Value)} is less than min {FaultDuration.Format(min)}");
+                errors.Add(FaultJson.Join(uniformPath, "max"), $"{HumanDuration.Format(max.Value)} is less than min {HumanDuration.Format(min)}");
                 return null;
             }
 
@@ -155,9 +159,9 @@ public sealed class LatencyDistribution
                 return null;
             }
 
-            var median = FaultJson.ReadDuration(logNormal, "median", logPath, errors, positive: true);
-            var p99 = FaultJson.ReadDuration(logNormal, "p99", logPath, errors, positive: true);
-            var max = FaultJson.ReadDuration(logNormal, "max", logPath, errors, positive: true);
+            var median = FaultJson.ReadDuration(logNormal, "median", logPath, errors, FaultDefaults.MaxDelay, positive: true);
+            var p99 = FaultJson.ReadDuration(logNormal, "p99", logPath, errors, FaultDefaults.MaxDelay, positive: true);
+            var max = FaultJson.ReadDuration(logNormal, "max", logPath, errors, FaultDefaults.MaxDelay, positive: true);
             var ok = true;
             foreach (var (name, read) in new[] { ("median", median), ("p99", p99) })
             {
@@ -175,13 +179,13 @@ public sealed class LatencyDistribution
 
             if (p99.Value < median.Value)
             {
-                errors.Add(FaultJson.Join(logPath, "p99"), $"{FaultDuration.Format(p99.Value)} is less than median {FaultDuration.Format(median.Value)}");
+                errors.Add(FaultJson.Join(logPath, "p99"), $"{HumanDuration.Format(p99.Value)} is less than median {HumanDuration.Format(median.Value)}");
                 return null;
             }
 
             if (max is { } cap && cap < median.Value)
             {
-                errors.Add(FaultJson.Join(logPath, "max"), $"{FaultDuration.Format(cap)} is less than median {FaultDuration.Format(median.Value)}");
+                errors.Add(FaultJson.Join(logPath, "max"), $"{HumanDuration.Format(cap)} is less than median {HumanDuration.Format(median.Value)}");
                 return null;
             }
 

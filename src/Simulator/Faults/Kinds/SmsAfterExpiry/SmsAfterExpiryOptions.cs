@@ -30,7 +30,7 @@ public sealed class SmsAfterExpiryOptions
         }
 
         var before = errors.Count;
-        var extra = FaultJson.ReadDuration(value, "extra", path, errors);
+        var extra = FaultJson.ReadDuration(value, "extra", path, errors, FaultDefaults.MaxDelay);
         return errors.Count == before ? new SmsAfterExpiryOptions(extra) : null;
     }
 }

@@ -31,7 +31,7 @@ public sealed class SmsReorderOptions
         }
 
         var before = errors.Count;
-        var window = FaultJson.ReadDuration(value, "window", path, errors, positive: true);
+        var window = FaultJson.ReadDuration(value, "window", path, errors, FaultDefaults.MaxDelay, positive: true);
         return errors.Count == before ? new SmsReorderOptions(window) : null;
     }
 }
