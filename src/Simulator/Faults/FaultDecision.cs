@@ -27,6 +27,9 @@ internal readonly struct FaultDecision
     /// <summary>The kind of <see cref="RuleName"/> (an error can come from an error or a rateLimit rule); it carries out <see cref="Action"/>.</summary>
     public IFaultKind? Kind { get; init; }
 
+    /// <summary>The options of the rule behind a terminal <see cref="Action"/>, when its kind passed them on for its act on the call.</summary>
+    public object? Options { get; init; }
+
     public StatusCode Status { get; init; }
 
     public string? Message { get; init; }

@@ -13,6 +13,9 @@ internal struct FaultDecisionBuilder
     public FaultAction? Action;
     public string? RuleName;
     public IFaultKind? Kind;
+
+    /// <summary>The terminal rule's options, for a kind whose act on the call needs more than the fields below.</summary>
+    public object? Options;
     public StatusCode Status;
     public string? Message;
     public int? RetryPushbackMs;
@@ -29,11 +32,12 @@ internal struct FaultDecisionBuilder
 
     public readonly bool HasTerminal => Action is not null;
 
-    public void Terminal(FaultAction action, string? rule, IFaultKind kind)
+    public void Terminal(FaultAction action, string? rule, IFaultKind kind, object? options = null)
     {
         Action = action;
         RuleName = rule;
         Kind = kind;
+        Options = options;
     }
 
     public void Note(string? rule, IFaultKind kind)
@@ -51,6 +55,7 @@ internal struct FaultDecisionBuilder
         Action = Action ?? FaultAction.None,
         RuleName = RuleName,
         Kind = Kind,
+        Options = Options,
         Status = Status,
         Message = Message,
         RetryPushbackMs = RetryPushbackMs,
