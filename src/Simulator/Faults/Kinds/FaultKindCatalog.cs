@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using PaySim.Simulator.Faults.Kinds.Capacity;
+using PaySim.Simulator.Faults.Kinds.Corrupt;
 using PaySim.Simulator.Faults.Kinds.Decline;
 using PaySim.Simulator.Faults.Kinds.Error;
 using PaySim.Simulator.Faults.Kinds.Flap;
@@ -41,6 +42,7 @@ internal static class FaultKindCatalog
         SmsDuplicateKind.Instance,
         SmsReorderKind.Instance,
         SmsAfterExpiryKind.Instance,
+        CorruptKind.Instance,
     ];
 
     /// <summary>The rule fields that select a kind, in catalog order.</summary>

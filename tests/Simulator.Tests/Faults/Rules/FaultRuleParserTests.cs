@@ -79,12 +79,13 @@ public sealed class FaultRuleParserTests
               { "name": "sx", "node": "sms", "smsDrop": {} },
               { "name": "s2", "node": "sms", "smsDuplicate": { "copies": 3 } },
               { "name": "so", "node": "sms", "smsReorder": { "window": "2s" } },
-              { "name": "se", "node": "sms", "smsAfterExpiry": {} }
+              { "name": "se", "node": "sms", "smsAfterExpiry": {} },
+              { "name": "x", "corrupt": { "mode": "truncate" } }
             ]
             """,
             Context);
 
-        Assert.Equal(17, set.Rules.Count);
+        Assert.Equal(18, set.Rules.Count);
         Assert.Equal(FaultKindCatalog.All.Count, set.Rules.Select(r => r.Kind).Distinct().Count());
         Assert.Equal(LatencyShape.LogNormal, set.Rules[2].OptionsAs<LatencyDistribution>()!.Shape);
         Assert.Equal(500, set.Rules[3].OptionsAs<ErrorOptions>()!.RetryPushbackMs);
