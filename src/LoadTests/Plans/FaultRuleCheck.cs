@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.LoadTests.Plans;
 
@@ -11,20 +10,6 @@ internal static class FaultRuleCheck
         Validate(rule, Enumerable.Range(1, issuerNodes).Select(i => $"issuer-{i}").Append("sms").ToArray(), field);
 
     public static void Validate(JsonObject rule, IReadOnlyList<string> nodes, string field)
-    {
-        try
-        {
-            ValidateWithParser(rule, nodes, field);
-        }
-        catch (TypeLoadException)
-        {
-            // A simulator built without its fault engine (-p:ExcludeFaults=true) cannot check rules here;
-            // the control plane still refuses a bad rule when the timeline applies it, and the report shows it.
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ValidateWithParser(JsonObject rule, IReadOnlyList<string> nodes, string field)
     {
         if (!FaultRuleParser.TryParse(rule.ToJsonString(), new FaultRuleContext(nodes), out _, out var errors))
         {

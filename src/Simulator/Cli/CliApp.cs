@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Faults.Engine;
 using PaySim.Simulator.Hosting;
 
 namespace PaySim.Simulator.Cli;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Ledger;
+using PaySim.Simulator.Nodes;
 
 namespace PaySim.Simulator.Control;
 

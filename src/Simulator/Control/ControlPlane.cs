@@ -1,6 +1,7 @@
 using PaySim.Contracts.Control.V1;
-using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Calls;
 using PaySim.Simulator.Ledger;
+using PaySim.Simulator.Nodes;
 using PaySim.Simulator.Sms;
 using PaySim.Simulator.State;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PaySim.Contracts.Control.V1;
+using PaySim.Simulator.Nodes;
 
 namespace PaySim.Simulator.Control;
 

@@ -1,22 +1,29 @@
 namespace PaySim.Simulator.Faults;
 
-/// <summary>The terminal outcome of a call; at most one per call (the first in rule order).</summary>
-public enum FaultAction
+/// <summary>
+/// The terminal outcome of a call; at most one per call (the first in rule order). Not an enum: a
+/// kind with a new kind of ending declares its own (the corrupt kind's garbled reply).
+/// </summary>
+internal sealed class FaultAction(string name)
 {
-    None,
+    public static readonly FaultAction None = new("none");
 
     /// <summary>Fail with <see cref="FaultDecision.Status"/> and <see cref="FaultDecision.Message"/>.</summary>
-    Error,
+    public static readonly FaultAction Error = new("error");
 
     /// <summary>Reply OK with <see cref="FaultDecision.DeclineCode"/> and <see cref="FaultDecision.DeclineReason"/>.</summary>
-    Decline,
+    public static readonly FaultAction Decline = new("decline");
 
     /// <summary>Reply never: wait for the caller's deadline or cancellation (at most <see cref="FaultDecision.HangMax"/>).</summary>
-    Hang,
+    public static readonly FaultAction Hang = new("hang");
 
     /// <summary>Abort the stream, before or after running the handler (<see cref="FaultDecision.ResetWhen"/>).</summary>
-    Reset,
+    public static readonly FaultAction Reset = new("reset");
 
-    /// <summary>The node is down for this call: close the connection (the client sees UNAVAILABLE).</summary>
-    Outage,
+    /// <summary>The node is down for this call: fail with UNAVAILABLE.</summary>
+    public static readonly FaultAction Outage = new("outage");
+
+    public string Name { get; } = name;
+
+    public override string ToString() => Name;
 }

@@ -1,8 +1,5 @@
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.Reset;
-using PaySim.Simulator.Faults.Sms;
 
 namespace PaySim.Simulator.Faults;
 
@@ -11,18 +8,27 @@ namespace PaySim.Simulator.Faults;
 /// first terminal action in rule order (header overrides come before every rule). A struct, so a
 /// call where nothing fires costs no allocation.
 /// </summary>
-public readonly struct FaultDecision
+internal readonly struct FaultDecision
 {
     /// <summary>Total delay to add before the reply (or before the terminal action).</summary>
     public TimeSpan Latency { get; init; }
 
-    public FaultAction Action { get; init; }
+    private readonly FaultAction? _action;
+
+    public FaultAction Action
+    {
+        get => _action ?? FaultAction.None;
+        init => _action = value;
+    }
 
     /// <summary>The rule behind <see cref="Action"/>, else the first rule that fired; null when none.</summary>
     public string? RuleName { get; init; }
 
-    /// <summary>The kind of <see cref="RuleName"/> (an error can come from an error or a rateLimit rule).</summary>
-    public FaultKind Kind { get; init; }
+    /// <summary>The kind of <see cref="RuleName"/> (an error can come from an error or a rateLimit rule); it carries out <see cref="Action"/>.</summary>
+    public IFaultKind? Kind { get; init; }
+
+    /// <summary>The options of the rule behind a terminal <see cref="Action"/>, when its kind passed them on for its act on the call.</summary>
+    public object? Options { get; init; }
 
     public StatusCode Status { get; init; }
 
@@ -47,7 +53,7 @@ public readonly struct FaultDecision
     /// <summary>How many rules (and header overrides) fired for this call.</summary>
     public int Injections { get; init; }
 
-    /// <summary>Set when the call counts toward maxActiveFaults; the host calls <see cref="FaultEngine.Complete"/>.</summary>
+    /// <summary>Set when the call counts toward maxActiveFaults; the host calls the engine's Complete once the call ends.</summary>
     public bool HoldsActiveFault { get; init; }
 
     public bool IsNone => Injections == 0;

@@ -1,21 +1,21 @@
-using System.Runtime.CompilerServices;
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
-using PaySim.Simulator.Faults.Capacity;
-using PaySim.Simulator.Faults.Reset;
-using PaySim.Simulator.Faults.Sms;
 
 namespace PaySim.Simulator.Faults;
 
-/// <summary>The mutable accumulator behind one <see cref="FaultDecision"/>; lives on the stack.</summary>
+/// <summary>
+/// The mutable accumulator behind one <see cref="FaultDecision"/>, which every firing kind writes its
+/// effect into (<see cref="IFaultKind.Act"/>); lives on the stack.
+/// </summary>
 internal struct FaultDecisionBuilder
 {
-    public const int FiredCapacity = 8;
-
     public TimeSpan Latency;
-    public FaultAction Action;
+    public FaultAction? Action;
     public string? RuleName;
-    public FaultKind Kind;
+    public IFaultKind? Kind;
+
+    /// <summary>The terminal rule's options, for a kind whose act on the call needs more than the fields below.</summary>
+    public object? Options;
     public StatusCode Status;
     public string? Message;
     public int? RetryPushbackMs;
@@ -29,49 +29,33 @@ internal struct FaultDecisionBuilder
     public int SmsCopies;
     public TimeSpan SmsReorderWindow;
     public TimeSpan? SmsAfterExpiry;
-    public int Injections;
 
-    /// <summary>The kind of the first header-driven injection (for the per-node counters).</summary>
-    public FaultKind HeaderKind;
+    public readonly bool HasTerminal => Action is not null;
 
-    // Counters are bumped only once maxActiveFaults admits the decision; up to 8 slots wait here.
-    public FiredSlots Fired;
-    public int FiredCount;
-
-    public readonly bool HasTerminal => Action != FaultAction.None;
-
-    public void FromHeader(FaultKind kind)
-    {
-        if (Injections == 0)
-        {
-            HeaderKind = kind;
-        }
-
-        Injections++;
-    }
-
-    public void Terminal(FaultAction action, string? rule, FaultKind kind)
+    public void Terminal(FaultAction action, string? rule, IFaultKind kind, object? options = null)
     {
         Action = action;
         RuleName = rule;
         Kind = kind;
+        Options = options;
     }
 
-    public void Note(string? rule, FaultKind kind)
+    public void Note(string? rule, IFaultKind kind)
     {
-        if (RuleName is null && Action == FaultAction.None)
+        if (RuleName is null && Action is null)
         {
             RuleName = rule;
             Kind = kind;
         }
     }
 
-    public readonly FaultDecision ToDecision(bool holdsActiveFault) => new()
+    public readonly FaultDecision ToDecision(int injections, bool holdsActiveFault) => new()
     {
         Latency = Latency,
-        Action = Action,
+        Action = Action ?? FaultAction.None,
         RuleName = RuleName,
         Kind = Kind,
+        Options = Options,
         Status = Status,
         Message = Message,
         RetryPushbackMs = RetryPushbackMs,
@@ -88,13 +72,7 @@ internal struct FaultDecisionBuilder
             ReorderWindow = SmsReorderWindow,
             AfterExpiry = SmsAfterExpiry,
         },
-        Injections = Injections,
+        Injections = injections,
         HoldsActiveFault = holdsActiveFault,
     };
-
-    [InlineArray(FiredCapacity)]
-    public struct FiredSlots
-    {
-        private FaultSlot? _element;
-    }
 }

@@ -22,6 +22,16 @@ public static class FaultDefaults
     /// <summary>Upper bound for a header-requested delay (x-sim-delay-ms) and for retry pushbacks.</summary>
     public const int MaxDelayMs = 600_000;
 
+    /// <summary>
+    /// The longest delay a rule may add to one call or message: every form of <c>latency</c> and
+    /// <c>smsDelay</c>, <c>hang.max</c>, <c>smsReorder.window</c>, <c>smsAfterExpiry.extra</c>
+    /// (also the cap of a lognormal's tail). Longer is refused when the rule is applied.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(MaxDelayMs);
+
+    /// <summary>The longest schedule a rule may give: <c>start</c>, <c>duration</c>, <c>ramp.over</c>, <c>flap.period</c> and <c>flap.downFor</c>.</summary>
+    public static readonly TimeSpan MaxSchedule = TimeSpan.FromHours(24);
+
     /// <summary>Read by the host: how often node-state rules (outage, flap, notServing) are re-evaluated.</summary>
     public static readonly TimeSpan NodeStateTick = TimeSpan.FromMilliseconds(50);
 

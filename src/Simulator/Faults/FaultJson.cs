@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PaySim.Contracts.Durations;
 
 namespace PaySim.Simulator.Faults;
 
@@ -76,27 +77,33 @@ internal static class FaultJson
         return value.GetString();
     }
 
-    public static TimeSpan? ReadDuration(JsonElement obj, string name, string path, FaultRuleErrors errors, bool positive = false)
+    /// <summary>A duration field of at most <paramref name="max"/> (<see cref="FaultDefaults.MaxDelay"/> or <see cref="FaultDefaults.MaxSchedule"/>).</summary>
+    public static TimeSpan? ReadDuration(JsonElement obj, string name, string path, FaultRuleErrors errors, TimeSpan max, bool positive = false)
     {
         if (!TryGet(obj, name, out var value))
         {
             return null;
         }
 
-        return ReadDuration(value, Join(path, name), errors, positive);
+        return ReadDuration(value, Join(path, name), errors, max, positive);
     }
 
-    public static TimeSpan? ReadDuration(JsonElement value, string field, FaultRuleErrors errors, bool positive = false)
+    public static TimeSpan? ReadDuration(JsonElement value, string field, FaultRuleErrors errors, TimeSpan max, bool positive = false)
     {
-        if (value.ValueKind != JsonValueKind.String || !FaultDuration.TryParse(value.GetString(), out var duration))
+        if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(field, $"{Describe(value)} is not {FaultDuration.Allowed}");
+            errors.Add(field, $"{Describe(value)} is not {HumanDuration.Allowed}");
             return null;
         }
 
-        if (duration < TimeSpan.Zero)
+        if (!HumanDuration.TryParse(value.GetString(), max, out var duration, out var problem))
         {
-            errors.Add(field, $"{Describe(value)} is negative; must be 0 or more");
+            errors.Add(field, problem switch
+            {
+                DurationProblem.Negative => $"{Describe(value)} is negative; must be 0 or more",
+                DurationProblem.TooLong => $"{Describe(value)} is more than the limit of {HumanDuration.Format(max)}",
+                _ => $"{Describe(value)} is not {HumanDuration.Allowed}",
+            });
             return null;
         }
 

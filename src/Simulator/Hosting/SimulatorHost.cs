@@ -3,11 +3,16 @@ using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Binding;
+using PaySim.Simulator.Calls;
 using PaySim.Simulator.Cardholders;
 using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Rules;
+using PaySim.Simulator.Faults.Serving;
 using PaySim.Simulator.Issuer;
 using PaySim.Simulator.Ledger;
+using PaySim.Simulator.Nodes;
 using PaySim.Simulator.Randomness;
 using PaySim.Simulator.Services;
 using PaySim.Simulator.Sms;
@@ -150,14 +155,21 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 }
             }
 
-            foreach (var node in host._issuers)
+            try
             {
-                await node.StartAsync(cancellationToken).ConfigureAwait(false);
-            }
+                foreach (var node in host._issuers)
+                {
+                    await node.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            await host._sms.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host._sms.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
+                await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodePortInUseException e)
+            {
+                throw new SimulatorStartException(e.Message, e.InnerException);
+            }
             if (host._sharedNodes is { } sharedNodes)
             {
                 await sharedNodes.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Net;
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Faults.Engine;
 using PaySim.Simulator.Sms;
 
 namespace PaySim.Simulator.Hosting;

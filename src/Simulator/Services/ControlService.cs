@@ -3,6 +3,7 @@ using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults;
 using PaySim.Simulator.Ledger;
+using PaySim.Simulator.Faults.Serving;
 
 namespace PaySim.Simulator.Services;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using PaySim.Contracts.Sms.V1;
-using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Calls;
 using PaySim.Simulator.Sms;
 
 namespace PaySim.Simulator.Services;

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using PaySim.Contracts.Issuer.V1;
-using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Calls;
 using PaySim.Simulator.Issuer;
 
 namespace PaySim.Simulator.Services;

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using PaySim.Contracts.Sms.V1;
-using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Calls;
 using PaySim.Simulator.Sms;
 
 namespace PaySim.Simulator.Services;

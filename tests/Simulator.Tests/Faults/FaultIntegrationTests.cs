@@ -10,6 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 using PaySim.Contracts.Control.V1;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Contracts.Sms.V1;
+using PaySim.Simulator.Faults.Engine;
 using PaySim.Simulator.Hosting;
 using PaySim.Simulator.Tests.Support;
 

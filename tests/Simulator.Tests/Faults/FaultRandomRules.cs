@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Grpc.Core;
-using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Simulator.Tests.Faults;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Simulator.Tests.Faults;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using PaySim.Benchmarks.Fixtures;
-using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Engine;
+using PaySim.Simulator.Faults.Rules;
 
 namespace PaySim.Benchmarks.Micro.Simulator;
 

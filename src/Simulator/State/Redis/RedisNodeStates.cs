@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using PaySim.Contracts.Control.V1;
-using PaySim.Simulator.Control;
 using StackExchange.Redis;
+using PaySim.Simulator.Nodes;
 
 namespace PaySim.Simulator.State.Redis;
 

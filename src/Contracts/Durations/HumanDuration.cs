@@ -1,0 +1,181 @@
+using System.Globalization;
+
+namespace PaySim.Contracts.Durations;
+
+/// <summary>
+/// The one duration grammar of the project, shared by fault rules, plans and flags:
+/// <c>250ms</c>, <c>10s</c>, <c>1.5s</c>, <c>2m</c>, <c>1h</c>, combinations such as <c>1m30s</c>,
+/// and a bare <c>0</c>. No sign, no exponent, no spaces inside.
+/// <para>
+/// It lives in PaySim.Contracts because the simulator, the wallet and the load tests all reference
+/// that assembly already. A source file linked into each project was the other choice, but the load
+/// tests see the simulator's internals (InternalsVisibleTo), so two copies of one internal type would
+/// clash there; one public type in the shared assembly cannot.
+/// </para>
+/// <para>
+/// Every caller passes the bound of its field (a schedule, a delay, a run length): a text beyond it
+/// is refused as <see cref="DurationProblem.TooLong"/> before any arithmetic can overflow.
+/// </para>
+/// </summary>
+public static class HumanDuration
+{
+    public const string Allowed = "a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1m30s\", \"1h\"";
+
+    /// <summary>The longest duration any field accepts; callers give tighter bounds.</summary>
+    public static readonly TimeSpan Ceiling = TimeSpan.FromDays(365);
+
+    // A year is 3.2e10 ms: more whole digits than this is beyond the ceiling in any unit.
+    private const int MaxWholeDigits = 15;
+
+    // Below a tick (100 ns = 1e-10 h) nothing counts.
+    private const int MaxFractionDigits = 12;
+
+    /// <summary>Parses with the <see cref="Ceiling"/> as the bound.</summary>
+    public static bool TryParse(string? text, out TimeSpan value) => TryParse(text, Ceiling, out value, out _);
+
+    /// <summary>Parses <paramref name="text"/>; refuses anything longer than <paramref name="max"/>.</summary>
+    public static bool TryParse(string? text, TimeSpan max, out TimeSpan value, out DurationProblem problem)
+    {
+        value = TimeSpan.Zero;
+        problem = DurationProblem.Malformed;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var s = text.AsSpan().Trim();
+        if (s[0] == '-')
+        {
+            problem = DurationProblem.Negative;
+            return false;
+        }
+
+        if (s is "0")
+        {
+            problem = DurationProblem.None;
+            return true;
+        }
+
+        var limit = (decimal)Math.Min(max.Ticks, Ceiling.Ticks);
+        decimal ticks = 0;
+        var tooLong = false;
+        while (!s.IsEmpty)
+        {
+            if (!TryReadPart(ref s, out var number, out var unitTicks))
+            {
+                return false;
+            }
+
+            // Compare before multiplying: a huge amount is refused, it never overflows. The rest of
+            // the text is still read, so "99999999999999999999h" is too long and "9999999x" malformed.
+            tooLong |= !TryAmount(number, out var amount) || amount > (limit - ticks) / unitTicks;
+            if (!tooLong)
+            {
+                ticks += amount * unitTicks;
+            }
+        }
+
+        if (tooLong)
+        {
+            problem = DurationProblem.TooLong;
+            return false;
+        }
+
+        value = TimeSpan.FromTicks((long)Math.Round(ticks, MidpointRounding.AwayFromZero));
+        problem = DurationProblem.None;
+        return true;
+    }
+
+    /// <summary>The shortest exact form ("1h", "2m", "90s", "1500ms"), so a value reads like what was written.</summary>
+    public static string Format(TimeSpan value)
+    {
+        if (value.Ticks != 0 && value.Ticks % TimeSpan.TicksPerHour == 0)
+        {
+            return FormattableString.Invariant($"{value.Ticks / TimeSpan.TicksPerHour}h");
+        }
+
+        if (value.Ticks != 0 && value.Ticks % TimeSpan.TicksPerMinute == 0)
+        {
+            return FormattableString.Invariant($"{value.Ticks / TimeSpan.TicksPerMinute}m");
+        }
+
+        if (value.Ticks % TimeSpan.TicksPerSecond == 0)
+        {
+            return FormattableString.Invariant($"{value.Ticks / TimeSpan.TicksPerSecond}s");
+        }
+
+        return FormattableString.Invariant($"{value.TotalMilliseconds:0.###}ms");
+    }
+
+    // One "<digits>[.<digits>]<unit>" off the front of s.
+    private static bool TryReadPart(ref ReadOnlySpan<char> s, out ReadOnlySpan<char> number, out long unitTicks)
+    {
+        number = default;
+        unitTicks = 0;
+        var end = Digits(s, 0);
+        if (end == 0)
+        {
+            return false;
+        }
+
+        if (end < s.Length && s[end] == '.')
+        {
+            var fraction = Digits(s, end + 1);
+            if (fraction == end + 1)
+            {
+                return false;
+            }
+
+            end = fraction;
+        }
+
+        number = s[..end];
+        var rest = s[end..];
+        var (unitLength, ticks) = rest switch
+        {
+            ['m', 's', ..] => (2, TimeSpan.TicksPerMillisecond),
+            ['s', ..] => (1, TimeSpan.TicksPerSecond),
+            ['m', ..] => (1, TimeSpan.TicksPerMinute),
+            ['h', ..] => (1, TimeSpan.TicksPerHour),
+            _ => (0, 0L),
+        };
+        if (unitLength == 0)
+        {
+            return false;
+        }
+
+        unitTicks = ticks;
+        s = rest[unitLength..];
+        return true;
+    }
+
+    private static int Digits(ReadOnlySpan<char> s, int start)
+    {
+        var end = start;
+        while (end < s.Length && char.IsAsciiDigit(s[end]))
+        {
+            end++;
+        }
+
+        return end;
+    }
+
+    // Whole digits beyond MaxWholeDigits exceed every bound in every unit; the fraction is cut to what decimal holds exactly.
+    private static bool TryAmount(ReadOnlySpan<char> number, out decimal amount)
+    {
+        var dot = number.IndexOf('.');
+        var whole = dot < 0 ? number.Length : dot;
+        if (whole > MaxWholeDigits)
+        {
+            amount = 0;
+            return false;
+        }
+
+        if (dot >= 0 && number.Length - dot - 1 > MaxFractionDigits)
+        {
+            number = number[..(dot + 1 + MaxFractionDigits)];
+        }
+
+        return decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount);
+    }
+}

@@ -1,7 +1,0 @@
-namespace PaySim.Simulator.Faults;
-
-public enum FaultRampTarget
-{
-    Probability,
-    Latency,
-}

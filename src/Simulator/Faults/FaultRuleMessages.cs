@@ -1,3 +1,0 @@
-namespace PaySim.Simulator.Faults;
-
-internal sealed record FaultRuleMessages(string Outage, string RateLimited);

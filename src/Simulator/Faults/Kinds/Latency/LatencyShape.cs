@@ -1,0 +1,8 @@
+namespace PaySim.Simulator.Faults.Kinds.Latency;
+
+public enum LatencyShape
+{
+    Fixed,
+    Uniform,
+    LogNormal,
+}

@@ -1,8 +1,0 @@
-namespace PaySim.Simulator.Faults.Latency;
-
-public enum LatencyShape
-{
-    Fixed,
-    Uniform,
-    LogNormal,
-}

@@ -1,0 +1,7 @@
+namespace PaySim.Simulator.Faults.Rules;
+
+public enum FaultRampTarget
+{
+    Probability,
+    Latency,
+}

@@ -1,4 +1,0 @@
-namespace PaySim.Simulator.Hosting;
-
-/// <summary>The node a WebApplication serves as, injected into its services and its CallDoor.</summary>
-internal sealed record NodeIdentity(string Name, string Kind);

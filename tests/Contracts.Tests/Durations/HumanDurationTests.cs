@@ -1,0 +1,100 @@
+using PaySim.Contracts.Durations;
+
+namespace PaySim.Contracts.Tests.Durations;
+
+/// <summary>The one duration grammar of rules, plans and flags: what it reads, what it refuses, and that no text overflows it.</summary>
+public sealed class HumanDurationTests
+{
+    private static readonly TimeSpan Day = TimeSpan.FromHours(24);
+
+    [Theory]
+    [InlineData("250ms", 250)]
+    [InlineData("10s", 10_000)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("2h", 7_200_000)]
+    [InlineData("1m30s", 90_000)]
+    [InlineData("1h2m3s4ms", 3_723_004)]
+    [InlineData("0.25ms", 0.25)]
+    [InlineData(" 10s ", 10_000)]
+    [InlineData("0", 0)]
+    [InlineData("0s", 0)]
+    public void TryParse_ReadsTheUnitsPeopleWrite(string text, double ms)
+    {
+        Assert.True(HumanDuration.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)), value);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("10")]
+    [InlineData("s")]
+    [InlineData("3 s")]
+    [InlineData("10sec")]
+    [InlineData("1.s")]
+    [InlineData(".5s")]
+    [InlineData("+5s")]
+    [InlineData("1e3ms")]
+    [InlineData("5d")]
+    [InlineData("fast")]
+    [InlineData("NaNs")]
+    public void TryParse_RefusesWhatIsNotADuration(string? text)
+    {
+        Assert.False(HumanDuration.TryParse(text, Day, out _, out var problem));
+        Assert.Equal(DurationProblem.Malformed, problem);
+    }
+
+    [Theory]
+    [InlineData("-5s")]
+    [InlineData("-0")]
+    [InlineData(" -1m30s")]
+    public void TryParse_RefusesNegativesAsSuch(string text)
+    {
+        Assert.False(HumanDuration.TryParse(text, Day, out _, out var problem));
+        Assert.Equal(DurationProblem.Negative, problem);
+    }
+
+    [Theory]
+    [InlineData("24h", true)]
+    [InlineData("23h59m59s999ms", true)]
+    [InlineData("1440m", true)]
+    [InlineData("24h1ms", false)]
+    [InlineData("25h", false)]
+    [InlineData("86400001ms", false)]
+    [InlineData("10000000h", false)]
+    [InlineData("99999999999999999999999999999999h", false)]
+    [InlineData("9999999999999999.5s", false)]
+    [InlineData("23h60m", true)]
+    [InlineData("23h61m", false)]
+    public void TryParse_WithABound_RefusesAnythingLongerAsTooLong_WithoutOverflow(string text, bool accepted)
+    {
+        Assert.Equal(accepted, HumanDuration.TryParse(text, Day, out var value, out var problem));
+        Assert.Equal(accepted ? DurationProblem.None : DurationProblem.TooLong, problem);
+        Assert.InRange(value, TimeSpan.Zero, Day);
+    }
+
+    [Fact]
+    public void TryParse_WithoutABound_StopsAtTheCeiling()
+    {
+        Assert.True(HumanDuration.TryParse("8760h", out var year));
+        Assert.Equal(HumanDuration.Ceiling, year);
+        Assert.False(HumanDuration.TryParse("8761h", out _));
+    }
+
+    [Theory]
+    [InlineData(3_600_000, "1h")]
+    [InlineData(120_000, "2m")]
+    [InlineData(90_000, "90s")]
+    [InlineData(1_500, "1500ms")]
+    [InlineData(0.5, "0.5ms")]
+    [InlineData(0, "0s")]
+    public void Format_GivesTheShortestExactForm_WhichParsesBack(double ms, string text)
+    {
+        var value = TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond));
+
+        Assert.Equal(text, HumanDuration.Format(value));
+        Assert.True(HumanDuration.TryParse(text, out var back));
+        Assert.Equal(value, back);
+    }
+}
