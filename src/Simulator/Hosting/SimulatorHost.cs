@@ -423,11 +423,13 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         builder.Services.AddSingleton(ControlToken);
         builder.Services.AddSingleton(Faults);
         builder.Services.AddGrpc(o => o.Interceptors.Add<ControlTokenInterceptor>());
+        builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(Control);
         builder.Services.AddSingleton(node.Health);
         var app = builder.Build();
         app.MapGrpcService<ControlService>();
         app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
         return app;
     }
 
@@ -456,9 +458,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         builder.Services.AddSingleton(node.Health);
         builder.Services.AddSingleton<CallDoor>();
         builder.Services.AddGrpc();
+        builder.Services.AddGrpcReflection();
         services(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
         map(app);
         return app;
     }
