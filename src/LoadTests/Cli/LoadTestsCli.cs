@@ -33,6 +33,12 @@ public static class LoadTestsCli
         }
 
         var root = Build(options, stdout, stderr);
+        if (UnknownCommand(root, args) is { } unknown)
+        {
+            await stderr.WriteLineAsync(unknown).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -42,6 +48,21 @@ public static class LoadTestsCli
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// "unknown command 'x'; commands: run, merge, …" for a first word that is no command, instead of the parser's
+    /// "Required command was not provided"; the list is read from the commands themselves so it stays true.
+    /// </summary>
+    internal static string? UnknownCommand(RootCommand root, string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-') || root.Subcommands.Any(c => c.Name == args[0] || c.Aliases.Contains(args[0])))
+        {
+            return null;
+        }
+
+        var names = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+        return $"error: unknown command '{args[0]}'; commands: {string.Join(", ", names)} (see --help)";
     }
 
     private static RootCommand Build(LoadTestsCliOptions options, TextWriter stdout, TextWriter stderr)
@@ -166,10 +187,24 @@ public static class LoadTestsCli
     }
 
     /// <summary>Colours on a terminal; plain text in CI logs, files and captured output.</summary>
-    internal static IAnsiConsole CreateConsole(TextWriter writer) =>
-        ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1")
-            ? AnsiConsole.Console
-            : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+    /// <summary>
+    /// The terminal when there is one; otherwise plain text as wide as any line needs, because Spectre wraps at 80
+    /// columns when it cannot ask a terminal, and a CI log must be able to grep a whole verdict line.
+    /// </summary>
+    internal static IAnsiConsole CreateConsole(TextWriter writer)
+    {
+        if (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1"))
+        {
+            return AnsiConsole.Console;
+        }
+
+        var plain = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
+        plain.Profile.Width = PlainWidth;
+        return plain;
+    }
+
+    /// <summary>Columns of the plain console: no line the CLI prints comes near it, and tables still size to their content.</summary>
+    internal const int PlainWidth = 100_000;
 
     private static double ParseDouble(string text, string field) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)

@@ -95,6 +95,13 @@ public sealed class PlanRunTests
             Assert.Contains("verdict: fail", run.Out, StringComparison.Ordinal);
             Assert.Contains("success_rate >= 99%", run.Out, StringComparison.Ordinal);
             run.AssertReconciliationPrinted();
+
+            // Plain output never wraps: one verdict line names every failed claim, so a CI log can grep it.
+            var verdict = Assert.Single(run.Out.Split('\n'), l => l.StartsWith("verdict: fail", StringComparison.Ordinal));
+            Assert.All(
+                run.Summary["claims"]!.AsArray().Where(c => !c!["pass"]!.GetValue<bool>()),
+                c => Assert.Contains(c!["expression"]!.GetValue<string>(), verdict, StringComparison.Ordinal));
+            Assert.Single(run.Out.Split('\n'), l => l.StartsWith("reconciled: ", StringComparison.Ordinal) && l.Contains("settled after", StringComparison.Ordinal));
         }
         finally
         {

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.Deploy;
+using Spectre.Console;
+
+namespace PaySim.LoadTests.Tests.Cli;
+
+/// <summary>What a k6 or NBomber user expects of the command line: a helpful unknown command, greppable plain output, reports where they ran it.</summary>
+public sealed class CliUxTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-ux-").FullName;
+
+    [Theory]
+    [InlineData("rnu")]
+    [InlineData("selftset")]
+    public async Task AnUnknownCommand_ExitsTwoWithOneLineListingTheCommands(string word)
+    {
+        var (code, _, err) = await CliRunner.RunAsync(word, "--plan", "smoke");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: unknown command '{word}'; commands: run, merge, plans, cardholders", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Required command", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlainConsole_WritesALongLineWhole_AndTablesStillSizeToTheirContent()
+    {
+        using var writer = new StringWriter();
+        var console = LoadTestsCli.CreateConsole(writer);
+        var verdict = "verdict: fail (" + string.Join("; ", Enumerable.Range(1, 30).Select(i => $"claim_{i} == 0 (observed {i})")) + ")";
+
+        console.MarkupLine(Markup.Escape(verdict));
+        var table = new Table().AddColumn("claim").AddColumn("result");
+        table.AddRow("success_rate >= 99%", "pass");
+        console.Write(table);
+
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(verdict, lines[0].TrimEnd());
+        Assert.True(verdict.Length > 500, "the line is far wider than a terminal");
+        Assert.All(lines.Skip(1), l => Assert.True(l.TrimEnd().Length < 60, $"table line sized to content: '{l}'"));
+    }
+
+    [Fact]
+    public async Task DotnetRun_FromAnotherFolder_WritesTheReportUnderThatFolder()
+    {
+        var project = Path.Combine(RepoPaths.Root, "src", "LoadTests");
+        var start = new ProcessStartInfo("dotnet", ["run", "--no-build", "--project", project, "--", "run", "--plan", "smoke", "--duration", "2s", "--no-progress"])
+        {
+            WorkingDirectory = _dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == ExitCodes.AllClaimsHold, $"exit {process.ExitCode}: {await output} {await errors}");
+        var report = Assert.Single(Directory.GetDirectories(Path.Combine(_dir, "reports")));
+        Assert.True(File.Exists(Path.Combine(report, "summary.json")), report);
+        Assert.False(Directory.Exists(Path.Combine(project, "reports")) && Directory.GetDirectories(Path.Combine(project, "reports")).Any(d => d.EndsWith(Path.GetFileName(report), StringComparison.Ordinal)));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
