@@ -6,6 +6,7 @@
 #   nghttp2-client -> h2load (gRPC/HTTP2 benchmarks)
 #   wrk, hey       -> HTTP/1.1 benchmarks
 #   curl           -> the --wallet-hook commands of the HAProxy instance-crash test
+#   prometheus     -> promtool: /metrics of the simulator and the wallet, deploy/prometheus/prometheus.yml
 set -euo pipefail
 
 declare -A tool_of=(
@@ -15,17 +16,18 @@ declare -A tool_of=(
   [wrk]=wrk
   [hey]=hey
   [curl]=curl
+  [prometheus]=promtool
 )
 
 missing=()
-for pkg in haproxy redis-server nghttp2-client wrk hey curl; do
+for pkg in haproxy redis-server nghttp2-client wrk hey curl prometheus; do
   if ! command -v "${tool_of[$pkg]}" >/dev/null 2>&1; then
     missing+=("$pkg")
   fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (haproxy redis-server h2load wrk hey curl)"
+  echo "install-deps: all tools present (haproxy redis-server h2load wrk hey curl promtool)"
   exit 0
 fi
 

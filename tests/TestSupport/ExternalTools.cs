@@ -9,6 +9,7 @@ public static class ExternalTools
     public const string RedisServer = "redis-server";
     public const string Haproxy = "haproxy";
     public const string Curl = "curl";
+    public const string Promtool = "promtool";
 
     /// <summary>Starts every skip reason, so a CI script can tell a skipped tool test from any other skip.</summary>
     public const string SkipMarker = "[needs-tool]";

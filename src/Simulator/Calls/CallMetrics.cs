@@ -7,7 +7,8 @@ namespace PaySim.Simulator.Calls;
 /// Per node and per method: calls, errors (non-OK status), declines (code != 00), latency. Faults are
 /// counted by the fault engine (FaultStats) and added to the same snapshot by the control plane.
 /// </summary>
-internal sealed class CallMetrics
+/// <param name="latencyObserver">Gives, once per node and method, where else each latency goes (the exported histogram); null for none.</param>
+internal sealed class CallMetrics(Func<string, string, Action<TimeSpan>>? latencyObserver = null)
 {
     // Counters and rule counts of one generation, swapped whole by Reset: counters made for a
     // generation live in its dictionaries, so a cached MethodCounters knows if it is stale.
@@ -20,7 +21,7 @@ internal sealed class CallMetrics
     public MethodCounters For(string node, string method)
     {
         var counts = _counts;
-        return counts.Methods.GetOrAdd((node, method), static (_, generation) => new MethodCounters(generation), counts.Generation);
+        return counts.Methods.GetOrAdd((node, method), static (key, state) => new MethodCounters(state.Generation, state.Observer?.Invoke(key.Node, key.Method)), (counts.Generation, Observer: latencyObserver));
     }
 
     public void Reset() => _counts = new Counts(Interlocked.Increment(ref _lastGeneration));

@@ -9,7 +9,9 @@ namespace PaySim.Simulator.Calls;
 /// cores pass the same cache lines back and forth on every call (five atomic operations each). A
 /// stripe is written mostly by one core; readers add the stripes up. No locks.
 /// </summary>
-internal sealed class MethodCounters(int generation = 0)
+/// <param name="generation">The <see cref="CallMetrics.Generation"/> these counters belong to.</param>
+/// <param name="observe">Also hands every latency to the exported metrics (a Prometheus histogram that lives across resets).</param>
+internal sealed class MethodCounters(int generation = 0, Action<TimeSpan>? observe = null)
 {
     private const long MaxLatencyMicros = 3_600_000_000;
     private static readonly int StripeMask = StripeCount() - 1;
@@ -35,6 +37,7 @@ internal sealed class MethodCounters(int generation = 0)
     {
         var micros = Math.Clamp(elapsed.Ticks / 10, 1, MaxLatencyMicros);
         Mine().LatencyMicros.RecordValue(micros);
+        observe?.Invoke(elapsed);
     }
 
     /// <summary>Latency percentiles over every stripe, in milliseconds; null when no call finished yet.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using PaySim.Contracts.Control.V1;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Nodes;
+using PaySim.Simulator.Observability;
 
 namespace PaySim.Simulator.Control;
 
@@ -17,7 +18,7 @@ internal static class ControlHttpEndpoints
 
     public const int DefaultLedgerLimit = 1_000;
 
-    public static void Map(WebApplication app, ControlPlane control, Func<object> endpoints)
+    public static void Map(WebApplication app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints)
     {
         app.MapGet("/", () => Results.Json(endpoints(), Json));
 
@@ -72,9 +73,11 @@ internal static class ControlHttpEndpoints
             }
         });
 
-        app.MapGet("/metrics", () => Results.Text(
-            PrometheusText.Render(control.GetStats(), control.GetInvariants(), control.NodeControl.Nodes()),
-            "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.WriteAsync(context.Response.Body, control.GetStats(), control.GetInvariants(), control.NodeControl.Nodes(), context.RequestAborted).ConfigureAwait(false);
+        });
     }
 
     /// <summary>GET /v1/ledger?since=&amp;limit=: limit defaults to <see cref="DefaultLedgerLimit"/> here (0 over gRPC means the head only).</summary>

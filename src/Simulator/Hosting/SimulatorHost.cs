@@ -13,6 +13,7 @@ using PaySim.Simulator.Faults.Serving;
 using PaySim.Simulator.Issuer;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Nodes;
+using PaySim.Simulator.Observability;
 using PaySim.Simulator.Randomness;
 using PaySim.Simulator.Services;
 using PaySim.Simulator.Sms;
@@ -59,7 +60,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(options.Seed));
         }
 
-        Pipeline = new CallPipeline(new CallMetrics(), time);
+        Pipeline = new CallPipeline(new CallMetrics(Exported.LatencyObserver), time);
         Control = new ControlPlane(State, Sms, Pipeline.Metrics, this);
         ControlToken = new ControlToken(options.ControlToken);
         Faults = CreateFaults(options);
@@ -106,6 +107,9 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     internal SmsGateway Sms { get; }
     internal IssuerEngine Engine { get; }
     internal CallPipeline Pipeline { get; }
+
+    /// <summary>What GET /metrics exports (prometheus-net); the call path feeds its latency histogram.</summary>
+    internal SimulatorMetrics Exported { get; } = new();
     internal ControlPlane Control { get; }
     internal SimulatorFaults Faults { get; }
     internal ControlToken ControlToken { get; }
@@ -438,7 +442,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         var app = NewBuilder(node, port, HttpProtocols.Http1).Build();
         ControlTokenMiddleware.Use(app, ControlToken);
         FaultHttpEndpoints.Map(app, Faults);
-        ControlHttpEndpoints.Map(app, Control, () => new
+        ControlHttpEndpoints.Map(app, Control, Exported, () => new
         {
             issuers = _issuers.Select(n => n.Status()).Select(ControlHttpEndpoints.ToJson),
             sms = _sms.Uri.ToString().TrimEnd('/'),

@@ -37,6 +37,7 @@ internal sealed class WalletEndpoints(
         app.Use(async (context, next) =>
         {
             context.Response.Headers[ServedByHeader] = instanceName;
+            var started = options.TimeProvider.GetTimestamp();
             try
             {
                 await next(context);
@@ -57,14 +58,15 @@ internal sealed class WalletEndpoints(
                 await WriteErrorAsync(context, new WalletError(500, ErrorCodes.InternalError, "The wallet failed unexpectedly; the error is logged."));
             }
 
-            metrics.HttpRequest(context.Response.StatusCode);
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            metrics.HttpRequest(context.Response.StatusCode, route, options.TimeProvider.GetElapsedTime(started));
         });
 
         app.MapGet("/health", context => WriteAsync(context, 200, new { status = "ok", instance = instanceName, mode = integrationName, policy = options.BalancingPolicy }));
         app.MapGet("/metrics", async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(metrics.ToPrometheusText(instanceName), context.RequestAborted);
+            await metrics.WriteAsync(context.Response.Body, context.RequestAborted);
         });
 
         app.MapPost("/users", CreateUserAsync);

@@ -62,7 +62,7 @@ internal sealed class WalletInstance : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var app = builder.Build();
 
-        var metrics = new WalletMetrics();
+        var metrics = new WalletMetrics(name);
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         IIssuerIntegration integration = IssuerIntegrations.Create(options, metrics, loggerFactory);
         try

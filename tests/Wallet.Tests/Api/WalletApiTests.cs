@@ -163,7 +163,18 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
 
         var metrics = await client.GetAsync("/metrics");
 
-        Assert.Contains("wallet_http_requests_total{instance=\"wallet-1\",code=\"401\"}", metrics.Text, StringComparison.Ordinal);
-        Assert.Contains("wallet_http_requests_total{instance=\"wallet-1\",code=\"200\"}", metrics.Text, StringComparison.Ordinal);
+        Assert.Equal(1, Sample(metrics.Text, "wallet_http_requests_total", "code=\"401\""));
+        Assert.Equal(1, Sample(metrics.Text, "wallet_http_requests_total", "code=\"200\""));
+        Assert.Equal(1, Sample(metrics.Text, "wallet_http_request_duration_seconds_count", "route=\"/health\""));
+        Assert.Equal(1, Sample(metrics.Text, "wallet_http_request_duration_seconds_bucket", "route=\"/cards\"", "le=\"+Inf\""));
+        Assert.Contains("# HELP wallet_http_requests_total ", metrics.Text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE wallet_http_request_duration_seconds histogram", metrics.Text, StringComparison.Ordinal);
     }
+
+    /// <summary>The value of the one sample of <paramref name="family"/> whose labels hold every given pair and this instance's name.</summary>
+    private static double Sample(string text, string family, params string[] labels) =>
+        double.Parse(
+            text.Split('\n').Single(l => l.StartsWith(family + "{", StringComparison.Ordinal)
+                && labels.Append("wallet=\"wallet-1\"").All(p => l.Contains(p, StringComparison.Ordinal))).Split(' ')[^1],
+            System.Globalization.CultureInfo.InvariantCulture);
 }
