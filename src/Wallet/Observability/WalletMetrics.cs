@@ -10,6 +10,9 @@ namespace PaySim.Wallet.Observability;
 /// </summary>
 internal sealed class WalletMetrics
 {
+    // Series that exist from the start at 0, so a dashboard and rate() see them before the first retry or failure.
+    private static readonly string[] IssuerMethods = ["StartBinding", "ConfirmBinding", "ResendOtp", "Authorize", "Capture", "Void", "Refund"];
+
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
@@ -33,6 +36,16 @@ internal sealed class WalletMetrics
         _payments = factory.CreateCounter("wallet_payments_total", "Payments finished, by outcome.", ["outcome"]);
         _bindings = factory.CreateCounter("wallet_bindings_total", "Card bindings finished, by outcome.", ["outcome"]);
         _refunds = factory.CreateCounter("wallet_refunds_total", "Refunds finished, by outcome.", ["outcome"]);
+        foreach (var method in IssuerMethods)
+        {
+            _attempts.WithLabels(method);
+            _retries.WithLabels(method);
+            _budgetExhausted.WithLabels(method);
+        }
+
+        _payments.WithLabels("completed");
+        _bindings.WithLabels("confirmed");
+        _refunds.WithLabels("completed");
     }
 
     public void HttpRequest(int status, string route, TimeSpan elapsed)
