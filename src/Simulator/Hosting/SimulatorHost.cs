@@ -426,7 +426,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         var builder = NewBuilder(node, port, HttpProtocols.Http2);
         builder.Services.AddSingleton(ControlToken);
         builder.Services.AddSingleton(Faults);
-        builder.Services.AddGrpc(o => o.Interceptors.Add<ControlTokenInterceptor>());
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ExceptionStatusInterceptor>();
+            o.Interceptors.Add<ControlTokenInterceptor>();
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(Control);
         builder.Services.AddSingleton(node.Health);
@@ -461,7 +465,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         builder.Services.AddSingleton(Pipeline);
         builder.Services.AddSingleton(node.Health);
         builder.Services.AddSingleton<CallDoor>();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ExceptionStatusInterceptor>());
         builder.Services.AddGrpcReflection();
         services(builder.Services);
         var app = builder.Build();

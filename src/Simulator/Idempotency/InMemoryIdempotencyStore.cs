@@ -21,7 +21,18 @@ internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
         }
 
         // Lazy with ExecutionAndPublication: concurrent callers wait for the one execution.
-        return new IdempotentResult<T>((T)entry.Result.Value, false, !ReferenceEquals(entry, mine));
+        try
+        {
+            return new IdempotentResult<T>((T)entry.Result.Value, false, !ReferenceEquals(entry, mine));
+        }
+        catch
+        {
+            // Only completed outcomes are kept: a run that threw leaves the key free, so a retry with the
+            // same key runs again (as the Redis store abandons its claim). Callers that were waiting on
+            // this run see its exception once; nobody sees it after.
+            _entries.TryRemove(KeyValuePair.Create((scope, key), entry));
+            throw;
+        }
     }
 
     public void Clear() => _entries.Clear();

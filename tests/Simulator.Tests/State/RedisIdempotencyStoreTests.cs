@@ -64,7 +64,7 @@ public sealed class RedisIdempotencyStoreTests(RedisServerFixture redis)
         Assert.Equal(("taken over", false), Pair(store.Run("Authorize", "dead", "fp", () => new Reply("taken over"))));
     }
 
-    private static (string, bool) Pair(Idempotency.IdempotentResult<Reply> r) => (r.Value!.Id, r.Replayed);
+    private static (string, bool) Pair(PaySim.Simulator.Idempotency.IdempotentResult<Reply> r) => (r.Value!.Id, r.Replayed);
 
     private RedisIdempotencyStore Store(IConnectionMultiplexer connection) =>
         new(connection, new RedisKeys(_cluster), new RedisStateOptions { Endpoint = redis.Endpoint, Cluster = _cluster });
