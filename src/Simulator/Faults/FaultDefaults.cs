@@ -49,6 +49,12 @@ public static class FaultDefaults
 
     public const string HeaderDelayMs = "x-sim-delay-ms";
 
+    /// <summary>With --control-token, header overrides act only on calls that carry this header with the token.</summary>
+    public const string HeaderToken = "x-sim-token";
+
+    /// <summary>The longest description a rule or a rule document may carry.</summary>
+    public const int MaxDescription = 500;
+
     public const string HeaderStatus = "x-sim-status";
 
     public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";

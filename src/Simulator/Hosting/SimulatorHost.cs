@@ -373,6 +373,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             {
                 Seed = options.FaultSeed ?? unchecked((ulong)options.Seed),
                 HeaderOverrides = options.HeaderFaults,
+                HeaderToken = options.ControlToken,
                 JournalCapacity = options.FaultJournal,
                 MaxActiveFaults = options.MaxActiveFaults,
                 Context = context,

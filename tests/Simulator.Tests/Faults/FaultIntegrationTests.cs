@@ -327,6 +327,37 @@ public sealed class FaultIntegrationTests
     }
 
     [Fact]
+    public async Task ControlToken_AlsoGuardsHeaderFaults_ThatNeedXSimToken()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-status", "UNAVAILABLE" } }));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Contains("x-sim-token", denied.Status.Detail);
+
+        var forced = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-status", "UNAVAILABLE" }, { "x-sim-token", "s3cret" } }));
+        Assert.Equal(StatusCode.Unavailable, forced.StatusCode);
+
+        Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
+    }
+
+    [Fact]
+    public async Task MalformedDelayHeader_IsInvalidArgument_OverTheWire()
+    {
+        await using var sim = await StartAsync();
+
+        var bad = await Assert.ThrowsAsync<RpcException>(async () =>
+            await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-delay-ms", "soon" } }));
+
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains("x-sim-delay-ms 'soon'", bad.Status.Detail);
+    }
+
+    [Fact]
     public async Task RateLimit_BeyondTheBucket_GivesResourceExhausted()
     {
         await using var sim = await StartAsync();

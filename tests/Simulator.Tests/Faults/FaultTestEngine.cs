@@ -8,11 +8,12 @@ namespace PaySim.Simulator.Tests.Faults;
 /// <summary>An engine on a fake clock with three issuer nodes and an SMS node, as most tests want it.</summary>
 internal static class FaultTestEngine
 {
-    public static FaultEngine Create(FakeTimeProvider? time = null, ulong seed = 7, bool headers = true, int journal = 0, int? maxActiveFaults = null) =>
+    public static FaultEngine Create(FakeTimeProvider? time = null, ulong seed = 7, bool headers = true, int journal = 0, int? maxActiveFaults = null, string? headerToken = null) =>
         new(new FaultEngineOptions
         {
             Seed = seed,
             HeaderOverrides = headers,
+            HeaderToken = headerToken,
             JournalCapacity = journal,
             MaxActiveFaults = maxActiveFaults,
             Context = FaultRuleContext.ForIssuers(3),

@@ -45,7 +45,7 @@ internal sealed class FaultEngine
         _headerOverrides = options.HeaderOverrides;
         _maxActiveFaults = options.MaxActiveFaults ?? 0;
         Journal = new FaultJournal(options.JournalCapacity);
-        _headers = new FaultHeaderOverrides(_counters);
+        _headers = new FaultHeaderOverrides(_counters, options.HeaderToken);
     }
 
     /// <summary>Raised after the rule list changed (apply, clear, reset), outside the engine's lock.</summary>

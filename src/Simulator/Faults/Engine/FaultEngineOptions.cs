@@ -11,6 +11,13 @@ public sealed class FaultEngineOptions
     /// <summary>Honour x-sim-fault, x-sim-delay-ms and x-sim-status; turn off for shared environments.</summary>
     public bool HeaderOverrides { get; set; } = FaultDefaults.HeaderOverrides;
 
+    /// <summary>
+    /// When set (the simulator's --control-token), x-sim-fault, x-sim-delay-ms and x-sim-status act only
+    /// on a call that also carries <c>x-sim-token: &lt;token&gt;</c>; without it the call is refused with
+    /// PERMISSION_DENIED, so whoever may not reconfigure the simulator may not inject faults per call either.
+    /// </summary>
+    public string? HeaderToken { get; set; }
+
     /// <summary>Last N calls kept for GET /v1/journal; 0 = off.</summary>
     public int JournalCapacity { get; set; } = FaultDefaults.JournalCapacity;
 

@@ -8,13 +8,27 @@ namespace PaySim.Simulator.Faults.Engine;
 /// <summary>
 /// x-sim-fault (force a named rule), x-sim-delay-ms and x-sim-status on one call. They come before
 /// every rule; an x-sim-delay-ms counts as a latency, an x-sim-status or an unknown rule name as an error.
+/// A malformed value is refused with INVALID_ARGUMENT naming the header; with a header token
+/// (--control-token) a call without <c>x-sim-token</c> is refused with PERMISSION_DENIED.
 /// </summary>
-internal sealed class FaultHeaderOverrides(FaultCounters counters)
+internal sealed class FaultHeaderOverrides(FaultCounters counters, string? token = null)
 {
     private readonly string _unknownRulePrefix = $"{FaultDefaults.MessagePrefix}{FaultDefaults.HeaderFault} names no active rule: ";
 
+    private readonly byte[]? _token = string.IsNullOrEmpty(token) ? null : System.Text.Encoding.UTF8.GetBytes(token);
+
     public void Apply(FaultIndex index, Metadata headers, in FaultRequest request, ref FaultDecisionBuilder decision, ref FaultFirings firings)
     {
+        if (_token is not null && !TokenAccepted(headers))
+        {
+            if (HasOverride(headers) && !decision.HasTerminal)
+            {
+                Refuse(StatusCode.PermissionDenied, $"{FaultDefaults.MessagePrefix}x-sim-* overrides need '{FaultDefaults.HeaderToken}: <control token>' on this simulator (it runs with --control-token)", ref decision, ref firings);
+            }
+
+            return;
+        }
+
         for (var i = 0; i < headers.Count; i++)
         {
             var entry = headers[i];
@@ -30,24 +44,68 @@ internal sealed class FaultHeaderOverrides(FaultCounters counters)
             }
             else if (key == FaultDefaults.HeaderDelayMs)
             {
-                if (int.TryParse(entry.Value, out var ms) && ms >= 0)
+                if (int.TryParse(entry.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+                    && ms <= FaultDefaults.MaxDelayMs)
                 {
-                    decision.Latency += TimeSpan.FromMilliseconds(Math.Min(ms, FaultDefaults.MaxDelayMs));
+                    decision.Latency += TimeSpan.FromMilliseconds(ms);
                     decision.Note(FaultDefaults.HeaderDelayMs, LatencyKind.Instance);
                     firings.FromHeader(LatencyKind.Instance);
+                }
+                else if (!decision.HasTerminal)
+                {
+                    Refuse(StatusCode.InvalidArgument, $"{FaultDefaults.MessagePrefix}{FaultDefaults.HeaderDelayMs} '{Clip(entry.Value)}' must be a whole number of milliseconds from 0 to {FaultDefaults.MaxDelayMs}", ref decision, ref firings);
                 }
             }
             else if (key == FaultDefaults.HeaderStatus)
             {
-                if (!decision.HasTerminal && GrpcStatusNames.TryParse(entry.Value, out var status))
+                if (decision.HasTerminal)
+                {
+                    continue;
+                }
+
+                if (GrpcStatusNames.TryParse(entry.Value, out var status))
                 {
                     decision.Terminal(FaultAction.Error, FaultDefaults.HeaderStatus, ErrorKind.Instance);
                     decision.Status = status;
                     decision.Message = FaultDefaults.MessagePrefix + FaultDefaults.HeaderStatus;
                     firings.FromHeader(ErrorKind.Instance);
                 }
+                else
+                {
+                    Refuse(StatusCode.InvalidArgument, $"{FaultDefaults.MessagePrefix}{FaultDefaults.HeaderStatus} '{Clip(entry.Value)}' is not a gRPC status other than OK; allowed: {GrpcStatusNames.Allowed} (or the number)", ref decision, ref firings);
+                }
             }
         }
+    }
+
+    private static void Refuse(StatusCode status, string message, ref FaultDecisionBuilder decision, ref FaultFirings firings)
+    {
+        decision.Terminal(FaultAction.Error, "x-sim-*", ErrorKind.Instance);
+        decision.Status = status;
+        decision.Message = message;
+        firings.FromHeader(ErrorKind.Instance);
+    }
+
+    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    private static bool HasOverride(Metadata headers)
+    {
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var key = headers[i].Key;
+            if (key is FaultDefaults.HeaderFault or FaultDefaults.HeaderDelayMs or FaultDefaults.HeaderStatus)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool TokenAccepted(Metadata headers)
+    {
+        var value = headers.GetValue(FaultDefaults.HeaderToken);
+        return value is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(value), _token);
     }
 
     // The named rule acts on this call whatever its selection, schedule, probability or times, on its own slot and draws.
