@@ -33,6 +33,9 @@ internal sealed class CardholderRegistry : ICardholderRegistry
 
     public IReadOnlyList<CardholderRecord> All { get; }
 
+    /// <summary>The locales cardholders are generated in; a filter on any other is refused.</summary>
+    public static IReadOnlyList<string> Locales { get; } = [CardholderGenerator.ZhCn, CardholderGenerator.En];
+
     public CardholderRecord? FindByPan(string pan) => _byPan.GetValueOrDefault(pan);
 
     public CardholderRecord? FindByPhone(string phone) => _byPhone.GetValueOrDefault(phone);
@@ -48,6 +51,11 @@ internal sealed class CardholderRegistry : ICardholderRegistry
             }
 
             wanted = p;
+        }
+
+        if (!string.IsNullOrEmpty(locale) && !Locales.Contains(locale, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"locale '{locale}' is unknown; allowed: {string.Join(", ", Locales)}");
         }
 
         return All

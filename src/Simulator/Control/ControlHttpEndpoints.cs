@@ -22,21 +22,22 @@ internal static class ControlHttpEndpoints
     {
         app.MapGet("/", () => Results.Json(endpoints(), Json));
 
-        app.MapGet("/v1/cardholders", (int? count, string? persona, string? locale, int? offset) =>
+        app.MapGet("/v1/cardholders", (HttpRequest request) =>
         {
-            if (count is < 0 || offset is < 0)
+            if (!ControlLimits.TryQueryInt(request, "count", 0, 0, int.MaxValue, out var count, out var error)
+                || !ControlLimits.TryQueryInt(request, "offset", 0, 0, int.MaxValue, out var offset, out error))
             {
-                return Error(400, "count and offset must be >= 0");
+                return Error(400, error!);
             }
 
             try
             {
                 var reply = control.ListCardholders(new ListCardholdersRequest
                 {
-                    Count = count ?? 0,
-                    Persona = persona ?? "",
-                    Locale = locale ?? "",
-                    Offset = offset ?? 0,
+                    Count = count,
+                    Persona = request.Query["persona"].ToString(),
+                    Locale = request.Query["locale"].ToString(),
+                    Offset = offset,
                 });
                 return Results.Json(new { cardholders = reply.Cardholders }, Json);
             }
@@ -83,11 +84,9 @@ internal static class ControlHttpEndpoints
     /// <summary>GET /v1/ledger?since=&amp;limit=: limit defaults to <see cref="DefaultLedgerLimit"/> here (0 over gRPC means the head only).</summary>
     private static IResult Ledger(ControlPlane control, HttpRequest request)
     {
-        var limit = DefaultLedgerLimit;
-        if (request.Query.TryGetValue("limit", out var text)
-            && !int.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit))
+        if (!ControlLimits.TryQueryInt(request, "limit", DefaultLedgerLimit, 0, ControlPlane.MaxLedgerLimit, out var limit, out var error))
         {
-            return Error(400, $"limit must be a whole number from 0 to {ControlPlane.MaxLedgerLimit} (0 = no rows, only the head cursor)");
+            return Error(400, $"{error} (0 = no rows, only the head cursor)");
         }
 
         try
@@ -106,5 +105,6 @@ internal static class ControlHttpEndpoints
 
     public static object ToJson(NodeStatus n) => new { name = n.Name, kind = n.Kind, address = n.Address, state = NodeStateNames.Name(n.State) };
 
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+    /// <summary>Every control error: <c>{"error": "one line"}</c>, at most <see cref="ControlLimits.MaxErrorLine"/> characters.</summary>
+    public static IResult Error(int status, string message) => Results.Json(new { error = ControlLimits.Line(message) }, Json, statusCode: status);
 }

@@ -21,7 +21,7 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
 
     public INodeControl NodeControl => nodes;
 
-    /// <summary>Throws <see cref="ArgumentException"/> for an unknown persona.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> for an unknown persona or locale.</summary>
     public ListCardholdersReply ListCardholders(ListCardholdersRequest request)
     {
         var count = request.Count > 0 ? request.Count : DefaultCount;

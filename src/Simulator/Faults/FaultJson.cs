@@ -61,7 +61,8 @@ internal static class FaultJson
         return false;
     }
 
-    public static string? ReadString(JsonElement obj, string name, string path, FaultRuleErrors errors)
+    /// <summary>A string field; longer than <paramref name="maxLength"/> is an error naming the field and the limit.</summary>
+    public static string? ReadString(JsonElement obj, string name, string path, FaultRuleErrors errors, int maxLength = int.MaxValue)
     {
         if (!TryGet(obj, name, out var value))
         {
@@ -74,7 +75,14 @@ internal static class FaultJson
             return null;
         }
 
-        return value.GetString();
+        var text = value.GetString();
+        if (text is not null && text.Length > maxLength)
+        {
+            errors.Add(Join(path, name), $"is {text.Length} characters; at most {maxLength} are allowed");
+            return null;
+        }
+
+        return text;
     }
 
     /// <summary>A duration field of at most <paramref name="max"/> (<see cref="FaultDefaults.MaxDelay"/> or <see cref="FaultDefaults.MaxSchedule"/>).</summary>

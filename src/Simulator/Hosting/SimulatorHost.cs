@@ -445,6 +445,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     private WebApplication BuildControlHttpApp(ServerNode node, int port)
     {
         var app = NewBuilder(node, port, HttpProtocols.Http1).Build();
+        ControlBodyLimit.Use(app);
         ControlTokenMiddleware.Use(app, ControlToken);
         FaultHttpEndpoints.Map(app, Faults);
         ControlHttpEndpoints.Map(app, Control, Exported, () => new

@@ -20,7 +20,7 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
         catch (FaultRuleException e)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
     }
 
@@ -32,7 +32,7 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
         catch (KeyNotFoundException e)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
+            throw new RpcException(new Status(StatusCode.NotFound, ControlLimits.Line(e.Message)));
         }
     }
 
@@ -44,7 +44,7 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
         catch (FaultRuleException e)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
         catch (ArgumentException e)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
     }
 
@@ -75,11 +75,11 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
         catch (KeyNotFoundException e)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
+            throw new RpcException(new Status(StatusCode.NotFound, ControlLimits.Line(e.Message)));
         }
         catch (ArgumentException e)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
     }
 
@@ -95,11 +95,11 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
         catch (ArgumentException e)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
         catch (LedgerCursorException e)
         {
-            throw new RpcException(new Status(e.Stale ? StatusCode.FailedPrecondition : StatusCode.InvalidArgument, e.Message));
+            throw new RpcException(new Status(e.Stale ? StatusCode.FailedPrecondition : StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
     }
 

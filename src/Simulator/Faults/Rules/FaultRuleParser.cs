@@ -63,7 +63,7 @@ internal static class FaultRuleParser
                 {
                     FaultJson.CheckObject(root, string.Empty, DocumentFields, errors);
                     var max = FaultJson.ReadInteger(root, "maxActiveFaults", string.Empty, errors, 1, 1_000_000);
-                    var description = FaultJson.ReadString(root, "description", string.Empty, errors);
+                    var description = FaultJson.ReadString(root, "description", string.Empty, errors, FaultDefaults.MaxDescription);
                     var rulesValue = root.GetProperty("rules");
                     if (rulesValue.ValueKind != JsonValueKind.Array)
                     {
@@ -122,7 +122,7 @@ internal static class FaultRuleParser
         var before = errors.Count;
         FaultJson.CheckObject(value, path, RuleFields, errors);
         var name = ReadName(value, path, errors);
-        var description = FaultJson.ReadString(value, "description", path, errors);
+        var description = FaultJson.ReadString(value, "description", path, errors, FaultDefaults.MaxDescription);
         var (node, method) = ReadTarget(value, path, context, errors);
         if (FindKind(value, path, errors) is not { } kind)
         {

@@ -69,6 +69,5 @@ internal static class FaultHttpEndpoints
     private static IResult Rules(PaySim.Contracts.Control.V1.FaultsReply reply) =>
         Results.Content($"{{\"count\":{reply.Count},\"rules\":{reply.RulesJson}}}", "application/json; charset=utf-8");
 
-    private static IResult Error(int status, string message) =>
-        Results.Json(new { error = message }, ControlHttpEndpoints.Json, statusCode: status);
+    private static IResult Error(int status, string message) => ControlHttpEndpoints.Error(status, message);
 }

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using PaySim.Simulator.Tests.Support;
+
+namespace PaySim.Simulator.Tests.Control;
+
+/// <summary>The control plane's bounds: body size, description length, error length, query values, locale.</summary>
+public sealed class ControlLimitsTests
+{
+    [Fact]
+    public async Task A_body_over_1_MiB_with_a_length_is_413_and_applies_nothing()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var body = """{ "name": "big", "latency": "1ms", "description": "x" }""" + new string(' ', 2 << 20);
+
+        var response = await sim.Http.PostAsync("/v1/faults", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("request body is over the limit of 1048576 bytes (1 MiB)", await ErrorAsync(response));
+        Assert.Equal(0, await RuleCountAsync(sim));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_1_MiB_is_413_as_it_streams_in()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var bytes = Encoding.UTF8.GetBytes("""{ "name": "big", "latency": "1ms", "description": "x" }""" + new string(' ', 3 << 20));
+        var content = new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new("application/json");
+
+        var response = await sim.Http.PostAsync("/v1/faults", content);
+
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("over the limit of 1048576 bytes", await ErrorAsync(response));
+        Assert.Equal(0, await RuleCountAsync(sim));
+    }
+
+    [Fact]
+    public async Task A_body_just_under_the_limit_is_read()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var rule = """{ "name": "padded", "latency": "1ms" }""";
+        var body = rule + new string(' ', (1 << 20) - rule.Length);
+
+        var response = await sim.Http.PostAsync("/v1/faults", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await RuleCountAsync(sim));
+    }
+
+    [Fact]
+    public async Task A_description_over_500_characters_is_refused_naming_the_field()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        var rule = await sim.Http.PostAsync("/v1/faults", Json($$"""{ "name": "d", "latency": "1ms", "description": "{{new string('d', 501)}}" }"""));
+        var document = await sim.Http.PostAsync("/v1/faults", Json($$"""{ "description": "{{new string('d', 501)}}", "rules": [] }"""));
+        var fits = await sim.Http.PostAsync("/v1/faults", Json($$"""{ "name": "d", "latency": "1ms", "description": "{{new string('d', 500)}}" }"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, rule.StatusCode);
+        Assert.Equal("invalid fault rule: description: is 501 characters; at most 500 are allowed", await ErrorAsync(rule));
+        Assert.Equal(HttpStatusCode.BadRequest, document.StatusCode);
+        Assert.Contains("at most 500 are allowed", await ErrorAsync(document));
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        Assert.Equal(1, await RuleCountAsync(sim));
+    }
+
+    [Fact]
+    public async Task An_error_line_is_at_most_300_characters_however_many_fields_are_bad()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var rules = string.Join(",", Enumerable.Range(0, 200).Select(i => $$"""{ "name": "r{{i}}", "latency": "forever" }"""));
+
+        var response = await sim.Http.PostAsync("/v1/faults", Json($"[{rules}]"));
+        var error = await ErrorAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(300, error.Length);
+        Assert.StartsWith("invalid fault rules (200 errors): ", error, StringComparison.Ordinal);
+        Assert.EndsWith("…", error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Theory]
+    [InlineData("/v1/cardholders?count=abc", "count 'abc' must be a whole number from 0 to 2147483647")]
+    [InlineData("/v1/cardholders?count=-1", "count '-1' must be a whole number from 0 to 2147483647")]
+    [InlineData("/v1/cardholders?offset=1e3", "offset '1e3' must be a whole number from 0 to 2147483647")]
+    [InlineData("/v1/cardholders?count=99999999999", "count '99999999999' must be a whole number from 0 to 2147483647")]
+    [InlineData("/v1/cardholders?locale=xx", "locale 'xx' is unknown; allowed: zh_CN, en")]
+    [InlineData("/v1/ledger?limit=abc", "limit 'abc' must be a whole number from 0 to 10000 (0 = no rows, only the head cursor)")]
+    [InlineData("/v1/ledger?limit=10001", "limit '10001' must be a whole number from 0 to 10000 (0 = no rows, only the head cursor)")]
+    public async Task A_bad_query_value_is_a_one_line_json_400(string path, string expected)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        var response = await sim.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal(expected, await ErrorAsync(response));
+    }
+
+    [Fact]
+    public async Task A_known_locale_in_any_case_filters()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 50));
+
+        using var doc = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/cardholders?locale=ZH_cn&count=5"));
+
+        Assert.Equal(5, doc.RootElement.GetProperty("cardholders").GetArrayLength());
+        Assert.All(doc.RootElement.GetProperty("cardholders").EnumerateArray(), c => Assert.Equal("zh_CN", c.GetProperty("locale").GetString()));
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<string> ErrorAsync(HttpResponseMessage response)
+    {
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("error").GetString()!;
+    }
+
+    private static async Task<int> RuleCountAsync(TestSimulator sim)
+    {
+        using var doc = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults"));
+        return doc.RootElement.GetProperty("count").GetInt32();
+    }
+
+    /// <summary>A readable stream that will not say its length, so HttpClient sends it chunked.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
