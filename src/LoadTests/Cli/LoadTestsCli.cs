@@ -113,6 +113,7 @@ public static class LoadTestsCli
                     SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
                     SmsUrl = parse.GetValue(smsUrl) is { } sms ? ParseUrl(sms, "--sms-url") : null,
                     WalletHooks = parse.GetValue(walletHooks) is { Length: > 0 } hooks ? WalletHooks.ParseFlags(hooks) : null,
+                    Shards = shard.Count,
                 };
                 var (json, source) = PlanCatalog.Resolve(parse.GetValue(plan) ?? PlanCatalog.DefaultPlan);
                 compiled = PlanCompiler.Compile(json, source, overrides);

@@ -22,10 +22,13 @@ internal static class MergeCommand
         {
             RunSummary summary;
             IReadOnlyList<TimeSeriesPoint> series;
+            string folder;
             try
             {
                 var shards = ShardReader.ReadAll(parse.GetValue(folders) ?? []);
                 (summary, series) = ShardMerger.Merge(shards);
+                folder = parse.GetValue(reportDir) ?? Path.Combine("reports", $"{TimeProvider.System.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{summary.Plan}-merged");
+                ReportFolder.EnsureUsable(folder, parse.GetValue(reportDir) is null ? "report folder" : "--report-dir");
             }
             catch (PlanException ex)
             {
@@ -38,8 +41,17 @@ internal static class MergeCommand
                 return ExitCodes.BadInput;
             }
 
-            var folder = parse.GetValue(reportDir) ?? Path.Combine("reports", $"{TimeProvider.System.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{summary.Plan}-merged");
-            await ReportWriter.WriteAsync(folder, summary, series, ct).ConfigureAwait(false);
+            try
+            {
+                await ReportWriter.WriteAsync(folder, summary, series, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Passed the up-front check but failed while writing (disk full, a race): still one line.
+                await stderr.WriteLineAsync($"error: --report-dir: could not write the merged report to \"{folder}\": {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
             FinalTable.Print(console(stdout), summary, Path.GetFullPath(folder));
             return summary.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
         });

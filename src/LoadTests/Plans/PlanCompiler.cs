@@ -66,10 +66,23 @@ internal static partial class PlanCompiler
             throw new PlanException($"{p} duration: must be > 0, got \"{doc.Duration}\".");
         }
 
+        LoadLimits.CheckDuration(planDuration, $"{p} duration");
+
         var duration = overrides.Duration ?? planDuration;
         if (duration <= TimeSpan.Zero)
         {
             throw new PlanException($"--duration: must be > 0, got {DurationText.Format(duration)}.");
+        }
+
+        LoadLimits.CheckDuration(duration, "--duration");
+        if (doc.Seed is { } planSeed)
+        {
+            LoadLimits.CheckSeed(planSeed, $"{p} seed");
+        }
+
+        if (overrides.Seed is { } flagSeed)
+        {
+            LoadLimits.CheckSeed(flagSeed, "--seed");
         }
 
         var timeScale = duration.TotalMilliseconds / planDuration.TotalMilliseconds;
@@ -101,6 +114,8 @@ internal static partial class PlanCompiler
         }
 
         var scenarios = CompileScenarios(doc, p, planDuration, overrides.Rate, Scale, out var totalRate);
+        var rateField = overrides.Rate is not null ? "--rate" : doc.Rate is not null ? $"{p} rate" : $"{p} scenarios[].load[].rate";
+        LoadLimits.CheckLoad(scenarios, p, rateField, Math.Max(1, overrides.Shards));
         var nodeNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.Nodes).Select(i => $"issuer-{i}").ToArray() : null;
         var faults = CompileFaults(doc.Faults, p, planDuration, target.IsEmbedded ? target.Embedded.Nodes : null, Scale);
         var walletNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.WalletInstances).Select(i => $"wallet-{i}").ToArray() : null;

@@ -23,4 +23,7 @@ internal sealed record PlanOverrides
 
     /// <summary><c>--wallet-hook NAME=COMMAND</c>: wallet-instance actions for an external target; they replace the plan's hooks of the same name.</summary>
     public IReadOnlyDictionary<string, string>? WalletHooks { get; init; }
+
+    /// <summary><c>--shard i/n</c>: n processes share the load, so each is checked against the limits for 1/n of it.</summary>
+    public int Shards { get; init; } = 1;
 }

@@ -5,6 +5,7 @@ using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reconciliation;
+using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Scenarios;
 using PaySim.LoadTests.Sharding;
 using PaySim.LoadTests.SimulatorControl;
@@ -47,6 +48,7 @@ internal static class PlanRunner
         }
 
         var folder = options.ReportDir ?? Path.Combine("reports", $"{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{plan.Name}");
+        ReportFolder.EnsureUsable(folder, options.ReportDir is null ? "report folder" : "--report-dir");
 
         // External targets are checked before anything starts; a bad one is exit 2 with nothing left behind.
         ITargetCluster cluster = plan.Target.External is { } external

@@ -48,14 +48,44 @@ internal static class CliApp
         return root;
     }
 
+
+    /// <summary>Like AcceptOnlyFromAmong, but the error names the flag: "--format 'xml' is unknown; allowed: csv, json".</summary>
+    private static void OneOf(Option option, params string[] allowed) =>
+        option.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (!allowed.Contains(token.Value, StringComparer.Ordinal))
+                {
+                    r.AddError($"{option.Name} '{token.Value}' is unknown; allowed: {string.Join(", ", allowed)}");
+                }
+            }
+        });
+
+    /// <summary>
+    /// The option's value when it converted; null when the text was not a T (the parser reports that
+    /// itself as one line), so a validator never throws on "--count abc".
+    /// </summary>
+    private static T? Converted<T>(System.CommandLine.Parsing.OptionResult r) where T : struct
+    {
+        try
+        {
+            return r.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private static Command BuildCardholders(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
     {
         var count = new Option<int>("--count", "-n") { Description = "How many cardholders to write.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output.", DefaultValueFactory = _ => 42 };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "csv" };
-        format.AcceptOnlyFromAmong("csv", "json");
+        OneOf(format, "csv", "json");
         var locale = new Option<string?>("--locale") { Description = "Only cardholders of this locale." };
-        locale.AcceptOnlyFromAmong(CardholderGenerator.ZhCn, CardholderGenerator.En);
+        OneOf(locale, CardholderGenerator.ZhCn, CardholderGenerator.En);
         var persona = new Option<string?>("--persona") { Description = $"Only cardholders of this persona: {Personas.AllNames}." };
         persona.Validators.Add(r =>
         {
@@ -68,16 +98,14 @@ internal static class CliApp
         var share = new Option<double>("--zh-cn-share") { Description = "Share of zh_CN cardholders (0..1).", DefaultValueFactory = _ => 0.7 };
         share.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<double>();
-            if (v is < 0 or > 1 || double.IsNaN(v))
+            if (Converted<double>(r) is { } v && (v is < 0 or > 1 || double.IsNaN(v)))
             {
                 r.AddError($"--zh-cn-share must be 0..1 (was {v})");
             }
         });
         count.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<int>();
-            if (v < 0)
+            if (Converted<int>(r) is { } v && v < 0)
             {
                 r.AddError($"--count must be >= 0 (was {v})");
             }

@@ -30,6 +30,63 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithAReportDirThatIsAFile_IsRefusedBeforeAnythingStarts()
+    {
+        var file = Path.Combine(_dir, "report.txt");
+        await File.WriteAllTextAsync(file, "x");
+        var watch = Stopwatch.StartNew();
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", file);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"error: --report-dir: \"{file}\" is a file; give a folder (it is created if missing).", Assert.Single(Lines(err)));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "an unusable report folder must be found before the cluster starts");
+        Assert.Equal("x", await File.ReadAllTextAsync(file));
+    }
+
+    [Theory]
+    [InlineData("/proc/paysim-report")]
+    [InlineData("/proc/self/paysim/deeper")]
+    public async Task Run_WithAReportDirThatCannotBeCreated_IsRefusedBeforeAnythingStarts(string folder)
+    {
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", folder);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"error: --report-dir: \"{folder}\" is not writable", Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithAReportDirUnderAFile_NamesTheFile()
+    {
+        var file = Path.Combine(_dir, "blocker");
+        await File.WriteAllTextAsync(file, "x");
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", Path.Combine(file, "sub"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"cannot be created: \"{file}\" is a file", Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--count", "abc")]
+    [InlineData("--count", "99999999999")]
+    [InlineData("--count", "-3")]
+    [InlineData("--zh-cn-share", "lots")]
+    [InlineData("--zh-cn-share", "2")]
+    [InlineData("--format", "xml")]
+    [InlineData("--persona", "nobody")]
+    public async Task Cardholders_WithABadFlag_IsOneLineNamingItAndExitTwo(string flag, string value)
+    {
+        var (code, stdout, err) = await CliRunner.RunAsync("cardholders", flag, value);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        var line = Assert.Single(Lines(err));
+        Assert.Contains(flag, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", line, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
     public async Task Run_WithAPlanThatHasAnUnknownField_ExitsTwoNamingTheField()
     {
         var plan = Path.Combine(_dir, "bad.json");

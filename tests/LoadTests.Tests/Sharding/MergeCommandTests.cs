@@ -196,6 +196,28 @@ public sealed class MergeCommandTests : IDisposable
         Assert.False(Directory.Exists(outDir));
     }
 
+    [Theory]
+    [InlineData("file")]
+    [InlineData("/proc/paysim-merged")]
+    public async Task Merge_IntoAnUnusableFolder_IsOneLineAndExitTwo_WithoutAStackTrace(string target)
+    {
+        var a = await WriteShardAsync("a", 1, 2, [1000, 2000], fail: 0, walletReplies: [1, 1], claims: []);
+        var b = await WriteShardAsync("b", 2, 2, [3000], fail: 0, walletReplies: [1, 1], claims: []);
+        var outDir = target == "file" ? Path.Combine(_dir, "a-file") : target;
+        if (target == "file")
+        {
+            await File.WriteAllTextAsync(outDir, "not a folder");
+        }
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: --report-dir: \"{outDir}\" is ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
     private async Task<string> WriteShardAsync(
         string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
         string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null)
