@@ -47,7 +47,9 @@ public static class LoadTestsCli
             return ExitCodes.BadInput;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+        // The parser's own Ctrl+C handling gives up after 2 s; a run needs longer to revert faults and write its
+        // report, so signals are handled by the caller's token (Program.cs: InterruptSignals).
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -132,7 +134,18 @@ public static class LoadTestsCli
                     stdout,
                     ct).ConfigureAwait(false);
                 FinalTable.Print(CreateConsole(stdout), outcome.Summary, outcome.ReportFolder);
+                if (outcome.Aborted)
+                {
+                    await stderr.WriteLineAsync($"interrupted: the load stopped early; faults were reverted and the partial report is in {outcome.ReportFolder} (\"aborted\": true)").ConfigureAwait(false);
+                    return ExitCodes.Interrupted;
+                }
+
                 return outcome.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await stderr.WriteLineAsync("interrupted before the load started: the target was stopped and no report was written").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
             }
             catch (PlanException ex)
             {

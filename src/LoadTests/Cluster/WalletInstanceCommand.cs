@@ -39,6 +39,9 @@ internal static class WalletInstanceCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
+        // Ctrl+C in a terminal reaches the whole process group; the parent decides when instances stop
+        // (it still needs them to reconcile an interrupted run), so SIGINT is ignored here.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => ctx.Cancel = true);
         var parentGone = WatchParentAsync(stop);
         WalletHost started;
         try

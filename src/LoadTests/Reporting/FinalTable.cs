@@ -79,9 +79,12 @@ internal static class FinalTable
         }
 
         console.MarkupLine($"report: {Esc(reportFolder)}");
+        var failed = summary.Claims.Count(c => !c.Pass);
         console.MarkupLine(summary.Passed
             ? $"[green]verdict: pass[/] ({summary.Claims.Count} of {summary.Claims.Count} claims hold)"
-            : $"[red]verdict: fail[/] ({summary.Claims.Count(c => !c.Pass)} of {summary.Claims.Count} claims failed: {Esc(string.Join("; ", summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})")))})");
+            : failed == 0
+                ? $"[red]verdict: fail[/] (the run stopped early; {summary.Claims.Count} of {summary.Claims.Count} claims held over what ran)"
+                : $"[red]verdict: fail[/] ({failed} of {summary.Claims.Count} claims failed: {Esc(string.Join("; ", summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})")))})");
     }
 
     /// <summary>Every run's money figures, with the first evidence row of each non-zero one.</summary>

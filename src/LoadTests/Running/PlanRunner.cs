@@ -97,6 +97,11 @@ internal static class PlanRunner
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
 
         var summary = result.Summary;
+        var aborted = cancellationToken.IsCancellationRequested;
+        if (aborted)
+        {
+            summary.AbortReason = $"interrupted (Ctrl+C or SIGTERM) after {summary.DurationS.ToString("0.#", CultureInfo.InvariantCulture)}s of {DurationText.Format(plan.Duration)}; faults and wallet events were reverted, the report covers what ran";
+        }
         var issuerNodes = statsAfter
             .Where(n => !n.Name.StartsWith("sms", StringComparison.OrdinalIgnoreCase))
             .Select(n => n.Minus(statsBefore.FirstOrDefault(b => b.Name == n.Name)))
@@ -132,6 +137,7 @@ internal static class PlanRunner
             ["walletBalancing"] = wallet.Balancing,
             ["walletProcesses"] = plan.Target.IsEmbedded,
         };
+        summary.Extra["aborted"] = aborted;
         summary.Extra["seed"] = plan.Seed;
         if (shard.IsSharded)
         {
