@@ -24,6 +24,9 @@ internal static partial class PlanCompiler
 
     public static readonly TimeSpan MaxSettle = TimeSpan.FromMinutes(10);
 
+    /// <summary>Scenario weights and mix weights are shares: anything larger only risks overflow.</summary>
+    public const double MaxWeight = 1_000_000;
+
     public static readonly IReadOnlyList<string> CapacityMetrics = ["p99", "p50", "ok_rate", "fail_rate", "rps"];
 
     private static readonly JsonSerializerOptions Options = new()
@@ -57,7 +60,7 @@ internal static partial class PlanCompiler
         var name = string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim();
         if (!SafeName().IsMatch(name))
         {
-            throw new PlanException($"{p} name: \"{name}\" must be letters, digits, '-' or '_'.");
+            throw new PlanException($"{p} name: \"{(name.Length > 70 ? name[..64] + "…" : name)}\" must be 1 to 64 letters, digits, '-' or '_'.");
         }
 
         var planDuration = doc.Duration is null ? DefaultDuration : DurationText.Parse(doc.Duration, $"{p} duration");
@@ -301,9 +304,9 @@ internal static partial class PlanCompiler
                 throw new PlanException($"{p} personas.{persona}: unknown persona; allowed: {KnownNames.List(KnownNames.Personas)}.");
             }
 
-            if (!double.IsFinite(weight) || weight < 0)
+            if (!double.IsFinite(weight) || weight < 0 || weight > MaxWeight)
             {
-                throw new PlanException($"{p} personas.{persona}: weight must be a number >= 0, got {weight.ToString(CultureInfo.InvariantCulture)}.");
+                throw new PlanException($"{p} personas.{persona}: weight must be a number from 0 to {MaxWeight}, got {weight.ToString(CultureInfo.InvariantCulture)}.");
             }
         }
 
@@ -384,9 +387,9 @@ internal static partial class PlanCompiler
             }
 
             var weight = s.Weight ?? 1;
-            if (!double.IsFinite(weight) || weight <= 0)
+            if (!double.IsFinite(weight) || weight <= 0 || weight > MaxWeight)
             {
-                throw new PlanException($"{f}.weight: must be a number > 0, got {weight.ToString(CultureInfo.InvariantCulture)}.");
+                throw new PlanException($"{f}.weight: must be a number > 0 and at most {MaxWeight}, got {weight.ToString(CultureInfo.InvariantCulture)}.");
             }
 
             if (s.MaxConcurrency is < 1)
@@ -410,9 +413,9 @@ internal static partial class PlanCompiler
                         throw new PlanException($"{f}.mix.{action}: unknown action; allowed: {KnownNames.List(KnownNames.JourneyActions)}.");
                     }
 
-                    if (!double.IsFinite(w) || w < 0)
+                    if (!double.IsFinite(w) || w < 0 || w > MaxWeight)
                     {
-                        throw new PlanException($"{f}.mix.{action}: weight must be a number >= 0.");
+                        throw new PlanException($"{f}.mix.{action}: weight must be a number from 0 to {MaxWeight}.");
                     }
 
                     if (w > 0)
@@ -438,7 +441,7 @@ internal static partial class PlanCompiler
             IReadOnlyList<LoadSimulation> load;
             if (s.Load is null)
             {
-                var rate = totalRate * weight / defaultWeightSum;
+                var rate = totalRate * (weight / defaultWeightSum);
                 load = [LoadSimulation.Inject(rate, TimeSpan.FromSeconds(1), scale(planDuration))];
             }
             else
@@ -598,6 +601,6 @@ internal static partial class PlanCompiler
     [GeneratedRegex(@"The JSON property '(?<prop>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex Unmapped();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();
 }

@@ -15,6 +15,9 @@ internal static class FaultJson
         AllowTrailingCommas = true,
         CommentHandling = JsonCommentHandling.Skip,
         MaxDepth = 32,
+
+        // {"name":"a","name":"b"} would silently keep one of them; refuse it like an unknown field.
+        AllowDuplicateProperties = false,
     };
 
     public static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
