@@ -36,6 +36,9 @@ internal static partial class PlanCompiler
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         PropertyNameCaseInsensitive = false,
+
+        // {"rate": 2, "rate": 2000} would silently keep one; refuse it like an unknown field.
+        AllowDuplicateProperties = false,
     };
 
     public static PlanDocument Read(string json, string source)

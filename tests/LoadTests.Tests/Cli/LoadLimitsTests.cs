@@ -52,6 +52,16 @@ public sealed class LoadLimitsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_plan_with_a_duplicate_key_is_refused_naming_it()
+    {
+        var message = Compile(await PlanAsync("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "rate": 2000 }"""), new PlanOverrides());
+
+        Assert.StartsWith("plan p: ", message, StringComparison.Ordinal);
+        Assert.Contains("rate", message, StringComparison.Ordinal);
+        Assert.Contains("duplicate", message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_rate_at_the_limit_with_room_enough_compiles()
     {
         var plan = PlanCompiler.Compile(await File.ReadAllTextAsync(await PlanAsync(
