@@ -1,5 +1,6 @@
 using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Cluster;
+using PaySim.Simulator.Cli;
 
 if (args is [WalletInstanceCommand.Verb, ..])
 {
@@ -7,5 +8,5 @@ if (args is [WalletInstanceCommand.Verb, ..])
     return await LoadTestsCli.InvokeAsync(args).ConfigureAwait(false);
 }
 
-using var signals = new InterruptSignals(Console.Error);
+using var signals = new ShutdownSignals(Console.Error, "stopping the load, reverting faults, writing the report (Ctrl+C again to quit at once)");
 return await LoadTestsCli.InvokeAsync(args, cancellationToken: signals.Token).ConfigureAwait(false);

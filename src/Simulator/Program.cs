@@ -2,4 +2,5 @@ using System.Text;
 using PaySim.Simulator.Cli;
 
 Console.OutputEncoding = new UTF8Encoding(false);
-return await CliApp.RunAsync(args);
+using var signals = new ShutdownSignals(Console.Error, "stopping the simulator (Ctrl+C again to quit at once)");
+return await CliApp.RunAsync(args, cancellationToken: signals.Token);

@@ -48,7 +48,7 @@ public static class LoadTestsCli
         }
 
         // The parser's own Ctrl+C handling gives up after 2 s; a run needs longer to revert faults and write its
-        // report, so signals are handled by the caller's token (Program.cs: InterruptSignals).
+        // report, so signals are handled by the caller's token (Program.cs: ShutdownSignals).
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
     }
 

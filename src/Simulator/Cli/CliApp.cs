@@ -28,7 +28,7 @@ internal static class CliApp
             return BadInput;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }, cancellationToken).ConfigureAwait(false);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
     }
 
     internal static RootCommand Build(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)

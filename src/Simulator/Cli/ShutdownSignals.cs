@@ -1,22 +1,26 @@
 using System.Runtime.InteropServices;
 
-namespace PaySim.LoadTests.Cli;
+namespace PaySim.Simulator.Cli;
 
 /// <summary>
-/// The first Ctrl+C (SIGINT) or SIGTERM cancels the token: the run stops its load, reverts faults and
-/// wallet events, writes a partial report with <c>"aborted": true</c> and exits 130. A second Ctrl+C
-/// quits at once, as k6 does.
+/// The first Ctrl+C (SIGINT) or SIGTERM cancels <see cref="Token"/> and the program shuts down in its own
+/// time (a load run reverts faults and writes its report; the simulator stops its nodes); a second Ctrl+C
+/// quits at once, as k6 does. Registered in Program.cs before anything starts, so no signal finds the
+/// process without a handler, and the command line's own 2-second termination timer is not used.
 /// </summary>
-internal sealed class InterruptSignals : IDisposable
+public sealed class ShutdownSignals : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private readonly PosixSignalRegistration? _sigterm;
     private readonly TextWriter _stderr;
+    private readonly string _notice;
     private int _count;
 
-    public InterruptSignals(TextWriter stderr)
+    /// <param name="notice">Printed after the signal's name on the first signal, e.g. "stopping".</param>
+    public ShutdownSignals(TextWriter stderr, string notice)
     {
         _stderr = stderr;
+        _notice = notice;
         Console.CancelKeyPress += OnCancelKeyPress;
         if (!OperatingSystem.IsWindows())
         {
@@ -48,7 +52,7 @@ internal sealed class InterruptSignals : IDisposable
     {
         if (Interlocked.Increment(ref _count) == 1)
         {
-            _stderr.WriteLine($"{what}: stopping the load, reverting faults, writing the report (Ctrl+C again to quit at once)");
+            _stderr.WriteLine($"{what}: {_notice}");
             _cancel.Cancel();
         }
     }
