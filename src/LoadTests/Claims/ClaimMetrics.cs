@@ -58,7 +58,7 @@ internal static partial class ClaimMetrics
         [Dropped] = "open-model iterations that could not start on time",
         [IssuerJain] = "Jain's fairness index of issuer calls over issuer nodes (simulator counters)",
         [IssuerMaxShare] = "largest share of issuer calls taken by one issuer node",
-        [WalletJain] = "Jain's fairness index of replies over wallet instances (X-Served-By)",
+        [WalletJain] = "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
         [WalletMaxShare] = "largest share of replies served by one wallet instance",
         [IssuerNodeShare] = "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
         [Jain] = "same as issuer_jain_fairness",

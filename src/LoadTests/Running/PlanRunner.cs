@@ -101,10 +101,12 @@ internal static class PlanRunner
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToArray();
         var servedAfter = wallet.ServedBy;
-        var walletInstances = servedAfter
-            .Select(kv => (Name: kv.Key, Replies: kv.Value - servedBefore.GetValueOrDefault(kv.Key)))
-            .OrderBy(x => x.Name, StringComparer.Ordinal)
-            .ToArray();
+        // Every instance the run was given counts, at zero when it never answered (docs/plans.md, "Claims").
+        var givenInstances = cluster.WalletUrls.Select((u, i) => new GivenWalletInstance(u.ToString(), cluster.WalletInstanceNames[i])).ToArray();
+        var walletInstances = WalletInstanceCensus.Count(
+            givenInstances,
+            servedAfter.ToDictionary(kv => kv.Key, kv => kv.Value - servedBefore.GetValueOrDefault(kv.Key), StringComparer.Ordinal),
+            (wallet as HttpWalletClient)?.ServedThrough);
 
         var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
         var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), reconciliation, out var extra);
@@ -123,6 +125,7 @@ internal static class PlanRunner
             ["kind"] = cluster.Kind,
             ["walletMode"] = cluster.WalletMode,
             ["walletUrls"] = new JsonArray(cluster.WalletUrls.Select(u => (JsonNode?)u.ToString()).ToArray()),
+            ["walletInstanceNames"] = new JsonArray(cluster.WalletInstanceNames.Select(n => (JsonNode?)n).ToArray()),
             ["simulatorUrl"] = cluster.ControlUri.ToString(),
             ["nodes"] = plan.Target.IsEmbedded ? plan.Target.Embedded.Nodes : issuerNodes.Length,
             ["walletInstances"] = plan.Target.IsEmbedded ? plan.Target.Embedded.WalletInstances : cluster.WalletUrls.Count,
