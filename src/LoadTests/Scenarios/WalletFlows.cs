@@ -202,7 +202,8 @@ internal sealed class WalletFlows
 
         // 404/409: the binding is gone or no longer waits for a code; another wait cannot help.
         var gone = reply is { Ok: false, Status: 404 or 409 } ? reply : null;
-        return new ResendResult(reply.Ok, reply.Code == WalletReply<OtpResent>.ResendNotSupported, gone, null);
+        // Only the adapter's default means "this client cannot resend"; a wallet's own 501 spends the tap like any failure.
+        return new ResendResult(reply.Ok, reply.ClientCannot, gone, null);
     }
 
     private async Task<WalletReply<OtpResent>> ResendStepAsync(IScenarioContext? ctx, WalletUser user, string bindingId, CancellationToken ct)
@@ -211,11 +212,13 @@ internal sealed class WalletFlows
         await RunStep(ctx, "bind_resend", async () =>
         {
             reply = await _wallet.ResendOtpAsync(user, bindingId, ct).ConfigureAwait(false);
-            if (reply.Code == WalletReply<OtpResent>.ResendNotSupported)
+            if (reply.ClientCannot)
             {
-                // The wallet client cannot resend: not a call to the wallet, and not the wallet's failure.
+                // The adapter has no resend (IWalletClient's default): not a call to the wallet, and not the wallet's failure.
                 return Response.Ok(reply.Code);
             }
+
+            // Whatever the wallet answered is its answer, resend_not_supported over HTTP too: counted and judged.
 
             _counters.WalletCall("bind_resend", reply.Status);
             return StepResponse(reply);
