@@ -47,7 +47,7 @@ internal static partial class ClaimMetrics
 
     public static readonly IReadOnlyDictionary<string, string> RunWide = new Dictionary<string, string>
     {
-        [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona provokes counts as success)",
+        [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona, the card's state or a planned fault explains counts as success; an unexplained payment decline fails as unexpected_decline)",
         [BindSuccessRate] = "share of card bindings that ended with a bound card",
         [BindFailures] = "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
         [BindResends] = "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",

@@ -56,7 +56,7 @@ internal sealed class TamperingProxy : IAsyncDisposable
     }
 
     /// <summary>A wallet error reply: <c>{"error":{"code","message"}}</c>.</summary>
-    public static TamperedReply Error(int status, string code, string servedBy) =>
+    public static TamperedReply Error(int status, string code, string? servedBy) =>
         new(status, new System.Text.Json.Nodes.JsonObject { ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = code, ["message"] = code + " (planted defect)" } }.ToJsonString(), servedBy);
 
     public async ValueTask DisposeAsync()
