@@ -222,7 +222,6 @@ internal sealed class WalletFlows
             }
 
             // Whatever the wallet answered is its answer, resend_not_supported over HTTP too: counted and judged.
-
             _counters.WalletCall("bind_resend", reply.Status);
             return StepResponse(reply);
         }).ConfigureAwait(false);
