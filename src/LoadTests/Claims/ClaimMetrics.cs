@@ -47,7 +47,7 @@ internal static partial class ClaimMetrics
 
     public static readonly IReadOnlyDictionary<string, string> RunWide = new Dictionary<string, string>
     {
-        [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona provokes counts as success)",
+        [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona, the card's state or a planned fault explains counts as success; an unexplained payment decline fails as unexpected_decline)",
         [BindSuccessRate] = "share of card bindings that ended with a bound card",
         [BindFailures] = "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
         [BindResends] = "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
@@ -58,7 +58,7 @@ internal static partial class ClaimMetrics
         [Dropped] = "open-model iterations that could not start on time",
         [IssuerJain] = "Jain's fairness index of issuer calls over issuer nodes (simulator counters)",
         [IssuerMaxShare] = "largest share of issuer calls taken by one issuer node",
-        [WalletJain] = "Jain's fairness index of replies over wallet instances (X-Served-By)",
+        [WalletJain] = "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
         [WalletMaxShare] = "largest share of replies served by one wallet instance",
         [IssuerNodeShare] = "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
         [Jain] = "same as issuer_jain_fairness",

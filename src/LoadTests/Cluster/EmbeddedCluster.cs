@@ -25,12 +25,15 @@ internal sealed class EmbeddedCluster : ITargetCluster
         _databasePath = databasePath;
         WalletMode = mode;
         WalletUrls = wallets.Select(w => w.Uri).ToArray();
+        WalletInstanceNames = wallets.Select(w => (string?)w.Name).ToArray();
         WalletControl = new ProcessWalletControl(wallets);
     }
 
     public string Kind => "embedded";
 
     public IReadOnlyList<Uri> WalletUrls { get; }
+
+    public IReadOnlyList<string?> WalletInstanceNames { get; }
 
     public Uri ControlUri => _simulator.ControlUri;
 

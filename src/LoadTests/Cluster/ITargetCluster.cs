@@ -7,6 +7,9 @@ internal interface ITargetCluster : IAsyncDisposable
 
     IReadOnlyList<Uri> WalletUrls { get; }
 
+    /// <summary>Each wallet URL's instance name (its X-Served-By) where the target knows it (embedded), else null.</summary>
+    IReadOnlyList<string?> WalletInstanceNames { get; }
+
     Uri ControlUri { get; }
 
     Uri SmsUri { get; }

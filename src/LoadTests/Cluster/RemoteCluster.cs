@@ -19,6 +19,9 @@ internal sealed class RemoteCluster : ITargetCluster
 
     public IReadOnlyList<Uri> WalletUrls { get; }
 
+    /// <summary>Unknown until they answer: an external instance is known by its URL, and by the X-Served-By its replies carry.</summary>
+    public IReadOnlyList<string?> WalletInstanceNames => new string?[WalletUrls.Count];
+
     public Uri ControlUri { get; }
 
     public Uri SmsUri { get; }

@@ -44,7 +44,8 @@ internal static class FinalTable
             var table = new Table().Title("wallet instances (X-Served-By)").AddColumns("instance", "replies", "share");
             foreach (var n in instances.OfType<JsonObject>())
             {
-                table.AddRow(Esc(n["name"]?.ToString() ?? "?"), n["replies"]?.ToString() ?? "0", Pct(n["share"]));
+                var silent = n["answered"] is JsonValue a && a.TryGetValue<bool>(out var answered) && !answered;
+                table.AddRow(Esc(n["name"]?.ToString() ?? "?"), (n["replies"]?.ToString() ?? "0") + (silent ? " (never answered)" : string.Empty), Pct(n["share"]));
             }
 
             console.Write(table);

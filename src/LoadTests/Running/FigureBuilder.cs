@@ -25,7 +25,7 @@ internal static class FigureBuilder
         RunResult result,
         RunCounters counters,
         IReadOnlyList<NodeCounters> issuerNodes,
-        IReadOnlyList<(string Name, long Replies)> walletInstances,
+        IReadOnlyList<WalletInstanceCount> walletInstances,
         Invariants invariantsBefore,
         Invariants invariantsAfter,
         double memoryGrowthMb,
@@ -141,12 +141,7 @@ internal static class FigureBuilder
                 ["errors"] = n.Errors,
                 ["share"] = Round(issuerCounts.Sum() == 0 ? null : (double)n.Requests / issuerCounts.Sum()),
             }).ToArray()),
-            ["walletInstances"] = new JsonArray(walletInstances.Select(w => (JsonNode?)new JsonObject
-            {
-                ["name"] = w.Name,
-                ["replies"] = w.Replies,
-                ["share"] = Round(walletCounts.Sum() == 0 ? null : (double)w.Replies / walletCounts.Sum()),
-            }).ToArray()),
+            ["walletInstances"] = new JsonArray(walletInstances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, walletCounts.Sum(), Round)).ToArray()),
             ["fairness"] = new JsonObject
             {
                 ["jain"] = Round(issuerJain),

@@ -65,7 +65,8 @@ internal static class PlanRunner
         log.WriteLine($"preparing: {plan.PreboundCards} users with a bound card, cardholders for {string.Join(", ", plan.Personas.Keys)}");
         var data = await PrepareAsync(plan, shard, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
         var calls = new AppCallLog();
-        flows = new WalletFlows(wallet, otp, data, counters, plan.Client, time, calls);
+        var declines = await JudgeOfDeclinesAsync(plan, shard, control, data, time, log, cancellationToken).ConfigureAwait(false);
+        flows = new WalletFlows(wallet, otp, data, counters, plan.Client, time, calls, declines);
         var views = new ViewReader(control, wallet, time);
         var ledgerStart = await views.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -79,6 +80,7 @@ internal static class PlanRunner
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
         var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl);
         RunResult result;
+        declines.Start();
         timeline.Start();
         try
         {
@@ -108,10 +110,12 @@ internal static class PlanRunner
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToArray();
         var servedAfter = wallet.ServedBy;
-        var walletInstances = servedAfter
-            .Select(kv => (Name: kv.Key, Replies: kv.Value - servedBefore.GetValueOrDefault(kv.Key)))
-            .OrderBy(x => x.Name, StringComparer.Ordinal)
-            .ToArray();
+        // Every instance the run was given counts, at zero when it never answered (docs/plans.md, "Claims").
+        var givenInstances = cluster.WalletUrls.Select((u, i) => new GivenWalletInstance(u.ToString(), cluster.WalletInstanceNames[i])).ToArray();
+        var walletInstances = WalletInstanceCensus.Count(
+            givenInstances,
+            servedAfter.ToDictionary(kv => kv.Key, kv => kv.Value - servedBefore.GetValueOrDefault(kv.Key), StringComparer.Ordinal),
+            (wallet as HttpWalletClient)?.ServedThrough);
 
         var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
         var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), reconciliation, out var extra);
@@ -130,6 +134,7 @@ internal static class PlanRunner
             ["kind"] = cluster.Kind,
             ["walletMode"] = cluster.WalletMode,
             ["walletUrls"] = new JsonArray(cluster.WalletUrls.Select(u => (JsonNode?)u.ToString()).ToArray()),
+            ["walletInstanceNames"] = new JsonArray(cluster.WalletInstanceNames.Select(n => (JsonNode?)n).ToArray()),
             ["simulatorUrl"] = cluster.ControlUri.ToString(),
             ["nodes"] = plan.Target.IsEmbedded ? plan.Target.Embedded.Nodes : issuerNodes.Length,
             ["walletInstances"] = plan.Target.IsEmbedded ? plan.Target.Embedded.WalletInstances : cluster.WalletUrls.Count,
@@ -175,6 +180,34 @@ internal static class PlanRunner
             ["settled"] = settled,
         };
         return result;
+    }
+
+    /// <summary>
+    /// What explains a payment's decline (docs/plans.md, "Declines"): the prepared cards with what earlier runs took
+    /// from them on the issuer's ledger, and the plan's decline faults.
+    /// </summary>
+    private static async Task<DeclineJudge> JudgeOfDeclinesAsync(LoadPlan plan, ShardSpec shard, ControlPlaneClient control, ScenarioData data, TimeProvider time, TextWriter log, CancellationToken ct)
+    {
+        IReadOnlyDictionary<string, EarlierSpending> earlier = new Dictionary<string, EarlierSpending>(StringComparer.Ordinal);
+        if (data.Prebound.Count > 0)
+        {
+            var pans = data.Prebound.Select(p => p.Pan).ToHashSet(StringComparer.Ordinal);
+            var (spending, rows, error) = await EarlierSpendingReader.ReadAsync(control, pans, time, ct).ConfigureAwait(false);
+            if (spending is null)
+            {
+                log.WriteLine($"declines: {error}; what earlier runs took from the cards is unknown, so a decline for money or the daily limit is judged on this run's payments alone");
+            }
+            else
+            {
+                earlier = spending;
+                if (rows > 0)
+                {
+                    log.WriteLine($"declines: earlier runs left {rows} authorizations on {spending.Count} of the run's {pans.Count} cards; their money and limits count");
+                }
+            }
+        }
+
+        return new DeclineJudge(data.Prebound.Select(p => p.Holder), earlier, plan.Faults, plan.Client.Timeout + TimeSpan.FromSeconds(1), faultsAnyTime: !shard.AppliesTimeline, time);
     }
 
     private static async Task<ITargetCluster> StartEmbeddedAsync(LoadPlan plan, TextWriter log, CancellationToken cancellationToken)
@@ -239,7 +272,7 @@ internal static class PlanRunner
                     return;
                 }
 
-                bound.Add(new PreboundCard(u, card, c.Currency, c.Pan));
+                bound.Add(new PreboundCard(u, card, c.Currency, c.Pan, c));
             }).ConfigureAwait(false);
             prebound = bound.OrderBy(b => b.User.Phone, StringComparer.Ordinal).ToList();
             if (prebound.Count == 0)

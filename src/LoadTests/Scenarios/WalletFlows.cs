@@ -9,10 +9,10 @@ namespace PaySim.LoadTests.Scenarios;
 
 /// <summary>
 /// What a user does in the wallet app, one method per scenario. Each wallet call is a step named after
-/// it. A step is ok when the wallet answered as designed (a bank's decline is a correct answer); the
-/// iteration is ok when the whole flow ended as the cardholder's persona expects (a phone-mismatch
-/// user's binding is declined, a healthy user's is bound), so success_rate measures the wallet, not
-/// the users' typos.
+/// it. A step is ok when the wallet answered as designed (a bank's decline the card explains is a correct
+/// answer); the iteration is ok when the whole flow ended as the cardholder's persona expects (a
+/// phone-mismatch user's binding is declined, a healthy user's is bound, a healthy card with money pays),
+/// so success_rate measures the wallet, not the users' typos.
 /// </summary>
 internal sealed class WalletFlows
 {
@@ -36,12 +36,15 @@ internal sealed class WalletFlows
     private readonly ClientBehaviour _client;
     private readonly TimeProvider _time;
     private readonly AppCallLog? _calls;
+    private readonly DeclineJudge? _declines;
 
     /// <param name="calls">Where every payment and refund call is recorded for reconciliation; null during set-up.</param>
-    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client, TimeProvider? time = null, AppCallLog? calls = null)
+    /// <param name="declines">What explains a payment's decline; null during set-up, which pays nothing (then no decline is explained).</param>
+    public WalletFlows(IWalletClient wallet, OtpReader otp, ScenarioData data, RunCounters counters, ClientBehaviour client, TimeProvider? time = null, AppCallLog? calls = null, DeclineJudge? declines = null)
     {
         _time = time ?? TimeProvider.System;
         _calls = calls;
+        _declines = declines;
         _wallet = wallet;
         _otp = otp;
         _data = data;
@@ -202,7 +205,8 @@ internal sealed class WalletFlows
 
         // 404/409: the binding is gone or no longer waits for a code; another wait cannot help.
         var gone = reply is { Ok: false, Status: 404 or 409 } ? reply : null;
-        return new ResendResult(reply.Ok, reply.Code == WalletReply<OtpResent>.ResendNotSupported, gone, null);
+        // Only the adapter's default means "this client cannot resend"; a wallet's own 501 spends the tap like any failure.
+        return new ResendResult(reply.Ok, reply.ClientCannot, gone, null);
     }
 
     private async Task<WalletReply<OtpResent>> ResendStepAsync(IScenarioContext? ctx, WalletUser user, string bindingId, CancellationToken ct)
@@ -211,12 +215,13 @@ internal sealed class WalletFlows
         await RunStep(ctx, "bind_resend", async () =>
         {
             reply = await _wallet.ResendOtpAsync(user, bindingId, ct).ConfigureAwait(false);
-            if (reply.Code == WalletReply<OtpResent>.ResendNotSupported)
+            if (reply.ClientCannot)
             {
-                // The wallet client cannot resend: not a call to the wallet, and not the wallet's failure.
+                // The adapter has no resend (IWalletClient's default): not a call to the wallet, and not the wallet's failure.
                 return Response.Ok(reply.Code);
             }
 
+            // Whatever the wallet answered is its answer, resend_not_supported over HTTP too: counted and judged.
             _counters.WalletCall("bind_resend", reply.Status);
             return StepResponse(reply);
         }).ConfigureAwait(false);
@@ -317,14 +322,29 @@ internal sealed class WalletFlows
         var orderReference = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}";
         var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, Merchant, orderReference);
         WalletReply<PaymentDone>? paid = null;
+        string? unexplained = null;
         for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
         {
             await Step.Run("pay", ctx, async () =>
             {
                 var started = _time.GetUtcNow();
+                _declines?.Reserve(owner.Pan, amount);
                 paid = await _wallet.PayAsync(owner.User, request, orderReference, ctx.CancellationToken).ConfigureAwait(false);
                 _counters.WalletCall("pay", paid.Status);
                 Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
+                if (paid.Status is >= 400 and < 500)
+                {
+                    // The wallet said no: no money left the card.
+                    _declines?.Release(owner.Pan, amount);
+                }
+
+                if (paid.Status == 402 && _declines?.Explain(owner.Pan, amount) is null)
+                {
+                    // A decline neither the persona, the card's state nor a planned fault explains: the wallet's failure.
+                    unexplained = _declines?.Unexplained(owner.Pan, paid.Code, amount) ?? $"402 {paid.Code}: no judge of declines";
+                    return Response.Fail(DeclineJudge.UnexpectedDecline, unexplained, paid.Bytes);
+                }
+
                 return StepResponse(paid);
             }).ConfigureAwait(false);
             if (paid is { Ok: true } || !IsRetryable(paid) || attempt == _client.PaymentRetries)
@@ -344,9 +364,9 @@ internal sealed class WalletFlows
             return (Response.Ok(), (owner, done.PaymentId, amount, orderReference));
         }
 
-        // A bank's decline (too little money, over the limit) is a correct answer of the wallet.
+        // A bank's decline the card explains (too little money, over the limit) is a correct answer of the wallet.
         return paid is { Status: 402 }
-            ? (Response.Ok("declined:" + paid.Code), null)
+            ? (unexplained is null ? Response.Ok("declined:" + paid.Code) : Response.Fail(DeclineJudge.UnexpectedDecline, unexplained), null)
             : (Response.Fail(paid?.Code ?? "pay_failed", paid?.Message), null);
     }
 

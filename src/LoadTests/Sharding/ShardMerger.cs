@@ -150,27 +150,13 @@ internal static class ShardMerger
             ["byCause"] = new JsonObject(byCause.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
         };
 
-        // Wallet instances: X-Served-By was counted by each agent's client, so the counts add.
-        var served = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var s in shards)
-        {
-            foreach (var w in (s.Summary.Extra["walletInstances"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                var name = w["name"]!.GetValue<string>();
-                served[name] = served.GetValueOrDefault(name) + w["replies"]!.GetValue<long>();
-            }
-        }
-
-        var walletCounts = served.Values.ToArray();
+        // Wallet instances: X-Served-By was counted by each agent's client, so the counts add; every given instance counts.
+        var instances = WalletInstanceCensus.Merge(shards.Select(s => s.Summary.Extra["walletInstances"] as JsonArray), one["target"] as JsonObject);
+        var walletCounts = instances.Select(w => w.Replies).ToArray();
         var walletJain = Fairness.Jain(walletCounts);
         var walletMax = walletCounts.Length == 0 ? double.NaN : Fairness.MaxShare(walletCounts);
         figures.Set(ClaimMetrics.WalletJain, walletJain).Set(ClaimMetrics.WalletMaxShare, walletMax);
-        merged.Extra["walletInstances"] = new JsonArray(served.Select(w => (JsonNode?)new JsonObject
-        {
-            ["name"] = w.Key,
-            ["replies"] = w.Value,
-            ["share"] = Round(walletCounts.Sum() == 0 ? null : (double)w.Value / walletCounts.Sum()),
-        }).ToArray());
+        merged.Extra["walletInstances"] = new JsonArray(instances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, walletCounts.Sum(), Round)).ToArray());
         if (merged.Extra["fairness"] is JsonObject fairness)
         {
             fairness["walletJain"] = Round(walletJain);

@@ -43,6 +43,8 @@ internal sealed class ControlPlaneClient : IDisposable
             IdNumber = Str(o, "idNumber"),
             Phone = Str(o, "phone"),
             BalanceMinor = Long(o["balanceMinor"]),
+            DailyLimitMinor = Long(o["dailyLimitMinor"]),
+            Status = Str(o, "status"),
             Currency = Str(o, "currency") is { Length: > 0 } c ? c : "CNY",
             Persona = Str(o, "persona"),
             Locale = Str(o, "locale"),

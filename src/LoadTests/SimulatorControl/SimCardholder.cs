@@ -10,6 +10,12 @@ internal sealed record SimCardholder
     public string IdNumber { get; init; } = string.Empty;
     public string Phone { get; init; } = string.Empty;
     public long BalanceMinor { get; init; }
+
+    /// <summary>The card's daily spending limit in minor units (0 when the simulator did not say).</summary>
+    public long DailyLimitMinor { get; init; }
+
+    /// <summary><c>active</c>, <c>expired</c> or <c>blocked</c> (empty when the simulator did not say).</summary>
+    public string Status { get; init; } = string.Empty;
     public string Currency { get; init; } = "CNY";
     public string Persona { get; init; } = "healthy";
     public string Locale { get; init; } = string.Empty;

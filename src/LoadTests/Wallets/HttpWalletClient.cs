@@ -25,6 +25,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     public const int HistoryPage = 1000;
 
     private readonly ConcurrentDictionary<string, long> _servedBy = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, int Endpoint), byte> _servedThrough = new();
     private readonly PassiveHealthBalancer _balancer;
 
     public HttpWalletClient(IReadOnlyList<Uri> endpoints, TimeSpan timeout, TimeProvider? time = null)
@@ -49,6 +50,11 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     }
 
     public IReadOnlyDictionary<string, long> ServedBy => new Dictionary<string, long>(_servedBy);
+
+    /// <summary>Which wallet URLs (as given) each X-Served-By name answered through: a URL no name lists never answered with one.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyCollection<string>> ServedThrough =>
+        _servedThrough.Keys.GroupBy(k => k.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(k => _endpoints[k.Endpoint].ToString()).ToArray(), StringComparer.Ordinal);
 
     public IReadOnlyList<Uri> Endpoints => _endpoints;
 
@@ -222,7 +228,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
                 using var request = Request(method, new Uri(_endpoints[i], path), user, body, idempotencyKey);
                 using var reply = await _http.SendAsync(request, cts.Token).ConfigureAwait(false);
                 _balancer.Answered(i);
-                return await ReadAsync(reply, cts.Token, read).ConfigureAwait(false);
+                return await ReadAsync(reply, i, cts.Token, read).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -265,12 +271,16 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         return request;
     }
 
-    private async Task<WalletReply<T>> ReadAsync<T>(HttpResponseMessage reply, CancellationToken ct, Func<JsonNode?, T> read)
+    private async Task<WalletReply<T>> ReadAsync<T>(HttpResponseMessage reply, int endpoint, CancellationToken ct, Func<JsonNode?, T> read)
     {
         var servedBy = reply.Headers.TryGetValues(ServedByHeader, out var values) ? values.FirstOrDefault() : null;
         if (servedBy is not null)
         {
             _servedBy.AddOrUpdate(servedBy, 1, (_, n) => n + 1);
+            if (!_servedThrough.ContainsKey((servedBy, endpoint)))
+            {
+                _servedThrough.TryAdd((servedBy, endpoint), 0);
+            }
         }
 
         var received = await reply.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);

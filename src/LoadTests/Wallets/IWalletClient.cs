@@ -20,11 +20,12 @@ public interface IWalletClient
     /// <summary>
     /// Asks for a fresh OTP for a pending binding, as the user taps "resend" when the SMS is late. A wallet
     /// that says "too soon" answers 429 with <see cref="WalletReply{T}.RetryAfterMs"/>. Adapters written
-    /// before resends existed need not implement it: the default answers 501 <c>resend_not_supported</c>,
-    /// and the scenario then stops asking.
+    /// before resends existed need not implement it: the default answers 501 <c>resend_not_supported</c> with
+    /// <see cref="WalletReply{T}.ClientCannot"/> set, and the scenario then stops asking without counting a
+    /// wallet call. A wallet's own reply is always judged, a 501 <c>resend_not_supported</c> over HTTP too.
     /// </summary>
     Task<WalletReply<OtpResent>> ResendOtpAsync(WalletUser user, string bindingId, CancellationToken cancellationToken) =>
-        Task.FromResult(WalletReply<OtpResent>.Failure(501, WalletReply<OtpResent>.ResendNotSupported, "this wallet client has no OTP resend", null));
+        Task.FromResult(WalletReply<OtpResent>.NotImplementedByClient(WalletReply<OtpResent>.ResendNotSupported, "this wallet client has no OTP resend"));
 
     /// <summary>The app sends one Idempotency-Key per logical payment and reuses it on retries.</summary>
     Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken);
@@ -40,7 +41,7 @@ public interface IWalletClient
     /// default answers 501 <c>history_not_supported</c>, and the claims that need the wallet's view then have no value.
     /// </summary>
     Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken cancellationToken) =>
-        Task.FromResult(WalletReply<IReadOnlyList<WalletTransaction>>.Failure(501, WalletReply<IReadOnlyList<WalletTransaction>>.HistoryNotSupported, "this wallet client cannot list a user's transactions", null));
+        Task.FromResult(WalletReply<IReadOnlyList<WalletTransaction>>.NotImplementedByClient(WalletReply<IReadOnlyList<WalletTransaction>>.HistoryNotSupported, "this wallet client cannot list a user's transactions"));
 
     /// <summary>How this client spreads calls over the wallet URLs, for the report (e.g. "round robin over 2 URLs with passive health").</summary>
     string Balancing => "decided by the IWalletClient adapter";

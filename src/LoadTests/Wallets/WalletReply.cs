@@ -19,9 +19,22 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// <summary>How long the wallet asks the caller to wait before trying again (<c>retryAfterMs</c> or <c>Retry-After</c>), when it says so.</summary>
     public long? RetryAfterMs { get; init; }
 
+    /// <summary>
+    /// True only for <see cref="NotImplementedByClient"/>: the wallet client (adapter) has no such call, so nothing was
+    /// sent and the wallet is not judged. A reply that came from the wallet is never this, whatever its code: a wallet
+    /// answering <c>501 resend_not_supported</c> over HTTP gave its answer, and it is judged like any other.
+    /// </summary>
+    public bool ClientCannot { get; init; }
+
     public static WalletReply<T> Success(T value, int status, string? servedBy) => new(true, value, status, null, null, servedBy);
 
     public static WalletReply<T> Failure(int status, string code, string? message, string? servedBy) => new(false, default, status, code, message, servedBy);
 
-    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs };
+    /// <summary>
+    /// What the <see cref="IWalletClient"/> defaults answer for a call the adapter does not implement (501 with
+    /// <paramref name="code"/>, <see cref="ClientCannot"/> set): the adapter can't, the wallet was not asked.
+    /// </summary>
+    public static WalletReply<T> NotImplementedByClient(string code, string message) => Failure(501, code, message, null) with { ClientCannot = true };
+
+    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs, ClientCannot = ClientCannot };
 }

@@ -65,6 +65,11 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
                 return Results.Json(new { bindingId = id, status = "otp_resent" }, statusCode: 202);
             }
 
+            if (id == "b-unsupported")
+            {
+                return Results.Json(new { error = new { code = "resend_not_supported", message = "no resend here" } }, statusCode: 501);
+            }
+
             if (id == "b-header")
             {
                 ctx.Response.Headers.RetryAfter = "3";
@@ -138,6 +143,21 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
         Assert.Null(ok.RetryAfterMs);
         Assert.Equal((429, "resend_too_soon", 1234L), (fromBody.Status, fromBody.Code!, fromBody.RetryAfterMs!.Value));
         Assert.Equal(3000, fromHeader.RetryAfterMs);
+    }
+
+    [Fact]
+    public async Task ResendOtp_AWalletsOwnResendNotSupportedOverHttp_IsTheWalletsAnswerNotTheClientsInability()
+    {
+        using var client = new HttpWalletClient(_urls, TimeSpan.FromSeconds(5));
+        var user = new WalletUser("u1", "t1", "13800000000", "258147");
+
+        var fromWallet = await client.ResendOtpAsync(user, "b-unsupported", CancellationToken.None);
+        var fromDefault = await ((IWalletClient)new NoResendAdapter()).ResendOtpAsync(user, "b-1", CancellationToken.None);
+
+        Assert.Equal((501, "resend_not_supported", false), (fromWallet.Status, fromWallet.Code!, fromWallet.ClientCannot));
+        Assert.NotNull(fromWallet.ServedBy);
+        Assert.Equal((501, "resend_not_supported", true), (fromDefault.Status, fromDefault.Code!, fromDefault.ClientCannot));
+        Assert.True(fromDefault.As<int>().ClientCannot);
     }
 
     [Fact]
@@ -215,5 +235,25 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
         using var client = new HttpWalletClient([_urls[0]], TimeSpan.FromSeconds(5));
 
         Assert.StartsWith("one URL", client.Balancing, StringComparison.Ordinal);
+    }
+
+    /// <summary>An adapter that implements nothing optional: IWalletClient's defaults answer.</summary>
+    private sealed class NoResendAdapter : IWalletClient
+    {
+        public IReadOnlyDictionary<string, long> ServedBy => new Dictionary<string, long>();
+
+        public Task<WalletReply<WalletUser>> RegisterAsync(string phone, string password, string pin, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<WalletReply<BindingStarted>> StartBindingAsync(WalletUser user, CardInput card, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<WalletReply<BoundCard>> ConfirmBindingAsync(WalletUser user, string bindingId, string otp, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<WalletReply<int>> GetTransactionsAsync(WalletUser user, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<string?> CheckHealthAsync(CancellationToken ct) => Task.FromResult<string?>(null);
     }
 }
