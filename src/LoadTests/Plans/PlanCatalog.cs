@@ -11,6 +11,9 @@ internal static class PlanCatalog
         return dirs.Where(Directory.Exists).Select(Path.GetFullPath).Distinct().ToArray();
     }
 
+    /// <summary>plans/plan.schema.json (the plans' JSON Schema) sits beside the plans and is not one.</summary>
+    public const string SchemaSuffix = ".schema.json";
+
     /// <summary>Every shipped plan: name → file, the first directory winning.</summary>
     public static IReadOnlyDictionary<string, string> List()
     {
@@ -19,6 +22,11 @@ internal static class PlanCatalog
         {
             foreach (var file in Directory.EnumerateFiles(dir, "*.json"))
             {
+                if (file.EndsWith(SchemaSuffix, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
                 map.TryAdd(Path.GetFileNameWithoutExtension(file), file);
             }
         }

@@ -8,6 +8,10 @@ namespace PaySim.LoadTests.Plans;
 /// </summary>
 internal sealed class PlanDocument
 {
+    /// <summary>"$schema": "./plan.schema.json" lets editors complete and check the plan; the compiler ignores it.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
+
     public string? Name { get; set; }
 
     public string? Description { get; set; }

@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Json.Schema;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Tests.Deploy;
+
+namespace PaySim.LoadTests.Tests.Plans;
+
+/// <summary>
+/// plans/plan.schema.json stays true: every shipped plan names it and passes it, its fields are exactly
+/// the plan documents' fields, its name lists are the compiler's, and what it refuses the compiler refuses.
+/// </summary>
+public sealed class PlanSchemaTests
+{
+    private static readonly string SchemaPath = Path.Combine(RepoPaths.Root, "plans", "plan.schema.json");
+    private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(SchemaPath));
+    private static readonly JsonObject SchemaJson = JsonNode.Parse(File.ReadAllText(SchemaPath))!.AsObject();
+
+    public static TheoryData<string> ShippedPlans => new(PlanCatalog.List().Keys);
+
+    [Theory]
+    [MemberData(nameof(ShippedPlans))]
+    public void Every_shipped_plan_names_the_schema_and_passes_it(string name)
+    {
+        var text = File.ReadAllText(PlanCatalog.List()[name]);
+        using var plan = JsonDocument.Parse(text);
+
+        Assert.Equal("./plan.schema.json", plan.RootElement.GetProperty("$schema").GetString());
+        var result = Schema.Evaluate(plan.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, $"{name}: {Errors(result)}");
+        PlanCompiler.Compile(text, name); // and the compiler takes it
+    }
+
+    [Fact]
+    public void The_schema_is_not_listed_as_a_plan()
+    {
+        Assert.DoesNotContain(PlanCatalog.List().Keys, k => k.Contains("schema", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "plans", "plan.schema.json")), "the schema ships beside the plans");
+    }
+
+    [Theory]
+    [InlineData("", typeof(PlanDocument))]
+    [InlineData("$defs.target", typeof(PlanTargetDocument))]
+    [InlineData("$defs.target.properties.embedded", typeof(PlanEmbeddedDocument))]
+    [InlineData("$defs.target.properties.external", typeof(PlanExternalDocument))]
+    [InlineData("$defs.client", typeof(PlanClientDocument))]
+    [InlineData("$defs.scenario", typeof(PlanScenarioDocument))]
+    [InlineData("$defs.load", typeof(PlanLoadDocument))]
+    [InlineData("$defs.nodeEvent", typeof(PlanNodeEventDocument))]
+    [InlineData("properties.capacity", typeof(PlanCapacityDocument))]
+    public void The_schema_has_exactly_the_fields_of_the_plan_documents(string path, Type document)
+    {
+        var node = path.Length == 0 ? SchemaJson : path.Split('.').Aggregate((JsonNode)SchemaJson, (n, part) => n[part]!);
+        var schemaFields = node["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+        var documentFields = document.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name))
+            .Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(documentFields, schemaFields);
+        Assert.False(node["additionalProperties"]!.GetValue<bool>(), $"{path}: unknown fields must be refused, as the compiler does");
+    }
+
+    [Fact]
+    public void The_schema_name_lists_are_the_compilers()
+    {
+        Assert.Equal(KnownNames.Personas, Enum("$defs.persona"));
+        Assert.Equal(KnownNames.Scenarios, Enum("$defs.scenario.properties.name"));
+        Assert.Equal(KnownNames.LoadKinds, Enum("$defs.load.properties.kind"));
+        Assert.Equal(KnownNames.BalancingPolicies, Enum("$defs.target.properties.embedded.properties.balancingPolicy"));
+        Assert.Equal(KnownNames.JourneyActions, Enum("$defs.scenario.properties.mix.propertyNames"));
+        Assert.Equal(KnownNames.NodeStates.Concat(KnownNames.WalletStates), Enum("$defs.nodeEvent.properties.state"));
+        Assert.Equal(LoadLimits.MaxRatePerSecond, SchemaJson["properties"]!["rate"]!["maximum"]!.GetValue<double>());
+        Assert.Equal(LoadLimits.MaxCopies, SchemaJson["$defs"]!["load"]!["properties"]!["copies"]!["maximum"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "wieght": 2 } ] }""", "wieght")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "paymnet" } ] }""", "scenarios[0].name")]
+    [InlineData("""{ "rate": 2, "duration": "5x", "scenarios": [ { "name": "payment" } ] }""", "duration")]
+    [InlineData("""{ "rate": 2, "seed": -1, "scenarios": [ { "name": "payment" } ] }""", "seed")]
+    [InlineData("""{ "rate": 60000, "scenarios": [ { "name": "payment" } ] }""", "rate")]
+    [InlineData("""{ "rate": 2, "personas": { "rich": 1 }, "scenarios": [ { "name": "payment" } ] }""", "personas.rich")]
+    [InlineData("""{ "rate": 2, "target": { "embedded": { "nodes": 12 } }, "scenarios": [ { "name": "payment" } ] }""", "target.embedded.nodes")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "surge" } ] } ] }""", "load[0].kind")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "nodeEvents": [ { "node": "issuer-1", "state": "melted", "start": "1s" } ] }""", "nodeEvents[0].state")]
+    public void What_the_schema_refuses_the_compiler_refuses_naming_the_field(string json, string field)
+    {
+        using var plan = JsonDocument.Parse(json);
+
+        Assert.False(Schema.Evaluate(plan.RootElement).IsValid, "the schema must refuse it");
+        var refused = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p"));
+        Assert.Contains(field, refused.Message, StringComparison.Ordinal);
+    }
+
+    private static string[] Enum(string path) =>
+        path.Split('.').Aggregate((JsonNode)SchemaJson, (n, part) => n[part]!)["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+
+    private static string Errors(EvaluationResults result) =>
+        string.Join("; ", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
+}
