@@ -73,7 +73,8 @@ public sealed class BadInputPropertyTests : IDisposable
     {
         var random = new Random(seed);
         var original = JsonNode.Parse(File.ReadAllText(PlanCatalog.List()["default"]))!.AsObject();
-        var fields = Leaves(original, "").Where(f => !f.Path.StartsWith("description", StringComparison.Ordinal)).ToArray();
+        // Free text the compiler does not judge: the description and the editor's "$schema" pointer.
+        var fields = Leaves(original, "").Where(f => f.Path is not ("description" or "$schema")).ToArray();
         var tried = 0;
         foreach (var (path, value) in fields)
         {
