@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# CI hook, called by .ci/run after the tests. Two checks, a few minutes on 2 cores:
+# CI hook, called by .ci/run after the tests. Three checks, a few minutes on 2 cores:
 #  1. every BenchmarkDotNet benchmark runs once (Dry job, Release) so none rots;
 #  2. scripts/perf.sh --short: each macro pair for a few seconds, failing only on a drastic
-#     regression (a ratio below half of its target), never on an absolute time.
+#     regression (a ratio below half of its target), never on an absolute time;
+#  3. scripts/pack.sh --smoke: both packages pack, the `paysim` tool installs from ./artifacts
+#     into a temporary tool path, lists the plans and passes a 5 s smoke run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -38,8 +40,17 @@ if [ "$perf_rc" -ne 0 ]; then
   tail -n 30 "$tmp/perf.err"
 fi
 
+# 3. Packages: the library packs, the tool packs, installs and runs.
+pack_rc=0
+bash scripts/pack.sh --smoke >"$tmp/pack.log" 2>&1 || pack_rc=$?
+tail -n 1 "$tmp/pack.log"
+if [ "$pack_rc" -ne 0 ]; then
+  tail -n 30 "$tmp/pack.log"
+fi
+
 echo
 echo "ci-extra summary ($((SECONDS - started)) s)"
 printf '  %-28s %s\n' "micro-benchmarks (dry)" "$([ "$micro_rc" -eq 0 ] && echo ok || echo FAILED), $micro_count benchmark cases, ${micro_secs} s"
 printf '  %-28s %s\n' "perf.sh --short" "$([ "$perf_rc" -eq 0 ] && echo ok || echo FAILED)"
-[ "$micro_rc" -eq 0 ] && [ "$perf_rc" -eq 0 ]
+printf '  %-28s %s\n' "pack.sh --smoke" "$([ "$pack_rc" -eq 0 ] && echo ok || echo FAILED)"
+[ "$micro_rc" -eq 0 ] && [ "$perf_rc" -eq 0 ] && [ "$pack_rc" -eq 0 ]
