@@ -4,6 +4,14 @@ namespace PaySim.Wallet.Resilience;
 /// gRPC retry throttling as a budget: tokens start at <c>maxTokens</c>, each failed attempt costs one, each
 /// successful attempt returns <c>tokenRatio</c>, and retries are allowed only while more than half remain.
 /// When an issuer is down for everyone, retries stop amplifying load after a handful of failures.
+/// <para>
+/// Why our own and not grpc-dotnet's <c>RetryThrottlingPolicy</c> (same algorithm, gRFC A6): grpc-dotnet
+/// keeps one throttle per channel and applies it only to its own transparent retries of a
+/// <c>RetryPolicy</c>. The resilient wallet retries in its own pipeline instead (Polly, across channels:
+/// a retry goes to another issuer node, carries the same idempotency key, and is counted in
+/// <c>wallet_issuer_retries_total</c>), so the budget must be shared across every node's channel and
+/// consulted by that pipeline. It is the same 10 lines grpc-dotnet's ChannelRetryThrottling holds.
+/// </para>
 /// </summary>
 internal sealed class RetryBudget
 {

@@ -14,7 +14,7 @@ public sealed partial class KubernetesManifestTests
 
     private static readonly IReadOnlyList<(string File, Dictionary<string, object?> Doc)> Docs =
         Directory.GetFiles(K8s, "*.yaml").Order(StringComparer.Ordinal)
-            .SelectMany(f => MiniYaml.ParseDocuments(File.ReadAllText(f)).Select(d => (Path.GetFileName(f), d)))
+            .SelectMany(f => Yaml.ParseDocuments(File.ReadAllText(f)).Select(d => (Path.GetFileName(f), d)))
             .ToArray();
 
     [Fact]
@@ -23,9 +23,9 @@ public sealed partial class KubernetesManifestTests
         Assert.True(Docs.Count >= 10, $"only {Docs.Count} documents");
         Assert.All(Docs, d =>
         {
-            Assert.False(string.IsNullOrEmpty(MiniYaml.Str(d.Doc, "apiVersion")), d.File);
-            Assert.False(string.IsNullOrEmpty(MiniYaml.Str(d.Doc, "kind")), d.File);
-            Assert.False(string.IsNullOrEmpty(MiniYaml.Str(d.Doc, "metadata.name")), d.File);
+            Assert.False(string.IsNullOrEmpty(Yaml.Str(d.Doc, "apiVersion")), d.File);
+            Assert.False(string.IsNullOrEmpty(Yaml.Str(d.Doc, "kind")), d.File);
+            Assert.False(string.IsNullOrEmpty(Yaml.Str(d.Doc, "metadata.name")), d.File);
         });
     }
 
@@ -45,10 +45,10 @@ public sealed partial class KubernetesManifestTests
     public void LoadAgents_AreAnIndexedJobWhoseShardCountEqualsItsCompletions()
     {
         var job = Docs.Single(d => Name(d.Doc) == "load-agents").Doc;
-        var completions = int.Parse(MiniYaml.Str(job, "spec.completions")!, System.Globalization.CultureInfo.InvariantCulture);
+        var completions = int.Parse(Yaml.Str(job, "spec.completions")!, System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Equal("Indexed", MiniYaml.Str(job, "spec.completionMode"));
-        Assert.Equal(MiniYaml.Str(job, "spec.completions"), MiniYaml.Str(job, "spec.parallelism"));
+        Assert.Equal("Indexed", Yaml.Str(job, "spec.completionMode"));
+        Assert.Equal(Yaml.Str(job, "spec.completions"), Yaml.Str(job, "spec.parallelism"));
         var agent = Containers(job).Single();
         Assert.Equal(completions.ToString(System.Globalization.CultureInfo.InvariantCulture), Env(agent, "SHARDS"));
         var command = Command(agent);
@@ -67,16 +67,16 @@ public sealed partial class KubernetesManifestTests
     {
         foreach (var (file, service) in Docs.Where(d => Kind(d.Doc) == "Service"))
         {
-            var selector = (Dictionary<string, object?>)MiniYaml.At(service, "spec.selector")!;
+            var selector = (Dictionary<string, object?>)Yaml.At(service, "spec.selector")!;
             var deployment = Docs.Where(d => Kind(d.Doc) == "Deployment")
-                .SingleOrDefault(d => selector.All(kv => MiniYaml.Str(d.Doc, $"spec.template.metadata.labels.{kv.Key}") == (string?)kv.Value)).Doc;
+                .SingleOrDefault(d => selector.All(kv => Yaml.Str(d.Doc, $"spec.template.metadata.labels.{kv.Key}") == (string?)kv.Value)).Doc;
             Assert.True(deployment is not null, $"{file}: service {Name(service)} selects no deployment");
-            Assert.All(selector, kv => Assert.Equal(kv.Value, MiniYaml.At(deployment, $"spec.selector.matchLabels.{kv.Key}")));
+            Assert.All(selector, kv => Assert.Equal(kv.Value, Yaml.At(deployment, $"spec.selector.matchLabels.{kv.Key}")));
 
-            var containerPorts = Containers(deployment).SelectMany(c => MiniYaml.Maps(c, "ports")).Select(p => MiniYaml.Str(p, "containerPort")).ToHashSet();
-            foreach (var port in MiniYaml.Maps(service, "spec.ports"))
+            var containerPorts = Containers(deployment).SelectMany(c => Yaml.Maps(c, "ports")).Select(p => Yaml.Str(p, "containerPort")).ToHashSet();
+            foreach (var port in Yaml.Maps(service, "spec.ports"))
             {
-                Assert.Contains(MiniYaml.Str(port, "targetPort"), containerPorts);
+                Assert.Contains(Yaml.Str(port, "targetPort"), containerPorts);
             }
         }
     }
@@ -84,7 +84,7 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public void EveryPaySimImage_IsBuiltByADockerfileThatPublishesTheDllTheManifestRuns()
     {
-        var images = Docs.SelectMany(d => Containers(d.Doc)).Select(c => MiniYaml.Str(c, "image")!).Where(i => i.StartsWith("paysim/", StringComparison.Ordinal)).Distinct().ToArray();
+        var images = Docs.SelectMany(d => Containers(d.Doc)).Select(c => Yaml.Str(c, "image")!).Where(i => i.StartsWith("paysim/", StringComparison.Ordinal)).Distinct().ToArray();
 
         Assert.Equal(["paysim/loadtests:dev", "paysim/simulator:dev", "paysim/wallet:dev"], images.Order(StringComparer.Ordinal));
         foreach (var image in images)
@@ -107,8 +107,8 @@ public sealed partial class KubernetesManifestTests
     public void EveryInClusterUrl_NamesAServiceAndOneOfItsPorts()
     {
         var servicePorts = Docs.Where(d => Kind(d.Doc) == "Service")
-            .ToDictionary(d => Name(d.Doc), d => MiniYaml.Maps(d.Doc, "spec.ports").Select(p => MiniYaml.Str(p, "port")).ToHashSet());
-        var urls = Docs.SelectMany(d => Containers(d.Doc)).SelectMany(c => ((MiniYaml.At(c, "args") as List<object?>) ?? []).OfType<string>().Append(Command(c)))
+            .ToDictionary(d => Name(d.Doc), d => Yaml.Maps(d.Doc, "spec.ports").Select(p => Yaml.Str(p, "port")).ToHashSet());
+        var urls = Docs.SelectMany(d => Containers(d.Doc)).SelectMany(c => ((Yaml.At(c, "args") as List<object?>) ?? []).OfType<string>().Append(Command(c)))
             .SelectMany(text => InClusterUrl().Matches(text).Select(m => (Host: m.Groups[1].Value, Port: m.Groups[2].Value)))
             .ToArray();
 
@@ -127,13 +127,13 @@ public sealed partial class KubernetesManifestTests
     {
         var cfg = HaproxyConfigFromConfigMap();
         var wallet = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "wallet").Doc;
-        var walletPorts = MiniYaml.Maps(Containers(wallet).Single(c => MiniYaml.Str(c, "name") == "wallet"), "ports").Select(p => MiniYaml.Str(p, "containerPort")).Order(StringComparer.Ordinal);
+        var walletPorts = Yaml.Maps(Containers(wallet).Single(c => Yaml.Str(c, "name") == "wallet"), "ports").Select(p => Yaml.Str(p, "containerPort")).Order(StringComparer.Ordinal);
         var servers = ServerPort().Matches(cfg).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
 
         Assert.Equal(walletPorts, servers);
         Assert.Contains("option httpchk GET /health", cfg, StringComparison.Ordinal);
         Assert.Contains("bind :8080", cfg, StringComparison.Ordinal);
-        Assert.Equal("/usr/local/etc/haproxy", MiniYaml.Str(MiniYaml.Maps(Containers(wallet).Single(c => MiniYaml.Str(c, "name") == "haproxy"), "volumeMounts").Single(), "mountPath"));
+        Assert.Equal("/usr/local/etc/haproxy", Yaml.Str(Yaml.Maps(Containers(wallet).Single(c => Yaml.Str(c, "name") == "haproxy"), "volumeMounts").Single(), "mountPath"));
     }
 
     [ToolFact(ExternalTools.Haproxy)]
@@ -159,9 +159,9 @@ public sealed partial class KubernetesManifestTests
     public void TheSimulator_RunsTwoReplicasOnTheRedisStateStore_AtTheRedisServicesHostAndPort()
     {
         var sim = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "simulator").Doc;
-        var args = ((List<object?>)MiniYaml.At(Containers(sim).Single(), "args")!).OfType<string>().ToArray();
+        var args = ((List<object?>)Yaml.At(Containers(sim).Single(), "args")!).OfType<string>().ToArray();
 
-        Assert.Equal("2", MiniYaml.Str(sim, "spec.replicas"));
+        Assert.Equal("2", Yaml.Str(sim, "spec.replicas"));
         var state = Assert.Single(args, a => a.StartsWith("--state=", StringComparison.Ordinal));
         Assert.Equal("--state=redis://redis:6379", state);
         Assert.Single(args, a => a.StartsWith("--seed=", StringComparison.Ordinal));
@@ -170,14 +170,14 @@ public sealed partial class KubernetesManifestTests
         var endpoint = new Uri(state["--state=".Length..]);
         var service = Docs.Single(d => Kind(d.Doc) == "Service" && Name(d.Doc) == endpoint.Host);
         Assert.Equal("redis.yaml", service.File);
-        var port = Assert.Single(MiniYaml.Maps(service.Doc, "spec.ports"), p => MiniYaml.Str(p, "port") == endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var port = Assert.Single(Yaml.Maps(service.Doc, "spec.ports"), p => Yaml.Str(p, "port") == endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var redis = Docs.Single(d => Kind(d.Doc) == "Deployment" && Name(d.Doc) == "redis").Doc;
-        Assert.Equal(MiniYaml.Str(redis, "spec.template.metadata.labels.app"), MiniYaml.Str(service.Doc, "spec.selector.app"));
-        Assert.Contains(MiniYaml.Str(port, "targetPort"), Containers(redis).SelectMany(c => MiniYaml.Maps(c, "ports")).Select(p => MiniYaml.Str(p, "containerPort")));
+        Assert.Equal(Yaml.Str(redis, "spec.template.metadata.labels.app"), Yaml.Str(service.Doc, "spec.selector.app"));
+        Assert.Contains(Yaml.Str(port, "targetPort"), Containers(redis).SelectMany(c => Yaml.Maps(c, "ports")).Select(p => Yaml.Str(p, "containerPort")));
 
         // The pods wait for that same Redis before the simulator starts (it exits at start when Redis is unreachable).
-        var wait = Assert.Single(MiniYaml.Maps(sim, "spec.template.spec.initContainers"));
-        var waitCommand = string.Join(' ', ((List<object?>)MiniYaml.At(wait, "command")!).OfType<string>());
+        var wait = Assert.Single(Yaml.Maps(sim, "spec.template.spec.initContainers"));
+        var waitCommand = string.Join(' ', ((List<object?>)Yaml.At(wait, "command")!).OfType<string>());
         Assert.Contains($"-h {endpoint.Host} -p {endpoint.Port}", waitCommand, StringComparison.Ordinal);
     }
 
@@ -185,7 +185,7 @@ public sealed partial class KubernetesManifestTests
     public void TheKustomization_ListsOnlyFilesThatExist()
     {
         var kustomization = Docs.Single(d => d.File == "kustomization.yaml").Doc;
-        var resources = ((List<object?>)MiniYaml.At(kustomization, "resources")!).OfType<string>().ToArray();
+        var resources = ((List<object?>)Yaml.At(kustomization, "resources")!).OfType<string>().ToArray();
 
         Assert.Contains("load-agents.yaml", resources);
         Assert.All(resources, r => Assert.True(File.Exists(Path.Combine(K8s, r)), r));
@@ -194,7 +194,7 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public void MiniYaml_ReadsNestedMapsListsAndBlockScalars()
     {
-        var doc = MiniYaml.ParseDocuments("""
+        var doc = Yaml.ParseDocuments("""
             a:
               b: "x # not a comment"  # a comment
               list:
@@ -215,31 +215,31 @@ public sealed partial class KubernetesManifestTests
             """);
 
         Assert.Equal(2, doc.Count);
-        Assert.Equal("x # not a comment", MiniYaml.Str(doc[0], "a.b"));
-        Assert.Equal("1", MiniYaml.Str(MiniYaml.Maps(doc[0], "a.list").Single(), "port"));
-        Assert.Equal("plain", ((List<object?>)MiniYaml.At(doc[0], "a.list")!)[1]);
-        Assert.Equal("s", ((List<object?>)MiniYaml.At(doc[0], "a.same")!).Single());
-        Assert.Equal("line 1\n  line 2\n", MiniYaml.Str(doc[0], "a.text"));
-        Assert.Equal("x y", MiniYaml.Str(doc[0], "a.folded"));
-        Assert.Empty((Dictionary<string, object?>)MiniYaml.At(doc[0], "a.empty")!);
-        Assert.Equal("d", MiniYaml.Str(doc[1], "c"));
+        Assert.Equal("x # not a comment", Yaml.Str(doc[0], "a.b"));
+        Assert.Equal("1", Yaml.Str(Yaml.Maps(doc[0], "a.list").Single(), "port"));
+        Assert.Equal("plain", ((List<object?>)Yaml.At(doc[0], "a.list")!)[1]);
+        Assert.Equal("s", ((List<object?>)Yaml.At(doc[0], "a.same")!).Single());
+        Assert.Equal("line 1\n  line 2\n", Yaml.Str(doc[0], "a.text"));
+        Assert.Equal("x y", Yaml.Str(doc[0], "a.folded"));
+        Assert.Empty((Dictionary<string, object?>)Yaml.At(doc[0], "a.empty")!);
+        Assert.Equal("d", Yaml.Str(doc[1], "c"));
     }
 
-    private static string Kind(Dictionary<string, object?> doc) => MiniYaml.Str(doc, "kind")!;
+    private static string Kind(Dictionary<string, object?> doc) => Yaml.Str(doc, "kind")!;
 
-    private static string Name(Dictionary<string, object?> doc) => MiniYaml.Str(doc, "metadata.name")!;
+    private static string Name(Dictionary<string, object?> doc) => Yaml.Str(doc, "metadata.name")!;
 
     private static IEnumerable<Dictionary<string, object?>> Containers(Dictionary<string, object?> doc) =>
-        MiniYaml.Maps(doc, "spec.template.spec.containers");
+        Yaml.Maps(doc, "spec.template.spec.containers");
 
     private static string? Env(Dictionary<string, object?> container, string name) =>
-        MiniYaml.Maps(container, "env").Where(e => MiniYaml.Str(e, "name") == name).Select(e => MiniYaml.Str(e, "value")).SingleOrDefault();
+        Yaml.Maps(container, "env").Where(e => Yaml.Str(e, "name") == name).Select(e => Yaml.Str(e, "value")).SingleOrDefault();
 
     private static string Command(Dictionary<string, object?> container) =>
-        string.Join(' ', ((MiniYaml.At(container, "command") as List<object?>) ?? []).OfType<string>());
+        string.Join(' ', ((Yaml.At(container, "command") as List<object?>) ?? []).OfType<string>());
 
     private static string HaproxyConfigFromConfigMap() =>
-        (string)((Dictionary<string, object?>)MiniYaml.At(Docs.Single(d => Kind(d.Doc) == "ConfigMap" && Name(d.Doc) == "wallet-haproxy").Doc, "data")!)["haproxy.cfg"]!;
+        (string)((Dictionary<string, object?>)Yaml.At(Docs.Single(d => Kind(d.Doc) == "ConfigMap" && Name(d.Doc) == "wallet-haproxy").Doc, "data")!)["haproxy.cfg"]!;
 
     [GeneratedRegex(@"/app/(PaySim\.[A-Za-z]+)\.dll")]
     private static partial Regex DllOf();
