@@ -91,18 +91,21 @@ public static class LoadTestsCli
         var smsUrl = new Option<string?>("--sms-url") { Description = "External SMS gateway URL (default: the address the simulator's node list gives), e.g. http://simulator:7201." };
         var settle = new Option<string?>("--settle") { Description = "Longest wait after the load for holds and pending payments to settle before the money is reconciled, e.g. 20s (default: the plan's settle, else 10s)." };
         var walletHooks = new Option<string[]>("--wallet-hook") { Description = "External target: NAME=COMMAND doing a wallet-instance event, NAME one of crash, restart, freeze, thaw; {instance} is replaced, e.g. crash='kubectl delete pod {instance} --grace-period=0'. Repeat per hook.", AllowMultipleArgumentsPerToken = false };
+        var otlp = new Option<string?>("--otlp") { Description = "Push the per-second figures (iterations, rps, p50/p99, concurrency by scenario) to an OpenTelemetry collector over OTLP/HTTP, e.g. http://localhost:4318; the report files stay the source of truth." };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
         {
-            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp,
         };
         run.SetAction(async (parse, ct) =>
         {
             LoadPlan compiled;
             ShardSpec shard;
+            Uri? otlpUri;
             try
             {
+                otlpUri = parse.GetValue(otlp) is { } o ? ParseUrl(o, "--otlp") : null;
                 shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
@@ -130,7 +133,7 @@ public static class LoadTestsCli
             {
                 var outcome = await PlanRunner.RunAsync(
                     compiled,
-                    new RunOptions { ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard },
+                    new RunOptions { ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri },
                     stdout,
                     ct).ConfigureAwait(false);
                 FinalTable.Print(CreateConsole(stdout), outcome.Summary, outcome.ReportFolder);

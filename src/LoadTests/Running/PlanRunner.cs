@@ -38,6 +38,11 @@ internal static class PlanRunner
             .WithSeed(plan.Seed)
             .WithTimeProvider(time)
             .WithGracefulStop(plan.Client.Timeout + TimeSpan.FromSeconds(1));
+        using var otlp = options.Otlp is { } endpoint ? new OtlpExport(endpoint, plan.Name, shard) : null;
+        if (otlp is not null)
+        {
+            runner = runner.WithReportingSinks(otlp.Sink);
+        }
         try
         {
             runner.Validate();

@@ -18,4 +18,7 @@ internal sealed record RunOptions
 
     /// <summary>Which share of the plan's load this process sends (<c>--shard i/n</c>); default the whole.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.Whole;
+
+    /// <summary><c>--otlp URL</c>: push the per-second figures to an OpenTelemetry collector (null = off).</summary>
+    public Uri? Otlp { get; init; }
 }

@@ -30,6 +30,7 @@ public sealed class BadInputPropertyTests : IDisposable
         ["--simulator-url"] = ["", "not a url", "ftp://x", "localhost:7000", "💥"],
         ["--sms-url"] = ["", "not a url", "ftp://x", "💥"],
         ["--wallet-hook"] = ["", "explode=kill 1", "crash", "=x", "crash=", "💥=1"],
+        ["--otlp"] = ["", "not a url", "grpc://127.0.0.1:4317", "localhost:4318", "💥"],
         ["--plan"] = ["no-such-plan", "/nonexistent/plan.json", "💥", "../../etc/passwd"],
     };
 

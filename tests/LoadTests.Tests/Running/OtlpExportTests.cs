@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.Cli;
+
+namespace PaySim.LoadTests.Tests.Running;
+
+/// <summary>
+/// --otlp: a real run pushes the engine's per-second figures to an OTLP/HTTP receiver (an in-process
+/// Kestrel on port 0 standing in for an OpenTelemetry collector) while it runs, protobuf-encoded.
+/// </summary>
+public sealed class OtlpExportTests : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<(string Path, string? ContentType, byte[] Body)> _posts = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-otlp-").FullName;
+    private WebApplication? _collector;
+    private Uri? _uri;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _collector = builder.Build();
+        _collector.Run(async ctx =>
+        {
+            using var body = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(body);
+            _posts.Enqueue((ctx.Request.Path, ctx.Request.ContentType, body.ToArray()));
+            ctx.Response.ContentType = "application/x-protobuf";
+            ctx.Response.StatusCode = 200;
+        });
+        await _collector.StartAsync();
+        _uri = new Uri(_collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _collector!.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_run_with_otlp_pushes_its_per_second_figures_as_OTLP_protobuf()
+    {
+        var report = Path.Combine(_dir, "report");
+
+        var (code, stdout, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--duration", "4s", "--no-progress", "--report-dir", report, "--otlp", _uri!.ToString());
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}: {stdout} {err}");
+        var posts = _posts.ToArray();
+        Assert.True(posts.Length >= 2, $"{posts.Length} export(s): one per second while the run lasts and a last one at its end");
+        Assert.All(posts, p => Assert.Equal("/v1/metrics", p.Path));
+        Assert.All(posts, p => Assert.Equal("application/x-protobuf", p.ContentType));
+        var bytes = Encoding.UTF8.GetString(posts.SelectMany(p => p.Body).ToArray());
+        foreach (var expected in new[] { "loadengine.iterations.ok", "loadengine.latency.p99", "loadengine.rps", "scenario", "journey", "service.name", "paysim-loadtests", "paysim.plan", "smoke" })
+        {
+            Assert.Contains(expected, bytes, StringComparison.Ordinal);
+        }
+
+        Assert.True(File.Exists(Path.Combine(report, "summary.json")), "the run's own files are still written");
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("grpc://127.0.0.1:4317")]
+    public async Task A_bad_otlp_url_is_one_line_and_exit_2(string value)
+    {
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", Path.Combine(_dir, "r"), "--otlp", value);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: --otlp: ", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
+    }
+}
