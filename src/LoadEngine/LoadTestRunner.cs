@@ -51,6 +51,9 @@ public sealed class LoadTestRunner
     public LoadTestRunner WithGracefulStop(TimeSpan gracefulStop) => new(_options with { GracefulStop = gracefulStop });
 
     /// <summary>Load split by <see cref="ScenarioProps.WithWeight"/> among scenarios that have no simulations of their own.</summary>
+    /// <summary>Events the live progress shows as they are announced (faults starting and ending).</summary>
+    public LoadTestRunner WithRunEvents(RunEvents events) => new(_options with { Events = events });
+
     public LoadTestRunner WithSharedLoad(params LoadSimulation[] simulations) => new(_options with { SharedLoad = simulations.ToArray() });
 
     /// <summary>Checks everything a user can get wrong; throws <see cref="LoadConfigException"/> with one line.</summary>

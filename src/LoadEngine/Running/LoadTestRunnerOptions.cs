@@ -23,4 +23,6 @@ internal sealed record LoadTestRunnerOptions
     public TimeSpan GracefulStop { get; init; } = TimeSpan.FromSeconds(5);
 
     public IReadOnlyList<LoadSimulation> SharedLoad { get; init; } = [];
+
+    public RunEvents? Events { get; init; }
 }

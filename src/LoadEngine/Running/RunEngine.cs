@@ -199,7 +199,7 @@ internal sealed class RunEngine : IDisposable
         }
 
         var live = BuildSummary(startedUtc: default, encode: false);
-        progress.Update(elapsed, live, points);
+        progress.Update(elapsed, live, points, _options.Events?.TakeNew() ?? []);
         if (!final)
         {
             CheckAbortThresholds(live, now);

@@ -38,6 +38,8 @@ internal static class PlanRunner
             .WithSeed(plan.Seed)
             .WithTimeProvider(time)
             .WithGracefulStop(plan.Client.Timeout + TimeSpan.FromSeconds(1));
+        var events = new RunEvents();
+        runner = runner.WithRunEvents(events);
         using var otlp = options.Otlp is { } endpoint ? new OtlpExport(endpoint, plan.Name, shard) : null;
         if (otlp is not null)
         {
@@ -83,7 +85,7 @@ internal static class PlanRunner
         log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         counters.Recording = true;
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
-        var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl);
+        var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl, events);
         RunResult result;
         declines.Start();
         timeline.Start();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PaySim.LoadEngine;
 using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.SimulatorControl;
@@ -24,8 +25,12 @@ internal sealed class FaultTimeline : IAsyncDisposable
     private long _start;
 
     /// <param name="wallets">Does the plan's wallet-instance events; the plan compiler only lets them through where the target has one.</param>
-    public FaultTimeline(LoadPlan plan, ControlPlaneClient control, TimeProvider time, IWalletInstanceControl? wallets = null)
+    private readonly RunEvents? _events;
+
+    /// <param name="events">Where each action is announced as it happens (the live progress); null = nowhere.</param>
+    public FaultTimeline(LoadPlan plan, ControlPlaneClient control, TimeProvider time, IWalletInstanceControl? wallets = null, RunEvents? events = null)
     {
+        _events = events;
         _control = control;
         _time = time;
         foreach (var f in plan.Faults)
@@ -159,7 +164,9 @@ internal sealed class FaultTimeline : IAsyncDisposable
             error = ex.Message;
         }
 
-        _log.Enqueue(new TimelineEntry(action.Revert ? $"{action.What} ended" : action.What, at, null, error, done?.Command, done?.ExitCode));
+        var what = action.Revert ? $"{action.What} ended" : action.What;
+        _log.Enqueue(new TimelineEntry(what, at, null, error, done?.Command, done?.ExitCode));
+        _events?.Announce(error is null ? what : $"{what} (failed: {error})");
     }
 
     private sealed record Planned(TimeSpan At, string What, bool Revert, Func<CancellationToken, Task<WalletActionResult?>> Work);

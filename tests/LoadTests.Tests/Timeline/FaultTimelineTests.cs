@@ -80,7 +80,8 @@ public sealed class FaultTimelineTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider();
         using var control = new ControlPlaneClient(_uri!);
-        var timeline = new FaultTimeline(PlanCompiler.Compile(PlanJson, "t.json"), control, time);
+        var events = new PaySim.LoadEngine.RunEvents();
+        var timeline = new FaultTimeline(PlanCompiler.Compile(PlanJson, "t.json"), control, time, events: events);
         timeline.Start();
 
         await AdvanceAndWaitAsync(time, TimeSpan.FromSeconds(25), expectedCalls: 3);
@@ -89,6 +90,9 @@ public sealed class FaultTimelineTests : IAsyncLifetime
         Assert.Equal(
             ["POST /v1/faults", "DELETE /v1/faults?name=slow", "POST /v1/nodes/issuer-2/down", "POST /v1/nodes/issuer-2/up"],
             _calls.ToArray());
+
+        // The live progress is told of each action as it happens, in order.
+        Assert.Equal(["fault slow", "fault slow ended", "node issuer-2 down", "node issuer-2 down ended"], events.All);
     }
 
     [Fact]
