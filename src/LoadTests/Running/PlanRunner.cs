@@ -244,7 +244,9 @@ internal static class PlanRunner
         phoneBase += (shard.Index - 1) * (1_000_000_000L / shard.Count);
         var needsCards = plan.Scenarios.Any(s => s.Kind != ScenarioKind.Onboarding);
         var provisional = new ScenarioData("setup", plan.Seed, plan.Personas, byPersona, [], phoneBase);
-        var setupFlows = new WalletFlows(wallet, otp, provisional, counters, plan.Client);
+        // Preparation keeps the wallet's failed replies, so a preparation that binds nothing can show the first in full.
+        var recorder = new SetupCallRecorder(wallet);
+        var setupFlows = new WalletFlows(recorder, otp, provisional, counters, plan.Client);
         var prebound = new List<PreboundCard>();
         if (needsCards)
         {
@@ -254,21 +256,21 @@ internal static class PlanRunner
                 throw new RunSetupException("the simulator returned no healthy cardholders to prepare users with.");
             }
 
-            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
             var bound = new System.Collections.Concurrent.ConcurrentBag<PreboundCard>();
             await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (c, token) =>
             {
-                var user = await wallet.RegisterAsync(provisional.NextPhone(), WalletFlows.Password, WalletFlows.Pin, token).ConfigureAwait(false);
+                var user = await recorder.RegisterAsync(provisional.NextPhone(), WalletFlows.Password, WalletFlows.Pin, token).ConfigureAwait(false);
                 if (user is not { Ok: true, Value: { } u })
                 {
-                    failures.Add($"register: {user.Code} {user.Message}");
+                    failures.Enqueue($"register {user.Code}");
                     return;
                 }
 
                 var (outcome, card) = await setupFlows.BindAsync(null, u, c, record: false).ConfigureAwait(false);
                 if (card is null)
                 {
-                    failures.Add($"bind: {outcome.StatusCode} {outcome.Message}");
+                    failures.Enqueue($"bind {outcome.StatusCode ?? "failed"}");
                     return;
                 }
 
@@ -277,7 +279,7 @@ internal static class PlanRunner
             prebound = bound.OrderBy(b => b.User.Phone, StringComparer.Ordinal).ToList();
             if (prebound.Count == 0)
             {
-                throw new RunSetupException($"could not bind any card before the run ({failures.Count} attempts failed; first: {failures.FirstOrDefault()}).");
+                throw new RunSetupException(SetupFailure.Describe(failures, recorder.Failed, plan.Client));
             }
         }
 
