@@ -31,13 +31,15 @@ internal sealed class RemoteCluster : ITargetCluster
     public IWalletInstanceControl? WalletControl { get; }
 
     /// <summary>Reaches every wallet and the simulator; an unreachable one is bad input (exit 2), found before any load starts.</summary>
-    public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, CancellationToken cancellationToken)
+    public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, TextWriter log, CancellationToken cancellationToken)
     {
         using var control = new ControlPlaneClient(target.SimulatorUrl);
         if (await control.CheckReachableAsync(cancellationToken).ConfigureAwait(false) is { } simProblem)
         {
             throw new PlanException($"--simulator-url: {simProblem}.");
         }
+
+        await CheckSettingsAsync(plan, control, log, cancellationToken).ConfigureAwait(false);
 
         var wallet = factory?.Invoke(target.WalletUrls, TimeSpan.FromSeconds(3)) ?? new HttpWalletClient(target.WalletUrls, TimeSpan.FromSeconds(3));
         using (wallet as IDisposable)
@@ -84,6 +86,35 @@ internal sealed class RemoteCluster : ITargetCluster
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A claim the simulator's settings make impossible is refused before anything starts (exit 2, one line naming the
+    /// setting and the flag that changes it); a simulator without GET /v1/settings is run against unchecked, and says so.
+    /// </summary>
+    private static async Task CheckSettingsAsync(LoadPlan plan, ControlPlaneClient control, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (ResendCooldownCheck.NeedsResend(plan) is not { } claim)
+        {
+            return;
+        }
+
+        var (settings, error) = await control.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        if (settings?.ResendCooldown is not { } cooldown)
+        {
+            log.WriteLine($"simulator: resendCooldown unknown ({error ?? "GET /v1/settings has no resendCooldownMs"}); claim \"{claim.Text}\" needs a cooldown of at most {DurationText.Format(ResendCooldownCheck.LastChance(plan.Client))} (--resend-cooldown)");
+            return;
+        }
+
+        if (ResendCooldownCheck.Refusal(plan, cooldown) is { } refusal)
+        {
+            throw new PlanException(refusal);
+        }
+
+        if (ResendCooldownCheck.Note(plan, cooldown) is { } note)
+        {
+            log.WriteLine(note);
+        }
+    }
 
     private static Uri ToUri(string address) =>
         Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal) ? uri : new Uri("http://" + address);

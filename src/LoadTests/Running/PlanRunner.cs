@@ -52,7 +52,7 @@ internal static class PlanRunner
 
         // External targets are checked before anything starts; a bad one is exit 2 with nothing left behind.
         ITargetCluster cluster = plan.Target.External is { } external
-            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, cancellationToken).ConfigureAwait(false)
+            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, log, cancellationToken).ConfigureAwait(false)
             : await StartEmbeddedAsync(plan, log, cancellationToken).ConfigureAwait(false);
         var factory = options.WalletClientFactory ?? ((urls, timeout) => new HttpWalletClient(urls, timeout));
         await using var clusterScope = cluster.ConfigureAwait(false);
