@@ -7,8 +7,9 @@ namespace PaySim.LoadTests.Cluster;
 /// <summary>A wallet and simulator somebody else started. Nothing to start or stop; only checked before the run.</summary>
 internal sealed class RemoteCluster : ITargetCluster
 {
-    private RemoteCluster(ExternalTarget target, Uri smsUri)
+    private RemoteCluster(ExternalTarget target, Uri smsUri, IReadOnlyList<string> issuerNodeNames)
     {
+        IssuerNodeNames = issuerNodeNames;
         WalletUrls = target.WalletUrls;
         ControlUri = target.SimulatorUrl;
         SmsUri = smsUri;
@@ -21,6 +22,8 @@ internal sealed class RemoteCluster : ITargetCluster
 
     /// <summary>Unknown until they answer: an external instance is known by its URL, and by the X-Served-By its replies carry.</summary>
     public IReadOnlyList<string?> WalletInstanceNames => new string?[WalletUrls.Count];
+
+    public IReadOnlyList<string> IssuerNodeNames { get; }
 
     public Uri ControlUri { get; }
 
@@ -63,11 +66,17 @@ internal sealed class RemoteCluster : ITargetCluster
             }
         }
 
+        var issuers = nodes.Where(n => n.Kind != "sms").Select(n => n.Name).ToArray();
         foreach (var e in plan.NodeEvents.Where(e => !e.IsWallet))
         {
-            if (nodes.Count > 0 && !nodes.Any(n => n.Name == e.Node))
+            if (e.AwaitsPick && issuers.Length == 0)
             {
-                throw new PlanException($"nodeEvents: node \"{e.Node}\" is not known to the simulator; allowed: {KnownNames.List(nodes.Where(n => n.Kind != "sms").Select(n => n.Name))}.");
+                throw new PlanException($"nodeEvents: node \"{NodeEvent.SeededNode}\" picks one of the simulator's issuer nodes, and it listed none (GET /v1/nodes); name the node, e.g. \"issuer-2\".");
+            }
+
+            if (!e.AwaitsPick && nodes.Count > 0 && !nodes.Any(n => n.Name == e.Node))
+            {
+                throw new PlanException($"nodeEvents: node \"{e.Node}\" is not known to the simulator; allowed: {KnownNames.List(issuers.Append(NodeEvent.SeededNode))}.");
             }
         }
 
@@ -82,7 +91,7 @@ internal sealed class RemoteCluster : ITargetCluster
 
         var sms = target.SmsUrl ?? nodes.Where(n => n.Kind == "sms").Select(n => ToUri(n.Address)).FirstOrDefault()
             ?? throw new PlanException("target.external.smsUrl: the simulator lists no SMS gateway; give its address.");
-        return new RemoteCluster(target, sms);
+        return new RemoteCluster(target, sms, issuers);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

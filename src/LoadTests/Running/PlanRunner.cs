@@ -56,6 +56,13 @@ internal static class PlanRunner
             : await StartEmbeddedAsync(plan, log, cancellationToken).ConfigureAwait(false);
         var factory = options.WalletClientFactory ?? ((urls, timeout) => new HttpWalletClient(urls, timeout));
         await using var clusterScope = cluster.ConfigureAwait(false);
+        // "node": "seeded" picks an issuer node of the target from the run's seed, so the lost node varies by seed.
+        plan = plan with { NodeEvents = NodeEventCompiler.Resolve(plan.NodeEvents, cluster.IssuerNodeNames, plan.Seed) };
+        foreach (var e in plan.NodeEvents.Where(e => e.Seeded))
+        {
+            log.WriteLine($"node events: seed {plan.Seed} picks {e.Node} of {cluster.IssuerNodeNames.Count} issuer nodes to go {(e.State == NodeEventState.Down ? "down" : "not-serving")} at {DurationText.Format(e.Start)} (another --seed picks another node)");
+        }
+
         using var control = new ControlPlaneClient(cluster.ControlUri);
         var wallet = factory(cluster.WalletUrls, plan.Client.Timeout);
         using var walletScope = wallet as IDisposable;
