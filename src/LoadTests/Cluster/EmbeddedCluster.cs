@@ -35,6 +35,8 @@ internal sealed class EmbeddedCluster : ITargetCluster
 
     public IReadOnlyList<string?> WalletInstanceNames { get; }
 
+    public IReadOnlyList<string> IssuerNodeNames => _simulator.IssuerNodes.Select(n => n.Name).ToArray();
+
     public Uri ControlUri => _simulator.ControlUri;
 
     public Uri SmsUri => _simulator.SmsUri;

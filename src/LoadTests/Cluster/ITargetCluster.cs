@@ -10,6 +10,9 @@ internal interface ITargetCluster : IAsyncDisposable
     /// <summary>Each wallet URL's instance name (its X-Served-By) where the target knows it (embedded), else null.</summary>
     IReadOnlyList<string?> WalletInstanceNames { get; }
 
+    /// <summary>The simulator's issuer nodes by name (issuer-1..); empty when an external simulator did not list them.</summary>
+    IReadOnlyList<string> IssuerNodeNames { get; }
+
     Uri ControlUri { get; }
 
     Uri SmsUri { get; }

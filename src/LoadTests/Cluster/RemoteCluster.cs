@@ -7,8 +7,9 @@ namespace PaySim.LoadTests.Cluster;
 /// <summary>A wallet and simulator somebody else started. Nothing to start or stop; only checked before the run.</summary>
 internal sealed class RemoteCluster : ITargetCluster
 {
-    private RemoteCluster(ExternalTarget target, Uri smsUri)
+    private RemoteCluster(ExternalTarget target, Uri smsUri, IReadOnlyList<string> issuerNodeNames)
     {
+        IssuerNodeNames = issuerNodeNames;
         WalletUrls = target.WalletUrls;
         ControlUri = target.SimulatorUrl;
         SmsUri = smsUri;
@@ -22,6 +23,8 @@ internal sealed class RemoteCluster : ITargetCluster
     /// <summary>Unknown until they answer: an external instance is known by its URL, and by the X-Served-By its replies carry.</summary>
     public IReadOnlyList<string?> WalletInstanceNames => new string?[WalletUrls.Count];
 
+    public IReadOnlyList<string> IssuerNodeNames { get; }
+
     public Uri ControlUri { get; }
 
     public Uri SmsUri { get; }
@@ -31,13 +34,15 @@ internal sealed class RemoteCluster : ITargetCluster
     public IWalletInstanceControl? WalletControl { get; }
 
     /// <summary>Reaches every wallet and the simulator; an unreachable one is bad input (exit 2), found before any load starts.</summary>
-    public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, CancellationToken cancellationToken)
+    public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, TextWriter log, CancellationToken cancellationToken)
     {
         using var control = new ControlPlaneClient(target.SimulatorUrl);
         if (await control.CheckReachableAsync(cancellationToken).ConfigureAwait(false) is { } simProblem)
         {
             throw new PlanException($"--simulator-url: {simProblem}.");
         }
+
+        await CheckSettingsAsync(plan, control, log, cancellationToken).ConfigureAwait(false);
 
         var wallet = factory?.Invoke(target.WalletUrls, TimeSpan.FromSeconds(3)) ?? new HttpWalletClient(target.WalletUrls, TimeSpan.FromSeconds(3));
         using (wallet as IDisposable)
@@ -61,11 +66,17 @@ internal sealed class RemoteCluster : ITargetCluster
             }
         }
 
+        var issuers = nodes.Where(n => n.Kind != "sms").Select(n => n.Name).ToArray();
         foreach (var e in plan.NodeEvents.Where(e => !e.IsWallet))
         {
-            if (nodes.Count > 0 && !nodes.Any(n => n.Name == e.Node))
+            if (e.AwaitsPick && issuers.Length == 0)
             {
-                throw new PlanException($"nodeEvents: node \"{e.Node}\" is not known to the simulator; allowed: {KnownNames.List(nodes.Where(n => n.Kind != "sms").Select(n => n.Name))}.");
+                throw new PlanException($"nodeEvents: node \"{NodeEvent.SeededNode}\" picks one of the simulator's issuer nodes, and it listed none (GET /v1/nodes); name the node, e.g. \"issuer-2\".");
+            }
+
+            if (!e.AwaitsPick && nodes.Count > 0 && !nodes.Any(n => n.Name == e.Node))
+            {
+                throw new PlanException($"nodeEvents: node \"{e.Node}\" is not known to the simulator; allowed: {KnownNames.List(issuers.Append(NodeEvent.SeededNode))}.");
             }
         }
 
@@ -80,10 +91,39 @@ internal sealed class RemoteCluster : ITargetCluster
 
         var sms = target.SmsUrl ?? nodes.Where(n => n.Kind == "sms").Select(n => ToUri(n.Address)).FirstOrDefault()
             ?? throw new PlanException("target.external.smsUrl: the simulator lists no SMS gateway; give its address.");
-        return new RemoteCluster(target, sms);
+        return new RemoteCluster(target, sms, issuers);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A claim the simulator's settings make impossible is refused before anything starts (exit 2, one line naming the
+    /// setting and the flag that changes it); a simulator without GET /v1/settings is run against unchecked, and says so.
+    /// </summary>
+    private static async Task CheckSettingsAsync(LoadPlan plan, ControlPlaneClient control, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (ResendCooldownCheck.NeedsResend(plan) is not { } claim)
+        {
+            return;
+        }
+
+        var (settings, error) = await control.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        if (settings?.ResendCooldown is not { } cooldown)
+        {
+            log.WriteLine($"simulator: resendCooldown unknown ({error ?? "GET /v1/settings has no resendCooldownMs"}); claim \"{claim.Text}\" needs a cooldown of at most {DurationText.Format(ResendCooldownCheck.LastChance(plan.Client))} (--resend-cooldown)");
+            return;
+        }
+
+        if (ResendCooldownCheck.Refusal(plan, cooldown) is { } refusal)
+        {
+            throw new PlanException(refusal);
+        }
+
+        if (ResendCooldownCheck.Note(plan, cooldown) is { } note)
+        {
+            log.WriteLine(note);
+        }
+    }
 
     private static Uri ToUri(string address) =>
         Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal) ? uri : new Uri("http://" + address);

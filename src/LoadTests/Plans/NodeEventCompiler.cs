@@ -10,6 +10,7 @@ internal static class NodeEventCompiler
     /// <param name="nodeNames">Issuer nodes of the embedded cluster; null for an external target (checked when it is reached).</param>
     /// <param name="walletNames">Wallet instances of the embedded cluster; null for an external target.</param>
     /// <param name="hooks">The external target's wallet hooks; null for the embedded target.</param>
+    /// <param name="seed">The run's seed: it picks the node of each <c>"node": "seeded"</c> event.</param>
     public static List<NodeEvent> Compile(
         List<PlanNodeEventDocument>? events,
         string p,
@@ -17,7 +18,8 @@ internal static class NodeEventCompiler
         IReadOnlyList<string>? nodeNames,
         IReadOnlyList<string>? walletNames,
         IReadOnlyDictionary<string, string>? hooks,
-        Func<TimeSpan, TimeSpan> scale)
+        Func<TimeSpan, TimeSpan> scale,
+        int seed)
     {
         var result = new List<NodeEvent>();
         for (var i = 0; i < (events?.Count ?? 0); i++)
@@ -46,19 +48,53 @@ internal static class NodeEventCompiler
             result.Add(ev);
         }
 
-        return result;
+        return nodeNames is null ? result : Resolve(result, nodeNames, seed).ToList();
+    }
+
+    /// <summary>
+    /// The issuer node the <paramref name="k"/>-th seeded event (0-based, in plan order) of a run with
+    /// <paramref name="seed"/> loses: issuer-((seed + k) mod N + 1) of the N issuer nodes in number order. Consecutive
+    /// seeds lose every node in turn (with 3 nodes: seeds 0, 1, 2 lose issuer-1, issuer-2, issuer-3), and two seeded
+    /// events of one run lose different nodes while there are enough.
+    /// </summary>
+    public static string Pick(int seed, int k, IReadOnlyList<string> issuerNodes)
+    {
+        var ordered = issuerNodes.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).ToArray();
+        var n = ordered.Length;
+        var i = (int)((((long)seed + k) % n + n) % n);
+        return ordered[i];
+    }
+
+    /// <summary>Every seeded event not picked yet gets its node (<see cref="Pick"/>); the others are returned as they are.</summary>
+    public static IReadOnlyList<NodeEvent> Resolve(IReadOnlyList<NodeEvent> events, IReadOnlyList<string> issuerNodes, int seed)
+    {
+        if (!events.Any(e => e.AwaitsPick) || issuerNodes.Count == 0)
+        {
+            return events;
+        }
+
+        var picked = new List<NodeEvent>(events.Count);
+        var k = 0;
+        foreach (var e in events)
+        {
+            picked.Add(e.AwaitsPick ? e with { Node = Pick(seed, k, issuerNodes) } : e);
+            k += e.Seeded ? 1 : 0;
+        }
+
+        return picked;
     }
 
     private static NodeEvent CompileNode(PlanNodeEventDocument e, string f, IReadOnlyList<string>? nodeNames)
     {
         if (string.IsNullOrWhiteSpace(e.Node))
         {
-            throw new PlanException($"{f}.node: required, e.g. \"issuer-2\" (or \"wallet\": \"wallet-2\" for a wallet instance).");
+            throw new PlanException($"{f}.node: required, e.g. \"issuer-2\" or \"{NodeEvent.SeededNode}\" (or \"wallet\": \"wallet-2\" for a wallet instance).");
         }
 
-        if (nodeNames is not null && !nodeNames.Contains(e.Node))
+        var seeded = e.Node == NodeEvent.SeededNode;
+        if (nodeNames is not null && !seeded && !nodeNames.Contains(e.Node))
         {
-            throw new PlanException($"{f}.node: \"{e.Node}\" is not a node of the embedded cluster; allowed: {KnownNames.List(nodeNames)}.");
+            throw new PlanException($"{f}.node: \"{e.Node}\" is not a node of the embedded cluster; allowed: {KnownNames.List(nodeNames.Append(NodeEvent.SeededNode))}.");
         }
 
         var state = e.State switch
@@ -68,7 +104,7 @@ internal static class NodeEventCompiler
             "crash" or "freeze" => throw new PlanException($"{f}.state: \"{e.State}\" is for wallet instances (\"wallet\": \"wallet-2\"); an issuer node allows: {KnownNames.List(KnownNames.NodeStates)}."),
             _ => throw new PlanException($"{f}.state: \"{e.State}\" is not a node state; allowed: {KnownNames.List(KnownNames.NodeStates)}."),
         };
-        return new NodeEvent(e.Node, state, TimeSpan.Zero, null);
+        return new NodeEvent(e.Node, state, TimeSpan.Zero, null) { Seeded = seeded };
     }
 
     private static NodeEvent CompileWallet(PlanNodeEventDocument e, string f, IReadOnlyList<string>? walletNames, IReadOnlyDictionary<string, string>? hooks)

@@ -125,7 +125,8 @@ internal static partial class PlanCompiler
         var nodeNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.Nodes).Select(i => $"issuer-{i}").ToArray() : null;
         var faults = CompileFaults(doc.Faults, p, planDuration, target.IsEmbedded ? target.Embedded.Nodes : null, Scale);
         var walletNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.WalletInstances).Select(i => $"wallet-{i}").ToArray() : null;
-        var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale);
+        var seed = overrides.Seed ?? doc.Seed ?? 42;
+        var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale, seed);
         var settle = overrides.Settle ?? (doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle"));
         if (settle > MaxSettle)
         {
@@ -176,7 +177,7 @@ internal static partial class PlanCompiler
             Source = source,
             Duration = duration,
             Rate = totalRate,
-            Seed = overrides.Seed ?? doc.Seed ?? 42,
+            Seed = seed,
             WarmUp = warmUp,
             Target = target,
             Personas = personas,

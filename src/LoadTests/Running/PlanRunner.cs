@@ -59,10 +59,17 @@ internal static class PlanRunner
 
         // External targets are checked before anything starts; a bad one is exit 2 with nothing left behind.
         ITargetCluster cluster = plan.Target.External is { } external
-            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, cancellationToken).ConfigureAwait(false)
+            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, log, cancellationToken).ConfigureAwait(false)
             : await StartEmbeddedAsync(plan, log, cancellationToken).ConfigureAwait(false);
         var factory = options.WalletClientFactory ?? ((urls, timeout) => new HttpWalletClient(urls, timeout));
         await using var clusterScope = cluster.ConfigureAwait(false);
+        // "node": "seeded" picks an issuer node of the target from the run's seed, so the lost node varies by seed.
+        plan = plan with { NodeEvents = NodeEventCompiler.Resolve(plan.NodeEvents, cluster.IssuerNodeNames, plan.Seed) };
+        foreach (var e in plan.NodeEvents.Where(e => e.Seeded))
+        {
+            log.WriteLine($"node events: seed {plan.Seed} picks {e.Node} of {cluster.IssuerNodeNames.Count} issuer nodes to go {(e.State == NodeEventState.Down ? "down" : "not-serving")} at {DurationText.Format(e.Start)} (another --seed picks another node)");
+        }
+
         using var control = new ControlPlaneClient(cluster.ControlUri);
         var wallet = factory(cluster.WalletUrls, plan.Client.Timeout);
         using var walletScope = wallet as IDisposable;
@@ -251,7 +258,9 @@ internal static class PlanRunner
         phoneBase += (shard.Index - 1) * (1_000_000_000L / shard.Count);
         var needsCards = plan.Scenarios.Any(s => s.Kind != ScenarioKind.Onboarding);
         var provisional = new ScenarioData("setup", plan.Seed, plan.Personas, byPersona, [], phoneBase);
-        var setupFlows = new WalletFlows(wallet, otp, provisional, counters, plan.Client);
+        // Preparation keeps the wallet's failed replies, so a preparation that binds nothing can show the first in full.
+        var recorder = new SetupCallRecorder(wallet);
+        var setupFlows = new WalletFlows(recorder, otp, provisional, counters, plan.Client);
         var prebound = new List<PreboundCard>();
         if (needsCards)
         {
@@ -261,21 +270,21 @@ internal static class PlanRunner
                 throw new RunSetupException("the simulator returned no healthy cardholders to prepare users with.");
             }
 
-            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
             var bound = new System.Collections.Concurrent.ConcurrentBag<PreboundCard>();
             await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (c, token) =>
             {
-                var user = await wallet.RegisterAsync(provisional.NextPhone(), WalletFlows.Password, WalletFlows.Pin, token).ConfigureAwait(false);
+                var user = await recorder.RegisterAsync(provisional.NextPhone(), WalletFlows.Password, WalletFlows.Pin, token).ConfigureAwait(false);
                 if (user is not { Ok: true, Value: { } u })
                 {
-                    failures.Add($"register: {user.Code} {user.Message}");
+                    failures.Enqueue($"register {user.Code}");
                     return;
                 }
 
                 var (outcome, card) = await setupFlows.BindAsync(null, u, c, record: false).ConfigureAwait(false);
                 if (card is null)
                 {
-                    failures.Add($"bind: {outcome.StatusCode} {outcome.Message}");
+                    failures.Enqueue($"bind {outcome.StatusCode ?? "failed"}");
                     return;
                 }
 
@@ -284,7 +293,7 @@ internal static class PlanRunner
             prebound = bound.OrderBy(b => b.User.Phone, StringComparer.Ordinal).ToList();
             if (prebound.Count == 0)
             {
-                throw new RunSetupException($"could not bind any card before the run ({failures.Count} attempts failed; first: {failures.FirstOrDefault()}).");
+                throw new RunSetupException(SetupFailure.Describe(failures, recorder.Failed, plan.Client));
             }
         }
 

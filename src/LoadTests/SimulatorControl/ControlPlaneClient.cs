@@ -98,6 +98,26 @@ internal sealed class ControlPlaneClient : IDisposable
         return nodes.OfType<JsonObject>().Select(n => new SimNode(Str(n, "name"), Str(n, "kind"), Str(n, "address"), Str(n, "state"))).ToArray();
     }
 
+    /// <summary>
+    /// GET /v1/settings: the simulator's own settings (docs/simulator.md), or null with a one-line reason when it has
+    /// none to give (an older simulator answers 404) or did not answer.
+    /// </summary>
+    public async Task<(SimSettings? Settings, string? Error)> GetSettingsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var json = await GetJsonAsync("v1/settings", cancellationToken).ConfigureAwait(false);
+            var cooldown = json?["resendCooldownMs"] is JsonValue v && v.TryGetValue<double>(out var ms) && ms >= 0
+                ? TimeSpan.FromMilliseconds(ms)
+                : (TimeSpan?)null;
+            return (new SimSettings(cooldown), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or PlanException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return (null, ex.Message);
+        }
+    }
+
     public async Task ApplyFaultAsync(JsonObject rule, CancellationToken cancellationToken)
     {
         using var content = new StringContent(rule.ToJsonString(), Encoding.UTF8, "application/json");

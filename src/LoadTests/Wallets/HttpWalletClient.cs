@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -27,6 +26,9 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     private readonly ConcurrentDictionary<string, long> _servedBy = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Name, int Endpoint), byte> _servedThrough = new();
     private readonly PassiveHealthBalancer _balancer;
+
+    /// <summary>What <c>JsonContent</c> would send (camelCase web defaults), as bytes with a length.</summary>
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
 
     public HttpWalletClient(IReadOnlyList<Uri> endpoints, TimeSpan timeout, TimeProvider? time = null)
     {
@@ -203,10 +205,12 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         return null;
     }
 
+    private static string? Text(JsonNode? node) => node is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
+
     /// <summary>The body's <c>retryAfterMs</c> (milliseconds, exact) or else the <c>Retry-After</c> header in seconds.</summary>
     private static long? RetryAfter(JsonNode? error, HttpResponseMessage reply)
     {
-        if (error?["retryAfterMs"] is JsonValue v && v.TryGetValue<long>(out var ms) && ms >= 0)
+        if ((error as JsonObject)?["retryAfterMs"] is JsonValue v && v.TryGetValue<long>(out var ms) && ms >= 0)
         {
             return ms;
         }
@@ -218,6 +222,8 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(_timeout);
+        // Serialized once, before any attempt: the body goes out with its Content-Length, never chunked.
+        var sent = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, BodyJson);
         var tried = 0UL;
         for (var attempt = 0; ; attempt++)
         {
@@ -225,10 +231,10 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
             tried |= 1UL << (i % 64);
             try
             {
-                using var request = Request(method, new Uri(_endpoints[i], path), user, body, idempotencyKey);
+                using var request = Request(method, new Uri(_endpoints[i], path), user, sent, idempotencyKey);
                 using var reply = await _http.SendAsync(request, cts.Token).ConfigureAwait(false);
                 _balancer.Answered(i);
-                return await ReadAsync(reply, i, cts.Token, read).ConfigureAwait(false);
+                return await ReadAsync(request, sent, reply, i, cts.Token, read).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -250,12 +256,19 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         }
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, Uri uri, WalletUser? user, object? body, string? idempotencyKey)
+    /// <summary>
+    /// A JSON body buffered as bytes, so the request carries <c>Content-Length</c> and no
+    /// <c>Transfer-Encoding: chunked</c> (docs/your-wallet.md, "Request framing"): a wallet that reads only
+    /// Content-Length sees the whole body. A POST without a body (resend) goes out with <c>Content-Length: 0</c>.
+    /// </summary>
+    private static HttpRequestMessage Request(HttpMethod method, Uri uri, WalletUser? user, byte[]? body, string? idempotencyKey)
     {
         var request = new HttpRequestMessage(method, uri);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
+            request.Content = content;
         }
 
         if (user is not null && user.Token.Length > 0)
@@ -271,7 +284,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         return request;
     }
 
-    private async Task<WalletReply<T>> ReadAsync<T>(HttpResponseMessage reply, int endpoint, CancellationToken ct, Func<JsonNode?, T> read)
+    private async Task<WalletReply<T>> ReadAsync<T>(HttpRequestMessage request, byte[]? sent, HttpResponseMessage reply, int endpoint, CancellationToken ct, Func<JsonNode?, T> read)
     {
         var servedBy = reply.Headers.TryGetValues(ServedByHeader, out var values) ? values.FirstOrDefault() : null;
         if (servedBy is not null)
@@ -303,8 +316,15 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
             return WalletReply<T>.Success(read(json), status, servedBy) with { Bytes = received.Length };
         }
 
-        var error = json?["error"];
-        var code = error?["code"]?.GetValue<string>() ?? $"http_{status}";
-        return WalletReply<T>.Failure(status, code, error?["message"]?.GetValue<string>(), servedBy) with { Bytes = received.Length, RetryAfterMs = RetryAfter(error, reply) };
+        // {"error": {"code", "message"}} as the contract says; a bare {"error": "text"} is read as the message.
+        var error = json is JsonObject o ? o["error"] : null;
+        var code = Text((error as JsonObject)?["code"]) ?? $"http_{status}";
+        var message = error is JsonValue ? Text(error) : Text((error as JsonObject)?["message"]);
+        return WalletReply<T>.Failure(status, code, message, servedBy) with
+        {
+            Bytes = received.Length,
+            RetryAfterMs = RetryAfter(error, reply),
+            Exchange = WalletExchange.Describe(request, sent, reply, received),
+        };
     }
 }

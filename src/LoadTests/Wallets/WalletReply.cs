@@ -26,6 +26,14 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// </summary>
     public bool ClientCannot { get; init; }
 
+    /// <summary>
+    /// A failed reply that came over HTTP, as text: the request (method, URL, framing headers, body sent) and the
+    /// reply (status, headers that matter, body), bodies clipped. Set by <see cref="HttpWalletClient"/> for non-2xx
+    /// replies only; null for successes, for calls that got no reply and for adapters that do not fill it. A run that
+    /// cannot prepare prints the first one.
+    /// </summary>
+    public string? Exchange { get; init; }
+
     public static WalletReply<T> Success(T value, int status, string? servedBy) => new(true, value, status, null, null, servedBy);
 
     public static WalletReply<T> Failure(int status, string code, string? message, string? servedBy) => new(false, default, status, code, message, servedBy);
@@ -36,5 +44,5 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// </summary>
     public static WalletReply<T> NotImplementedByClient(string code, string message) => Failure(501, code, message, null) with { ClientCannot = true };
 
-    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs, ClientCannot = ClientCannot };
+    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs, ClientCannot = ClientCannot, Exchange = Exchange };
 }

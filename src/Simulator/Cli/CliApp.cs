@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text;
+using PaySim.Contracts.Durations;
+using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
 using PaySim.Simulator.Faults.Engine;
 using PaySim.Simulator.Hosting;
@@ -192,6 +194,7 @@ internal static class CliApp
             await stdout.WriteLineAsync($"  {"control",-12} {host.ControlUri.ToString().TrimEnd('/'),-28} HTTP/1.1 JSON  (curl {host.ControlUri}v1/stats)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"  {"control",-12} {host.ControlGrpcUri.ToString().TrimEnd('/'),-28} gRPC h2c  paysim.control.v1.Control").ConfigureAwait(false);
             await stdout.WriteLineAsync($"  faults: {(o.FaultProfile is null ? "none" : $"profile {o.FaultProfile}")}, {host.FaultRuleCount} rule(s); header overrides {(o.HeaderFaults ? "on" : "off")}; control token {(o.ControlToken is null ? "off" : "required")} (docs/faults.md)").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"  otp: valid {HumanDuration.Format(o.OtpTtl)}, {o.OtpAttempts} attempts, resend cooldown {HumanDuration.Format(o.ResendCooldown)} (--resend-cooldown; GET /v1/settings)").ConfigureAwait(false);
             await stdout.WriteLineAsync(o.UsesRedis ? $"  state: {o.State}, cluster {o.StateCluster}, instance {host.InstanceId}" : "  state: memory").ConfigureAwait(false);
             await stdout.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
@@ -223,6 +226,7 @@ internal static class CliApp
         private readonly Option<int?> _maxActiveFaults = new("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." };
         private readonly Option<string> _state = new("--state") { Description = "Issuer state: memory (this process) or redis://host:port (shared by every simulator process of --state-cluster on that Redis). See docs/scale-out.md.", DefaultValueFactory = _ => SimulatorOptions.MemoryState };
         private readonly Option<string> _stateCluster = new("--state-cluster") { Description = "With Redis state: processes with the same name act as one issuer; reset clears only their cluster.", DefaultValueFactory = _ => "default" };
+        private readonly Option<string> _resendCooldown = ResendCooldownOption();
         private readonly Option<int> _faultJournal = new("--fault-journal") { Description = "Keep the last N calls (node, method, rule, outcome) for GET /v1/journal; 0 = off.", DefaultValueFactory = _ => 0 };
 
         public void AddTo(Command command)
@@ -242,6 +246,31 @@ internal static class CliApp
             command.Options.Add(_faultJournal);
             command.Options.Add(_state);
             command.Options.Add(_stateCluster);
+            command.Options.Add(_resendCooldown);
+        }
+
+        /// <summary>The project's duration grammar (HumanDuration), 0 to 1h; anything else is one line naming the flag.</summary>
+        private static Option<string> ResendCooldownOption()
+        {
+            var option = new Option<string>("--resend-cooldown")
+            {
+                Description = $"Shortest interval between two OTPs of one binding; a ResendOtp sooner is refused with RESEND_TOO_SOON and the time left. {HumanDuration.Allowed}, 0 to 1h. Read it with GET /v1/settings.",
+                DefaultValueFactory = _ => HumanDuration.Format(OtpOptions.DefaultResendCooldown),
+            };
+            option.Validators.Add(r =>
+            {
+                var text = r.GetValueOrDefault<string>();
+                if (!HumanDuration.TryParse(text, SimulatorOptions.MaxResendCooldown, out _, out var problem))
+                {
+                    r.AddError(problem switch
+                    {
+                        DurationProblem.Negative => $"--resend-cooldown '{text}' must not be negative",
+                        DurationProblem.TooLong => $"--resend-cooldown '{text}' is more than {HumanDuration.Format(SimulatorOptions.MaxResendCooldown)}",
+                        _ => $"--resend-cooldown '{text}' is not {HumanDuration.Allowed}",
+                    });
+                }
+            });
+            return option;
         }
 
         public SimulatorOptions Read(ParseResult p) => new()
@@ -261,6 +290,7 @@ internal static class CliApp
             FaultJournal = p.GetValue(_faultJournal),
             State = p.GetValue(_state) ?? SimulatorOptions.MemoryState,
             StateCluster = p.GetValue(_stateCluster) ?? "default",
+            ResendCooldown = HumanDuration.TryParse(p.GetValue(_resendCooldown), out var cooldown) ? cooldown : OtpOptions.DefaultResendCooldown,
         };
     }
 }

@@ -18,9 +18,11 @@ internal static class ControlHttpEndpoints
 
     public const int DefaultLedgerLimit = 1_000;
 
-    public static void Map(WebApplication app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints)
+    /// <param name="settings">What this process was started with that a client must plan around (GET /v1/settings).</param>
+    public static void Map(WebApplication app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints, Func<object> settings)
     {
         app.MapGet("/", () => Results.Json(endpoints(), Json));
+        app.MapGet("/v1/settings", () => Results.Json(settings(), Json));
 
         app.MapGet("/v1/cardholders", (HttpRequest request) =>
         {

@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using PaySim.Contracts.Control.V1;
+using PaySim.Contracts.Durations;
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Calls;
 using PaySim.Simulator.Cardholders;
@@ -456,6 +457,19 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             controlGrpc = _controlGrpc.Uri.ToString().TrimEnd('/'),
             cardholders = Registry.All.Count,
             seed = Options.Seed,
+            settings = _controlHttp.Uri.ToString().TrimEnd('/') + "/v1/settings",
+        }, () => new
+        {
+            // This process's own settings; with Redis state every process reads its own flags.
+            resendCooldownMs = (long)Options.ResendCooldown.TotalMilliseconds,
+            resendCooldown = HumanDuration.Format(Options.ResendCooldown),
+            otpTtlMs = (long)Options.OtpTtl.TotalMilliseconds,
+            otpAttempts = Options.OtpAttempts,
+            slowSmsDelayMs = (long)Options.SlowSmsDelay.TotalMilliseconds,
+            nodes = Options.Nodes,
+            seed = Options.Seed,
+            headerFaults = Options.HeaderFaults,
+            state = Options.UsesRedis ? "redis" : "memory",
         });
         return app;
     }

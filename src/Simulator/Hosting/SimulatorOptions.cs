@@ -47,7 +47,14 @@ public sealed class SimulatorOptions
 
     public int OtpAttempts { get; set; } = OtpOptions.DefaultAttempts;
 
+    /// <summary>
+    /// Shortest interval between two OTPs of one binding: a <c>ResendOtp</c> sooner is refused with RESEND_TOO_SOON
+    /// and the time left (<c>--resend-cooldown</c>, <c>GET /v1/settings</c> <c>resendCooldownMs</c>).
+    /// </summary>
     public TimeSpan ResendCooldown { get; set; } = OtpOptions.DefaultResendCooldown;
+
+    /// <summary>The longest <see cref="ResendCooldown"/> accepted.</summary>
+    public static readonly TimeSpan MaxResendCooldown = TimeSpan.FromHours(1);
 
     /// <summary>How late a slow-sms cardholder's messages arrive.</summary>
     public TimeSpan SlowSmsDelay { get; set; } = SmsGateway.DefaultSlowSmsDelay;
@@ -175,9 +182,9 @@ public sealed class SimulatorOptions
             errors.Add($"OtpAttempts must be 1..100 (was {OtpAttempts})");
         }
 
-        if (ResendCooldown < TimeSpan.Zero)
+        if (ResendCooldown < TimeSpan.Zero || ResendCooldown > MaxResendCooldown)
         {
-            errors.Add($"ResendCooldown must be >= 0 (was {ResendCooldown})");
+            errors.Add($"ResendCooldown must be 0..1h (was {ResendCooldown})");
         }
 
         if (SlowSmsDelay < TimeSpan.Zero)

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaySim.LoadTests.Cli;
+using PaySim.Simulator.Hosting;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 15, bug 4: a wallet that refuses every sign-up (here as one that reads no body would: "invalid_request
+/// phone") ends the run before the load with the wallet's first failed reply printed in full and what to check,
+/// not a one-word code that hides the cause.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SetupFailureRunTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-setup-").FullName;
+
+    [Fact]
+    public async Task Run_WalletRefusesEverySignUp_ExitsOnePrintingItsFirstReplyInFullAndWhatToCheck()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
+        await using var wallet = await StartRefusingWalletAsync();
+        var url = wallet.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        string[] args =
+        [
+            "run", "--plan", "smoke", "--duration", "5s", "--no-progress", "--report-dir", Path.Combine(_dir, "report"),
+            "--wallet-url", url, "--simulator-url", simulator.ControlUri.ToString(),
+        ];
+
+        var code = await LoadTestsCli.InvokeAsync(args, stdout, stderr);
+
+        Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{stdout}\n{stderr}");
+        var lines = stderr.ToString().TrimEnd().Split('\n');
+        Assert.Equal(7, lines.Length);
+        // smoke prepares 10 users; every sign-up was refused.
+        Assert.Equal("run failed: could not bind any card before the run (10 attempts failed: register invalid_request ×10).", lines[0]);
+        Assert.Equal("The wallet's first failed reply (register):", lines[1]);
+        Assert.Equal($"  request: POST {url}users (Content-Type: application/json; charset=utf-8; Content-Length: 63)", lines[2]);
+        Assert.Matches(new Regex("""^    sent: \{"phone":"13[0-9]{9}","password":"Load-test-9","pin":"258147"\}$"""), lines[3]);
+        Assert.Equal("  reply: 400 Bad Request (Content-Type: application/json; charset=utf-8; Content-Length: 54; X-Served-By: refusing-wallet)", lines[4]);
+        Assert.Equal("""    body: {"error":{"code":"invalid_request","message":"phone"}}""", lines[5]);
+        Assert.Equal(
+            "Check: the wallet refused the request itself: check that it reads the JSON body (the harness sends Content-Type: application/json; charset=utf-8 with a Content-Length, never chunked; docs/your-wallet.md, \"Request framing\") and that its field names are the contract's (camelCase; docs/your-wallet.md, \"The REST contract\").",
+            lines[6]);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Healthy, and answers every other call 400 invalid_request "phone", framed with a Content-Length.</summary>
+    private static async Task<WebApplication> StartRefusingWalletAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(async ctx =>
+        {
+            ctx.Response.Headers["X-Served-By"] = "refusing-wallet";
+            if (ctx.Request.Path == "/health")
+            {
+                return;
+            }
+
+            var body = Encoding.UTF8.GetBytes("""{"error":{"code":"invalid_request","message":"phone"}}""");
+            ctx.Response.StatusCode = 400;
+            ctx.Response.ContentType = "application/json; charset=utf-8";
+            ctx.Response.ContentLength = body.Length;
+            await ctx.Response.Body.WriteAsync(body);
+        });
+        await app.StartAsync();
+        return app;
+    }
+}
