@@ -128,7 +128,7 @@ public sealed class BadInputPropertyTests : IDisposable
 
     // A few fields take numbers whose bad value is only out of range, or names that are free text.
     private static bool Allowed(string path, JsonNode? value) =>
-        (path == "name" && value?.GetValueKind() == System.Text.Json.JsonValueKind.String && value.GetValue<string>().Length == 0) // "" falls back to the file name
+        (path == "name" && value?.GetValueKind() == System.Text.Json.JsonValueKind.String && System.Text.RegularExpressions.Regex.IsMatch(value.GetValue<string>(), "^[A-Za-z0-9_-]{0,64}$")) // a valid name ("" falls back to the file name)
         || (path.StartsWith("personas.", StringComparison.Ordinal) && value?.GetValueKind() == System.Text.Json.JsonValueKind.Number && value.GetValue<double>() is >= 0 and <= 1e6)
         || (path.EndsWith(".weight", StringComparison.Ordinal) && value?.GetValueKind() == System.Text.Json.JsonValueKind.Number && value.GetValue<double>() is > 0 and <= 1e6)
         || (path.Contains(".mix.", StringComparison.Ordinal) && value?.GetValueKind() == System.Text.Json.JsonValueKind.Number && value.GetValue<double>() is >= 0 and <= 1e6);
