@@ -7,6 +7,7 @@
 #   wrk, hey       -> HTTP/1.1 benchmarks
 #   curl           -> the --wallet-hook commands of the HAProxy instance-crash test
 #   prometheus     -> promtool: /metrics of the simulator and the wallet, deploy/prometheus/prometheus.yml
+#   chromium       -> headless browser: the charts and fault bands of report.html, read from its DOM
 set -euo pipefail
 
 declare -A tool_of=(
@@ -17,17 +18,18 @@ declare -A tool_of=(
   [hey]=hey
   [curl]=curl
   [prometheus]=promtool
+  [chromium]=chromium
 )
 
 missing=()
-for pkg in haproxy redis-server nghttp2-client wrk hey curl prometheus; do
+for pkg in haproxy redis-server nghttp2-client wrk hey curl prometheus chromium; do
   if ! command -v "${tool_of[$pkg]}" >/dev/null 2>&1; then
     missing+=("$pkg")
   fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all tools present (haproxy redis-server h2load wrk hey curl promtool)"
+  echo "install-deps: all tools present (haproxy redis-server h2load wrk hey curl promtool chromium)"
   exit 0
 fi
 

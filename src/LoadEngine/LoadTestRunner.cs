@@ -31,7 +31,7 @@ public sealed class LoadTestRunner
 
     public LoadTestRunner WithPercentiles(params double[] percentiles) => new(_options with { Percentiles = percentiles.ToArray() });
 
-    /// <summary>Writes summary.json, report.md, report.html, junit.xml and timeseries.csv there at the end.</summary>
+    /// <summary>Writes summary.json, report.md, report.html, junit.xml, timeseries.csv and timeseries-steps.csv there at the end.</summary>
     public LoadTestRunner WithReportFolder(string folder) => new(_options with { ReportFolder = folder });
 
     /// <summary>true: live table (terminal) or one log line a second (redirected / CI=true); false: silent. Default: on.</summary>

@@ -20,10 +20,37 @@ public sealed record TimeSeriesPoint
 
     public double Rps { get; init; }
 
+    /// <summary>Median latency of the iterations completed in the second; 0 when <see cref="Requests"/> is 0 (no measurement, not a zero).</summary>
     public double P50Ms { get; init; }
 
+    /// <summary>99th percentile latency of the iterations completed in the second; 0 when <see cref="Requests"/> is 0.</summary>
     public double P99Ms { get; init; }
 
     /// <summary>Iterations in flight (open) or active copies (closed) at the end of the second.</summary>
     public long Concurrency { get; init; }
+
+    /// <summary>
+    /// Open model: the rate the load simulations asked for over this point's interval (intended starts per
+    /// second, warm-up included), to set against <see cref="Rps"/>. Null for closed-model scenarios, which have no target rate.
+    /// </summary>
+    public double? TargetRps { get; init; }
+
+    /// <summary>Each step that completed at least once in the second, by name.</summary>
+    public IReadOnlyList<StepPoint> Steps { get; init; } = [];
+}
+
+/// <summary>One step's statistics over one second of a <see cref="TimeSeriesPoint"/>.</summary>
+public sealed record StepPoint
+{
+    public string Name { get; init; } = string.Empty;
+
+    public long Requests { get; init; }
+
+    public long Ok { get; init; }
+
+    public long Fail { get; init; }
+
+    public double P50Ms { get; init; }
+
+    public double P99Ms { get; init; }
 }

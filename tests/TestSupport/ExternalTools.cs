@@ -10,6 +10,7 @@ public static class ExternalTools
     public const string Haproxy = "haproxy";
     public const string Curl = "curl";
     public const string Promtool = "promtool";
+    public const string Chromium = "chromium";
 
     /// <summary>Starts every skip reason, so a CI script can tell a skipped tool test from any other skip.</summary>
     public const string SkipMarker = "[needs-tool]";

@@ -1,9 +1,16 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace PaySim.LoadEngine.Reporting;
 
-/// <summary>report.html: one file, inline CSS and SVG, no script, no CDN, so it opens offline and in CI artefact viewers.</summary>
+/// <summary>
+/// report.html: one file, inline CSS and SVG, no script, no CDN, so it opens offline and in CI artefact viewers.
+/// Besides the engine's figures it draws two extra fields when a caller adds them: <c>faultTimeline</c> (see
+/// <see cref="TimeWindows"/>), shaded on every time chart, and <c>capacity</c>, a p99-against-rate chart with the knee.
+/// </summary>
 internal static class HtmlReport
 {
     public static string Render(RunSummary s, IReadOnlyList<TimeSeriesPoint> series)
@@ -52,48 +59,183 @@ internal static class HtmlReport
             }
         }
 
-        html.Append("</table></section><section><h2>Over time</h2>");
-        var names = series.Select(p => p.Scenario).Distinct().ToArray();
-        string Color(int i) => SvgChart.Palette[i % SvgChart.Palette.Length];
-        List<(double, double)> Points(string name, Func<TimeSeriesPoint, double> y) =>
-            series.Where(p => p.Scenario == name).Select(p => ((double)p.Second, y(p))).ToList();
-
-        html.Append(SvgChart.Render(
-            "Completed iterations per second",
-            "rps",
-            names.Select((n, i) => new SvgChart.Series(n, Color(i), Points(n, p => p.Rps))).ToList()));
-        html.Append(SvgChart.Render(
-            "Latency per second: p99 (solid) and p50 (dashed)",
-            "ms",
-            names.SelectMany((n, i) => new[]
-            {
-                new SvgChart.Series(n + " p99", Color(i), Points(n, p => p.P99Ms)),
-                new SvgChart.Series(n + " p50", Color(i), Points(n, p => p.P50Ms), Dashed: true),
-            }).ToList()));
-        html.Append(SvgChart.Render(
-            "Errors per second: failed (solid) and dropped (dashed)",
-            "per second",
-            names.SelectMany((n, i) => new[]
-            {
-                new SvgChart.Series(n + " fail", Color(i), Points(n, p => p.Fail)),
-                new SvgChart.Series(n + " dropped", Color(i), Points(n, p => p.Dropped), Dashed: true),
-            }).ToList()));
-        html.Append(SvgChart.Render(
-            "Concurrency (in flight / active copies)",
-            "concurrency",
-            names.Select((n, i) => new SvgChart.Series(n, Color(i), Points(n, p => p.Concurrency))).ToList()));
-        html.Append("</section>");
+        html.Append("</table></section>");
+        var runEnd = Math.Max(s.DurationS, series.Count == 0 ? 0 : series.Max(p => p.Second));
+        var windows = TimeWindows.FromTimeline(s.Extra[TimeWindows.Field], runEnd);
+        OverTime(html, series, windows, runEnd);
+        if (s.Extra["capacity"] is JsonObject capacity)
+        {
+            Capacity(html, capacity);
+        }
 
         if (s.Extra.Count > 0)
         {
-            html.Append("<section><h2>Other results</h2><pre>");
+            html.Append($"<section><h2>Other results</h2><details><summary>summary.json fields beyond the engine's ({s.Extra.Count}): {E(string.Join(", ", s.Extra.Select(kv => kv.Key)))}</summary><pre>");
             html.Append(E(s.Extra.ToJsonString(RunSummary.JsonOptions)));
-            html.Append("</pre></section>");
+            html.Append("</pre></details></section>");
         }
 
         html.Append("<footer>Latencies: HdrHistogram, 1 µs–1 h, 3 significant digits; open-model latency counts from each iteration's intended start. Full histograms are in summary.json (base64).</footer></body></html>");
         return html.ToString();
     }
+
+    /// <summary>
+    /// The time charts, each with the fault windows shaded. A second with nothing completed is no measurement:
+    /// latency lines break there, and the count lines start at a scenario's first second with data, so neither
+    /// plots a 0 that was never measured (warm-up, the first second, a scenario's start delay).
+    /// </summary>
+    private static void OverTime(StringBuilder html, IReadOnlyList<TimeSeriesPoint> series, IReadOnlyList<SvgChart.Band> windows, double runEnd)
+    {
+        html.Append("<section><h2>Over time</h2>");
+        if (windows.Count > 0)
+        {
+            html.Append("<p>Shaded on every chart below:</p><table class=\"windows\"><tr><th>fault or event</th><th>from</th><th>to</th><th>note</th></tr>");
+            foreach (var w in windows)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr data-fault=\"{E(w.Name)}\"><td>{E(w.Name)}</td><td>{Format.Num(w.Start)} s</td><td>{Format.Num(w.End)} s</td><td>{(w.Error is null ? string.Empty : "failed: " + E(w.Error))}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        var names = series.Select(p => p.Scenario).Distinct().ToArray();
+        var byName = names.ToDictionary(n => n, n => series.Where(p => p.Scenario == n).OrderBy(p => p.Second).ToArray(), StringComparer.Ordinal);
+        string Color(int i) => SvgChart.Palette[i % SvgChart.Palette.Length];
+        (double X, double Y)[] Counted(string name, Func<TimeSeriesPoint, double> y)
+        {
+            var points = byName[name];
+            var first = Array.FindIndex(points, p => p.Requests + p.Dropped > 0);
+            return first < 0 ? [] : points[first..].Select(p => ((double)p.Second, y(p))).ToArray();
+        }
+
+        (double X, double Y)[] Measured(string name, Func<TimeSeriesPoint, double> y) =>
+            byName[name].Select(p => ((double)p.Second, p.Requests > 0 ? y(p) : double.NaN)).ToArray();
+        SvgChart.Chart Time(string id, string title, string yLabel, IEnumerable<SvgChart.Series> lines) =>
+            new(id, title, yLabel) { Series = lines.ToArray(), Bands = windows, XMax = runEnd };
+
+        var targeted = names.Where(n => byName[n].Any(p => p.TargetRps is not null)).ToHashSet(StringComparer.Ordinal);
+        html.Append(SvgChart.Render(Time(
+            "rate",
+            targeted.Count > 0 ? "Rate per second: achieved (solid) against target (dashed)" : "Completed iterations per second (closed model: no target rate)",
+            "per second",
+            names.SelectMany((n, i) => targeted.Contains(n)
+                ? new[]
+                {
+                    new SvgChart.Series(n + " achieved", Color(i), Counted(n, p => p.Rps)),
+                    new SvgChart.Series(n + " target", Color(i), byName[n].Where(p => p.TargetRps is not null).Select(p => ((double)p.Second, p.TargetRps!.Value)).ToArray(), Dashed: true),
+                }
+                : [new SvgChart.Series(n + " achieved", Color(i), Counted(n, p => p.Rps))]))));
+        html.Append(SvgChart.Render(Time(
+            "latency",
+            "Latency per second by scenario: p99 (solid) and p50 (dashed)",
+            "ms",
+            names.SelectMany((n, i) => new[]
+            {
+                new SvgChart.Series(n + " p99", Color(i), Measured(n, p => p.P99Ms)),
+                new SvgChart.Series(n + " p50", Color(i), Measured(n, p => p.P50Ms), Dashed: true),
+            }))));
+        foreach (var n in names)
+        {
+            var steps = byName[n].SelectMany(p => p.Steps).Select(st => st.Name).Distinct().Order(StringComparer.Ordinal).ToArray();
+            if (steps.Length == 0)
+            {
+                continue;
+            }
+
+            (double X, double Y)[] Step(string step, Func<StepPoint, double> y) =>
+                byName[n].Select(p => p.Steps.FirstOrDefault(st => st.Name == step) is { Requests: > 0 } st ? ((double)p.Second, y(st)) : ((double)p.Second, double.NaN)).ToArray();
+            html.Append(SvgChart.Render(Time(
+                "latency-steps:" + n,
+                $"Latency per second by step of {n}: p99 (solid) and p50 (dashed)",
+                "ms",
+                steps.SelectMany((st, i) => new[]
+                {
+                    new SvgChart.Series(st + " p99", Color(i), Step(st, x => x.P99Ms)),
+                    new SvgChart.Series(st + " p50", Color(i), Step(st, x => x.P50Ms), Dashed: true),
+                }))));
+        }
+
+        html.Append(SvgChart.Render(Time(
+            "errors",
+            "Errors per second: failed (solid) and dropped (dashed)",
+            "per second",
+            names.SelectMany((n, i) => new[]
+            {
+                new SvgChart.Series(n + " fail", Color(i), Counted(n, p => p.Fail)),
+                new SvgChart.Series(n + " dropped", Color(i), Counted(n, p => p.Dropped), Dashed: true),
+            }))));
+        html.Append(SvgChart.Render(Time(
+            "concurrency",
+            "Concurrency (in flight / active copies at the end of each second)",
+            "concurrency",
+            names.Select((n, i) => new SvgChart.Series(n, Color(i), byName[n].Select(p => ((double)p.Second, (double)p.Concurrency)).ToArray())))));
+        html.Append("</section>");
+    }
+
+    /// <summary>
+    /// The <c>capacity</c> extra field ({scenario, objectives[], kneeRps, kneeReached, steps[{rate, p99Ms, okRate, rps, pass}]}):
+    /// each step's p99 against its rate, green where it met the objectives, red where not, and the knee marked.
+    /// </summary>
+    private static void Capacity(StringBuilder html, JsonObject capacity)
+    {
+        var steps = (capacity["steps"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(st => (Rate: Num(st["rate"]), P99: Num(st["p99Ms"]), Ok: Num(st["okRate"]), Rps: Num(st["rps"]), Pass: st["pass"] is JsonValue v && v.GetValueKind() == JsonValueKind.True))
+            .Where(st => st.Rate is > 0)
+            .OrderBy(st => st.Rate)
+            .ToArray();
+        if (steps.Length == 0)
+        {
+            return;
+        }
+
+        var knee = Num(capacity["kneeRps"]);
+        var reached = capacity["kneeReached"] is JsonValue r && r.GetValueKind() == JsonValueKind.True;
+        var objectives = (capacity["objectives"] as JsonArray ?? []).Select(o => o is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).OfType<string>().ToArray();
+        var rates = steps.Select(st => st.Rate!.Value).ToArray();
+        SvgChart.Marker[] markers = knee switch
+        {
+            > 0 when reached => [new SvgChart.Marker("knee", $"knee {Format.Num(knee.Value)}/s", knee.Value)],
+            > 0 => [new SvgChart.Marker("knee", $"knee ≥ {Format.Num(knee.Value)}/s (no step failed)", knee.Value)],
+            _ => [],
+        };
+        var chart = new SvgChart.Chart("capacity", "Capacity: p99 against rate, one point per step (green: met the objectives, red: not)", "p99 ms")
+        {
+            Series = [new SvgChart.Series("p99 per step", SvgChart.Palette[0], steps.Select(st => (st.Rate!.Value, st.P99 ?? double.NaN)).ToArray())],
+            Dots = steps.Where(st => st.P99 is not null).Select(st => new SvgChart.Dot(
+                $"{Format.Num(st.Rate!.Value)}/s: p99 {Format.Ms(st.P99!.Value)} ms, ok {(st.Ok is { } ok ? (ok * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "n/a")}, {(st.Pass ? "met" : "missed")} the objectives",
+                st.Rate.Value,
+                st.P99.Value,
+                st.Pass)).ToArray(),
+            Markers = markers,
+            Levels = objectives.Select(o => Expression.TryParse(o, out var e, out _) && e.Metric is "p99" or "p50" && e.Unit == ExpressionUnit.Duration ? new SvgChart.Level(o, e.Value) : null).OfType<SvgChart.Level>().ToArray(),
+            LogX = rates[0] > 0 && rates[^1] / rates[0] >= 4,
+            XTicks = rates,
+            XUnit = "/s",
+            Note = knee switch
+            {
+                0 when reached => $"The first step ({Format.Num(rates[0])}/s) already missed the objectives: the knee is below it.",
+                null => "No knee: no step had data.",
+                _ => null,
+            },
+        };
+        html.Append($"<section><h2>Capacity{(capacity["scenario"] is JsonValue sc && sc.GetValueKind() == JsonValueKind.String ? ": " + E(sc.GetValue<string>()) : string.Empty)}</h2>");
+        if (objectives.Length > 0)
+        {
+            html.Append($"<p>Objectives: {string.Join(", ", objectives.Select(o => "<code>" + E(o) + "</code>"))}</p>");
+        }
+
+        html.Append(SvgChart.Render(chart));
+        html.Append("<table class=\"capacity\"><tr><th>rate /s</th><th>achieved /s</th><th>p99 ms</th><th>ok %</th><th>objectives</th></tr>");
+        foreach (var st in steps)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(st.Pass ? "pass" : "fail")}\"><td>{Format.Num(st.Rate!.Value)}</td><td>{(st.Rps is { } rps ? Format.Num(rps) : string.Empty)}</td><td>{(st.P99 is { } p ? Format.Ms(p) : "n/a")}</td><td>{(st.Ok is { } ok ? (ok * 100).ToString("0.##", CultureInfo.InvariantCulture) : "n/a")}</td><td>{(st.Pass ? "✔ met" : "✘ missed")}</td></tr>");
+        }
+
+        html.Append("</table></section>");
+    }
+
+    private static double? Num(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) : null;
 
     private static void Row(StringBuilder html, string name, StepSummary s, string dropped, string[] percentiles, string cls)
     {
@@ -119,7 +261,11 @@ internal static class HtmlReport
         tr.pass td:first-child{color:#15803d;font-weight:600}tr.fail td:first-child{color:#b91c1c;font-weight:600}tr.fail{background:#fef2f2}
         table.claims td,table.claims th{text-align:left}tr.scenario td{font-weight:600}tr.step td{color:#3f3f46}code{font-size:12px}
         figure{margin:16px 0}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}
-        .tick{font-size:11px;fill:#52525b}.legend{font-size:12px;fill:#27272a}
+        .tick{font-size:11px;fill:#52525b}
+        .note{font-size:12px;color:#52525b;margin:0 0 4px}.legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:#27272a;margin-top:2px}
+        .legend span{display:inline-flex;align-items:center;gap:4px}.band-label{font-size:11px;fill:#9a3412}.marker-label{font-size:12px;font-weight:600;fill:#18181b}
+        .level-label{font-size:11px;fill:#b91c1c}.empty{font-size:14px;fill:#a1a1aa}table.windows{width:auto}table.windows td{text-align:left}
+        details summary{cursor:pointer;font-size:13px;color:#3f3f46}
         pre{background:#f4f4f5;padding:8px;border-radius:6px;overflow:auto;font-size:12px}
         footer{margin-top:32px;font-size:12px;color:#71717a}
         """;

@@ -15,6 +15,7 @@ internal sealed class RunEngine : IDisposable
     private string? _abortReason;
     private long _runStart;
     private int _second;
+    private double _lastElapsed;
 
     public RunEngine(LoadTestRunnerOptions options)
     {
@@ -169,7 +170,7 @@ internal sealed class RunEngine : IDisposable
         foreach (var s in _scenarios)
         {
             var f = s.Stats.TakeInterval();
-            s.Stats.TakeStepIntervals();
+            var steps = s.Stats.TakeStepIntervals();
             var dropped = s.Stats.TakeDroppedDelta();
             if (final && f.Ok + f.Fail + dropped == 0)
             {
@@ -189,8 +190,12 @@ internal sealed class RunEngine : IDisposable
                 P50Ms = f.P50Ms,
                 P99Ms = f.P99Ms,
                 Concurrency = s.Concurrency,
+                TargetRps = s.TargetRate(_lastElapsed, elapsed) is { } target ? Math.Round(target, 3) : null,
+                Steps = steps,
             });
         }
+
+        _lastElapsed = elapsed;
 
         _series.AddRange(points);
         foreach (var sink in _options.Sinks)

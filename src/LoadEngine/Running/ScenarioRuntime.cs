@@ -18,6 +18,7 @@ internal sealed class ScenarioRuntime
     private readonly List<ScenarioContext> _copyContexts = [];
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly double _ticksToMicros;
+    private readonly ArrivalSchedule? _targetSchedule;
     private long _invocations;
     private long _inFlight;
     private int _nextCopyId;
@@ -40,6 +41,7 @@ internal sealed class ScenarioRuntime
             ? null
             : props.StartDelay.TotalSeconds + simulations.Sum(s => s.During.TotalSeconds);
         _ticksToMicros = 1_000_000.0 / engine.Time.TimestampFrequency;
+        _targetSchedule = IsOpen ? ArrivalSchedule.Build(simulations, seed) : null;
     }
 
     public RunEngine Engine { get; }
@@ -88,6 +90,21 @@ internal sealed class ScenarioRuntime
                 return _copyRunning.Count(r => r);
             }
         }
+    }
+
+    /// <summary>
+    /// Open model: the mean rate the schedule asks for over (<paramref name="fromS"/>, <paramref name="toS"/>] of the run
+    /// (seconds since the run started, the start delay taken off). Null for closed scenarios.
+    /// </summary>
+    public double? TargetRate(double fromS, double toS)
+    {
+        if (_targetSchedule is null || toS <= fromS)
+        {
+            return null;
+        }
+
+        var delay = Props.StartDelay.TotalSeconds;
+        return (_targetSchedule.CumulativeAt(toS - delay) - _targetSchedule.CumulativeAt(fromS - delay)) / (toS - fromS);
     }
 
     public long ToMicros(long ticks) => (long)(ticks * _ticksToMicros);

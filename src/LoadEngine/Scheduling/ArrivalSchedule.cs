@@ -99,6 +99,27 @@ internal sealed class ArrivalSchedule
         return true;
     }
 
+    /// <summary>Λ(t): the iterations due by <paramref name="seconds"/> from the scenario start (0 before it, <see cref="ExpectedCount"/> after the end).</summary>
+    public double CumulativeAt(double seconds)
+    {
+        if (_segments.Length == 0 || seconds <= 0)
+        {
+            return 0;
+        }
+
+        foreach (var s in _segments)
+        {
+            if (seconds < s.End)
+            {
+                var tau = seconds - s.Start;
+                var slope = (s.RateEnd - s.RateStart) / (s.End - s.Start);
+                return s.CumulativeStart + (s.RateStart * tau) + (slope * tau * tau / 2);
+            }
+        }
+
+        return ExpectedCount;
+    }
+
     /// <summary>Counts every arrival (for tests and planning); does not disturb this instance.</summary>
     public static long CountArrivals(IReadOnlyList<LoadSimulation> simulations, int seed)
     {

@@ -26,12 +26,26 @@ internal sealed class ScenarioCollector(string name) : StatsCollector(name)
         return delta;
     }
 
-    public void TakeStepIntervals()
+    /// <summary>Takes every step's interval; returns the steps that completed at least once in it, by name.</summary>
+    public IReadOnlyList<StepPoint> TakeStepIntervals()
     {
+        List<StepPoint>? points = null;
         foreach (var s in _steps.Values)
         {
-            s.TakeInterval();
+            var f = s.TakeInterval();
+            if (f.Ok + f.Fail > 0)
+            {
+                (points ??= []).Add(new StepPoint { Name = s.Name, Requests = f.Ok + f.Fail, Ok = f.Ok, Fail = f.Fail, P50Ms = f.P50Ms, P99Ms = f.P99Ms });
+            }
         }
+
+        if (points is null)
+        {
+            return [];
+        }
+
+        points.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return points;
     }
 
     public ScenarioSummary ToSummary(double durationS, IReadOnlyList<double> percentiles, bool encode)

@@ -232,7 +232,10 @@ internal static class ShardMerger
         return sums;
     }
 
-    /// <summary>Per second and scenario, counts add; the per-second p50/p99 can only be bounded (the max over shards).</summary>
+    /// <summary>
+    /// Per second and scenario, counts and target rates add (each shard ran its share of the rate); the per-second
+    /// p50/p99 can only be bounded (the max over shards). Steps likewise, per second, scenario and step.
+    /// </summary>
     private static IReadOnlyList<TimeSeriesPoint> MergeTimeSeries(IReadOnlyList<ShardInput> shards) =>
         shards.SelectMany(s => s.TimeSeries)
             .GroupBy(p => (p.Second, p.Scenario))
@@ -250,6 +253,20 @@ internal static class ShardMerger
                 P50Ms = g.Max(p => p.P50Ms),
                 P99Ms = g.Max(p => p.P99Ms),
                 Concurrency = g.Sum(p => p.Concurrency),
+                TargetRps = g.Any(p => p.TargetRps is not null) ? Math.Round(g.Sum(p => p.TargetRps ?? 0), 3) : null,
+                Steps = g.SelectMany(p => p.Steps)
+                    .GroupBy(s => s.Name, StringComparer.Ordinal)
+                    .OrderBy(s => s.Key, StringComparer.Ordinal)
+                    .Select(s => new StepPoint
+                    {
+                        Name = s.Key,
+                        Requests = s.Sum(x => x.Requests),
+                        Ok = s.Sum(x => x.Ok),
+                        Fail = s.Sum(x => x.Fail),
+                        P50Ms = s.Max(x => x.P50Ms),
+                        P99Ms = s.Max(x => x.P99Ms),
+                    })
+                    .ToArray(),
             })
             .ToArray();
 

@@ -83,11 +83,15 @@ internal static class ShardReader
             }
         }
 
-        return new ShardInput(folder, summary, new ShardSpec(index, count), ReadTimeSeries(Path.Combine(folder, ReportWriter.TimeSeriesFile)));
+        var series = ReadTimeSeries(Path.Combine(folder, ReportWriter.TimeSeriesFile), ReadStepSeries(Path.Combine(folder, ReportWriter.StepTimeSeriesFile)));
+        return new ShardInput(folder, summary, new ShardSpec(index, count), series);
     }
 
-    /// <summary>timeseries.csv: second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency (absent = none).</summary>
-    private static IReadOnlyList<TimeSeriesPoint> ReadTimeSeries(string file)
+    /// <summary>
+    /// timeseries.csv: second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency[,target_rps]
+    /// (absent = none; target_rps empty or missing = no target), with each point's steps from timeseries-steps.csv.
+    /// </summary>
+    private static IReadOnlyList<TimeSeriesPoint> ReadTimeSeries(string file, ILookup<(int Second, string Scenario), StepPoint> steps)
     {
         if (!File.Exists(file))
         {
@@ -103,14 +107,14 @@ internal static class ShardReader
                 continue;
             }
 
-            static double D(string t) => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture);
-            static long L(string t) => long.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture);
             try
             {
                 points.Add(new TimeSeriesPoint
                 {
                     Second = (int)L(f[0]), ElapsedS = D(f[1]), Scenario = f[2], Requests = L(f[3]), Ok = L(f[4]), Fail = L(f[5]),
                     Dropped = L(f[6]), Rps = D(f[7]), P50Ms = D(f[8]), P99Ms = D(f[9]), Concurrency = L(f[10]),
+                    TargetRps = f.Length > 11 && f[11].Length > 0 ? D(f[11]) : null,
+                    Steps = steps[((int)L(f[0]), f[2])].ToArray(),
                 });
             }
             catch (FormatException)
@@ -121,4 +125,40 @@ internal static class ShardReader
 
         return points;
     }
+
+    /// <summary>timeseries-steps.csv: second,elapsed_s,scenario,step,requests,ok,fail,p50_ms,p99_ms (absent, as in reports written before it = no steps).</summary>
+    private static ILookup<(int Second, string Scenario), StepPoint> ReadStepSeries(string file)
+    {
+        var rows = new List<((int, string) Key, StepPoint Step)>();
+        if (File.Exists(file))
+        {
+            foreach (var line in File.ReadLines(file).Skip(1))
+            {
+                var f = line.Split(',');
+                if (f.Length < 9)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var step = new StepPoint
+                    {
+                        Name = f[3], Requests = L(f[4]), Ok = L(f[5]), Fail = L(f[6]), P50Ms = D(f[7]), P99Ms = D(f[8]),
+                    };
+                    rows.Add((((int)L(f[0]), f[2]), step));
+                }
+                catch (FormatException)
+                {
+                    // As for timeseries.csv: a name with a comma shifts the columns; the series is informative only.
+                }
+            }
+        }
+
+        return rows.ToLookup(r => r.Key, r => r.Step);
+    }
+
+    private static double D(string t) => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static long L(string t) => long.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture);
 }

@@ -102,7 +102,10 @@ public sealed class ReportWriterTests : IDisposable
         var html = await File.ReadAllTextAsync(Path.Combine(_folder, "report.html"));
         var md = await File.ReadAllTextAsync(Path.Combine(_folder, "report.md"));
 
-        Assert.Equal(4, Regex.Count(html, "<svg "));
+        // Rate, latency by scenario, latency by step of pay, errors, concurrency.
+        Assert.Equal(["rate", "latency", "latency-steps:pay", "errors", "concurrency"], Regex.Matches(html, "data-chart=\"([^\"]*)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal(5, Regex.Count(html, "<svg xmlns="));
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
         Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"http", html, StringComparison.Ordinal);
         Assert.Contains("no duplicate charges", html, StringComparison.Ordinal);
@@ -111,30 +114,31 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Html_ChartsHoldOnePointPerSecondOfTheRun_PlacedByItsValue()
+    public async Task Html_ChartsHoldOnePointPerMeasuredSecondOfTheRun_PlacedByItsValue()
     {
         var result = await RunSmallAsync();
         await ReportWriter.WriteAsync(_folder, result.Summary, result.TimeSeries);
         var html = await File.ReadAllTextAsync(Path.Combine(_folder, "report.html"));
         var seconds = result.TimeSeries.Where(p => p.Scenario == "pay").OrderBy(p => p.Second).ToArray();
         Assert.True(seconds.Length >= 2, $"{seconds.Length} seconds in the series");
+        Assert.All(seconds, p => Assert.True(p.Requests > 0, $"second {p.Second} completed nothing"));
 
-        var rps = Lines(html, "Completed iterations per second")["pay"];
-        var latency = Lines(html, "Latency per second: p99 (solid) and p50 (dashed)");
-        var errors = Lines(html, "Errors per second: failed (solid) and dropped (dashed)");
-        var concurrency = Lines(html, "Concurrency (in flight / active copies)")["pay"];
+        var rate = Lines(html, "rate");
+        var latency = Lines(html, "latency");
+        var errors = Lines(html, "errors");
+        var concurrency = Lines(html, "concurrency")["pay"];
 
-        // One point per second of the run, on every line of every chart.
-        foreach (var line in new[] { rps, latency["pay p99"], latency["pay p50"], errors["pay fail"], errors["pay dropped"], concurrency })
+        // One point per second of the run, on every line of every chart (every second here completed iterations).
+        foreach (var line in new[] { rate["pay achieved"], rate["pay target"], latency["pay p99"], latency["pay p50"], errors["pay fail"], errors["pay dropped"], concurrency })
         {
             Assert.Equal(seconds.Length, line.Count);
         }
 
-        // x: the second, left to right across the plot (x = 64 + second / last second × 880).
-        var last = Math.Max(1, seconds[^1].Second);
-        Assert.Equal(seconds.Select(p => 64 + (p.Second * 880.0 / last)), rps.Select(p => p.X), new Tolerance(0.06));
-        // y: height above the baseline (y = 240) in proportion to the value, the tallest inside the plot (y >= 16).
-        AssertHeightsFollow(seconds.Select(p => p.Rps).ToArray(), rps);
+        // x: the second, left to right across the plot (x = 64 + second / run length × 880).
+        var last = Math.Max(result.Summary.DurationS, seconds[^1].Second);
+        Assert.Equal(seconds.Select(p => 64 + (p.Second * 880.0 / last)), rate["pay achieved"].Select(p => p.X), new Tolerance(0.06));
+        // y: height above the baseline (y = 232) in proportion to the value, the tallest inside the plot (y >= 16).
+        AssertHeightsFollow(seconds.Select(p => p.Rps).ToArray(), rate["pay achieved"]);
         AssertHeightsFollow(seconds.Select(p => (double)p.Fail).ToArray(), errors["pay fail"]);
         AssertHeightsFollow(seconds.Select(p => p.P99Ms).ToArray(), latency["pay p99"]);
         Assert.Equal(16, seconds.Sum(p => p.Fail));
@@ -154,19 +158,25 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(20, result.TimeSeries.Sum(p => p.Ok));
         Assert.InRange(result.TimeSeries.Count, 2, 3);
         var csv = await File.ReadAllLinesAsync(Path.Combine(_folder, "timeseries.csv"));
-        Assert.Equal("second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency", csv[0]);
+        Assert.Equal("second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps", csv[0]);
         Assert.Equal(result.TimeSeries.Count + 1, csv.Length);
+        Assert.All(csv.Skip(1), row => Assert.Matches(",[0-9.]+$", row));
         sink.Dispose();
         Assert.Equal(csv, await File.ReadAllLinesAsync(sinkPath));
     }
 
-    /// <summary>The polylines of one chart of report.html by their title: (x, y) in SVG units.</summary>
+    /// <summary>The lines of one chart of report.html (by its data-chart id), each series' vertices in SVG units.</summary>
     private static Dictionary<string, List<(double X, double Y)>> Lines(string html, string chart)
     {
-        var figure = Regex.Match(html, "<figure><figcaption>" + Regex.Escape(System.Net.WebUtility.HtmlEncode(chart)) + "</figcaption>(.*?)</figure>");
+        var figure = Regex.Match(html, "<figure class=\"chart\" data-chart=\"" + Regex.Escape(chart) + "\"(.*?)</figure>");
         Assert.True(figure.Success, $"no chart '{chart}'");
-        return Regex.Matches(figure.Groups[1].Value, "<polyline [^>]*points=\"([^\"]*)\"><title>([^<]*)</title>")
-            .ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value.Split(' ').Select(Point).ToList());
+        return Regex.Matches(figure.Groups[1].Value, "<g class=\"series\" data-series=\"([^\"]*)\"(.*?)</g>")
+            .ToDictionary(
+                m => m.Groups[1].Value,
+                m => Regex.Matches(m.Groups[2].Value, "<polyline [^>]* points=\"([^\"]*)\"").SelectMany(p => p.Groups[1].Value.Split(' ')).Select(Point)
+                    .Concat(Regex.Matches(m.Groups[2].Value, "<circle cx=\"([^\"]*)\" cy=\"([^\"]*)\"").Select(c => Point(c.Groups[1].Value + "," + c.Groups[2].Value)))
+                    .OrderBy(p => p.X)
+                    .ToList());
     }
 
     private static (double X, double Y) Point(string pair)
@@ -177,7 +187,7 @@ public sealed class ReportWriterTests : IDisposable
 
     private static void AssertHeightsFollow(double[] values, List<(double X, double Y)> line)
     {
-        const double Baseline = 240;
+        const double Baseline = 232;
         var heights = line.Select(p => Baseline - p.Y).ToArray();
         Assert.All(heights, h => Assert.InRange(h, 0, Baseline - 16));
         var top = values.Max();

@@ -53,6 +53,30 @@ public sealed class ArrivalScheduleTests
     }
 
     [Fact]
+    public void CumulativeAt_IsTheAreaUnderTheRate_ZeroBeforeTheStartAndTheTotalAfterTheEnd()
+    {
+        // 2 s ramping 0 → 20/s (r = 10 t, Λ = 5 t²), 1 s pause, 2 s at 10/s.
+        var schedule = ArrivalSchedule.Build(
+            [
+                LoadSimulation.RampingInject(20, Second, TimeSpan.FromSeconds(2)),
+                LoadSimulation.Pause(Second),
+                LoadSimulation.Inject(10, Second, TimeSpan.FromSeconds(2)),
+            ],
+            1);
+
+        Assert.Equal(0, schedule.CumulativeAt(-1));
+        Assert.Equal(0, schedule.CumulativeAt(0));
+        Assert.Equal(5, schedule.CumulativeAt(1), 9);
+        Assert.Equal(11.25, schedule.CumulativeAt(1.5), 9);
+        Assert.Equal(20, schedule.CumulativeAt(2), 9);
+        Assert.Equal(20, schedule.CumulativeAt(2.5), 9);
+        Assert.Equal(25, schedule.CumulativeAt(3.5), 9);
+        Assert.Equal(40, schedule.CumulativeAt(5), 9);
+        Assert.Equal(40, schedule.CumulativeAt(60), 9);
+        Assert.Equal(schedule.ExpectedCount, schedule.CumulativeAt(60));
+    }
+
+    [Fact]
     public void RampingInject_StartsFromThePreviousPhaseRate()
     {
         // 10 s at 50/s, then 10 s ramping 50 → 150 (area 1000), then 5 s pause.

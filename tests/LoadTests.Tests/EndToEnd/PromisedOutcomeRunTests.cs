@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using PaySim.LoadTests.Cli;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;
@@ -62,6 +63,18 @@ public sealed class PromisedOutcomeRunTests
             Assert.True(knee >= 20, run.Describe());
             Assert.Contains($"knee: {knee.ToString(CultureInfo.InvariantCulture)}/s", run.Out, StringComparison.Ordinal);
             Assert.Equal(0, run.Summary["duplicateCharges"]!.GetValue<long>());
+
+            // report.html: each step's p99 against its rate, green or red as judged, and the knee marked at its rate.
+            var html = await File.ReadAllTextAsync(Path.Combine(run.Folder, "report.html"));
+            var chart = Regex.Match(html, "<figure class=\"chart\" data-chart=\"capacity\".*?</figure>", RegexOptions.Singleline).Value;
+            Assert.NotEmpty(chart);
+            Assert.Equal(
+                steps.Select(s => (s["pass"]!.GetValue<bool>() ? "pass" : "fail", s["rate"]!.GetValue<double>(), Math.Round(s["p99Ms"]!.GetValue<double>(), 3))),
+                Regex.Matches(chart, "<circle class=\"dot (pass|fail)\" data-x=\"([^\"]*)\" data-y=\"([^\"]*)\"")
+                    .Select(m => (m.Groups[1].Value, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))));
+            var marker = Regex.Match(chart, "data-marker=\"knee\" data-x=\"([^\"]*)\"");
+            Assert.True(marker.Success, chart);
+            Assert.Equal(knee, double.Parse(marker.Groups[1].Value, CultureInfo.InvariantCulture));
         }
         finally
         {

@@ -96,6 +96,67 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Merge_AddsTargetRatesAndStepCountsPerSecond_BoundsStepPercentiles_AndDrawsShardOnesFaultWindows()
+    {
+        static TimeSeriesPoint Point(int second, double target, params StepPoint[] steps) => new()
+        {
+            Second = second, ElapsedS = second, Scenario = "payment", Requests = steps.Sum(s => s.Requests), Ok = steps.Sum(s => s.Ok), Fail = steps.Sum(s => s.Fail),
+            Rps = steps.Sum(s => s.Requests), P50Ms = 10, P99Ms = steps.Max(s => s.P99Ms), TargetRps = target, Steps = steps,
+        };
+
+        static StepPoint Step(string name, long ok, long fail, double p99) => new() { Name = name, Requests = ok + fail, Ok = ok, Fail = fail, P50Ms = p99 / 2, P99Ms = p99 };
+        var timeline = new JsonArray(
+            new JsonObject { ["what"] = "node issuer-2 down", ["atS"] = 0.5, ["error"] = null },
+            new JsonObject { ["what"] = "node issuer-2 down ended", ["atS"] = 1.5, ["error"] = null });
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: [], faultTimeline: timeline,
+            series: [Point(1, 6, Step("bind", 2, 0, 30), Step("pay", 5, 0, 40)), Point(2, 6, Step("pay", 6, 0, 20))]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: [],
+            series: [Point(1, 4, Step("pay", 2, 1, 70)), Point(2, 4, Step("pay", 4, 0, 15))]);
+        var outDir = Path.Combine(_dir, "series");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal(
+            [
+                "second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps",
+                "1,1,payment,10,9,1,0,10,10,70,0,10",
+                "2,2,payment,10,10,0,0,10,10,20,0,10",
+            ],
+            await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries.csv")));
+        Assert.Equal(
+            [
+                "second,elapsed_s,scenario,step,requests,ok,fail,p50_ms,p99_ms",
+                "1,1,payment,bind,2,2,0,15,30",
+                "1,1,payment,pay,8,7,1,35,70",
+                "2,2,payment,pay,10,10,0,10,20",
+            ],
+            await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries-steps.csv")));
+        var html = await File.ReadAllTextAsync(Path.Combine(outDir, "report.html"));
+        Assert.Contains("data-chart=\"latency-steps:payment\"", html, StringComparison.Ordinal);
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(html, "<g class=\"band\" data-fault=\"node issuer-2 down\" data-start-s=\"0.5\" data-end-s=\"1.5\""));
+    }
+
+    [Fact]
+    public async Task Merge_OfShardsWrittenBeforeTheStepSeries_StillMerges_WithTheStepsTheShardsHave()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: [],
+            series: [new TimeSeriesPoint { Second = 1, ElapsedS = 1, Scenario = "payment", Requests = 3, Ok = 3, Rps = 3, TargetRps = 3, Steps = [new StepPoint { Name = "pay", Requests = 3, Ok = 3, P50Ms = 5, P99Ms = 9 }] }]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: [],
+            series: [new TimeSeriesPoint { Second = 1, ElapsedS = 1, Scenario = "payment", Requests = 2, Ok = 2, Rps = 2 }]);
+        // An older shard: no timeseries-steps.csv, no target_rps column.
+        File.Delete(Path.Combine(b, "timeseries-steps.csv"));
+        await File.WriteAllLinesAsync(Path.Combine(b, "timeseries.csv"), ["second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency", "1,1,payment,2,2,0,0,2,0,0,0"]);
+        var outDir = Path.Combine(_dir, "old");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal("1,1,payment,5,5,0,0,5,0,0,0,3", (await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries.csv")))[1]);
+        Assert.Equal("1,1,payment,pay,3,3,0,5,9", (await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries-steps.csv")))[1]);
+    }
+
+    [Fact]
     public async Task Merge_ScalesShardOnesCapacityKneeToTheWholeLoad_AndSaysWhereTheFigureCameFrom()
     {
         var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["knee_rps >= 150"], extraFigures: new() { ["knee_rps"] = 100 });
@@ -220,7 +281,8 @@ public sealed class MergeCommandTests : IDisposable
 
     private async Task<string> WriteShardAsync(
         string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
-        string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null)
+        string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null,
+        IReadOnlyList<TimeSeriesPoint>? series = null, JsonArray? faultTimeline = null)
     {
         var histogram = HistogramCodec.CreateHistogram();
         foreach (var v in okValues)
@@ -264,13 +326,17 @@ public sealed class MergeCommandTests : IDisposable
         }
 
         summary.Extra["figures"] = figures;
+        if (faultTimeline is not null)
+        {
+            summary.Extra["faultTimeline"] = faultTimeline;
+        }
         foreach (var c in claims ?? ["wallet_jain_fairness >= 0.95"])
         {
             summary.AddClaim(new ClaimResult { Name = c, Expression = c, Pass = true, Observed = 0, ObservedText = "0" });
         }
 
         var folder = Path.Combine(_dir, name);
-        await ReportWriter.WriteAsync(folder, summary, []);
+        await ReportWriter.WriteAsync(folder, summary, series ?? []);
         return folder;
     }
 }
