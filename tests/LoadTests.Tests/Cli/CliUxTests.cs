@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.EndToEnd;
 using PaySim.LoadTests.Tests.Deploy;
 using Spectre.Console;
 
 namespace PaySim.LoadTests.Tests.Cli;
 
 /// <summary>What a k6 or NBomber user expects of the command line: a helpful unknown command, greppable plain output, reports where they ran it.</summary>
+[Collection(EndToEndCollection.Name)]
 public sealed class CliUxTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-ux-").FullName;
