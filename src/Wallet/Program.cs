@@ -14,11 +14,12 @@ var config = new Option<string?>("--config") { Description = "JSON file with any
 var pbkdf2 = new Option<int>("--hash-iterations", "--password-iterations") { Description = "PBKDF2 iterations for passwords and payment PINs (lower it only for registration-heavy load tests).", DefaultValueFactory = _ => WalletDefaults.PasswordHashIterations };
 var maxConnections = new Option<int>("--max-connections") { Description = "Open connections one instance accepts at a time; more are closed at once.", DefaultValueFactory = _ => WalletDefaults.MaxConnections };
 var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body; a bigger one gets 413 while it streams in.", DefaultValueFactory = _ => WalletDefaults.MaxRequestBodyBytes };
+var defect = new Option<string[]>("--defect") { Description = $"Plant one integration mistake (repeatable; for proving load-test verdicts, docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
 var loginRate = new Option<int>("--login-rate") { Description = "POST /sessions calls per minute per client address and instance (0 = no limit).", DefaultValueFactory = _ => WalletDefaults.LoginRatePerMinute };
 
 var root = new RootCommand("PaySim reference wallet: a REST/JSON wallet backend over the simulated issuer nodes (docs/wallet.md).")
 {
-    instances, port, bind, mode, issuer, db, policy, pbkdf2, maxConnections, maxBody, loginRate, config,
+    instances, port, bind, mode, issuer, db, policy, pbkdf2, maxConnections, maxBody, loginRate, defect, config,
 };
 
 root.SetAction(async (parse, ct) =>
@@ -66,6 +67,10 @@ root.SetAction(async (parse, ct) =>
     options.MaxConnections = Pick(maxConnections, options.MaxConnections);
     options.MaxRequestBodyBytes = Pick(maxBody, options.MaxRequestBodyBytes);
     options.LoginRatePerMinute = Pick(loginRate, options.LoginRatePerMinute);
+    if (parse.GetValue(defect) is { Length: > 0 } defects)
+    {
+        options.Defects = defects;
+    }
 
     WalletHost host;
     try

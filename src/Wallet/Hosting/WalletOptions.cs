@@ -126,4 +126,11 @@ public sealed class WalletOptions
     /// window (2 × <see cref="CallTimeout"/> + <see cref="AttemptTimeout"/>) and settles them with the issuer.
     /// </summary>
     public TimeSpan RecoveryInterval { get; set; } = WalletDefaults.RecoveryInterval;
+
+    // ---- planted defects ----
+    /// <summary>
+    /// Planted integration mistakes (<see cref="Defects.WalletDefects"/>), on top of resilient mode; empty by default.
+    /// They exist so the load tests can prove their verdicts (<c>selftest</c>); never turn one on in a wallet people use.
+    /// </summary>
+    public IReadOnlyList<string> Defects { get; set; } = [];
 }

@@ -67,6 +67,20 @@ internal static class WalletOptionsValidator
         Check(o.ResendMaxWait >= TimeSpan.Zero, $"resendMaxWait must not be negative (got {o.ResendMaxWait})");
         Check(o.RecoveryInterval >= TimeSpan.FromMilliseconds(10) && o.RecoveryInterval <= TimeSpan.FromHours(1),
             $"recoveryInterval must be 10ms..1h (got {o.RecoveryInterval})");
+        if (o.Defects is null)
+        {
+            errors.Add("defects must be a list (empty for none)");
+        }
+        else
+        {
+            foreach (var defect in o.Defects)
+            {
+                Check(Defects.WalletDefects.IsKnown(defect), $"defects: unknown defect '{defect}'; known: {string.Join(", ", Defects.WalletDefects.Names)}");
+            }
+
+            Check(o.Defects.Count == 0 || o.Mode == WalletMode.Resilient, "defects are planted on resilient mode; use mode resilient or no defect");
+        }
+
         return errors;
     }
 
