@@ -92,11 +92,12 @@ public static class LoadTestsCli
         var settle = new Option<string?>("--settle") { Description = "Longest wait after the load for holds and pending payments to settle before the money is reconciled, e.g. 20s (default: the plan's settle, else 10s)." };
         var walletHooks = new Option<string[]>("--wallet-hook") { Description = "External target: NAME=COMMAND doing a wallet-instance event, NAME one of crash, restart, freeze, thaw; {instance} is replaced, e.g. crash='kubectl delete pod {instance} --grace-period=0'. Repeat per hook.", AllowMultipleArgumentsPerToken = false };
         var otlp = new Option<string?>("--otlp") { Description = "Push the per-second figures (iterations, rps, p50/p99, concurrency by scenario) to an OpenTelemetry collector over OTLP/HTTP, e.g. http://localhost:4318; the report files stay the source of truth." };
+        var defect = new Option<string[]>("--defect") { Description = $"Embedded wallet: plant an integration mistake to see whether the plan catches it (repeatable; docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
         {
-            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp, defect,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -119,6 +120,7 @@ public static class LoadTestsCli
                     SmsUrl = parse.GetValue(smsUrl) is { } sms ? ParseUrl(sms, "--sms-url") : null,
                     WalletHooks = parse.GetValue(walletHooks) is { Length: > 0 } hooks ? WalletHooks.ParseFlags(hooks) : null,
                     Shards = shard.Count,
+                    Defects = parse.GetValue(defect) is { Length: > 0 } defects ? defects : null,
                 };
                 var (json, source) = PlanCatalog.Resolve(parse.GetValue(plan) ?? PlanCatalog.DefaultPlan);
                 compiled = PlanCompiler.Compile(json, source, overrides);

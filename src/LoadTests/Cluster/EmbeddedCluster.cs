@@ -77,6 +77,7 @@ internal sealed class EmbeddedCluster : ITargetCluster
                 PasswordHashIterations = LoadTestHashIterations,
                 PinHashIterations = LoadTestHashIterations,
                 Seed = seed,
+                Defects = target.Defects,
                 // The run's own report tells the story; per-node health chatter would bury the progress lines.
                 MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
             };

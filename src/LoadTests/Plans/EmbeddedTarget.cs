@@ -11,4 +11,7 @@ internal sealed record EmbeddedTarget
     public string WalletMode { get; init; } = WalletModeName.Resilient;
 
     public string BalancingPolicy { get; init; } = DefaultBalancingPolicy;
+
+    /// <summary>Planted defects every embedded wallet instance starts with (<c>--defect</c>, <c>selftest</c>); none by default.</summary>
+    public IReadOnlyList<string> Defects { get; init; } = [];
 }

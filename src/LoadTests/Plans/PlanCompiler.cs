@@ -279,6 +279,29 @@ internal static partial class PlanCompiler
             embedded = embedded with { WalletMode = overrides.WalletMode };
         }
 
+        if (overrides.Defects is { Count: > 0 } defects)
+        {
+            if (external is not null)
+            {
+                throw new PlanException("--defect: applies to the embedded wallet only; an external wallet has whatever defects it was built with.");
+            }
+
+            foreach (var defect in defects)
+            {
+                if (!PaySim.Wallet.Defects.WalletDefects.IsKnown(defect))
+                {
+                    throw new PlanException($"--defect: \"{defect}\" is not a planted defect; allowed: {KnownNames.List(PaySim.Wallet.Defects.WalletDefects.Names)}.");
+                }
+            }
+
+            if (embedded.WalletMode != WalletModeName.Resilient)
+            {
+                throw new PlanException($"--defect: defects are planted on the resilient wallet; this run's wallet mode is {embedded.WalletMode}.");
+            }
+
+            embedded = embedded with { Defects = defects.Distinct(StringComparer.Ordinal).ToArray() };
+        }
+
         return new PlanTarget { Embedded = embedded, External = external };
     }
 

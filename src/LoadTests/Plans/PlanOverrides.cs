@@ -26,4 +26,7 @@ internal sealed record PlanOverrides
 
     /// <summary><c>--shard i/n</c>: n processes share the load, so each is checked against the limits for 1/n of it.</summary>
     public int Shards { get; init; } = 1;
+
+    /// <summary><c>--defect NAME</c>: planted wallet defects for the embedded wallet (docs/wallet.md, "Planted defects").</summary>
+    public IReadOnlyList<string>? Defects { get; init; }
 }

@@ -155,6 +155,7 @@ internal static class PlanRunner
             ["balancingPolicy"] = plan.Target.IsEmbedded ? plan.Target.Embedded.BalancingPolicy : null,
             ["walletBalancing"] = wallet.Balancing,
             ["walletProcesses"] = plan.Target.IsEmbedded,
+            ["defects"] = new JsonArray((plan.Target.IsEmbedded ? plan.Target.Embedded.Defects : []).Select(d => (JsonNode?)d).ToArray()),
         };
         summary.Extra["aborted"] = aborted;
         summary.Extra["seed"] = plan.Seed;
@@ -227,7 +228,7 @@ internal static class PlanRunner
     private static async Task<ITargetCluster> StartEmbeddedAsync(LoadPlan plan, TextWriter log, CancellationToken cancellationToken)
     {
         var e = plan.Target.Embedded;
-        log.WriteLine($"starting embedded cluster: {e.Nodes} issuer nodes, SMS gateway, control plane, {e.WalletInstances} {e.WalletMode} wallet instances ({e.BalancingPolicy})");
+        log.WriteLine($"starting embedded cluster: {e.Nodes} issuer nodes, SMS gateway, control plane, {e.WalletInstances} {e.WalletMode} wallet instances ({e.BalancingPolicy}){(e.Defects.Count > 0 ? $", planted defects: {string.Join(", ", e.Defects)}" : string.Empty)}");
         return await EmbeddedCluster.StartAsync(e, plan.Seed, plan.Client.SmsTimeout, cancellationToken).ConfigureAwait(false);
     }
 
