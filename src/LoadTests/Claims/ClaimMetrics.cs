@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using PaySim.LoadEngine;
-using PaySim.LoadTests.Plans;
 
 namespace PaySim.LoadTests.Claims;
 
@@ -60,48 +59,6 @@ internal static partial class ClaimMetrics
     public static readonly IReadOnlyList<string> StatNames =
         ["ok", "fail", "count", "ok_rate", "fail_rate", "rps", "ok_rps", "fail_rps", "dropped", "dropped_rate", "bytes", "mean", "max", "min", "stddev", "p50", "p75", "p90", "p95", "p99", "p99.9", "status[CODE]"];
 
-    /// <summary>Throws a <see cref="PlanException"/> when the claim names a metric or scope nobody measures.</summary>
-    public static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)
-    {
-        if (expression.ScopeKind is null)
-        {
-            var bare = BareMetric(expression.Metric);
-            if (!RunWide.ContainsKey(bare))
-            {
-                throw new PlanException(
-                    $"{field}: unknown metric \"{bare}\" in \"{expression.Text}\"; allowed: {KnownNames.List(RunWide.Keys)}, or step:<name>/scenario:<name> with {KnownNames.List(StatNames)}.");
-            }
-
-            return;
-        }
-
-        if (!ScopeKinds.Contains(expression.ScopeKind))
-        {
-            throw new PlanException($"{field}: unknown scope \"{expression.ScopeKind}:\" in \"{expression.Text}\"; allowed: step:<name>, scenario:<name>.");
-        }
-
-        if (!IsStatName(expression.Metric))
-        {
-            throw new PlanException($"{field}: unknown statistic \"{expression.Metric}\" in \"{expression.Text}\"; allowed: {KnownNames.List(StatNames)} (any pNN).");
-        }
-
-        try
-        {
-            // The engine's own threshold check knows each statistic's unit (a percentile wants a time, a rate a percent).
-            Threshold.Create(expression.ScopeKind == "step" ? expression.Text : $"{expression.Metric} {OperatorText(expression.Operator)} {expression.ValueText}");
-        }
-        catch (LoadConfigException ex)
-        {
-            throw new PlanException($"{field}: {ex.Message}");
-        }
-
-        var names = expression.ScopeKind == "step" ? KnownNames.Steps : (IEnumerable<string>)scenarioNames;
-        if (!names.Contains(expression.ScopeName))
-        {
-            throw new PlanException($"{field}: unknown {expression.ScopeKind} \"{expression.ScopeName}\" in \"{expression.Text}\"; allowed: {KnownNames.List(names)}.");
-        }
-    }
-
     /// <summary>Claims may say "== true"/"== false" for yes/no figures; the grammar wants numbers.</summary>
     public static string Normalise(string text) => BoolLiteral().Replace(text, m => m.Groups[1].Value + (m.Groups[2].Value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "1" : "0"));
 
@@ -125,22 +82,6 @@ internal static partial class ClaimMetrics
 
     public static bool IsStatName(string metric) =>
         StatNames.Contains(metric) || Percentile().IsMatch(metric) || metric.StartsWith("status[", StringComparison.Ordinal) || metric is "ok_count" or "fail_count" or "requests";
-
-    private static string OperatorText(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.LessThan => "<",
-        ComparisonOperator.LessOrEqual => "<=",
-        ComparisonOperator.GreaterThan => ">",
-        ComparisonOperator.GreaterOrEqual => ">=",
-        ComparisonOperator.Equal => "==",
-        _ => "!=",
-    };
-
-    private static string BareMetric(string metric)
-    {
-        var bracket = metric.IndexOf('[', StringComparison.Ordinal);
-        return bracket < 0 ? metric : metric[..bracket];
-    }
 
     [GeneratedRegex(@"^p\d+(\.\d+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Percentile();

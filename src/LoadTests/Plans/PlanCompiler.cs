@@ -144,7 +144,7 @@ internal static partial class PlanCompiler
                 throw new PlanException($"{field}: {error}");
             }
 
-            ClaimMetrics.Validate(expression, field, scenarioNames);
+            ClaimCheck.Validate(expression, field, scenarioNames);
             claims.Add(new Claim(text!.Trim(), expression));
         }
 
