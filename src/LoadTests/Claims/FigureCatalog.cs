@@ -1,4 +1,5 @@
 using PaySim.LoadEngine;
+using PaySim.LoadTests.Steps;
 
 namespace PaySim.LoadTests.Claims;
 
@@ -12,10 +13,10 @@ internal static class FigureCatalog
     /// <summary>Issuer methods that each answer exactly one wallet call, and that wallet call's step.</summary>
     public static readonly IReadOnlyDictionary<string, string> PrimaryIssuerCalls = new Dictionary<string, string>
     {
-        ["StartBinding"] = "bind_start",
-        ["ConfirmBinding"] = "bind_confirm",
-        ["Authorize"] = "pay",
-        ["Refund"] = "refund",
+        ["StartBinding"] = StepNames.BindStart,
+        ["ConfirmBinding"] = StepNames.BindConfirm,
+        ["Authorize"] = StepNames.Pay,
+        ["Refund"] = StepNames.Refund,
     };
 
     private const string NotFromSummaries = "shard 1's figure: not recomputable from shard summaries";

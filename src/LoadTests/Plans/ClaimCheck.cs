@@ -1,5 +1,6 @@
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Steps;
 
 namespace PaySim.LoadTests.Plans;
 
@@ -41,7 +42,7 @@ internal static class ClaimCheck
             throw new PlanException($"{field}: {ex.Message}");
         }
 
-        var names = expression.ScopeKind == "step" ? KnownNames.Steps : (IEnumerable<string>)scenarioNames;
+        var names = expression.ScopeKind == "step" ? StepNames.All : (IEnumerable<string>)scenarioNames;
         if (!names.Contains(expression.ScopeName))
         {
             throw new PlanException($"{field}: unknown {expression.ScopeKind} \"{expression.ScopeName}\" in \"{expression.Text}\"; allowed: {KnownNames.List(names)}.");
