@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Plans.Documents;
 
 namespace PaySim.LoadTests.Plans;
 
