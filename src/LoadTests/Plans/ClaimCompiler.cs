@@ -4,11 +4,30 @@ using PaySim.LoadTests.Steps;
 
 namespace PaySim.LoadTests.Plans;
 
-/// <summary>Checks a plan's claim against what the run measures (<see cref="ClaimMetrics"/>) when the plan is compiled.</summary>
-internal static class ClaimCheck
+/// <summary>The plan's <c>claims</c>: each parsed in the load engine's threshold grammar and checked against what the run measures (<see cref="ClaimMetrics"/>).</summary>
+internal static class ClaimCompiler
 {
+    public static List<Claim> Compile(IReadOnlyList<string?>? texts, string p, IReadOnlyCollection<string> scenarioNames)
+    {
+        var claims = new List<Claim>();
+        for (var i = 0; i < (texts?.Count ?? 0); i++)
+        {
+            var field = $"{p} claims[{i}]";
+            var text = texts![i];
+            if (!Expression.TryParse(ClaimMetrics.Normalise(text ?? string.Empty), out var expression, out var error))
+            {
+                throw new PlanException($"{field}: {error}");
+            }
+
+            Validate(expression, field, scenarioNames);
+            claims.Add(new Claim(text!.Trim(), expression));
+        }
+
+        return claims;
+    }
+
     /// <summary>Throws a <see cref="PlanException"/> when the claim names a metric or scope nobody measures.</summary>
-    public static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)
+    private static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)
     {
         if (expression.ScopeKind is null)
         {
