@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using PaySim.LoadEngine;
-using PaySim.LoadTests.Plans;
 
 namespace PaySim.LoadTests.Claims;
 
@@ -45,41 +44,8 @@ internal static partial class ClaimMetrics
     public const string StuckPending = "stuck_pending";
     public const string RefundMismatch = "refund_mismatch";
 
-    public static readonly IReadOnlyDictionary<string, string> RunWide = new Dictionary<string, string>
-    {
-        [SuccessRate] = "share of iterations that ended as the persona expects (a decline the persona, the card's state or a planned fault explains counts as success; an unexplained payment decline fails as unexpected_decline)",
-        [BindSuccessRate] = "share of card bindings that ended with a bound card",
-        [BindFailures] = "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
-        [BindResends] = "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
-        [BindBoundAfterResend] = "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
-        [Rps] = "iterations per second over the measured part of the run",
-        [OkCount] = "successful iterations",
-        [FailCount] = "failed iterations",
-        [Dropped] = "open-model iterations that could not start on time",
-        [IssuerJain] = "Jain's fairness index of issuer calls over issuer nodes (simulator counters)",
-        [IssuerMaxShare] = "largest share of issuer calls taken by one issuer node",
-        [WalletJain] = "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
-        [WalletMaxShare] = "largest share of replies served by one wallet instance",
-        [IssuerNodeShare] = "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
-        [Jain] = "same as issuer_jain_fairness",
-        [MaxShare] = "same as issuer_max_node_share",
-        [RetryAmplification] = "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund) per wallet call that needs one",
-        [FailoverDetectMs] = "from the first fault's start to the first second with errors above the baseline",
-        [RecoveryMs] = "from that first error second until the error rate is back to the baseline",
-        [ErrorsDuringFault] = "failed iterations inside the fault windows",
-        [FaultP99Ms] = "fault_p99_ms[N]: worst per-second p99 of iterations finishing in the N-th fault window (1-based: faults, then nodeEvents, in plan order) or up to client.timeout after it; how long that fault stalled calls",
-        [DuplicateCharges] = "payments the issuer charged twice (simulator invariants, this run)",
-        [MoneyConserved] = "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
-        [KneeRps] = "capacity plans: the highest stepped rate whose seconds all meet the capacity objectives",
-        [P99Drift] = "p99 of the last fifth of the run divided by p99 of the first measured fifth (soak)",
-        [MemoryGrowthMb] = "growth of this process's managed heap over the run, in MB (soak, embedded target)",
-        [ExcessCharges] = "reconciliation: payments whose money the issuer captured or still holds beyond what the app saw succeed (one charge allowed when the app never learned the outcome), joined per card by order reference, key or amount",
-        [ExcessMinor] = "reconciliation: the money behind excess_charges, in minor units",
-        [LostPayments] = "reconciliation: payments the app saw succeed (2xx) that the issuer never captured or the wallet has no record of",
-        [OrphanHolds] = "reconciliation: issuer holds of the run's cards neither captured nor released after the settle window",
-        [StuckPending] = "reconciliation: wallet payments or refunds of the run's users still pending after the settle window",
-        [RefundMismatch] = "reconciliation: payments whose refunds the wallet reports differ from what the issuer refunded",
-    };
+    /// <summary>Every run-wide figure's name and meaning, in <see cref="FigureCatalog"/>'s order (where each is declared).</summary>
+    public static readonly IReadOnlyDictionary<string, string> RunWide = FigureCatalog.All.ToDictionary(f => f.Name, f => f.Description, StringComparer.Ordinal);
 
     /// <summary>The reconciliation figures: claim metric → summary.json field under "reconciliation".</summary>
     public static readonly IReadOnlyList<(string Metric, string Field)> Reconciliation =
@@ -92,48 +58,6 @@ internal static partial class ClaimMetrics
 
     public static readonly IReadOnlyList<string> StatNames =
         ["ok", "fail", "count", "ok_rate", "fail_rate", "rps", "ok_rps", "fail_rps", "dropped", "dropped_rate", "bytes", "mean", "max", "min", "stddev", "p50", "p75", "p90", "p95", "p99", "p99.9", "status[CODE]"];
-
-    /// <summary>Throws a <see cref="PlanException"/> when the claim names a metric or scope nobody measures.</summary>
-    public static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)
-    {
-        if (expression.ScopeKind is null)
-        {
-            var bare = BareMetric(expression.Metric);
-            if (!RunWide.ContainsKey(bare))
-            {
-                throw new PlanException(
-                    $"{field}: unknown metric \"{bare}\" in \"{expression.Text}\"; allowed: {KnownNames.List(RunWide.Keys)}, or step:<name>/scenario:<name> with {KnownNames.List(StatNames)}.");
-            }
-
-            return;
-        }
-
-        if (!ScopeKinds.Contains(expression.ScopeKind))
-        {
-            throw new PlanException($"{field}: unknown scope \"{expression.ScopeKind}:\" in \"{expression.Text}\"; allowed: step:<name>, scenario:<name>.");
-        }
-
-        if (!IsStatName(expression.Metric))
-        {
-            throw new PlanException($"{field}: unknown statistic \"{expression.Metric}\" in \"{expression.Text}\"; allowed: {KnownNames.List(StatNames)} (any pNN).");
-        }
-
-        try
-        {
-            // The engine's own threshold check knows each statistic's unit (a percentile wants a time, a rate a percent).
-            Threshold.Create(expression.ScopeKind == "step" ? expression.Text : $"{expression.Metric} {OperatorText(expression.Operator)} {expression.ValueText}");
-        }
-        catch (LoadConfigException ex)
-        {
-            throw new PlanException($"{field}: {ex.Message}");
-        }
-
-        var names = expression.ScopeKind == "step" ? KnownNames.Steps : (IEnumerable<string>)scenarioNames;
-        if (!names.Contains(expression.ScopeName))
-        {
-            throw new PlanException($"{field}: unknown {expression.ScopeKind} \"{expression.ScopeName}\" in \"{expression.Text}\"; allowed: {KnownNames.List(names)}.");
-        }
-    }
 
     /// <summary>Claims may say "== true"/"== false" for yes/no figures; the grammar wants numbers.</summary>
     public static string Normalise(string text) => BoolLiteral().Replace(text, m => m.Groups[1].Value + (m.Groups[2].Value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "1" : "0"));
@@ -158,22 +82,6 @@ internal static partial class ClaimMetrics
 
     public static bool IsStatName(string metric) =>
         StatNames.Contains(metric) || Percentile().IsMatch(metric) || metric.StartsWith("status[", StringComparison.Ordinal) || metric is "ok_count" or "fail_count" or "requests";
-
-    private static string OperatorText(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.LessThan => "<",
-        ComparisonOperator.LessOrEqual => "<=",
-        ComparisonOperator.GreaterThan => ">",
-        ComparisonOperator.GreaterOrEqual => ">=",
-        ComparisonOperator.Equal => "==",
-        _ => "!=",
-    };
-
-    private static string BareMetric(string metric)
-    {
-        var bracket = metric.IndexOf('[', StringComparison.Ordinal);
-        return bracket < 0 ? metric : metric[..bracket];
-    }
 
     [GeneratedRegex(@"^p\d+(\.\d+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex Percentile();

@@ -13,13 +13,11 @@ internal static class KnownNames
 
     public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history"];
 
-    /// <summary>Steps are named after the wallet calls they time.</summary>
-    public static readonly IReadOnlyList<string> Steps = ["register", "bind_start", "sms_wait", "bind_resend", "bind_confirm", "pay", "refund", "history"];
-
     public static readonly IReadOnlyList<string> LoadKinds =
         ["inject", "rampingInject", "injectRandom", "pause", "keepConstant", "rampingConstant", "iterations"];
 
-    public static readonly IReadOnlyList<string> BalancingPolicies = ["round_robin", "least_requests", "power_of_two_choices"];
+    /// <summary>The wallet's own list (pick_first included): a policy the wallet takes, a plan may name.</summary>
+    public static readonly IReadOnlyList<string> BalancingPolicies = PaySim.Wallet.Hosting.BalancingPolicies.All;
 
     public static readonly IReadOnlyList<string> NodeStates = ["down", "notServing"];
 

@@ -1,3 +1,5 @@
+using PaySim.LoadTests.Plans.Documents;
+
 namespace PaySim.LoadTests.Plans;
 
 /// <summary>

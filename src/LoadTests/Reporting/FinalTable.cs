@@ -120,7 +120,7 @@ internal static class FinalTable
         }
     }
 
-    private static int StepOrder(string name) => Plans.KnownNames.Steps.ToList().IndexOf(name) is var i && i >= 0 ? i : 99;
+    private static int StepOrder(string name) => Steps.StepNames.All.ToList().IndexOf(name) is var i && i >= 0 ? i : 99;
 
     private static string Esc(string text) => Markup.Escape(text);
 

@@ -8,18 +8,9 @@ using PaySim.LoadTests.SimulatorControl;
 
 namespace PaySim.LoadTests.Running;
 
-/// <summary>Computes every run-wide figure (docs/plans.md, "Claims") and the matching summary.json fields.</summary>
+/// <summary>Computes every run-wide figure of <see cref="FigureCatalog"/> (docs/plans.md, "Claims") from a run, and the matching summary.json fields.</summary>
 internal static class FigureBuilder
 {
-    /// <summary>Issuer methods that each answer exactly one wallet call, and that wallet call's step.</summary>
-    public static readonly IReadOnlyDictionary<string, string> PrimaryIssuerCalls = new Dictionary<string, string>
-    {
-        ["StartBinding"] = "bind_start",
-        ["ConfirmBinding"] = "bind_confirm",
-        ["Authorize"] = "pay",
-        ["Refund"] = "refund",
-    };
-
     public static RunFigures Build(
         LoadPlan plan,
         RunResult result,
@@ -33,86 +24,45 @@ internal static class FigureBuilder
         out JsonObject extra)
     {
         var summary = result.Summary;
+        var stepped = plan.CapacityObjectives.Count > 0 ? plan.Scenarios.FirstOrDefault(s => s.IsOpen) : null;
+        var run = new FigureRun
+        {
+            Summary = summary,
+            TimeSeries = result.TimeSeries,
+            BindOutcomes = counters.BindOutcomes,
+            Resends = counters.Resends,
+            BoundAfterResend = counters.BoundAfterResend,
+            WalletCalls = counters.WalletCalls,
+            IssuerNodes = issuerNodes.Select(n => new IssuerNodeCount(n.Name, n.Requests, FigureCatalog.PrimaryIssuerCalls.Keys.Sum(m => n.CallsByMethod.GetValueOrDefault(m)))).ToArray(),
+            WalletInstances = walletInstances,
+            DuplicateCharges = Math.Max(0, invariantsAfter.DuplicateCharges - invariantsBefore.DuplicateCharges),
+            MoneyConserved = invariantsAfter.MoneyConserved,
+            MemoryGrowthMb = memoryGrowthMb,
+            Reconciliation = ClaimMetrics.Reconciliation.ToDictionary(r => r.Metric, r => reconciliation.Metric(r.Metric), StringComparer.Ordinal),
+            FaultWindows = plan.Faults.Select(f => (f.Start, f.Start + (f.Duration ?? plan.Duration - f.Start)))
+                .Concat(plan.NodeEvents.Select(e => (e.Start, e.Start + (e.Duration ?? plan.Duration - e.Start))))
+                .ToArray(),
+            FirstFaultStart = plan.FirstFaultStart,
+            WarmUp = plan.WarmUp,
+            ClientTimeout = plan.Client.Timeout,
+            Capacity = stepped is null ? null : (stepped.Name, stepped.Load, plan.CapacityObjectives),
+        };
         var figures = new RunFigures(summary);
-        var ok = summary.Scenarios.Sum(s => s.Ok);
-        var fail = summary.Scenarios.Sum(s => s.Fail);
-        var measuredS = summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max();
-        figures.Set(ClaimMetrics.SuccessRate, ok + fail == 0 ? null : (double)ok / (ok + fail))
-            .Set(ClaimMetrics.OkCount, ok)
-            .Set(ClaimMetrics.FailCount, fail)
-            .Set(ClaimMetrics.Rps, measuredS > 0 ? (ok + fail) / measuredS : null)
-            .Set(ClaimMetrics.Dropped, summary.Scenarios.Sum(s => s.Dropped));
+        foreach (var figure in FigureCatalog.All)
+        {
+            figure.Compute(run, figures);
+        }
 
-        // Bindings by cause.
-        var outcomes = counters.BindOutcomes;
+        var outcomes = run.BindOutcomes;
         var attempts = outcomes.Values.Sum();
         var bound = outcomes.GetValueOrDefault(RunCounters.Bound);
-        figures.Set(ClaimMetrics.BindSuccessRate, attempts == 0 ? null : (double)bound / attempts)
-            .Set(ClaimMetrics.BindFailures, attempts - bound)
-            .Set(ClaimMetrics.BindResends, counters.Resends)
-            .Set(ClaimMetrics.BindBoundAfterResend, counters.BoundAfterResend);
-        foreach (var (cause, n) in outcomes.Where(o => o.Key != RunCounters.Bound))
-        {
-            figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
-        }
-
-        // Fairness.
-        var issuerCounts = issuerNodes.Select(n => n.Requests).ToArray();
-        var walletCounts = walletInstances.Select(w => w.Replies).ToArray();
-        var issuerJain = Fairness.Jain(issuerCounts);
-        var issuerMax = issuerCounts.Length == 0 ? double.NaN : Fairness.MaxShare(issuerCounts);
-        var walletJain = Fairness.Jain(walletCounts);
-        var walletMax = walletCounts.Length == 0 ? double.NaN : Fairness.MaxShare(walletCounts);
-        var issuerTotal = issuerCounts.Sum();
-        foreach (var n in issuerNodes)
-        {
-            figures.Set($"{ClaimMetrics.IssuerNodeShare}[{n.Name}]", issuerTotal == 0 ? null : (double)n.Requests / issuerTotal);
-        }
-
-        figures.Set(ClaimMetrics.IssuerJain, issuerJain).Set(ClaimMetrics.Jain, issuerJain)
-            .Set(ClaimMetrics.IssuerMaxShare, issuerMax).Set(ClaimMetrics.MaxShare, issuerMax)
-            .Set(ClaimMetrics.WalletJain, walletJain).Set(ClaimMetrics.WalletMaxShare, walletMax);
-
-        // Retry amplification: issuer calls per wallet call that needs exactly one.
-        var issuerCalls = issuerNodes.Sum(n => PrimaryIssuerCalls.Keys.Sum(m => n.CallsByMethod.GetValueOrDefault(m)));
-        var walletCalls = PrimaryIssuerCalls.Values.Sum(step => counters.WalletCalls.GetValueOrDefault(step));
-        double? amplification = walletCalls == 0 ? null : (double)issuerCalls / walletCalls;
-        figures.Set(ClaimMetrics.RetryAmplification, amplification);
-
-        // Failover, from the per-second series of all scenarios together.
-        var series = ToSeconds(result.TimeSeries);
-        FailoverResult? failover = null;
-        if (plan.FirstFaultStart is { } faultStart)
-        {
-            var windows = plan.Faults.Select(f => (f.Start, f.Start + (f.Duration ?? plan.Duration - f.Start)))
-                .Concat(plan.NodeEvents.Select(e => (e.Start, e.Start + (e.Duration ?? plan.Duration - e.Start))))
-                .ToArray();
-            failover = FailoverDetector.Analyse(series, plan.WarmUp, faultStart, windows);
-            for (var i = 0; i < windows.Length; i++)
-            {
-                figures.Set($"{ClaimMetrics.FaultP99Ms}[{i + 1}]", FaultWindowLatency.WorstP99Ms(result.TimeSeries, windows[i], plan.Client.Timeout));
-            }
-
-            figures.Set(ClaimMetrics.FailoverDetectMs, failover.DetectMs)
-                .Set(ClaimMetrics.RecoveryMs, failover.RecoverMs)
-                .Set(ClaimMetrics.ErrorsDuringFault, failover.ErrorsDuringFault);
-        }
-
-        var duplicates = Math.Max(0, invariantsAfter.DuplicateCharges - invariantsBefore.DuplicateCharges);
-        figures.Set(ClaimMetrics.DuplicateCharges, duplicates)
-            .Set(ClaimMetrics.MoneyConserved, invariantsAfter.MoneyConserved ? 1 : 0)
-            .Set(ClaimMetrics.MemoryGrowthMb, memoryGrowthMb)
-            .Set(ClaimMetrics.P99Drift, P99Drift(result.TimeSeries, plan.WarmUp));
-        foreach (var (metric, _) in ClaimMetrics.Reconciliation)
-        {
-            figures.Set(metric, reconciliation.Metric(metric));
-        }
-
+        var issuerTotal = issuerNodes.Sum(n => n.Requests);
+        var walletTotal = walletInstances.Sum(w => w.Replies);
+        var failover = run.Failover;
         JsonObject? capacity = null;
-        if (plan.CapacityObjectives.Count > 0 && plan.Scenarios.FirstOrDefault(s => s.IsOpen) is { } stepped)
+        if (stepped is not null && run.CapacityResult is { } analysis)
         {
-            var (steps, knee, reached) = CapacityAnalysis.Analyse(stepped.Load, result.TimeSeries.Where(p => p.Scenario == stepped.Name).ToArray(), plan.CapacityObjectives);
-            figures.Set(ClaimMetrics.KneeRps, knee);
+            var (steps, knee, reached) = analysis;
             capacity = new JsonObject
             {
                 ["scenario"] = stepped.Name,
@@ -139,18 +89,18 @@ internal static class FigureBuilder
                 ["name"] = n.Name,
                 ["requests"] = n.Requests,
                 ["errors"] = n.Errors,
-                ["share"] = Round(issuerCounts.Sum() == 0 ? null : (double)n.Requests / issuerCounts.Sum()),
+                ["share"] = Round(issuerTotal == 0 ? null : (double)n.Requests / issuerTotal),
             }).ToArray()),
-            ["walletInstances"] = new JsonArray(walletInstances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, walletCounts.Sum(), Round)).ToArray()),
+            ["walletInstances"] = new JsonArray(walletInstances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, walletTotal, Round)).ToArray()),
             ["fairness"] = new JsonObject
             {
-                ["jain"] = Round(issuerJain),
-                ["maxNodeShare"] = Round(issuerMax),
-                ["walletJain"] = Round(walletJain),
-                ["walletMaxShare"] = Round(walletMax),
+                ["jain"] = Round(figures.Get(ClaimMetrics.IssuerJain)),
+                ["maxNodeShare"] = Round(figures.Get(ClaimMetrics.IssuerMaxShare)),
+                ["walletJain"] = Round(figures.Get(ClaimMetrics.WalletJain)),
+                ["walletMaxShare"] = Round(figures.Get(ClaimMetrics.WalletMaxShare)),
             },
-            ["retryAmplification"] = Round(amplification),
-            ["duplicateCharges"] = duplicates,
+            ["retryAmplification"] = Round(figures.Get(ClaimMetrics.RetryAmplification)),
+            ["duplicateCharges"] = run.DuplicateCharges,
             ["moneyConserved"] = invariantsAfter.MoneyConserved,
             ["failover"] = new JsonObject
             {
@@ -182,38 +132,6 @@ internal static class FigureBuilder
         }
 
         return figures;
-    }
-
-    /// <summary>Sums every scenario's points per second (engine seconds are 1-based and cover (s-1, s]).</summary>
-    public static IReadOnlyList<SecondSample> ToSeconds(IEnumerable<TimeSeriesPoint> points) =>
-        points.GroupBy(p => p.Second)
-            .OrderBy(g => g.Key)
-            .Select(g => new SecondSample(g.Key - 1, g.Sum(p => p.Ok), g.Sum(p => p.Fail)))
-            .ToArray();
-
-    /// <summary>Request-weighted mean of per-second p99 over the last fifth of the measured run, over the same for the first fifth.</summary>
-    private static double? P99Drift(IReadOnlyList<TimeSeriesPoint> points, TimeSpan warmUp)
-    {
-        var seconds = points.Where(p => p.Second - 1 >= warmUp.TotalSeconds && p.Requests > 0)
-            .GroupBy(p => p.Second).OrderBy(g => g.Key)
-            .Select(g => (Requests: g.Sum(p => p.Requests), P99: g.Max(p => p.P99Ms)))
-            .ToArray();
-        if (seconds.Length < 5)
-        {
-            return null;
-        }
-
-        var fifth = seconds.Length / 5;
-        static double Weighted(IEnumerable<(long Requests, double P99)> xs)
-        {
-            var arr = xs.ToArray();
-            var total = arr.Sum(x => x.Requests);
-            return total == 0 ? double.NaN : arr.Sum(x => x.P99 * x.Requests) / total;
-        }
-
-        var first = Weighted(seconds.Take(fifth));
-        var last = Weighted(seconds.Skip(seconds.Length - fifth));
-        return first > 0 ? last / first : null;
     }
 
     private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 4) : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
@@ -26,49 +27,17 @@ internal static class PlanRunner
         var time = options.TimeProvider;
         var shard = options.Shard;
         plan = PlanSharder.Apply(plan, shard);
-        WalletFlows? flows = null;
-        var scenarios = plan.Scenarios.Select(s =>
-            Scenario.Create(s.Name, ctx => flows!.RunAsync(s.Kind, ctx, s.Mix))
-                .WithLoadSimulations(s.Load.ToArray())
-                .WithMaxConcurrency(s.MaxConcurrency)
-                .WithWarmUpDuration(plan.WarmUp)).ToArray();
-        var runner = LoadTestRunner.RegisterScenarios(scenarios)
-            .WithPlanName(plan.Name)
-            .WithProgress(options.ShowProgress)
-            .WithSeed(plan.Seed)
-            .WithTimeProvider(time)
-            .WithGracefulStop(plan.Client.Timeout + TimeSpan.FromSeconds(1));
+        var flows = new StrongBox<WalletFlows>();
         var events = new RunEvents();
-        runner = runner.WithRunEvents(events);
         using var otlp = options.Otlp is { } endpoint ? new OtlpExport(endpoint, plan.Name, shard) : null;
-        if (otlp is not null)
-        {
-            runner = runner.WithReportingSinks(otlp.Sink);
-        }
-        try
-        {
-            runner.Validate();
-        }
-        catch (LoadConfigException ex)
-        {
-            throw new PlanException($"plan {plan.Source}: {ex.Message}", ex);
-        }
-
+        var runner = CreateRunner(plan, options, flows, events, otlp);
         var folder = options.ReportDir ?? Path.Combine("reports", $"{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{plan.Name}");
         ReportFolder.EnsureUsable(folder, options.ReportDir is null ? "report folder" : "--report-dir");
 
-        // External targets are checked before anything starts; a bad one is exit 2 with nothing left behind.
-        ITargetCluster cluster = plan.Target.External is { } external
-            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, log, cancellationToken).ConfigureAwait(false)
-            : await StartEmbeddedAsync(plan, log, cancellationToken).ConfigureAwait(false);
+        var cluster = await ConnectAsync(plan, options, log, cancellationToken).ConfigureAwait(false);
         var factory = options.WalletClientFactory ?? ((urls, timeout) => new HttpWalletClient(urls, timeout));
         await using var clusterScope = cluster.ConfigureAwait(false);
-        // "node": "seeded" picks an issuer node of the target from the run's seed, so the lost node varies by seed.
-        plan = plan with { NodeEvents = NodeEventCompiler.Resolve(plan.NodeEvents, cluster.IssuerNodeNames, plan.Seed) };
-        foreach (var e in plan.NodeEvents.Where(e => e.Seeded))
-        {
-            log.WriteLine($"node events: seed {plan.Seed} picks {e.Node} of {cluster.IssuerNodeNames.Count} issuer nodes to go {(e.State == NodeEventState.Down ? "down" : "not-serving")} at {DurationText.Format(e.Start)} (another --seed picks another node)");
-        }
+        plan = ResolveSeededNodeEvents(plan, cluster, log);
 
         using var control = new ControlPlaneClient(cluster.ControlUri);
         var wallet = factory(cluster.WalletUrls, plan.Client.Timeout);
@@ -80,37 +49,19 @@ internal static class PlanRunner
         var data = await PrepareAsync(plan, shard, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
         var calls = new AppCallLog();
         var declines = await JudgeOfDeclinesAsync(plan, shard, control, data, time, log, cancellationToken).ConfigureAwait(false);
-        flows = new WalletFlows(wallet, otp, data, counters, plan.Client, time, calls, declines);
+        flows.Value = new WalletFlows(wallet, otp, data, counters, plan.Client, time, calls, declines);
         var views = new ViewReader(control, wallet, time);
         var ledgerStart = await views.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var statsBefore = await control.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-        var invariantsBefore = await control.GetInvariantsAsync(cancellationToken).ConfigureAwait(false);
-        var servedBefore = wallet.ServedBy;
-        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-
+        var before = await SnapshotAsync(control, wallet, cancellationToken).ConfigureAwait(false);
         log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
-        counters.Recording = true;
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
         var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl, events);
-        RunResult result;
-        declines.Start();
-        timeline.Start();
-        try
-        {
-            result = await runner.RunAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await timeline.DisposeAsync().ConfigureAwait(false);
-            counters.Recording = false;
-        }
+        var result = await PlayAsync(runner, timeline, declines, counters, cancellationToken).ConfigureAwait(false);
 
         // The run may have been cancelled; the closing snapshots must still be taken.
         using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var statsAfter = await control.GetStatsAsync(closing.Token).ConfigureAwait(false);
-        var invariantsAfter = await control.GetInvariantsAsync(closing.Token).ConfigureAwait(false);
-        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+        var after = await SnapshotAsync(control, wallet, closing.Token).ConfigureAwait(false);
 
         var summary = result.Summary;
         var aborted = cancellationToken.IsCancellationRequested;
@@ -118,26 +69,124 @@ internal static class PlanRunner
         {
             summary.AbortReason = $"interrupted (Ctrl+C or SIGTERM) after {summary.DurationS.ToString("0.#", CultureInfo.InvariantCulture)}s of {DurationText.Format(plan.Duration)}; faults and wallet events were reverted, the report covers what ran";
         }
-        var issuerNodes = statsAfter
+
+        var issuerNodes = IssuerNodesDuringRun(before, after);
+        var walletInstances = CountWalletInstances(cluster, wallet, before, after);
+        var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
+        var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, before.Invariants, after.Invariants, (after.MemoryBytes - before.MemoryBytes) / (1024.0 * 1024.0), reconciliation, out var extra);
+        JudgeClaims(plan, summary, figures);
+        WriteExtra(summary, extra, plan, shard, cluster, wallet, issuerNodes, timeline, aborted);
+
+        await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
+        return new RunOutcome(summary, Path.GetFullPath(folder));
+    }
+
+    /// <summary>The plan's scenarios on the load engine, each iteration played by the run's wallet flows (set once the users are prepared).</summary>
+    private static LoadTestRunner CreateRunner(LoadPlan plan, RunOptions options, StrongBox<WalletFlows> flows, RunEvents events, OtlpExport? otlp)
+    {
+        var scenarios = plan.Scenarios.Select(s =>
+            Scenario.Create(s.Name, ctx => flows.Value!.RunAsync(s.Kind, ctx, s.Mix))
+                .WithLoadSimulations(s.Load.ToArray())
+                .WithMaxConcurrency(s.MaxConcurrency)
+                .WithWarmUpDuration(plan.WarmUp)).ToArray();
+        var runner = LoadTestRunner.RegisterScenarios(scenarios)
+            .WithPlanName(plan.Name)
+            .WithProgress(options.ShowProgress)
+            .WithSeed(plan.Seed)
+            .WithTimeProvider(options.TimeProvider)
+            .WithGracefulStop(plan.Client.Timeout + TimeSpan.FromSeconds(1));
+        runner = runner.WithRunEvents(events);
+        if (otlp is not null)
+        {
+            runner = runner.WithReportingSinks(otlp.Sink);
+        }
+
+        try
+        {
+            runner.Validate();
+        }
+        catch (LoadConfigException ex)
+        {
+            throw new PlanException($"plan {plan.Source}: {ex.Message}", ex);
+        }
+
+        return runner;
+    }
+
+    /// <summary>External targets are checked before anything starts; a bad one is exit 2 with nothing left behind.</summary>
+    private static async Task<ITargetCluster> ConnectAsync(LoadPlan plan, RunOptions options, TextWriter log, CancellationToken cancellationToken) =>
+        plan.Target.External is { } external
+            ? await RemoteCluster.ConnectAsync(plan, external, options.WalletClientFactory, log, cancellationToken).ConfigureAwait(false)
+            : await StartEmbeddedAsync(plan, log, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>"node": "seeded" picks an issuer node of the target from the run's seed, so the lost node varies by seed.</summary>
+    private static LoadPlan ResolveSeededNodeEvents(LoadPlan plan, ITargetCluster cluster, TextWriter log)
+    {
+        plan = plan with { NodeEvents = NodeEventCompiler.Resolve(plan.NodeEvents, cluster.IssuerNodeNames, plan.Seed) };
+        foreach (var e in plan.NodeEvents.Where(e => e.Seeded))
+        {
+            log.WriteLine($"node events: seed {plan.Seed} picks {e.Node} of {cluster.IssuerNodeNames.Count} issuer nodes to go {(e.State == NodeEventState.Down ? "down" : "not-serving")} at {DurationText.Format(e.Start)} (another --seed picks another node)");
+        }
+
+        return plan;
+    }
+
+    private static async Task<RunSnapshot> SnapshotAsync(ControlPlaneClient control, IWalletClient wallet, CancellationToken cancellationToken)
+    {
+        var stats = await control.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+        var invariants = await control.GetInvariantsAsync(cancellationToken).ConfigureAwait(false);
+        var served = wallet.ServedBy;
+        return new RunSnapshot(stats, invariants, served, GC.GetTotalMemory(forceFullCollection: true));
+    }
+
+    /// <summary>Plays the load and the fault timeline together; the counters record only while the load runs.</summary>
+    private static async Task<RunResult> PlayAsync(LoadTestRunner runner, FaultTimeline timeline, DeclineJudge declines, RunCounters counters, CancellationToken cancellationToken)
+    {
+        counters.Recording = true;
+        declines.Start();
+        timeline.Start();
+        try
+        {
+            return await runner.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await timeline.DisposeAsync().ConfigureAwait(false);
+            counters.Recording = false;
+        }
+    }
+
+    /// <summary>Each issuer node's calls during the run (the SMS gateway is no issuer node).</summary>
+    private static NodeCounters[] IssuerNodesDuringRun(RunSnapshot before, RunSnapshot after) =>
+        after.Stats
             .Where(n => !n.Name.StartsWith("sms", StringComparison.OrdinalIgnoreCase))
-            .Select(n => n.Minus(statsBefore.FirstOrDefault(b => b.Name == n.Name)))
+            .Select(n => n.Minus(before.Stats.FirstOrDefault(b => b.Name == n.Name)))
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToArray();
-        var servedAfter = wallet.ServedBy;
-        // Every instance the run was given counts, at zero when it never answered (docs/plans.md, "Claims").
-        var givenInstances = cluster.WalletUrls.Select((u, i) => new GivenWalletInstance(u.ToString(), cluster.WalletInstanceNames[i])).ToArray();
-        var walletInstances = WalletInstanceCensus.Count(
-            givenInstances,
-            servedAfter.ToDictionary(kv => kv.Key, kv => kv.Value - servedBefore.GetValueOrDefault(kv.Key), StringComparer.Ordinal),
-            (wallet as HttpWalletClient)?.ServedThrough);
 
-        var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
-        var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, invariantsBefore, invariantsAfter, (memoryAfter - memoryBefore) / (1024.0 * 1024.0), reconciliation, out var extra);
+    /// <summary>Every instance the run was given counts, at zero when it never answered (docs/plans.md, "Claims").</summary>
+    private static IReadOnlyList<WalletInstanceCount> CountWalletInstances(ITargetCluster cluster, IWalletClient wallet, RunSnapshot before, RunSnapshot after)
+    {
+        var givenInstances = cluster.WalletUrls.Select((u, i) => new GivenWalletInstance(u.ToString(), cluster.WalletInstanceNames[i])).ToArray();
+        return WalletInstanceCensus.Count(
+            givenInstances,
+            after.ServedBy.ToDictionary(kv => kv.Key, kv => kv.Value - before.ServedBy.GetValueOrDefault(kv.Key), StringComparer.Ordinal),
+            (wallet as HttpWalletClient)?.ServedThrough);
+    }
+
+    private static void JudgeClaims(LoadPlan plan, RunSummary summary, RunFigures figures)
+    {
         foreach (var claim in plan.Claims)
         {
             summary.AddClaim(ClaimMetrics.Judge(claim.Name, claim.Text, figures.Lookup));
         }
+    }
 
+    /// <summary>summary.json's fields beyond the engine's: the figures' sections, the target, the shard and the fault timeline as played.</summary>
+    private static void WriteExtra(
+        RunSummary summary, JsonObject extra, LoadPlan plan, ShardSpec shard, ITargetCluster cluster, IWalletClient wallet,
+        IReadOnlyList<NodeCounters> issuerNodes, FaultTimeline timeline, bool aborted)
+    {
         foreach (var (key, value) in extra)
         {
             summary.Extra[key] = value?.DeepClone();
@@ -150,7 +199,7 @@ internal static class PlanRunner
             ["walletUrls"] = new JsonArray(cluster.WalletUrls.Select(u => (JsonNode?)u.ToString()).ToArray()),
             ["walletInstanceNames"] = new JsonArray(cluster.WalletInstanceNames.Select(n => (JsonNode?)n).ToArray()),
             ["simulatorUrl"] = cluster.ControlUri.ToString(),
-            ["nodes"] = plan.Target.IsEmbedded ? plan.Target.Embedded.Nodes : issuerNodes.Length,
+            ["nodes"] = plan.Target.IsEmbedded ? plan.Target.Embedded.Nodes : issuerNodes.Count,
             ["walletInstances"] = plan.Target.IsEmbedded ? plan.Target.Embedded.WalletInstances : cluster.WalletUrls.Count,
             ["balancingPolicy"] = plan.Target.IsEmbedded ? plan.Target.Embedded.BalancingPolicy : null,
             ["walletBalancing"] = wallet.Balancing,
@@ -173,9 +222,6 @@ internal static class PlanRunner
             ["command"] = e.Command,
             ["exitCode"] = e.ExitCode,
         }).ToArray());
-
-        await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
-        return new RunOutcome(summary, Path.GetFullPath(folder));
     }
 
     /// <summary>After the load: waits up to the settle window, reads the wallet's and issuer's views and reconciles them with the app's calls.</summary>

@@ -9,6 +9,4 @@ internal sealed record RunOutcome(RunSummary Summary, string ReportFolder)
 
     /// <summary>The run was interrupted (Ctrl+C, SIGTERM): summary.json says <c>"aborted": true</c> and the exit code is 130.</summary>
     public bool Aborted => Summary.Extra["aborted"]?.GetValue<bool>() == true;
-
-    public IEnumerable<ClaimResult> FailedClaims => Summary.Claims.Where(c => !c.Pass);
 }

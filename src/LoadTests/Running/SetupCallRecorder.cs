@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PaySim.LoadTests.Steps;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Running;
@@ -20,28 +21,28 @@ internal sealed class SetupCallRecorder(IWalletClient inner) : IWalletClient
     public string Balancing => inner.Balancing;
 
     public Task<WalletReply<WalletUser>> RegisterAsync(string phone, string password, string pin, CancellationToken cancellationToken) =>
-        Keep("register", inner.RegisterAsync(phone, password, pin, cancellationToken));
+        Keep(StepNames.Register, inner.RegisterAsync(phone, password, pin, cancellationToken));
 
     public Task<WalletReply<BindingStarted>> StartBindingAsync(WalletUser user, CardInput card, CancellationToken cancellationToken) =>
-        Keep("bind_start", inner.StartBindingAsync(user, card, cancellationToken));
+        Keep(StepNames.BindStart, inner.StartBindingAsync(user, card, cancellationToken));
 
     public Task<WalletReply<BoundCard>> ConfirmBindingAsync(WalletUser user, string bindingId, string otp, CancellationToken cancellationToken) =>
-        Keep("bind_confirm", inner.ConfirmBindingAsync(user, bindingId, otp, cancellationToken));
+        Keep(StepNames.BindConfirm, inner.ConfirmBindingAsync(user, bindingId, otp, cancellationToken));
 
     public Task<WalletReply<OtpResent>> ResendOtpAsync(WalletUser user, string bindingId, CancellationToken cancellationToken) =>
-        Keep("bind_resend", inner.ResendOtpAsync(user, bindingId, cancellationToken));
+        Keep(StepNames.BindResend, inner.ResendOtpAsync(user, bindingId, cancellationToken));
 
     public Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken) =>
-        Keep("pay", inner.PayAsync(user, payment, idempotencyKey, cancellationToken));
+        Keep(StepNames.Pay, inner.PayAsync(user, payment, idempotencyKey, cancellationToken));
 
     public Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
-        Keep("refund", inner.RefundAsync(user, paymentId, amountMinor, idempotencyKey, cancellationToken));
+        Keep(StepNames.Refund, inner.RefundAsync(user, paymentId, amountMinor, idempotencyKey, cancellationToken));
 
     public Task<WalletReply<int>> GetTransactionsAsync(WalletUser user, CancellationToken cancellationToken) =>
-        Keep("history", inner.GetTransactionsAsync(user, cancellationToken));
+        Keep(StepNames.History, inner.GetTransactionsAsync(user, cancellationToken));
 
     public Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken cancellationToken) =>
-        Keep("history", inner.GetHistoryAsync(user, cancellationToken));
+        Keep(StepNames.History, inner.GetHistoryAsync(user, cancellationToken));
 
     public Task<string?> CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
 

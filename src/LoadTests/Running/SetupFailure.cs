@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Steps;
 
 namespace PaySim.LoadTests.Running;
 
@@ -64,7 +65,7 @@ internal static class SetupFailure
             400 or 422 => "the wallet refused the request itself: check that it reads the JSON body (the harness sends Content-Type: application/json; charset=utf-8 with a Content-Length, never chunked; docs/your-wallet.md, \"Request framing\") and that its field names are the contract's (camelCase; docs/your-wallet.md, \"The REST contract\").",
             401 or 403 => "the wallet refused the caller: check that it accepts \"Authorization: Bearer <token>\" with the token its POST /users returned (field \"token\").",
             404 or 405 => "the wallet has no such route: check the paths of docs/your-wallet.md under --wallet-url (a base path needs a trailing slash, e.g. http://host/api/).",
-            429 when first.Step == "bind_resend" => $"the resend was refused as too soon and no SMS came: check the simulator's resend cooldown (resendCooldown in GET /v1/settings, --resend-cooldown) against client.smsTimeout ({DurationText.Format(client.SmsTimeout)}), and that the wallet's StartBinding reaches the issuer (which sends the SMS).",
+            429 when first.Step == StepNames.BindResend => $"the resend was refused as too soon and no SMS came: check the simulator's resend cooldown (resendCooldown in GET /v1/settings, --resend-cooldown) against client.smsTimeout ({DurationText.Format(client.SmsTimeout)}), and that the wallet's StartBinding reaches the issuer (which sends the SMS).",
             402 or 409 => "the issuer or the wallet declined a healthy, funded card: check that the wallet forwards the card as typed (pan, expiry MM/YY, cvv, holderName, idNumber, phone) to StartBinding and the OTP to ConfirmBinding.",
             >= 500 => "the wallet failed: check its log, and that it reaches the simulator's issuer nodes (GET /v1/nodes on the control plane).",
             _ => "check the wallet's log and docs/your-wallet.md, \"The REST contract\".",

@@ -50,6 +50,4 @@ internal sealed class ScenarioData
         var n = Interlocked.Increment(ref _phones);
         return "13" + ((PhoneBase + n) % 1_000_000_000).ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    public static IReadOnlyList<string> PersonasNeeded(LoadPlan plan) => plan.Personas.Keys.ToArray();
 }

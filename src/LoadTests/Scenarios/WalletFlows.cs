@@ -3,6 +3,7 @@ using PaySim.LoadEngine;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reconciliation;
 using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Steps;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Scenarios;
@@ -70,7 +71,7 @@ internal sealed class WalletFlows
 
         var cardholder = _data.NextCardholder(Draw.Unit(_data.Seed, StreamPersona, Key(ctx)));
         WalletReply<WalletUser>? registered = null;
-        var r = await Step.Run("register", ctx, async () =>
+        var r = await Step.Run(StepNames.Register, ctx, async () =>
         {
             registered = await _wallet.RegisterAsync(_data.NextPhone(), Password, Pin, ctx.CancellationToken).ConfigureAwait(false);
             return StepResponse(registered);
@@ -95,10 +96,10 @@ internal sealed class WalletFlows
         var input = new CardInput(c.Pan, c.Expiry, c.Cvv, c.InputHolderName, c.InputIdNumber, c.InputPhone);
 
         WalletReply<BindingStarted>? started = null;
-        await RunStep(ctx, "bind_start", async () =>
+        await RunStep(ctx, StepNames.BindStart, async () =>
         {
             started = await _wallet.StartBindingAsync(user, input, ct).ConfigureAwait(false);
-            _counters.WalletCall("bind_start", started.Status);
+            _counters.WalletCall(StepNames.BindStart, started.Status);
             return StepResponse(started);
         }).ConfigureAwait(false);
         if (started is not { Ok: true, Value: { } binding })
@@ -153,10 +154,10 @@ internal sealed class WalletFlows
         for (var typed = 0; ; typed++)
         {
             var code = otp.Code;
-            await RunStep(ctx, "bind_confirm", async () =>
+            await RunStep(ctx, StepNames.BindConfirm, async () =>
             {
                 confirmed = await _wallet.ConfirmBindingAsync(user, binding.BindingId, code, ct).ConfigureAwait(false);
-                _counters.WalletCall("bind_confirm", confirmed.Status);
+                _counters.WalletCall(StepNames.BindConfirm, confirmed.Status);
                 return StepResponse(confirmed);
             }).ConfigureAwait(false);
             if (confirmed is { Ok: true } || confirmed?.Code != OtpWrong || typed >= resent)
@@ -212,7 +213,7 @@ internal sealed class WalletFlows
     private async Task<WalletReply<OtpResent>> ResendStepAsync(IScenarioContext? ctx, WalletUser user, string bindingId, CancellationToken ct)
     {
         WalletReply<OtpResent>? reply = null;
-        await RunStep(ctx, "bind_resend", async () =>
+        await RunStep(ctx, StepNames.BindResend, async () =>
         {
             reply = await _wallet.ResendOtpAsync(user, bindingId, ct).ConfigureAwait(false);
             if (reply.ClientCannot)
@@ -222,7 +223,7 @@ internal sealed class WalletFlows
             }
 
             // Whatever the wallet answered is its answer, resend_not_supported over HTTP too: counted and judged.
-            _counters.WalletCall("bind_resend", reply.Status);
+            _counters.WalletCall(StepNames.BindResend, reply.Status);
             return StepResponse(reply);
         }).ConfigureAwait(false);
         return reply!;
@@ -238,7 +239,7 @@ internal sealed class WalletFlows
         }
 
         OtpMessage? otp = null;
-        await RunStep(ctx, "sms_wait", async () =>
+        await RunStep(ctx, StepNames.SmsWait, async () =>
         {
             otp = await _otp.WaitForOtpAsync(phone, left, newest, sentAfter, ct).ConfigureAwait(false);
             return otp is null ? Response.Fail("sms_timeout") : Response.Ok();
@@ -265,11 +266,11 @@ internal sealed class WalletFlows
         var user = payment.Value.User;
         var key = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}-refund";
         WalletReply<RefundDone>? refunded = null;
-        var r = await Step.Run("refund", ctx, async () =>
+        var r = await Step.Run(StepNames.Refund, ctx, async () =>
         {
             var started = _time.GetUtcNow();
             refunded = await _wallet.RefundAsync(user.User, payment.Value.PaymentId, payment.Value.Amount, key, ctx.CancellationToken).ConfigureAwait(false);
-            _counters.WalletCall("refund", refunded.Status);
+            _counters.WalletCall(StepNames.Refund, refunded.Status);
             Record(true, user, key, payment.Value.OrderReference, payment.Value.Amount, payment.Value.PaymentId, refunded, started);
             return StepResponse(refunded);
         }).ConfigureAwait(false);
@@ -285,7 +286,7 @@ internal sealed class WalletFlows
 
         var user = _data.Prebound[(int)(Key(ctx) % _data.Prebound.Count)].User;
         WalletReply<int>? reply = null;
-        await Step.Run("history", ctx, async () =>
+        await Step.Run(StepNames.History, ctx, async () =>
         {
             reply = await _wallet.GetTransactionsAsync(user, ctx.CancellationToken).ConfigureAwait(false);
             return StepResponse(reply);
@@ -325,12 +326,12 @@ internal sealed class WalletFlows
         string? unexplained = null;
         for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
         {
-            await Step.Run("pay", ctx, async () =>
+            await Step.Run(StepNames.Pay, ctx, async () =>
             {
                 var started = _time.GetUtcNow();
                 _declines?.Reserve(owner.Pan, amount);
                 paid = await _wallet.PayAsync(owner.User, request, orderReference, ctx.CancellationToken).ConfigureAwait(false);
-                _counters.WalletCall("pay", paid.Status);
+                _counters.WalletCall(StepNames.Pay, paid.Status);
                 Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
                 if (paid.Status is >= 400 and < 500)
                 {

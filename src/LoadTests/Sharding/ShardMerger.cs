@@ -3,23 +3,18 @@ using HdrHistogram;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Reconciliation;
-using PaySim.LoadTests.Running;
 
 namespace PaySim.LoadTests.Sharding;
 
 /// <summary>
 /// Combines shard summaries into one: counts add, histograms merge bucket by bucket (never an average of
-/// percentiles), rps is the total over the common window. Claims are judged again from the merged
-/// figures; the simulator's figures (issuer nodes, duplicate charges, money) are global, so shard 1's stand.
-/// The reconciliation is recomputed from every shard's (see <see cref="ReconciliationResult.Merge"/>).
+/// percentiles), rps is the total over the common window. Every figure is merged by its own rule
+/// (<see cref="FigureCatalog"/>: recomputed, summed, the shared simulator's, bounded, scaled or not mergeable)
+/// and claims are judged again from the merged figures; a claim on a figure that is not the exact merged one
+/// says so in its message. The reconciliation is recomputed from every shard's (see <see cref="ReconciliationResult.Merge"/>).
 /// </summary>
 internal static class ShardMerger
 {
-    /// <summary>Figures no merge can recompute from the shards' summaries: shard 1's values are reported, marked as such.</summary>
-    public static readonly IReadOnlyList<string> FromShardOne =
-    [
-        ClaimMetrics.FailoverDetectMs, ClaimMetrics.RecoveryMs, ClaimMetrics.KneeRps, ClaimMetrics.P99Drift, ClaimMetrics.MemoryGrowthMb,
-    ];
 
     public static (RunSummary Summary, IReadOnlyList<TimeSeriesPoint> TimeSeries) Merge(IReadOnlyList<ShardInput> shards)
     {
@@ -55,16 +50,10 @@ internal static class ShardMerger
         foreach (var claim in first.Claims)
         {
             var judged = ClaimMetrics.Judge(claim.Name, claim.Expression, figures.Lookup, claim.Scenario);
-            var metric = Expression.Parse(ClaimMetrics.Normalise(claim.Expression)).Metric;
-            if (metric.StartsWith(ClaimMetrics.FaultP99Ms + "[", StringComparison.Ordinal))
+            var expression = Expression.Parse(ClaimMetrics.Normalise(claim.Expression));
+            if (expression.ScopeKind is null && FigureCatalog.Owner(expression.Metric)?.Merge.Note is { } note)
             {
-                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + "(the largest shard's: an upper bound)";
-            }
-
-            if (FromShardOne.Contains(metric))
-            {
-                var source = metric == ClaimMetrics.KneeRps ? "shard 1's knee × shard count" : "shard 1's figure: not recomputable from shard summaries";
-                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + $"({source})";
+                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + $"({note})";
             }
 
             merged.AddClaim(judged);
@@ -104,28 +93,10 @@ internal static class ShardMerger
         }
     }
 
+    /// <summary>Merges the summary sections the shards each counted, then every figure by its rule.</summary>
     private static RunFigures JoinFigures(IReadOnlyList<ShardInput> shards, RunSummary merged)
     {
         var one = shards[0].Summary.Extra;
-        var figures = new RunFigures(merged);
-
-        // Start from shard 1's figures (the simulator's, which are global), then replace what the shards add up to.
-        if (one["figures"] is JsonObject f1)
-        {
-            foreach (var (key, value) in f1)
-            {
-                figures.Set(key, value?.GetValue<double>());
-            }
-        }
-
-        var ok = merged.Scenarios.Sum(s => s.Ok);
-        var fail = merged.Scenarios.Sum(s => s.Fail);
-        var measuredS = merged.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max();
-        figures.Set(ClaimMetrics.SuccessRate, ok + fail == 0 ? null : (double)ok / (ok + fail))
-            .Set(ClaimMetrics.OkCount, ok)
-            .Set(ClaimMetrics.FailCount, fail)
-            .Set(ClaimMetrics.Rps, measuredS > 0 ? (ok + fail) / measuredS : null)
-            .Set(ClaimMetrics.Dropped, merged.Scenarios.Sum(s => s.Dropped));
 
         // Bindings: every shard counted its own.
         var attempts = Sum(shards, s => s["bindings"]?["attempts"]);
@@ -133,13 +104,6 @@ internal static class ShardMerger
         var byCause = SumObjects(shards, s => s["bindings"]?["byCause"] as JsonObject);
         var resends = Sum(shards, s => s["bindings"]?["resends"]);
         var boundAfterResend = Sum(shards, s => s["bindings"]?["boundAfterResend"]);
-        figures.Set(ClaimMetrics.BindSuccessRate, attempts == 0 ? null : (double)bound / attempts).Set(ClaimMetrics.BindFailures, attempts - bound)
-            .Set(ClaimMetrics.BindResends, resends).Set(ClaimMetrics.BindBoundAfterResend, boundAfterResend);
-        foreach (var (cause, n) in byCause.Where(c => c.Key != Scenarios.RunCounters.Bound))
-        {
-            figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
-        }
-
         merged.Extra["bindings"] = new JsonObject
         {
             ["attempts"] = attempts,
@@ -152,67 +116,52 @@ internal static class ShardMerger
 
         // Wallet instances: X-Served-By was counted by each agent's client, so the counts add; every given instance counts.
         var instances = WalletInstanceCensus.Merge(shards.Select(s => s.Summary.Extra["walletInstances"] as JsonArray), one["target"] as JsonObject);
-        var walletCounts = instances.Select(w => w.Replies).ToArray();
-        var walletJain = Fairness.Jain(walletCounts);
-        var walletMax = walletCounts.Length == 0 ? double.NaN : Fairness.MaxShare(walletCounts);
-        figures.Set(ClaimMetrics.WalletJain, walletJain).Set(ClaimMetrics.WalletMaxShare, walletMax);
-        merged.Extra["walletInstances"] = new JsonArray(instances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, walletCounts.Sum(), Round)).ToArray());
-        if (merged.Extra["fairness"] is JsonObject fairness)
-        {
-            fairness["walletJain"] = Round(walletJain);
-            fairness["walletMaxShare"] = Round(walletMax);
-        }
+        merged.Extra["walletInstances"] = new JsonArray(instances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, instances.Sum(i => i.Replies), Round)).ToArray());
 
-        // Retry amplification: shard 1's simulator delta spans every shard's issuer calls (they run side by
-        // side), so issuer calls = its figure × its own wallet calls, over all shards' wallet calls.
         var walletCalls = SumObjects(shards, s => s["walletCalls"] as JsonObject);
         merged.Extra["walletCalls"] = new JsonObject(walletCalls.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
-        var primary = FigureBuilder.PrimaryIssuerCalls.Values.ToArray();
-        var oneCalls = primary.Sum(step => (one["walletCalls"]?[step]?.GetValue<long>()).GetValueOrDefault());
-        var allCalls = primary.Sum(step => walletCalls.GetValueOrDefault(step));
-        double? amplification = figures.Get(ClaimMetrics.RetryAmplification) is { } a1 && allCalls > 0 ? a1 * oneCalls / allCalls : null;
-        figures.Set(ClaimMetrics.RetryAmplification, amplification);
-        merged.Extra["retryAmplification"] = Round(amplification);
 
-        // Each shard stepped through 1/n of every capacity step, so its knee is 1/n of the system's.
-        if (figures.Get(ClaimMetrics.KneeRps) is { } knee)
+        // Each shard reconciled its own cards; a shard without a reconciliation leaves every figure without a value.
+        var reconciliations = shards.Select(s => s.Summary.Extra["reconciliation"] as JsonObject).ToArray();
+        var reconciliation = reconciliations.All(p => p is not null) ? ReconciliationResult.Merge(reconciliations.Select(p => ReconciliationResult.FromJson(p!)).ToArray()) : null;
+
+        var run = new FigureRun
         {
-            figures.Set(ClaimMetrics.KneeRps, knee * shards[0].Shard.Count);
+            Summary = merged,
+            BindOutcomes = byCause,
+            Resends = resends,
+            BoundAfterResend = boundAfterResend,
+            WalletCalls = walletCalls,
+            WalletInstances = instances,
+            Reconciliation = ClaimMetrics.Reconciliation.ToDictionary(r => r.Metric, r => reconciliation?.Metric(r.Metric), StringComparer.Ordinal),
+        };
+        var input = new FigureShards(
+            shards[0].Shard.Count,
+            shards.Select(s => (IReadOnlyDictionary<string, double?>)(s.Summary.Extra["figures"] as JsonObject ?? [])
+                .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<double>(), StringComparer.Ordinal)).ToArray(),
+            shards.Select(s => (IReadOnlyDictionary<string, long>)SumObjects([s], x => x["walletCalls"] as JsonObject)).ToArray(),
+            run);
+        var figures = new RunFigures(merged);
+        foreach (var figure in FigureCatalog.All)
+        {
+            figure.Merge.Apply(figure, input, figures);
         }
 
-        MergeReconciliation(shards, figures, merged);
-
-        // Per-second p99s cannot be merged exactly without per-second histograms: the largest shard's bounds the run's.
-        foreach (var key in shards.SelectMany(s => (s.Summary.Extra["figures"] as JsonObject ?? []).Select(kv => kv.Key)).Where(k => k.StartsWith(ClaimMetrics.FaultP99Ms + "[", StringComparison.Ordinal)).Distinct().ToArray())
+        // The summary sections that repeat merged figures.
+        if (merged.Extra["fairness"] is JsonObject fairness)
         {
-            figures.Set(key, shards.Select(s => s.Summary.Extra["figures"]?[key]?.GetValue<double>()).Max());
+            fairness["walletJain"] = Round(figures.Get(ClaimMetrics.WalletJain));
+            fairness["walletMaxShare"] = Round(figures.Get(ClaimMetrics.WalletMaxShare));
         }
 
-        // Failed iterations inside the fault windows: each shard counted its own.
-        if (figures.Get(ClaimMetrics.ErrorsDuringFault) is not null)
+        merged.Extra["retryAmplification"] = Round(figures.Get(ClaimMetrics.RetryAmplification));
+        merged.Extra["reconciliation"] = reconciliation?.ToJson();
+        if (figures.Get(ClaimMetrics.ErrorsDuringFault) is { } errors && merged.Extra["failover"] is JsonObject failover)
         {
-            var errors = Sum(shards, s => s["figures"]?[ClaimMetrics.ErrorsDuringFault]);
-            figures.Set(ClaimMetrics.ErrorsDuringFault, errors);
-            if (merged.Extra["failover"] is JsonObject failover)
-            {
-                failover["errorsDuringFault"] = errors;
-            }
+            failover["errorsDuringFault"] = (long)errors;
         }
 
         return figures;
-    }
-
-    /// <summary>Each shard reconciled its own cards; a shard without a reconciliation leaves every figure without a value.</summary>
-    private static void MergeReconciliation(IReadOnlyList<ShardInput> shards, RunFigures figures, RunSummary merged)
-    {
-        var parts = shards.Select(s => s.Summary.Extra["reconciliation"] as JsonObject).ToArray();
-        var result = parts.All(p => p is not null) ? ReconciliationResult.Merge(parts.Select(p => ReconciliationResult.FromJson(p!)).ToArray()) : null;
-        foreach (var (metric, _) in ClaimMetrics.Reconciliation)
-        {
-            figures.Set(metric, result?.Metric(metric));
-        }
-
-        merged.Extra["reconciliation"] = result?.ToJson();
     }
 
     private static long Sum(IReadOnlyList<ShardInput> shards, Func<JsonObject, JsonNode?> pick) =>

@@ -144,12 +144,6 @@ internal sealed class ControlPlaneClient : IDisposable
         await EnsureAsync(reply, $"POST /v1/nodes/{node}/{action}", cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ResetAsync(CancellationToken cancellationToken)
-    {
-        using var reply = await _http.PostAsync("v1/reset", null, cancellationToken).ConfigureAwait(false);
-        await EnsureAsync(reply, "POST /v1/reset", cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Null when reachable, else a one-line reason (checked before anything starts).</summary>
     public async Task<string?> CheckReachableAsync(CancellationToken cancellationToken)
     {

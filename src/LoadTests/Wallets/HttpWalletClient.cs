@@ -58,8 +58,6 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         _servedThrough.Keys.GroupBy(k => k.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(k => _endpoints[k.Endpoint].ToString()).ToArray(), StringComparer.Ordinal);
 
-    public IReadOnlyList<Uri> Endpoints => _endpoints;
-
     public string Balancing => _endpoints.Count == 1
         ? "one URL: the balancer behind it decides (X-Served-By shows who answered)"
         : $"round robin over {_endpoints.Count} URLs with passive health (a refused connection skips the instance for {PassiveHealthBalancer.FirstBackOff.TotalMilliseconds:0} ms doubling to {PassiveHealthBalancer.MaxBackOff.TotalSeconds:0} s, and the call goes to the next)";

@@ -70,6 +70,4 @@ internal sealed class PassiveHealthBalancer
             Volatile.Write(ref _skipUntil[i], 0);
         }
     }
-
-    public bool IsSkipped(int i) => Volatile.Read(ref _skipUntil[i]) > _time.GetTimestamp();
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using PaySim.LoadTests.Claims;
-using PaySim.LoadTests.Running;
 
 namespace PaySim.LoadTests.Tests.Claims;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Json.Schema;
 using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Plans.Documents;
 using PaySim.LoadTests.Tests.Deploy;
 
 namespace PaySim.LoadTests.Tests.Plans;

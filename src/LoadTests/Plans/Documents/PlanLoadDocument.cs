@@ -1,4 +1,4 @@
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 /// <summary>One load phase: the engine's load simulations by name.</summary>
 internal sealed class PlanLoadDocument

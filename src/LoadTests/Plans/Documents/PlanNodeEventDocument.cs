@@ -1,4 +1,4 @@
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 /// <summary>
 /// Takes an issuer node down (connection refused) or NOT_SERVING, or crashes or freezes a wallet instance, at

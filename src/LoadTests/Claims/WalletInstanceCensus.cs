@@ -1,15 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PaySim.LoadTests.Running;
-
-/// <summary>A wallet instance the run was given: its URL and, where the target knows it (embedded), its X-Served-By name.</summary>
-internal sealed record GivenWalletInstance(string Url, string? Name);
-
-/// <summary>
-/// One wallet instance in the fairness figures: its name (X-Served-By, or the URL of a given instance that never
-/// named itself), its replies during the run, whether it ever answered, and the URLs its replies came through (when known).
-/// </summary>
-internal sealed record WalletInstanceCount(string Name, long Replies, bool Answered, IReadOnlyList<string> Urls);
+namespace PaySim.LoadTests.Claims;
 
 /// <summary>
 /// Which wallet instances the fairness figures count (docs/plans.md, "Claims"): every name seen in X-Served-By, and

@@ -1,4 +1,4 @@
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 internal sealed class PlanExternalDocument
 {

@@ -1,4 +1,4 @@
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 /// <summary>Exactly one of embedded or external.</summary>
 internal sealed class PlanTargetDocument

@@ -1,4 +1,4 @@
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 /// <summary>How the simulated app behaves toward the wallet.</summary>
 internal sealed class PlanClientDocument

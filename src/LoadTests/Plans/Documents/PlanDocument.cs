@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 /// <summary>
 /// A plan file as written (JSON, camelCase). Every field is optional here; <see cref="PlanCompiler"/>

@@ -1,4 +1,4 @@
-namespace PaySim.LoadTests.Plans;
+namespace PaySim.LoadTests.Plans.Documents;
 
 /// <summary>For stepped-rate plans: the objective each step must meet; the knee is the last step that does.</summary>
 internal sealed class PlanCapacityDocument

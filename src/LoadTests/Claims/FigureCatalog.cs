@@ -1,0 +1,177 @@
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Steps;
+
+namespace PaySim.LoadTests.Claims;
+
+/// <summary>
+/// Every run-wide figure, each declared once: name, meaning, how a run computes it and how shards merge it.
+/// <c>FigureBuilder</c> (a run) and <c>ShardMerger</c> (a merged run) loop over <see cref="All"/>; claims may
+/// name exactly these (<see cref="ClaimMetrics.RunWide"/>); the order is the one error messages list them in.
+/// </summary>
+internal static class FigureCatalog
+{
+    /// <summary>Issuer methods that each answer exactly one wallet call, and that wallet call's step.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PrimaryIssuerCalls = new Dictionary<string, string>
+    {
+        ["StartBinding"] = StepNames.BindStart,
+        ["ConfirmBinding"] = StepNames.BindConfirm,
+        ["Authorize"] = StepNames.Pay,
+        ["Refund"] = StepNames.Refund,
+    };
+
+    private const string NotFromSummaries = "shard 1's figure: not recomputable from shard summaries";
+
+    public static readonly IReadOnlyList<RunFigure> All =
+    [
+        new(ClaimMetrics.SuccessRate, "share of iterations that ended as the persona expects (a decline the persona, the card's state or a planned fault explains counts as success; an unexplained payment decline fails as unexpected_decline)",
+            run => Ok(run) + Fail(run) is var n and > 0 ? (double)Ok(run) / n : null, FigureMerge.Recompute),
+        new(ClaimMetrics.BindSuccessRate, "share of card bindings that ended with a bound card",
+            run => BindAttempts(run) is var n and > 0 ? (double)Bound(run) / n : null, FigureMerge.Recompute),
+        new(ClaimMetrics.BindFailures, "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
+            (run, figures) =>
+            {
+                figures.Set(ClaimMetrics.BindFailures, BindAttempts(run) - Bound(run));
+                foreach (var (cause, n) in run.BindOutcomes.Where(o => o.Key != FigureRun.BoundOutcome))
+                {
+                    figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
+                }
+            },
+            FigureMerge.Recompute),
+        new(ClaimMetrics.BindResends, "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
+            run => run.Resends, FigureMerge.Recompute),
+        new(ClaimMetrics.BindBoundAfterResend, "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
+            run => run.BoundAfterResend, FigureMerge.Recompute),
+        new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
+            run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute),
+        new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),
+        new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute),
+        new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute),
+        new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global),
+        new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global),
+        new(ClaimMetrics.WalletJain, "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
+            run => Fairness.Jain(WalletReplies(run)), FigureMerge.Recompute),
+        new(ClaimMetrics.WalletMaxShare, "largest share of replies served by one wallet instance",
+            run => WalletReplies(run) is { Length: > 0 } counts ? Fairness.MaxShare(counts) : null, FigureMerge.Recompute),
+        new(ClaimMetrics.IssuerNodeShare, "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
+            (run, figures) =>
+            {
+                var total = run.IssuerNodes.Sum(n => n.Requests);
+                foreach (var n in run.IssuerNodes)
+                {
+                    figures.Set($"{ClaimMetrics.IssuerNodeShare}[{n.Name}]", total == 0 ? null : (double)n.Requests / total);
+                }
+            },
+            FigureMerge.Global),
+        new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global),
+        new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global),
+        new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund) per wallet call that needs one",
+            run => PrimaryWalletCalls(run.WalletCalls) is var calls and > 0 ? (double)run.IssuerNodes.Sum(n => n.PrimaryCalls) / calls : null,
+            // Shard 1's simulator delta spans every shard's issuer calls (they run side by side), so issuer calls =
+            // its figure × its own wallet calls, over all shards' wallet calls.
+            FigureMerge.Scaled(s => PrimaryWalletCalls(s.Merged.WalletCalls) is var all and > 0 ? (double)PrimaryWalletCalls(s.WalletCalls[0]) / all : null, note: null)),
+        new(ClaimMetrics.FailoverDetectMs, "from the first fault's start to the first second with errors above the baseline",
+            Failover(f => f.DetectMs, ClaimMetrics.FailoverDetectMs), FigureMerge.NotMergeable(NotFromSummaries)),
+        new(ClaimMetrics.RecoveryMs, "from that first error second until the error rate is back to the baseline",
+            Failover(f => f.RecoverMs, ClaimMetrics.RecoveryMs), FigureMerge.NotMergeable(NotFromSummaries)),
+        new(ClaimMetrics.ErrorsDuringFault, "failed iterations inside the fault windows",
+            Failover(f => f.ErrorsDuringFault, ClaimMetrics.ErrorsDuringFault), FigureMerge.Sum),
+        new(ClaimMetrics.FaultP99Ms, "fault_p99_ms[N]: worst per-second p99 of iterations finishing in the N-th fault window (1-based: faults, then nodeEvents, in plan order) or up to client.timeout after it; how long that fault stalled calls",
+            (run, figures) =>
+            {
+                if (run.FirstFaultStart is null)
+                {
+                    return;
+                }
+
+                for (var i = 0; i < run.FaultWindows.Count; i++)
+                {
+                    figures.Set($"{ClaimMetrics.FaultP99Ms}[{i + 1}]", FaultWindowLatency.WorstP99Ms(run.TimeSeries, run.FaultWindows[i], run.ClientTimeout));
+                }
+            },
+            // Per-second p99s cannot be merged exactly without per-second histograms: the largest shard's bounds the run's.
+            FigureMerge.UpperBound("the largest shard's: an upper bound")),
+        new(ClaimMetrics.DuplicateCharges, "payments the issuer charged twice (simulator invariants, this run)", run => run.DuplicateCharges, FigureMerge.Global),
+        new(ClaimMetrics.MoneyConserved, "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
+            run => run.MoneyConserved ? 1 : 0, FigureMerge.Global),
+        new(ClaimMetrics.KneeRps, "capacity plans: the highest stepped rate whose seconds all meet the capacity objectives",
+            (run, figures) =>
+            {
+                if (run.CapacityResult is { } capacity)
+                {
+                    figures.Set(ClaimMetrics.KneeRps, capacity.KneeRps);
+                }
+            },
+            // Each shard stepped through 1/n of every capacity step, so its knee is 1/n of the system's.
+            FigureMerge.Scaled(s => s.Count, "shard 1's knee × shard count")),
+        new(ClaimMetrics.P99Drift, "p99 of the last fifth of the run divided by p99 of the first measured fifth (soak)",
+            run => P99Drift(run.TimeSeries, run.WarmUp), FigureMerge.NotMergeable(NotFromSummaries)),
+        new(ClaimMetrics.MemoryGrowthMb, "growth of this process's managed heap over the run, in MB (soak, embedded target)",
+            run => run.MemoryGrowthMb, FigureMerge.NotMergeable(NotFromSummaries)),
+        Reconciled(ClaimMetrics.ExcessCharges, "reconciliation: payments whose money the issuer captured or still holds beyond what the app saw succeed (one charge allowed when the app never learned the outcome), joined per card by order reference, key or amount"),
+        Reconciled(ClaimMetrics.ExcessMinor, "reconciliation: the money behind excess_charges, in minor units"),
+        Reconciled(ClaimMetrics.LostPayments, "reconciliation: payments the app saw succeed (2xx) that the issuer never captured or the wallet has no record of"),
+        Reconciled(ClaimMetrics.OrphanHolds, "reconciliation: issuer holds of the run's cards neither captured nor released after the settle window"),
+        Reconciled(ClaimMetrics.StuckPending, "reconciliation: wallet payments or refunds of the run's users still pending after the settle window"),
+        Reconciled(ClaimMetrics.RefundMismatch, "reconciliation: payments whose refunds the wallet reports differ from what the issuer refunded"),
+    ];
+
+    /// <summary>The figure a figure key (name or name[...]) belongs to, or null.</summary>
+    public static RunFigure? Owner(string key) => All.FirstOrDefault(f => f.Owns(key));
+
+    /// <summary>Each shard reconciled its own cards: the figure is recomputed from the merged ledgers.</summary>
+    private static RunFigure Reconciled(string name, string description) =>
+        new(name, description, run => run.Reconciliation.GetValueOrDefault(name), FigureMerge.Recompute);
+
+    /// <summary>A failover figure: set only when the plan injects faults.</summary>
+    private static Action<FigureRun, RunFigures> Failover(Func<FailoverResult, double> pick, string name) => (run, figures) =>
+    {
+        if (run.Failover is { } failover)
+        {
+            figures.Set(name, pick(failover));
+        }
+    };
+
+    private static long Ok(FigureRun run) => run.Summary.Scenarios.Sum(s => s.Ok);
+
+    private static long Fail(FigureRun run) => run.Summary.Scenarios.Sum(s => s.Fail);
+
+    private static long BindAttempts(FigureRun run) => run.BindOutcomes.Values.Sum();
+
+    private static long Bound(FigureRun run) => run.BindOutcomes.GetValueOrDefault(FigureRun.BoundOutcome);
+
+    private static long[] IssuerRequests(FigureRun run) => run.IssuerNodes.Select(n => n.Requests).ToArray();
+
+    private static double? IssuerJain(FigureRun run) => Fairness.Jain(IssuerRequests(run));
+
+    private static double? IssuerMaxShare(FigureRun run) => IssuerRequests(run) is { Length: > 0 } counts ? Fairness.MaxShare(counts) : null;
+
+    private static long[] WalletReplies(FigureRun run) => run.WalletInstances.Select(w => w.Replies).ToArray();
+
+    private static long PrimaryWalletCalls(IReadOnlyDictionary<string, long> walletCalls) =>
+        PrimaryIssuerCalls.Values.Sum(step => walletCalls.GetValueOrDefault(step));
+
+    /// <summary>Request-weighted mean of per-second p99 over the last fifth of the measured run, over the same for the first fifth.</summary>
+    private static double? P99Drift(IReadOnlyList<TimeSeriesPoint> points, TimeSpan warmUp)
+    {
+        var seconds = points.Where(p => p.Second - 1 >= warmUp.TotalSeconds && p.Requests > 0)
+            .GroupBy(p => p.Second).OrderBy(g => g.Key)
+            .Select(g => (Requests: g.Sum(p => p.Requests), P99: g.Max(p => p.P99Ms)))
+            .ToArray();
+        if (seconds.Length < 5)
+        {
+            return null;
+        }
+
+        var fifth = seconds.Length / 5;
+        static double Weighted(IEnumerable<(long Requests, double P99)> xs)
+        {
+            var arr = xs.ToArray();
+            var total = arr.Sum(x => x.Requests);
+            return total == 0 ? double.NaN : arr.Sum(x => x.P99 * x.Requests) / total;
+        }
+
+        var first = Weighted(seconds.Take(fifth));
+        var last = Weighted(seconds.Skip(seconds.Length - fifth));
+        return first > 0 ? last / first : null;
+    }
+}

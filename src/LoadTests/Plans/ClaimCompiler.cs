@@ -1,0 +1,86 @@
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Steps;
+
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>The plan's <c>claims</c>: each parsed in the load engine's threshold grammar and checked against what the run measures (<see cref="ClaimMetrics"/>).</summary>
+internal static class ClaimCompiler
+{
+    public static List<Claim> Compile(IReadOnlyList<string?>? texts, string p, IReadOnlyCollection<string> scenarioNames)
+    {
+        var claims = new List<Claim>();
+        for (var i = 0; i < (texts?.Count ?? 0); i++)
+        {
+            var field = $"{p} claims[{i}]";
+            var text = texts![i];
+            if (!Expression.TryParse(ClaimMetrics.Normalise(text ?? string.Empty), out var expression, out var error))
+            {
+                throw new PlanException($"{field}: {error}");
+            }
+
+            Validate(expression, field, scenarioNames);
+            claims.Add(new Claim(text!.Trim(), expression));
+        }
+
+        return claims;
+    }
+
+    /// <summary>Throws a <see cref="PlanException"/> when the claim names a metric or scope nobody measures.</summary>
+    private static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)
+    {
+        if (expression.ScopeKind is null)
+        {
+            var bare = BareMetric(expression.Metric);
+            if (!ClaimMetrics.RunWide.ContainsKey(bare))
+            {
+                throw new PlanException(
+                    $"{field}: unknown metric \"{bare}\" in \"{expression.Text}\"; allowed: {KnownNames.List(ClaimMetrics.RunWide.Keys)}, or step:<name>/scenario:<name> with {KnownNames.List(ClaimMetrics.StatNames)}.");
+            }
+
+            return;
+        }
+
+        if (!ClaimMetrics.ScopeKinds.Contains(expression.ScopeKind))
+        {
+            throw new PlanException($"{field}: unknown scope \"{expression.ScopeKind}:\" in \"{expression.Text}\"; allowed: step:<name>, scenario:<name>.");
+        }
+
+        if (!ClaimMetrics.IsStatName(expression.Metric))
+        {
+            throw new PlanException($"{field}: unknown statistic \"{expression.Metric}\" in \"{expression.Text}\"; allowed: {KnownNames.List(ClaimMetrics.StatNames)} (any pNN).");
+        }
+
+        try
+        {
+            // The engine's own threshold check knows each statistic's unit (a percentile wants a time, a rate a percent).
+            Threshold.Create(expression.ScopeKind == "step" ? expression.Text : $"{expression.Metric} {OperatorText(expression.Operator)} {expression.ValueText}");
+        }
+        catch (LoadConfigException ex)
+        {
+            throw new PlanException($"{field}: {ex.Message}");
+        }
+
+        var names = expression.ScopeKind == "step" ? StepNames.All : (IEnumerable<string>)scenarioNames;
+        if (!names.Contains(expression.ScopeName))
+        {
+            throw new PlanException($"{field}: unknown {expression.ScopeKind} \"{expression.ScopeName}\" in \"{expression.Text}\"; allowed: {KnownNames.List(names)}.");
+        }
+    }
+
+    private static string OperatorText(ComparisonOperator op) => op switch
+    {
+        ComparisonOperator.LessThan => "<",
+        ComparisonOperator.LessOrEqual => "<=",
+        ComparisonOperator.GreaterThan => ">",
+        ComparisonOperator.GreaterOrEqual => ">=",
+        ComparisonOperator.Equal => "==",
+        _ => "!=",
+    };
+
+    private static string BareMetric(string metric)
+    {
+        var bracket = metric.IndexOf('[', StringComparison.Ordinal);
+        return bracket < 0 ? metric : metric[..bracket];
+    }
+}

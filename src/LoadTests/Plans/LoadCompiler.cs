@@ -1,0 +1,49 @@
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Plans.Documents;
+
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>A scenario's <c>load</c>: its phases as the load engine's simulations, rates and times scaled by the overrides.</summary>
+internal static class LoadCompiler
+{
+    public static List<LoadSimulation> Compile(List<PlanLoadDocument> phases, string f, double rateScale, Func<TimeSpan, TimeSpan> scale)
+    {
+        if (phases.Count == 0)
+        {
+            throw new PlanException($"{f}.load: at least one phase is required, or leave \"load\" out for the plan's rate.");
+        }
+
+        var list = new List<LoadSimulation>();
+        for (var i = 0; i < phases.Count; i++)
+        {
+            var l = phases[i];
+            var g = $"{f}.load[{i}]";
+            TimeSpan During() => scale(DurationText.Parse(l.During ?? throw new PlanException($"{g}.during: required for {l.Kind}."), $"{g}.during"));
+            TimeSpan Interval() => l.Interval is null ? TimeSpan.FromSeconds(1) : DurationText.Parse(l.Interval, $"{g}.interval");
+            double Rate(double? v, string name) => v is { } x && double.IsFinite(x) && x >= 0
+                ? x * rateScale
+                : throw new PlanException($"{g}.{name}: required, a number >= 0 per interval.");
+            int Copies() => l.Copies is { } c && c >= 0 ? c : throw new PlanException($"{g}.copies: required, a number >= 0.");
+
+            LoadSimulation sim = l.Kind switch
+            {
+                "inject" => LoadSimulation.Inject(Rate(l.Rate, "rate"), Interval(), During()),
+                "rampingInject" => LoadSimulation.RampingInject(Rate(l.Rate, "rate"), Interval(), During()),
+                "injectRandom" => LoadSimulation.InjectRandom(Rate(l.Rate, "rate"), Rate(l.MaxRate, "maxRate"), Interval(), During()),
+                "pause" => LoadSimulation.Pause(During()),
+                "keepConstant" => LoadSimulation.KeepConstant(Copies(), During()),
+                "rampingConstant" => LoadSimulation.RampingConstant(Copies(), During()),
+                "iterations" => LoadSimulation.Iterations(Math.Max(1, Copies()), l.Count is { } n && n >= 0 ? n : throw new PlanException($"{g}.count: required, a number >= 0.")),
+                _ => throw new PlanException($"{g}.kind: \"{l.Kind}\" is not a load simulation; allowed: {KnownNames.List(KnownNames.LoadKinds)}."),
+            };
+            list.Add(sim);
+        }
+
+        if (list.Any(x => x.IsOpen) && list.Any(x => x.IsClosed))
+        {
+            throw new PlanException($"{f}.load: mixes open (inject*) and closed (keepConstant, rampingConstant, iterations) phases; a scenario is one or the other.");
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,137 @@
+using PaySim.LoadTests.Plans.Documents;
+
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>The plan's <c>target</c> (embedded or external) with the target flags (--wallet-url, --simulator-url, --sms-url, --wallet-hook, --wallet-mode) over it.</summary>
+internal static class TargetCompiler
+{
+    public static PlanTarget Compile(PlanTargetDocument? doc, string p, PlanOverrides overrides)
+    {
+        if (doc?.Embedded is not null && doc.External is not null)
+        {
+            throw new PlanException($"{p} target: give either \"embedded\" or \"external\", not both.");
+        }
+
+        ExternalTarget? external = null;
+        if (overrides.WalletUrls is { Count: > 0 } || overrides.SimulatorUrl is not null)
+        {
+            if (overrides.WalletUrls is not { Count: > 0 } || overrides.SimulatorUrl is null)
+            {
+                throw new PlanException("--wallet-url and --simulator-url: an external target needs both (the simulator's control plane gives cardholders, counters and faults).");
+            }
+
+            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null), Hooks(doc?.External, p, overrides));
+        }
+        else if (doc?.External is { } ext)
+        {
+            if (ext.WalletUrls is not { Count: > 0 })
+            {
+                throw new PlanException($"{p} target.external.walletUrls: at least one wallet URL is required, e.g. [\"http://localhost:7300\"].");
+            }
+
+            var urls = ext.WalletUrls.Select((u, i) => ParseUrl(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
+            var sim = ParseUrl(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
+            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl")), Hooks(ext, p, overrides));
+        }
+
+        if (external is null && overrides.WalletHooks is { Count: > 0 })
+        {
+            throw new PlanException("--wallet-hook: applies to an external target only (with --wallet-url and --simulator-url); the embedded wallet instances are child processes the run kills and freezes itself.");
+        }
+
+        if (external is null && overrides.SmsUrl is not null)
+        {
+            throw new PlanException("--sms-url: applies to an external target only (with --wallet-url and --simulator-url).");
+        }
+
+        if (external is not null && overrides.WalletMode is not null)
+        {
+            throw new PlanException("--wallet-mode: applies to the embedded wallet only; an external wallet runs in whatever mode it was started with.");
+        }
+
+        var e = doc?.Embedded;
+        var embedded = new EmbeddedTarget();
+        if (e is not null)
+        {
+            if (e.Nodes is < 1 or > 9)
+            {
+                throw new PlanException($"{p} target.embedded.nodes: must be between 1 and 9, got {e.Nodes}.");
+            }
+
+            if (e.WalletInstances is < 1 or > 8)
+            {
+                throw new PlanException($"{p} target.embedded.walletInstances: must be between 1 and 8, got {e.WalletInstances}.");
+            }
+
+            if (e.WalletMode is not null && !WalletModeName.All.Contains(e.WalletMode))
+            {
+                throw new PlanException($"{p} target.embedded.walletMode: \"{e.WalletMode}\" is not a mode; allowed: {KnownNames.List(WalletModeName.All)}.");
+            }
+
+            if (e.BalancingPolicy is not null && !KnownNames.BalancingPolicies.Contains(e.BalancingPolicy))
+            {
+                throw new PlanException($"{p} target.embedded.balancingPolicy: \"{e.BalancingPolicy}\" is not a policy; allowed: {KnownNames.List(KnownNames.BalancingPolicies)}.");
+            }
+
+            embedded = new EmbeddedTarget
+            {
+                Nodes = e.Nodes ?? embedded.Nodes,
+                WalletInstances = e.WalletInstances ?? embedded.WalletInstances,
+                WalletMode = e.WalletMode ?? embedded.WalletMode,
+                BalancingPolicy = e.BalancingPolicy ?? embedded.BalancingPolicy,
+            };
+        }
+
+        if (overrides.WalletMode is not null)
+        {
+            if (!WalletModeName.All.Contains(overrides.WalletMode))
+            {
+                throw new PlanException($"--wallet-mode: \"{overrides.WalletMode}\" is not a mode; allowed: {KnownNames.List(WalletModeName.All)}.");
+            }
+
+            embedded = embedded with { WalletMode = overrides.WalletMode };
+        }
+
+        if (overrides.Defects is { Count: > 0 } defects)
+        {
+            if (external is not null)
+            {
+                throw new PlanException("--defect: applies to the embedded wallet only; an external wallet has whatever defects it was built with.");
+            }
+
+            foreach (var defect in defects)
+            {
+                if (!PaySim.Wallet.Defects.WalletDefects.IsKnown(defect))
+                {
+                    throw new PlanException($"--defect: \"{defect}\" is not a planted defect; allowed: {KnownNames.List(PaySim.Wallet.Defects.WalletDefects.Names)}.");
+                }
+            }
+
+            if (embedded.WalletMode != WalletModeName.Resilient)
+            {
+                throw new PlanException($"--defect: defects are planted on the resilient wallet; this run's wallet mode is {embedded.WalletMode}.");
+            }
+
+            embedded = embedded with { Defects = defects.Distinct(StringComparer.Ordinal).ToArray() };
+        }
+
+        return new PlanTarget { Embedded = embedded, External = external };
+    }
+
+    /// <summary>The plan's hooks, then the --wallet-hook flags over them.</summary>
+    private static IReadOnlyDictionary<string, string> Hooks(PlanExternalDocument? doc, string p, PlanOverrides overrides)
+    {
+        var hooks = new Dictionary<string, string>(WalletHooks.FromPlan(doc?.Hooks, $"{p} target.external.hooks"), StringComparer.Ordinal);
+        foreach (var (name, command) in overrides.WalletHooks ?? new Dictionary<string, string>())
+        {
+            hooks[name] = command;
+        }
+
+        return hooks;
+    }
+
+    private static Uri ParseUrl(string text, string field) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new PlanException($"{field}: \"{text}\" is not an http(s) URL, e.g. \"http://localhost:7300\".");
+}

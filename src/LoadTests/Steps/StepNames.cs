@@ -1,0 +1,21 @@
+namespace PaySim.LoadTests.Steps;
+
+/// <summary>
+/// The wallet steps, each named after the wallet call it times: the scenarios time them under these names
+/// (Scenarios/WalletFlows), claims scope them (step:&lt;name&gt;), the figures count wallet calls by them
+/// (Claims/FigureCatalog), and reports list them in <see cref="All"/>'s order.
+/// </summary>
+internal static class StepNames
+{
+    public const string Register = "register";
+    public const string BindStart = "bind_start";
+    public const string SmsWait = "sms_wait";
+    public const string BindResend = "bind_resend";
+    public const string BindConfirm = "bind_confirm";
+    public const string Pay = "pay";
+    public const string Refund = "refund";
+    public const string History = "history";
+
+    /// <summary>Every step, in the order of a user's journey (the final table's order).</summary>
+    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, Refund, History];
+}

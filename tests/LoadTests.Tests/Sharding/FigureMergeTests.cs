@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Sharding;
+
+namespace PaySim.LoadTests.Tests.Sharding;
+
+/// <summary>
+/// A merged run of two shards gives each figure its rule's value (<see cref="FigureMergeKind"/>): recomputed from the
+/// merged histograms, counts, census and ledgers; summed; the shared simulator's (shard 1's); bounded by the largest
+/// shard's; scaled; or not mergeable, said in the merged claim.
+/// </summary>
+public sealed class FigureMergeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-figure-merge-").FullName;
+
+    [Fact]
+    public async Task MergeOfTwoShards_GivesEachKindOfMergeRuleItsValue()
+    {
+        string[] claims = ["ok_count >= 0", "fault_p99_ms[1] < 1000", "p99_drift < 10", "knee_rps >= 0", "duplicate_charges == 0", "errors_during_fault >= 0"];
+        var a = await WriteShardAsync(1, ok: 90, fail: 10, walletReplies: [60, 40], payCalls: 300, excessCharges: 1, resends: 2, claims, new()
+        {
+            ["duplicate_charges"] = 0, ["issuer_jain_fairness"] = 0.9, ["issuer_node_share[issuer-1]"] = 0.6, ["issuer_node_share[issuer-2]"] = 0.4,
+            ["errors_during_fault"] = 3, ["fault_p99_ms[1]"] = 120, ["knee_rps"] = 100, ["retry_amplification"] = 1.5,
+            ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["memory_growth_mb"] = 12,
+        });
+        var b = await WriteShardAsync(2, ok: 45, fail: 5, walletReplies: [20, 30], payCalls: 100, excessCharges: 2, resends: 4, claims, new()
+        {
+            ["duplicate_charges"] = 5, ["issuer_jain_fairness"] = 0.5, ["issuer_node_share[issuer-1]"] = 0.9, ["issuer_node_share[issuer-2]"] = 0.1,
+            ["errors_during_fault"] = 4, ["fault_p99_ms[1]"] = 340, ["fault_p99_ms[2]"] = 80, ["knee_rps"] = 300, ["retry_amplification"] = 9,
+            ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["memory_growth_mb"] = 99,
+        });
+
+        var (merged, _) = ShardMerger.Merge(ShardReader.ReadAll([a, b]));
+
+        double? Figure(string key) => merged.Extra["figures"]![key]?.GetValue<double>();
+        var checkedKinds = new HashSet<FigureMergeKind>();
+        void Check(string key, double? expected)
+        {
+            checkedKinds.Add(FigureCatalog.Owner(key)!.Merge.Kind);
+            Assert.True(expected is null ? Figure(key) is null : Math.Abs(Figure(key)!.Value - expected.Value) < 1e-4, $"{key}: merged {Figure(key)}, expected {expected}");
+        }
+
+        // Recompute: from the merged histograms and counts, the summed bindings, the merged census and ledgers.
+        Check("ok_count", 135);
+        Check("fail_count", 15);
+        Check("success_rate", 135.0 / 150);
+        Check("bind_resends", 6);
+        var replies = new[] { 80.0, 70.0 };
+        Check("wallet_jain_fairness", Math.Pow(replies.Sum(), 2) / (2 * replies.Sum(r => r * r)));
+        Check("wallet_max_node_share", 80.0 / 150);
+        Check("excess_charges", 3);
+
+        // Sum: each shard counted its own failed iterations in the fault windows.
+        Check("errors_during_fault", 7);
+        Assert.Equal(7, merged.Extra["failover"]!["errorsDuringFault"]!.GetValue<long>());
+
+        // Global: the simulator is shared, so shard 1's figures are the run's (summing shard 2's would double count).
+        Check("duplicate_charges", 0);
+        Check("issuer_jain_fairness", 0.9);
+        Check("issuer_node_share[issuer-1]", 0.6);
+
+        // UpperBound: the largest shard's, for every window any shard measured.
+        Check("fault_p99_ms[1]", 340);
+        Check("fault_p99_ms[2]", 80);
+
+        // Scaled: shard 1's knee × 2 shards; shard 1's issuer calls (global) over every shard's wallet calls.
+        Check("knee_rps", 200);
+        Check("retry_amplification", 1.5 * 300 / 400);
+
+        // NotMergeable: shard 1's, and the merged claim says so.
+        Check("p99_drift", 1.2);
+        Check("failover_detect_ms", 2000);
+        Check("memory_growth_mb", 12);
+
+        Assert.Equal(Enum.GetValues<FigureMergeKind>().Order(), checkedKinds.Order());
+        string? Message(string expression) => merged.Claims.Single(c => c.Expression == expression).Message;
+        Assert.Contains("(shard 1's figure: not recomputable from shard summaries)", Message("p99_drift < 10"), StringComparison.Ordinal);
+        Assert.Contains("(the largest shard's: an upper bound)", Message("fault_p99_ms[1] < 1000"), StringComparison.Ordinal);
+        Assert.Contains("(shard 1's knee × shard count)", Message("knee_rps >= 0"), StringComparison.Ordinal);
+        Assert.DoesNotContain("shard 1", Message("ok_count >= 0") ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("shard 1", Message("duplicate_charges == 0") ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<string> WriteShardAsync(
+        int index, int ok, int fail, long[] walletReplies, long payCalls, long excessCharges, long resends, string[] claims, Dictionary<string, double> figures)
+    {
+        var histogram = HistogramCodec.CreateHistogram();
+        for (var i = 0; i < ok + fail; i++)
+        {
+            histogram.RecordValue(1_000 * (1 + (i % 50)));
+        }
+
+        StepSummary Stats(StepSummary s)
+        {
+            s.Ok = ok;
+            s.Fail = fail;
+            s.DurationS = 10;
+            s.Rps = (ok + fail) / 10.0;
+            s.HistogramObject = histogram;
+            s.Histogram = HistogramCodec.Encode(histogram);
+            s.LatencyMs = LatencySummary.FromHistogram(histogram);
+            return s;
+        }
+
+        var scenario = (ScenarioSummary)Stats(new ScenarioSummary { Name = "payment" });
+        scenario.Steps.Add(Stats(new StepSummary { Name = "pay" }));
+        var summary = new RunSummary { Plan = "lb-fairness", StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario] };
+        summary.Extra["shard"] = new JsonObject { ["index"] = index, ["count"] = 2 };
+        summary.Extra["rate"] = 15.0;
+        summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
+        summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.9, ["walletJain"] = 0.5 };
+        summary.Extra["failover"] = new JsonObject { ["errorsDuringFault"] = figures["errors_during_fault"] };
+        summary.Extra["walletCalls"] = new JsonObject { ["pay"] = payCalls };
+        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = resends, ["boundAfterResend"] = 0, ["byCause"] = new JsonObject() };
+        summary.Extra["reconciliation"] = new JsonObject
+        {
+            ["excessCharges"] = excessCharges, ["excessMinor"] = excessCharges * 100, ["lostPayments"] = 0, ["orphanHolds"] = 0,
+            ["stuckPending"] = 0, ["refundMismatch"] = 0, ["cards"] = 10,
+        };
+        summary.Extra["figures"] = new JsonObject(figures.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value)));
+        foreach (var c in claims)
+        {
+            summary.AddClaim(new ClaimResult { Name = c, Expression = c, Pass = true, Observed = 0, ObservedText = "0" });
+        }
+
+        var folder = Path.Combine(_dir, $"shard{index}");
+        await ReportWriter.WriteAsync(folder, summary, []);
+        return folder;
+    }
+}
