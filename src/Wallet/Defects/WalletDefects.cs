@@ -42,4 +42,7 @@ public static class WalletDefects
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToArray();
 
     public static bool IsKnown(string name) => Names.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="name"/> is planted; read once when the class that misbehaves is built, never per call.</summary>
+    public static bool IsOn(IReadOnlyList<string>? defects, string name) => defects is not null && defects.Contains(name, StringComparer.Ordinal);
 }
