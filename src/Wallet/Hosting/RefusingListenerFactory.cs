@@ -38,7 +38,9 @@ internal sealed class RefusingListenerFactory(IConnectionListenerFactory inner, 
             _current = first;
             // The port the first bind got (port 0 = ephemeral): every reopening binds that one again.
             EndPoint = first.EndPoint;
-            _cycle = Task.Run(() => CycleAsync(_stop.Token));
+            // Each window's timer starts before the change it ends is visible, so a clock moved by a test is never missed.
+            var firstOpen = Task.Delay(Open, time, _stop.Token);
+            _cycle = Task.Run(() => CycleAsync(firstOpen, _stop.Token));
         }
 
         public EndPoint EndPoint { get; }
@@ -99,26 +101,29 @@ internal sealed class RefusingListenerFactory(IConnectionListenerFactory inner, 
             {
                 await _cycle;
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
-                // Stopped mid-wait.
+                // Stopped mid-wait (or a reopening failed, which leaves the port closed: nothing more to stop).
             }
 
             Volatile.Read(ref _reopened).TrySetResult();
         }
 
-        private async Task CycleAsync(CancellationToken ct)
+        private async Task CycleAsync(Task firstOpen, CancellationToken ct)
         {
-            while (!ct.IsCancellationRequested)
+            var open = firstOpen;
+            while (true)
             {
-                await Task.Delay(Open, _time, ct);
-                if (Interlocked.Exchange(ref _current, null) is { } open)
+                await open;
+                var refusing = Task.Delay(Refusing, _time, ct);
+                if (Interlocked.Exchange(ref _current, null) is { } listening)
                 {
-                    await open.UnbindAsync(CancellationToken.None);
-                    await open.DisposeAsync();
+                    await listening.UnbindAsync(CancellationToken.None);
+                    await listening.DisposeAsync();
                 }
 
-                await Task.Delay(Refusing, _time, ct);
+                await refusing;
+                open = Task.Delay(Open, _time, ct);
                 var reopened = await _factory.BindAsync(EndPoint, ct);
                 Volatile.Write(ref _current, reopened);
                 Interlocked.Exchange(ref _reopened, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();

@@ -101,6 +101,9 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
 
     public IIssuerSession OpenSession() => this;
 
+    /// <summary>Probes every node's health now and republishes the usable set (tests wait for this instead of a timer).</summary>
+    internal Task ProbeNodesAsync(CancellationToken ct) => _monitor.ProbeAllAsync(ct);
+
     public Task<StartBindingReply> StartBindingAsync(StartBindingRequest request, CancellationToken ct) =>
         CallAsync("StartBinding", o => _client.StartBindingAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
