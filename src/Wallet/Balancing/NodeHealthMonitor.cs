@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Logging;
+using PaySim.Wallet.Defects;
 using PaySim.Wallet.Hosting;
 
 namespace PaySim.Wallet.Balancing;
@@ -21,6 +22,9 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+
+    // Defect no-health-check: a probe that answers at all counts as healthy, whatever status it reports.
+    private readonly bool _ignoreNotServing;
     private readonly Lock _gate = new();
     private IReadOnlyList<BalancerAddress> _current;
     private Task _loop = Task.CompletedTask;
@@ -30,6 +34,7 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _logger = loggerFactory.CreateLogger<NodeHealthMonitor>();
+        _ignoreNotServing = WalletDefects.IsOn(options.Defects, WalletDefects.NoHealthCheck);
         _nodes = nodes.Select(uri => new Node(uri, GrpcChannel.ForAddress(uri, new GrpcChannelOptions { LoggerFactory = loggerFactory }))).ToArray();
         _current = _nodes.Select(n => n.Address).ToArray();
     }
@@ -136,7 +141,7 @@ internal sealed class NodeHealthMonitor : IAsyncDisposable
         try
         {
             var reply = await node.Client.CheckAsync(new HealthCheckRequest { Service = _options.HealthCheckService }, cancellationToken: linked.Token);
-            healthy = reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+            healthy = reply.Status == HealthCheckResponse.Types.ServingStatus.Serving || _ignoreNotServing;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PaySim.Contracts.Issuer.V1;
+using PaySim.Wallet.Defects;
 using PaySim.Wallet.Errors;
 using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;
@@ -11,8 +12,11 @@ namespace PaySim.Wallet.Cards;
 /// Card binding: StartBinding (the issuer texts an OTP to the card's reserved phone), then ConfirmBinding with
 /// the OTP the user read. The wallet keeps only the issuer's card token, the last four digits and the network.
 /// </summary>
-internal sealed partial class BindingService(CardStore cards, IIssuerIntegration issuer, WalletMetrics metrics, TimeProvider time)
+internal sealed partial class BindingService(CardStore cards, IIssuerIntegration issuer, WalletMetrics metrics, TimeProvider time, IReadOnlyList<string>? defects = null)
 {
+    // Defect no-otp-resend: the "send the code again" call was never wired to the issuer.
+    private readonly bool _resendNotWired = WalletDefects.IsOn(defects, WalletDefects.NoOtpResend);
+
     [GeneratedRegex(@"^[0-9]{12,19}$")]
     private static partial Regex PanPattern();
 
@@ -131,6 +135,11 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
 
     public async Task<ResendOtpReply> ResendAsync(string userId, string bindingId, CancellationToken ct)
     {
+        if (_resendNotWired)
+        {
+            throw new WalletException(new WalletError(501, ErrorCodes.ResendNotSupported, "Sending the SMS code again is not supported."));
+        }
+
         var binding = await GetOwnedAsync(userId, bindingId, ct);
         RequirePending(binding);
         ResendOtpReply reply;

@@ -36,10 +36,13 @@ public static class WalletDefects
         new(MisreadApproval, "treats an approval as a decline and answers 402", "a response-code table with the wrong entry for 00"),
         new(NoOtpResend, "the resend endpoint answers 501 resend_not_supported", "an app whose 'send the code again' button was never wired to the issuer"),
         new(CrashUnsafe, "records the payment only after Authorize returns", "write-after-call: a crash between the issuer's hold and the wallet's insert leaves money held that the wallet knows nothing of"),
-        new(Unbalanced, "its instances take load unevenly: an instance other than the first refuses a share of connections, as a broken balancer or sticky sessions would", "a load balancer with a stale pool or sticky sessions"),
+        new(Unbalanced, "every instance but wallet-1 closes each connection after one reply (Connection: close) and refuses new connections 750 ms of every second, so a balancer with passive health keeps skipping it and wallet-1 takes most of the load", "a load balancer with a stale pool that keeps marking replicas down, or sticky sessions that pin clients to one replica"),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(d => d.Name).ToArray();
 
     public static bool IsKnown(string name) => Names.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="name"/> is planted; read once when the class that misbehaves is built, never per call.</summary>
+    public static bool IsOn(IReadOnlyList<string>? defects, string name) => defects is not null && defects.Contains(name, StringComparer.Ordinal);
 }

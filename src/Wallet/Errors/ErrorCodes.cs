@@ -44,6 +44,7 @@ public static class ErrorCodes
     public const string OtpExpired = "otp_expired";
     public const string OtpAttemptsExceeded = "otp_attempts_exceeded";
     public const string ResendTooSoon = "resend_too_soon";
+    public const string ResendNotSupported = "resend_not_supported";
     public const string InvalidAmount = "invalid_amount";
     public const string DuplicateRequest = "duplicate_request";
     public const string Declined = "declined";

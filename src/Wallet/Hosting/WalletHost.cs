@@ -41,7 +41,8 @@ public sealed class WalletHost : IAsyncDisposable
             for (var i = 0; i < options.Instances; i++)
             {
                 var port = options.Port == 0 ? 0 : options.Port + i;
-                started.Add(await WalletInstance.StartAsync(options, $"{options.InstanceNamePrefix}-{options.FirstInstanceNumber + i}", port, database, cancellationToken));
+                var number = options.FirstInstanceNumber + i;
+                started.Add(await WalletInstance.StartAsync(options, $"{options.InstanceNamePrefix}-{number}", number, port, database, cancellationToken));
             }
         }
         catch

@@ -1,13 +1,17 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using PaySim.Wallet.Accounts;
 using PaySim.Wallet.Api;
 using PaySim.Wallet.Cards;
+using PaySim.Wallet.Defects;
 using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;
 using PaySim.Wallet.Payments;
@@ -44,8 +48,10 @@ internal sealed class WalletInstance : IAsyncDisposable
     /// <summary>The recovery pass of a resilient instance (null when naive); its loop runs it every RecoveryInterval.</summary>
     public PaymentRecovery? Recovery { get; }
 
-    public static async Task<WalletInstance> StartAsync(WalletOptions options, string name, int port, WalletDatabase database, CancellationToken ct)
+    public static async Task<WalletInstance> StartAsync(WalletOptions options, string name, int number, int port, WalletDatabase database, CancellationToken ct)
     {
+        // Defect unbalanced: every instance but wallet-1 keeps refusing new connections and closes each one after a reply.
+        var unbalanced = number != 1 && WalletDefects.IsOn(options.Defects, WalletDefects.Unbalanced);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(WalletInstance).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -58,6 +64,13 @@ internal sealed class WalletInstance : IAsyncDisposable
             k.Limits.MaxConcurrentConnections = options.MaxConnections;
             k.Listen(IPAddress.Parse(options.BindAddress), port);
         });
+        if (unbalanced)
+        {
+            builder.Services.RemoveAll<IConnectionListenerFactory>();
+            builder.Services.AddSingleton<IConnectionListenerFactory>(services => new RefusingListenerFactory(
+                ActivatorUtilities.CreateInstance<SocketTransportFactory>(services), options.TimeProvider));
+        }
+
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var app = builder.Build();
@@ -75,9 +88,18 @@ internal sealed class WalletInstance : IAsyncDisposable
             var logger = loggerFactory.CreateLogger("PaySim.Wallet." + name);
             var refunds = new RefundRunner(payments, notifications, integration, metrics, options.TimeProvider);
             var abandoned = new AbandonedPayments(payments, cards, notifications, integration, refunds, metrics, options.TimeProvider, logger);
-            var endpoints = new WalletEndpoints(name, options, accounts, new BindingService(cards, integration, metrics, options.TimeProvider),
+            var endpoints = new WalletEndpoints(name, options, accounts, new BindingService(cards, integration, metrics, options.TimeProvider, options.Defects),
                 new PaymentService(payments, cards, notifications, accounts, integration, abandoned, refunds, metrics, options), cards, payments, notifications, metrics,
                 integration.Name, logger);
+            if (unbalanced)
+            {
+                app.Use((context, next) =>
+                {
+                    context.Response.Headers.Connection = "close";
+                    return next(context);
+                });
+            }
+
             endpoints.Map(app);
             try
             {

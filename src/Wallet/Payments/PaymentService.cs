@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PaySim.Wallet.Accounts;
+using PaySim.Wallet.Defects;
 using PaySim.Wallet.Errors;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Integration;
@@ -28,6 +29,12 @@ internal sealed partial class PaymentService(
     private const int MaxKeyLength = 128;
     private readonly TimeProvider _time = options.TimeProvider;
 
+    // Planted defects (docs/wallet.md, "Planted defects"): each read once here, all false unless a load-test self-test asks.
+    private readonly bool _ignoreIdempotencyKey = WalletDefects.IsOn(options.Defects, WalletDefects.IgnoreIdempotencyKey);
+    private readonly bool _swallowErrors = WalletDefects.IsOn(options.Defects, WalletDefects.SwallowErrors);
+    private readonly bool _misreadApproval = WalletDefects.IsOn(options.Defects, WalletDefects.MisreadApproval);
+    private readonly bool _recordAfterAuthorize = WalletDefects.IsOn(options.Defects, WalletDefects.CrashUnsafe);
+
     [GeneratedRegex(@"^[A-Z]{3}$")]
     private static partial Regex CurrencyPattern();
 
@@ -54,6 +61,13 @@ internal sealed partial class PaymentService(
                 input.CardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{input.CardId}' for this user."));
 
         var amount = input.Amount!.Value;
+        if (_ignoreIdempotencyKey)
+        {
+            // Defect ignore-idempotency-key: the header is accepted but never looked up; each request is stored (and sent
+            // to the issuer) under a key of its own, so a client's retry is a new payment.
+            idempotencyKey += "#" + Guid.NewGuid().ToString("N");
+        }
+
         var existing = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
         PaymentRecord payment;
         if (existing is not null)
@@ -80,6 +94,11 @@ internal sealed partial class PaymentService(
             var createdAt = Now();
             payment = new PaymentRecord("p_" + Guid.NewGuid().ToString("N"), userId, idempotencyKey, card.Id, amount, input.Currency!, input.Merchant!.Trim(),
                 input.OrderReference!.Trim(), PaymentStatus.Pending, null, null, null, null, 0, createdAt, createdAt);
+            if (issuer.RemembersFailedPayments && _recordAfterAuthorize)
+            {
+                return await ExecuteRecordingLateAsync(payment, card, ct);
+            }
+
             if (issuer.RemembersFailedPayments && !await payments.TryInsertAsync(payment, ct))
             {
                 var winner = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
@@ -88,6 +107,26 @@ internal sealed partial class PaymentService(
         }
 
         return await ExecuteAsync(payment, card, ct);
+    }
+
+    /// <summary>
+    /// Defect crash-unsafe: the payment row is written only once Authorize has returned (or thrown), so a process that dies
+    /// while Authorize is in flight leaves a hold at the issuer that no row, retry or recovery pass knows of.
+    /// </summary>
+    private async Task<PaymentResult> ExecuteRecordingLateAsync(PaymentRecord payment, CardRecord card, CancellationToken ct)
+    {
+        var recorded = false;
+        return await ExecuteAsync(payment, card, ct, afterAuthorize: async () =>
+        {
+            if (!recorded)
+            {
+                recorded = true;
+                if (!await payments.TryInsertAsync(payment, CancellationToken.None))
+                {
+                    throw InProgress();
+                }
+            }
+        });
     }
 
     public async Task<RefundResult> RefundAsync(string userId, string paymentId, string? idempotencyKey, long? amount, CancellationToken ct)
@@ -174,7 +213,7 @@ internal sealed partial class PaymentService(
     /// as this request left it (<see cref="PaymentRecord.UpdatedAtMs"/> is its lease): a process that stalled past the
     /// stale window finds the payment taken over, and answers with what the new owner made of it.
     /// </summary>
-    private async Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct)
+    private async Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct, Func<Task>? afterAuthorize = null)
     {
         var session = issuer.OpenSession();
         string? authorizationId = null;
@@ -182,8 +221,22 @@ internal sealed partial class PaymentService(
         bool final;
         try
         {
-            var auth = await session.AuthorizeAsync(PaymentRequests.Authorize(payment, card), ct);
-            if (auth.ResponseCode == "00")
+            PaySim.Contracts.Issuer.V1.AuthorizeReply auth;
+            try
+            {
+                auth = await session.AuthorizeAsync(PaymentRequests.Authorize(payment, card), ct);
+            }
+            finally
+            {
+                if (afterAuthorize is not null)
+                {
+                    await afterAuthorize();
+                }
+            }
+
+            // Defect misread-approval: the response-code check has the wrong entry for 00, so an approval reads as a decline
+            // (and its hold is never captured nor released).
+            if (auth.ResponseCode == "00" && !_misreadApproval)
             {
                 authorizationId = auth.AuthorizationId;
                 var capture = await session.CaptureAsync(PaymentRequests.Capture(payment, auth.AuthorizationId), ct);
@@ -193,6 +246,10 @@ internal sealed partial class PaymentService(
                 }
 
                 failure = IssuerErrorMapper.FromDecline(capture.ResponseCode, capture.DeclineReason, capture.Message, capture.Node);
+            }
+            else if (auth.ResponseCode == "00")
+            {
+                failure = new WalletError(402, ErrorCodes.Declined, "The bank declined the request (code 00).") { IssuerCode = auth.ResponseCode, Node = string.IsNullOrEmpty(auth.Node) ? null : auth.Node };
             }
             else
             {
@@ -207,12 +264,19 @@ internal sealed partial class PaymentService(
             failure = error;
             final = false;
         }
+
         catch (Exception) when (issuer.RemembersFailedPayments)
         {
             // Cancelled or broken mid-way: leave the key resumable rather than pending forever.
             await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Failed, authorizationId, ErrorCodes.InternalError,
                 "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None, lease: payment.UpdatedAtMs);
             throw;
+        }
+
+        if (_swallowErrors && !final && authorizationId is null)
+        {
+            // Defect swallow-errors: Authorize failed or got no answer, and the wallet reports success anyway.
+            return await CompleteAsync(payment, string.Empty, ct);
         }
 
         var now = Now();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Wallet.Balancing;
+using PaySim.Wallet.Defects;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;
@@ -34,13 +35,24 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
     private readonly Issuer.IssuerClient _client;
     private readonly ResiliencePipeline _pipeline;
 
+    // Planted defects (docs/wallet.md, "Planted defects"): each read once here, all false unless a load-test self-test asks.
+    private readonly bool _noDeadline;
+    private readonly bool _retryNewKey;
+    private readonly bool _retryStorm;
+
     public ResilientIssuerIntegration(WalletOptions options, WalletMetrics metrics, ILoggerFactory loggerFactory)
     {
         _options = options;
         _metrics = metrics;
         _time = options.TimeProvider;
         Budget = new RetryBudget(options.RetryBudgetMaxTokens, options.RetryBudgetTokenRatio);
-        _monitor = new NodeHealthMonitor(options.IssuerUris, options, loggerFactory);
+        _noDeadline = WalletDefects.IsOn(options.Defects, WalletDefects.NoDeadline);
+        _retryNewKey = WalletDefects.IsOn(options.Defects, WalletDefects.RetryNewKey);
+        _retryStorm = WalletDefects.IsOn(options.Defects, WalletDefects.RetryStorm);
+
+        // Defect no-failover: the balancer is only ever told about the first node, so it has nowhere else to go.
+        var nodes = WalletDefects.IsOn(options.Defects, WalletDefects.NoFailover) ? options.IssuerUris.Take(1).ToArray() : options.IssuerUris;
+        _monitor = new NodeHealthMonitor(nodes, options, loggerFactory);
 
         var services = new ServiceCollection();
         services.AddSingleton<ResolverFactory>(new HealthAwareResolverFactory(_monitor));
@@ -54,7 +66,11 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = _channelServices,
             LoggerFactory = loggerFactory,
-            ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new LoadBalancingConfig(options.BalancingPolicy) } },
+            // Defect sticky-node: pick_first over the nodes in their configured order, so issuer-1 takes every call while it is up.
+            ServiceConfig = new ServiceConfig
+            {
+                LoadBalancingConfigs = { new LoadBalancingConfig(WalletDefects.IsOn(options.Defects, WalletDefects.StickyNode) ? BalancingPolicies.PickFirst : options.BalancingPolicy) },
+            },
             // Polly's timeout recognises an OperationCanceledException as its own and turns it into a retryable
             // TimeoutRejectedException; an RpcException(Cancelled) would look like the caller giving up.
             ThrowOperationCanceledOnCancellation = true,
@@ -85,14 +101,18 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
 
     public IIssuerSession OpenSession() => this;
 
+    /// <summary>Probes every node's health now and republishes the usable set (tests wait for this instead of a timer).</summary>
+    internal Task ProbeNodesAsync(CancellationToken ct) => _monitor.ProbeAllAsync(ct);
+
     public Task<StartBindingReply> StartBindingAsync(StartBindingRequest request, CancellationToken ct) =>
         CallAsync("StartBinding", o => _client.StartBindingAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
     public Task<ConfirmBindingReply> ConfirmBindingAsync(ConfirmBindingRequest request, CancellationToken ct) =>
         CallAsync("ConfirmBinding", o => _client.ConfirmBindingAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
-    public Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) =>
-        CallAsync("Authorize", o => _client.AuthorizeAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+    public Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => _retryNewKey
+        ? AuthorizeRebuildingRetriesAsync(request, ct)
+        : CallAsync("Authorize", o => _client.AuthorizeAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
     public Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct) =>
         CallAsync("Capture", o => _client.CaptureAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
@@ -136,6 +156,26 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
         await _channelServices.DisposeAsync();
     }
 
+    /// <summary>
+    /// Defect retry-new-key: every retry after the first attempt is a rebuilt request with a fresh issuer idempotency key
+    /// and no order reference, so the issuer cannot tell it from a new payment (a lost reply is charged twice).
+    /// </summary>
+    private Task<AuthorizeReply> AuthorizeRebuildingRetriesAsync(AuthorizeRequest request, CancellationToken ct)
+    {
+        var attempts = 0;
+        return CallAsync(
+            "Authorize",
+            o =>
+            {
+                var sent = Interlocked.Increment(ref attempts) == 1
+                    ? request
+                    : new AuthorizeRequest(request) { IdempotencyKey = "retry-" + Guid.NewGuid().ToString("N"), OrderReference = string.Empty };
+                return _client.AuthorizeAsync(sent, o).ResponseAsync;
+            },
+            r => IsRetryableCode(r.ResponseCode),
+            ct);
+    }
+
     internal static bool IsRetryableCode(string responseCode) => responseCode is "91" or "96";
 
     internal static bool IsTransient(Exception? exception) => exception switch
@@ -158,7 +198,8 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
                 async (ctx, state) =>
                 {
                     _metrics.IssuerAttempt(state.method);
-                    var deadline = _time.GetUtcNow().UtcDateTime + _options.AttemptTimeout;
+                    // Defect no-deadline: no gRPC deadline at all (the pipeline has no timeouts either).
+                    DateTime? deadline = _noDeadline ? null : _time.GetUtcNow().UtcDateTime + _options.AttemptTimeout;
                     var reply = await state.call(new CallOptions(deadline: deadline, cancellationToken: ctx.CancellationToken));
                     return state.retryableReply(reply) ? throw new RetryableReplyException(reply) : reply;
                 },
@@ -182,9 +223,17 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
 
     private ResiliencePipeline BuildPipeline()
     {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddTimeout(_options.CallTimeout);
-        if (_options.MaxRetryAttempts > 0)
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _time };
+        if (!_noDeadline)
+        {
+            builder.AddTimeout(_options.CallTimeout);
+        }
+
+        if (_retryStorm)
+        {
+            AddRetryStorm(builder);
+        }
+        else if (_options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
@@ -224,6 +273,32 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
             });
         }
 
-        return builder.AddTimeout(_options.AttemptTimeout).Build();
+        if (!_noDeadline)
+        {
+            builder.AddTimeout(_options.AttemptTimeout);
+        }
+
+        return builder.Build();
     }
+
+    /// <summary>
+    /// Defect retry-storm: <see cref="RetryStormAttempts"/> retries at once, without backoff, without the retry budget and on
+    /// every error, so each failure the issuer returns comes back as eleven calls.
+    /// </summary>
+    private void AddRetryStorm(ResiliencePipelineBuilder builder) => builder.AddRetry(new RetryStrategyOptions
+    {
+        MaxRetryAttempts = RetryStormAttempts,
+        BackoffType = DelayBackoffType.Constant,
+        UseJitter = false,
+        Delay = TimeSpan.Zero,
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
+        OnRetry = args =>
+        {
+            _metrics.IssuerRetry(args.Context.OperationKey ?? "?");
+            return ValueTask.CompletedTask;
+        },
+    });
+
+    /// <summary>Retries after the first attempt with the retry-storm defect (instead of <see cref="WalletOptions.MaxRetryAttempts"/>).</summary>
+    internal const int RetryStormAttempts = 10;
 }

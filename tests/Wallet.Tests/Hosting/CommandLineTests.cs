@@ -24,6 +24,18 @@ public sealed class CommandLineTests
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Defect_UnknownName_PrintsOneLineNamingTheKnownDefectsAndExitsWith2()
+    {
+        var (exit, stdout, stderr) = await RunAsync("--port 0 --defect no-such-defect");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout.Trim());
+        var line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("unknown defect 'no-such-defect'", line, StringComparison.Ordinal);
+        Assert.Contains("known: " + string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names), line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("directory", "is a directory")]
     [InlineData("text-file", "is not a SQLite database")]
