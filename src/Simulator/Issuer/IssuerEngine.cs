@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
@@ -56,10 +57,89 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     // replay, so they skip the fingerprint and the store. The keyed path is a method of its own because
     // a lambda's captured parameters are hoisted into a closure at the entry of the method that holds it.
     // The node that approves a hold is kept with it for the ledger read (GET /v1/ledger).
+    // A ledger in Redis (IOneTripHoldLedger) takes the same path as AuthorizeAsync, so both answer alike.
     public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node = "") =>
+        state.Ledger is IOneTripHoldLedger
+            ? AuthorizeAsync(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node).GetAwaiter().GetResult()
+            : AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
+
+    /// <summary>
+    /// Authorize without blocking a thread on a shared ledger, in one round trip to it once the card token is
+    /// known to this process: <see cref="IOneTripHoldLedger.HoldAsync"/> without an idempotency key,
+    /// <see cref="IOneTripHoldLedger.HoldOnceAsync"/> (claim, hold and stored reply in one step) with one.
+    /// Declines decided before the hold (amount, currency, blocked, expired, magic cards), a token this process
+    /// has not seen yet, and a key another caller is still running take the ordinary path; so does memory state.
+    /// </summary>
+    public Task<AuthorizeOutcome> AuthorizeAsync(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node = "")
+    {
+        // Null and "" are the same request (the gRPC layer never passes null; tests may).
+        cardToken ??= "";
+        merchantId ??= "";
+        orderReference ??= "";
+        idempotencyKey ??= "";
+        if (state.Ledger is not IOneTripHoldLedger ledger)
+        {
+            return Task.FromResult(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node));
+        }
+
+        var hold = PrepareHold(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node, out _);
+        if (hold is not { } request)
+        {
+            return Task.FromResult(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node));
+        }
+
+        return idempotencyKey.Length == 0
+            ? HoldAsync(ledger, request)
+            : HoldOnceAsync(ledger, request, AuthorizeFingerprint(cardToken, amountMinor, currency, merchantId, orderReference),
+                cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
+    }
+
+    private AuthorizeOutcome AuthorizeInProcess(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node) =>
         string.IsNullOrEmpty(idempotencyKey)
             ? DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "", node)
             : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
+
+    private static async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request) =>
+        FromHold(await ledger.HoldAsync(request).ConfigureAwait(false));
+
+    private async Task<AuthorizeOutcome> HoldOnceAsync(IOneTripHoldLedger ledger, HoldRequest request, string fingerprint,
+        string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
+    {
+        var r = await ledger.HoldOnceAsync(request, "Authorize", fingerprint, AuthorizeReplies).ConfigureAwait(false);
+        return r.State switch
+        {
+            KeyedHoldState.Held => FromHold(r.Hold),
+            KeyedHoldState.Replayed => JsonSerializer.Deserialize<AuthorizeOutcome>(r.ReplayJson!)!,
+            KeyedHoldState.KeyReused => KeyReused<AuthorizeOutcome>(),
+            // Another caller claimed the key through the idempotency store and is still running: wait for it there.
+            _ => AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node),
+        };
+    }
+
+    /// <summary>The reply of each hold outcome as the idempotency store keeps it (its JSON), for a ledger that stores it itself.</summary>
+    internal static HoldReplies AuthorizeReplies { get; } = MakeAuthorizeReplies();
+
+    private static HoldReplies MakeAuthorizeReplies()
+    {
+        const string tail = "\"AuthorizationId\":\"\",\"AvailableBalanceMinor\":0}";
+        static string Head(AuthorizeOutcome o)
+        {
+            var json = JsonSerializer.Serialize(o with { AuthorizationId = "", AvailableBalanceMinor = 0 });
+            return json.EndsWith(tail, StringComparison.Ordinal)
+                ? json[..^tail.Length] + "\"AuthorizationId\":\""
+                : throw new InvalidOperationException($"AuthorizeOutcome no longer serializes as its last two values AuthorizationId, AvailableBalanceMinor: {json}");
+        }
+
+        return new HoldReplies(
+            Head(FromHold(new HoldResult(LedgerOutcome.Approved, "", 0))),
+            Head(FromHold(new HoldResult(LedgerOutcome.InsufficientFunds, null, 0))),
+            Head(FromHold(new HoldResult(LedgerOutcome.OverLimit, null, 0))),
+            Head(FromHold(new HoldResult(LedgerOutcome.InvalidAmount, null, 0))),
+            Head(UnknownToken()));
+    }
+
+    private static string AuthorizeFingerprint(string cardToken, long amountMinor, string currency, string merchantId, string orderReference) =>
+        string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference);
 
     public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey) =>
         string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
@@ -163,7 +243,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
     private AuthorizeOutcome AuthorizeOnce(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node) =>
         Once("Authorize", idempotencyKey,
-            string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference),
+            AuthorizeFingerprint(cardToken, amountMinor, currency, merchantId, orderReference),
             () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey, node));
 
     private VoidOutcome VoidOnce(string authorizationId, string idempotencyKey) =>
@@ -219,48 +299,75 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
     {
         cardToken ??= "";
-        var pan = state.Bindings.ResolveToken(cardToken);
-        var card = pan is null ? null : state.Cardholders.FindByPan(pan);
-        if (card is null)
+        var hold = PrepareHold(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node, out var declined);
+        if (hold is not { } request)
         {
-            return UnknownToken();
-        }
-
-        if (amountMinor <= 0)
-        {
-            return DeclineBeforeHold(cardToken, card, ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive");
-        }
-
-        if (!string.IsNullOrEmpty(currency) && !string.Equals(currency, card.Currency, StringComparison.OrdinalIgnoreCase))
-        {
-            return DeclineBeforeHold(cardToken, card, ResponseCodes.FormatError, DeclineReason.InvalidRequest, $"card currency is {card.Currency}");
-        }
-
-        if (card.Status == "blocked")
-        {
-            return DeclineBeforeHold(cardToken, card, ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked");
-        }
-
-        var now = time.GetUtcNow();
-        if (card.Status == "expired" || IsExpired(card.Expiry, now))
-        {
-            return DeclineBeforeHold(cardToken, card, ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired");
-        }
-
-        switch (card.Magic)
-        {
-            case MagicBehaviour.DoNotHonour:
-                return DeclineBeforeHold(cardToken, card, ResponseCodes.DoNotHonour, DeclineReason.DoNotHonour, "do not honour");
-            case MagicBehaviour.IssuerUnavailable:
-                return DeclineBeforeHold(cardToken, card, ResponseCodes.IssuerUnavailable, DeclineReason.IssuerUnavailable, "issuer unavailable");
-            case MagicBehaviour.SystemError:
-                return DeclineBeforeHold(cardToken, card, ResponseCodes.SystemError, DeclineReason.SystemError, "system error");
+            return declined.Card is null ? UnknownToken() : DeclineBeforeHold(cardToken, declined.Card, declined.Code, declined.Reason, declined.Message);
         }
 
         // The balance in the reply is the hold's own: no read before it on the load path.
+        return FromHold(state.Ledger.Hold(request));
+    }
+
+    /// <summary>
+    /// Every rule decided before the hold, from the card file alone (and the token, from the state's cache
+    /// when it has one): the hold to place, or null and why not (no card: the token is unknown).
+    /// </summary>
+    private HoldRequest? PrepareHold(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node,
+        out (CardholderRecord? Card, string Code, DeclineReason Reason, string Message) declined)
+    {
+        var pan = state.Bindings.ResolveToken(cardToken);
+        var card = pan is null ? null : state.Cardholders.FindByPan(pan);
+        declined = (card, "", DeclineReason.Unspecified, "");
+        if (card is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        if (amountMinor <= 0)
+        {
+            declined = (card, ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount must be positive");
+        }
+        else if (!string.IsNullOrEmpty(currency) && !string.Equals(currency, card.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            declined = (card, ResponseCodes.FormatError, DeclineReason.InvalidRequest, $"card currency is {card.Currency}");
+        }
+        else if (card.Status == "blocked")
+        {
+            declined = (card, ResponseCodes.DoNotHonour, DeclineReason.Blocked, "card is blocked");
+        }
+        else if (card.Status == "expired" || IsExpired(card.Expiry, now))
+        {
+            declined = (card, ResponseCodes.ExpiredCard, DeclineReason.Expired, "card expired");
+        }
+        else
+        {
+            switch (card.Magic)
+            {
+                case MagicBehaviour.DoNotHonour:
+                    declined = (card, ResponseCodes.DoNotHonour, DeclineReason.DoNotHonour, "do not honour");
+                    break;
+                case MagicBehaviour.IssuerUnavailable:
+                    declined = (card, ResponseCodes.IssuerUnavailable, DeclineReason.IssuerUnavailable, "issuer unavailable");
+                    break;
+                case MagicBehaviour.SystemError:
+                    declined = (card, ResponseCodes.SystemError, DeclineReason.SystemError, "system error");
+                    break;
+            }
+        }
+
+        if (declined.Code.Length > 0)
+        {
+            return null;
+        }
+
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var hold = state.Ledger.Hold(new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today, cardToken, node ?? "", now.ToUnixTimeMilliseconds()));
-        return hold.Outcome switch
+        return new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today, cardToken, node ?? "", now.ToUnixTimeMilliseconds());
+    }
+
+    private static AuthorizeOutcome FromHold(HoldResult hold) =>
+        hold.Outcome switch
         {
             LedgerOutcome.Approved => new AuthorizeOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "approved", hold.AuthorizationId!, hold.AvailableMinor),
             LedgerOutcome.InsufficientFunds => new AuthorizeOutcome(ResponseCodes.InsufficientFunds, DeclineReason.InsufficientFunds, "insufficient funds", AvailableBalanceMinor: hold.AvailableMinor),
@@ -269,7 +376,6 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             // The account is gone, or the hold found the (cached) token cleared by a reset.
             _ => UnknownToken(),
         };
-    }
 
     private static AuthorizeOutcome UnknownToken() =>
         new(ResponseCodes.InvalidCard, DeclineReason.TokenUnknown, "unknown card token");

@@ -92,10 +92,17 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
         });
     }
 
+    // Awaits a shared ledger (Redis) instead of blocking a thread on it; in memory the task is already done.
     private Task<AuthorizeReply> AuthorizeCore(AuthorizeRequest request, ServerCallContext context)
     {
-        var o = _engine.Authorize(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey, _node.Name);
-        return Task.FromResult(new AuthorizeReply
+        var task = _engine.AuthorizeAsync(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey, _node.Name);
+        return task.IsCompletedSuccessfully ? Task.FromResult(AuthorizeReplyOf(task.Result)) : AwaitAuthorize(task);
+    }
+
+    private async Task<AuthorizeReply> AwaitAuthorize(Task<AuthorizeOutcome> task) => AuthorizeReplyOf(await task.ConfigureAwait(false));
+
+    private AuthorizeReply AuthorizeReplyOf(AuthorizeOutcome o) =>
+        new()
         {
             ResponseCode = o.Code,
             AuthorizationId = o.AuthorizationId,
@@ -103,8 +110,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
             Message = o.Message,
             DeclineReason = o.Reason,
             Node = _node.Name,
-        });
-    }
+        };
 
     private Task<CaptureReply> CaptureCore(CaptureRequest request, ServerCallContext context)
     {

@@ -9,7 +9,7 @@ namespace PaySim.Simulator.State.Redis;
 /// script, so it is atomic across processes. Invariants are one read-only script over all accounts and
 /// authorizations (a consistent snapshot; it blocks Redis for the scan, fine for a simulator).
 /// </summary>
-internal sealed class RedisLedger : ILedger
+internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
 {
     // Lua numbers are doubles: exact up to 2^53 minor units, far above any simulated balance.
     private const string LoadScript = """
@@ -31,26 +31,62 @@ internal sealed class RedisLedger : ILedger
     // itself is read (KEYS[3]).
     // ARGV[10..12]: the card token, the approving node and the time, kept for the ledger read.
     // Replies {verdict, balance, id, epoch}; the epoch lets the caller re-tag its cache entry.
-    private const string HoldScript = """
-        local a = redis.call('HMGET', KEYS[1], 'bal', 'spent', 'day', 'held', 'ep')
-        if not a[1] then return {'unknown', 0} end
-        local ep = a[5] or ''
-        if ARGV[9] ~= '*' and ARGV[9] ~= ep and redis.call('GET', KEYS[3]) ~= ARGV[8] then return {'unknown', 0} end
-        local amount = tonumber(ARGV[1])
-        local bal = tonumber(a[1])
-        if amount <= 0 then return {'invalid', bal, '', ep} end
-        if amount > bal then return {'insufficient', bal, '', ep} end
-        local spent = tonumber(a[2] or '0')
-        if a[3] ~= ARGV[3] then spent = 0 end
-        if spent + amount > tonumber(ARGV[2]) then return {'overlimit', bal, '', ep} end
-        bal = bal - amount
-        local f = function(x) return string.format('%.0f', x) end
-        redis.call('HSET', KEYS[1], 'bal', f(bal), 'held', f(tonumber(a[4] or '0') + amount), 'day', ARGV[3], 'spent', f(spent + amount))
-        local n = redis.call('INCR', KEYS[2])
-        local id = 'auth_' .. string.format('%010x', n)
-        redis.call('HSET', ARGV[7] .. id, 'pan', ARGV[8], 'amt', ARGV[1], 'cap', 0, 'ref', 0, 'merchant', ARGV[4], 'order', ARGV[5], 'key', ARGV[6],
-          'tok', ARGV[10], 'node', ARGV[11], 'at', ARGV[12])
-        return {'approved', bal, id, ep}
+    // A function, so the keyed script (below) runs the very same hold between its claim and its reply.
+    private const string HoldFunction = """
+        local function hold()
+          local a = redis.call('HMGET', KEYS[1], 'bal', 'spent', 'day', 'held', 'ep')
+          if not a[1] then return {'unknown', 0} end
+          local ep = a[5] or ''
+          if ARGV[9] ~= '*' and ARGV[9] ~= ep and redis.call('GET', KEYS[3]) ~= ARGV[8] then return {'unknown', 0} end
+          local amount = tonumber(ARGV[1])
+          local bal = tonumber(a[1])
+          if amount <= 0 then return {'invalid', bal, '', ep} end
+          if amount > bal then return {'insufficient', bal, '', ep} end
+          local spent = tonumber(a[2] or '0')
+          if a[3] ~= ARGV[3] then spent = 0 end
+          if spent + amount > tonumber(ARGV[2]) then return {'overlimit', bal, '', ep} end
+          bal = bal - amount
+          local f = function(x) return string.format('%.0f', x) end
+          redis.call('HSET', KEYS[1], 'bal', f(bal), 'held', f(tonumber(a[4] or '0') + amount), 'day', ARGV[3], 'spent', f(spent + amount))
+          local n = redis.call('INCR', KEYS[2])
+          local id = 'auth_' .. string.format('%010x', n)
+          redis.call('HSET', ARGV[7] .. id, 'pan', ARGV[8], 'amt', ARGV[1], 'cap', 0, 'ref', 0, 'merchant', ARGV[4], 'order', ARGV[5], 'key', ARGV[6],
+            'tok', ARGV[10], 'node', ARGV[11], 'at', ARGV[12])
+          return {'approved', bal, id, ep}
+        end
+
+        """;
+
+    private const string HoldScript = HoldFunction + "return hold()";
+
+    // Authorize with an idempotency key in one step: what RedisIdempotencyStore's claim, the hold and its
+    // complete do in three, on the same entry (idem:<scope>:<key>, fields fp state owner val), so either path
+    // may meet a key the other wrote. KEYS[4] entry, KEYS[5] its lease; ARGV[13] fingerprint, [14] owner,
+    // [15] retention ms, [16] the idem-done channel, [17] the entry's name (published, as the store does).
+    // The hold and its stored reply land together, so no "pending" state is ever left by this script; one
+    // left by the store's claim is waited for by the caller (replied {'pending'}), or taken over when its
+    // lease expired (its owner died), and then the waiters are woken. The reply stored is the caller's JSON
+    // (RedisLedger.KeyedScript puts HoldReplies' heads in; '{H}' stands for them here).
+    // Replies {'reused'} | {'done', json} | {'pending'} | the hold's reply.
+    private const string KeyedTail = """
+        local e = redis.call('HMGET', KEYS[4], 'fp', 'state', 'val')
+        local takeover = false
+        if e[1] then
+          if e[1] ~= ARGV[13] then return {'reused'} end
+          if e[2] == 'done' then return {'done', e[3]} end
+          if redis.call('EXISTS', KEYS[5]) == 1 then return {'pending'} end
+          takeover = true
+        end
+        local r = hold()
+        local heads = {H}
+        local json = heads[r[1]] .. (r[3] or '') .. '","AvailableBalanceMinor":' .. string.format('%.0f', r[2]) .. '}'
+        redis.call('HSET', KEYS[4], 'fp', ARGV[13], 'state', 'done', 'owner', ARGV[14], 'val', json)
+        redis.call('PEXPIRE', KEYS[4], ARGV[15])
+        if takeover then
+          redis.call('DEL', KEYS[5])
+          redis.call('PUBLISH', ARGV[16], ARGV[17])
+        end
+        return r
         """;
 
     private const string FloorScript = """
@@ -198,12 +234,17 @@ internal sealed class RedisLedger : ILedger
     private readonly RedisKeys _keys;
     private readonly KeyValuePair<string, long>[] _opening;
     private readonly RedisTokenCache? _tokens;
+    private readonly long _retentionMs;
+    private readonly string _owner = "hold-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N") + "-";
+    private long _claims;
+    private (HoldReplies Replies, string Script)? _keyed;
 
-    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances, RedisTokenCache? tokens = null)
+    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances, RedisTokenCache? tokens = null, RedisStateOptions? options = null)
     {
         _redis = redis;
         _keys = keys;
         _tokens = tokens;
+        _retentionMs = (long)(options?.Retention ?? new RedisStateOptions { Endpoint = "" }.Retention).TotalMilliseconds;
         _opening = openingBalances.DistinctBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
         LoadOpeningBalances();
     }
@@ -212,6 +253,57 @@ internal sealed class RedisLedger : ILedger
 
     public HoldResult Hold(HoldRequest request)
     {
+        var cached = Cached(request);
+        return ToHold(request, cached, RedisKeyspace.Array(Db.ScriptEvaluate(HoldScript, HoldKeys(request), HoldArgs(request, cached))));
+    }
+
+    public async Task<HoldResult> HoldAsync(HoldRequest request)
+    {
+        var cached = Cached(request);
+        var r = RedisKeyspace.Array(await Db.ScriptEvaluateAsync(HoldScript, HoldKeys(request), HoldArgs(request, cached)).ConfigureAwait(false));
+        return ToHold(request, cached, r);
+    }
+
+    public async Task<KeyedHold> HoldOnceAsync(HoldRequest request, string scope, string fingerprint, HoldReplies replies)
+    {
+        var key = request.IdempotencyKey;
+        var cached = Cached(request);
+        var args = HoldArgs(request, cached);
+        var entry = _keys.Idempotency(scope, key);
+        RedisValue[] all =
+        [
+            .. args, fingerprint, _owner + Interlocked.Increment(ref _claims), _retentionMs, _keys.IdempotencyDone.ToString(), (string)entry!,
+        ];
+        var r = RedisKeyspace.Array(await Db.ScriptEvaluateAsync(KeyedScript(replies), [.. HoldKeys(request), entry, _keys.IdempotencyLease(scope, key)], all)
+            .ConfigureAwait(false));
+        return (string?)r[0] switch
+        {
+            "reused" => new KeyedHold(KeyedHoldState.KeyReused, default, null),
+            "done" => new KeyedHold(KeyedHoldState.Replayed, default, (string?)r[1]),
+            "pending" => new KeyedHold(KeyedHoldState.Pending, default, null),
+            _ => new KeyedHold(KeyedHoldState.Held, ToHold(request, cached, r), null),
+        };
+    }
+
+    /// <summary>The keyed script with the caller's reply heads in it: made once, so its SHA1 (EVALSHA) stays the same.</summary>
+    private string KeyedScript(HoldReplies replies)
+    {
+        if (_keyed is { } k && ReferenceEquals(k.Replies, replies))
+        {
+            return k.Script;
+        }
+
+        static string Lua(string s) => s.Contains("]==]", StringComparison.Ordinal)
+            ? throw new ArgumentException("a reply head may not contain ]==]")
+            : "[==[" + s + "]==]";
+        var heads = $"{{approved = {Lua(replies.Approved)}, insufficient = {Lua(replies.InsufficientFunds)}, overlimit = {Lua(replies.OverLimit)}, invalid = {Lua(replies.InvalidAmount)}, unknown = {Lua(replies.Unknown)}}}";
+        var script = HoldFunction + KeyedTail.Replace("{H}", heads, StringComparison.Ordinal);
+        _keyed = (replies, script);
+        return script;
+    }
+
+    private RedisTokenCache.Entry? Cached(HoldRequest request)
+    {
         var token = request.CardToken;
         RedisTokenCache.Entry? cached = null;
         if (token is null || _tokens is null || !_tokens.TryGet(token, out cached) || cached.Pan != request.Pan)
@@ -219,21 +311,28 @@ internal sealed class RedisLedger : ILedger
             cached = null;
         }
 
-        var r = RedisKeyspace.Array(Db.ScriptEvaluate(HoldScript,
-            [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Token(token ?? "")],
-            [
-                request.AmountMinor, request.DailyLimitMinor, request.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                request.MerchantId ?? "", request.OrderReference ?? "", request.IdempotencyKey ?? "",
-                _keys.AuthorizationPrefix, request.Pan, cached?.Epoch ?? "*",
-                token ?? "", request.Node ?? "", request.CreatedUnixMs,
-            ]));
+        return cached;
+    }
+
+    private RedisKey[] HoldKeys(HoldRequest request) => [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Token(request.CardToken ?? "")];
+
+    private RedisValue[] HoldArgs(HoldRequest request, RedisTokenCache.Entry? cached) =>
+    [
+        request.AmountMinor, request.DailyLimitMinor, request.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        request.MerchantId ?? "", request.OrderReference ?? "", request.IdempotencyKey ?? "",
+        _keys.AuthorizationPrefix, request.Pan, cached?.Epoch ?? "*",
+        request.CardToken ?? "", request.Node ?? "", request.CreatedUnixMs,
+    ];
+
+    private HoldResult ToHold(HoldRequest request, RedisTokenCache.Entry? cached, RedisResult[] r)
+    {
         var available = (long)r[1];
         if (cached is not null)
         {
             if (r.Length < 4)
             {
                 // Unknown account, or the token is gone: a reset (here or in another process) cleared it.
-                _tokens!.Remove(token!);
+                _tokens!.Remove(request.CardToken!);
             }
             else if ((string?)r[3] is { } epoch && epoch != cached.Epoch)
             {
