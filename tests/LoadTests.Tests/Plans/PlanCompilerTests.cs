@@ -25,6 +25,9 @@ public sealed class PlanCompilerTests
     [InlineData("soak")]
     [InlineData("instance-crash")]
     [InlineData("instance-freeze")]
+    [InlineData("issuer-hang")]
+    [InlineData("not-serving")]
+    [InlineData("rate-limit")]
     public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)
     {
         var (json, source) = PlanCatalog.Resolve(name);
@@ -36,6 +39,25 @@ public sealed class PlanCompilerTests
         {
             Assert.Contains(claim, plan.Claims.Select(c => c.Text));
         }
+    }
+
+    [Theory]
+    [InlineData("no-such-defect", "--defect: \"no-such-defect\" is not a planted defect; allowed: no-failover, ")]
+    public void Defect_UnknownName_IsRefusedNamingTheKnownOnes(string defect, string expectedStart)
+    {
+        var (json, source) = PlanCatalog.Resolve("smoke");
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, source, new PlanOverrides { Defects = [defect] }));
+        Assert.StartsWith(expectedStart, ex.Message);
+    }
+
+    [Fact]
+    public void Defect_OnNaiveMode_IsRefused_AndAKnownOneReachesTheEmbeddedTarget()
+    {
+        var (json, source) = PlanCatalog.Resolve("smoke");
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, source, new PlanOverrides { Defects = ["no-failover"], WalletMode = "naive" }));
+        Assert.Contains("resilient", ex.Message);
+        var plan = PlanCompiler.Compile(json, source, new PlanOverrides { Defects = ["no-failover", "no-failover", "sticky-node"] });
+        Assert.Equal(new[] { "no-failover", "sticky-node" }, plan.Target.Embedded.Defects);
     }
 
     [Fact]
