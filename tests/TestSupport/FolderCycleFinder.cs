@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PaySim.Simulator.Tests.Architecture;
+namespace PaySim.TestSupport;
 
 /// <summary>
 /// Finds cycles between sibling folders of one project by reading its sources: a folder is its
@@ -10,11 +10,11 @@ namespace PaySim.Simulator.Tests.Architecture;
 /// the same parent must not depend on each other, directly or round a longer loop; a dependency
 /// between folders deeper down counts for the sibling folders that contain them.
 /// <para>
-/// Self-contained on purpose: the other test projects copy this file and call
-/// <see cref="ForProject"/> with their own folder and root namespace.
+/// Shared by every test project (tests/TestSupport): each calls <see cref="ForProject"/> with its own
+/// folder and root namespace.
 /// </para>
 /// </summary>
-internal sealed partial class FolderCycleFinder
+public sealed partial class FolderCycleFinder
 {
     private readonly string _rootNamespace;
     private readonly List<SourceFile> _files = [];
