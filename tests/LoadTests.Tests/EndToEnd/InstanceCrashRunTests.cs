@@ -20,8 +20,9 @@ public sealed class InstanceCrashRunTests
             Assert.Equal(["wallet wallet-2 crash", "wallet wallet-2 crash ended"], timeline.Select(e => e["what"]!.GetValue<string>()));
             Assert.StartsWith("SIGKILL pid ", timeline[0]["command"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.StartsWith("restarted on port ", timeline[1]["command"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.Equal(5.0, timeline[0]["atS"]!.GetValue<double>(), 0);
-            Assert.Equal(10.0, timeline[1]["atS"]!.GetValue<double>(), 0);
+            // A timeline action never fires early; on a loaded 2-core CI machine its timer may fire late.
+            Assert.InRange(timeline[0]["atS"]!.GetValue<double>(), 4.99, 7.0);
+            Assert.InRange(timeline[1]["atS"]!.GetValue<double>(), 9.99, 12.0);
             // wallet-2 served before the crash and again after its restart.
             Assert.All(run.Summary["walletInstances"]!.AsArray(), w => Assert.True(w!["replies"]!.GetValue<long>() > 20, run.Summary["walletInstances"]!.ToJsonString()));
             run.AssertMoneyReconciles();
