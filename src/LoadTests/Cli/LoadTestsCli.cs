@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace PaySim.LoadTests.Cli;
 
 /// <summary>
-/// <c>run</c>, <c>merge</c>, <c>plans</c> and <c>cardholders</c>. Exit codes: 0 every claim holds, 1 a claim failed
+/// <c>run</c>, <c>merge</c>, <c>plans</c>, <c>cardholders</c> and <c>selftest</c>. Exit codes: 0 every claim holds, 1 a claim failed
 /// (or the run could not be prepared), 2 bad input (one line naming the field; nothing started).
 /// </summary>
 public static class LoadTestsCli
@@ -74,6 +74,7 @@ public static class LoadTestsCli
         root.Subcommands.Add(MergeCommand.Build(stdout, stderr, CreateConsole));
         root.Subcommands.Add(BuildPlans(stdout, stderr));
         root.Subcommands.Add(CardholdersCommand.Build());
+        root.Subcommands.Add(SelftestCommand.Build(stdout, stderr));
         return root;
     }
 
@@ -174,7 +175,7 @@ public static class LoadTestsCli
 
     private static Command BuildPlans(TextWriter stdout, TextWriter stderr)
     {
-        var plans = new Command("plans", "List the shipped plans: name and one-line description.");
+        var plans = new Command("plans", "List the shipped plans: name, one-line description and the planted defects each promises to catch.");
         plans.SetAction(async (_, _) =>
         {
             var list = PlanCatalog.List();
@@ -190,7 +191,12 @@ public static class LoadTestsCli
                 string description;
                 try
                 {
-                    description = PlanCompiler.Read(await File.ReadAllTextAsync(file).ConfigureAwait(false), name).Description ?? string.Empty;
+                    var doc = PlanCompiler.Read(await File.ReadAllTextAsync(file).ConfigureAwait(false), name);
+                    description = doc.Description ?? string.Empty;
+                    if (doc.Catches is { Count: > 0 } catches)
+                    {
+                        description += $" [catches: {string.Join(", ", catches)}]";
+                    }
                 }
                 catch (PlanException ex)
                 {

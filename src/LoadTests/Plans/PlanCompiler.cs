@@ -136,6 +136,7 @@ internal static partial class PlanCompiler
         var scenarioNames = scenarios.Select(s => s.Name).ToArray();
         var claims = ClaimCompiler.Compile(doc.Claims, p, scenarioNames);
         var objectives = CapacityCompiler.Compile(doc.Capacity, p);
+        var catches = CompileCatches(doc.Catches, p);
 
         return new LoadPlan
         {
@@ -156,7 +157,33 @@ internal static partial class PlanCompiler
             Claims = claims,
             CapacityObjectives = objectives,
             Settle = settle,
+            Catches = catches,
         };
+    }
+
+    /// <summary><c>"catches": ["no-failover"]</c>: known defect names, each once.</summary>
+    private static string[] CompileCatches(List<string>? catches, string p)
+    {
+        if (catches is null)
+        {
+            return [];
+        }
+
+        for (var i = 0; i < catches.Count; i++)
+        {
+            var name = catches[i];
+            if (!PaySim.Wallet.Defects.WalletDefects.IsKnown(name))
+            {
+                throw new PlanException($"{p} catches[{i}]: \"{name}\" is not a planted defect; allowed: {KnownNames.List(PaySim.Wallet.Defects.WalletDefects.Names)}.");
+            }
+
+            if (catches.IndexOf(name) != i)
+            {
+                throw new PlanException($"{p} catches[{i}]: \"{name}\" is listed twice.");
+            }
+        }
+
+        return catches.ToArray();
     }
 
     /// <summary>Turns System.Text.Json's messages into one line naming the field and, for unknown fields, the allowed ones.</summary>

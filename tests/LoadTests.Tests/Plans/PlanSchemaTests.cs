@@ -72,6 +72,7 @@ public sealed class PlanSchemaTests
         Assert.Equal(KnownNames.BalancingPolicies, Enum("$defs.target.properties.embedded.properties.balancingPolicy"));
         Assert.Equal(KnownNames.JourneyActions, Enum("$defs.scenario.properties.mix.propertyNames"));
         Assert.Equal(KnownNames.NodeStates.Concat(KnownNames.WalletStates), Enum("$defs.nodeEvent.properties.state"));
+        Assert.Equal(PaySim.Wallet.Defects.WalletDefects.Names, Enum("properties.catches.items"));
         Assert.Equal(LoadLimits.MaxRatePerSecond, SchemaJson["properties"]!["rate"]!["maximum"]!.GetValue<double>());
         Assert.Equal(LoadLimits.MaxCopies, SchemaJson["$defs"]!["load"]!["properties"]!["copies"]!["maximum"]!.GetValue<int>());
     }
@@ -86,6 +87,8 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "target": { "embedded": { "nodes": 12 } }, "scenarios": [ { "name": "payment" } ] }""", "target.embedded.nodes")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "surge" } ] } ] }""", "load[0].kind")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "nodeEvents": [ { "node": "issuer-1", "state": "melted", "start": "1s" } ] }""", "nodeEvents[0].state")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "catches": [ "no-failovr" ] }""", "catches[0]")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "catches": [ "sticky-node", "sticky-node" ] }""", "catches[1]")]
     public void What_the_schema_refuses_the_compiler_refuses_naming_the_field(string json, string field)
     {
         using var plan = JsonDocument.Parse(json);

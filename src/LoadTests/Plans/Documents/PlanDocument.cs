@@ -50,4 +50,7 @@ internal sealed class PlanDocument
     public string? Settle { get; set; }
 
     public PlanCapacityDocument? Capacity { get; set; }
+
+    /// <summary>The planted wallet defects (docs/wallet.md) this plan promises to fail on; <c>selftest</c> checks the promise.</summary>
+    public List<string>? Catches { get; set; }
 }

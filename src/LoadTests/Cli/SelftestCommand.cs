@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reporting;
+using PaySim.LoadTests.Selftest;
+using PaySim.Wallet.Defects;
+using Spectre.Console;
+
+namespace PaySim.LoadTests.Cli;
+
+/// <summary>
+/// <c>selftest</c>: would a broken wallet have gone red? Every shipped plan (soak and capacity excepted) against the
+/// resilient wallet, clean and with each planted defect; exit 0 when the clean wallet passes every plan and every defect
+/// fails at least one, 1 otherwise (naming the false alarms and the defects nothing caught), 2 on bad input.
+/// </summary>
+internal static class SelftestCommand
+{
+    public const string Name = "selftest";
+
+    /// <summary>Plans longer than this (soak) judge drift over a long run and are left out unless named.</summary>
+    public static readonly TimeSpan LongestDefaultPlan = TimeSpan.FromMinutes(10);
+
+    /// <summary>Test seam: the cell runner (null = the plan on the embedded cluster).</summary>
+    public static Func<SelftestRequest, SelftestCellRunner>? CellRunnerFactory { get; set; }
+
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var duration = new Option<string>("--duration") { Description = "Length of each run; the plans' phases and fault timelines scale with it.", DefaultValueFactory = _ => SelftestRequest.DefaultDuration };
+        var plans = new Option<string?>("--plans") { Description = "Comma-separated plan names or .json files (default: every shipped plan but soak and capacity)." };
+        var defects = new Option<string?>("--defects") { Description = $"Comma-separated planted defects (default: all): {string.Join(", ", WalletDefects.Names)}." };
+        var reportDir = new Option<string?>("--report-dir") { Description = "Folder for selftest.md, selftest.json, junit.xml and each run's reports (default reports/<utc-timestamp>-selftest/)." };
+        var seed = new Option<string?>("--seed") { Description = "Seed for every run (default: each plan's)." };
+        var promisedOnly = new Option<bool>("--promised-only") { Description = "Run each defect only against the plans whose \"catches\" promises it (the clean wallet still runs every plan): the quick check CI runs." };
+        var command = new Command(Name, "Prove the verdicts: run the plans against the resilient wallet, clean and with each planted defect, and print the matrix. Exit 0 no false alarm and every defect caught, 1 otherwise, 2 bad input.")
+        {
+            duration, plans, defects, reportDir, seed, promisedOnly,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            SelftestRequest request;
+            try
+            {
+                var length = DurationText.Parse(parse.GetValue(duration) ?? SelftestRequest.DefaultDuration, "--duration");
+                if (length <= TimeSpan.Zero)
+                {
+                    throw new PlanException($"--duration: must be > 0, got {DurationText.Format(length)}.");
+                }
+
+                var folder = parse.GetValue(reportDir) ?? Path.Combine("reports", $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-selftest");
+                ReportFolder.EnsureUsable(folder, parse.GetValue(reportDir) is null ? "report folder" : "--report-dir");
+                request = new SelftestRequest
+                {
+                    Plans = SelectPlans(parse.GetValue(plans)),
+                    Defects = SelectDefects(parse.GetValue(defects)),
+                    Duration = length,
+                    Seed = parse.GetValue(seed) is { } s ? ParseSeed(s) : null,
+                    ReportDir = folder,
+                    PromisedOnly = parse.GetValue(promisedOnly),
+                };
+                SelftestRunner.Validate(request);
+            }
+            catch (PlanException ex)
+            {
+                await stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            var cells = request.Cells().Count();
+            var started = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            await stdout.WriteLineAsync($"selftest: {request.Defects.Count + 1} wallets (clean + {request.Defects.Count} defects) × {request.Plans.Count} plans{(request.PromisedOnly ? ", defects only where promised" : string.Empty)} = {cells} runs of {DurationText.Format(request.Duration)}; reports in {Path.GetFullPath(request.ReportDir)}").ConfigureAwait(false);
+            SelftestMatrix matrix;
+            try
+            {
+                var runner = CellRunnerFactory?.Invoke(request) ?? SelftestRunner.Embedded(request, LoadTestsCli.CreateConsole);
+                matrix = await SelftestRunner.RunAsync(request, runner, stdout, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await stderr.WriteLineAsync($"interrupted: selftest stopped early; each finished run's reports are in {Path.GetFullPath(request.ReportDir)}").ConfigureAwait(false);
+                return ExitCodes.Interrupted;
+            }
+
+            var line = "selftest " + string.Join(' ', parse.Tokens.Select(t => t.Value));
+            await SelftestReport.WriteAsync(request.ReportDir, matrix, request, line.TrimEnd(), started, clock.Elapsed.TotalSeconds).ConfigureAwait(false);
+            Print(LoadTestsCli.CreateConsole(stdout), matrix);
+            foreach (var problem in matrix.Problems())
+            {
+                await stdout.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            await stdout.WriteLineAsync($"selftest: {(matrix.Passed ? "pass" : "FAIL")} ({matrix.FalseAlarms.Count} false alarms, {matrix.Defects.Count - matrix.Uncaught.Count} of {matrix.Defects.Count} defects caught, {matrix.BrokenPromises.Count} broken promises) in {clock.Elapsed.TotalMinutes:0.#} min; {Path.Combine(Path.GetFullPath(request.ReportDir), SelftestReport.MarkdownFile)}").ConfigureAwait(false);
+            return matrix.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
+        });
+        return command;
+    }
+
+    /// <summary>The named plans (names or files), or every shipped plan but capacity plans and plans longer than 10 minutes.</summary>
+    internal static IReadOnlyList<SelftestPlan> SelectPlans(string? list)
+    {
+        if (list is null)
+        {
+            var all = new List<SelftestPlan>();
+            foreach (var (name, file) in PlanCatalog.List())
+            {
+                var json = File.ReadAllText(file);
+                var doc = PlanCompiler.Read(json, name);
+                var length = doc.Duration is null ? PlanCompiler.DefaultDuration : DurationText.Parse(doc.Duration, $"plan {name}: duration");
+                if (doc.Capacity is null && length <= LongestDefaultPlan)
+                {
+                    all.Add(new SelftestPlan(name, json, name, doc.Catches ?? []));
+                }
+            }
+
+            return all;
+        }
+
+        var names = Split(list, "--plans");
+        var plans = new List<SelftestPlan>();
+        foreach (var entry in names)
+        {
+            var (json, source) = PlanCatalog.Resolve(entry);
+            var doc = PlanCompiler.Read(json, source);
+            var name = string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim();
+            if (plans.Any(p => p.Name == name))
+            {
+                throw new PlanException($"--plans: \"{entry}\" is listed twice (plan {name}).");
+            }
+
+            plans.Add(new SelftestPlan(name, json, source, doc.Catches ?? []));
+        }
+
+        return plans;
+    }
+
+    internal static IReadOnlyList<string> SelectDefects(string? list)
+    {
+        if (list is null)
+        {
+            return WalletDefects.Names;
+        }
+
+        var names = Split(list, "--defects");
+        foreach (var name in names)
+        {
+            if (!WalletDefects.IsKnown(name))
+            {
+                throw new PlanException($"--defects: \"{name}\" is not a planted defect; allowed: {KnownNames.List(WalletDefects.Names)}.");
+            }
+        }
+
+        return names.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    private static string[] Split(string list, string field)
+    {
+        var parts = list.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Any(p => p.Length == 0))
+        {
+            throw new PlanException($"{field}: \"{list}\" has an empty entry; give a comma-separated list, e.g. {(field == "--plans" ? "smoke,node-loss" : "no-failover,sticky-node")}.");
+        }
+
+        return parts;
+    }
+
+    private static int ParseSeed(string text)
+    {
+        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seed))
+        {
+            throw new PlanException($"--seed: \"{text}\" is not a whole number.");
+        }
+
+        LoadLimits.CheckSeed(seed, "--seed");
+        return seed;
+    }
+
+    private static void Print(IAnsiConsole console, SelftestMatrix matrix)
+    {
+        var table = new Table().Title("selftest: rows the wallet, columns the plans").AddColumn("wallet");
+        foreach (var plan in matrix.Plans)
+        {
+            table.AddColumn(Markup.Escape(plan));
+        }
+
+        table.AddColumn("caught by");
+        foreach (var row in matrix.Rows)
+        {
+            var defect = row == SelftestMatrix.CleanRow ? null : row;
+            var cells = new List<string> { Markup.Escape(row) };
+            foreach (var plan in matrix.Plans)
+            {
+                var cell = matrix.Find(defect, plan);
+                cells.Add(cell is null ? "-" : cell.Passed ? "[green]pass[/]" : $"[red]{Markup.Escape(cell.Short)}[/]");
+            }
+
+            cells.Add(defect is null
+                ? (matrix.FalseAlarms.Count == 0 ? "[green]no false alarm[/]" : "[red]false alarms[/]")
+                : matrix.CaughtBy[defect].Count == 0 ? "[red]NOT CAUGHT[/]" : Markup.Escape(string.Join(", ", matrix.CaughtBy[defect])));
+            table.AddRow(cells.ToArray());
+        }
+
+        console.Write(table);
+    }
+}

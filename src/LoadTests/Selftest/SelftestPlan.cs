@@ -1,0 +1,4 @@
+namespace PaySim.LoadTests.Selftest;
+
+/// <summary>A plan in the matrix: its name, its text and source (as <c>run --plan</c> resolves them), and its <c>"catches"</c> promise.</summary>
+internal sealed record SelftestPlan(string Name, string Json, string Source, IReadOnlyList<string> Catches);

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+
+namespace PaySim.LoadTests.Selftest;
+
+/// <summary>selftest.md (the matrix), selftest.json (every cell) and junit.xml (one case per plan on the clean wallet, one per defect).</summary>
+internal static class SelftestReport
+{
+    public const string MarkdownFile = "selftest.md";
+    public const string JsonFile = "selftest.json";
+    public const string JunitFile = "junit.xml";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task WriteAsync(string folder, SelftestMatrix matrix, SelftestRequest request, string command, DateTimeOffset started, double seconds)
+    {
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, MarkdownFile), Markdown(matrix, command, started, seconds)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), Json(matrix, request, command, started, seconds).ToJsonString(Indented)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, JunitFile), Junit(matrix, started, seconds)).ConfigureAwait(false);
+    }
+
+    /// <summary>Rows the defects (the clean wallet first), columns the plans, a last column saying what caught the defect.</summary>
+    public static string Markdown(SelftestMatrix matrix, string command, DateTimeOffset started, double seconds)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# selftest: {(matrix.Passed ? "pass" : "FAIL")}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"`{command}`, {started.UtcDateTime:yyyy-MM-dd HH:mm} UTC, {matrix.Cells.Count} runs in {seconds / 60:0.#} min.");
+        md.AppendLine("Each cell is the plan's verdict for that wallet (the resilient reference wallet, clean or with one planted defect), with the figures of the claims that failed; `-` was not run (`--promised-only`); `*` marks a plan's promise to catch that defect.");
+        md.AppendLine();
+        md.Append("| wallet |");
+        foreach (var plan in matrix.Plans)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" {plan} |");
+        }
+
+        md.AppendLine(" caught by |");
+        md.Append("| --- |");
+        md.Append(string.Concat(Enumerable.Repeat(" --- |", matrix.Plans.Count + 1)));
+        md.AppendLine();
+        foreach (var row in matrix.Rows)
+        {
+            var defect = row == SelftestMatrix.CleanRow ? null : row;
+            md.Append(CultureInfo.InvariantCulture, $"| {(defect is null ? "clean" : $"`{defect}`")} |");
+            foreach (var plan in matrix.Plans)
+            {
+                var promised = defect is not null && matrix.Promises.TryGetValue(plan, out var list) && list.Contains(defect, StringComparer.Ordinal);
+                var cell = matrix.Find(defect, plan);
+                var text = cell is null ? "-" : cell.Passed ? "pass" : $"**{cell.Short}**";
+                md.Append(CultureInfo.InvariantCulture, $" {text}{(promised ? " *" : string.Empty)} |");
+            }
+
+            var caught = defect is null
+                ? (matrix.FalseAlarms.Count == 0 ? "no false alarm" : $"**false alarms: {string.Join(", ", matrix.FalseAlarms)}**")
+                : matrix.CaughtBy[defect].Count == 0 ? "**NOT CAUGHT**" : string.Join(", ", matrix.CaughtBy[defect]);
+            md.AppendLine(CultureInfo.InvariantCulture, $" {caught} |");
+        }
+
+        var problems = matrix.Problems().ToArray();
+        md.AppendLine();
+        if (problems.Length == 0)
+        {
+            md.AppendLine("The clean wallet passed every plan, every defect failed at least one, and every promise run was kept.");
+        }
+        else
+        {
+            foreach (var problem in problems)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {problem}");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    public static JsonObject Json(SelftestMatrix matrix, SelftestRequest request, string command, DateTimeOffset started, double seconds) => new()
+    {
+        ["verdict"] = matrix.Passed ? "pass" : "fail",
+        ["exitCode"] = matrix.Passed ? 0 : 1,
+        ["command"] = command,
+        ["startedUtc"] = started.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        ["seconds"] = Math.Round(seconds, 1),
+        ["duration"] = Plans.DurationText.Format(request.Duration),
+        ["seed"] = request.Seed,
+        ["promisedOnly"] = request.PromisedOnly,
+        ["plans"] = new JsonArray(matrix.Plans.Select(p => (JsonNode)p).ToArray()),
+        ["defects"] = new JsonArray(matrix.Defects.Select(d => (JsonNode)d).ToArray()),
+        ["promises"] = new JsonObject(matrix.Promises.Where(kv => kv.Value.Count > 0).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(d => (JsonNode)d).ToArray())))),
+        ["falseAlarms"] = new JsonArray(matrix.FalseAlarms.Select(p => (JsonNode)p).ToArray()),
+        ["uncaught"] = new JsonArray(matrix.Uncaught.Select(d => (JsonNode)d).ToArray()),
+        ["brokenPromises"] = new JsonArray(matrix.BrokenPromises.Select(b => (JsonNode)b).ToArray()),
+        ["caughtBy"] = new JsonObject(matrix.CaughtBy.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(p => (JsonNode)p).ToArray())))),
+        ["cells"] = new JsonArray(matrix.Cells.Select(c => (JsonNode)new JsonObject
+        {
+            ["wallet"] = c.Row,
+            ["plan"] = c.Plan,
+            ["verdict"] = c.Passed ? "pass" : "fail",
+            ["failedClaims"] = new JsonArray(c.FailedClaims.Select(f => (JsonNode)f).ToArray()),
+            ["error"] = c.Error,
+            ["seconds"] = Math.Round(c.Seconds, 1),
+            ["reportFolder"] = c.ReportFolder,
+        }).ToArray()),
+    };
+
+    /// <summary>One test case per plan ("the clean wallet passes it") and one per defect ("some plan catches it, and every promise holds").</summary>
+    public static string Junit(SelftestMatrix matrix, DateTimeOffset started, double seconds)
+    {
+        var suite = new XElement("testsuite", new XAttribute("name", "selftest"), new XAttribute("errors", 0), new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)), new XAttribute("timestamp", started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)));
+        var tests = 0;
+        var failures = 0;
+        foreach (var plan in matrix.Plans)
+        {
+            var cell = matrix.Find(null, plan)!;
+            var text = cell.Passed ? "every claim held" : cell.Error ?? string.Join("; ", cell.FailedClaims);
+            suite.Add(Case($"clean wallet passes {plan}", "selftest.plans", cell.Seconds, cell.Passed, text));
+            tests++;
+            failures += cell.Passed ? 0 : 1;
+        }
+
+        foreach (var defect in matrix.Defects)
+        {
+            var broken = matrix.BrokenPromises.Where(b => b.Contains($" promises to catch {defect},", StringComparison.Ordinal)).ToArray();
+            var caughtBy = matrix.CaughtBy[defect];
+            var ok = caughtBy.Count > 0 && broken.Length == 0;
+            var text = caughtBy.Count == 0 ? "no plan failed with it" : $"caught by {string.Join(", ", caughtBy)}" + (broken.Length == 0 ? string.Empty : "; " + string.Join("; ", broken));
+            var time = matrix.Cells.Where(c => c.Defect == defect).Sum(c => c.Seconds);
+            suite.Add(Case($"{defect} is caught", "selftest.defects", time, ok, text));
+            tests++;
+            failures += ok ? 0 : 1;
+        }
+
+        suite.Add(new XAttribute("tests", tests), new XAttribute("failures", failures));
+        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
+        return doc.Declaration + Environment.NewLine + doc;
+    }
+
+    private static XElement Case(string name, string classname, double seconds, bool ok, string text) =>
+        new(
+            "testcase",
+            new XAttribute("name", name),
+            new XAttribute("classname", classname),
+            new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)),
+            ok ? new XElement("system-out", text) : new XElement("failure", new XAttribute("message", text), new XAttribute("type", "selftest"), text));
+}

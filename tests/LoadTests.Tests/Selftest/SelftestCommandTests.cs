@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Selftest;
+using PaySim.LoadTests.Tests.Cli;
+using PaySim.LoadTests.Tests.EndToEnd;
+
+namespace PaySim.LoadTests.Tests.Selftest;
+
+/// <summary>
+/// <c>selftest</c> on a scripted cell runner: which cells it runs, its exit codes, and the three files it writes.
+/// (The real runs are in EndToEnd/SelftestRunTests.) Shares the end-to-end collection: the runner seam is static.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SelftestCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"paysim-selftest-{Guid.NewGuid():N}");
+    private readonly List<(string? Defect, string Plan)> _ran = [];
+
+    public void Dispose()
+    {
+        SelftestCommand.CellRunnerFactory = null;
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task EveryDefectCaughtAndNoFalseAlarm_ExitsZeroAndWritesTheMatrix()
+    {
+        // lb-fairness promises sticky-node and unbalanced; node-loss promises no-failover.
+        Script((defect, plan) => defect is null || (plan, defect) is not (("lb-fairness", "sticky-node") or ("node-loss", "no-failover")));
+
+        var (code, output, err) = await CliRunner.RunAsync("selftest", "--plans", "node-loss,lb-fairness", "--defects", "no-failover,sticky-node", "--report-dir", _dir);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, output + err);
+        Assert.Equal(6, _ran.Count);
+        Assert.Equal([(null, "node-loss"), (null, "lb-fairness")], _ran.Take(2));
+        Assert.Contains("[6/6] sticky-node × lb-fairness", output, StringComparison.Ordinal);
+        Assert.Contains("selftest: pass (0 false alarms, 2 of 2 defects caught, 0 broken promises)", output, StringComparison.Ordinal);
+
+        var md = await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.md"));
+        Assert.Contains("| wallet | node-loss | lb-fairness | caught by |", md, StringComparison.Ordinal);
+        Assert.Contains("| `sticky-node` | pass | **fail: issuer_jain_fairness** * | lb-fairness |", md, StringComparison.Ordinal);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!;
+        Assert.Equal("pass", json["verdict"]!.GetValue<string>());
+        Assert.Equal(6, json["cells"]!.AsArray().Count);
+        Assert.Equal("node-loss", json["caughtBy"]!["no-failover"]![0]!.GetValue<string>());
+        var junit = XDocument.Load(Path.Combine(_dir, "junit.xml"));
+        var cases = junit.Descendants("testcase").Select(c => c.Attribute("name")!.Value).ToArray();
+        Assert.Equal(["clean wallet passes node-loss", "clean wallet passes lb-fairness", "no-failover is caught", "sticky-node is caught"], cases);
+        Assert.Empty(junit.Descendants("failure"));
+    }
+
+    [Fact]
+    public async Task ADefectNoPlanCatches_ExitsOneNamingIt()
+    {
+        Script((_, _) => true);
+
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "smoke", "--defects", "sticky-node", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        Assert.Contains("not caught: sticky-node passed every plan it ran (smoke)", output, StringComparison.Ordinal);
+        var junit = XDocument.Load(Path.Combine(_dir, "junit.xml"));
+        var failure = Assert.Single(junit.Descendants("failure"));
+        Assert.Equal("sticky-node is caught", failure.Parent!.Attribute("name")!.Value);
+        Assert.Equal("fail", JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!["verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AFalseAlarm_ExitsOneNamingThePlan()
+    {
+        Script((defect, plan) => defect is null ? plan != "smoke" : false);
+
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "smoke,node-loss", "--defects", "no-failover", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        Assert.Contains("false alarm: the clean wallet failed smoke", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PromisedOnly_RunsEachDefectOnlyWhereAPlanPromisesIt()
+    {
+        Script((_, _) => true);
+
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "smoke,lb-fairness", "--defects", "sticky-node,no-failover", "--promised-only", "--report-dir", _dir);
+
+        Assert.Equal([(null, "smoke"), (null, "lb-fairness"), ("sticky-node", "lb-fairness")], _ran);
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        Assert.Contains("not caught: no-failover (no selected plan promises to catch it, and --promised-only ran no other)", output, StringComparison.Ordinal);
+        Assert.Contains("broken promise: lb-fairness promises to catch sticky-node, but that wallet passed it", output, StringComparison.Ordinal);
+        Assert.Contains("| `no-failover` | - | - | **NOT CAUGHT** |", await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDefaultPlans_AreTheShippedOnesButSoakAndCapacity()
+    {
+        var plans = SelftestCommand.SelectPlans(null).Select(p => p.Name).ToArray();
+
+        Assert.DoesNotContain("soak", plans);
+        Assert.DoesNotContain("capacity", plans);
+        Assert.Contains("default", plans);
+        Assert.Contains("instance-crash", plans);
+        Assert.Equal(["no-failover"], SelftestCommand.SelectPlans("node-loss").Single().Catches);
+        await Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData("--defects", "no-failover,sticky-nod", "--defects: \"sticky-nod\" is not a planted defect; allowed: ")]
+    [InlineData("--defects", "no-failover,", "--defects: \"no-failover,\" has an empty entry")]
+    [InlineData("--plans", "smoke,smokey", "--plan: no plan named \"smokey\"")]
+    [InlineData("--plans", "smoke,smoke", "--plans: \"smoke\" is listed twice")]
+    [InlineData("--duration", "0s", "--duration: must be > 0")]
+    [InlineData("--duration", "ten", "--duration")]
+    [InlineData("--seed", "x", "--seed: \"x\" is not a whole number.")]
+    public async Task BadInput_ExitsTwoWithOneLineAndRunsNothing(string flag, string value, string expected)
+    {
+        Script((_, _) => true);
+
+        var (code, output, err) = await CliRunner.RunAsync("selftest", flag, value, "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(_ran);
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(_dir), "nothing is left behind");
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryFlag()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--help");
+
+        Assert.Equal(0, code);
+        foreach (var flag in new[] { "--duration", "--plans", "--defects", "--report-dir", "--seed", "--promised-only" })
+        {
+            Assert.Contains(flag, output, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Cells pass when <paramref name="passes"/> says so; a red one fails the claim its plan would.</summary>
+    private void Script(Func<string?, string, bool> passes) =>
+        SelftestCommand.CellRunnerFactory = _ => (defect, plan, folder, _) =>
+        {
+            _ran.Add((defect, plan.Name));
+            var ok = passes(defect, plan.Name);
+            var claim = plan.Name == "lb-fairness" ? "issuer_jain_fairness >= 0.95 (observed 0.41)" : "success_rate >= 95% (observed 60%)";
+            return Task.FromResult(new SelftestCell(defect, plan.Name, ok, ok ? [] : [claim], null, 1, folder));
+        };
+}
