@@ -190,7 +190,7 @@ public static class LoadTestsCli
                 string description;
                 try
                 {
-                    description = PlanCompiler.Read(await File.ReadAllTextAsync(file).ConfigureAwait(false), name).Description ?? string.Empty;
+                    description = PlanCompiler.Read(await File.ReadAllTextAsync(file, CancellationToken.None).ConfigureAwait(false), name).Description ?? string.Empty;
                 }
                 catch (PlanException ex)
                 {
