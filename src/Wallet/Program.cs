@@ -1,6 +1,6 @@
 using System.CommandLine;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
-using PaySim.Wallet.Integration;
 
 // The reference wallet's command line: start N instances against the issuer nodes and serve until Ctrl+C.
 var instances = new Option<int>("--instances") { Description = "Wallet instances (replicas) to start; they share the database.", DefaultValueFactory = _ => WalletDefaults.Instances };

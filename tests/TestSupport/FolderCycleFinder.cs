@@ -203,14 +203,14 @@ public sealed partial class FolderCycleFinder
             onStack.Add(node);
             foreach (var next in graph.GetValueOrDefault(node)?.Keys ?? Enumerable.Empty<string>())
             {
-                if (!index.ContainsKey(next))
+                if (!index.TryGetValue(next, out var nextIndex))
                 {
                     Visit(next);
                     low[node] = Math.Min(low[node], low[next]);
                 }
                 else if (onStack.Contains(next))
                 {
-                    low[node] = Math.Min(low[node], index[next]);
+                    low[node] = Math.Min(low[node], nextIndex);
                 }
             }
 

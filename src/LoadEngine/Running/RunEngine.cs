@@ -97,7 +97,7 @@ internal sealed class RunEngine : IDisposable
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), Time);
             while (true)
             {
-                var tick = timer.WaitForNextTickAsync().AsTask();
+                var tick = timer.WaitForNextTickAsync(CancellationToken.None).AsTask();
                 if (await Task.WhenAny(tick, all).ConfigureAwait(false) == all)
                 {
                     break;
@@ -136,7 +136,7 @@ internal sealed class RunEngine : IDisposable
 
         if (_options.ReportFolder is { } folder)
         {
-            await ReportWriter.WriteAsync(folder, summary, result.TimeSeries).ConfigureAwait(false);
+            await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
         }
 
         return result;

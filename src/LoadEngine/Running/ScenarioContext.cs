@@ -44,7 +44,9 @@ internal sealed class ScenarioContext : IScenarioContext, IThreadPoolWorkItem
     // so starting and finishing an iteration allocates no closure, task or work item.
     void IThreadPoolWorkItem.Execute()
     {
+#pragma warning disable CA2012 // kept in a field and consumed exactly once (awaited or its result read) below: the allocation-free hot path
         _pending = _runtime.RunIterationAsync(this, IntendedStart);
+#pragma warning restore CA2012
         if (_pending.IsCompleted)
         {
             OnIterationCompleted();

@@ -191,7 +191,7 @@ public static class LoadTestsCli
                 string description;
                 try
                 {
-                    var doc = PlanCompiler.Read(await File.ReadAllTextAsync(file).ConfigureAwait(false), name);
+                    var doc = PlanCompiler.Read(await File.ReadAllTextAsync(file, CancellationToken.None).ConfigureAwait(false), name);
                     description = doc.Description ?? string.Empty;
                     if (doc.Catches is { Count: > 0 } catches)
                     {

@@ -1,6 +1,6 @@
 using PaySim.LoadTests.Plans;
 using PaySim.Simulator.Hosting;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.LoadTests.Cluster;
 
@@ -70,7 +70,7 @@ internal sealed class EmbeddedCluster : ITargetCluster
             var template = new WalletOptions
             {
                 Port = 0,
-                Mode = target.WalletMode == WalletModeName.Naive ? PaySim.Wallet.Hosting.WalletMode.Naive : PaySim.Wallet.Hosting.WalletMode.Resilient,
+                Mode = target.WalletMode == WalletModeName.Naive ? PaySim.Wallet.Configuration.WalletMode.Naive : PaySim.Wallet.Configuration.WalletMode.Resilient,
                 IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
                 DatabasePath = databasePath,
                 BalancingPolicy = target.BalancingPolicy,

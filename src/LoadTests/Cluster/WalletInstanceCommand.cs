@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
 namespace PaySim.LoadTests.Cluster;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.LoadTests.Cluster;
 

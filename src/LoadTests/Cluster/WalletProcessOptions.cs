@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.LoadTests.Cluster;
 

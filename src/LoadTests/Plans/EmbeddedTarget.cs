@@ -2,7 +2,7 @@ namespace PaySim.LoadTests.Plans;
 
 internal sealed record EmbeddedTarget
 {
-    public const string DefaultBalancingPolicy = PaySim.Wallet.Hosting.BalancingPolicies.RoundRobin;
+    public const string DefaultBalancingPolicy = PaySim.Wallet.Configuration.BalancingPolicies.RoundRobin;
 
     public int Nodes { get; init; } = 3;
 

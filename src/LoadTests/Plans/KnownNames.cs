@@ -17,7 +17,7 @@ internal static class KnownNames
         ["inject", "rampingInject", "injectRandom", "pause", "keepConstant", "rampingConstant", "iterations"];
 
     /// <summary>The wallet's own list (pick_first included): a policy the wallet takes, a plan may name.</summary>
-    public static readonly IReadOnlyList<string> BalancingPolicies = PaySim.Wallet.Hosting.BalancingPolicies.All;
+    public static readonly IReadOnlyList<string> BalancingPolicies = PaySim.Wallet.Configuration.BalancingPolicies.All;
 
     public static readonly IReadOnlyList<string> NodeStates = ["down", "notServing"];
 

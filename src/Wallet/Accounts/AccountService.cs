@@ -1,5 +1,5 @@
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Errors;
-using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Storage;
 
 namespace PaySim.Wallet.Accounts;

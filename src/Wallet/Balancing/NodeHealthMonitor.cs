@@ -3,8 +3,8 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Logging;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Defects;
-using PaySim.Wallet.Hosting;
 
 namespace PaySim.Wallet.Balancing;
 

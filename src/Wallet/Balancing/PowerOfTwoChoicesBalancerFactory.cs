@@ -1,6 +1,6 @@
 using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Logging;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.Wallet.Balancing;
 

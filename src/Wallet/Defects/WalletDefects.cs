@@ -4,7 +4,7 @@ namespace PaySim.Wallet.Defects;
 public sealed record WalletDefect(string Name, string Behaviour, string StandsFor);
 
 /// <summary>
-/// The planted defects (<c>--defect NAME</c>, <see cref="Hosting.WalletOptions.Defects"/>): realistic integration mistakes
+/// The planted defects (<c>--defect NAME</c>, <see cref="Configuration.WalletOptions.Defects"/>): realistic integration mistakes
 /// layered on resilient mode, so the load tests can prove that their verdicts go red when a wallet is broken
 /// (<c>selftest</c>). All are off by default; each one sits behind one switch close to the code it breaks.
 /// </summary>

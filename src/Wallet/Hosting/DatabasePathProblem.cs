@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.Wallet.Hosting;
 

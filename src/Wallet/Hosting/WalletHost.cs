@@ -1,3 +1,4 @@
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Storage;
 
 namespace PaySim.Wallet.Hosting;

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using PaySim.Wallet.Accounts;
 using PaySim.Wallet.Api;
 using PaySim.Wallet.Cards;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Defects;
 using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;

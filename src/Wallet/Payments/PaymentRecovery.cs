@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Storage;
 
 namespace PaySim.Wallet.Payments;

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using PaySim.Wallet.Accounts;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Defects;
 using PaySim.Wallet.Errors;
-using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;
 using PaySim.Wallet.Storage;

@@ -1,4 +1,4 @@
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.Wallet.Payments;
 

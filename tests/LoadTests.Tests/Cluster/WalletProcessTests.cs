@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PaySim.LoadTests.Cluster;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.LoadTests.Tests.Cluster;
 

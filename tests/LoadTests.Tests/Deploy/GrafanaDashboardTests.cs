@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PaySim.LoadTests.Cli;
 using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
 namespace PaySim.LoadTests.Tests.Deploy;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PaySim.LoadTests.Tests.Cli;
 using PaySim.LoadTests.Tests.EndToEnd;
 using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
 namespace PaySim.LoadTests.Tests.Deploy;

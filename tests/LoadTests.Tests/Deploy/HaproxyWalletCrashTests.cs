@@ -11,7 +11,7 @@ using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Tests.Cli;
 using PaySim.LoadTests.Tests.EndToEnd;
 using PaySim.Simulator.Hosting;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.LoadTests.Tests.Deploy;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Wallets;
 using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;

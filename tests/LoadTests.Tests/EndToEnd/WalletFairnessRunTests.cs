@@ -3,6 +3,7 @@ using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Tests.Cli;
 using PaySim.LoadTests.Tests.EndToEnd.BrokenWallet;
 using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;

@@ -59,7 +59,7 @@ public sealed class CardholderGeneratorTests
     {
         foreach (var (name, weight) in Personas.DefaultWeights())
         {
-            Personas.TryParse(name, out var persona);
+            Assert.True(Personas.TryParse(name, out var persona), name);
             var share = TenThousand.Count(c => c.Persona == persona) / 10_000.0;
             Assert.InRange(share, weight - 0.01, weight + 0.01);
         }

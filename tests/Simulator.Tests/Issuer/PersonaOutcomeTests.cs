@@ -14,7 +14,7 @@ public sealed class PersonaOutcomeTests
     public void EveryPersona_YieldsTheCodeAndReasonItsRecordPromises(string persona)
     {
         var issuer = new TestIssuer();
-        Personas.TryParse(persona, out var p);
+        Assert.True(Personas.TryParse(persona, out var p), persona);
         foreach (var card in issuer.Registry.All.Where(c => c.Persona == p).Take(5))
         {
             var (code, reason) = issuer.Flow(card);

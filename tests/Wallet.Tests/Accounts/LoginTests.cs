@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.Wallet.Accounts;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Errors;
-using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Storage;
 using PaySim.Wallet.Tests.Support;
 

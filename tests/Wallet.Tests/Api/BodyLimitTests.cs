@@ -1,4 +1,5 @@
 using System.Net;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Tests.Support;
 

@@ -2,7 +2,7 @@ using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.Wallet.Balancing;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.Wallet.Tests.Balancing;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Tests.EndToEnd;
 using PaySim.Wallet.Tests.Support;
 

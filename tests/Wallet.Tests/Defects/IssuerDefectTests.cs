@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using PaySim.Contracts.Control.V1;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Defects;
-using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Resilience;
 using PaySim.Wallet.Tests.EndToEnd;
 using PaySim.Wallet.Tests.Support;

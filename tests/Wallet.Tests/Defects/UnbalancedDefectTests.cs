@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Defects;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Tests.Support;

@@ -1,5 +1,5 @@
 using System.Net;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Payments;
 using PaySim.Wallet.Storage;
 using PaySim.Wallet.Tests.Support;

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using PaySim.Contracts.Control.V1;
 using PaySim.Contracts.Sms.V1;
 using PaySim.Simulator.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Tests.Support;
 

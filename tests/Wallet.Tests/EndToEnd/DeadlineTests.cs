@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Tests.Support;
 
 namespace PaySim.Wallet.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using System.Net;
 using PaySim.Contracts.Control.V1;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.Wallet.Tests.EndToEnd;
 

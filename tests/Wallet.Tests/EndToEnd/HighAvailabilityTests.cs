@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using PaySim.Contracts.Control.V1;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Resilience;
 using PaySim.Wallet.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Grpc.Net.Client;
 using PaySim.Contracts.Issuer.V1;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Integration;
 using PaySim.Wallet.Storage;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 
 namespace PaySim.Wallet.Tests.EndToEnd;
 

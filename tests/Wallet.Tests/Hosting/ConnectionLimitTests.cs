@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Tests.Support;
 

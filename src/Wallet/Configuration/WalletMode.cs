@@ -1,4 +1,4 @@
-namespace PaySim.Wallet.Hosting;
+namespace PaySim.Wallet.Configuration;
 
 /// <summary>How the wallet integrates with the issuer nodes (see docs/wallet.md, "Modes").</summary>
 public enum WalletMode

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace PaySim.Wallet.Hosting;
+namespace PaySim.Wallet.Configuration;
 
 /// <summary>
 /// Reads <see cref="WalletOptions"/> from a JSON file (<c>--config</c>): property names as in the options class

@@ -1,6 +1,7 @@
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
-namespace PaySim.Wallet.Tests.Hosting;
+namespace PaySim.Wallet.Tests.Configuration;
 
 public sealed class WalletOptionsValidationTests
 {

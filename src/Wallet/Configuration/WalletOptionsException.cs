@@ -1,4 +1,4 @@
-namespace PaySim.Wallet.Hosting;
+namespace PaySim.Wallet.Configuration;
 
 /// <summary>Bad <see cref="WalletOptions"/>: <see cref="Exception.Message"/> is one line naming every bad field.</summary>
 public sealed class WalletOptionsException : ArgumentException

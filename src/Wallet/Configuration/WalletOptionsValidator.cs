@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace PaySim.Wallet.Hosting;
+namespace PaySim.Wallet.Configuration;
 
 /// <summary>Checks every field and reports all bad ones in one line, so a user fixes them in one go.</summary>
 internal static class WalletOptionsValidator

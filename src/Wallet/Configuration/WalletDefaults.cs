@@ -1,4 +1,4 @@
-namespace PaySim.Wallet.Hosting;
+namespace PaySim.Wallet.Configuration;
 
 /// <summary>Every default of <see cref="WalletOptions"/> in one place, so docs and code cannot drift.</summary>
 public static class WalletDefaults

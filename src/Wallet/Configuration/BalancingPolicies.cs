@@ -1,4 +1,4 @@
-namespace PaySim.Wallet.Hosting;
+namespace PaySim.Wallet.Configuration;
 
 /// <summary>The names accepted by <see cref="WalletOptions.BalancingPolicy"/> (gRPC service-config style).</summary>
 public static class BalancingPolicies

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
+using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;
 using PaySim.Wallet.Resilience;
 
-namespace PaySim.Wallet.Integration;
+namespace PaySim.Wallet.Hosting;
 
 /// <summary>Chooses the integration by name, as YARP chooses a load-balancing policy.</summary>
 internal static class IssuerIntegrations
