@@ -77,6 +77,7 @@ internal sealed class WalletEndpoints(
         app.MapPost("/cards/bind/{id}/confirm", ConfirmBindingAsync);
         app.MapPost("/cards/bind/{id}/resend", ResendOtpAsync);
         app.MapPost("/payments", PayAsync);
+        app.MapPost("/payments/qr", PayByQrAsync);
         app.MapGet("/payments/{id}", GetPaymentAsync);
         app.MapPost("/payments/{id}/refund", RefundAsync);
         app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
@@ -148,13 +149,25 @@ internal sealed class WalletEndpoints(
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<PaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {amount, currency, merchant, orderReference, pin} is required");
         var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
-        var result = await payments.PayAsync(userId, key, body, context.RequestAborted);
+        await WritePaymentAsync(context, await payments.PayAsync(userId, key, body, context.RequestAborted));
+    }
+
+    private async Task PayByQrAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<QrPaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {qr, cardId?, pin, amount?} is required");
+        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        await WritePaymentAsync(context, await payments.PayAsync(userId, key, QrPayment.ToPayment(body, key), context.RequestAborted));
+    }
+
+    private static Task WritePaymentAsync(HttpContext context, PaymentResult result)
+    {
         if (result.Replayed)
         {
             context.Response.Headers[ReplayedHeader] = "true";
         }
 
-        await WriteAsync(context, result.Replayed ? 200 : 201, PaymentJson(result.Payment));
+        return WriteAsync(context, result.Replayed ? 200 : 201, PaymentJson(result.Payment));
     }
 
     private async Task GetPaymentAsync(HttpContext context)

@@ -28,6 +28,8 @@ public static class ErrorCodes
     public const string PinWrong = "pin_wrong";
     public const string PinLocked = "pin_locked";
     public const string InternalError = "internal_error";
+    public const string InvalidQr = "invalid_qr";
+    public const string QrAmountMissing = "qr_amount_missing";
 
     // issuer declines (from decline_reason / response code)
     public const string PhoneMismatch = "phone_mismatch";

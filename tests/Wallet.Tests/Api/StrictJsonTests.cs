@@ -25,6 +25,7 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
         { "/cards/bind", """{"pan":"4000000000000002","expiry":"12/30","cvv":"123","holderName":"A B","idNumber":"1","phone":"13800000011"}""", "cvv" },
         { "/cards/bind/b_none/confirm", """{"otp":"123456"}""", "otp" },
         { "/payments", """{"amount":100,"currency":"CNY","merchant":"m","orderReference":"o","pin":"246810"}""", "amount" },
+        { "/payments/qr", """{"qr":"000201","pin":"246810","amount":100}""", "amount" },
         { "/payments/p_none/refund", """{"amount":100}""", "amount" },
     };
 

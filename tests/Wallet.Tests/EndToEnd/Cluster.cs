@@ -116,6 +116,10 @@ internal sealed class Cluster : IAsyncDisposable
     public static Task<WalletClient.Reply> PayAsync(WalletClient client, long amount, string orderReference, string idempotencyKey, string? cardId = null) =>
         client.PostAsync("/payments", new { amount, currency = client.Currency, merchant = "m-test", orderReference, pin = "246810", cardId }, idempotencyKey);
 
+    /// <summary>A GET on the simulator's HTTP control plane (e.g. <c>/v1/merchants?count=2</c>), read as JSON.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> GetControlJsonAsync(string path) =>
+        System.Text.Json.Nodes.JsonNode.Parse(await _control.GetStringAsync(path))!;
+
     public async Task<HttpResponseMessage> ApplyFaultAsync(object rule) => await _control.PostAsJsonAsync("/v1/faults", rule);
 
     public async Task ClearFaultsAsync() => await _control.DeleteAsync("/v1/faults");
