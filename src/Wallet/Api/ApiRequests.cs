@@ -7,3 +7,7 @@ internal sealed record CreateSessionRequest(string? Phone, string? Password);
 internal sealed record ConfirmBindingBody(string? Otp);
 
 internal sealed record RefundBody(long? Amount);
+
+internal sealed record StartPasswordResetRequest(string? Phone);
+
+internal sealed record ConfirmPasswordResetRequest(string? Phone, string? Code, string? NewPassword);

@@ -19,6 +19,7 @@ internal sealed class WalletEndpoints(
     string instanceName,
     WalletOptions options,
     AccountService accounts,
+    PasswordResetService passwordResets,
     BindingService bindings,
     PaymentService payments,
     CardStore cards,
@@ -71,6 +72,8 @@ internal sealed class WalletEndpoints(
 
         app.MapPost("/users", CreateUserAsync);
         app.MapPost("/sessions", CreateSessionAsync);
+        app.MapPost("/password-resets", StartPasswordResetAsync);
+        app.MapPost("/password-resets/confirm", ConfirmPasswordResetAsync);
         app.MapGet("/cards", ListCardsAsync);
         app.MapPost("/cards/bind", StartBindingAsync);
         app.MapGet("/cards/bind/{id}", GetBindingAsync);
@@ -97,6 +100,25 @@ internal sealed class WalletEndpoints(
         var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
         var (user, token, expiresAt) = await accounts.LoginAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
         await WriteAsync(context, 200, new { userId = user.Id, token, expiresAt });
+    }
+
+    private async Task StartPasswordResetAsync(HttpContext context)
+    {
+        var body = await ReadAsync<StartPasswordResetRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone} is required");
+        var ttl = await passwordResets.StartAsync(body.Phone, context.RequestAborted);
+        await WriteAsync(context, 202, new
+        {
+            status = "code_sent",
+            codeTtlSeconds = (long)ttl.TotalSeconds,
+            message = "If this phone is registered, a reset code is on its way by SMS.",
+        });
+    }
+
+    private async Task ConfirmPasswordResetAsync(HttpContext context)
+    {
+        var body = await ReadAsync<ConfirmPasswordResetRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, code, newPassword} is required");
+        await passwordResets.ConfirmAsync(body.Phone, body.Code, body.NewPassword, context.RequestAborted);
+        await WriteAsync(context, 200, new { status = "password_reset", message = "The password is changed and every session has ended; log in with POST /sessions." });
     }
 
     private async Task ListCardsAsync(HttpContext context)

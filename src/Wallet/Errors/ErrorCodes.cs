@@ -30,6 +30,7 @@ public static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string InvalidQr = "invalid_qr";
     public const string QrAmountMissing = "qr_amount_missing";
+    public const string ResetCodeInvalid = "reset_code_invalid";
 
     // issuer declines (from decline_reason / response code)
     public const string PhoneMismatch = "phone_mismatch";

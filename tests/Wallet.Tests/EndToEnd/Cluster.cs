@@ -59,6 +59,7 @@ internal sealed class Cluster : IAsyncDisposable
         {
             var walletOptions = Hosts.Options(db.Path, mode, sim.IssuerNodes.Select(n => n.Uri).ToList());
             walletOptions.HealthCheckInterval = TimeSpan.FromMilliseconds(200);
+            walletOptions.SmsGatewayUri = sim.SmsUri;
             wallet?.Invoke(walletOptions);
             return new Cluster(sim, await WalletHost.StartAsync(walletOptions), db);
         }
