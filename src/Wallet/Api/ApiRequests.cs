@@ -11,3 +11,5 @@ internal sealed record RefundBody(long? Amount);
 internal sealed record StartPasswordResetRequest(string? Phone);
 
 internal sealed record ConfirmPasswordResetRequest(string? Phone, string? Code, string? NewPassword);
+
+internal sealed record VerifySessionRequest(string? ChallengeId, string? Code);

@@ -20,6 +20,7 @@ internal sealed class WalletEndpoints(
     WalletOptions options,
     AccountService accounts,
     PasswordResetService passwordResets,
+    DeviceVerification devices,
     BindingService bindings,
     PaymentService payments,
     CardStore cards,
@@ -72,6 +73,7 @@ internal sealed class WalletEndpoints(
 
         app.MapPost("/users", CreateUserAsync);
         app.MapPost("/sessions", CreateSessionAsync);
+        app.MapPost("/sessions/verify", VerifySessionAsync);
         app.MapPost("/password-resets", StartPasswordResetAsync);
         app.MapPost("/password-resets/confirm", ConfirmPasswordResetAsync);
         app.MapGet("/cards", ListCardsAsync);
@@ -91,16 +93,44 @@ internal sealed class WalletEndpoints(
     private async Task CreateUserAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateUserRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password, pin} is required");
+        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
         var (user, token, expiresAt) = await accounts.RegisterAsync(body.Phone, body.Password, body.Pin, body.Name, context.RequestAborted);
+        await devices.TrustAsync(user.Id, device, context.RequestAborted);
         await WriteAsync(context, 201, new { userId = user.Id, phone = user.Phone, token, expiresAt });
     }
 
     private async Task CreateSessionAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
-        var (user, token, expiresAt) = await accounts.LoginAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
+        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
+        var user = await accounts.CheckPasswordAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
+        if (!await devices.IsTrustedAsync(user.Id, device, context.RequestAborted))
+        {
+            var (challengeId, ttl) = await devices.ChallengeAsync(user, device, context.RequestAborted);
+            await WriteAsync(context, 202, new
+            {
+                status = "device_verification_required",
+                challengeId,
+                maskedPhone = MaskPhone(user.Phone),
+                codeTtlSeconds = (long)ttl.TotalSeconds,
+            });
+            return;
+        }
+
+        var (token, expiresAt) = await accounts.OpenSessionAsync(user.Id, context.RequestAborted);
+        await devices.TrustAsync(user.Id, device, context.RequestAborted);
         await WriteAsync(context, 200, new { userId = user.Id, token, expiresAt });
     }
+
+    private async Task VerifySessionAsync(HttpContext context)
+    {
+        var body = await ReadAsync<VerifySessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {challengeId, code} is required");
+        var userId = await devices.VerifyAsync(body.ChallengeId, body.Code, context.RequestAborted);
+        var (token, expiresAt) = await accounts.OpenSessionAsync(userId, context.RequestAborted);
+        await WriteAsync(context, 200, new { userId, token, expiresAt });
+    }
+
+    private static string MaskPhone(string phone) => phone.Length <= 4 ? "****" : new string('*', phone.Length - 4) + phone[^4..];
 
     private async Task StartPasswordResetAsync(HttpContext context)
     {

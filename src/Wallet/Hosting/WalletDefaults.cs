@@ -37,6 +37,8 @@ public static class WalletDefaults
     public static readonly Uri SmsGatewayUri = new("http://localhost:7201");
     public static readonly TimeSpan PasswordResetCodeTtl = TimeSpan.FromMinutes(5);
     public const int PasswordResetMaxAttempts = 3;
+    public static readonly TimeSpan DeviceCodeTtl = TimeSpan.FromMinutes(5);
+    public const int DeviceCodeMaxAttempts = 3;
     public const bool RequirePaymentPin = true;
 
     // Resilient mode

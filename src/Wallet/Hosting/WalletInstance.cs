@@ -93,7 +93,8 @@ internal sealed class WalletInstance : IAsyncDisposable
             var refunds = new RefundRunner(payments, notifications, integration, metrics, options.TimeProvider);
             var abandoned = new AbandonedPayments(payments, cards, notifications, integration, refunds, metrics, options.TimeProvider, logger);
             var passwordResets = new PasswordResetService(users, new PasswordResetStore(database), sms, options, logger);
-            var endpoints = new WalletEndpoints(name, options, accounts, passwordResets, new BindingService(cards, integration, metrics, options.TimeProvider, options.Defects),
+            var devices = new DeviceVerification(new DeviceStore(database), sms, options);
+            var endpoints = new WalletEndpoints(name, options, accounts, passwordResets, devices, new BindingService(cards, integration, metrics, options.TimeProvider, options.Defects),
                 new PaymentService(payments, cards, notifications, accounts, integration, abandoned, refunds, metrics, options), cards, payments, notifications, metrics,
                 integration.Name, logger);
             if (unbalanced)
