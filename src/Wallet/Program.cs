@@ -15,11 +15,12 @@ var pbkdf2 = new Option<int>("--hash-iterations", "--password-iterations") { Des
 var maxConnections = new Option<int>("--max-connections") { Description = "Open connections one instance accepts at a time; more are closed at once.", DefaultValueFactory = _ => WalletDefaults.MaxConnections };
 var maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body; a bigger one gets 413 while it streams in.", DefaultValueFactory = _ => WalletDefaults.MaxRequestBodyBytes };
 var defect = new Option<string[]>("--defect") { Description = $"Plant one integration mistake (repeatable; for proving load-test verdicts, docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
+var sms = new Option<string?>("--sms") { Description = "The simulator's SMS gateway URL (password reset codes go out through it). Default: http://localhost:7201." };
 var loginRate = new Option<int>("--login-rate") { Description = "POST /sessions calls per minute per client address and instance (0 = no limit).", DefaultValueFactory = _ => WalletDefaults.LoginRatePerMinute };
 
 var root = new RootCommand("PaySim reference wallet: a REST/JSON wallet backend over the simulated issuer nodes (docs/wallet.md).")
 {
-    instances, port, bind, mode, issuer, db, policy, pbkdf2, maxConnections, maxBody, loginRate, defect, config,
+    instances, port, bind, mode, issuer, sms, db, policy, pbkdf2, maxConnections, maxBody, loginRate, defect, config,
 };
 
 root.SetAction(async (parse, ct) =>
@@ -60,6 +61,17 @@ root.SetAction(async (parse, ct) =>
     options.BindAddress = Pick(bind, options.BindAddress);
     options.Mode = parse.GetResult(mode) is { Implicit: false } ? walletMode : options.Mode;
     options.IssuerUris = issuerUris.Count > 0 ? issuerUris : options.IssuerUris;
+    if (parse.GetValue(sms) is { } smsText)
+    {
+        if (!Uri.TryCreate(smsText, UriKind.Absolute, out var smsUri))
+        {
+            Console.Error.WriteLine($"--sms must be an absolute URL like http://localhost:7201 (got '{smsText}')");
+            return 2;
+        }
+
+        options.SmsGatewayUri = smsUri;
+    }
+
     options.DatabasePath = Pick(db, options.DatabasePath);
     options.BalancingPolicy = Pick(policy, options.BalancingPolicy);
     options.PasswordHashIterations = Pick(pbkdf2, options.PasswordHashIterations);

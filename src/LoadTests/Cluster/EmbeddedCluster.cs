@@ -72,6 +72,7 @@ internal sealed class EmbeddedCluster : ITargetCluster
                 Port = 0,
                 Mode = target.WalletMode == WalletModeName.Naive ? PaySim.Wallet.Configuration.WalletMode.Naive : PaySim.Wallet.Configuration.WalletMode.Resilient,
                 IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                SmsGatewayUri = simulator.SmsUri,
                 DatabasePath = databasePath,
                 BalancingPolicy = target.BalancingPolicy,
                 PasswordHashIterations = LoadTestHashIterations,

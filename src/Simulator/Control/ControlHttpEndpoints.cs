@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using PaySim.Contracts.Control.V1;
+using PaySim.Contracts.Qr;
 using PaySim.Simulator.Ledger;
+using PaySim.Simulator.Merchants;
 using PaySim.Simulator.Nodes;
 using PaySim.Simulator.Observability;
 
@@ -19,7 +21,8 @@ internal static class ControlHttpEndpoints
     public const int DefaultLedgerLimit = 1_000;
 
     /// <param name="settings">What this process was started with that a client must plan around (GET /v1/settings).</param>
-    public static void Map(WebApplication app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints, Func<object> settings)
+    /// <param name="seed">The simulator's seed: the merchants of GET /v1/merchants follow from it.</param>
+    public static void Map(WebApplication app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints, Func<object> settings, int seed)
     {
         app.MapGet("/", () => Results.Json(endpoints(), Json));
         app.MapGet("/v1/settings", () => Results.Json(settings(), Json));
@@ -49,6 +52,7 @@ internal static class ControlHttpEndpoints
             }
         });
 
+        app.MapGet("/v1/merchants", (HttpRequest request) => Merchants(request, seed));
         app.MapGet("/v1/stats", () => Results.Json(control.GetStats(), Json));
         app.MapGet("/v1/invariants", () => Results.Json(control.GetInvariants(), Json));
         app.MapGet("/v1/ledger", (HttpRequest request) => Ledger(control, request));
@@ -81,6 +85,27 @@ internal static class ControlHttpEndpoints
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.WriteAsync(context.Response.Body, control.GetStats(), control.GetInvariants(), control.NodeControl.Nodes(), context.RequestAborted).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>GET /v1/merchants?count=&amp;offset=: merchants and their EMVCo QR payloads, the same for the same seed.</summary>
+    private static IResult Merchants(HttpRequest request, int seed)
+    {
+        if (!ControlLimits.TryQueryInt(request, "count", MerchantCatalog.DefaultCount, 1, MerchantCatalog.MaxCount, out var count, out var error)
+            || !ControlLimits.TryQueryInt(request, "offset", 0, 0, MerchantCatalog.MaxOffset, out var offset, out error))
+        {
+            return Error(400, error!);
+        }
+
+        var merchants = new MerchantCatalog(seed).Generate(count, offset).Select(m => new
+        {
+            merchantId = m.MerchantId,
+            name = m.Name,
+            city = m.City,
+            currency = m.CurrencyNumeric,
+            amountMinor = m.AmountMinor,
+            qr = EmvQr.Build(m),
+        }).ToList();
+        return Results.Json(new { merchants }, Json);
     }
 
     /// <summary>GET /v1/ledger?since=&amp;limit=: limit defaults to <see cref="DefaultLedgerLimit"/> here (0 over gRPC means the head only).</summary>

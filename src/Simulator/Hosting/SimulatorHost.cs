@@ -470,7 +470,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             seed = Options.Seed,
             headerFaults = Options.HeaderFaults,
             state = Options.UsesRedis ? "redis" : "memory",
-        });
+        }, Options.Seed);
         return app;
     }
 

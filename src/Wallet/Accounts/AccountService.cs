@@ -56,6 +56,14 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
     /// </summary>
     public async Task<(UserRecord User, string Token, DateTimeOffset ExpiresAt)> LoginAsync(string? phone, string? password, string client, CancellationToken ct)
     {
+        var user = await CheckPasswordAsync(phone, password, client, ct);
+        var (token, expiresAt) = await OpenSessionAsync(user.Id, ct);
+        return (user, token, expiresAt);
+    }
+
+    /// <summary>Everything <see cref="LoginAsync"/> checks (rate, lockout, password), without opening a session.</summary>
+    public async Task<UserRecord> CheckPasswordAsync(string? phone, string? password, string client, CancellationToken ct)
+    {
         if (_loginRate.TryAcquire(client) is { } wait)
         {
             var ms = (long)Math.Ceiling(wait.TotalMilliseconds);
@@ -81,8 +89,7 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
         }
 
         await loginAttempts.ResetAsync(user.Phone, ct);
-        var (token, expiresAt) = await OpenSessionAsync(user.Id, ct);
-        return (user, token, expiresAt);
+        return user;
     }
 
     /// <summary>The user id of a bearer token, or 401.</summary>
@@ -168,7 +175,7 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
             RetryAfterMs = retryAfterMs,
         });
 
-    private async Task<(string Token, DateTimeOffset ExpiresAt)> OpenSessionAsync(string userId, CancellationToken ct)
+    public async Task<(string Token, DateTimeOffset ExpiresAt)> OpenSessionAsync(string userId, CancellationToken ct)
     {
         var token = SessionToken.Create();
         var now = _time.GetUtcNow();

@@ -7,3 +7,9 @@ internal sealed record CreateSessionRequest(string? Phone, string? Password);
 internal sealed record ConfirmBindingBody(string? Otp);
 
 internal sealed record RefundBody(long? Amount);
+
+internal sealed record StartPasswordResetRequest(string? Phone);
+
+internal sealed record ConfirmPasswordResetRequest(string? Phone, string? Code, string? NewPassword);
+
+internal sealed record VerifySessionRequest(string? ChallengeId, string? Code);

@@ -19,6 +19,8 @@ internal sealed class WalletEndpoints(
     string instanceName,
     WalletOptions options,
     AccountService accounts,
+    PasswordResetService passwordResets,
+    DeviceVerification devices,
     BindingService bindings,
     PaymentService payments,
     CardStore cards,
@@ -71,12 +73,16 @@ internal sealed class WalletEndpoints(
 
         app.MapPost("/users", CreateUserAsync);
         app.MapPost("/sessions", CreateSessionAsync);
+        app.MapPost("/sessions/verify", VerifySessionAsync);
+        app.MapPost("/password-resets", StartPasswordResetAsync);
+        app.MapPost("/password-resets/confirm", ConfirmPasswordResetAsync);
         app.MapGet("/cards", ListCardsAsync);
         app.MapPost("/cards/bind", StartBindingAsync);
         app.MapGet("/cards/bind/{id}", GetBindingAsync);
         app.MapPost("/cards/bind/{id}/confirm", ConfirmBindingAsync);
         app.MapPost("/cards/bind/{id}/resend", ResendOtpAsync);
         app.MapPost("/payments", PayAsync);
+        app.MapPost("/payments/qr", PayByQrAsync);
         app.MapGet("/payments/{id}", GetPaymentAsync);
         app.MapPost("/payments/{id}/refund", RefundAsync);
         app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
@@ -87,15 +93,62 @@ internal sealed class WalletEndpoints(
     private async Task CreateUserAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateUserRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password, pin} is required");
+        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
         var (user, token, expiresAt) = await accounts.RegisterAsync(body.Phone, body.Password, body.Pin, body.Name, context.RequestAborted);
+        await devices.TrustAsync(user.Id, device, context.RequestAborted);
         await WriteAsync(context, 201, new { userId = user.Id, phone = user.Phone, token, expiresAt });
     }
 
     private async Task CreateSessionAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
-        var (user, token, expiresAt) = await accounts.LoginAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
+        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
+        var user = await accounts.CheckPasswordAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
+        if (!await devices.IsTrustedAsync(user.Id, device, context.RequestAborted))
+        {
+            var (challengeId, ttl) = await devices.ChallengeAsync(user, device, context.RequestAborted);
+            await WriteAsync(context, 202, new
+            {
+                status = "device_verification_required",
+                challengeId,
+                maskedPhone = MaskPhone(user.Phone),
+                codeTtlSeconds = (long)ttl.TotalSeconds,
+            });
+            return;
+        }
+
+        var (token, expiresAt) = await accounts.OpenSessionAsync(user.Id, context.RequestAborted);
+        await devices.TrustAsync(user.Id, device, context.RequestAborted);
         await WriteAsync(context, 200, new { userId = user.Id, token, expiresAt });
+    }
+
+    private async Task VerifySessionAsync(HttpContext context)
+    {
+        var body = await ReadAsync<VerifySessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {challengeId, code} is required");
+        var userId = await devices.VerifyAsync(body.ChallengeId, body.Code, context.RequestAborted);
+        var (token, expiresAt) = await accounts.OpenSessionAsync(userId, context.RequestAborted);
+        await WriteAsync(context, 200, new { userId, token, expiresAt });
+    }
+
+    private static string MaskPhone(string phone) => phone.Length <= 4 ? "****" : new string('*', phone.Length - 4) + phone[^4..];
+
+    private async Task StartPasswordResetAsync(HttpContext context)
+    {
+        var body = await ReadAsync<StartPasswordResetRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone} is required");
+        var ttl = await passwordResets.StartAsync(body.Phone, context.RequestAborted);
+        await WriteAsync(context, 202, new
+        {
+            status = "code_sent",
+            codeTtlSeconds = (long)ttl.TotalSeconds,
+            message = "If this phone is registered, a reset code is on its way by SMS.",
+        });
+    }
+
+    private async Task ConfirmPasswordResetAsync(HttpContext context)
+    {
+        var body = await ReadAsync<ConfirmPasswordResetRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, code, newPassword} is required");
+        await passwordResets.ConfirmAsync(body.Phone, body.Code, body.NewPassword, context.RequestAborted);
+        await WriteAsync(context, 200, new { status = "password_reset", message = "The password is changed and every session has ended; log in with POST /sessions." });
     }
 
     private async Task ListCardsAsync(HttpContext context)
@@ -148,13 +201,25 @@ internal sealed class WalletEndpoints(
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<PaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {amount, currency, merchant, orderReference, pin} is required");
         var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
-        var result = await payments.PayAsync(userId, key, body, context.RequestAborted);
+        await WritePaymentAsync(context, await payments.PayAsync(userId, key, body, context.RequestAborted));
+    }
+
+    private async Task PayByQrAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<QrPaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {qr, cardId?, pin, amount?} is required");
+        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        await WritePaymentAsync(context, await payments.PayAsync(userId, key, QrPayment.ToPayment(body, key), context.RequestAborted));
+    }
+
+    private static Task WritePaymentAsync(HttpContext context, PaymentResult result)
+    {
         if (result.Replayed)
         {
             context.Response.Headers[ReplayedHeader] = "true";
         }
 
-        await WriteAsync(context, result.Replayed ? 200 : 201, PaymentJson(result.Payment));
+        return WriteAsync(context, result.Replayed ? 200 : 201, PaymentJson(result.Payment));
     }
 
     private async Task GetPaymentAsync(HttpContext context)

@@ -34,6 +34,11 @@ public static class WalletDefaults
     public static readonly TimeSpan LoginLockout = TimeSpan.FromMinutes(15);
     public const int LoginRatePerMinute = 60;
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(24);
+    public static readonly Uri SmsGatewayUri = new("http://localhost:7201");
+    public static readonly TimeSpan PasswordResetCodeTtl = TimeSpan.FromMinutes(5);
+    public const int PasswordResetMaxAttempts = 3;
+    public static readonly TimeSpan DeviceCodeTtl = TimeSpan.FromMinutes(5);
+    public const int DeviceCodeMaxAttempts = 3;
     public const bool RequirePaymentPin = true;
 
     // Resilient mode

@@ -77,6 +77,21 @@ public sealed class WalletOptions
 
     public TimeSpan SessionLifetime { get; set; } = WalletDefaults.SessionLifetime;
 
+    /// <summary>The simulator's SMS gateway (h2c gRPC, <c>paysim.sms.v1.SmsGateway</c>): password reset codes go out through it.</summary>
+    public Uri SmsGatewayUri { get; set; } = WalletDefaults.SmsGatewayUri;
+
+    /// <summary>How long a password reset code is good for.</summary>
+    public TimeSpan PasswordResetCodeTtl { get; set; } = WalletDefaults.PasswordResetCodeTtl;
+
+    /// <summary>Wrong codes one reset allows; the next wrong one ends it (ask for a new code).</summary>
+    public int PasswordResetMaxAttempts { get; set; } = WalletDefaults.PasswordResetMaxAttempts;
+
+    /// <summary>How long the SMS code of a login from a new device is good for.</summary>
+    public TimeSpan DeviceCodeTtl { get; set; } = WalletDefaults.DeviceCodeTtl;
+
+    /// <summary>Wrong codes one new-device challenge allows; the next wrong one ends it (log in again).</summary>
+    public int DeviceCodeMaxAttempts { get; set; } = WalletDefaults.DeviceCodeMaxAttempts;
+
     /// <summary>When true, <c>POST /payments</c> needs the 6-digit payment PIN in the body.</summary>
     public bool RequirePaymentPin { get; set; } = WalletDefaults.RequirePaymentPin;
 

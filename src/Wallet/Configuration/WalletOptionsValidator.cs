@@ -33,6 +33,12 @@ internal static class WalletOptionsValidator
             }
         }
 
+        Check(o.SmsGatewayUri is { IsAbsoluteUri: true } && (o.SmsGatewayUri.Scheme == Uri.UriSchemeHttp || o.SmsGatewayUri.Scheme == Uri.UriSchemeHttps) && o.SmsGatewayUri.Port > 0,
+            $"smsGatewayUri must be an absolute http(s) URL like http://localhost:7201 (got '{o.SmsGatewayUri}')");
+        Check(o.PasswordResetCodeTtl >= TimeSpan.FromSeconds(10) && o.PasswordResetCodeTtl <= TimeSpan.FromHours(24), $"passwordResetCodeTtl must be 10 s..24 h (got {o.PasswordResetCodeTtl})");
+        Check(o.PasswordResetMaxAttempts is >= 1 and <= 100, $"passwordResetMaxAttempts must be 1..100 (got {o.PasswordResetMaxAttempts})");
+        Check(o.DeviceCodeTtl >= TimeSpan.FromSeconds(10) && o.DeviceCodeTtl <= TimeSpan.FromHours(24), $"deviceCodeTtl must be 10 s..24 h (got {o.DeviceCodeTtl})");
+        Check(o.DeviceCodeMaxAttempts is >= 1 and <= 100, $"deviceCodeMaxAttempts must be 1..100 (got {o.DeviceCodeMaxAttempts})");
         Check(!string.IsNullOrWhiteSpace(o.DatabasePath), "databasePath must not be empty");
         Check(BalancingPolicies.All.Contains(o.BalancingPolicy), $"balancingPolicy must be one of {string.Join(", ", BalancingPolicies.All)} (got '{o.BalancingPolicy}')");
         Check(!string.IsNullOrWhiteSpace(o.InstanceNamePrefix), "instanceNamePrefix must not be empty");

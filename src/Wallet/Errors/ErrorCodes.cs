@@ -28,6 +28,11 @@ public static class ErrorCodes
     public const string PinWrong = "pin_wrong";
     public const string PinLocked = "pin_locked";
     public const string InternalError = "internal_error";
+    public const string InvalidQr = "invalid_qr";
+    public const string QrAmountMissing = "qr_amount_missing";
+    public const string ResetCodeInvalid = "reset_code_invalid";
+    public const string DeviceCodeInvalid = "device_code_invalid";
+    public const string SmsUnavailable = "sms_unavailable";
 
     // issuer declines (from decline_reason / response code)
     public const string PhoneMismatch = "phone_mismatch";

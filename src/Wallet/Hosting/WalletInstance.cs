@@ -17,6 +17,7 @@ using PaySim.Wallet.Integration;
 using PaySim.Wallet.Observability;
 using PaySim.Wallet.Payments;
 using PaySim.Wallet.Resilience;
+using PaySim.Wallet.Sms;
 using PaySim.Wallet.Storage;
 
 namespace PaySim.Wallet.Hosting;
@@ -26,9 +27,11 @@ internal sealed class WalletInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RecoveryLoop? _recovery;
+    private readonly SmsSender _sms;
 
-    private WalletInstance(WebApplication app, string name, Uri uri, IIssuerIntegration integration, WalletMetrics metrics, PaymentRecovery? recovery, RecoveryLoop? loop)
+    private WalletInstance(WebApplication app, string name, Uri uri, IIssuerIntegration integration, WalletMetrics metrics, PaymentRecovery? recovery, RecoveryLoop? loop, SmsSender sms)
     {
+        _sms = sms;
         _app = app;
         _recovery = loop;
         Recovery = recovery;
@@ -79,6 +82,7 @@ internal sealed class WalletInstance : IAsyncDisposable
         var metrics = new WalletMetrics(name);
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         IIssuerIntegration integration = IssuerIntegrations.Create(options, metrics, loggerFactory);
+        var sms = new SmsSender(options.SmsGatewayUri);
         try
         {
             var users = new UserStore(database);
@@ -89,7 +93,9 @@ internal sealed class WalletInstance : IAsyncDisposable
             var logger = loggerFactory.CreateLogger("PaySim.Wallet." + name);
             var refunds = new RefundRunner(payments, notifications, integration, metrics, options.TimeProvider);
             var abandoned = new AbandonedPayments(payments, cards, notifications, integration, refunds, metrics, options.TimeProvider, logger);
-            var endpoints = new WalletEndpoints(name, options, accounts, new BindingService(cards, integration, metrics, options.TimeProvider, options.Defects),
+            var passwordResets = new PasswordResetService(users, new PasswordResetStore(database), sms, options, logger);
+            var devices = new DeviceVerification(new DeviceStore(database), sms, options);
+            var endpoints = new WalletEndpoints(name, options, accounts, passwordResets, devices, new BindingService(cards, integration, metrics, options.TimeProvider, options.Defects),
                 new PaymentService(payments, cards, notifications, accounts, integration, abandoned, refunds, metrics, options), cards, payments, notifications, metrics,
                 integration.Name, logger);
             if (unbalanced)
@@ -116,10 +122,11 @@ internal sealed class WalletInstance : IAsyncDisposable
             // Only a wallet that remembers its payments can settle the ones a dead process left behind.
             var recovery = integration.RemembersFailedPayments ? new PaymentRecovery(payments, abandoned, refunds, options, logger) : null;
             var loop = recovery is null ? null : new RecoveryLoop(async ct => await recovery.RunOnceAsync(ct), options.RecoveryInterval, options.TimeProvider, logger);
-            return new WalletInstance(app, name, new Uri(address), integration, metrics, recovery, loop);
+            return new WalletInstance(app, name, new Uri(address), integration, metrics, recovery, loop, sms);
         }
         catch
         {
+            sms.Dispose();
             await integration.DisposeAsync();
             await app.DisposeAsync();
             throw;
@@ -142,6 +149,7 @@ internal sealed class WalletInstance : IAsyncDisposable
         {
             await _app.DisposeAsync();
             await Integration.DisposeAsync();
+            _sms.Dispose();
         }
     }
 }

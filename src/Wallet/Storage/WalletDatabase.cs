@@ -22,6 +22,23 @@ internal sealed class WalletDatabase
             phone TEXT PRIMARY KEY,
             failures INTEGER NOT NULL,
             locked_until INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS password_resets (
+            phone TEXT PRIMARY KEY,
+            code_hash TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            failures INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS devices (
+            user_id TEXT NOT NULL REFERENCES users(id),
+            device_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (user_id, device_id));
+        CREATE TABLE IF NOT EXISTS device_challenges (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id),
+            device_id TEXT NOT NULL,
+            code_hash TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            failures INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS sessions (
             token_hash TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id),

@@ -21,10 +21,14 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
     public static TheoryData<string, string, string> Calls => new()
     {
         { "/users", """{"phone":"13800000077","password":"passw0rd!","pin":"246810"}""", "pin" },
+        { "/password-resets", """{"phone":"13800000011"}""", "phone" },
+        { "/password-resets/confirm", """{"phone":"13800000011","code":"123456","newPassword":"passw0rd!2"}""", "newPassword" },
+        { "/sessions/verify", """{"challengeId":"dc_none","code":"123456"}""", "code" },
         { "/sessions", """{"phone":"13800000011","password":"passw0rd!"}""", "password" },
         { "/cards/bind", """{"pan":"4000000000000002","expiry":"12/30","cvv":"123","holderName":"A B","idNumber":"1","phone":"13800000011"}""", "cvv" },
         { "/cards/bind/b_none/confirm", """{"otp":"123456"}""", "otp" },
         { "/payments", """{"amount":100,"currency":"CNY","merchant":"m","orderReference":"o","pin":"246810"}""", "amount" },
+        { "/payments/qr", """{"qr":"000201","pin":"246810","amount":100}""", "amount" },
         { "/payments/p_none/refund", """{"amount":100}""", "amount" },
     };
 

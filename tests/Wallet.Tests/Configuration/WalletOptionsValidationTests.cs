@@ -46,6 +46,25 @@ public sealed class WalletOptionsValidationTests
     }
 
     [Fact]
+    public void Validate_SmsCodeOptions_AreNamedWithTheirBounds()
+    {
+        var errors = WalletOptionsValidator.Validate(new WalletOptions
+        {
+            SmsGatewayUri = new Uri("ftp://localhost:7201"),
+            PasswordResetCodeTtl = TimeSpan.FromSeconds(1),
+            PasswordResetMaxAttempts = 0,
+            DeviceCodeTtl = TimeSpan.FromDays(2),
+            DeviceCodeMaxAttempts = 101,
+        });
+
+        Assert.Equal(5, errors.Count);
+        foreach (var field in new[] { "smsGatewayUri", "passwordResetCodeTtl must be 10 s..24 h", "passwordResetMaxAttempts must be 1..100", "deviceCodeTtl must be 10 s..24 h", "deviceCodeMaxAttempts must be 1..100" })
+        {
+            Assert.Contains(errors, e => e.StartsWith(field, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Validate_PortRangeMustFitEveryInstance()
     {
         Assert.Single(WalletOptionsValidator.Validate(new WalletOptions { Port = 65535, Instances = 2 }));

@@ -60,6 +60,7 @@ internal sealed class Cluster : IAsyncDisposable
         {
             var walletOptions = Hosts.Options(db.Path, mode, sim.IssuerNodes.Select(n => n.Uri).ToList());
             walletOptions.HealthCheckInterval = TimeSpan.FromMilliseconds(200);
+            walletOptions.SmsGatewayUri = sim.SmsUri;
             wallet?.Invoke(walletOptions);
             return new Cluster(sim, await WalletHost.StartAsync(walletOptions), db);
         }
@@ -116,6 +117,10 @@ internal sealed class Cluster : IAsyncDisposable
 
     public static Task<WalletClient.Reply> PayAsync(WalletClient client, long amount, string orderReference, string idempotencyKey, string? cardId = null) =>
         client.PostAsync("/payments", new { amount, currency = client.Currency, merchant = "m-test", orderReference, pin = "246810", cardId }, idempotencyKey);
+
+    /// <summary>A GET on the simulator's HTTP control plane (e.g. <c>/v1/merchants?count=2</c>), read as JSON.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> GetControlJsonAsync(string path) =>
+        System.Text.Json.Nodes.JsonNode.Parse(await _control.GetStringAsync(path))!;
 
     public async Task<HttpResponseMessage> ApplyFaultAsync(object rule) => await _control.PostAsJsonAsync("/v1/faults", rule);
 

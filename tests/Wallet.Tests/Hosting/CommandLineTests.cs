@@ -13,6 +13,8 @@ public sealed class CommandLineTests
     [InlineData("--mode sometimes", "--mode must be naive or resilient")]
     [InlineData("--instances 0 --policy random", "instances must be 1..64")]
     [InlineData("--issuer not-a-url", "--issuer must be an absolute URL")]
+    [InlineData("--sms not-a-url", "--sms must be an absolute URL")]
+    [InlineData("--sms ftp://localhost:7201", "smsGatewayUri must be an absolute http(s) URL")]
     [InlineData("--config /no/such/wallet.json", "cannot be read")]
     public async Task BadInput_PrintsOneLineAndExitsWith2(string arguments, string expected)
     {

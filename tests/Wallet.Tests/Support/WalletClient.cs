@@ -13,6 +13,9 @@ internal sealed class WalletClient(Uri baseUri, TimeSpan? timeout = null) : IDis
 
     public string? Token { get; set; }
 
+    /// <summary>Sent as <c>X-Device-Id</c> when set (docs/wallet.md, "New devices").</summary>
+    public string? DeviceId { get; set; }
+
     public string? UserId { get; set; }
 
     /// <summary>The currency of the card this user bound (payments must match it).</summary>
@@ -29,6 +32,11 @@ internal sealed class WalletClient(Uri baseUri, TimeSpan? timeout = null) : IDis
         if (Token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
+        if (DeviceId is not null)
+        {
+            request.Headers.Add("X-Device-Id", DeviceId);
         }
 
         if (idempotencyKey is not null)
