@@ -12,7 +12,7 @@ namespace PaySim.Contracts.Qr;
 public static class EmvQr
 {
     /// <summary>The globally unique id in tag 26, sub-tag 00, of the codes the simulator hands out.</summary>
-    public const string Guid = "cn.paysim.merchant";
+    public const string GloballyUniqueId = "cn.paysim.merchant";
 
     public const int MaxNameLength = 25;
     public const int MaxCityLength = 15;
@@ -33,7 +33,7 @@ public static class EmvQr
         var text = new StringBuilder();
         Field(text, "00", "01");
         Field(text, "01", qr.AmountMinor is null ? "11" : "12");
-        Field(text, "26", Tlv("00", Guid) + Tlv("01", qr.MerchantId));
+        Field(text, "26", Tlv("00", GloballyUniqueId) + Tlv("01", qr.MerchantId));
         Field(text, "52", "5999");
         Field(text, "53", qr.CurrencyNumeric);
         if (qr.AmountMinor is { } amount)

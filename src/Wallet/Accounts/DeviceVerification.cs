@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using PaySim.Wallet.Errors;
-using PaySim.Wallet.Hosting;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Sms;
 using PaySim.Wallet.Storage;
 

@@ -74,12 +74,12 @@ public sealed class EmvQrTests
     [Fact]
     public void Parse_RefusesAMissingField_NamingTheTag()
     {
-        var account = Tlv("26", Tlv("00", EmvQr.Guid) + Tlv("01", "m-0001"));
+        var account = Tlv("26", Tlv("00", EmvQr.GloballyUniqueId) + Tlv("01", "m-0001"));
         Assert.Equal("bad TLV: tag 59 (merchant name) must be 1 to 25 characters", Problem(WithCrc(Head + account + "5303156" + "6005Xi'an")));
         Assert.StartsWith("bad TLV: tag 60 (merchant city)", Problem(WithCrc(Head + account + "5303156" + "5902Ab")), StringComparison.Ordinal);
         Assert.StartsWith("bad TLV: tag 53", Problem(WithCrc(Head + account + "5902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.StartsWith("bad TLV: tag 26", Problem(WithCrc(Head + "53031565902Ab6005Xi'an")), StringComparison.Ordinal);
-        Assert.StartsWith("bad TLV: tag 26", Problem(WithCrc(Head + Tlv("26", Tlv("00", EmvQr.Guid)) + "53031565902Ab6005Xi'an")), StringComparison.Ordinal);
+        Assert.StartsWith("bad TLV: tag 26", Problem(WithCrc(Head + Tlv("26", Tlv("00", EmvQr.GloballyUniqueId)) + "53031565902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.StartsWith("bad TLV: tag 54 (amount) '0.00'", Problem(WithCrc(Head + account + "530315654040.005902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.StartsWith("bad TLV: tag 54 (amount) '1.999'", Problem(WithCrc(Head + account + "530315654051.9995902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.Equal("bad TLV: tag 53 appears more than once", Problem(WithCrc(Head + account + "53031565303156" + "5902Ab6005Xi'an")));
@@ -88,7 +88,7 @@ public sealed class EmvQrTests
     [Fact]
     public void Parse_ReadsAmountsAsMinorUnits()
     {
-        var account = Tlv("26", Tlv("00", EmvQr.Guid) + Tlv("01", "m-0001"));
+        var account = Tlv("26", Tlv("00", EmvQr.GloballyUniqueId) + Tlv("01", "m-0001"));
         foreach (var (text, minor) in new[] { ("5", 500L), ("5.5", 550L), ("0.01", 1L), ("1234567.89", 123456789L) })
         {
             var payload = WithCrc(Head + account + "5303156" + Tlv("54", text) + "5902Ab6005Xi'an");

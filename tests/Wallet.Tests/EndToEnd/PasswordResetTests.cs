@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using PaySim.Contracts.Qr;
+using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 using PaySim.Wallet.Tests.Support;
 
