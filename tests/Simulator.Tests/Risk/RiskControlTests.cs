@@ -103,6 +103,21 @@ public sealed class RiskControlTests
     }
 
     [Fact]
+    public async Task DailyLimit_Declines61OverLimit_CountedAsDailyLimit_AndOffItApproves()
+    {
+        await using var sim = await TestSimulator.StartAsync();
+        var card = sim.Host.MagicCard("61");
+        var token = await sim.BindAsync(card);
+        var over = await Pay(sim, 0, token, 100);
+        Assert.Equal(("61", DeclineReason.OverLimit), (over.ResponseCode, over.DeclineReason));
+        Assert.Equal(1, sim.Host.GetStats().Nodes.Single(n => n.Name == "issuer-1").Methods.Single(m => m.Method == "Authorize").Risk["dailyLimit"]);
+
+        await Put(sim, """{"dailyLimit": false}""");
+        Assert.Equal("00", (await Pay(sim, 0, token, 100)).ResponseCode);
+        Assert.Equal(100, sim.Host.GetInvariants().HeldMinor);
+    }
+
+    [Fact]
     public async Task NotPermittedMerchant_Declines57()
     {
         await using var sim = await TestSimulator.StartAsync();
