@@ -110,6 +110,13 @@ internal sealed class CardholderGenerator
 
         var balance = persona == Persona.LowBalance ? r.Number(0, 500) : r.Number(1_000, 50_000) * 100L;
         var limit = r.Number(200, 1_000) * 10_000L;
+        if (persona == Persona.FrequentPayer)
+        {
+            // Drawn after the common fields, so every other persona's cards stay as they were.
+            balance *= 100;
+            limit *= 100;
+        }
+
         var (code, reason) = Expected(persona);
 
         return new CardholderRecord
@@ -145,6 +152,7 @@ internal sealed class CardholderGenerator
         Persona.IdMismatch => ("05", "ID_MISMATCH"),
         Persona.NameMismatch => ("05", "NAME_MISMATCH"),
         Persona.SmsUnreachable => ("55", "OTP_EXPIRED"),
+        Persona.RiskFlagged => ("59", "SUSPECTED_FRAUD"),
         _ => ("00", ""),
     };
 

@@ -13,4 +13,10 @@ internal enum Persona
     SmsUnreachable,
     SlowSms,
     Magic,
+
+    /// <summary>The issuer's risk rule <c>riskFlagged</c> declines (59) every payment above a small amount.</summary>
+    RiskFlagged,
+
+    /// <summary>Pays often: a large balance and daily limit, so only the velocity and amount rules stop it.</summary>
+    FrequentPayer,
 }

@@ -7,6 +7,9 @@ internal static class Personas
     [
         Persona.Healthy, Persona.LowBalance, Persona.Expired, Persona.Blocked, Persona.PhoneMismatch,
         Persona.IdMismatch, Persona.NameMismatch, Persona.SmsUnreachable, Persona.SlowSms,
+
+        // Risk personas, last and without a default weight, so the default registry stays what it was.
+        Persona.RiskFlagged, Persona.FrequentPayer,
     ];
 
     public static string Name(Persona persona) => persona switch
@@ -21,6 +24,8 @@ internal static class Personas
         Persona.SmsUnreachable => "sms-unreachable",
         Persona.SlowSms => "slow-sms",
         Persona.Magic => "magic",
+        Persona.RiskFlagged => "risk-flagged",
+        Persona.FrequentPayer => "frequent-payer",
         _ => throw new ArgumentOutOfRangeException(nameof(persona)),
     };
 
@@ -59,5 +64,10 @@ internal static class Personas
         ["name-mismatch"] = 0.03,
         ["sms-unreachable"] = 0.03,
         ["slow-sms"] = 0.03,
+
+        // The risk personas come only when a host asks for them (SimulatorOptions.PersonaWeights): a default
+        // weight would change every seed's cardholders.
+        ["risk-flagged"] = 0,
+        ["frequent-payer"] = 0,
     };
 }

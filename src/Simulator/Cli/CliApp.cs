@@ -220,6 +220,7 @@ internal static class CliApp
         private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
         private readonly Option<string> _bind = new("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         private readonly Option<string?> _profile = new("--profile") { Description = "Fault profile applied at boot: a shipped name (issuer-outage, issuer-slow, issuer-brownout, node-loss, sms-late, sms-lost, flaky-network, wrong-data) or a JSON file. See docs/faults.md." };
+        private readonly Option<string?> _risk = new("--risk") { Description = "Issuer risk rules applied at boot: a JSON file (velocity, amount, dailyLimit, repeat, riskFlagged, notPermittedMerchants, stepUp). See docs/simulator.md \"Risk controls\"." };
         private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
         private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
         private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
@@ -239,6 +240,7 @@ internal static class CliApp
             command.Options.Add(_cardholders);
             command.Options.Add(_bind);
             command.Options.Add(_profile);
+            command.Options.Add(_risk);
             command.Options.Add(_noHeaderFaults);
             command.Options.Add(_controlToken);
             command.Options.Add(_faultSeed);
@@ -283,6 +285,7 @@ internal static class CliApp
             Cardholders = p.GetValue(_cardholders),
             BindAddress = p.GetValue(_bind) ?? "127.0.0.1",
             FaultProfile = p.GetValue(_profile),
+            RiskFile = p.GetValue(_risk),
             HeaderFaults = !p.GetValue(_noHeaderFaults),
             ControlToken = p.GetValue(_controlToken),
             FaultSeed = p.GetValue(_faultSeed),

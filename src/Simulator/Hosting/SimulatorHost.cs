@@ -16,6 +16,7 @@ using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Nodes;
 using PaySim.Simulator.Observability;
 using PaySim.Simulator.Randomness;
+using PaySim.Simulator.Risk;
 using PaySim.Simulator.Services;
 using PaySim.Simulator.Sms;
 using PaySim.Simulator.State;
@@ -36,6 +37,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     private readonly ServerNode _controlHttp;
     private readonly ServerNode _controlGrpc;
     private readonly RedisSharedDocument? _sharedFaults;
+    private readonly RedisSharedDocument? _sharedRisk;
     private readonly RedisNodeStates? _sharedNodes;
     private IReadOnlyList<Cardholder>? _cardholders;
     private int _disposed;
@@ -52,22 +54,26 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             // binding ids: the cardholders still come from --seed, the engine's draws also from the instance id.
             InstanceId = options.InstanceId ?? Guid.NewGuid().ToString("N")[..8];
             Sms = new SmsGateway(Registry, State.Inbox, time, options.SlowSmsDelay) { IdPrefix = $"sms_{InstanceId}_" };
-            Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(MixSeed(options.Seed, InstanceId)));
+            Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(MixSeed(options.Seed, InstanceId)), Risk);
         }
         else
         {
             InstanceId = options.InstanceId ?? "local";
             Sms = new SmsGateway(Registry, State.Inbox, time, options.SlowSmsDelay);
-            Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(options.Seed));
+            Engine = new IssuerEngine(State, Sms, otp, time, new SeededRandom(options.Seed), Risk);
         }
 
         Pipeline = new CallPipeline(new CallMetrics(Exported.LatencyObserver), time);
         Control = new ControlPlane(State, Sms, Pipeline.Metrics, this);
         ControlToken = new ControlToken(options.ControlToken);
         Faults = CreateFaults(options);
+        Control.StatsHooks.Add(Risk.Counters.AddTo);
+        Control.ResetHooks.Add(Risk.Reset);
         if (state is RedisIssuerState redis)
         {
             _sharedFaults = ShareFaults(redis);
+            Risk.Windows = new RedisRiskWindows(redis.Connection, redis.Keys);
+            _sharedRisk = ShareRisk(redis);
             _sharedNodes = ShareNodeStates(redis);
         }
 
@@ -115,6 +121,26 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     internal SimulatorFaults Faults { get; }
     internal ControlToken ControlToken { get; }
 
+    /// <summary>The issuer's risk rules and their counters (GET/PUT /v1/risk, GetRisk/SetRisk, --risk).</summary>
+    internal RiskControls Risk { get; } = new();
+
+    /// <summary>Replaces the risk rules with a JSON document (docs/simulator.md "Risk controls"); returns them as JSON, every field included.</summary>
+    /// <exception cref="ArgumentException">The document is bad; the message names every bad field. The rules in force stay.</exception>
+    public string ApplyRisk(string riskJson)
+    {
+        try
+        {
+            return Risk.Apply(riskJson).ToJson();
+        }
+        catch (RiskRuleException e)
+        {
+            throw new ArgumentException(e.Message, nameof(riskJson), e);
+        }
+    }
+
+    /// <summary>The risk rules in force as JSON, every field included.</summary>
+    public string RiskJson => Risk.Rules.ToJson();
+
     /// <summary>Applies fault rules (one JSON object, an array, or {"rules": [...]}); all or nothing. Returns the rules now active.</summary>
     /// <exception cref="FaultRuleException">A rule is bad; the message names every bad field. Nothing was applied.</exception>
     public int ApplyFaults(string rulesJson) => Faults.Apply(rulesJson).Count;
@@ -157,6 +183,28 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 catch (FaultRuleException e)
                 {
                     throw new SimulatorStartException($"--profile: {e.Message}");
+                }
+            }
+
+            if (options.RiskFile is { } riskFile)
+            {
+                string json;
+                try
+                {
+                    json = await File.ReadAllTextAsync(riskFile, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new SimulatorStartException($"--risk '{riskFile}': cannot read the file ({e.Message})");
+                }
+
+                try
+                {
+                    host.Risk.Apply(json);
+                }
+                catch (RiskRuleException e)
+                {
+                    throw new SimulatorStartException($"--risk '{riskFile}': {e.Message}");
                 }
             }
 
@@ -253,6 +301,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         }
 
         _sharedFaults?.Dispose();
+        _sharedRisk?.Dispose();
         if (_sharedNodes is not null)
         {
             await _sharedNodes.DisposeAsync().ConfigureAwait(false);
@@ -334,6 +383,34 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// Risk rules shared by every process of the cluster, like the fault rules: local changes are published, remote
+    /// ones replace the local rules (counters stay per process), and a process joining later starts with them.
+    /// </summary>
+    private RedisSharedDocument ShareRisk(RedisIssuerState redis)
+    {
+        var document = new RedisSharedDocument(redis.Connection, redis.Keys, "risk", (json, _) => ReplaceRisk(json));
+        Risk.Changed = json => document.Publish(json);
+        if (document.Read().Json is { } current)
+        {
+            ReplaceRisk(current);
+        }
+
+        return document;
+    }
+
+    private void ReplaceRisk(string json)
+    {
+        try
+        {
+            Risk.Replace(RiskRulesParser.Parse(json));
+        }
+        catch (RiskRuleException)
+        {
+            // A newer or foreign writer: keep the rules in force.
+        }
     }
 
     /// <summary>
@@ -428,6 +505,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         var builder = NewBuilder(node, port, HttpProtocols.Http2);
         builder.Services.AddSingleton(ControlToken);
         builder.Services.AddSingleton(Faults);
+        builder.Services.AddSingleton(Risk);
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ExceptionStatusInterceptor>();
@@ -449,6 +527,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         ControlBodyLimit.Use(app);
         ControlTokenMiddleware.Use(app, ControlToken);
         FaultHttpEndpoints.Map(app, Faults);
+        RiskHttpEndpoints.Map(app, Risk);
         ControlHttpEndpoints.Map(app, Control, Exported, () => new
         {
             issuers = _issuers.Select(n => n.Status()).Select(ControlHttpEndpoints.ToJson),

@@ -64,6 +64,9 @@ public sealed class SimulatorOptions
     /// <summary>Fault profile applied at boot: a shipped name (issuer-outage, ...) or a path to a JSON file. Null = no faults.</summary>
     public string? FaultProfile { get; set; }
 
+    /// <summary>A risk rules file (JSON, docs/simulator.md "Risk controls") applied at boot (<c>--risk</c>); null = the defaults.</summary>
+    public string? RiskFile { get; set; }
+
     /// <summary>Seed of the fault draws; null = <see cref="Seed"/>.</summary>
     public ulong? FaultSeed { get; set; }
 

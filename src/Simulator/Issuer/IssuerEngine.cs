@@ -4,8 +4,10 @@ using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
 using PaySim.Simulator.Cards;
+using PaySim.Simulator.Challenges;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Randomness;
+using PaySim.Simulator.Risk;
 using PaySim.Simulator.Sms;
 using PaySim.Simulator.State;
 
@@ -15,9 +17,12 @@ namespace PaySim.Simulator.Issuer;
 /// The issuer's business rules, shared by every node: card and holder checks, OTP by SMS, holds,
 /// captures, releases (Void) and refunds, each idempotent per key. Knows nothing of gRPC.
 /// </summary>
-internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOptions otp, TimeProvider time, SeededRandom random)
+internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOptions otp, TimeProvider time, SeededRandom random, RiskControls? risk = null)
 {
     public IIssuerState State => state;
+
+    /// <summary>The risk rules in force and their counters (docs/simulator.md "Risk controls").</summary>
+    public RiskControls Risk { get; } = risk ?? new RiskControls();
 
     public OtpOptions Otp => otp;
 
@@ -31,9 +36,17 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     public ConfirmBindingOutcome ConfirmBinding(string bindingId, string code, string idempotencyKey) =>
         Once("ConfirmBinding", idempotencyKey, bindingId + '\u001f' + code, () => DoConfirm(bindingId, code));
 
-    public ResendOtpOutcome ResendOtp(string bindingId)
+    /// <summary>A fresh code for a pending binding, or with <paramref name="challengeId"/> for a payment challenge (set one of them).</summary>
+    public ResendOtpOutcome ResendOtp(string bindingId, string challengeId = "")
     {
-        var binding = state.Bindings.Get(bindingId);
+        if (!string.IsNullOrEmpty(challengeId))
+        {
+            return string.IsNullOrEmpty(bindingId)
+                ? ResendChallengeOtp(challengeId)
+                : new ResendOtpOutcome(ResponseCodes.FormatError, DeclineReason.InvalidRequest, "set binding_id or challenge_id, not both");
+        }
+
+        var binding = state.Bindings.Get(bindingId ?? "");
         if (binding is null)
         {
             return new ResendOtpOutcome(ResponseCodes.InvalidCard, DeclineReason.BindingUnknown, "no such binding");
@@ -45,7 +58,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         }
 
         var card = state.Cardholders.FindByPan(binding.Pan)!;
-        if (!IssueOtp(binding, card, out var retryAfter))
+        if (!IssueOtp(binding.Id, card, BindingText(card), out var retryAfter))
         {
             return new ResendOtpOutcome(ResponseCodes.DoNotHonour, DeclineReason.ResendTooSoon, "resend too soon", (int)Math.Ceiling(retryAfter.TotalMilliseconds));
         }
@@ -82,8 +95,11 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             return Task.FromResult(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node));
         }
 
-        var hold = PrepareHold(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node, out _);
-        if (hold is not { } request)
+        var hold = PrepareHold(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node, out var card);
+        var rules = Risk.Rules;
+
+        // Risk rules with a window or a challenge, and any risk decline, take the ordinary path (inside the idempotency store).
+        if (hold is not { } request || !rules.HoldsDirectly || Assess(card.Card!, request, rules, record: false) is not null)
         {
             return Task.FromResult(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node));
         }
@@ -99,8 +115,8 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             ? DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "", node)
             : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
 
-    private static async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request) =>
-        FromHold(await ledger.HoldAsync(request).ConfigureAwait(false));
+    private async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request) =>
+        CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node);
 
     private async Task<AuthorizeOutcome> HoldOnceAsync(IOneTripHoldLedger ledger, HoldRequest request, string fingerprint,
         string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
@@ -108,7 +124,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         var r = await ledger.HoldOnceAsync(request, "Authorize", fingerprint, AuthorizeReplies).ConfigureAwait(false);
         return r.State switch
         {
-            KeyedHoldState.Held => FromHold(r.Hold),
+            KeyedHoldState.Held => CountDailyLimit(FromHold(r.Hold), node),
             KeyedHoldState.Replayed => JsonSerializer.Deserialize<AuthorizeOutcome>(r.ReplayJson!)!,
             KeyedHoldState.KeyReused => KeyReused<AuthorizeOutcome>(),
             // Another caller claimed the key through the idempotency store and is still running: wait for it there.
@@ -194,14 +210,17 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
         var binding = new BindingRecord("bnd_" + random.Hex(20), card.Pan, time.GetUtcNow());
         state.Bindings.Add(binding);
-        IssueOtp(binding, card, out _);
+        IssueOtp(binding.Id, card, BindingText(card), out _);
         return new StartBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "OTP sent to the reserved phone", binding.Id, MaskPhone(card.Phone), (int)otp.Ttl.TotalSeconds);
     }
 
-    private bool IssueOtp(BindingRecord binding, CardholderRecord card, out TimeSpan retryAfter)
+    private Func<string, string> BindingText(CardholderRecord card) => code => SmsText.Otp(card.Locale, code, otp.Ttl);
+
+    /// <summary>A fresh code for a binding or a payment challenge (one OTP store, keyed by its id), sent to the reserved phone.</summary>
+    private bool IssueOtp(string id, CardholderRecord card, Func<string, string> text, out TimeSpan retryAfter)
     {
         var code = random.Next(1_000_000).ToString("000000", CultureInfo.InvariantCulture);
-        if (!state.Otps.TryIssue(binding.Id, code, time.GetUtcNow(), out retryAfter))
+        if (!state.Otps.TryIssue(id, code, time.GetUtcNow(), out retryAfter))
         {
             return false;
         }
@@ -210,7 +229,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         var sent = card.Magic == MagicBehaviour.OtpAlwaysWrong
             ? ((int.Parse(code, CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("000000", CultureInfo.InvariantCulture)
             : code;
-        sms.Send(card.Phone, SmsText.Otp(card.Locale, sent, otp.Ttl), SmsText.Sender(card.Locale), binding.Id);
+        sms.Send(card.Phone, text(sent), SmsText.Sender(card.Locale), id, SmsKinds.Otp);
         return true;
     }
 
@@ -268,10 +287,22 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         var r = state.Ledger.Capture(authorizationId, amountMinor);
         return r.Outcome switch
         {
-            LedgerOutcome.Approved => new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", r.CapturedMinor),
+            LedgerOutcome.Approved => Captured(authorizationId, r.CapturedMinor),
             LedgerOutcome.UnknownAuthorization => new CaptureOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
             _ => new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", r.CapturedMinor),
         };
+    }
+
+    private CaptureOutcome Captured(string authorizationId, long totalMinor)
+    {
+        Notify(authorizationId, refund: false, totalMinor);
+        return new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", totalMinor);
+    }
+
+    private RefundOutcome Refunded(string authorizationId, long totalMinor, string refundId)
+    {
+        Notify(authorizationId, refund: true, totalMinor);
+        return new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", totalMinor, refundId);
     }
 
     private VoidOutcome DoVoid(string? authorizationId)
@@ -290,7 +321,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         var r = state.Ledger.Refund(authorizationId, amountMinor);
         return r.Outcome switch
         {
-            LedgerOutcome.Approved => new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", r.RefundedMinor, r.RefundId ?? ""),
+            LedgerOutcome.Approved => Refunded(authorizationId, r.RefundedMinor, r.RefundId ?? ""),
             LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
             _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
         };
@@ -305,8 +336,206 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             return declined.Card is null ? UnknownToken() : DeclineBeforeHold(cardToken, declined.Card, declined.Code, declined.Reason, declined.Message);
         }
 
+        var card = declined.Card!;
+        var rules = Risk.Rules;
+        if (Assess(card, request, rules, record: true) is { } fired)
+        {
+            Risk.Counters.Add(node ?? "", "Authorize", fired.Rule);
+            return fired.Action == RiskAction.Challenge
+                ? OpenChallenge(card, request, fired.Rule)
+                : RiskDecline(cardToken, card, fired.Rule, rules);
+        }
+
         // The balance in the reply is the hold's own: no read before it on the load path.
-        return FromHold(state.Ledger.Hold(request));
+        return CountDailyLimit(FromHold(state.Ledger.Hold(request)), node ?? "");
+    }
+
+    private AuthorizeOutcome CountDailyLimit(AuthorizeOutcome outcome, string node, string method = "Authorize")
+    {
+        if (outcome.Reason == DeclineReason.OverLimit)
+        {
+            Risk.Counters.Add(node, method, RiskRuleNames.DailyLimit);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// The risk rule that fires for this payment, in the order notPermitted, riskFlagged, the window rules (repeat,
+    /// velocity, amount: recorded when <paramref name="record"/>), stepUp; the first decline wins, else the first
+    /// challenge. Null: hold it.
+    /// </summary>
+    private (string Rule, RiskAction Action)? Assess(CardholderRecord card, in HoldRequest request, RiskRules rules, bool record)
+    {
+        if (rules.NotPermittedMerchants.Count > 0 && rules.NotPermittedMerchants.Contains(request.MerchantId, StringComparer.Ordinal))
+        {
+            return (RiskRuleNames.NotPermitted, RiskAction.Decline);
+        }
+
+        string? challenge = null;
+        if (card.Persona == Persona.RiskFlagged && rules.RiskFlagged is { } flagged && request.AmountMinor > flagged.Limit)
+        {
+            if (flagged.Action == RiskAction.Decline)
+            {
+                return (RiskRuleNames.RiskFlagged, RiskAction.Decline);
+            }
+
+            challenge = RiskRuleNames.RiskFlagged;
+        }
+
+        if (record && rules.HasWindows && Risk.Windows.Admit(card.Pan, request.AmountMinor, request.MerchantId, time.GetUtcNow(), rules) is { } window)
+        {
+            var action = window switch
+            {
+                RiskRuleNames.Repeat => rules.Repeat!.Action,
+                RiskRuleNames.Velocity => rules.Velocity!.Action,
+                _ => rules.Amount!.Action,
+            };
+            if (action == RiskAction.Decline)
+            {
+                return (window, RiskAction.Decline);
+            }
+
+            challenge ??= window;
+        }
+
+        if (challenge is null && rules.StepUp is { } stepUp && request.AmountMinor > stepUp.Limit)
+        {
+            challenge = RiskRuleNames.StepUp;
+        }
+
+        return challenge is null ? null : (challenge, RiskAction.Challenge);
+    }
+
+    private AuthorizeOutcome RiskDecline(string cardToken, CardholderRecord card, string rule, RiskRules rules)
+    {
+        var (code, reason, message) = rule switch
+        {
+            RiskRuleNames.NotPermitted => (ResponseCodes.NotPermitted, DeclineReason.NotPermitted, "transaction not permitted at this merchant"),
+            RiskRuleNames.RiskFlagged => (ResponseCodes.SuspectedFraud, DeclineReason.SuspectedFraud, "suspected fraud"),
+            RiskRuleNames.Repeat => (ResponseCodes.SuspectedFraud, DeclineReason.RepeatedAttempt, $"the same payment again within {Human(rules.Repeat!.Window)}"),
+            RiskRuleNames.Velocity => (ResponseCodes.FrequencyExceeded, DeclineReason.FrequencyExceeded, $"more than {rules.Velocity!.Limit} payments on this card within {Human(rules.Velocity.Window)}"),
+            _ => (ResponseCodes.OverLimit, DeclineReason.AmountLimitExceeded, $"over the card's limit of {rules.Amount!.Limit} within {Human(rules.Amount.Window)}"),
+        };
+        return DeclineBeforeHold(cardToken, card, code, reason, message) with { RiskRule = rule };
+    }
+
+    private static string Human(TimeSpan window) => PaySim.Contracts.Durations.HumanDuration.Format(window);
+
+    /// <summary>1A: nothing is held; the code goes by SMS to the reserved phone, and AuthenticatePayment holds.</summary>
+    private AuthorizeOutcome OpenChallenge(CardholderRecord card, in HoldRequest request, string rule)
+    {
+        var challenge = new PaymentChallenge("chl_" + random.Hex(20), card.Pan, request.CardToken ?? "", request.AmountMinor, request.MerchantId,
+            request.OrderReference, request.IdempotencyKey, rule, time.GetUtcNow());
+        state.Challenges.Add(challenge, otp.Ttl + otp.ResendCooldown);
+        var amount = request.AmountMinor;
+        var merchant = request.MerchantId;
+        IssueOtp(challenge.Id, card, code => SmsText.PaymentOtp(card.Locale, code, otp.Ttl, card.Currency, amount, merchant), out _);
+        return new AuthorizeOutcome(ResponseCodes.AuthenticationRequired, DeclineReason.AuthenticationRequired,
+            "additional authentication required: enter the code sent by SMS (AuthenticatePayment)", AvailableBalanceMinor: state.Ledger.AvailableMinor(card.Pan))
+        {
+            ChallengeId = challenge.Id,
+            MaskedPhone = MaskPhone(card.Phone),
+            OtpTtlSeconds = (int)otp.Ttl.TotalSeconds,
+            RiskRule = rule,
+        };
+    }
+
+    /// <summary>
+    /// Completes a 1A payment with the SMS code: the hold is placed now. Idempotent per (challenge, code): the same
+    /// code again answers the same reply and holds nothing more; a wrong code counts once.
+    /// </summary>
+    public AuthenticatePaymentOutcome AuthenticatePayment(string challengeId, string code, string node = "")
+    {
+        challengeId ??= "";
+        code = (code ?? "").Trim();
+        if (challengeId.Length == 0)
+        {
+            return UnknownChallenge();
+        }
+
+        return Once("AuthenticatePayment", challengeId + '\u001f' + code, "", () => DoAuthenticate(challengeId, code, node ?? ""));
+    }
+
+    private static AuthenticatePaymentOutcome UnknownChallenge() =>
+        new(ResponseCodes.InvalidCard, DeclineReason.ChallengeUnknown, "no such payment challenge");
+
+    private AuthenticatePaymentOutcome DoAuthenticate(string challengeId, string code, string node)
+    {
+        var c = state.Challenges.Get(challengeId);
+        if (c is null)
+        {
+            return UnknownChallenge();
+        }
+
+        if (c.Dead)
+        {
+            return new AuthenticatePaymentOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; the payment challenge is closed: pay again");
+        }
+
+        var now = time.GetUtcNow();
+        switch (state.Otps.Verify(challengeId, code, now, out var left))
+        {
+            case OtpVerdict.Accepted:
+                if (!state.Challenges.TryComplete(challengeId))
+                {
+                    return new AuthenticatePaymentOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "the payment challenge is closed");
+                }
+
+                var card = state.Cardholders.FindByPan(c.Pan)!;
+                var hold = new HoldRequest(c.Pan, c.AmountMinor, Risk.Rules.DailyLimit ? card.DailyLimitMinor : long.MaxValue, c.MerchantId, c.OrderReference,
+                    c.IdempotencyKey, DateOnly.FromDateTime(now.UtcDateTime), c.CardToken, node, now.ToUnixTimeMilliseconds());
+                var o = CountDailyLimit(FromHold(state.Ledger.Hold(hold)), node, "AuthenticatePayment");
+                return new AuthenticatePaymentOutcome(o.Code, o.Reason, o.Message, o.AuthorizationId, o.AvailableBalanceMinor);
+            case OtpVerdict.Wrong:
+                return new AuthenticatePaymentOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpWrong, "wrong verification code", AttemptsLeft: left);
+            case OtpVerdict.Expired:
+                return new AuthenticatePaymentOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "verification code expired; request a new one (ResendOtp with challenge_id)", AttemptsLeft: left);
+            case OtpVerdict.AttemptsExceeded:
+                state.Challenges.MarkDead(challengeId);
+                return new AuthenticatePaymentOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; the payment challenge is closed: pay again");
+            default:
+                return new AuthenticatePaymentOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired,
+                    c.Completed ? "the payment challenge was completed with another code" : "no live verification code; request a new one (ResendOtp with challenge_id)");
+        }
+    }
+
+    private ResendOtpOutcome ResendChallengeOtp(string challengeId)
+    {
+        var c = state.Challenges.Get(challengeId);
+        if (c is null)
+        {
+            return new ResendOtpOutcome(ResponseCodes.InvalidCard, DeclineReason.ChallengeUnknown, "no such payment challenge");
+        }
+
+        if (c.Completed)
+        {
+            return new ResendOtpOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "payment already authenticated");
+        }
+
+        if (c.Dead)
+        {
+            return new ResendOtpOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; the payment challenge is closed: pay again");
+        }
+
+        var card = state.Cardholders.FindByPan(c.Pan)!;
+        var amount = c.AmountMinor;
+        var merchant = c.MerchantId;
+        return IssueOtp(challengeId, card, code => SmsText.PaymentOtp(card.Locale, code, otp.Ttl, card.Currency, amount, merchant), out var retryAfter)
+            ? new ResendOtpOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "OTP sent")
+            : new ResendOtpOutcome(ResponseCodes.DoNotHonour, DeclineReason.ResendTooSoon, "resend too soon", (int)Math.Ceiling(retryAfter.TotalMilliseconds));
+    }
+
+    /// <summary>The transaction notice after a capture or refund, to the card's reserved phone (SMS faults apply).</summary>
+    private void Notify(string authorizationId, bool refund, long totalMinor)
+    {
+        if (state.Ledger.PanOf(authorizationId) is not { } pan || state.Cardholders.FindByPan(pan) is not { } card)
+        {
+            return;
+        }
+
+        sms.Send(card.Phone, SmsText.TransactionNotice(card.Locale, refund, card.Pan[^4..], card.Currency, totalMinor, authorizationId),
+            SmsText.Sender(card.Locale), authorizationId, SmsKinds.Transaction);
     }
 
     /// <summary>
@@ -363,7 +592,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         }
 
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        return new HoldRequest(card.Pan, amountMinor, card.DailyLimitMinor, merchantId, orderReference, idempotencyKey, today, cardToken, node ?? "", now.ToUnixTimeMilliseconds());
+        return new HoldRequest(card.Pan, amountMinor, Risk.Rules.DailyLimit ? card.DailyLimitMinor : long.MaxValue, merchantId, orderReference, idempotencyKey, today, cardToken, node ?? "", now.ToUnixTimeMilliseconds());
     }
 
     private static AuthorizeOutcome FromHold(HoldResult hold) =>
@@ -433,6 +662,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             nameof(AuthorizeOutcome) => new AuthorizeOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
             nameof(CaptureOutcome) => new CaptureOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
             nameof(VoidOutcome) => new VoidOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
+            nameof(AuthenticatePaymentOutcome) => new AuthenticatePaymentOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
             _ => new RefundOutcome(ResponseCodes.DuplicateTransmission, DeclineReason.IdempotencyKeyReused, message),
         };
         return (T)o;

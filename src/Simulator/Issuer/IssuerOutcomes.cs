@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PaySim.Contracts.Issuer.V1;
 
 namespace PaySim.Simulator.Issuer;
@@ -8,7 +9,24 @@ internal sealed record ConfirmBindingOutcome(string Code, DeclineReason Reason, 
 
 internal sealed record ResendOtpOutcome(string Code, DeclineReason Reason, string Message, int RetryAfterMs = 0);
 
-internal sealed record AuthorizeOutcome(string Code, DeclineReason Reason, string Message, string AuthorizationId = "", long AvailableBalanceMinor = 0);
+// AuthorizationId and AvailableBalanceMinor must stay the last two values serialized (IssuerEngine.AuthorizeReplies):
+// the step-up fields are written first.
+internal sealed record AuthorizeOutcome(string Code, DeclineReason Reason, string Message, string AuthorizationId = "", long AvailableBalanceMinor = 0)
+{
+    [JsonPropertyOrder(-1)]
+    public string ChallengeId { get; init; } = "";
+
+    [JsonPropertyOrder(-1)]
+    public string MaskedPhone { get; init; } = "";
+
+    [JsonPropertyOrder(-1)]
+    public int OtpTtlSeconds { get; init; }
+
+    [JsonPropertyOrder(-1)]
+    public string RiskRule { get; init; } = "";
+}
+
+internal sealed record AuthenticatePaymentOutcome(string Code, DeclineReason Reason, string Message, string AuthorizationId = "", long AvailableBalanceMinor = 0, int AttemptsLeft = 0);
 
 internal sealed record CaptureOutcome(string Code, DeclineReason Reason, string Message, long CapturedMinor = 0);
 

@@ -14,6 +14,9 @@ internal interface ILedger
 
     long AvailableMinor(string pan);
 
+    /// <summary>The card an authorization was made on, or null for an unknown id (off the load path: transaction notices).</summary>
+    string? PanOf(string authorizationId);
+
     LedgerInvariants Invariants();
 
     /// <summary>

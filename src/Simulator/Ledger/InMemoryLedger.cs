@@ -143,6 +143,13 @@ internal sealed class InMemoryLedger : ILedger
     public long AvailableMinor(string pan) =>
         _book.ByPan.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : 0;
 
+    public string? PanOf(string authorizationId)
+    {
+        var book = _book;
+        ref var auth = ref Find(book, authorizationId ?? "");
+        return Unsafe.IsNullRef(ref auth) ? null : book.Accounts[auth.Account].Pan;
+    }
+
     public LedgerInvariants Invariants() => WithEveryAccountLocked(book =>
     {
         long balances = 0, held = 0, captured = 0, released = 0, refunded = 0;

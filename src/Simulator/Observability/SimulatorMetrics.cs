@@ -22,6 +22,7 @@ internal sealed class SimulatorMetrics
     private readonly MonotonicCounter _errors;
     private readonly MonotonicCounter _declines;
     private readonly MonotonicCounter _faults;
+    private readonly MonotonicCounter _risk;
     private readonly MonotonicCounter _ruleInjections;
     private readonly Gauge _nodeUp;
     private readonly Gauge _nodeState;
@@ -38,6 +39,7 @@ internal sealed class SimulatorMetrics
         _errors = new(f.CreateCounter("paysim_errors_total", "Calls that ended with a non-OK gRPC status, by node and method.", ["node", "method"]));
         _declines = new(f.CreateCounter("paysim_declines_total", "OK replies with a response code other than 00, by node and method.", ["node", "method"]));
         _faults = new(f.CreateCounter("paysim_faults_total", "Injected faults, by node, method and kind.", ["node", "method", "kind"]));
+        _risk = new(f.CreateCounter("paysim_risk_total", "Risk rules that fired (declines and 1A challenges), by node, method and rule.", ["node", "method", "rule"]));
         _ruleInjections = new(f.CreateCounter("paysim_fault_rule_injections_total", "Injected faults, by rule (rules cleared since included).", ["rule"]));
         _nodeUp = f.CreateGauge("paysim_node_up", "1 when the node listens and reports SERVING, else 0.", ["node", "kind"]);
         _nodeState = f.CreateGauge("paysim_node_state", "1 for the node's current state (UP, DOWN, NOT_SERVING), 0 for the others.", ["node", "kind", "state"]);
@@ -75,6 +77,11 @@ internal sealed class SimulatorMetrics
                     foreach (var (kind, n) in m.Faults)
                     {
                         _faults.Observe(n, node.Name, m.Method, kind);
+                    }
+
+                    foreach (var (rule, n) in m.Risk)
+                    {
+                        _risk.Observe(n, node.Name, m.Method, rule);
                     }
                 }
             }

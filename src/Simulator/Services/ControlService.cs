@@ -4,11 +4,12 @@ using PaySim.Simulator.Control;
 using PaySim.Simulator.Faults;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Faults.Serving;
+using PaySim.Simulator.Risk;
 
 namespace PaySim.Simulator.Services;
 
 /// <summary>Control plane over gRPC. Fault calls are served by <see cref="SimulatorFaults"/>.</summary>
-internal sealed class ControlService(ControlPlane control, SimulatorFaults faults) : PaySim.Contracts.Control.V1.Control.ControlBase
+internal sealed class ControlService(ControlPlane control, SimulatorFaults faults, RiskControls risk) : PaySim.Contracts.Control.V1.Control.ControlBase
 {
     public override Task<FaultsReply> ListFaults(ListFaultsRequest request, ServerCallContext context) => Task.FromResult(faults.List());
 
@@ -100,6 +101,21 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         catch (LedgerCursorException e)
         {
             throw new RpcException(new Status(e.Stale ? StatusCode.FailedPrecondition : StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
+        }
+    }
+
+    public override Task<RiskReply> GetRisk(GetRiskRequest request, ServerCallContext context) =>
+        Task.FromResult(new RiskReply { RiskJson = risk.Rules.ToJson() });
+
+    public override Task<RiskReply> SetRisk(SetRiskRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(new RiskReply { RiskJson = risk.Apply(request.RiskJson).ToJson() });
+        }
+        catch (RiskRuleException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
         }
     }
 

@@ -37,8 +37,10 @@ internal sealed class InboxService : Inbox.InboxBase
 
     private async Task<WaitForMessageReply> WaitForMessageCore(WaitForMessageRequest request, ServerCallContext context)
     {
+        var kind = SmsKinds.ParseWanted(request.Kind)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"kind '{request.Kind}' is not allowed; allowed: otp, transaction, any (empty = otp)"));
         var timeout = request.TimeoutMs > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMs) : DefaultWait;
-        var m = await _inbox.WaitAsync(request.Phone, request.AfterSequence, timeout, context.CancellationToken).ConfigureAwait(false);
+        var m = await _inbox.WaitAsync(request.Phone, request.AfterSequence, timeout, context.CancellationToken, kind).ConfigureAwait(false);
         return m is null ? new WaitForMessageReply { Found = false } : new WaitForMessageReply { Found = true, Message = ToMessage(m) };
     }
 
@@ -77,5 +79,6 @@ internal sealed class InboxService : Inbox.InboxBase
         DeliveredAt = Timestamp.FromDateTimeOffset(m.DeliveredAt),
         Sequence = m.Sequence,
         CorrelationId = m.CorrelationId,
+        Kind = string.IsNullOrEmpty(m.Kind) ? SmsKinds.Otp : m.Kind,
     };
 }

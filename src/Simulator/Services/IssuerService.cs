@@ -20,6 +20,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
     private readonly UnaryDoor<CaptureRequest, CaptureReply> _capture;
     private readonly UnaryDoor<RefundRequest, RefundReply> _refund;
     private readonly UnaryDoor<VoidRequest, VoidReply> _void;
+    private readonly UnaryDoor<AuthenticatePaymentRequest, AuthenticatePaymentReply> _authenticatePayment;
 
     public IssuerService(IssuerEngine engine, NodeIdentity node, CallDoor door)
     {
@@ -32,6 +33,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
         _capture = door.Unary<CaptureRequest, CaptureReply>(nameof(Capture), CaptureCore);
         _refund = door.Unary<RefundRequest, RefundReply>(nameof(Refund), RefundCore);
         _void = door.Unary<VoidRequest, VoidReply>(nameof(Void), VoidCore);
+        _authenticatePayment = door.Unary<AuthenticatePaymentRequest, AuthenticatePaymentReply>(nameof(AuthenticatePayment), AuthenticatePaymentCore);
     }
 
     public override Task<StartBindingReply> StartBinding(StartBindingRequest request, ServerCallContext context) => _startBinding.Call(request, context);
@@ -47,6 +49,23 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
     public override Task<RefundReply> Refund(RefundRequest request, ServerCallContext context) => _refund.Call(request, context);
 
     public override Task<VoidReply> Void(VoidRequest request, ServerCallContext context) => _void.Call(request, context);
+
+    public override Task<AuthenticatePaymentReply> AuthenticatePayment(AuthenticatePaymentRequest request, ServerCallContext context) => _authenticatePayment.Call(request, context);
+
+    private Task<AuthenticatePaymentReply> AuthenticatePaymentCore(AuthenticatePaymentRequest request, ServerCallContext context)
+    {
+        var o = _engine.AuthenticatePayment(request.ChallengeId, request.Otp, _node.Name);
+        return Task.FromResult(new AuthenticatePaymentReply
+        {
+            ResponseCode = o.Code,
+            AuthorizationId = o.AuthorizationId,
+            AvailableBalanceMinor = o.AvailableBalanceMinor,
+            Message = o.Message,
+            DeclineReason = o.Reason,
+            Node = _node.Name,
+            AttemptsLeft = o.AttemptsLeft,
+        });
+    }
 
     private Task<StartBindingReply> StartBindingCore(StartBindingRequest request, ServerCallContext context)
     {
@@ -81,7 +100,7 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<ResendOtpReply> ResendOtpCore(ResendOtpRequest request, ServerCallContext context)
     {
-        var o = _engine.ResendOtp(request.BindingId);
+        var o = _engine.ResendOtp(request.BindingId, request.ChallengeId);
         return Task.FromResult(new ResendOtpReply
         {
             ResponseCode = o.Code,
@@ -110,6 +129,10 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
             Message = o.Message,
             DeclineReason = o.Reason,
             Node = _node.Name,
+            ChallengeId = o.ChallengeId,
+            MaskedPhone = o.MaskedPhone,
+            OtpTtlSeconds = o.OtpTtlSeconds,
+            RiskRule = o.RiskRule,
         };
 
     private Task<CaptureReply> CaptureCore(CaptureRequest request, ServerCallContext context)

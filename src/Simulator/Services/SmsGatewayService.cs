@@ -25,8 +25,14 @@ internal sealed class SmsGatewayService : PaySim.Contracts.Sms.V1.SmsGateway.Sms
             throw new RpcException(new Status(StatusCode.InvalidArgument, "phone is required"));
         }
 
+        var kind = string.IsNullOrEmpty(request.Kind) ? SmsKinds.Otp : request.Kind;
+        if (kind is not (SmsKinds.Otp or SmsKinds.Transaction))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"kind '{request.Kind}' is not allowed; allowed: otp, transaction (empty = otp)"));
+        }
+
         var sender = string.IsNullOrEmpty(request.Sender) ? SmsText.Sender(request.Locale) : request.Sender;
-        var o = _gateway.Send(request.Phone, request.Text, sender, request.CorrelationId);
+        var o = _gateway.Send(request.Phone, request.Text, sender, request.CorrelationId, kind);
         return Task.FromResult(new SendReply { MessageId = o.MessageId, Accepted = o.Accepted, Status = o.Status });
     }
 }

@@ -6,14 +6,14 @@ internal sealed class InMemorySmsInbox(TimeProvider time) : ISmsInbox
 {
     private readonly ConcurrentDictionary<string, Mailbox> _boxes = new(StringComparer.Ordinal);
 
-    public SmsMessageRecord Deliver(string messageId, string phone, string text, string sender, string correlationId, DateTimeOffset sentAt, DateTimeOffset deliveredAt)
+    public SmsMessageRecord Deliver(string messageId, string phone, string text, string sender, string correlationId, DateTimeOffset sentAt, DateTimeOffset deliveredAt, string kind = SmsKinds.Otp)
     {
         var box = _boxes.GetOrAdd(phone, static _ => new Mailbox());
         TaskCompletionSource signal;
         SmsMessageRecord record;
         lock (box)
         {
-            record = new SmsMessageRecord(messageId, phone, text, SmsText.ParseOtp(text), sender, sentAt, deliveredAt, ++box.LastSequence, correlationId);
+            record = new SmsMessageRecord(messageId, phone, text, kind == SmsKinds.Otp ? SmsText.ParseOtp(text) : "", sender, sentAt, deliveredAt, ++box.LastSequence, correlationId, kind);
             box.Messages.Add(record);
             signal = box.Signal;
             box.Signal = NewSignal();
@@ -49,7 +49,7 @@ internal sealed class InMemorySmsInbox(TimeProvider time) : ISmsInbox
         }
     }
 
-    public async Task<SmsMessageRecord?> WaitAsync(string phone, long afterSequence, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<SmsMessageRecord?> WaitAsync(string phone, long afterSequence, TimeSpan timeout, CancellationToken cancellationToken, string kind = SmsKinds.Any)
     {
         var box = _boxes.GetOrAdd(phone, static _ => new Mailbox());
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -63,7 +63,7 @@ internal sealed class InMemorySmsInbox(TimeProvider time) : ISmsInbox
                 {
                     foreach (var m in box.Messages)
                     {
-                        if (m.Sequence > afterSequence)
+                        if (m.Sequence > afterSequence && SmsKinds.Matches(m.Kind, kind))
                         {
                             return m;
                         }

@@ -25,7 +25,8 @@ internal sealed class SmsGateway(
     /// <summary>Message ids are "&lt;prefix&gt;&lt;n&gt;"; processes sharing one inbox (Redis) use distinct prefixes so ids stay unique.</summary>
     public string IdPrefix { get; init; } = "sms_";
 
-    public SmsSendOutcome Send(string phone, string text, string sender, string correlationId)
+    /// <summary>Sends one message of <paramref name="kind"/> (<see cref="SmsKinds"/>): persona and SMS fault rules apply to every kind.</summary>
+    public SmsSendOutcome Send(string phone, string text, string sender, string correlationId, string kind = SmsKinds.Otp)
     {
         var n = Interlocked.Increment(ref _sequence);
         var id = IdPrefix + n.ToString("x10", CultureInfo.InvariantCulture);
@@ -45,7 +46,7 @@ internal sealed class SmsGateway(
         var sentAt = time.GetUtcNow();
         if (plan.Delay <= TimeSpan.Zero)
         {
-            Deliver(id, phone, text, sender, correlationId, sentAt, plan.Copies);
+            Deliver(id, phone, text, sender, correlationId, sentAt, plan.Copies, kind);
         }
         else
         {
@@ -55,7 +56,7 @@ internal sealed class SmsGateway(
                     if (_pending.TryRemove(n, out var t))
                     {
                         t.Dispose();
-                        Deliver(id, phone, text, sender, correlationId, sentAt, plan.Copies);
+                        Deliver(id, phone, text, sender, correlationId, sentAt, plan.Copies, kind);
                     }
                 },
                 null,
@@ -81,11 +82,11 @@ internal sealed class SmsGateway(
         }
     }
 
-    private void Deliver(string id, string phone, string text, string sender, string correlationId, DateTimeOffset sentAt, int copies)
+    private void Deliver(string id, string phone, string text, string sender, string correlationId, DateTimeOffset sentAt, int copies, string kind)
     {
         for (var i = 0; i < copies; i++)
         {
-            inbox.Deliver(i == 0 ? id : id + "-" + i.ToString(CultureInfo.InvariantCulture), phone, text, sender, correlationId, sentAt, time.GetUtcNow());
+            inbox.Deliver(i == 0 ? id : id + "-" + i.ToString(CultureInfo.InvariantCulture), phone, text, sender, correlationId, sentAt, time.GetUtcNow(), kind);
         }
     }
 }

@@ -9,4 +9,5 @@ internal sealed record SmsMessageRecord(
     DateTimeOffset SentAt,
     DateTimeOffset DeliveredAt,
     long Sequence,
-    string CorrelationId);
+    string CorrelationId,
+    string Kind = SmsKinds.Otp);

@@ -1,5 +1,6 @@
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Challenges;
 using PaySim.Simulator.Idempotency;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Sms;
@@ -19,6 +20,9 @@ internal interface IIssuerState
     IIdempotencyStore Idempotency { get; }
     ISmsInbox Inbox { get; }
 
-    /// <summary>Clears bindings, OTPs, idempotency keys and inboxes, and restores opening balances.</summary>
+    /// <summary>Payment challenges (1A) waiting for their SMS code.</summary>
+    IChallengeStore Challenges { get; }
+
+    /// <summary>Clears bindings, OTPs, challenges, idempotency keys and inboxes, and restores opening balances.</summary>
     void Reset();
 }

@@ -1,5 +1,6 @@
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Challenges;
 using PaySim.Simulator.Idempotency;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Sms;
@@ -14,6 +15,7 @@ internal sealed class InMemoryIssuerState(ICardholderRegistry cardholders, OtpOp
     public ILedger Ledger { get; } = new InMemoryLedger(cardholders.All.Select(c => KeyValuePair.Create(c.Pan, c.BalanceMinor)));
     public IIdempotencyStore Idempotency { get; } = new InMemoryIdempotencyStore();
     public ISmsInbox Inbox { get; } = new InMemorySmsInbox(time);
+    public IChallengeStore Challenges { get; } = new InMemoryChallengeStore();
 
     public void Reset()
     {
@@ -21,6 +23,7 @@ internal sealed class InMemoryIssuerState(ICardholderRegistry cardholders, OtpOp
         Otps.Clear();
         Idempotency.Clear();
         Inbox.Clear();
+        Challenges.Clear();
         Ledger.Reset();
     }
 }

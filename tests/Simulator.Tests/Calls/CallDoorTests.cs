@@ -23,6 +23,7 @@ public sealed class CallDoorTests
             () => issuer.CaptureAsync(new CaptureRequest()).ResponseAsync,
             () => issuer.RefundAsync(new RefundRequest()).ResponseAsync,
             () => issuer.VoidAsync(new VoidRequest()).ResponseAsync,
+            () => issuer.AuthenticatePaymentAsync(new AuthenticatePaymentRequest()).ResponseAsync,
             () => sim.Gateway.SendAsync(new SendRequest { Phone = "13800000000" }).ResponseAsync,
             () => sim.Inbox.ListMessagesAsync(new ListMessagesRequest()).ResponseAsync,
             () => sim.Inbox.WaitForMessageAsync(new WaitForMessageRequest { TimeoutMs = 1 }).ResponseAsync,

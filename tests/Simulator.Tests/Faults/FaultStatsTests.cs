@@ -128,6 +128,7 @@ public sealed class FaultStatsTests
             () => issuer.CaptureAsync(new CaptureRequest { AuthorizationId = "auth_x", AmountMinor = 1 }).ResponseAsync,
             () => issuer.RefundAsync(new RefundRequest { AuthorizationId = "auth_x", AmountMinor = 1 }).ResponseAsync,
             () => issuer.VoidAsync(new VoidRequest { AuthorizationId = "auth_x" }).ResponseAsync,
+            () => issuer.AuthenticatePaymentAsync(new AuthenticatePaymentRequest { ChallengeId = "chl_x", Otp = "000000" }).ResponseAsync,
             () => sim.Gateway.SendAsync(new SendRequest { Phone = "+70000000001", Text = "hi" }).ResponseAsync,
             () => sim.Inbox.ListMessagesAsync(new ListMessagesRequest { Phone = "+70000000001" }).ResponseAsync,
             () => sim.Inbox.WaitForMessageAsync(new WaitForMessageRequest { Phone = "+70000000001", TimeoutMs = 1 }).ResponseAsync,

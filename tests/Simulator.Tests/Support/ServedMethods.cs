@@ -6,7 +6,7 @@ namespace PaySim.Simulator.Tests.Support;
 /// </summary>
 internal static class ServedMethods
 {
-    public static readonly string[] Issuer = ["StartBinding", "ConfirmBinding", "ResendOtp", "Authorize", "Capture", "Refund", "Void"];
+    public static readonly string[] Issuer = ["StartBinding", "ConfirmBinding", "ResendOtp", "Authorize", "Capture", "Refund", "Void", "AuthenticatePayment"];
 
     public static readonly string[] Sms = ["Send", "ListMessages", "WaitForMessage", "StreamMessages"];
 }

@@ -1,5 +1,6 @@
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
+using PaySim.Simulator.Challenges;
 using PaySim.Simulator.Idempotency;
 using PaySim.Simulator.Ledger;
 using PaySim.Simulator.Sms;
@@ -38,6 +39,7 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
         _ledger = new RedisLedger(redis, Keys, cardholders.All.Select(c => KeyValuePair.Create(c.Pan, c.BalanceMinor)), tokens, options);
         Idempotency = new RedisIdempotencyStore(redis, Keys, options);
         Inbox = new RedisSmsInbox(redis, Keys, time, options);
+        Challenges = new RedisChallengeStore(redis, Keys, options.Retention);
     }
 
     public RedisStateOptions Options { get; }
@@ -53,6 +55,7 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
     public ILedger Ledger => _ledger;
     public IIdempotencyStore Idempotency { get; }
     public ISmsInbox Inbox { get; }
+    public IChallengeStore Challenges { get; }
 
     /// <summary>Connects (fails fast with a clear message when Redis is not there) and owns the connection.</summary>
     public static RedisIssuerState Connect(RedisStateOptions options, ICardholderRegistry cardholders, OtpOptions otp, TimeProvider time)
@@ -79,7 +82,7 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
     }
 
     /// <summary>
-    /// Clears everything of this cluster's prefix (bindings, tokens, OTPs, idempotency keys, inboxes,
+    /// Clears everything of this cluster's prefix (bindings, tokens, OTPs, challenges, idempotency keys, inboxes,
     /// authorizations) and restores opening balances; other clusters on the same Redis are untouched.
     /// Not atomic against operations running at the same moment in other processes.
     /// </summary>
@@ -89,6 +92,7 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
         Otps.Clear();
         Idempotency.Clear();
         Inbox.Clear();
+        Challenges.Clear();
         _ledger.Reset();
     }
 

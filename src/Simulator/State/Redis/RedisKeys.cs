@@ -49,6 +49,15 @@ internal sealed class RedisKeys
     public RedisKey Token(string token) => Root + "tok:" + token;
     public RedisKey Otp(string bindingId) => Root + "otp:" + bindingId;
 
+    /// <summary>A payment challenge (1A): a hash of its JSON and the done/dead flags.</summary>
+    public RedisKey Challenge(string id) => Root + "chl:" + id;
+
+    /// <summary>One card's recent authorizations for the risk window rules: a sorted set by time.</summary>
+    public RedisKey RiskWindow(string pan) => Root + "risk:" + pan;
+
+    /// <summary>Makes every recorded attempt a distinct member of its card's window.</summary>
+    public RedisKey RiskSequence => Root + "seq:risk";
+
     public RedisKey Idempotency(string scope, string key) => Root + "idem:" + scope + ":" + key;
     public RedisKey IdempotencyLease(string scope, string key) => Root + "idem:" + scope + ":" + key + ":lease";
     public RedisChannel IdempotencyDone => RedisChannel.Literal(Root + "idem-done");

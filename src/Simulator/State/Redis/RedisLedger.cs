@@ -385,6 +385,12 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         };
     }
 
+    public string? PanOf(string authorizationId)
+    {
+        var v = Db.HashGet(_keys.Authorization(authorizationId ?? ""), "pan");
+        return v.IsNull ? null : (string?)v;
+    }
+
     public long AvailableMinor(string pan)
     {
         var v = Db.HashGet(_keys.Account(pan), "bal");

@@ -41,9 +41,9 @@ internal sealed class RedisSmsInbox : ISmsInbox
 
     private IDatabase Db => _redis.GetDatabase();
 
-    public SmsMessageRecord Deliver(string messageId, string phone, string text, string sender, string correlationId, DateTimeOffset sentAt, DateTimeOffset deliveredAt)
+    public SmsMessageRecord Deliver(string messageId, string phone, string text, string sender, string correlationId, DateTimeOffset sentAt, DateTimeOffset deliveredAt, string kind = SmsKinds.Otp)
     {
-        var record = new SmsMessageRecord(messageId, phone, text, SmsText.ParseOtp(text), sender, sentAt, deliveredAt, 0, correlationId);
+        var record = new SmsMessageRecord(messageId, phone, text, kind == SmsKinds.Otp ? SmsText.ParseOtp(text) : "", sender, sentAt, deliveredAt, 0, correlationId, kind);
         var seq = (long)Db.ScriptEvaluate(DeliverScript, [_keys.InboxSequence(phone), _keys.Inbox(phone)],
         [
             JsonSerializer.Serialize(record), (long)_options.Retention.TotalMilliseconds, _keys.InboxDelivered.ToString(), phone,
@@ -65,7 +65,7 @@ internal sealed class RedisSmsInbox : ISmsInbox
         return v.IsNull ? 0 : (long)v;
     }
 
-    public async Task<SmsMessageRecord?> WaitAsync(string phone, long afterSequence, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<SmsMessageRecord?> WaitAsync(string phone, long afterSequence, TimeSpan timeout, CancellationToken cancellationToken, string kind = SmsKinds.Any)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var deadline = Task.Delay(timeout, _time, cts.Token);
@@ -75,7 +75,7 @@ internal sealed class RedisSmsInbox : ISmsInbox
             {
                 // Take the signal before reading, so a delivery between the read and the wait still wakes us.
                 var signal = _signals.GetOrAdd(phone, static _ => NewSignal()).Task;
-                var found = await FirstAfterAsync(phone, afterSequence).ConfigureAwait(false);
+                var found = await FirstAfterAsync(phone, afterSequence, kind).ConfigureAwait(false);
                 if (found is not null)
                 {
                     return found;
@@ -86,7 +86,7 @@ internal sealed class RedisSmsInbox : ISmsInbox
                 if (done == deadline)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    return await FirstAfterAsync(phone, afterSequence).ConfigureAwait(false);
+                    return await FirstAfterAsync(phone, afterSequence, kind).ConfigureAwait(false);
                 }
             }
         }
@@ -99,13 +99,13 @@ internal sealed class RedisSmsInbox : ISmsInbox
     /// <summary>Empties the inboxes of this cluster; the sequences go on, as in memory, so waiters keep their place.</summary>
     public void Clear() => RedisKeyspace.Delete(_redis, _keys.Pattern("sms:"));
 
-    private async Task<SmsMessageRecord?> FirstAfterAsync(string phone, long afterSequence)
+    private async Task<SmsMessageRecord?> FirstAfterAsync(string phone, long afterSequence, string kind)
     {
         var raw = await Db.ListRangeAsync(_keys.Inbox(phone)).ConfigureAwait(false);
         foreach (var v in raw)
         {
             var m = Parse(v!);
-            if (m.Sequence > afterSequence)
+            if (m.Sequence > afterSequence && SmsKinds.Matches(m.Kind, kind))
             {
                 return m;
             }

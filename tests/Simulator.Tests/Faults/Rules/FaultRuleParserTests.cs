@@ -162,7 +162,7 @@ public sealed class FaultRuleParserTests
         var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse("""{ "name": "x", "method": "Pay", "latency": "1ms" }""", Context));
 
         Assert.Contains(
-            "unknown method \"Pay\"; allowed: *, StartBinding, ConfirmBinding, ResendOtp, Authorize, Capture, Refund, Void, Send, ListMessages, WaitForMessage, StreamMessages",
+            "unknown method \"Pay\"; allowed: *, StartBinding, ConfirmBinding, ResendOtp, Authorize, Capture, Refund, Void, AuthenticatePayment, Send, ListMessages, WaitForMessage, StreamMessages",
             ex.Message);
     }
 

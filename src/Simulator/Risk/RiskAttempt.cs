@@ -1,0 +1,4 @@
+namespace PaySim.Simulator.Risk;
+
+/// <summary>One authorization a card's window remembers.</summary>
+internal readonly record struct RiskAttempt(DateTimeOffset At, long AmountMinor, string MerchantId);
