@@ -1,5 +1,3 @@
-using System.Globalization;
-using Bogus;
 using PaySim.Simulator.Cards;
 
 namespace PaySim.Simulator.Cardholders;
@@ -7,7 +5,7 @@ namespace PaySim.Simulator.Cardholders;
 /// <summary>
 /// Deterministic synthetic cardholders. Cardholder #i depends only on (seed, i, shares), never on how
 /// many were generated before it, so a registry of 1,000 and an export of 100,000 agree on #0..#999.
-/// Not thread-safe: the Bogus fakers are reused to keep generation cheap.
+/// Thread-safe: every call draws from its own <see cref="Random"/>, seeded from (seed, index).
 /// </summary>
 internal sealed class CardholderGenerator
 {
@@ -17,8 +15,8 @@ internal sealed class CardholderGenerator
     private readonly int _seed;
     private readonly double _zhCnShare;
     private readonly double[] _cumulative;
-    private readonly Faker _zh = new("zh_CN");
-    private readonly Faker _en = new("en");
+    private static readonly NameLists ZhNames = new(ZhCn);
+    private static readonly NameLists EnNames = new(En);
 
     public CardholderGenerator(int seed, double zhCnShare = 0.7, IReadOnlyDictionary<string, double>? personaWeights = null)
     {
@@ -65,51 +63,60 @@ internal sealed class CardholderGenerator
 
     public CardholderRecord Generate(int index)
     {
-        var r = new Randomizer(IndexSeed(_seed, index));
-        var zh = r.Double() < _zhCnShare;
-        var faker = zh ? _zh : _en;
-        faker.Random = r;
-        var persona = PickPersona(r.Double());
-        var network = PickNetwork(zh, r.Double());
-        var pan = CardNetworks.Generate(network, n => r.Number(0, n - 1));
+        // The draws, in order, are the ones Bogus' Randomizer and Faker.Name made before (Number(a, b) is
+        // Next(a, b + 1), Double() is NextDouble(), a name is one Number over its locale's list), taken straight
+        // from System.Random: the same values, without Bogus' locks and its per-call look-up of the name lists.
+        var r = new Random(IndexSeed(_seed, index));
+        var zh = r.NextDouble() < _zhCnShare;
+        var names = zh ? ZhNames : EnNames;
+        var persona = PickPersona(r.NextDouble());
+        var network = PickNetwork(zh, r.NextDouble());
+        var pan = CardNetworks.Generate(network, r.Next);
 
         var expired = persona == Persona.Expired;
-        var month = r.Number(1, 12);
-        var year = expired ? r.Number(16, 24) : r.Number(30, 35);
-        var expiry = month.ToString("00", CultureInfo.InvariantCulture) + "/" + year.ToString("00", CultureInfo.InvariantCulture);
+        var month = r.Next(1, 13);
+        var year = expired ? r.Next(16, 25) : r.Next(30, 36);
+        var expiry = string.Create(5, (month, year), static (span, v) =>
+        {
+            span[0] = (char)('0' + (v.month / 10));
+            span[1] = (char)('0' + (v.month % 10));
+            span[2] = '/';
+            span[3] = (char)('0' + (v.year / 10));
+            span[4] = (char)('0' + (v.year % 10));
+        });
         var cvv = Digits(r, CardNetworks.CvvLength(network));
 
         string name, wrongName, id, wrongId, phone, wrongPhone;
         if (zh)
         {
-            var surname = faker.Name.LastName();
-            var given = faker.Name.FirstName();
+            var surname = names.Last(r);
+            var given = names.First(r);
             name = surname + given;
-            var other = faker.Name.FirstName();
+            var other = names.First(r);
             wrongName = surname + (other == given ? given + given[0] : other);
-            var region = r.ArrayElement(ResidentId.RegionCodes);
-            var birth = new DateOnly(1960, 1, 1).AddDays(r.Number(0, 16435));
-            var seq = r.Number(0, 999);
+            var region = ResidentId.RegionCodes[r.Next(0, ResidentId.RegionCodes.Length)];
+            var birth = new DateOnly(1960, 1, 1).AddDays(r.Next(0, 16436));
+            var seq = r.Next(0, 1000);
             id = ResidentId.Create(region, birth, seq);
-            wrongId = ResidentId.Create(region, birth.AddDays(r.Number(1, 3000)), seq);
-            phone = "1" + r.Number(3, 9).ToString(CultureInfo.InvariantCulture) + Digits(r, 9);
-            wrongPhone = Different(phone, () => "1" + r.Number(3, 9).ToString(CultureInfo.InvariantCulture) + Digits(r, 9));
+            wrongId = ResidentId.Create(region, birth.AddDays(r.Next(1, 3001)), seq);
+            phone = ZhPhone(r);
+            wrongPhone = Different(phone, r, ZhPhone);
         }
         else
         {
-            var first = faker.Name.FirstName();
-            var last = faker.Name.LastName();
+            var first = names.First(r);
+            var last = names.Last(r);
             name = first + " " + last;
-            var otherFirst = faker.Name.FirstName();
+            var otherFirst = names.First(r);
             wrongName = (otherFirst == first ? first + "e" : otherFirst) + " " + last;
-            id = r.Number(1, 9).ToString(CultureInfo.InvariantCulture) + Digits(r, 8);
-            wrongId = Different(id, () => r.Number(1, 9).ToString(CultureInfo.InvariantCulture) + Digits(r, 8));
+            id = Digit(r, 1, 9) + Digits(r, 8);
+            wrongId = Different(id, r, static r => Digit(r, 1, 9) + Digits(r, 8));
             phone = UsPhone(r);
-            wrongPhone = Different(phone, () => UsPhone(r));
+            wrongPhone = Different(phone, r, UsPhone);
         }
 
-        var balance = persona == Persona.LowBalance ? r.Number(0, 500) : r.Number(1_000, 50_000) * 100L;
-        var limit = r.Number(200, 1_000) * 10_000L;
+        var balance = persona == Persona.LowBalance ? r.Next(0, 501) : r.Next(1_000, 50_001) * 100L;
+        var limit = r.Next(200, 1_001) * 10_000L;
         var (code, reason) = Expected(persona);
 
         return new CardholderRecord
@@ -165,26 +172,50 @@ internal sealed class CardholderGenerator
         ? u switch { < 0.70 => CardNetwork.UnionPay, < 0.85 => CardNetwork.Visa, < 0.95 => CardNetwork.Mastercard, _ => CardNetwork.Amex }
         : u switch { < 0.50 => CardNetwork.Visa, < 0.85 => CardNetwork.Mastercard, < 0.95 => CardNetwork.Amex, _ => CardNetwork.UnionPay };
 
-    private static string Digits(Randomizer r, int count)
+    private static string Digits(Random r, int count)
     {
         Span<char> buffer = stackalloc char[count];
         for (var i = 0; i < count; i++)
         {
-            buffer[i] = (char)('0' + r.Number(0, 9));
+            buffer[i] = (char)('0' + r.Next(0, 10));
         }
 
         return new string(buffer);
     }
 
-    private static string UsPhone(Randomizer r) =>
-        "+1" + r.Number(2, 9).ToString(CultureInfo.InvariantCulture) + Digits(r, 2)
-        + r.Number(2, 9).ToString(CultureInfo.InvariantCulture) + Digits(r, 2) + Digits(r, 4);
+    private static string Digit(Random r, int min, int max) => ((char)('0' + r.Next(min, max + 1))).ToString();
 
-    private static string Different(string value, Func<string> draw)
+    private static string ZhPhone(Random r)
+    {
+        Span<char> buffer = stackalloc char[11];
+        buffer[0] = '1';
+        buffer[1] = (char)('0' + r.Next(3, 10));
+        for (var i = 2; i < 11; i++)
+        {
+            buffer[i] = (char)('0' + r.Next(0, 10));
+        }
+
+        return new string(buffer);
+    }
+
+    private static string UsPhone(Random r)
+    {
+        Span<char> buffer = stackalloc char[12];
+        buffer[0] = '+';
+        buffer[1] = '1';
+        for (var i = 2; i < 12; i++)
+        {
+            buffer[i] = (char)('0' + (i is 2 or 5 ? r.Next(2, 10) : r.Next(0, 10)));
+        }
+
+        return new string(buffer);
+    }
+
+    private static string Different(string value, Random r, Func<Random, string> draw)
     {
         for (var i = 0; i < 8; i++)
         {
-            var candidate = draw();
+            var candidate = draw(r);
             if (candidate != value)
             {
                 return candidate;
@@ -192,5 +223,34 @@ internal sealed class CardholderGenerator
         }
 
         return value[..^1] + (value[^1] == '0' ? '1' : '0');
+    }
+
+    /// <summary>A locale's name lists, read once from Bogus' data; a pick is one draw, as Faker.Name makes it.</summary>
+    private sealed class NameLists(string locale)
+    {
+        private readonly string[] _first = Read(locale, "first_name");
+        private readonly string[] _last = Read(locale, "last_name");
+
+        public string First(Random r) => _first[r.Next(0, _first.Length)];
+
+        public string Last(Random r) => _last[r.Next(0, _last.Length)];
+
+        private static string[] Read(string locale, string key)
+        {
+            var names = new Bogus.DataSets.Name(locale);
+            if (!names.HasFirstNameList || names.SupportsGenderLastNames)
+            {
+                throw new InvalidOperationException($"Bogus locale {locale} no longer has plain first/last name lists");
+            }
+
+            var list = (Bogus.Bson.BArray)Bogus.Database.Get("name", key, locale);
+            var result = new string[list.Count];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = list[i].StringValue;
+            }
+
+            return result;
+        }
     }
 }
