@@ -1,10 +1,14 @@
+using System.Globalization;
 using PaySim.Simulator.Cards;
 
 namespace PaySim.Simulator.Cardholders;
 
 /// <summary>
 /// Deterministic synthetic cardholders. Cardholder #i depends only on (seed, i, shares), never on how
-/// many were generated before it, so a registry of 1,000 and an export of 100,000 agree on #0..#999.
+/// many were generated before it, so a registry of 1,000 and an export of 100,000 agree on #0..#999,
+/// and the simulator derives a card when it needs it instead of keeping it. The PAN and the reserved
+/// phone carry i (encoded, <see cref="IndexOfPan"/>, <see cref="IndexOfPhone"/>): a card is found by
+/// either without a table.
 /// Thread-safe: every call draws from its own <see cref="Random"/>, seeded from (seed, index).
 /// </summary>
 internal sealed class CardholderGenerator
@@ -13,14 +17,25 @@ internal sealed class CardholderGenerator
     public const string En = "en";
 
     private readonly int _seed;
+    private readonly IndexCode _panCode;
+    private readonly IndexCode _phoneCode;
     private readonly double _zhCnShare;
     private readonly double[] _cumulative;
+    /// <summary>The most cardholders a generator numbers: a reserved phone carries the index in 8 digits.</summary>
+    public const int MaxCount = 100_000_000;
+
+    // Where a reserved phone carries the index: zh_CN 1[3-9]D DDDDDDDD (the last 8), en +1NDD NDDDDDD (every D).
+    private static readonly int[] ZhIndexDigits = [3, 4, 5, 6, 7, 8, 9, 10];
+    private static readonly int[] EnIndexDigits = [3, 4, 6, 7, 8, 9, 10, 11];
+
     private static readonly NameLists ZhNames = new(ZhCn);
     private static readonly NameLists EnNames = new(En);
 
     public CardholderGenerator(int seed, double zhCnShare = 0.7, IReadOnlyDictionary<string, double>? personaWeights = null)
     {
         _seed = seed;
+        _panCode = new IndexCode(seed, 5, 0x50414E);
+        _phoneCode = new IndexCode(seed, 4, 0x50484F4E45);
         _zhCnShare = zhCnShare;
         var weights = personaWeights ?? Personas.DefaultWeights();
         _cumulative = new double[Personas.Generated.Length];
@@ -53,6 +68,49 @@ internal sealed class CardholderGenerator
         return (int)(z & 0x7FFFFFFF);
     }
 
+    /// <summary>
+    /// The index a PAN of this generator carries (its 10 digits before the Luhn digit), or -1. Only a
+    /// candidate: the caller derives that cardholder and compares the PAN.
+    /// </summary>
+    public int IndexOfPan(string pan)
+    {
+        if (pan.Length is not (15 or 16) || !IsDigits(pan))
+        {
+            return -1;
+        }
+
+        var code = long.Parse(pan.AsSpan(pan.Length - 11, 10), CultureInfo.InvariantCulture);
+        var index = _panCode.Decode(code);
+        return index < MaxCount ? (int)index : -1;
+    }
+
+    /// <summary>The index a reserved phone of this generator carries (8 of its digits), or -1; a candidate, as for the PAN.</summary>
+    public int IndexOfPhone(string phone)
+    {
+        int[] positions;
+        if (phone.Length == 11 && phone[0] == '1' && IsDigits(phone))
+        {
+            positions = ZhIndexDigits;
+        }
+        else if (phone.Length == 12 && phone.StartsWith("+1", StringComparison.Ordinal) && IsDigits(phone.AsSpan(1)))
+        {
+            positions = EnIndexDigits;
+        }
+        else
+        {
+            return -1;
+        }
+
+        long code = 0;
+        foreach (var at in positions)
+        {
+            code = (code * 10) + (phone[at] - '0');
+        }
+
+        var index = _phoneCode.Decode(code);
+        return index < MaxCount ? (int)index : -1;
+    }
+
     public IEnumerable<CardholderRecord> GenerateMany(int count, int offset = 0)
     {
         for (var i = 0; i < count; i++)
@@ -63,6 +121,9 @@ internal sealed class CardholderGenerator
 
     public CardholderRecord Generate(int index)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, MaxCount);
+
         // The draws, in order, are the ones Bogus' Randomizer and Faker.Name made before (Number(a, b) is
         // Next(a, b + 1), Double() is NextDouble(), a name is one Number over its locale's list), taken straight
         // from System.Random: the same values, without Bogus' locks and its per-call look-up of the name lists.
@@ -71,7 +132,7 @@ internal sealed class CardholderGenerator
         var names = zh ? ZhNames : EnNames;
         var persona = PickPersona(r.NextDouble());
         var network = PickNetwork(zh, r.NextDouble());
-        var pan = CardNetworks.Generate(network, r.Next);
+        var pan = WithIndex(CardNetworks.Generate(network, r.Next), index);
 
         var expired = persona == Persona.Expired;
         var month = r.Next(1, 13);
@@ -99,8 +160,9 @@ internal sealed class CardholderGenerator
             var seq = r.Next(0, 1000);
             id = ResidentId.Create(region, birth, seq);
             wrongId = ResidentId.Create(region, birth.AddDays(r.Next(1, 3001)), seq);
-            phone = ZhPhone(r);
-            wrongPhone = Different(phone, r, ZhPhone);
+            var drawn = ZhPhone(r);
+            wrongPhone = Different(drawn, r, ZhPhone);
+            phone = PhoneWithIndex(drawn, ZhIndexDigits, index);
         }
         else
         {
@@ -111,8 +173,14 @@ internal sealed class CardholderGenerator
             wrongName = (otherFirst == first ? first + "e" : otherFirst) + " " + last;
             id = Digit(r, 1, 9) + Digits(r, 8);
             wrongId = Different(id, r, static r => Digit(r, 1, 9) + Digits(r, 8));
-            phone = UsPhone(r);
-            wrongPhone = Different(phone, r, UsPhone);
+            var drawn = UsPhone(r);
+            wrongPhone = Different(drawn, r, UsPhone);
+            phone = PhoneWithIndex(drawn, EnIndexDigits, index);
+        }
+
+        if (wrongPhone == phone)
+        {
+            wrongPhone = phone[..^1] + (phone[^1] == '0' ? '1' : '0');
         }
 
         var balance = persona == Persona.LowBalance ? r.Next(0, 501) : r.Next(1_000, 50_001) * 100L;
@@ -171,6 +239,50 @@ internal sealed class CardholderGenerator
     private static CardNetwork PickNetwork(bool zh, double u) => zh
         ? u switch { < 0.70 => CardNetwork.UnionPay, < 0.85 => CardNetwork.Visa, < 0.95 => CardNetwork.Mastercard, _ => CardNetwork.Amex }
         : u switch { < 0.50 => CardNetwork.Visa, < 0.85 => CardNetwork.Mastercard, < 0.95 => CardNetwork.Amex, _ => CardNetwork.UnionPay };
+
+    // The PAN's 10 digits before its Luhn digit are the index, encoded: every network leaves at least 11
+    // drawn digits after its prefix, so the prefix and the first drawn digits stay as drawn.
+    private string WithIndex(string drawn, int index)
+    {
+        Span<char> buffer = stackalloc char[drawn.Length];
+        drawn.AsSpan().CopyTo(buffer);
+        var code = _panCode.Encode(index);
+        for (var at = drawn.Length - 2; at >= drawn.Length - 11; at--)
+        {
+            buffer[at] = (char)('0' + (code % 10));
+            code /= 10;
+        }
+
+        buffer[^1] = Luhn.CheckDigit(buffer[..^1]);
+        return new string(buffer);
+    }
+
+    private string PhoneWithIndex(string drawn, int[] positions, int index)
+    {
+        Span<char> buffer = stackalloc char[drawn.Length];
+        drawn.AsSpan().CopyTo(buffer);
+        var code = _phoneCode.Encode(index);
+        for (var i = positions.Length - 1; i >= 0; i--)
+        {
+            buffer[positions[i]] = (char)('0' + (code % 10));
+            code /= 10;
+        }
+
+        return new string(buffer);
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string Digits(Random r, int count)
     {

@@ -38,15 +38,15 @@ public sealed class CardholderGoldenTests
         Assert.Equal(Samples[index], line);
     }
 
-    private const string FullHash = "8337b7bd00017dff0a60150cb1a00a769ab29f42c1111dc8a415f9ee1cdb5749";
+    private const string FullHash = "d1e94cafc37b45e08cedee662090d36dde448d7be2ec1f98bf6b585ff3b0b234";
     private const string DrawnHash = "0c84a0dc5ad53e2d0a3c776330f29cabb7f138b87cc54d71059b037958d6cc6c";
 
     private static readonly Dictionary<int, string> Samples = new()
     {
-        [0] = "0,6235535375796264,unionpay,04/34,210,黄志强,610113199606125783,17200823691,4864000,4310000,CNY,active,healthy,zh_CN,黄志强,610113199606125783,17200823691,00,,false",
-        [1] = "1,4616500246501149,visa,09/32,941,Skyla Lynch,310958723,+12687921470,2197700,5000000,USD,active,healthy,en,Skyla Lynch,310958723,+12687921470,00,,false",
-        [7] = "7,6221234877694757,unionpay,12/32,673,洪果,440106196005071880,14232127931,3224400,9370000,CNY,active,healthy,zh_CN,洪果,440106196005071880,14232127931,00,,false",
-        [999] = "999,2264830185064315,mastercard,04/31,781,程修杰,230103197106131092,17565454163,2905400,9430000,CNY,active,id-mismatch,zh_CN,程修杰,230103197504021091,17565454163,05,ID_MISMATCH,false",
+        [0] = "0,6235582279104559,unionpay,04/34,210,黄志强,610113199606125783,17230036392,4864000,4310000,CNY,active,healthy,zh_CN,黄志强,610113199606125783,17230036392,00,,false",
+        [1] = "1,4616531173397771,visa,09/32,941,Skyla Lynch,310958723,+12877502963,2197700,5000000,USD,active,healthy,en,Skyla Lynch,310958723,+12877502963,00,,false",
+        [7] = "7,6221223333651923,unionpay,12/32,673,洪果,440106196005071880,14228907561,3224400,9370000,CNY,active,healthy,zh_CN,洪果,440106196005071880,14228907561,00,,false",
+        [999] = "999,2264893998312008,mastercard,04/31,781,程修杰,230103197106131092,17537636893,2905400,9430000,CNY,active,id-mismatch,zh_CN,程修杰,230103197504021091,17537636893,05,ID_MISMATCH,false",
     };
 
     private static string Csv(int seed, int count)
