@@ -36,9 +36,9 @@ internal sealed class CardholderMemory : ITool
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             tool = Name,
-            count = registry.All.Count,
+            count = registry.Count,
             heapMb = mb,
-            mbPer100k = mb * 100_000 / registry.All.Count,
+            mbPer100k = mb * 100_000 / registry.Count,
             buildSeconds = seconds,
             workingSetMb = Environment.WorkingSet / 1048576.0,
         }, Json));
