@@ -12,7 +12,7 @@ namespace PaySim.Benchmarks.Tools;
 /// What a simulator's cardholders and holds cost in memory: the managed heap after a full, compacting GC,
 /// before and after building the registry and the issuer state for <c>--count</c> cardholders (cards are
 /// derived on demand, so this should not grow with the count), then after <c>--holds</c> approved holds
-/// (spread over up to 100,000 cards, so accounts are opened too; each with a merchant, an order and an
+/// (spread over up to 10,000 cards, whose accounts they open; each with a merchant, an order and an
 /// idempotency key, as an Authorize makes them). Also the process working set after each step.
 /// </summary>
 internal sealed class CardholderMemory : ITool
@@ -38,7 +38,7 @@ internal sealed class CardholderMemory : ITool
         var built = HeapAfterFullGc();
         var builtWorkingSet = Environment.WorkingSet;
 
-        var cards = Math.Min(count, 100_000);
+        var cards = Math.Min(count, 10_000);
         var pans = new string[cards];
         var generator = new CardholderGenerator(seed);
         for (var i = 0; i < cards; i++)
