@@ -234,7 +234,7 @@ internal static class CliApp
         private readonly Option<int> _smsPort = new("--sms-port") { Description = "SMS gateway port. 0 = ephemeral.", DefaultValueFactory = _ => 7201 };
         private readonly Option<int> _controlPort = new("--control-port") { Description = "Control plane HTTP/1.1 JSON port; its gRPC is on this port + 1. 0 = ephemeral.", DefaultValueFactory = _ => 7000 };
         private readonly Option<int> _seed = new("--seed") { Description = "Seed for cardholders, OTPs and ids.", DefaultValueFactory = _ => 42 };
-        private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
+        private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders, 0..100000000, derived on demand (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
         private readonly Option<string> _bind = new("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         private readonly Option<string?> _profile = new("--profile") { Description = "Fault profile applied at boot: a shipped name (issuer-outage, issuer-slow, issuer-brownout, node-loss, sms-late, sms-lost, flaky-network, wrong-data) or a JSON file. See docs/faults.md." };
         private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
