@@ -1,44 +1,94 @@
 namespace PaySim.Simulator.Cardholders;
 
+/// <summary>
+/// The issuer's file without the file: cardholder #i is derived from (seed, i) when asked for, and found
+/// by PAN or reserved phone through the index they carry (<see cref="CardholderGenerator.IndexOfPan"/>),
+/// so a registry of 100,000,000 costs what one of 1,000 does. The magic cards are kept as they are, and
+/// win a (vanishingly unlikely) PAN or phone clash, so their documented outcome holds; a generated card
+/// whose PAN is a magic card's is left out, as a duplicate PAN always was.
+/// </summary>
 internal sealed class CardholderRegistry : ICardholderRegistry
 {
-    private readonly Dictionary<string, CardholderRecord> _byPan = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CardholderRecord> _byPhone = new(StringComparer.Ordinal);
+    // Recently derived cards, one slot per (index mod size): a card under load is derived once, not on
+    // every call. Records are immutable, so a racing write only costs a second derivation.
+    private const int RecentSlots = 4096;
 
-    public CardholderRegistry(IEnumerable<CardholderRecord> generated)
+    private readonly CardholderGenerator _generator;
+    private readonly int _generated;
+    private readonly int[] _shadowed;
+    private readonly Dictionary<string, CardholderRecord> _magicByPan = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CardholderRecord> _magicByPhone = new(StringComparer.Ordinal);
+    private readonly CardholderRecord?[] _recent = new CardholderRecord?[RecentSlots];
+
+    public CardholderRegistry(int seed, int count, double zhCnShare = 0.7, IReadOnlyDictionary<string, double>? weights = null)
     {
-        var all = new List<CardholderRecord>();
-        // Magic cards win a (vanishingly unlikely) PAN or phone clash, so their documented outcome holds.
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, CardholderGenerator.MaxCount);
+        _generator = new CardholderGenerator(seed, zhCnShare, weights);
+        _generated = count;
         foreach (var magic in MagicCards.All)
         {
-            _byPan[magic.Pan] = magic;
-            _byPhone[magic.Phone] = magic;
+            _magicByPan[magic.Pan] = magic;
+            _magicByPhone[magic.Phone] = magic;
         }
 
-        foreach (var c in generated)
+        var shadowed = new List<int>();
+        foreach (var magic in MagicCards.All)
         {
-            if (_byPan.TryAdd(c.Pan, c))
+            var index = _generator.IndexOfPan(magic.Pan);
+            if (index >= 0 && index < count && _generator.Generate(index).Pan == magic.Pan)
             {
-                _byPhone.TryAdd(c.Phone, c);
-                all.Add(c);
+                shadowed.Add(index);
             }
         }
 
-        all.AddRange(MagicCards.All);
-        All = all;
+        _shadowed = [.. shadowed.Order()];
     }
 
     public static CardholderRegistry Create(int seed, int count, double zhCnShare = 0.7, IReadOnlyDictionary<string, double>? weights = null) =>
-        new(new CardholderGenerator(seed, zhCnShare, weights).GenerateMany(count).ToList());
+        new(seed, count, zhCnShare, weights);
 
-    public IReadOnlyList<CardholderRecord> All { get; }
+    /// <summary>Generated cards (index order), then the magic cards: derived one at a time, never all held.</summary>
+    public IEnumerable<CardholderRecord> All => Generated(0).Concat(MagicCards.All);
+
+    public int Count => _generated - _shadowed.Length + MagicCards.All.Count;
 
     /// <summary>The locales cardholders are generated in; a filter on any other is refused.</summary>
     public static IReadOnlyList<string> Locales { get; } = [CardholderGenerator.ZhCn, CardholderGenerator.En];
 
-    public CardholderRecord? FindByPan(string pan) => _byPan.GetValueOrDefault(pan);
+    public CardholderRecord? FindByPan(string pan)
+    {
+        if (_magicByPan.TryGetValue(pan, out var magic))
+        {
+            return magic;
+        }
 
-    public CardholderRecord? FindByPhone(string phone) => _byPhone.GetValueOrDefault(phone);
+        var index = _generator.IndexOfPan(pan);
+        if (index < 0 || index >= _generated)
+        {
+            return null;
+        }
+
+        var card = Get(index);
+        return card.Pan == pan ? card : null;
+    }
+
+    public CardholderRecord? FindByPhone(string phone)
+    {
+        if (_magicByPhone.TryGetValue(phone, out var magic))
+        {
+            return magic;
+        }
+
+        var index = _generator.IndexOfPhone(phone);
+        if (index < 0 || index >= _generated || Array.BinarySearch(_shadowed, index) >= 0)
+        {
+            return null;
+        }
+
+        var card = Get(index);
+        return card.Phone == phone ? card : null;
+    }
 
     public IEnumerable<CardholderRecord> List(int count, string? persona = null, string? locale = null, int offset = 0)
     {
@@ -58,10 +108,67 @@ internal sealed class CardholderRegistry : ICardholderRegistry
             throw new ArgumentException($"locale '{locale}' is unknown; allowed: {string.Join(", ", Locales)}");
         }
 
-        return All
-            .Where(c => wanted is null || c.Persona == wanted)
-            .Where(c => string.IsNullOrEmpty(locale) || string.Equals(c.Locale, locale, StringComparison.OrdinalIgnoreCase))
-            .Skip(Math.Max(0, offset))
-            .Take(Math.Max(0, count));
+        return Page(Math.Max(0, count), wanted, string.IsNullOrEmpty(locale) ? null : locale, Math.Max(0, offset));
+    }
+
+    private IEnumerable<CardholderRecord> Page(int count, Persona? wanted, string? locale, int offset)
+    {
+        if (count == 0)
+        {
+            yield break;
+        }
+
+        // Unfiltered, the offset is a position: start there instead of deriving every card before it.
+        var cards = wanted is null && locale is null
+            ? Generated(IndexAt(offset)).Concat(MagicCards.All.Skip(Math.Max(0, offset - (_generated - _shadowed.Length))))
+            : All.Where(c => (wanted is null || c.Persona == wanted) && (locale is null || string.Equals(c.Locale, locale, StringComparison.OrdinalIgnoreCase)))
+                .Skip(offset);
+        foreach (var card in cards)
+        {
+            yield return card;
+            if (--count == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    // The index of the generated card at a position of the listing (shadowed indices take no position).
+    private int IndexAt(int position)
+    {
+        var index = position;
+        foreach (var s in _shadowed)
+        {
+            if (s <= index)
+            {
+                index++;
+            }
+        }
+
+        return Math.Min(index, _generated);
+    }
+
+    private IEnumerable<CardholderRecord> Generated(int from)
+    {
+        for (var i = from; i < _generated; i++)
+        {
+            if (_shadowed.Length == 0 || Array.BinarySearch(_shadowed, i) < 0)
+            {
+                yield return _generator.Generate(i);
+            }
+        }
+    }
+
+    private CardholderRecord Get(int index)
+    {
+        ref var slot = ref _recent[index & (RecentSlots - 1)];
+        var card = Volatile.Read(ref slot);
+        if (card is null || card.Index != index)
+        {
+            card = _generator.Generate(index);
+            Volatile.Write(ref slot, card);
+        }
+
+        return card;
     }
 }

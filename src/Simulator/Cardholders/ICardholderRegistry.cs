@@ -3,7 +3,11 @@ namespace PaySim.Simulator.Cardholders;
 /// <summary>The issuer's file of cardholders: generated ones first (index order), then the magic cards.</summary>
 internal interface ICardholderRegistry
 {
-    IReadOnlyList<CardholderRecord> All { get; }
+    /// <summary>Every cardholder, derived one at a time as the sequence is walked (never all in memory).</summary>
+    IEnumerable<CardholderRecord> All { get; }
+
+    /// <summary>How many cardholders <see cref="All"/> yields.</summary>
+    int Count { get; }
 
     CardholderRecord? FindByPan(string pan);
 

@@ -58,7 +58,23 @@ internal static class ResidentId
 
     public static string Create(string region, DateOnly birth, int sequence)
     {
-        var first17 = region + birth.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + sequence.ToString("000", CultureInfo.InvariantCulture);
-        return first17 + CheckDigit(first17);
+        // region (6) + yyyyMMdd + sequence (3) + check: written digit by digit (a format string costs more than the rest).
+        Span<char> id = stackalloc char[18];
+        region.AsSpan().CopyTo(id);
+        Put(id.Slice(6, 4), birth.Year);
+        Put(id.Slice(10, 2), birth.Month);
+        Put(id.Slice(12, 2), birth.Day);
+        Put(id.Slice(14, 3), sequence);
+        id[17] = CheckDigit(id);
+        return new string(id);
+    }
+
+    private static void Put(Span<char> digits, int value)
+    {
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            digits[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
     }
 }

@@ -107,9 +107,9 @@ internal static class CliApp
         });
         count.Validators.Add(r =>
         {
-            if (Converted<int>(r) is { } v && v < 0)
+            if (Converted<int>(r) is { } v && v is < 0 or > CardholderGenerator.MaxCount)
             {
-                r.AddError($"--count must be >= 0 (was {v})");
+                r.AddError($"--count must be 0..{CardholderGenerator.MaxCount} (was {v})");
             }
         });
 
@@ -119,18 +119,31 @@ internal static class CliApp
         };
         command.SetAction(async (p, ct) =>
         {
-            var rows = Select(p.GetValue(seed), p.GetValue(share), p.GetValue(count), p.GetValue(locale), p.GetValue(persona));
-            if (p.GetValue(format) == "json")
+            var json = p.GetValue(format) == "json";
+            var (seedValue, shareValue, countValue, localeValue, personaValue) = (p.GetValue(seed), p.GetValue(share), p.GetValue(count), p.GetValue(locale), p.GetValue(persona));
+            var stream = stdoutStream ?? (ReferenceEquals(stdout, Console.Out) ? Console.OpenStandardOutput() : null);
+            if (stream is not null && !string.Equals(personaValue, "magic", StringComparison.OrdinalIgnoreCase))
             {
-                var stream = stdoutStream ?? Console.OpenStandardOutput();
+                // Generated cards: derived and formatted in parallel blocks, written in index order.
+                Persona? wanted = personaValue is not null && Personas.TryParse(personaValue, out var pp) ? pp : null;
+                Func<CardholderRecord, bool>? keep = wanted is null && localeValue is null
+                    ? null
+                    : c => (wanted is null || c.Persona == wanted) && (localeValue is null || c.Locale == localeValue);
+                CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, ScanLimit(countValue, keep is not null), keep, Environment.ProcessorCount);
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+                return Ok;
+            }
+
+            var rows = Select(seedValue, shareValue, countValue, localeValue, personaValue);
+            if (json)
+            {
+                stream ??= Console.OpenStandardOutput();
                 CardholderExport.WriteJson(stream, rows);
                 await stream.FlushAsync(ct).ConfigureAwait(false);
             }
             else
             {
-                var writer = stdoutStream is null && ReferenceEquals(stdout, Console.Out)
-                    ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16)
-                    : stdoutStream is not null ? new StreamWriter(stdoutStream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) : stdout;
+                var writer = stream is not null ? new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) : stdout;
                 CardholderExport.WriteCsv(writer, rows);
                 await writer.FlushAsync(ct).ConfigureAwait(false);
             }
@@ -139,6 +152,10 @@ internal static class CliApp
         });
         return command;
     }
+
+    // How far a filtered export looks for matches, so a filter nothing matches ends; never past the last index.
+    private static long ScanLimit(int count, bool filtered) =>
+        Math.Min(filtered ? (long)count * 1000 + 10_000 : count, CardholderGenerator.MaxCount);
 
     /// <summary>Generated cardholders in index order, filtered lazily; the scan is bounded so a filter nothing matches ends.</summary>
     internal static IEnumerable<CardholderRecord> Select(int seed, double zhCnShare, int count, string? locale, string? persona)
@@ -156,8 +173,8 @@ internal static class CliApp
 
         var generator = new CardholderGenerator(seed, zhCnShare);
         var found = 0;
-        var limit = wanted is null && locale is null ? count : (long)count * 1000 + 10_000;
-        for (var i = 0; found < count && i < limit && i < int.MaxValue; i++)
+        var limit = ScanLimit(count, wanted is not null || locale is not null);
+        for (var i = 0; found < count && i < limit; i++)
         {
             var c = generator.Generate(i);
             if ((wanted is null || c.Persona == wanted) && (locale is null || c.Locale == locale))
@@ -217,7 +234,7 @@ internal static class CliApp
         private readonly Option<int> _smsPort = new("--sms-port") { Description = "SMS gateway port. 0 = ephemeral.", DefaultValueFactory = _ => 7201 };
         private readonly Option<int> _controlPort = new("--control-port") { Description = "Control plane HTTP/1.1 JSON port; its gRPC is on this port + 1. 0 = ephemeral.", DefaultValueFactory = _ => 7000 };
         private readonly Option<int> _seed = new("--seed") { Description = "Seed for cardholders, OTPs and ids.", DefaultValueFactory = _ => 42 };
-        private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
+        private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders, 0..100000000, derived on demand (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
         private readonly Option<string> _bind = new("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         private readonly Option<string?> _profile = new("--profile") { Description = "Fault profile applied at boot: a shipped name (issuer-outage, issuer-slow, issuer-brownout, node-loss, sms-late, sms-lost, flaky-network, wrong-data) or a JSON file. See docs/faults.md." };
         private readonly Option<string?> _risk = new("--risk") { Description = "Issuer risk rules applied at boot: a JSON file (velocity, amount, dailyLimit, repeat, riskFlagged, notPermittedMerchants, stepUp). See docs/simulator.md \"Risk controls\"." };

@@ -39,7 +39,6 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     private readonly RedisSharedDocument? _sharedFaults;
     private readonly RedisSharedDocument? _sharedRisk;
     private readonly RedisNodeStates? _sharedNodes;
-    private IReadOnlyList<Cardholder>? _cardholders;
     private int _disposed;
 
     private SimulatorHost(SimulatorOptions options, ICardholderRegistry registry, OtpOptions otp, IIssuerState state)
@@ -100,8 +99,14 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     /// <summary>Control plane gRPC (paysim.control.v1.Control), h2c, on its own port.</summary>
     public Uri ControlGrpcUri => _controlGrpc.Uri;
 
-    /// <summary>Every cardholder on file: the generated ones in index order, then the magic cards.</summary>
-    public IReadOnlyList<Cardholder> Cardholders => _cardholders ??= Registry.All.Select(CardholderMapper.ToContract).ToList();
+    /// <summary>
+    /// Every cardholder on file: the generated ones in index order, then the magic cards, each derived as the
+    /// sequence is walked (with 100,000,000 cardholders, take what you need rather than all).
+    /// </summary>
+    public IEnumerable<Cardholder> Cardholders => Registry.All.Select(CardholderMapper.ToContract);
+
+    /// <summary>How many cardholders <see cref="Cardholders"/> yields.</summary>
+    public int CardholderCount => Registry.Count;
 
     /// <summary>The fixed magic test cards (persona "magic"), one per response code.</summary>
     public IReadOnlyList<Cardholder> MagicCards => PaySim.Simulator.Cardholders.MagicCards.All.Select(CardholderMapper.ToContract).ToList();
@@ -534,7 +539,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             sms = _sms.Uri.ToString().TrimEnd('/'),
             control = _controlHttp.Uri.ToString().TrimEnd('/'),
             controlGrpc = _controlGrpc.Uri.ToString().TrimEnd('/'),
-            cardholders = Registry.All.Count,
+            cardholders = Registry.Count,
             seed = Options.Seed,
             settings = _controlHttp.Uri.ToString().TrimEnd('/') + "/v1/settings",
         }, () => new

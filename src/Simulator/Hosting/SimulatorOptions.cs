@@ -10,7 +10,7 @@ namespace PaySim.Simulator.Hosting;
 public sealed class SimulatorOptions
 {
     public const int MaxNodes = 32;
-    public const int MaxCardholders = 1_000_000;
+    public const int MaxCardholders = CardholderGenerator.MaxCount;
 
     /// <summary>Issuer nodes, named issuer-1..issuer-N.</summary>
     public int Nodes { get; set; } = 3;

@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace PaySim.Simulator.Ledger;
@@ -13,12 +13,20 @@ namespace PaySim.Simulator.Ledger;
 /// account or a hold in the book it read, and an account it locks that a reset retired meanwhile
 /// sends it to the new book.
 /// </para>
+/// <para>
+/// An account exists only once money moved on its card: the first hold opens it at the card's opening
+/// balance (which the cardholder registry derives), so a ledger of 100,000,000 cards costs what its
+/// touched cards do. An untouched card's balance is its opening balance; the totals of
+/// <see cref="Invariants"/> are over the opened accounts (the untouched ones add the same to both sides).
+/// </para>
 /// </summary>
 internal sealed class InMemoryLedger : ILedger
 {
-    private readonly Dictionary<string, long> _opening;
-    private readonly long _initialTotal;
+    private readonly Func<string, long?> _opening;
     private readonly Lock _snapshot = new();
+
+    // Taken to open an account, and by whoever locks every account: no account opens while they are held.
+    private readonly Lock _open = new();
     private volatile Book _book = Book.Empty;
 
     // Holds only, so the numbers of one book are dense: a reader that finds one not written yet knows a
@@ -27,23 +35,25 @@ internal sealed class InMemoryLedger : ILedger
     private long _refundSequence;
     private long _generation;
 
-    public InMemoryLedger(IEnumerable<KeyValuePair<string, long>> openingBalances)
+    /// <param name="openingBalance">The opening balance of a card, or null for a PAN the issuer does not know.</param>
+    public InMemoryLedger(Func<string, long?> openingBalance)
     {
-        _opening = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (pan, balance) in openingBalances)
-        {
-            _opening.TryAdd(pan, balance);
-        }
-
-        _initialTotal = _opening.Values.Sum();
+        _opening = openingBalance;
         Reset();
+    }
+
+    /// <summary>A ledger of these cards only (tests, benchmarks); the first balance of a PAN given twice stands.</summary>
+    public InMemoryLedger(IEnumerable<KeyValuePair<string, long>> openingBalances)
+        : this(OpeningTable(openingBalances))
+    {
     }
 
     public HoldResult Hold(HoldRequest request)
     {
         while (true)
         {
-            if (!_book.ByPan.TryGetValue(request.Pan, out var account))
+            var account = Open(request.Pan);
+            if (account is null)
             {
                 return new HoldResult(LedgerOutcome.UnknownAccount, null, 0);
             }
@@ -141,21 +151,23 @@ internal sealed class InMemoryLedger : ILedger
             });
 
     public long AvailableMinor(string pan) =>
-        _book.ByPan.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : 0;
+        _book.ByPan.TryGetValue(pan, out var a) ? Volatile.Read(ref a.Balance) : _opening(pan) ?? 0;
 
     public string? PanOf(string authorizationId)
     {
         var book = _book;
         ref var auth = ref Find(book, authorizationId ?? "");
-        return Unsafe.IsNullRef(ref auth) ? null : book.Accounts[auth.Account].Pan;
+        return Unsafe.IsNullRef(ref auth) ? null : book[auth.Account].Pan;
     }
 
     public LedgerInvariants Invariants() => WithEveryAccountLocked(book =>
     {
-        long balances = 0, held = 0, captured = 0, released = 0, refunded = 0;
+        long initial = 0, balances = 0, held = 0, captured = 0, released = 0, refunded = 0;
         var violations = new List<string>();
-        foreach (var a in book.Accounts)
+        for (var i = 0; i < book.Count; i++)
         {
+            var a = book[i];
+            initial += a.Opening;
             balances += a.Balance;
             held += a.Held;
             captured += a.Captured;
@@ -180,12 +192,12 @@ internal sealed class InMemoryLedger : ILedger
                 violations.Add(LedgerInvariants.BadAuthorization(LedgerIds.Authorization(rows.Sequence), auth.Amount, auth.Captured, auth.Released, auth.Refunded));
             }
 
-            var pan = book.Accounts[auth.Account].Pan;
+            var pan = book[auth.Account].Pan;
             charges.Add(pan, holds.IdempotencyKey(auth), holds.MerchantId(auth), holds.OrderReference(auth),
                 LedgerInvariants.IsReversed(auth.Amount, auth.Captured, auth.Released, auth.Refunded));
         }
 
-        var totals = new LedgerTotals(_initialTotal, balances, held, captured, released, refunded, open, count);
+        var totals = new LedgerTotals(initial, balances, held, captured, released, refunded, open, count);
         return LedgerInvariants.Judge(charges.ByKey, charges.ByOrder, totals, violations);
     });
 
@@ -230,44 +242,74 @@ internal sealed class InMemoryLedger : ILedger
 
     public void Reset() => WithEveryAccountLocked(old =>
     {
-        foreach (var retired in old.Accounts)
+        for (var i = 0; i < old.Count; i++)
         {
-            retired.Retired = true;
+            old[i].Retired = true;
         }
 
         // Every sequence number is taken under an account lock: the old ones are all held here, and no
-        // operation can reach the new accounts before they exist, so the new table starts past them all.
-        var holds = new AuthorizationTable(Interlocked.Read(ref _sequence) + 1);
-        var accounts = new Account[_opening.Count];
-        var book = new Book(accounts, holds, _generation++);
-        var i = 0;
-        foreach (var (pan, balance) in _opening)
-        {
-            accounts[i] = new Account(book, i, pan) { Balance = balance };
-            i++;
-        }
-
-        book.ByPan = accounts.ToFrozenDictionary(a => a.Pan, StringComparer.Ordinal);
+        // account opens meanwhile, so the new table starts past them all. Accounts open again on first use.
         // Published while the old accounts are still locked: an operation that waits on one of them
         // finds it retired and this book in place.
-        _book = book;
+        _book = new Book(new AuthorizationTable(Interlocked.Read(ref _sequence) + 1), _generation++);
         return true;
     });
+
+    // The card's account in the current book, opened at its opening balance on first use; null for a PAN
+    // the issuer does not know. An account opened while a reset swaps the book goes to the new book.
+    private Account? Open(string pan)
+    {
+        while (true)
+        {
+            var book = _book;
+            if (book.ByPan.TryGetValue(pan, out var account))
+            {
+                return account;
+            }
+
+            if (_opening(pan) is not { } opening)
+            {
+                return null;
+            }
+
+            lock (_open)
+            {
+                if (!ReferenceEquals(book, _book))
+                {
+                    continue;
+                }
+
+                return book.ByPan.TryGetValue(pan, out account) ? account : book.Add(pan, opening);
+            }
+        }
+    }
+
+    private static Func<string, long?> OpeningTable(IEnumerable<KeyValuePair<string, long>> openingBalances)
+    {
+        var table = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (pan, balance) in openingBalances)
+        {
+            table.TryAdd(pan, balance);
+        }
+
+        return pan => table.TryGetValue(pan, out var balance) ? balance : null;
+    }
 
     // Every account's lock, always in the order of the book's accounts, one snapshot at a time:
     // operations hold at most one account lock, so this sees no half-done operation and cannot deadlock.
     private T WithEveryAccountLocked<T>(Func<Book, T> body)
     {
         lock (_snapshot)
+        lock (_open)
         {
             var book = _book;
-            var accounts = book.Accounts;
+            var count = book.Count;
             var taken = 0;
             try
             {
-                for (; taken < accounts.Length; taken++)
+                for (; taken < count; taken++)
                 {
-                    Monitor.Enter(accounts[taken]);
+                    Monitor.Enter(book[taken]);
                 }
 
                 return body(book);
@@ -276,7 +318,7 @@ internal sealed class InMemoryLedger : ILedger
             {
                 for (var i = taken - 1; i >= 0; i--)
                 {
-                    Monitor.Exit(accounts[i]);
+                    Monitor.Exit(book[i]);
                 }
             }
         }
@@ -316,7 +358,7 @@ internal sealed class InMemoryLedger : ILedger
 
     private static LedgerRow ToRow(Book book, long sequence, ref AuthorizationTable.Row auth)
     {
-        var account = book.Accounts[auth.Account];
+        var account = book[auth.Account];
         long captured, released, refunded;
         lock (account)
         {
@@ -340,7 +382,7 @@ internal sealed class InMemoryLedger : ILedger
             return unknown;
         }
 
-        var account = book.Accounts[auth.Account];
+        var account = book[auth.Account];
         lock (account)
         {
             return account.Retired ? unknown : action(account, ref auth, state);
@@ -359,26 +401,56 @@ internal sealed class InMemoryLedger : ILedger
 
     private delegate TResult HoldAction<in TState, out TResult>(Account account, ref AuthorizationTable.Row auth, TState state);
 
-    /// <summary>The accounts and holds between two resets.</summary>
-    private sealed class Book(Account[] accounts, AuthorizationTable holds, long generation)
+    /// <summary>The accounts and holds between two resets. Accounts are appended (under the ledger's open lock), never removed.</summary>
+    private sealed class Book(AuthorizationTable holds, long generation)
     {
-        public static readonly Book Empty = new([], new AuthorizationTable(1), 0);
+        private const int ChunkBits = 10;
+        private const int ChunkSize = 1 << ChunkBits;
 
-        public Account[] Accounts { get; } = accounts;
+        public static readonly Book Empty = new(new AuthorizationTable(1), 0);
+
+        private volatile Account[]?[] _chunks = new Account[]?[16];
+        private int _count;
 
         public AuthorizationTable Holds { get; } = holds;
 
         /// <summary>How many resets made this book: the epoch of its ledger cursors.</summary>
         public long Generation { get; } = generation;
 
-        public FrozenDictionary<string, Account> ByPan { get; set; } = FrozenDictionary<string, Account>.Empty;
+        public ConcurrentDictionary<string, Account> ByPan { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>How many accounts are open; those below it never move.</summary>
+        public int Count => Volatile.Read(ref _count);
+
+        public Account this[int index] => _chunks[index >> ChunkBits]![index & (ChunkSize - 1)];
+
+        /// <summary>Opens an account; the caller holds the ledger's open lock.</summary>
+        public Account Add(string pan, long opening)
+        {
+            var index = _count;
+            var chunks = _chunks;
+            if ((index >> ChunkBits) >= chunks.Length)
+            {
+                var grown = new Account[]?[chunks.Length * 2];
+                chunks.CopyTo(grown, 0);
+                _chunks = chunks = grown;
+            }
+
+            var chunk = chunks[index >> ChunkBits] ??= new Account[ChunkSize];
+            var account = new Account(this, index, pan, opening) { Balance = opening };
+            chunk[index & (ChunkSize - 1)] = account;
+            ByPan[pan] = account;
+            Volatile.Write(ref _count, index + 1);
+            return account;
+        }
     }
 
-    private sealed class Account(Book book, int index, string pan)
+    private sealed class Account(Book book, int index, string pan, long opening)
     {
         public readonly Book Book = book;
         public readonly int Index = index;
         public readonly string Pan = pan;
+        public readonly long Opening = opening;
         public long Balance;
         public long Held;
         public long Captured;

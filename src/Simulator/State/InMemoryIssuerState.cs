@@ -12,7 +12,7 @@ internal sealed class InMemoryIssuerState(ICardholderRegistry cardholders, OtpOp
     public ICardholderRegistry Cardholders { get; } = cardholders;
     public IBindingStore Bindings { get; } = new InMemoryBindingStore();
     public IOtpStore Otps { get; } = new InMemoryOtpStore(otp);
-    public ILedger Ledger { get; } = new InMemoryLedger(cardholders.All.Select(c => KeyValuePair.Create(c.Pan, c.BalanceMinor)));
+    public ILedger Ledger { get; } = new InMemoryLedger(pan => cardholders.FindByPan(pan)?.BalanceMinor);
     public IIdempotencyStore Idempotency { get; } = new InMemoryIdempotencyStore();
     public ISmsInbox Inbox { get; } = new InMemorySmsInbox(time);
     public IChallengeStore Challenges { get; } = new InMemoryChallengeStore();

@@ -100,4 +100,54 @@ public sealed class CardholderGeneratorTests
         Assert.Equal(Csv(7), Csv(7));
         Assert.NotEqual(Csv(7), Csv(8));
     }
+
+    [Fact]
+    public void EveryCard_CarriesItsIndex_InItsPanAndReservedPhone_AndPansAndPhonesAreUnique()
+    {
+        var generator = new CardholderGenerator(42);
+        Assert.All(TenThousand, c =>
+        {
+            Assert.Equal(c.Index, generator.IndexOfPan(c.Pan));
+            Assert.Equal(c.Index, generator.IndexOfPhone(c.Phone));
+        });
+        Assert.Equal(TenThousand.Count, TenThousand.Select(c => c.Pan).Distinct().Count());
+        Assert.Equal(TenThousand.Count, TenThousand.Select(c => c.Phone).Distinct().Count());
+        // Another seed numbers its cards with another key: its PANs name other indices (or none) here.
+        var other = new CardholderGenerator(43).GenerateMany(100).ToList();
+        Assert.True(other.Count(c => generator.IndexOfPan(c.Pan) == c.Index) <= 1);
+        Assert.Equal(-1, generator.IndexOfPan("not-a-pan"));
+        Assert.Equal(-1, generator.IndexOfPhone("+44 20 7946 0000"));
+    }
+
+    [Fact]
+    public void TheLastIndex_IsDerivedAndFoundLikeTheFirst_AndOneMoreIsRefused()
+    {
+        var generator = new CardholderGenerator(42);
+        var last = generator.Generate(CardholderGenerator.MaxCount - 1);
+        Assert.True(Luhn.IsValid(last.Pan));
+        Assert.Equal(CardholderGenerator.MaxCount - 1, generator.IndexOfPan(last.Pan));
+        Assert.Equal(CardholderGenerator.MaxCount - 1, generator.IndexOfPhone(last.Phone));
+        Assert.Throws<ArgumentOutOfRangeException>(() => generator.Generate(CardholderGenerator.MaxCount));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void IndexCode_IsAPermutation_ThatDecodesWhatItEncodes(int halfDigits)
+    {
+        var code = new IndexCode(42, halfDigits, 7);
+        var seen = new HashSet<long>();
+        var random = new Random(1);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = i < 10_000 ? i : random.NextInt64(code.Size);
+            var encoded = code.Encode(value);
+            Assert.InRange(encoded, 0, code.Size - 1);
+            Assert.Equal(value, code.Decode(encoded));
+            if (i < 10_000)
+            {
+                Assert.True(seen.Add(encoded));
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ public sealed class CliTests
     [InlineData("--nodes", "many")]
     [InlineData("cardholders", "--format", "xml")]
     [InlineData("cardholders", "--persona", "nobody")]
+    [InlineData("cardholders", "--count", "100000001")]
     public async Task BadFlag_ExitsWithCode2_AndOneLine(params string[] args)
     {
         var (code, _, err) = await Run(args);
@@ -87,6 +88,49 @@ public sealed class CliTests
 
         using var magic = JsonDocument.Parse(await Export("cardholders", "--persona", "magic", "--format", "json"));
         Assert.Equal(9, magic.RootElement.GetProperty("cardholders").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("csv", null, null, 9_000)]
+    [InlineData("json", null, null, 9_000)]
+    [InlineData("csv", "low-balance", "en", 300)]
+    [InlineData("json", "slow-sms", null, 200)]
+    [InlineData("csv", null, null, 0)]
+    [InlineData("json", null, null, 0)]
+    public async Task TheParallelExport_WritesTheBytes_OfTheOneCardAtATimeExport(string format, string? persona, string? locale, int count)
+    {
+        var args = new List<string> { "cardholders", "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", "3", "--format", format };
+        if (persona is not null)
+        {
+            args.AddRange(["--persona", persona]);
+        }
+
+        if (locale is not null)
+        {
+            args.AddRange(["--locale", locale]);
+        }
+
+        var parallel = await Export([.. args]);
+        var rows = CliApp.Select(3, 0.7, count, locale, persona).ToList();
+        Assert.Equal(count, rows.Count);
+        byte[] expected;
+        if (format == "json")
+        {
+            using var stream = new MemoryStream();
+            PaySim.Simulator.Cardholders.CardholderExport.WriteJson(stream, rows);
+            expected = stream.ToArray();
+            using var doc = JsonDocument.Parse(parallel);
+            Assert.Equal(count, doc.RootElement.GetProperty("cardholders").GetArrayLength());
+        }
+        else
+        {
+            var writer = new StringWriter();
+            PaySim.Simulator.Cardholders.CardholderExport.WriteCsv(writer, rows);
+            expected = new UTF8Encoding(false).GetBytes(writer.ToString());
+            Assert.Equal(count + 1, Encoding.UTF8.GetString(parallel).Count(c => c == '\n'));
+        }
+
+        Assert.Equal(expected, parallel);
     }
 
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)

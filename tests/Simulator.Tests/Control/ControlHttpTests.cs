@@ -119,7 +119,8 @@ public sealed class ControlHttpTests
         Assert.True(inv.RootElement.GetProperty("moneyConserved").GetBoolean());
         Assert.Equal(0, sim.Host.GetStats().Nodes.Sum(n => n.Requests));
         Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(new AuthorizeRequest { CardToken = token, AmountMinor = 1 })).ResponseCode);
-        Assert.Equal(209, sim.Host.Cardholders.Count);
+        Assert.Equal(209, sim.Host.CardholderCount);
+        Assert.Equal(209, sim.Host.Cardholders.Count());
 
         // Calls after the reset count from zero again (each method's cached counters follow the reset).
         var authorize = sim.Host.GetStats().Nodes.Single(n => n.Name == "issuer-1").Methods.Single(m => m.Method == "Authorize");

@@ -205,6 +205,43 @@ public sealed class InMemoryLedgerTests
         Assert.Equal(1_000_000 - invariants.HeldMinor, ledger.AvailableMinor("6200000000000001"));
     }
 
+    [Fact]
+    public void Only_cards_that_moved_money_have_an_account_and_an_untouched_card_holds_its_opening_balance()
+    {
+        var asked = new List<string>();
+        var ledger = new InMemoryLedger(pan =>
+        {
+            asked.Add(pan);
+            return pan.StartsWith("62", StringComparison.Ordinal) ? 10_000 + long.Parse(pan[^4..], System.Globalization.CultureInfo.InvariantCulture) : null;
+        });
+
+        // Reading a balance opens nothing: the opening balance is the answer.
+        Assert.Equal(10_007, ledger.AvailableMinor("6200000000000007"));
+        Assert.Equal(0, ledger.Invariants().InitialTotalMinor);
+        Assert.Equal(LedgerOutcome.UnknownAccount, ledger.Hold(Hold("4000000000000002", 1)).Outcome);
+
+        var hold = ledger.Hold(Hold("6200000000000001", 2_000));
+        Assert.Equal(new HoldResult(LedgerOutcome.Approved, hold.AuthorizationId, 8_001), hold);
+        Assert.Equal(LedgerOutcome.Approved, ledger.Hold(Hold("6200000000000001", 1)).Outcome);
+        Assert.Equal(LedgerOutcome.Approved, ledger.Capture(hold.AuthorizationId!, 500).Outcome);
+        Assert.Equal(LedgerOutcome.Approved, ledger.Hold(Hold("6200000000000002", 3)).Outcome);
+
+        // Each card is opened once; the totals are over the two opened accounts.
+        var invariants = ledger.Invariants();
+        Assert.True(invariants.MoneyConserved, string.Join("; ", invariants.Violations));
+        Assert.Equal(10_001 + 10_002, invariants.InitialTotalMinor);
+        Assert.Equal(10_001 - 2_001 + 10_002 - 3, invariants.BalancesMinor);
+        Assert.Equal(2_001 - 500 + 3, invariants.HeldMinor);
+        Assert.Equal(500, invariants.CapturedMinor);
+        Assert.Equal(1, asked.Count(p => p == "6200000000000001"));
+
+        // A reset closes every account: the cards are back at their opening balances, with nothing open.
+        ledger.Reset();
+        Assert.Equal(10_001, ledger.AvailableMinor("6200000000000001"));
+        Assert.Equal(0, ledger.Invariants().InitialTotalMinor);
+        Assert.Equal(8_001, ledger.Hold(Hold("6200000000000001", 2_000)).AvailableMinor);
+    }
+
     private static InMemoryLedger Ledger(params (string Pan, long Balance)[] accounts) =>
         new(accounts.Select(a => KeyValuePair.Create(a.Pan, a.Balance)));
 

@@ -239,6 +239,80 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
     /// The commands <paramref name="process"/>'s connection sent while <paramref name="run"/> ran (heartbeats left out), and the
     /// commands Redis processed per Authorize (INFO, through an admin connection made before counting: a handshake is a dozen).
     /// </summary>
+    // Without an idempotency key, Capture, Void and Refund are one script each (one EVALSHA). Work in Redis: Capture
+    // is EVALSHA + EXISTS + HMGET of the authorization + HINCRBY held and cap of the account + HINCRBY cap of the
+    // authorization (6); Void and Refund each move one more field or take a refund id (7).
+    private const double ProcessedPerCapture = 6;
+    private const double ProcessedPerVoid = 7;
+    private const double ProcessedPerRefund = 7;
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public void A_capture_a_void_and_a_refund_without_an_idempotency_key_are_one_evalsha_each()
+    {
+        var (a, b) = RedisTestIssuer.Pair(redis);
+        using (a)
+        using (b)
+        {
+            var card = a.Registry.All.First(c => c.Magic == MagicBehaviour.Approve);
+            var token = RedisTestIssuer.Bind(a, b, card);
+            var opening = b.State.Ledger.AvailableMinor(card.Pan);
+            var ids = new string[(2 * Calls) + 2];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var held = b.Engine.Authorize(token, 10, card.Currency, "m", "", "");
+                Assert.Equal("00", held.Code);
+                ids[i] = held.AuthorizationId;
+            }
+
+            // The first call of each loads its script: the load path is every call after it.
+            Assert.Equal("00", b.Engine.Capture(ids[0], 0, "").Code);
+            Assert.Equal("00", b.Engine.Refund(ids[0], 0, "").Code);
+            Assert.Equal("00", b.Engine.Void(ids[1], "").Code);
+
+            var captures = ids[2..(Calls + 2)];
+            var voids = ids[(Calls + 2)..];
+            var (sent, processed) = Count(b, () =>
+            {
+                foreach (var id in captures)
+                {
+                    Assert.Equal(("00", 10L), Pick(b.Engine.Capture(id, 0, "")));
+                }
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", Calls), sent);
+            Assert.InRange(processed, ProcessedPerCapture, ProcessedPerCapture + 0.05);
+
+            (sent, processed) = Count(b, () =>
+            {
+                foreach (var id in captures)
+                {
+                    var refund = b.Engine.Refund(id, 4, "");
+                    Assert.Equal(("00", 4L), (refund.Code, refund.RefundedMinor));
+                }
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", Calls), sent);
+            Assert.InRange(processed, ProcessedPerRefund, ProcessedPerRefund + 0.05);
+
+            (sent, processed) = Count(b, () =>
+            {
+                foreach (var id in voids)
+                {
+                    var released = b.Engine.Void(id, "");
+                    Assert.Equal(("00", 10L), (released.Code, released.ReleasedMinor));
+                }
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", Calls), sent);
+            Assert.InRange(processed, ProcessedPerVoid, ProcessedPerVoid + 0.05);
+
+            // Money: every capture kept 10 less the 4 refunded; the voided holds and the first refund gave all back.
+            Assert.Equal(opening - (Calls * 6), a.State.Ledger.AvailableMinor(card.Pan));
+            var invariants = a.State.Ledger.Invariants();
+            Assert.True(invariants.MoneyConserved, string.Join("; ", invariants.Violations));
+            Assert.Equal((0L, (Calls + 1) * 10L, Calls * 4L + 10, (Calls + 1) * 10L), (invariants.HeldMinor, invariants.CapturedMinor, invariants.RefundedMinor, invariants.ReleasedMinor));
+        }
+
+        static (string, long) Pick(CaptureOutcome o) => (o.Code, o.CapturedMinor);
+    }
+
     private (List<string> Sent, double ProcessedPerCall) Count(RedisTestIssuer process, Action run)
     {
         using var admin = ConnectionMultiplexer.Connect(redis.Endpoint + ",allowAdmin=true");

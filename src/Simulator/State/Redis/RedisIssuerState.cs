@@ -36,7 +36,7 @@ internal sealed class RedisIssuerState : IIssuerState, IDisposable
         var tokens = new RedisTokenCache();
         Bindings = new RedisBindingStore(redis, Keys, tokens);
         Otps = new RedisOtpStore(redis, Keys, otp, options.Retention);
-        _ledger = new RedisLedger(redis, Keys, cardholders.All.Select(c => KeyValuePair.Create(c.Pan, c.BalanceMinor)), tokens, options);
+        _ledger = new RedisLedger(redis, Keys, pan => cardholders.FindByPan(pan)?.BalanceMinor, tokens, options);
         Idempotency = new RedisIdempotencyStore(redis, Keys, options);
         Inbox = new RedisSmsInbox(redis, Keys, time, options);
         Challenges = new RedisChallengeStore(redis, Keys, options.Retention);

@@ -6,36 +6,33 @@ namespace PaySim.Simulator.State.Redis;
 
 /// <summary>
 /// The ledger in Redis: each account and authorization is a hash and every money movement is one Lua
-/// script, so it is atomic across processes. Invariants are one read-only script over all accounts and
+/// script, so it is atomic across processes. An account exists once its card moved money (the first hold
+/// opens it at the opening balance the caller derives); the totals of Invariants are over those accounts. Invariants are one read-only script over all accounts and
 /// authorizations (a consistent snapshot; it blocks Redis for the scan, fine for a simulator).
 /// </summary>
 internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
 {
     // Lua numbers are doubles: exact up to 2^53 minor units, far above any simulated balance.
-    private const string LoadScript = """
-        local ep = redis.call('GET', KEYS[3]) or '0'
-        for i = 1, #ARGV, 2 do
-          local key = KEYS[1] .. ARGV[i]
-          if redis.call('HSETNX', key, 'open', ARGV[i + 1]) == 1 then
-            redis.call('HSET', key, 'bal', ARGV[i + 1], 'held', 0, 'cap', 0, 'ref', 0, 'spent', 0, 'day', '', 'ep', ep)
-          end
-          redis.call('SADD', KEYS[2], ARGV[i])
-        end
-        return 1
-        """;
-
     // The load path: one HMGET and one HSET on the account (every field the verdict needs, then every
     // field it moves), the id and the authorization. No set of ids: Invariants walks the sequence instead.
     // ARGV[9] is the reset epoch of the cached token the PAN came from ('*' = not from the cache): when the
     // account was loaded under another epoch, a reset may have deleted the token since, so the token
     // itself is read (KEYS[3]).
     // ARGV[10..12]: the card token, the approving node and the time, kept for the ledger read.
+    // ARGV[13]: the card's opening balance ('' = a PAN the issuer does not know): an account is opened by the first
+    // hold on its card (KEYS[4] the reset epoch, KEYS[5] the set of accounts), so Redis holds only cards that moved money.
     // Replies {verdict, balance, id, epoch}; the epoch lets the caller re-tag its cache entry.
     // A function, so the keyed script (below) runs the very same hold between its claim and its reply.
     private const string HoldFunction = """
         local function hold()
           local a = redis.call('HMGET', KEYS[1], 'bal', 'spent', 'day', 'held', 'ep')
-          if not a[1] then return {'unknown', 0} end
+          if not a[1] then
+            if ARGV[13] == '' then return {'unknown', 0} end
+            local ep = redis.call('GET', KEYS[4]) or '0'
+            redis.call('HSET', KEYS[1], 'open', ARGV[13], 'bal', ARGV[13], 'held', 0, 'cap', 0, 'ref', 0, 'spent', 0, 'day', '', 'ep', ep)
+            redis.call('SADD', KEYS[5], ARGV[8])
+            a = {ARGV[13], '0', '', '0', ep}
+          end
           local ep = a[5] or ''
           if ARGV[9] ~= '*' and ARGV[9] ~= ep and redis.call('GET', KEYS[3]) ~= ARGV[8] then return {'unknown', 0} end
           local amount = tonumber(ARGV[1])
@@ -61,30 +58,30 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
 
     // Authorize with an idempotency key in one step: what RedisIdempotencyStore's claim, the hold and its
     // complete do in three, on the same entry (idem:<scope>:<key>, fields fp state owner val), so either path
-    // may meet a key the other wrote. KEYS[4] entry, KEYS[5] its lease; ARGV[13] fingerprint, [14] owner,
-    // [15] retention ms, [16] the idem-done channel, [17] the entry's name (published, as the store does).
+    // may meet a key the other wrote. KEYS[6] entry, KEYS[7] its lease; ARGV[14] fingerprint, [15] owner,
+    // [16] retention ms, [17] the idem-done channel, [18] the entry's name (published, as the store does).
     // The hold and its stored reply land together, so no "pending" state is ever left by this script; one
     // left by the store's claim is waited for by the caller (replied {'pending'}), or taken over when its
     // lease expired (its owner died), and then the waiters are woken. The reply stored is the caller's JSON
     // (RedisLedger.KeyedScript puts HoldReplies' heads in; '{H}' stands for them here).
     // Replies {'reused'} | {'done', json} | {'pending'} | the hold's reply.
     private const string KeyedTail = """
-        local e = redis.call('HMGET', KEYS[4], 'fp', 'state', 'val')
+        local e = redis.call('HMGET', KEYS[6], 'fp', 'state', 'val')
         local takeover = false
         if e[1] then
-          if e[1] ~= ARGV[13] then return {'reused'} end
+          if e[1] ~= ARGV[14] then return {'reused'} end
           if e[2] == 'done' then return {'done', e[3]} end
-          if redis.call('EXISTS', KEYS[5]) == 1 then return {'pending'} end
+          if redis.call('EXISTS', KEYS[7]) == 1 then return {'pending'} end
           takeover = true
         end
         local r = hold()
         local heads = {H}
         local json = heads[r[1]] .. (r[3] or '') .. '","AvailableBalanceMinor":' .. string.format('%.0f', r[2]) .. '}'
-        redis.call('HSET', KEYS[4], 'fp', ARGV[13], 'state', 'done', 'owner', ARGV[14], 'val', json)
-        redis.call('PEXPIRE', KEYS[4], ARGV[15])
+        redis.call('HSET', KEYS[6], 'fp', ARGV[14], 'state', 'done', 'owner', ARGV[15], 'val', json)
+        redis.call('PEXPIRE', KEYS[6], ARGV[16])
         if takeover then
-          redis.call('DEL', KEYS[5])
-          redis.call('PUBLISH', ARGV[16], ARGV[17])
+          redis.call('DEL', KEYS[7])
+          redis.call('PUBLISH', ARGV[17], ARGV[18])
         end
         return r
         """;
@@ -232,21 +229,39 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
-    private readonly KeyValuePair<string, long>[] _opening;
+    private readonly Func<string, long?> _opening;
     private readonly RedisTokenCache? _tokens;
     private readonly long _retentionMs;
     private readonly string _owner = "hold-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N") + "-";
     private long _claims;
     private (HoldReplies Replies, string Script)? _keyed;
 
-    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances, RedisTokenCache? tokens = null, RedisStateOptions? options = null)
+    /// <param name="openingBalance">The opening balance of a card, or null for a PAN the issuer does not know: the
+    /// first hold on a card opens its account at it, so nothing is loaded up front.</param>
+    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, Func<string, long?> openingBalance, RedisTokenCache? tokens = null, RedisStateOptions? options = null)
     {
         _redis = redis;
         _keys = keys;
         _tokens = tokens;
         _retentionMs = (long)(options?.Retention ?? new RedisStateOptions { Endpoint = "" }.Retention).TotalMilliseconds;
-        _opening = openingBalances.DistinctBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
-        LoadOpeningBalances();
+        _opening = openingBalance;
+    }
+
+    /// <summary>A ledger of these cards only (tests); the first balance of a PAN given twice stands.</summary>
+    public RedisLedger(IConnectionMultiplexer redis, RedisKeys keys, IEnumerable<KeyValuePair<string, long>> openingBalances, RedisTokenCache? tokens = null, RedisStateOptions? options = null)
+        : this(redis, keys, OpeningTable(openingBalances), tokens, options)
+    {
+    }
+
+    private static Func<string, long?> OpeningTable(IEnumerable<KeyValuePair<string, long>> openingBalances)
+    {
+        var table = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (pan, balance) in openingBalances)
+        {
+            table.TryAdd(pan, balance);
+        }
+
+        return pan => table.TryGetValue(pan, out var balance) ? balance : null;
     }
 
     private IDatabase Db => _redis.GetDatabase();
@@ -314,7 +329,8 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         return cached;
     }
 
-    private RedisKey[] HoldKeys(HoldRequest request) => [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Token(request.CardToken ?? "")];
+    private RedisKey[] HoldKeys(HoldRequest request) =>
+        [_keys.Account(request.Pan), _keys.LedgerSequence, _keys.Token(request.CardToken ?? ""), _keys.ResetEpoch, _keys.Accounts];
 
     private RedisValue[] HoldArgs(HoldRequest request, RedisTokenCache.Entry? cached) =>
     [
@@ -322,6 +338,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         request.MerchantId ?? "", request.OrderReference ?? "", request.IdempotencyKey ?? "",
         _keys.AuthorizationPrefix, request.Pan, cached?.Epoch ?? "*",
         request.CardToken ?? "", request.Node ?? "", request.CreatedUnixMs,
+        _opening(request.Pan) is { } opening ? (RedisValue)opening : "",
     ];
 
     private HoldResult ToHold(HoldRequest request, RedisTokenCache.Entry? cached, RedisResult[] r)
@@ -394,7 +411,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
     public long AvailableMinor(string pan)
     {
         var v = Db.HashGet(_keys.Account(pan), "bal");
-        return v.IsNull ? 0 : (long)v;
+        return v.IsNull ? _opening(pan) ?? 0 : (long)v;
     }
 
     public LedgerInvariants Invariants()
@@ -460,7 +477,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         return new LedgerPage(rows, new LedgerCursor(epoch, last), last < (long)r[3]);
     }
 
-    /// <summary>Drops accounts and authorizations of this cluster and loads the opening balances again.</summary>
+    /// <summary>Drops accounts and authorizations of this cluster: every card is back at its opening balance.</summary>
     public void Reset()
     {
         // Ids up to here are about to be deleted: Invariants walks only the ones handed out after this.
@@ -468,28 +485,8 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         RedisKeyspace.Delete(_redis, _keys.Pattern("auth"));
         RedisKeyspace.Delete(_redis, _keys.Pattern("acct:"));
         Db.KeyDelete(_keys.Accounts);
-        // After the caller deleted the tokens, before the accounts come back: see RedisKeys.ResetEpoch.
+        // After the caller deleted the tokens, before the accounts open again: see RedisKeys.ResetEpoch.
         Db.StringIncrement(_keys.ResetEpoch);
-        LoadOpeningBalances();
-    }
-
-    /// <summary>
-    /// HSETNX per account: every process may load at start-up and the first one wins, so a process
-    /// joining later does not undo money already moved.
-    /// </summary>
-    internal void LoadOpeningBalances()
-    {
-        foreach (var chunk in _opening.Chunk(500))
-        {
-            var args = new RedisValue[chunk.Length * 2];
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                args[2 * i] = chunk[i].Key;
-                args[(2 * i) + 1] = chunk[i].Value;
-            }
-
-            Db.ScriptEvaluate(LoadScript, [_keys.AccountPrefix, _keys.Accounts, _keys.ResetEpoch], args);
-        }
     }
 
     // sequence, pan, tok, merchant, order, key, amt, cap, rel, ref, node, at
