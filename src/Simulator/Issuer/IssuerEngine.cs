@@ -287,21 +287,21 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         var r = state.Ledger.Capture(authorizationId, amountMinor);
         return r.Outcome switch
         {
-            LedgerOutcome.Approved => Captured(authorizationId, r.CapturedMinor),
+            LedgerOutcome.Approved => Captured(authorizationId, r.CapturedMinor, r.Pan),
             LedgerOutcome.UnknownAuthorization => new CaptureOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
             _ => new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", r.CapturedMinor),
         };
     }
 
-    private CaptureOutcome Captured(string authorizationId, long totalMinor)
+    private CaptureOutcome Captured(string authorizationId, long totalMinor, string? pan)
     {
-        Notify(authorizationId, refund: false, totalMinor);
+        Notify(authorizationId, pan, refund: false, totalMinor);
         return new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", totalMinor);
     }
 
-    private RefundOutcome Refunded(string authorizationId, long totalMinor, string refundId)
+    private RefundOutcome Refunded(string authorizationId, long totalMinor, string refundId, string? pan)
     {
-        Notify(authorizationId, refund: true, totalMinor);
+        Notify(authorizationId, pan, refund: true, totalMinor);
         return new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", totalMinor, refundId);
     }
 
@@ -321,7 +321,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         var r = state.Ledger.Refund(authorizationId, amountMinor);
         return r.Outcome switch
         {
-            LedgerOutcome.Approved => Refunded(authorizationId, r.RefundedMinor, r.RefundId ?? ""),
+            LedgerOutcome.Approved => Refunded(authorizationId, r.RefundedMinor, r.RefundId ?? "", r.Pan),
             LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
             _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
         };
@@ -526,10 +526,14 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             : new ResendOtpOutcome(ResponseCodes.DoNotHonour, DeclineReason.ResendTooSoon, "resend too soon", (int)Math.Ceiling(retryAfter.TotalMilliseconds));
     }
 
-    /// <summary>The transaction notice after a capture or refund, to the card's reserved phone (SMS faults apply).</summary>
-    private void Notify(string authorizationId, bool refund, long totalMinor)
+    /// <summary>
+    /// The transaction notice after a capture or refund, to the card's reserved phone (SMS faults apply). The ledger's
+    /// reply carries the card, so the notice costs no second round trip to the state (Redis: one script per capture).
+    /// </summary>
+    private void Notify(string authorizationId, string? pan, bool refund, long totalMinor)
     {
-        if (state.Ledger.PanOf(authorizationId) is not { } pan || state.Cardholders.FindByPan(pan) is not { } card)
+        pan ??= state.Ledger.PanOf(authorizationId);
+        if (pan is null || state.Cardholders.FindByPan(pan) is not { } card)
         {
             return;
         }

@@ -111,7 +111,7 @@ internal sealed class InMemoryLedger : ILedger
                 account.Held -= amount;
                 account.Captured += amount;
                 auth.Captured += amount;
-                return new CaptureResult(LedgerOutcome.Approved, auth.Captured);
+                return new CaptureResult(LedgerOutcome.Approved, auth.Captured, account.Pan);
             });
 
     public VoidResult Void(string authorizationId) =>
@@ -147,7 +147,7 @@ internal sealed class InMemoryLedger : ILedger
                 account.Refunded += amount;
                 auth.Refunded += amount;
                 var id = LedgerIds.Refund(Interlocked.Increment(ref state.Ledger._refundSequence));
-                return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id);
+                return new RefundResult(LedgerOutcome.Approved, auth.Refunded, id, account.Pan);
             });
 
     public long AvailableMinor(string pan) =>

@@ -15,7 +15,7 @@ public sealed class InMemoryLedgerTests
         Assert.Equal(LedgerOutcome.Approved, hold.Outcome);
         Assert.Matches("^auth_[0-9a-f]{10}$", hold.AuthorizationId);
         Assert.Equal(7_500, hold.AvailableMinor);
-        Assert.Equal(new CaptureResult(LedgerOutcome.Approved, 2_500), ledger.Capture(hold.AuthorizationId!, 0));
+        Assert.Equal(new CaptureResult(LedgerOutcome.Approved, 2_500, "6200000000000001"), ledger.Capture(hold.AuthorizationId!, 0));
         var refund = ledger.Refund(hold.AuthorizationId!, 1_000);
         Assert.Equal(LedgerOutcome.Approved, refund.Outcome);
         Assert.Equal(1_000, refund.RefundedMinor);

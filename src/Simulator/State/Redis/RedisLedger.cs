@@ -103,7 +103,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         redis.call('HINCRBY', acct, 'held', -amount)
         redis.call('HINCRBY', acct, 'cap', amount)
         cap = redis.call('HINCRBY', KEYS[1], 'cap', amount)
-        return {'approved', cap}
+        return {'approved', cap, a[3]}
         """;
 
     // Releases what is left of an uncaptured hold; nothing moves when it was released before.
@@ -136,7 +136,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         redis.call('HINCRBY', acct, 'ref', amount)
         ref = redis.call('HINCRBY', KEYS[1], 'ref', amount)
         local n = redis.call('INCR', KEYS[2])
-        return {'approved', ref, 'rfd_' .. string.format('%010x', n)}
+        return {'approved', ref, 'rfd_' .. string.format('%010x', n), a[3]}
         """;
 
     // Returns {open, bal, held, cap, ref, {bad accounts}, {bad authorizations}, {card, key charged twice or more},
@@ -373,7 +373,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
             [_keys.Authorization(authorizationId ?? "")], [amountMinor, _keys.AccountPrefix]));
         return (string?)r[0] switch
         {
-            "approved" => new CaptureResult(LedgerOutcome.Approved, (long)r[1]),
+            "approved" => new CaptureResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2]),
             "invalid" => new CaptureResult(LedgerOutcome.InvalidAmount, (long)r[1]),
             _ => new CaptureResult(LedgerOutcome.UnknownAuthorization, 0),
         };
@@ -396,7 +396,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
             [_keys.Authorization(authorizationId ?? ""), _keys.RefundSequence], [amountMinor, _keys.AccountPrefix]));
         return (string?)r[0] switch
         {
-            "approved" => new RefundResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2]),
+            "approved" => new RefundResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2], (string?)r[3]),
             "invalid" => new RefundResult(LedgerOutcome.InvalidAmount, (long)r[1], null),
             _ => new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null),
         };

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.Cli;
+
+namespace PaySim.LoadTests.Tests.EndToEnd;
+
+/// <summary>
+/// <c>selftest</c> for real, the subset CI affords: smoke on the clean wallet, with misread-approval (smoke promises to
+/// catch it) and sticky-node (no claim of smoke can see which issuer node served a call). A defect out of every selected
+/// plan's reach must make selftest exit 1 and name it.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SelftestRunTests
+{
+    [Fact]
+    public async Task Selftest_WithADefectNoSelectedPlanCanSee_ExitsOneNamingItAndCatchesTheOther()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"paysim-selftest-run-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, err) = await CliRunner.RunAsync("selftest", "--plans", "smoke", "--defects", "misread-approval,sticky-node", "--duration", "6s", "--report-dir", dir);
+
+            Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{output}\n{err}");
+            Assert.Contains("[1/3] clean × smoke", output, StringComparison.Ordinal);
+            Assert.Contains("not caught: sticky-node passed every plan it ran (smoke)", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("false alarm", output, StringComparison.Ordinal);
+            var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "selftest.json")))!;
+            Assert.Equal(["sticky-node"], json["uncaught"]!.AsArray().Select(n => n!.GetValue<string>()));
+            Assert.Equal(["smoke"], json["caughtBy"]!["misread-approval"]!.AsArray().Select(n => n!.GetValue<string>()));
+            var misread = json["cells"]!.AsArray().Single(c => c!["wallet"]!.GetValue<string>() == "misread-approval")!;
+            Assert.NotEmpty(misread["failedClaims"]!.AsArray());
+
+            // Each run left its own report and console log beside the matrix.
+            Assert.True(File.Exists(Path.Combine(dir, "clean", "smoke", "summary.json")));
+            Assert.True(File.Exists(Path.Combine(dir, "sticky-node", "smoke.log")));
+            var defects = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "sticky-node", "smoke", "summary.json")))!["target"]!["defects"]!;
+            Assert.Equal(["sticky-node"], defects.AsArray().Select(n => n!.GetValue<string>()));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+}
