@@ -23,7 +23,7 @@ public sealed class SelftestRunTests
             Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{output}\n{err}");
             Assert.Contains("[1/3] clean × smoke", output, StringComparison.Ordinal);
             Assert.Contains("not caught: sticky-node passed every plan it ran (smoke)", output, StringComparison.Ordinal);
-            Assert.DoesNotContain("false alarm", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("false alarm:", output, StringComparison.Ordinal);
             var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "selftest.json")))!;
             Assert.Equal(["sticky-node"], json["uncaught"]!.AsArray().Select(n => n!.GetValue<string>()));
             Assert.Equal(["smoke"], json["caughtBy"]!["misread-approval"]!.AsArray().Select(n => n!.GetValue<string>()));
