@@ -45,6 +45,9 @@ internal readonly struct FaultDecision
 
     public TimeSpan HangMax { get; init; }
 
+    /// <summary>How long the reply waits after the handler ran (<c>slowReply</c>).</summary>
+    public TimeSpan ReplyDelay { get; init; }
+
     /// <summary>A capacity queue the call must pass through (await EnterAsync, then Exit after the handler).</summary>
     public CapacityGate? Gate { get; init; }
 

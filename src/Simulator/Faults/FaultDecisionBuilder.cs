@@ -23,6 +23,9 @@ internal struct FaultDecisionBuilder
     public DeclineReason DeclineReason;
     public ResetWhen ResetWhen;
     public TimeSpan HangMax;
+
+    /// <summary>How long a terminal kind holds the reply after the handler ran (<c>slowReply</c>).</summary>
+    public TimeSpan ReplyDelay;
     public CapacityGate? Gate;
     public TimeSpan SmsDelay;
     public bool SmsDrop;
@@ -63,6 +66,7 @@ internal struct FaultDecisionBuilder
         DeclineReason = DeclineReason,
         ResetWhen = ResetWhen,
         HangMax = HangMax,
+        ReplyDelay = ReplyDelay,
         Gate = Gate,
         Sms = new SmsFaultActions
         {

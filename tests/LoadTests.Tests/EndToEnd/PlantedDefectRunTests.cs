@@ -14,6 +14,7 @@ public sealed class PlantedDefectRunTests
     [InlineData("not-serving", "no-health-check", "issuer_node_share[issuer-2] <= 25%")]
     [InlineData("rate-limit", "retry-storm", "retry_amplification <= 1.6")]
     [InlineData("issuer-hang", "no-deadline", "success_rate >= 99%")]
+    [InlineData("crash-abandon", "crash-unsafe", "orphan_holds == 0")]
     public async Task Plan_PassesTheResilientWallet_AndFailsTheWalletWithItsDefect(string plan, string defect, string catchingClaim)
     {
         var clean = await ShortRun.RunAsync(plan);

@@ -26,6 +26,7 @@ public sealed class PlanCompilerTests
     [InlineData("instance-crash")]
     [InlineData("instance-freeze")]
     [InlineData("issuer-hang")]
+    [InlineData("crash-abandon")]
     [InlineData("not-serving")]
     [InlineData("rate-limit")]
     public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)

@@ -10,6 +10,7 @@ using PaySim.Simulator.Faults.Kinds.NotServing;
 using PaySim.Simulator.Faults.Kinds.Outage;
 using PaySim.Simulator.Faults.Kinds.RateLimit;
 using PaySim.Simulator.Faults.Kinds.Reset;
+using PaySim.Simulator.Faults.Kinds.SlowReply;
 using PaySim.Simulator.Faults.Kinds.SmsAfterExpiry;
 using PaySim.Simulator.Faults.Kinds.SmsDelay;
 using PaySim.Simulator.Faults.Kinds.SmsDrop;
@@ -43,6 +44,7 @@ internal static class FaultKindCatalog
         SmsReorderKind.Instance,
         SmsAfterExpiryKind.Instance,
         CorruptKind.Instance,
+        SlowReplyKind.Instance,
     ];
 
     /// <summary>The rule fields that select a kind, in catalog order.</summary>
