@@ -15,6 +15,7 @@ public sealed class PlantedDefectRunTests
     [InlineData("rate-limit", "retry-storm", "retry_amplification <= 1.6")]
     [InlineData("issuer-hang", "no-deadline", "success_rate >= 99%")]
     [InlineData("crash-abandon", "crash-unsafe", "orphan_holds == 0")]
+    [InlineData("double-charge", "ignore-idempotency-key", "duplicate_charges == 0")]
     public async Task Plan_PassesTheResilientWallet_AndFailsTheWalletWithItsDefect(string plan, string defect, string catchingClaim)
     {
         var clean = await ShortRun.RunAsync(plan);
