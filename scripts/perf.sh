@@ -5,25 +5,29 @@
 #   scripts/perf.sh --short    CI mode (a few seconds per pair); writes $PERF_OUT or
 #                              BenchmarkDotNet.Artifacts/perf-short.md, fails only on a drastic
 #                              regression (a ratio below half of its target)
+#   scripts/perf.sh --pin      servers on one half of the cores, load tools on the other (taskset),
+#                              plus the scaling pair (1, 2, 4, 8 server cores); writes docs/benchmarks-pinned.md
 # Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table).
 # Environment: PERF_SOAK_SECONDS (default 600) for the memory-growth run; PERF_SECONDS,
-#          PERF_REPEAT, PERF_SIM_ROUNDS and PERF_MICRO_FILTER to try the script out quickly.
+#          PERF_REPEAT, PERF_SIM_ROUNDS and PERF_MICRO_FILTER to try the script out quickly;
+#          with --pin, PERF_SERVER_CPUS and PERF_TOOL_CPUS (taskset lists, e.g. 0-7 and 8-15).
 # Each pair runs its two sides in the same run, one after the other, on 127.0.0.1 only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-SHORT=0 BUILD=1 MICRO=1 ONLY="" OUT=""
+SHORT=0 BUILD=1 MICRO=1 ONLY="" OUT="" PIN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) SHORT=1 ;;
+    --pin) PIN=1 ;;
     --no-build) BUILD=0 ;;
     --no-micro) MICRO=0 ;;
     --only) ONLY=${2:-}; shift ;;
     --out) OUT=${2:-}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf.sh: unknown option '$1'; allowed: --short, --out FILE, --no-build, --no-micro, --only ids" >&2; exit 2 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf.sh: unknown option '$1'; allowed: --short, --pin, --out FILE, --no-build, --no-micro, --only ids" >&2; exit 2 ;;
   esac
   shift
 done
@@ -31,6 +35,9 @@ done
 if [ "$SHORT" -eq 1 ]; then
   SECS=2 WARM=1 REPEAT=2 MODE=short
   OUT=${OUT:-${PERF_OUT:-BenchmarkDotNet.Artifacts/perf-short.md}}
+elif [ "$PIN" -eq 1 ]; then
+  SECS=10 WARM=2 REPEAT=2 MODE=pinned
+  OUT=${OUT:-${PERF_OUT:-docs/benchmarks-pinned.md}}
 else
   SECS=10 WARM=2 REPEAT=2 MODE=full
   OUT=${OUT:-${PERF_OUT:-docs/benchmarks.md}}
@@ -41,7 +48,9 @@ SECS=${PERF_SECONDS:-$SECS} REPEAT=${PERF_REPEAT:-$REPEAT}
 # the median ratio of many short rounds instead of the best of a few long ones (see pair_sim_node).
 if [ "$SHORT" -eq 1 ]; then SIM_ROUNDS=3 SIM_SECS=1 SIM_WARM_SECS=2; else SIM_ROUNDS=15 SIM_SECS=3 SIM_WARM_SECS=10; fi
 # The engine-grpc pair starts a client process per side and round, so its rounds are fewer and longer.
-if [ "$SHORT" -eq 1 ]; then ENGINE_ROUNDS=2 ENGINE_SECS=2; else ENGINE_ROUNDS=7 ENGINE_SECS=4; fi
+# Outside CI each client process warms up until its rate is stable (two one-second windows within 3%,
+# at most 60 s) and reports how long that took; CI's short mode keeps a fixed warm-up to stay short.
+if [ "$SHORT" -eq 1 ]; then ENGINE_ROUNDS=2 ENGINE_SECS=2 ENGINE_WARMUP=1s; else ENGINE_ROUNDS=7 ENGINE_SECS=4 ENGINE_WARMUP=stable; fi
 SIM_ROUNDS=${PERF_SIM_ROUNDS:-$SIM_ROUNDS}
 SOAK_SECS=${PERF_SOAK_SECONDS:-600}
 for knob in PERF_SECONDS:"$SECS" PERF_REPEAT:"$REPEAT" PERF_SIM_ROUNDS:"$SIM_ROUNDS" PERF_SOAK_SECONDS:"$SOAK_SECS"; do
@@ -50,6 +59,31 @@ for knob in PERF_SECONDS:"$SECS" PERF_REPEAT:"$REPEAT" PERF_SIM_ROUNDS:"$SIM_ROU
   fi
 done
 MICRO_FILTER=${PERF_MICRO_FILTER:-*}
+
+# --pin: the cores this process may use, split in two halves unless PERF_SERVER_CPUS/PERF_TOOL_CPUS say otherwise.
+if [ "$PIN" -eq 1 ]; then
+  command -v taskset >/dev/null || { echo "perf.sh: --pin needs taskset (Debian util-linux)" >&2; exit 2; }
+  allowed=$(taskset -pc $$ | awk -F': ' '{ print $2 }')
+  mapfile -t allowed_list < <(for part in ${allowed//,/ }; do if [[ $part == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi; done)
+  if [ "${#allowed_list[@]}" -lt 2 ]; then
+    echo "perf.sh: --pin needs at least 2 cores (servers on some, load tools on the others); this process may use ${#allowed_list[@]} ($allowed)" >&2; exit 2
+  fi
+  half=$(( ${#allowed_list[@]} / 2 ))
+  PERF_SRV_CPUS=${PERF_SERVER_CPUS:-$(printf '%s\n' "${allowed_list[@]:0:$half}" | paste -sd, -)}
+  PERF_TOOL_CPUS=${PERF_TOOL_CPUS:-$(printf '%s\n' "${allowed_list[@]:$half}" | paste -sd, -)}
+  for knob in PERF_SERVER_CPUS:"$PERF_SRV_CPUS" PERF_TOOL_CPUS:"$PERF_TOOL_CPUS"; do
+    if ! [[ ${knob#*:} =~ ^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$ ]]; then
+      echo "perf.sh: ${knob%%:*} must be a taskset core list like 0-3 or 0,2,4, got '${knob#*:}'" >&2; exit 2
+    fi
+  done
+  overlap=$(comm -12 <(for part in ${PERF_SRV_CPUS//,/ }; do if [[ $part == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi; done | sort -u) \
+                     <(for part in ${PERF_TOOL_CPUS//,/ }; do if [[ $part == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi; done | sort -u) | paste -sd, -)
+  if [ -n "$overlap" ]; then
+    echo "perf.sh: PERF_SERVER_CPUS ($PERF_SRV_CPUS) and PERF_TOOL_CPUS ($PERF_TOOL_CPUS) share cores $overlap; pinning needs disjoint sets" >&2; exit 2
+  fi
+  PERF_PIN=1
+  export PERF_PIN PERF_SRV_CPUS PERF_TOOL_CPUS
+fi
 
 WORK=$(mktemp -d)
 . scripts/perf/lib.sh
@@ -121,7 +155,7 @@ start_bare_grpc() {
 # h2load_run NAME URL — best-of-REPEAT is done by the caller; prints "rps ok total".
 h2load_run() {
   local name=$1 url=$2
-  local args=(-D "$SECS" --warm-up-time="$WARM" -t 1 -c "$H2_CONN" -m "$H2_STREAMS" -d "${H2_BODY:-$WORK/body.bin}"
+  local args=(-D "$SECS" --warm-up-time="$WARM" -t "${H2_THREADS:-1}" -c "$H2_CONN" -m "$H2_STREAMS" -d "${H2_BODY:-$WORK/body.bin}"
               -H 'content-type: application/grpc' -H 'te: trailers' "$url$GRPC_PATH")
   logcmd h2load "${args[@]}"
   perf_h2load "$WORK/h2load-$name.txt" "${args[@]}"
@@ -272,16 +306,18 @@ pair_engine_grpc() {
   # Paired rounds and the median ratio, for the same reason as sim-node: the machine drifts more
   # than the difference measured. Each round runs both clients back to back (the order flips every
   # round); every client process warms up for WARM seconds before it counts.
-  local common=(--target "$BARE_URL" --connections "$CLIENT_CONN" --concurrency "$CLIENT_CONC" --duration "${ENGINE_SECS}s" --warmup "${WARM}s")
-  local r side out v raw eng raws=() engs=() ratios=() ok=1
+  local common=(--target "$BARE_URL" --connections "$CLIENT_CONN" --concurrency "$CLIENT_CONC" --duration "${ENGINE_SECS}s" --warmup "$ENGINE_WARMUP")
+  local r side out v w raw eng raws=() engs=() ratios=() raw_warm=() eng_warm=() unstable=0 ok=1
   for r in $(seq 1 "$ENGINE_ROUNDS"); do
     local order=(raw-grpc-client engine-grpc-client)
     [ $((r % 2)) -eq 0 ] && order=(engine-grpc-client raw-grpc-client)
     for side in "${order[@]}"; do
-      out=$(dotnet "$B" "$side" "${common[@]}" 2>"$WORK/$side.err" | tail -n 1)
+      out=$(perf_tool dotnet "$B" "$side" "${common[@]}" 2>"$WORK/$side.err" | tail -n 1)
       v=$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)
       if perf_ge 0 "$v"; then ok=0; break 2; fi
-      case "$side" in raw-grpc-client) raw=$v ;; *) eng=$v ;; esac
+      w=$(echo "$out" | jq -r '.warmupSeconds // empty' 2>/dev/null)
+      [ "$(echo "$out" | jq -r '.warmupStable' 2>/dev/null)" = false ] && unstable=$((unstable + 1))
+      case "$side" in raw-grpc-client) raw=$v; [ -n "$w" ] && raw_warm+=("$w") ;; *) eng=$v; [ -n "$w" ] && eng_warm+=("$w") ;; esac
     done
     raws+=("$raw") engs+=("$eng") ratios+=("$(perf_calc "$eng / $raw")")
   done
@@ -295,8 +331,12 @@ pair_engine_grpc() {
   raw=$(perf_quantile 0.5 "${raws[@]}") eng=$(perf_quantile 0.5 "${engs[@]}")
   local ratio q1 q3
   ratio=$(perf_quantile 0.5 "${ratios[@]}") q1=$(perf_quantile 0.25 "${ratios[@]}") q3=$(perf_quantile 0.75 "${ratios[@]}")
+  local warm_note="each client warmed up ${ENGINE_WARMUP} first"
+  if [ ${#raw_warm[@]} -gt 0 ] && [ ${#eng_warm[@]} -gt 0 ]; then
+    warm_note="warm-up until two 1 s windows agree within 3%: raw loop $(perf_fmt "$(perf_quantile 0.5 "${raw_warm[@]}")" 1) s, engine $(perf_fmt "$(perf_quantile 0.5 "${eng_warm[@]}")" 1) s (medians over the rounds; $unstable of $((2 * ENGINE_ROUNDS)) never settled within 60 s)"
+  fi
   perf_row $id "$figure" "$(perf_fmt "$eng") rps" "raw Grpc.Net.Client loop" "$(perf_fmt "$raw") rps" "$(perf_fmt "$(perf_calc "$ratio * 100")" 1)%" ">= 90%" "$(perf_judge_ratio "$ratio" "$target")" \
-    "median of $ENGINE_ROUNDS paired rounds of ${ENGINE_SECS} s per client (quartiles $(perf_fmt "$(perf_calc "100 * $q1")" 1)–$(perf_fmt "$(perf_calc "100 * $q3")" 1)%; rps are the sides' medians)"
+    "median of $ENGINE_ROUNDS paired rounds of ${ENGINE_SECS} s per client (quartiles $(perf_fmt "$(perf_calc "100 * $q1")" 1)–$(perf_fmt "$(perf_calc "100 * $q3")" 1)%; rps are the sides' medians); $warm_note"
 }
 
 # 3. engine driving HTTP/1.1 GET /health vs wrk and hey on the same endpoint.
@@ -307,25 +347,30 @@ pair_engine_http() {
   perf_start bare-http dotnet "$B" bare-http-server --port 0; pid=$PERF_LAST_PID
   url=$(perf_wait_listening "$WORK/bare-http.log" "$pid") || { perf_row $id "$figure" - "wrk / hey" - - ">= hey" error "bare http server did not start"; return; }
   logcmd dotnet "$B" bare-http-server --port 0
-  local wrk_rps=0 hey_rps=0 eng=0 raw=0 r out
+  local wrk_rps=0 hey_rps=0 eng=0 raw=0 sock=0 r out
   local hargs=(--url "$url/health" --connections "$HTTP_CONN" --concurrency "$HTTP_CONN" --duration "${SECS}s" --warmup "${WARM}s")
   for r in $(seq 1 "$REPEAT"); do
     if has wrk; then
-      wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$url/health" >"$WORK/wrk.txt" 2>&1
+      perf_tool wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$url/health" >"$WORK/wrk.txt" 2>&1
       wrk_rps=$(max "$wrk_rps" "$(perf_wrk_rps "$WORK/wrk.txt")")
     fi
     if has hey; then
-      hey -z "${SECS}s" -c "$HTTP_CONN" "$url/health" >"$WORK/hey.txt" 2>&1
+      perf_tool hey -z "${SECS}s" -c "$HTTP_CONN" "$url/health" >"$WORK/hey.txt" 2>&1
       hey_rps=$(max "$hey_rps" "$(perf_hey_rps "$WORK/hey.txt")")
     fi
-    out=$(dotnet "$B" raw-http-client "${hargs[@]}" 2>"$WORK/raw-http.err" | tail -n 1)
+    out=$(perf_tool dotnet "$B" raw-http-client "${hargs[@]}" 2>"$WORK/raw-http.err" | tail -n 1)
     raw=$(max "$raw" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
+    if has_tool raw-socket-http-client; then
+      out=$(perf_tool dotnet "$B" raw-socket-http-client --url "$url/health" --connections "$HTTP_CONN" --duration "${SECS}s" --warmup "${WARM}s" 2>"$WORK/raw-socket.err" | tail -n 1)
+      sock=$(max "$sock" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
+    fi
     if has_tool engine-http-client; then
-      out=$(dotnet "$B" engine-http-client "${hargs[@]}" 2>"$WORK/engine-http.err" | tail -n 1)
+      out=$(perf_tool dotnet "$B" engine-http-client "${hargs[@]}" 2>"$WORK/engine-http.err" | tail -n 1)
       eng=$(max "$eng" "$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)")
     fi
   done
   logcmd dotnet "$B" raw-http-client "${hargs[@]}"
+  has_tool raw-socket-http-client && logcmd dotnet "$B" raw-socket-http-client --url "$url/health" --connections "$HTTP_CONN" --duration "${SECS}s" --warmup "${WARM}s"
   has wrk && logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$url/health"
   has hey && logcmd hey -z "${SECS}s" -c "$HTTP_CONN" "$url/health"
   perf_stop "$pid"
@@ -339,7 +384,7 @@ pair_engine_http() {
   if perf_ge "$hey_rps" 1; then vs_hey=$(perf_calc "$eng / $hey_rps"); status=$(perf_judge_ratio "$vs_hey" 1.0); fi
   if perf_ge "$wrk_rps" 1; then vs_wrk=$(perf_fmt "$(perf_calc "100 * $eng / $wrk_rps")" 1)%; fi
   [ "$vs_hey" != - ] && vs_hey=$(perf_fmt "$(perf_calc "100 * $vs_hey")" 1)%
-  perf_row $id "$figure" "$(perf_fmt "$eng") rps" "hey / wrk" "$(perf_fmt "$hey_rps") / $(perf_fmt "$wrk_rps") rps" "$vs_hey of hey, $vs_wrk of wrk" ">= hey" "$status" "raw HttpClient loop: $(perf_fmt "$raw") rps"
+  perf_row $id "$figure" "$(perf_fmt "$eng") rps" "hey / wrk" "$(perf_fmt "$hey_rps") / $(perf_fmt "$wrk_rps") rps" "$vs_hey of hey, $vs_wrk of wrk" ">= hey" "$status" "raw HttpClient loop: $(perf_fmt "$raw") rps; raw-socket HTTP/1.1 loop (no HttpClient): $(perf_fmt "$sock") rps$(perf_ge "$wrk_rps" 1 && echo " = $(perf_fmt "$(perf_calc "100 * $sock / $wrk_rps")" 1)% of wrk")"
 }
 
 # 4. open-model rate accuracy at 2,000/s against an unloaded target.
@@ -353,7 +398,7 @@ pair_open_model() {
   local args=(--target "$BARE_URL" --rate 2000 --duration "${SECS}s" --warmup "${WARM}s" --connections "$CLIENT_CONN")
   logcmd dotnet "$B" engine-open-model "${args[@]}"
   local out rate dropped err status
-  out=$(dotnet "$B" engine-open-model "${args[@]}" 2>"$WORK/open.err" | tail -n 1)
+  out=$(perf_tool dotnet "$B" engine-open-model "${args[@]}" 2>"$WORK/open.err" | tail -n 1)
   perf_stop "$BARE_PID"
   rate=$(echo "$out" | jq -r '.rps // 0' 2>/dev/null || echo 0)
   dropped=$(echo "$out" | jq -r '.dropped // -1' 2>/dev/null || echo -1)
@@ -372,15 +417,15 @@ pair_latency() {
   local args=(-n "$n" -t 1 -c 1 -m 8 -d "$WORK/body.bin" --log-file="$WORK/h2load-latency.log"
               -H 'content-type: application/grpc' -H 'te: trailers' "$BARE_URL$GRPC_PATH")
   logcmd h2load "${args[@]}"
-  h2load "${args[@]}" >"$WORK/h2load-latency.txt" 2>&1
+  perf_tool h2load "${args[@]}" >"$WORK/h2load-latency.txt" 2>&1
   local h2_p50 raw_p50 eng_p50=- out
   h2_p50=$(perf_calc "$(perf_percentile_us "$WORK/h2load-latency.log" 50) / 1000")
   local common=(--target "$BARE_URL" --connections 1 --concurrency 8 --duration "${SECS}s" --warmup "${WARM}s")
-  out=$(dotnet "$B" raw-grpc-client "${common[@]}" 2>>"$WORK/latency.err" | tail -n 1)
+  out=$(perf_tool dotnet "$B" raw-grpc-client "${common[@]}" 2>>"$WORK/latency.err" | tail -n 1)
   raw_p50=$(echo "$out" | jq -r '.p50Ms // 0' 2>/dev/null || echo 0)
   logcmd dotnet "$B" raw-grpc-client "${common[@]}"
   if has_tool engine-grpc-client; then
-    out=$(dotnet "$B" engine-grpc-client "${common[@]}" 2>>"$WORK/latency.err" | tail -n 1)
+    out=$(perf_tool dotnet "$B" engine-grpc-client "${common[@]}" 2>>"$WORK/latency.err" | tail -n 1)
     eng_p50=$(echo "$out" | jq -r '.p50Ms // 0' 2>/dev/null || echo 0)
     logcmd dotnet "$B" engine-grpc-client "${common[@]}"
   fi
@@ -432,24 +477,24 @@ pair_wallet() {
   local w_h=0 b_h=0 w_hey=0 b_hey=0 w_pay=0 b_pay=0 bad=0 r n calls_before calls_after pay_requests=0
   local sim_counter='[.nodes[] | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
   for r in $(seq 1 "$REPEAT"); do
-    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$wurl/health" >"$WORK/wrk-wallet-health.txt" 2>&1
+    perf_tool wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$wurl/health" >"$WORK/wrk-wallet-health.txt" 2>&1
     w_h=$(max "$w_h" "$(perf_wrk_rps "$WORK/wrk-wallet-health.txt")")
-    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$burl/health" >"$WORK/wrk-bare-health.txt" 2>&1
+    perf_tool wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$burl/health" >"$WORK/wrk-bare-health.txt" 2>&1
     b_h=$(max "$b_h" "$(perf_wrk_rps "$WORK/wrk-bare-health.txt")")
     if has hey; then
-      hey -z "${SECS}s" -c "$HTTP_CONN" "$wurl/health" >"$WORK/hey-wallet.txt" 2>&1
+      perf_tool hey -z "${SECS}s" -c "$HTTP_CONN" "$wurl/health" >"$WORK/hey-wallet.txt" 2>&1
       w_hey=$(max "$w_hey" "$(perf_hey_rps "$WORK/hey-wallet.txt")")
-      hey -z "${SECS}s" -c "$HTTP_CONN" "$burl/health" >"$WORK/hey-bare.txt" 2>&1
+      perf_tool hey -z "${SECS}s" -c "$HTTP_CONN" "$burl/health" >"$WORK/hey-bare.txt" 2>&1
       b_hey=$(max "$b_hey" "$(perf_hey_rps "$WORK/hey-bare.txt")")
     fi
     calls_before=$(curl -s "$SIM_CONTROL/v1/stats" | jq "$sim_counter")
-    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$wurl" -- "run-$r" >"$WORK/wrk-wallet-pay.txt" 2>&1
+    perf_tool wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$wurl" -- "run-$r" >"$WORK/wrk-wallet-pay.txt" 2>&1
     calls_after=$(curl -s "$SIM_CONTROL/v1/stats" | jq "$sim_counter")
     n=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$WORK/wrk-wallet-pay.txt"); bad=$((bad + ${n:-0}))
     pay_requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk-wallet-pay.txt")
     if [ $((calls_after - calls_before)) -lt "${pay_requests:-0}" ]; then bad=$((bad + pay_requests - calls_after + calls_before)); fi
     w_pay=$(max "$w_pay" "$(perf_wrk_rps "$WORK/wrk-wallet-pay.txt")")
-    wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$burl" -- "run-$r" >"$WORK/wrk-bare-pay.txt" 2>&1
+    perf_tool wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" -s "$WORK/pay.lua" "$burl" -- "run-$r" >"$WORK/wrk-bare-pay.txt" 2>&1
     b_pay=$(max "$b_pay" "$(perf_wrk_rps "$WORK/wrk-bare-pay.txt")")
   done
   logcmd wrk -t 1 -c "$HTTP_CONN" -d "${SECS}s" "$wurl/health"
@@ -532,7 +577,7 @@ pair_soak() {
   logcmd dotnet "$B" engine-soak "${args[@]}"
   say "soak: ${SOAK_SECS}s at 1,000/s"
   local out ws heap status
-  out=$(dotnet "$B" engine-soak "${args[@]}" 2>"$WORK/soak.err" | tail -n 1)
+  out=$(perf_tool dotnet "$B" engine-soak "${args[@]}" 2>"$WORK/soak.err" | tail -n 1)
   perf_stop "$BARE_PID"
   ws=$(echo "$out" | jq -r '.workingSetGrowthPct // empty' 2>/dev/null)
   heap=$(echo "$out" | jq -r '.heapGrowthPct // empty' 2>/dev/null)
@@ -681,13 +726,21 @@ pair_scale_out() {
   if [ ! -f "$SIM" ] || ! has_tool simulator-setup; then perf_row $id "$figure" - "$base" - - "(report)" skipped "simulator not built"; return; fi
   start_redis || { perf_row $id "$figure" - "$base" - - "(report)" error "redis-server did not start: $(tail -n 2 "$WORK/redis.log" | tr '\n' ' ')"; return; }
   local shared=(--state "$REDIS_URL" --state-cluster perf-scale-out --seed 42)
-  local a_pid a_issuer a_control b_pid b_issuer b_control
-  if ! start_sim_as sim-a "${shared[@]}"; then
+  local a_pid a_issuer a_control b_pid b_issuer b_control a_cpus="" b_cpus="" nsrv
+  if [ "$PERF_PIN" -eq 1 ]; then
+    # Disjoint halves of the server cores, one per process; redis-server keeps the whole server set.
+    nsrv=$(perf_cpu_list "$PERF_SRV_CPUS" | wc -l)
+    if [ "$nsrv" -ge 2 ]; then
+      a_cpus=$(perf_cpu_take $((nsrv / 2)) "$PERF_SRV_CPUS")
+      b_cpus=$(perf_cpu_list "$PERF_SRV_CPUS" | tail -n +$((nsrv / 2 + 1)) | head -n $((nsrv / 2)) | paste -sd, -)
+    fi
+  fi
+  if ! PERF_CPUS=$a_cpus start_sim_as sim-a "${shared[@]}"; then
     perf_stop "$SX_PID" 3; perf_stop "$REDIS_PID"
     perf_row $id "$figure" - "$base" - - "(report)" error "simulator A did not start: $(tail -n 2 "$WORK/sim-a.log" | tr '\n' ' ')"; return
   fi
   a_pid=$SX_PID a_issuer=$SX_ISSUER a_control=$SX_CONTROL
-  if ! start_sim_as sim-b "${shared[@]}"; then
+  if ! PERF_CPUS=$b_cpus start_sim_as sim-b "${shared[@]}"; then
     perf_stop "$SX_PID" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
     perf_row $id "$figure" - "$base" - - "(report)" error "simulator B did not start: $(tail -n 2 "$WORK/sim-b.log" | tr '\n' ' ')"; return
   fi
@@ -717,10 +770,52 @@ pair_scale_out() {
   perf_stop "$b_pid" 3; perf_stop "$a_pid" 3; perf_stop "$REDIS_PID"
   redis_pair_failed $id "$figure" "$two" "$base" "$one" "$ok" "$inv" && return
   perf_row $id "$figure" "$(perf_fmt "$two") rps ($(perf_fmt "$two_a") + $(perf_fmt "$two_b"))" "$base" "$(perf_fmt "$one") rps" "$(perf_fmt "$(perf_calc "$two / $one")" 2)×" "(report)" ok \
-    "ratio = growth 1 → 2 processes on this machine, with twice the calls in flight; the 2 simulators, both h2load and redis-server share the same 2 cores, which bounds the growth (far from 2× expected): on separate machines each process brings its own cores; all calls hold 1 fen on the one card bound through A (one Redis account key); counters and invariants checked"
+    "$(if [ -n "$a_cpus" ]; then echo "ratio = growth 1 → 2 processes with twice the calls in flight; A on cores $a_cpus, B on cores $b_cpus (disjoint), redis-server on $PERF_SRV_CPUS, h2load on $PERF_TOOL_CPUS"; else echo "ratio = growth 1 → 2 processes on this machine, with twice the calls in flight; the 2 simulators, both h2load and redis-server share the same cores, which bounds the growth (far from 2× expected): on separate machines each process brings its own cores"; fi); all calls hold 1 fen on the one card bound through A (one Redis account key); counters and invariants checked"
+}
+
+# 11. (--pin only) how the simulator node and the bare server grow with their cores: each gets the
+# first 1, 2, 4 and 8 of the server cores in turn (as many as there are); h2load runs on the tool cores
+# with one thread per tool core (at most 4) and two connections per thread.
+pair_scaling() {
+  local id=scaling
+  if [ "$PERF_PIN" -ne 1 ]; then perf_row $id "rps by server cores" - "bare grpc-dotnet" - - "(report)" skipped "needs --pin: servers and load tools on separate cores"; return; fi
+  if ! has h2load; then perf_row $id "rps by server cores" - "bare grpc-dotnet" - - "(report)" skipped "h2load missing"; return; fi
+  if [ ! -f "$SIM" ] || ! has_tool simulator-setup; then perf_row $id "rps by server cores" - "bare grpc-dotnet" - - "(report)" skipped "simulator not built"; return; fi
+  local nsrv ntool threads n cpus bare sim sim_counter
+  nsrv=$(perf_cpu_list "$PERF_SRV_CPUS" | wc -l); ntool=$(perf_cpu_list "$PERF_TOOL_CPUS" | wc -l)
+  threads=$(( ntool < 4 ? ntool : 4 ))
+  sim_counter='[.nodes[] | select(.name == "issuer-1") | .methods[] | select(.method == "Authorize") | .calls] | add // 0'
+  dotnet "$B" idle-rules --count 100 --out "$WORK/idle-rules.json" >/dev/null
+  for n in 1 2 4 8; do
+    [ "$n" -le "$nsrv" ] || break
+    cpus=$(perf_cpu_take "$n" "$PERF_SRV_CPUS")
+    local figure="rps on $n server core(s) (taskset -c $cpus); h2load -t $threads -c $((2 * threads)) -m $H2_STREAMS on cores $PERF_TOOL_CPUS"
+    PERF_CPUS=$cpus start_bare_grpc || { perf_row "$id-$n" "$figure" - "bare grpc-dotnet" - - "(report)" error "bare server did not start"; continue; }
+    bare=$(H2_THREADS=$threads H2_CONN=$((2 * threads)) h2_measure "bare-$n" "$BARE_URL" "$BARE_URL/counters" .authorize)
+    perf_stop "$BARE_PID"
+    if ! PERF_CPUS=$cpus start_simulator; then
+      perf_stop "$SIM_PID" 3
+      perf_row "$id-$n" "$figure" - "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - "(report)" error "simulator did not start"; continue
+    fi
+    if ! sim_body "$SIM_ISSUER" "$SIM_SMS" "$SIM_CONTROL" "$WORK/scaling-body.bin" \
+       || ! curl -s -f -X POST "$SIM_CONTROL/v1/faults" -H 'content-type: application/json' --data-binary "@$WORK/idle-rules.json" >/dev/null; then
+      perf_stop "$SIM_PID" 3
+      perf_row "$id-$n" "$figure" - "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - "(report)" error "simulator setup or the 100 idle rules failed"; continue
+    fi
+    sim=$(H2_THREADS=$threads H2_CONN=$((2 * threads)) H2_BODY="$WORK/scaling-body.bin" h2_measure "sim-$n" "$SIM_ISSUER" "$SIM_CONTROL/v1/stats" "$sim_counter" http1)
+    perf_stop "$SIM_PID" 3
+    if perf_ge 0 "$bare" || perf_ge 0 "$sim"; then
+      perf_row "$id-$n" "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" - "(report)" error "not every call succeeded (see the log above)"; continue
+    fi
+    perf_row "$id-$n" "$figure" "$(perf_fmt "$sim") rps" "bare grpc-dotnet" "$(perf_fmt "$bare") rps" "$(perf_fmt "$(perf_calc "100 * $sim / $bare")" 1)%" "(report)" ok \
+      "simulator node with 100 idle rules, each call a 1-fen hold on the magic 00 card; best of $REPEAT; read down the rows for growth with cores"
+  done
+  logcmd dotnet "$B" idle-rules --count 100 --out "$WORK/idle-rules.json"
+  logline "# scaling: the servers above ran under taskset -c <first n server cores>, h2load under taskset -c $PERF_TOOL_CPUS"
 }
 
 say "mode: $MODE, ${SECS}s per side after ${WARM}s warm-up, best of $REPEAT"
+[ "$PERF_PIN" -eq 1 ] && say "pinned: servers on cores $PERF_SRV_CPUS, load tools on cores $PERF_TOOL_CPUS (taskset)"
 wants sim-node && pair_sim_node
 wants engine-grpc && pair_engine_grpc
 wants engine-http && pair_engine_http
@@ -731,6 +826,7 @@ wants cardholders && pair_cardholder_memory
 wants soak && pair_soak
 wants redis-state && pair_redis_state
 wants scale-out && pair_scale_out
+wants scaling && pair_scaling
 
 # ---------------------------------------------------------------- micro-benchmarks
 # micro_target ID CLASS METHOD BASELINE PARAMS TARGET_NS FIGURE ISSUE LABEL — a row from BenchmarkDotNet's

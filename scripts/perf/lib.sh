@@ -3,11 +3,42 @@
 
 PERF_PIDS=()
 
+# Pinning (perf.sh --pin): the servers under test run on PERF_SRV_CPUS and the load tools on
+# PERF_TOOL_CPUS (taskset core lists such as 0-7), so neither side steals the other's cores.
+# Unpinned (the default) everything shares every core. PERF_CPUS, when set, overrides the list
+# for one command (the scaling pair gives a server 1, 2, 4 or 8 cores).
+PERF_PIN=${PERF_PIN:-0} PERF_SRV_CPUS=${PERF_SRV_CPUS:-} PERF_TOOL_CPUS=${PERF_TOOL_CPUS:-}
+
+# perf_cpus_for CMD — the core list CMD gets: load tools (h2load, wrk, hey) the tool cores, all else the server cores.
+perf_cpus_for() {
+  case "${1##*/}" in h2load|wrk|hey) echo "$PERF_TOOL_CPUS" ;; *) echo "$PERF_SRV_CPUS" ;; esac
+}
+
+# perf_pinned CMD... — runs CMD on its cores when pinning is on, as it is otherwise.
+perf_pinned() {
+  local cpus=${PERF_CPUS:-$(perf_cpus_for "$1")}
+  if [ "$PERF_PIN" -eq 1 ] && [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi
+}
+
+# perf_tool CMD... — a load-generating client (h2load, wrk, hey or one of the benchmark clients) on the tool cores.
+perf_tool() { PERF_CPUS=${PERF_CPUS:-$PERF_TOOL_CPUS} perf_pinned "$@"; }
+
+# perf_cpu_list LIST — expands a taskset list (0-3,6) into one core number per line.
+perf_cpu_list() {
+  local part a b
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then a=${part%-*} b=${part#*-}; seq "$a" "$b"; else echo "$part"; fi
+  done
+}
+
+# perf_cpu_take N LIST — the first N cores of LIST as a taskset list (0,1,2).
+perf_cpu_take() { perf_cpu_list "$2" | head -n "$1" | paste -sd, -; }
+
 # perf_start NAME CMD... — runs CMD in the background, output to $WORK/NAME.log; sets PERF_LAST_PID.
 # Not meant for $(...): the pid must be recorded in this shell for the cleanup on exit.
 perf_start() {
   local name=$1; shift
-  "$@" >"$WORK/$name.log" 2>&1 &
+  perf_pinned "$@" >"$WORK/$name.log" 2>&1 &
   PERF_LAST_PID=$!
   PERF_PIDS+=("$PERF_LAST_PID")
 }
@@ -80,7 +111,7 @@ perf_grpc_check() {
 # h2load wrappers: perf_h2load LOGFILE ARGS... — prints "rps succeeded total"
 perf_h2load() {
   local out=$1; shift
-  h2load "$@" >"$out" 2>&1 || true
+  perf_tool h2load "$@" >"$out" 2>&1 || true
   perf_h2load_parse "$out"
 }
 

@@ -11,7 +11,12 @@ perf_machine() {
   h2v=$(h2load --version 2>/dev/null | head -n 1)
   wrkv=$(wrk --version 2>/dev/null | head -n 1 | awk '{ print $1, $2 }')
   heyv=$(dpkg-query -W -f='${Version}' hey 2>/dev/null)
-  echo "| cores | $(nproc) × ${cpu:-unknown CPU}, shared by the clients and the servers under test |"
+  if [ "${PERF_PIN:-0}" -eq 1 ]; then
+    echo "| cores | $(nproc) × ${cpu:-unknown CPU} |"
+    echo "| pinning | servers under test on cores $PERF_SRV_CPUS, load tools (h2load, wrk, hey, the benchmark clients) on cores $PERF_TOOL_CPUS, with \`taskset -c\` |"
+  else
+    echo "| cores | $(nproc) × ${cpu:-unknown CPU}, shared by the clients and the servers under test |"
+  fi
   echo "| memory | ${mem:-unknown} |"
   echo "| OS | $os |"
   echo "| .NET | SDK $(dotnet --version 2>/dev/null), runtime ${runtime:-unknown}, Release build, server GC |"
@@ -40,9 +45,15 @@ perf_report() {
     echo "| --- | --- |"
     perf_machine
     echo
-    echo "The machine has **2 cores shared by client and server**: the load tool and the server under test"
-    echo "(and, during development, other builds) compete for the same cores, so absolute requests per"
-    echo "second are far below what a dedicated server would do. Read the **ratios**: each pair runs both"
+    if [ "${PERF_PIN:-0}" -eq 1 ]; then
+      echo "Pinned run (\`scripts/perf.sh --pin\`): the servers under test and the load tools ran on the disjoint"
+      echo "core sets above, so neither side took the other's cores. The \`scaling-N\` rows give the same server"
+      echo "N of the server cores. Read the **ratios**: each pair runs both"
+    else
+      echo "The machine has **$(nproc) cores shared by client and server**: the load tool and the server under test"
+      echo "(and, during development, other builds) compete for the same cores, so absolute requests per"
+      echo "second are far below what a dedicated server would do. Read the **ratios**: each pair runs both"
+    fi
     echo "sides in the same run, one after the other, with the same connections, concurrency and duration"
     echo "(${SECS} s after a ${WARM} s warm-up, best of ${REPEAT})."
     echo
@@ -65,6 +76,8 @@ perf_report() {
     echo '```bash'
     echo "scripts/perf.sh                  # everything, ~25 min (10 of them the soak); rewrites this file"
     echo "scripts/perf.sh --short          # CI mode: a few seconds per pair, no soak, no micro-benchmarks"
+    echo "scripts/perf.sh --pin            # servers and load tools on disjoint cores + the scaling pair; writes docs/benchmarks-pinned.md"
+    echo "PERF_SERVER_CPUS=0-3 PERF_TOOL_CPUS=4-7 scripts/perf.sh --pin --only sim-node,scaling --out /tmp/pin.md"
     echo "scripts/perf.sh --only sim-node  # one pair (ids as in the table); combine with --out FILE"
     echo "PERF_SOAK_SECONDS=600 scripts/perf.sh --only soak --out /tmp/soak.md"
     echo "scripts/perf.sh --only redis-state,scale-out --out /tmp/scale.md   # the Redis pairs (need redis-server)"

@@ -12,7 +12,7 @@ internal sealed class EngineGrpcClient : ITool
     public string Name => "engine-grpc-client";
 
     public string Usage =>
-        "--target URL --connections 1 --concurrency 16 --duration 10s [--warmup 2s] [--card-token T] [--amount 100]";
+        "--target URL --connections 1 --concurrency 16 --duration 10s " + Warmup.Usage + " [--card-token T] [--amount 100]";
 
     public IReadOnlyCollection<string> Options { get; } =
         ["target", "connections", "concurrency", "duration", "warmup", .. AuthorizeRequestOptions.Names];
@@ -23,7 +23,7 @@ internal sealed class EngineGrpcClient : ITool
         var connections = args.GetInt("connections", 1, 1, 1024);
         var concurrency = args.GetInt("concurrency", 16, 1, 100_000);
         var duration = args.GetDuration("duration", TimeSpan.FromSeconds(10));
-        var warmup = args.GetDuration("warmup", TimeSpan.FromSeconds(2));
+        var warmup = Warmup.Parse(args, TimeSpan.FromSeconds(2));
         if (concurrency < connections)
         {
             throw new UsageException($"--concurrency ({concurrency}) must be at least --connections ({connections})");
@@ -33,7 +33,7 @@ internal sealed class EngineGrpcClient : ITool
         using var channels = new GrpcChannels(target, connections);
         await channels.ConnectAsync();
 
-        var scenario = Scenario.Create(EngineRun.ScenarioName, async ctx =>
+        ScenarioProps Scenario(TimeSpan warmUp, TimeSpan duration) => PaySim.LoadEngine.Scenario.Create(EngineRun.ScenarioName, async ctx =>
             {
                 try
                 {
@@ -45,9 +45,18 @@ internal sealed class EngineGrpcClient : ITool
                     return Response.Fail(e.StatusCode.ToString());
                 }
             })
-            .WithWarmUpDuration(warmup)
-            .WithLoadSimulations(LoadSimulation.KeepConstant(concurrency, warmup + duration));
-        Console.WriteLine((await EngineRun.RunAsync(Name, scenario)).ToJson());
+            .WithWarmUpDuration(warmUp)
+            .WithLoadSimulations(LoadSimulation.KeepConstant(concurrency, warmUp + duration));
+
+        // A stable warm-up runs the engine itself in one-second runs in this process, so the engine's own
+        // code, not only the channel, is warm when the measured run starts.
+        WarmupReport? report = null;
+        if (warmup.UntilStable)
+        {
+            report = await Warmup.UntilStableAsync(async window => (await EngineRun.RunAsync(Name, Scenario(TimeSpan.Zero, window))).Rps);
+        }
+
+        Console.WriteLine((await EngineRun.RunAsync(Name, Scenario(warmup.Fixed, duration))).WithWarmup(report).ToJson());
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using PaySim.Contracts.Issuer.V1;
 
 namespace PaySim.Benchmarks.Tools;
 
@@ -13,7 +14,7 @@ internal sealed class RawGrpcClient : ITool
     public string Name => "raw-grpc-client";
 
     public string Usage =>
-        "--target URL --connections 1 --concurrency 16 --duration 10s [--warmup 2s] [--card-token T] [--amount 100]";
+        "--target URL --connections 1 --concurrency 16 --duration 10s " + Warmup.Usage + " [--card-token T] [--amount 100]";
 
     public IReadOnlyCollection<string> Options { get; } =
         ["target", "connections", "concurrency", "duration", "warmup", .. AuthorizeRequestOptions.Names];
@@ -24,7 +25,7 @@ internal sealed class RawGrpcClient : ITool
         var connections = args.GetInt("connections", 1, 1, 1024);
         var concurrency = args.GetInt("concurrency", 16, 1, 100_000);
         var duration = args.GetDuration("duration", TimeSpan.FromSeconds(10));
-        var warmup = args.GetDuration("warmup", TimeSpan.FromSeconds(2));
+        var warmup = Warmup.Parse(args, TimeSpan.FromSeconds(2));
         if (concurrency < connections)
         {
             throw new UsageException($"--concurrency ({concurrency}) must be at least --connections ({connections})");
@@ -34,6 +35,22 @@ internal sealed class RawGrpcClient : ITool
         using var channels = new GrpcChannels(target, connections);
         await channels.ConnectAsync();
 
+        WarmupReport? report = null;
+        if (warmup.UntilStable)
+        {
+            report = await Warmup.UntilStableAsync(async window =>
+                (await LoopAsync(channels, request, concurrency, TimeSpan.Zero, window)).Sum(r => r.Ok) / window.TotalSeconds);
+        }
+
+        var recorders = await LoopAsync(channels, request, concurrency, warmup.Fixed, duration);
+        Console.WriteLine(LatencyRecorder.Merge(Name, recorders, duration).WithWarmup(report).ToJson());
+        return 0;
+    }
+
+    /// <summary>N workers in a tight loop for <paramref name="warmup"/> + <paramref name="duration"/>; only calls inside the duration count.</summary>
+    private static async Task<LatencyRecorder[]> LoopAsync(
+        GrpcChannels channels, AuthorizeRequest request, int concurrency, TimeSpan warmup, TimeSpan duration)
+    {
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var stopAt = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -74,7 +91,6 @@ internal sealed class RawGrpcClient : ITool
         }
 
         await Task.WhenAll(workers);
-        Console.WriteLine(LatencyRecorder.Merge(Name, recorders, duration).ToJson());
-        return 0;
+        return recorders;
     }
 }

@@ -13,6 +13,7 @@ internal static class ToolCatalog
         new RawGrpcClient(),
         new EngineGrpcClient(),
         new RawHttpClient(),
+        new RawSocketHttpClient(),
         new EngineHttpClient(),
         new EngineOpenModel(),
         new EngineSoak(),
