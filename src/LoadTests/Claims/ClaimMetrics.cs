@@ -16,6 +16,7 @@ internal static partial class ClaimMetrics
     public const string BindFailures = "bind_failures";
     public const string BindResends = "bind_resends";
     public const string BindBoundAfterResend = "bind_bound_after_resend";
+    public const string RiskDeclines = "risk_declines";
     public const string Rps = "rps";
     public const string OkCount = "ok_count";
     public const string FailCount = "fail_count";

@@ -41,6 +41,16 @@ internal static class FigureCatalog
             run => run.Resends, FigureMerge.Recompute),
         new(ClaimMetrics.BindBoundAfterResend, "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
             run => run.BoundAfterResend, FigureMerge.Recompute),
+        new(ClaimMetrics.RiskDeclines, "payments the issuer's risk rules declined (the run's own cause, not a wallet failure), total or by cause with [cause]: velocity (65), limit (61: amount window or daily limit), fraud (59: risk-flagged card or repeat), not_permitted (57)",
+            (run, figures) =>
+            {
+                figures.Set(ClaimMetrics.RiskDeclines, run.RiskDeclines.Values.Sum());
+                foreach (var cause in RiskCauses.All)
+                {
+                    figures.Set($"{ClaimMetrics.RiskDeclines}[{cause}]", run.RiskDeclines.GetValueOrDefault(cause));
+                }
+            },
+            FigureMerge.Recompute),
         new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
             run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute),
         new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),

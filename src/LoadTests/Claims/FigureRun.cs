@@ -23,6 +23,9 @@ internal sealed class FigureRun
 
     public long Resends { get; init; }
 
+    /// <summary>Payments the issuer's risk rules declined, by <see cref="RiskCauses"/> cause.</summary>
+    public IReadOnlyDictionary<string, long> RiskDeclines { get; init; } = new Dictionary<string, long>();
+
     public long BoundAfterResend { get; init; }
 
     /// <summary>Wallet calls that reached the wallet, by step name.</summary>

@@ -1,4 +1,5 @@
 using PaySim.LoadTests.Plans;
+using PaySim.Simulator.Cardholders;
 using PaySim.Simulator.Hosting;
 using PaySim.Wallet.Configuration;
 
@@ -13,6 +14,9 @@ internal sealed class EmbeddedCluster : ITargetCluster
 {
     /// <summary>Load tests register many users; full-strength password hashing would measure PBKDF2, not the integration.</summary>
     private const int LoadTestHashIterations = 1_000;
+
+    /// <summary>The registry share a persona the plan names gets when it has none by default (the risk personas): 250 of 5,000 cardholders.</summary>
+    private const double AddedPersonaWeight = 0.05;
 
     private readonly SimulatorHost _simulator;
     private readonly IReadOnlyList<WalletProcess> _wallets;
@@ -50,10 +54,24 @@ internal sealed class EmbeddedCluster : ITargetCluster
     /// into seconds (client.smsTimeout); the cooldown is compressed with it, so the app's "resend" works when its
     /// wait ends, as in a real app whose countdown matches the bank's cooldown.
     /// </param>
-    public static async Task<EmbeddedCluster> StartAsync(EmbeddedTarget target, int seed, TimeSpan resendCooldown, CancellationToken cancellationToken)
+    /// <param name="personas">
+    /// The personas the plan signs users up with: one without a default share in the registry (the risk personas) gets a
+    /// small one, so the simulator has cardholders of it; plans that name none keep every seed's cardholders as they were.
+    /// </param>
+    public static async Task<EmbeddedCluster> StartAsync(EmbeddedTarget target, int seed, TimeSpan resendCooldown, IEnumerable<string> personas, CancellationToken cancellationToken)
     {
+        var weights = Personas.DefaultWeights();
+        foreach (var persona in personas)
+        {
+            if (weights.TryGetValue(persona, out var weight) && weight == 0)
+            {
+                weights[persona] = AddedPersonaWeight;
+            }
+        }
+
         var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
         {
+            PersonaWeights = weights,
             Nodes = target.Nodes,
             IssuerPort = 0,
             SmsPort = 0,

@@ -38,6 +38,13 @@ internal static class ClaimCompiler
                     $"{field}: unknown metric \"{bare}\" in \"{expression.Text}\"; allowed: {KnownNames.List(ClaimMetrics.RunWide.Keys)}, or step:<name>/scenario:<name> with {KnownNames.List(ClaimMetrics.StatNames)}.");
             }
 
+            // risk_declines[cause]: a cause nobody counts would read 0 and pass a claim like "== 0" for nothing.
+            if (bare == ClaimMetrics.RiskDeclines && expression.Metric.Length > bare.Length
+                && expression.Metric[(bare.Length + 1)..].TrimEnd(']') is var cause && !RiskCauses.All.Contains(cause))
+            {
+                throw new PlanException($"{field}: unknown risk decline cause \"{cause}\" in \"{expression.Text}\"; allowed: {KnownNames.List(RiskCauses.All)}.");
+            }
+
             return;
         }
 

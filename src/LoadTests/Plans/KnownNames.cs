@@ -6,7 +6,7 @@ internal static class KnownNames
     public static readonly IReadOnlyList<string> Personas =
     [
         "healthy", "low-balance", "expired", "blocked", "phone-mismatch", "id-mismatch", "name-mismatch",
-        "sms-unreachable", "slow-sms",
+        "sms-unreachable", "slow-sms", "risk-flagged", "frequent-payer",
     ];
 
     public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "journey"];

@@ -38,6 +38,9 @@ internal sealed record LoadPlan
 
     public required IReadOnlyList<Expression> CapacityObjectives { get; init; }
 
+    /// <summary>The issuer's risk rules the run applies before the load (<c>"risk"</c>), or null: the target's rules stay.</summary>
+    public PaySim.Simulator.Risk.RiskRules? Risk { get; init; }
+
     /// <summary>The planted wallet defects this plan promises to fail on (<c>"catches"</c>); <c>selftest</c> checks the promise.</summary>
     public IReadOnlyList<string> Catches { get; init; } = [];
 

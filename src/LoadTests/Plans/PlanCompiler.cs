@@ -13,7 +13,7 @@ namespace PaySim.LoadTests.Plans;
 /// on a plan that cannot run to the end. The plan-wide fields (name, duration, seed, rate, warmUp,
 /// settle) are read here; each section has its own compiler: <see cref="TargetCompiler"/>,
 /// <see cref="PersonaCompiler"/>, <see cref="ClientCompiler"/>, <see cref="ScenarioCompiler"/> (with
-/// <see cref="LoadCompiler"/>), <see cref="FaultCompiler"/>, <see cref="NodeEventCompiler"/>,
+/// <see cref="LoadCompiler"/>), <see cref="FaultCompiler"/>, <see cref="RiskCompiler"/>, <see cref="NodeEventCompiler"/>,
 /// <see cref="ClaimCompiler"/> and <see cref="CapacityCompiler"/>.
 /// </summary>
 internal static partial class PlanCompiler
@@ -126,6 +126,7 @@ internal static partial class PlanCompiler
         var faults = FaultCompiler.Compile(doc.Faults, p, planDuration, target.IsEmbedded ? target.Embedded.Nodes : null, Scale);
         var walletNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.WalletInstances).Select(i => $"wallet-{i}").ToArray() : null;
         var seed = overrides.Seed ?? doc.Seed ?? 42;
+        var risk = RiskCompiler.Compile(doc.Risk, p);
         var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale, seed);
         var settle = overrides.Settle ?? (doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle"));
         if (settle > MaxSettle)
@@ -154,6 +155,7 @@ internal static partial class PlanCompiler
             Scenarios = scenarios,
             Faults = faults,
             NodeEvents = nodeEvents,
+            Risk = risk,
             Claims = claims,
             CapacityObjectives = objectives,
             Settle = settle,

@@ -45,10 +45,20 @@ internal static class PlanRunner
         using var otp = new OtpReader(cluster.SmsUri);
         var counters = new RunCounters();
 
+        // The plan's risk rules go in before anything binds or pays; the judge and the card-pool check read what is in force.
+        var risk = await RiskRulesScope.StartAsync(plan, control, restore: !plan.Target.IsEmbedded && shard.AppliesTimeline, log, cancellationToken).ConfigureAwait(false);
+        await using var riskScope = risk.ConfigureAwait(false);
+        var warnings = new List<string>();
+        if (CardPoolCheck.Warning(plan, risk.Rules) is { } poolWarning)
+        {
+            warnings.Add(poolWarning);
+            log.WriteLine($"warning: {poolWarning}");
+        }
+
         log.WriteLine($"preparing: {plan.PreboundCards} users with a bound card, cardholders for {string.Join(", ", plan.Personas.Keys)}");
         var data = await PrepareAsync(plan, shard, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
         var calls = new AppCallLog();
-        var declines = await JudgeOfDeclinesAsync(plan, shard, control, data, time, log, cancellationToken).ConfigureAwait(false);
+        var declines = await JudgeOfDeclinesAsync(plan, shard, control, data, risk.Rules, time, log, cancellationToken).ConfigureAwait(false);
         flows.Value = new WalletFlows(wallet, otp, data, counters, plan.Client, time, calls, declines);
         var views = new ViewReader(control, wallet, time);
         var ledgerStart = await views.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -76,6 +86,7 @@ internal static class PlanRunner
         var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, before.Invariants, after.Invariants, (after.MemoryBytes - before.MemoryBytes) / (1024.0 * 1024.0), reconciliation, out var extra);
         JudgeClaims(plan, summary, figures);
         WriteExtra(summary, extra, plan, shard, cluster, wallet, issuerNodes, timeline, aborted);
+        summary.Extra["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
 
         await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
         return new RunOutcome(summary, Path.GetFullPath(folder));
@@ -247,7 +258,7 @@ internal static class PlanRunner
     /// What explains a payment's decline (docs/plans.md, "Declines"): the prepared cards with what earlier runs took
     /// from them on the issuer's ledger, and the plan's decline faults.
     /// </summary>
-    private static async Task<DeclineJudge> JudgeOfDeclinesAsync(LoadPlan plan, ShardSpec shard, ControlPlaneClient control, ScenarioData data, TimeProvider time, TextWriter log, CancellationToken ct)
+    private static async Task<DeclineJudge> JudgeOfDeclinesAsync(LoadPlan plan, ShardSpec shard, ControlPlaneClient control, ScenarioData data, PaySim.Simulator.Risk.RiskRules? risk, TimeProvider time, TextWriter log, CancellationToken ct)
     {
         IReadOnlyDictionary<string, EarlierSpending> earlier = new Dictionary<string, EarlierSpending>(StringComparer.Ordinal);
         if (data.Prebound.Count > 0)
@@ -268,14 +279,14 @@ internal static class PlanRunner
             }
         }
 
-        return new DeclineJudge(data.Prebound.Select(p => p.Holder), earlier, plan.Faults, plan.Client.Timeout + TimeSpan.FromSeconds(1), faultsAnyTime: !shard.AppliesTimeline, time);
+        return new DeclineJudge(data.Prebound.Select(p => p.Holder), earlier, plan.Faults, plan.Client.Timeout + TimeSpan.FromSeconds(1), faultsAnyTime: !shard.AppliesTimeline, time, risk);
     }
 
     private static async Task<ITargetCluster> StartEmbeddedAsync(LoadPlan plan, TextWriter log, CancellationToken cancellationToken)
     {
         var e = plan.Target.Embedded;
         log.WriteLine($"starting embedded cluster: {e.Nodes} issuer nodes, SMS gateway, control plane, {e.WalletInstances} {e.WalletMode} wallet instances ({e.BalancingPolicy}){(e.Defects.Count > 0 ? $", planted defects: {string.Join(", ", e.Defects)}" : string.Empty)}");
-        return await EmbeddedCluster.StartAsync(e, plan.Seed, plan.Client.SmsTimeout, cancellationToken).ConfigureAwait(false);
+        return await EmbeddedCluster.StartAsync(e, plan.Seed, plan.Client.SmsTimeout, plan.Personas.Keys, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<ScenarioData> PrepareAsync(LoadPlan plan, ShardSpec shard, ITargetCluster cluster, ControlPlaneClient control, IWalletClient wallet, OtpReader otp, RunCounters counters, TimeProvider time, CancellationToken ct)

@@ -1,6 +1,8 @@
 using System.Globalization;
+using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.SimulatorControl;
+using PaySim.Simulator.Risk;
 
 namespace PaySim.LoadTests.Scenarios;
 
@@ -8,13 +10,17 @@ namespace PaySim.LoadTests.Scenarios;
 /// Tells a payment decline the run can explain from one it cannot (docs/plans.md, "Declines"). A 402 to a payment is
 /// a correct answer only when the cardholder's persona expects a decline, the card is not active, the card's money or
 /// daily limit is used up (what the simulator says the card opened with, less what earlier runs and this run may have
-/// taken from it), or one of the plan's <c>decline</c> faults on Authorize or Capture was in force. Anything else — a
-/// healthy pre-bound card with money and limit to spare — is an unexpected decline: a failure of the wallet.
+/// taken from it), or one of the plan's <c>decline</c> faults on Authorize or Capture was in force. A decline by one of
+/// the issuer's risk rules in force (<see cref="RiskCause"/>) is its own cause. Anything else — a healthy pre-bound card
+/// with money and limit to spare — is an unexpected decline: a failure of the wallet.
 /// </summary>
 internal sealed class DeclineJudge
 {
     /// <summary>The failure cause of a decline nothing explains (a step's and an iteration's status code).</summary>
     public const string UnexpectedDecline = "unexpected_decline";
+
+    /// <summary>The persona the issuer's riskFlagged rule applies to.</summary>
+    public const string RiskFlaggedPersona = "risk-flagged";
 
     /// <summary>Issuer methods whose declines reach a payment.</summary>
     private static readonly string[] PaymentMethods = ["*", "Authorize", "Capture"];
@@ -27,6 +33,7 @@ internal sealed class DeclineJudge
     private readonly TimeSpan _late;
     private readonly bool _faultsAnyTime;
     private readonly TimeProvider _time;
+    private readonly RiskRules? _risk;
     private long _start = -1;
 
     /// <param name="cards">Every card the run pays with.</param>
@@ -34,14 +41,17 @@ internal sealed class DeclineJudge
     /// <param name="faults">The plan's fault rules; their <c>decline</c> rules on Authorize, Capture or <c>*</c> explain declines while in force.</param>
     /// <param name="late">How long after a fault's end a payment's reply may still carry its decline (the app's timeout).</param>
     /// <param name="faultsAnyTime">This agent does not play the timeline (a shard other than 1): its clock cannot place the windows.</param>
+    /// <param name="risk">The issuer's risk rules in force for the run (read back from the simulator); null when unknown, then every risk code the issuer gives is believed.</param>
     public DeclineJudge(
         IEnumerable<SimCardholder> cards,
         IReadOnlyDictionary<string, EarlierSpending> earlier,
         IReadOnlyList<TimedFaultRule> faults,
         TimeSpan late,
         bool faultsAnyTime,
-        TimeProvider time)
+        TimeProvider time,
+        RiskRules? risk = null)
     {
+        _risk = risk;
         _cards = cards.DistinctBy(c => c.Pan).ToDictionary(c => c.Pan, c => new Account(c, earlier.GetValueOrDefault(c.Pan)), StringComparer.Ordinal);
         _declineFaults = faults
             .Where(f => f.Rule["decline"] is not null)
@@ -97,13 +107,43 @@ internal sealed class DeclineJudge
             return $"insufficient funds: {N(c.BalanceMinor - taken)} of {N(c.BalanceMinor)} left for {N(amountMinor)}";
         }
 
-        var today = card.Earlier.TodayMinor + Interlocked.Read(ref card.RunTakenMinor);
-        if (c.DailyLimitMinor > 0 && today + amountMinor > c.DailyLimitMinor)
+        if (OverDailyLimit(card, amountMinor) is { } today)
         {
             return $"over the daily limit: {N(today)} of {N(c.DailyLimitMinor)} spent today before {N(amountMinor)}";
         }
 
         return ActiveDeclineFault() is { } fault ? $"the plan's fault {fault.Name} declines {fault.Method}" : null;
+    }
+
+    /// <summary>
+    /// The <see cref="RiskCauses"/> cause when a decline is the issuer's risk control working as configured, or null: the
+    /// issuer's ISO code (the wallet's <c>issuerCode</c>; <c>over_limit</c> without one reads as 61) must be a risk code, and
+    /// a rule in force must be able to give it — 65 the velocity rule; 61 the amount rule, or the daily limit when the card's
+    /// spending today reaches it; 59 the repeat rule, or the riskFlagged rule on a <c>risk-flagged</c> card above its amount;
+    /// 57 the merchant on the not-permitted list. A risk code no rule in force gives is left to <see cref="Explain"/>.
+    /// </summary>
+    public string? RiskCause(string pan, string? issuerCode, string? walletCode, string merchant, long amountMinor)
+    {
+        var cause = RiskCauses.OfIssuerCode(issuerCode ?? (walletCode == "over_limit" ? "61" : null));
+        if (cause is null || !_cards.TryGetValue(pan, out var card))
+        {
+            return null;
+        }
+
+        if (_risk is not { } rules)
+        {
+            return cause;
+        }
+
+        var given = cause switch
+        {
+            RiskCauses.Velocity => rules.Velocity is not null,
+            RiskCauses.Limit => rules.Amount is not null || (rules.DailyLimit && OverDailyLimit(card, amountMinor) is not null),
+            RiskCauses.Fraud => rules.Repeat is not null
+                || (rules.RiskFlagged is { } flagged && card.Holder.Persona == RiskFlaggedPersona && amountMinor > flagged.Limit),
+            _ => rules.NotPermittedMerchants.Contains(merchant, StringComparer.Ordinal),
+        };
+        return given ? cause : null;
     }
 
     /// <summary>The failure message of a decline nothing explains.</summary>
@@ -118,6 +158,13 @@ internal sealed class DeclineJudge
         var taken = card.Earlier.TakenMinor + Interlocked.Read(ref card.RunTakenMinor);
         return $"402 {code} to {N(amountMinor)} on card ****{pan[^4..]} (persona {c.Persona}, {N(c.BalanceMinor - taken)} of {N(c.BalanceMinor)} left, "
             + $"daily limit {N(c.DailyLimitMinor)}): neither the persona, the card's state nor a planned fault explains it";
+    }
+
+    /// <summary>What the card spent today when this payment would take it over its daily limit; null when it stays within.</summary>
+    private static long? OverDailyLimit(Account card, long amountMinor)
+    {
+        var today = card.Earlier.TodayMinor + Interlocked.Read(ref card.RunTakenMinor);
+        return card.Holder.DailyLimitMinor > 0 && today + amountMinor > card.Holder.DailyLimitMinor ? today : null;
     }
 
     private (string Name, string Method, TimeSpan From, TimeSpan? To)? ActiveDeclineFault()

@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 
 namespace PaySim.LoadTests.Scenarios;
 
-/// <summary>Figures the engine does not keep: binding outcomes by cause and wallet calls that need the issuer.</summary>
+/// <summary>Figures the engine does not keep: binding outcomes by cause, risk declines by cause and wallet calls that need the issuer.</summary>
 internal sealed class RunCounters
 {
     public const string Bound = "bound";
 
     private readonly ConcurrentDictionary<string, long> _bindOutcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _walletCalls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _riskDeclines = new(StringComparer.Ordinal);
     private long _resends;
     private long _boundAfterResend;
 
@@ -17,6 +18,9 @@ internal sealed class RunCounters
 
     /// <summary>Wallet calls that reached the wallet (any HTTP reply), by step name.</summary>
     public IReadOnlyDictionary<string, long> WalletCalls => new SortedDictionary<string, long>(_walletCalls, StringComparer.Ordinal);
+
+    /// <summary>Payments the issuer's risk rules declined during the measured run, by cause (<c>Claims.RiskCauses</c>).</summary>
+    public IReadOnlyDictionary<string, long> RiskDeclines => new SortedDictionary<string, long>(_riskDeclines, StringComparer.Ordinal);
 
     /// <summary>OTP resends the wallet accepted (2xx to <c>POST /cards/bind/{id}/resend</c>) during the measured run.</summary>
     public long Resends => Interlocked.Read(ref _resends);
@@ -48,6 +52,14 @@ internal sealed class RunCounters
         if (Recording)
         {
             Interlocked.Increment(ref _boundAfterResend);
+        }
+    }
+
+    public void RiskDecline(string cause)
+    {
+        if (Recording)
+        {
+            _riskDeclines.AddOrUpdate(cause, 1, (_, n) => n + 1);
         }
     }
 

@@ -27,6 +27,9 @@ internal sealed class WalletFlows
     private const int StreamAmount = 2;
     private const int StreamJourney = 3;
 
+    /// <summary>The status of a payment iteration the issuer's risk rules declined, before its cause (<c>risk_decline:velocity</c>).</summary>
+    public const string RiskDeclineStatus = "risk_decline:";
+
     /// <summary>The wallet's code for a wrong OTP (docs/wallet.md).</summary>
     private const string OtpWrong = "otp_wrong";
 
@@ -324,6 +327,7 @@ internal sealed class WalletFlows
         var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, Merchant, orderReference);
         WalletReply<PaymentDone>? paid = null;
         string? unexplained = null;
+        string? risk = null;
         for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
         {
             await Step.Run(StepNames.Pay, ctx, async () =>
@@ -339,7 +343,9 @@ internal sealed class WalletFlows
                     _declines?.Release(owner.Pan, amount);
                 }
 
-                if (paid.Status == 402 && _declines?.Explain(owner.Pan, amount) is null)
+                // The issuer's risk rules declined it: their own cause, the wallet answered as designed.
+                risk = paid.Status == 402 ? _declines?.RiskCause(owner.Pan, paid.IssuerCode, paid.Code, Merchant, amount) : null;
+                if (paid.Status == 402 && risk is null && _declines?.Explain(owner.Pan, amount) is null)
                 {
                     // A decline neither the persona, the card's state nor a planned fault explains: the wallet's failure.
                     unexplained = _declines?.Unexplained(owner.Pan, paid.Code, amount) ?? $"402 {paid.Code}: no judge of declines";
@@ -363,6 +369,12 @@ internal sealed class WalletFlows
         if (paid is { Ok: true, Value: { } done })
         {
             return (Response.Ok(), (owner, done.PaymentId, amount, orderReference));
+        }
+
+        if (paid is { Status: 402 } && risk is not null)
+        {
+            _counters.RiskDecline(risk);
+            return (Response.Ok(RiskDeclineStatus + risk), null);
         }
 
         // A bank's decline the card explains (too little money, over the limit) is a correct answer of the wallet.

@@ -118,6 +118,10 @@ internal static class ShardMerger
         var instances = WalletInstanceCensus.Merge(shards.Select(s => s.Summary.Extra["walletInstances"] as JsonArray), one["target"] as JsonObject);
         merged.Extra["walletInstances"] = new JsonArray(instances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, instances.Sum(i => i.Replies), Round)).ToArray());
 
+        // Risk declines: every shard counted its own payments.
+        var riskDeclines = SumObjects(shards, s => s["riskDeclines"]?["byCause"] as JsonObject);
+        merged.Extra["riskDeclines"] = RiskCauses.ToJson(riskDeclines);
+
         var walletCalls = SumObjects(shards, s => s["walletCalls"] as JsonObject);
         merged.Extra["walletCalls"] = new JsonObject(walletCalls.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
 
@@ -130,6 +134,7 @@ internal static class ShardMerger
             Summary = merged,
             BindOutcomes = byCause,
             Resends = resends,
+            RiskDeclines = riskDeclines,
             BoundAfterResend = boundAfterResend,
             WalletCalls = walletCalls,
             WalletInstances = instances,

@@ -118,6 +118,23 @@ internal sealed class ControlPlaneClient : IDisposable
         }
     }
 
+    /// <summary>GET /v1/risk: the issuer's risk rules in force, every field (docs/simulator.md "Risk controls").</summary>
+    public async Task<string> GetRiskAsync(CancellationToken cancellationToken)
+    {
+        using var reply = await _http.GetAsync("v1/risk", cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(reply, "GET /v1/risk", cancellationToken).ConfigureAwait(false);
+        return await reply.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>PUT /v1/risk: replaces the risk rules; returns them as the simulator now has them.</summary>
+    public async Task<string> SetRiskAsync(string riskJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(riskJson, Encoding.UTF8, "application/json");
+        using var reply = await _http.PutAsync("v1/risk", content, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(reply, "PUT /v1/risk", cancellationToken).ConfigureAwait(false);
+        return await reply.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task ApplyFaultAsync(JsonObject rule, CancellationToken cancellationToken)
     {
         using var content = new StringContent(rule.ToJsonString(), Encoding.UTF8, "application/json");

@@ -322,6 +322,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
         {
             Bytes = received.Length,
             RetryAfterMs = RetryAfter(error, reply),
+            IssuerCode = Text((error as JsonObject)?["issuerCode"]),
             Exchange = WalletExchange.Describe(request, sent, reply, received),
         };
     }

@@ -20,6 +20,12 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     public long? RetryAfterMs { get; init; }
 
     /// <summary>
+    /// The issuer's ISO 8583 response code behind a decline (<c>{"error":{"issuerCode":"65"}}</c>, docs/your-wallet.md),
+    /// when the wallet passes it on: how a risk decline (65, 61, 59, 57) is told from the wallet's own refusals.
+    /// </summary>
+    public string? IssuerCode { get; init; }
+
+    /// <summary>
     /// True only for <see cref="NotImplementedByClient"/>: the wallet client (adapter) has no such call, so nothing was
     /// sent and the wallet is not judged. A reply that came from the wallet is never this, whatever its code: a wallet
     /// answering <c>501 resend_not_supported</c> over HTTP gave its answer, and it is judged like any other.
@@ -44,5 +50,5 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// </summary>
     public static WalletReply<T> NotImplementedByClient(string code, string message) => Failure(501, code, message, null) with { ClientCannot = true };
 
-    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs, ClientCannot = ClientCannot, Exchange = Exchange };
+    public WalletReply<TOther> As<TOther>() => new(Ok, default, Status, Code, Message, ServedBy) { Bytes = Bytes, RetryAfterMs = RetryAfterMs, IssuerCode = IssuerCode, ClientCannot = ClientCannot, Exchange = Exchange };
 }

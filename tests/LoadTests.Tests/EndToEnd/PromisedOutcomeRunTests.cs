@@ -38,6 +38,57 @@ public sealed class PromisedOutcomeRunTests
     }
 
     [Fact]
+    public async Task Run_RiskShortened_WarnsOfTheSmallCardPoolAndCountsVelocityDeclinesAsRiskNotAsWalletFailures()
+    {
+        var run = await ShortRun.RunAsync("risk");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            const string warning = "card pool too small for the issuer's velocity rule: 8 payments/s over 8 pre-bound cards is 10 payments per card in the rule's 10s window";
+            Assert.Contains("warning: " + warning, run.Out, StringComparison.Ordinal);
+            Assert.StartsWith(warning, Assert.Single(run.Summary["warnings"]!.AsArray())!.GetValue<string>(), StringComparison.Ordinal);
+
+            // 8 cards at 1 payment a second each for ~10 s, 5 allowed per 10 s: about half are declined by the velocity rule.
+            var velocity = run.Summary["riskDeclines"]!["byCause"]!["velocity"]!.GetValue<long>();
+            Assert.True(velocity >= 5, run.Describe());
+            Assert.Equal(velocity, run.Summary["riskDeclines"]!["total"]!.GetValue<long>());
+            Assert.Equal(velocity, run.Summary["figures"]!["risk_declines[velocity]"]!.GetValue<double>());
+
+            // They are the issuer working, not the wallet failing: every payment iteration is ok, none unexpected.
+            var payment = run.Summary["scenarios"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "payment")!;
+            Assert.Equal(0, payment["fail"]!.GetValue<long>());
+            Assert.DoesNotContain("unexpected_decline", run.Summary.ToJsonString(), StringComparison.Ordinal);
+            Assert.True(run.Claim("risk_declines[velocity] >= 5")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.True(run.Claim("success_rate >= 99%")["pass"]!.GetValue<bool>(), run.Describe());
+            run.AssertMoneyReconciles();
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_RiskSizedShortened_TheSameLoadOverEnoughCardsWarnsNothingAndIsNeverDeclined()
+    {
+        var run = await ShortRun.RunAsync("risk-sized");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            Assert.DoesNotContain("warning:", run.Out, StringComparison.Ordinal);
+            Assert.Empty(run.Summary["warnings"]!.AsArray());
+            Assert.Equal(0, run.Summary["riskDeclines"]!["total"]!.GetValue<long>());
+            Assert.True(run.Claim("risk_declines == 0")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.Contains("risk: the plan's rules are in force: {\"velocity\":{\"count\":5,\"window\":\"10s\"", run.Out, StringComparison.Ordinal);
+            run.AssertMoneyReconciles();
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
     public async Task Run_CapacityShortened_JudgesEveryStepAndReportsTheKnee()
     {
         // 48 s scaled to 18 s: six 3 s steps, each long enough for a whole judged second after its first

@@ -29,6 +29,8 @@ public sealed class PlanCompilerTests
     [InlineData("crash-abandon")]
     [InlineData("not-serving")]
     [InlineData("rate-limit")]
+    [InlineData("risk")]
+    [InlineData("risk-sized")]
     public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)
     {
         var (json, source) = PlanCatalog.Resolve(name);

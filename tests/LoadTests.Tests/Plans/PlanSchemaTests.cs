@@ -89,6 +89,10 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "nodeEvents": [ { "node": "issuer-1", "state": "melted", "start": "1s" } ] }""", "nodeEvents[0].state")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "catches": [ "no-failovr" ] }""", "catches[0]")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "catches": [ "sticky-node", "sticky-node" ] }""", "catches[1]")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocity": { "count": 0, "window": "10s" } } }""", "risk.velocity.count")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocity": { "count": 5 } } }""", "risk.velocity.window")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "repeat": { "window": "1s", "action": "block" } } }""", "risk.repeat.action")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocty": null } }""", "risk.velocty")]
     public void What_the_schema_refuses_the_compiler_refuses_naming_the_field(string json, string field)
     {
         using var plan = JsonDocument.Parse(json);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Scenarios;
 using PaySim.LoadTests.SimulatorControl;
+using PaySim.Simulator.Risk;
 
 namespace PaySim.LoadTests.Tests.Scenarios;
 
@@ -107,6 +108,81 @@ public sealed class DeclineJudgeTests
         Assert.Equal("the plan's fault outage declines *", timed.Explain(Pan, 500));
     }
 
+    [Theory]
+    [InlineData("65", "declined", "velocity")]
+    [InlineData("61", "over_limit", "limit")]
+    [InlineData("59", "declined", "fraud")]
+    [InlineData("57", "declined", "not_permitted")]
+    [InlineData(null, "over_limit", "limit")]
+    public void ARiskCodeARuleInForceGives_IsARiskDeclineOfItsCause(string? issuerCode, string walletCode, string cause)
+    {
+        var rules = RiskRulesParser.Parse("""
+            { "velocity": { "count": 5, "window": "10s" }, "amount": { "maxMinor": 5000, "window": "1m" },
+              "repeat": { "window": "10s" }, "notPermittedMerchants": ["loadtest-merchant"] }
+            """);
+        var judge = Judge(Healthy(), risk: rules);
+
+        Assert.Equal(cause, judge.RiskCause(Pan, issuerCode, walletCode, "loadtest-merchant", 500));
+    }
+
+    [Fact]
+    public void ARiskCodeNoRuleInForceGives_IsNoRiskDecline_AndStaysUnexplainedOnAHealthyCard()
+    {
+        // The defaults: no velocity, amount or repeat rule, nobody not permitted, and the card far from its daily limit.
+        var judge = Judge(Healthy(), risk: RiskRules.Default);
+
+        Assert.Null(judge.RiskCause(Pan, "65", "declined", "loadtest-merchant", 500));
+        Assert.Null(judge.RiskCause(Pan, "61", "over_limit", "loadtest-merchant", 500));
+        Assert.Null(judge.RiskCause(Pan, "59", "declined", "loadtest-merchant", 500));
+        Assert.Null(judge.RiskCause(Pan, "57", "declined", "loadtest-merchant", 500));
+        Assert.Null(judge.RiskCause(Pan, "51", "insufficient_funds", "loadtest-merchant", 500));
+        Assert.Null(judge.Explain(Pan, 500));
+    }
+
+    [Fact]
+    public void TheDailyLimitUsedUp_IsARiskLimitDecline_WhileTheDailyLimitIsOn()
+    {
+        var card = Healthy() with { DailyLimitMinor = 2_000 };
+        var on = Judge(card, earlier: new EarlierSpending(0, 1_800), risk: RiskRules.Default);
+        var off = Judge(card, earlier: new EarlierSpending(0, 1_800), risk: RiskRules.Default with { DailyLimit = false });
+
+        Assert.Equal("limit", on.RiskCause(Pan, "61", "over_limit", "loadtest-merchant", 500));
+        Assert.Null(on.RiskCause(Pan, "61", "over_limit", "loadtest-merchant", 100));
+        Assert.Null(off.RiskCause(Pan, "61", "over_limit", "loadtest-merchant", 500));
+    }
+
+    [Fact]
+    public void ARiskFlaggedCard_IsAFraudDeclineAboveTheRulesAmountOnly()
+    {
+        var flagged = Healthy() with { Persona = "risk-flagged", ExpectedResponseCode = "59", ExpectedDeclineReason = "SUSPECTED_FRAUD" };
+        var judge = Judge(flagged, risk: RiskRules.Default);
+
+        Assert.Equal("fraud", judge.RiskCause(Pan, "59", "declined", "loadtest-merchant", 1_001));
+        Assert.Null(judge.RiskCause(Pan, "59", "declined", "loadtest-merchant", 1_000));
+        Assert.Null(Judge(Healthy(), risk: RiskRules.Default).RiskCause(Pan, "59", "declined", "loadtest-merchant", 5_000));
+        // Its persona still explains any decline when the rule did not give it.
+        Assert.Equal("persona risk-flagged expects 59 SUSPECTED_FRAUD", judge.Explain(Pan, 1_000));
+    }
+
+    [Fact]
+    public void ANotPermittedMerchant_OnlyThatMerchant()
+    {
+        var judge = Judge(Healthy(), risk: RiskRules.Default with { NotPermittedMerchants = ["casino-1"] });
+
+        Assert.Equal("not_permitted", judge.RiskCause(Pan, "57", "declined", "casino-1", 500));
+        Assert.Null(judge.RiskCause(Pan, "57", "declined", "loadtest-merchant", 500));
+    }
+
+    [Fact]
+    public void RulesUnknown_EveryRiskCodeIsBelieved_ButNotForACardTheRunDidNotPrepare()
+    {
+        var judge = Judge(Healthy());
+
+        Assert.Equal("velocity", judge.RiskCause(Pan, "65", "declined", "loadtest-merchant", 500));
+        Assert.Null(judge.RiskCause("4000000000000002", "65", "declined", "loadtest-merchant", 500));
+        Assert.Null(judge.RiskCause(Pan, "05", "do_not_honour", "loadtest-merchant", 500));
+    }
+
     private static SimCardholder Healthy() => new()
     {
         Pan = Pan, Persona = "healthy", Status = "active", BalanceMinor = 1_000_000, DailyLimitMinor = 5_000_000, ExpectedResponseCode = "00",
@@ -115,6 +191,6 @@ public sealed class DeclineJudgeTests
     private static TimedFaultRule Fault(string name, string rule, int start, int? duration) =>
         new(name, TimeSpan.FromSeconds(start), duration is { } d ? TimeSpan.FromSeconds(d) : null, JsonNode.Parse(rule)!.AsObject());
 
-    private DeclineJudge Judge(SimCardholder card, EarlierSpending earlier = default, TimedFaultRule[]? faults = null, TimeSpan? late = null, bool faultsAnyTime = false) =>
-        new([card], new Dictionary<string, EarlierSpending> { [card.Pan] = earlier }, faults ?? [], late ?? TimeSpan.FromSeconds(6), faultsAnyTime, _time);
+    private DeclineJudge Judge(SimCardholder card, EarlierSpending earlier = default, TimedFaultRule[]? faults = null, TimeSpan? late = null, bool faultsAnyTime = false, RiskRules? risk = null) =>
+        new([card], new Dictionary<string, EarlierSpending> { [card.Pan] = earlier }, faults ?? [], late ?? TimeSpan.FromSeconds(6), faultsAnyTime, _time, risk);
 }

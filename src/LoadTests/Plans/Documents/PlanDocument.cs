@@ -44,6 +44,9 @@ internal sealed class PlanDocument
 
     public List<PlanNodeEventDocument>? NodeEvents { get; set; }
 
+    /// <summary>The issuer's risk rules for the run, in the simulator's risk document format (docs/simulator.md "Risk controls"), applied before the load.</summary>
+    public JsonObject? Risk { get; set; }
+
     public List<string>? Claims { get; set; }
 
     /// <summary>After the load: how long, at most, the wallet and issuer get to settle before the three views are reconciled, e.g. "10s".</summary>
