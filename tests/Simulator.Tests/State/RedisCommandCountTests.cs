@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace PaySim.Simulator.Tests.State;
 
 /// <summary>
-/// What one Authorize costs Redis: the commands the simulator sends (one EVALSHA, so one round trip) and the work
+/// What one Authorize (and Capture, Void, Refund) costs Redis: the commands the simulator sends (one EVALSHA, so one round trip) and the work
 /// Redis does, counted the way the perf suite counts it (INFO total_commands_processed; a script is 1 plus every
 /// command it runs; a heartbeat of another connection may add one, hence the 0.05 of slack over 200 calls); and
 /// the per-process token cache that keeps it low staying exact across processes and resets. Its own redis-server, so no other test's traffic lands in the count.
