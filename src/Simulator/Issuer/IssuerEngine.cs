@@ -265,14 +265,110 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             AuthorizeFingerprint(cardToken, amountMinor, currency, merchantId, orderReference),
             () => DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", idempotencyKey, node));
 
-    private VoidOutcome VoidOnce(string authorizationId, string idempotencyKey) =>
-        Once("Void", idempotencyKey, authorizationId ?? "", () => DoVoid(authorizationId));
+    // Capture, Void and Refund with a key: on a shared ledger (IOneTripSettleLedger) the claim, the fingerprint check, the
+    // money and the stored reply are one step (Redis: one EVALSHA), else the idempotency store runs the operation. A key
+    // another caller claimed through the store and is still running is waited for there. The transaction notice goes
+    // only when this call moved the money, as when the store runs the operation: a replay sends none.
+    private VoidOutcome VoidOnce(string authorizationId, string idempotencyKey)
+    {
+        var fingerprint = authorizationId ?? "";
+        if (state.Ledger is not IOneTripSettleLedger ledger)
+        {
+            return VoidThroughStore(authorizationId, idempotencyKey, fingerprint);
+        }
 
-    private CaptureOutcome CaptureOnce(string authorizationId, long amountMinor, string idempotencyKey) =>
-        Once("Capture", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoCapture(authorizationId, amountMinor));
+        var r = ledger.VoidOnce(authorizationId ?? "", "Void", idempotencyKey, fingerprint, VoidReplies);
+        return r.State switch
+        {
+            KeyedHoldState.Held => FromVoid(r.Result),
+            KeyedHoldState.Replayed => JsonSerializer.Deserialize<VoidOutcome>(r.ReplayJson!)!,
+            KeyedHoldState.KeyReused => KeyReused<VoidOutcome>(),
+            _ => VoidThroughStore(authorizationId, idempotencyKey, fingerprint),
+        };
+    }
 
-    private RefundOutcome RefundOnce(string authorizationId, long amountMinor, string idempotencyKey) =>
-        Once("Refund", idempotencyKey, authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture), () => DoRefund(authorizationId, amountMinor));
+    private VoidOutcome VoidThroughStore(string? authorizationId, string idempotencyKey, string fingerprint) =>
+        Once("Void", idempotencyKey, fingerprint, () => DoVoid(authorizationId));
+
+    private CaptureOutcome CaptureOnce(string authorizationId, long amountMinor, string idempotencyKey)
+    {
+        // Null and "" are the same request (the gRPC layer never passes null; tests may).
+        authorizationId ??= "";
+        var fingerprint = authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture);
+        if (state.Ledger is not IOneTripSettleLedger ledger)
+        {
+            return CaptureThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint);
+        }
+
+        var r = ledger.CaptureOnce(authorizationId, amountMinor, "Capture", idempotencyKey, fingerprint, CaptureReplies);
+        return r.State switch
+        {
+            KeyedHoldState.Held => Captured(authorizationId, r.Result),
+            KeyedHoldState.Replayed => JsonSerializer.Deserialize<CaptureOutcome>(r.ReplayJson!)!,
+            KeyedHoldState.KeyReused => KeyReused<CaptureOutcome>(),
+            _ => CaptureThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint),
+        };
+    }
+
+    private CaptureOutcome CaptureThroughStore(string authorizationId, long amountMinor, string idempotencyKey, string fingerprint) =>
+        Once("Capture", idempotencyKey, fingerprint, () => DoCapture(authorizationId, amountMinor));
+
+    private RefundOutcome RefundOnce(string authorizationId, long amountMinor, string idempotencyKey)
+    {
+        // Null and "" are the same request (the gRPC layer never passes null; tests may).
+        authorizationId ??= "";
+        var fingerprint = authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture);
+        if (state.Ledger is not IOneTripSettleLedger ledger)
+        {
+            return RefundThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint);
+        }
+
+        var r = ledger.RefundOnce(authorizationId, amountMinor, "Refund", idempotencyKey, fingerprint, RefundReplies);
+        return r.State switch
+        {
+            KeyedHoldState.Held => Refunded(authorizationId, r.Result),
+            KeyedHoldState.Replayed => JsonSerializer.Deserialize<RefundOutcome>(r.ReplayJson!)!,
+            KeyedHoldState.KeyReused => KeyReused<RefundOutcome>(),
+            _ => RefundThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint),
+        };
+    }
+
+    private RefundOutcome RefundThroughStore(string authorizationId, long amountMinor, string idempotencyKey, string fingerprint) =>
+        Once("Refund", idempotencyKey, fingerprint, () => DoRefund(authorizationId, amountMinor));
+
+    /// <summary>The reply of each capture, void and refund outcome as the idempotency store keeps it (its JSON), for a ledger that stores it itself.</summary>
+    internal static SettleReplies CaptureReplies { get; } = new(
+        SettleHead(FromCapture(new CaptureResult(LedgerOutcome.Approved, 0)), "CapturedMinor", withRefundId: false),
+        SettleHead(FromCapture(new CaptureResult(LedgerOutcome.InvalidAmount, 0)), "CapturedMinor", withRefundId: false),
+        null,
+        SettleHead(FromCapture(new CaptureResult(LedgerOutcome.UnknownAuthorization, 0)), "CapturedMinor", withRefundId: false),
+        withRefundId: false);
+
+    /// <inheritdoc cref="CaptureReplies"/>
+    internal static SettleReplies VoidReplies { get; } = new(
+        SettleHead(FromVoid(new VoidResult(LedgerOutcome.Approved, 0)), "ReleasedMinor", withRefundId: false),
+        null,
+        SettleHead(FromVoid(new VoidResult(LedgerOutcome.AlreadyCaptured, 0)), "ReleasedMinor", withRefundId: false),
+        SettleHead(FromVoid(new VoidResult(LedgerOutcome.UnknownAuthorization, 0)), "ReleasedMinor", withRefundId: false),
+        withRefundId: false);
+
+    /// <inheritdoc cref="CaptureReplies"/>
+    internal static SettleReplies RefundReplies { get; } = new(
+        SettleHead(FromRefund(new RefundResult(LedgerOutcome.Approved, 0, "")), "RefundedMinor", withRefundId: true),
+        SettleHead(FromRefund(new RefundResult(LedgerOutcome.InvalidAmount, 0, null)), "RefundedMinor", withRefundId: true),
+        null,
+        SettleHead(FromRefund(new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null)), "RefundedMinor", withRefundId: true),
+        withRefundId: true);
+
+    /// <summary>The JSON of <paramref name="outcome"/> (amount 0, no refund id) up to its amount, checked to end as <see cref="SettleReplies"/> says.</summary>
+    private static string SettleHead<T>(T outcome, string amountName, bool withRefundId)
+    {
+        var json = JsonSerializer.Serialize(outcome);
+        var tail = "\"" + amountName + "\":0" + (withRefundId ? SettleReplies.RefundIdMiddle + SettleReplies.RefundIdEnd : SettleReplies.End);
+        return json.EndsWith(tail, StringComparison.Ordinal)
+            ? json[..^(tail.Length - amountName.Length - 3)]
+            : throw new InvalidOperationException($"{typeof(T).Name} no longer serializes with {amountName} (then RefundId) last: {json}");
+    }
 
     /// <summary>Runs the operation once per (scope, key) and replays its outcome; a key reused for another request is refused.</summary>
     private T Once<T>(string scope, string idempotencyKey, string fingerprint, Func<T> operation)
@@ -282,50 +378,57 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         return result.KeyReused ? KeyReused<T>() : result.Value!;
     }
 
-    private CaptureOutcome DoCapture(string authorizationId, long amountMinor)
+    private CaptureOutcome DoCapture(string authorizationId, long amountMinor) => Captured(authorizationId, state.Ledger.Capture(authorizationId, amountMinor));
+
+    /// <summary>The reply to a capture the ledger made (or declined), and its transaction notice once money moved.</summary>
+    private CaptureOutcome Captured(string authorizationId, CaptureResult r)
     {
-        var r = state.Ledger.Capture(authorizationId, amountMinor);
-        return r.Outcome switch
+        if (r.Outcome == LedgerOutcome.Approved)
         {
-            LedgerOutcome.Approved => Captured(authorizationId, r.CapturedMinor, r.Pan),
+            Notify(authorizationId, r.Pan, refund: false, r.CapturedMinor);
+        }
+
+        return FromCapture(r);
+    }
+
+    private static CaptureOutcome FromCapture(CaptureResult r) =>
+        r.Outcome switch
+        {
+            LedgerOutcome.Approved => new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", r.CapturedMinor),
             LedgerOutcome.UnknownAuthorization => new CaptureOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
             _ => new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", r.CapturedMinor),
         };
+
+    /// <summary>The reply to a refund the ledger made (or declined), and its transaction notice once money moved.</summary>
+    private RefundOutcome Refunded(string authorizationId, RefundResult r)
+    {
+        if (r.Outcome == LedgerOutcome.Approved)
+        {
+            Notify(authorizationId, r.Pan, refund: true, r.RefundedMinor);
+        }
+
+        return FromRefund(r);
     }
 
-    private CaptureOutcome Captured(string authorizationId, long totalMinor, string? pan)
-    {
-        Notify(authorizationId, pan, refund: false, totalMinor);
-        return new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", totalMinor);
-    }
+    private static RefundOutcome FromRefund(RefundResult r) =>
+        r.Outcome switch
+        {
+            LedgerOutcome.Approved => new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", r.RefundedMinor, r.RefundId ?? ""),
+            LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
+            _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
+        };
 
-    private RefundOutcome Refunded(string authorizationId, long totalMinor, string refundId, string? pan)
-    {
-        Notify(authorizationId, pan, refund: true, totalMinor);
-        return new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", totalMinor, refundId);
-    }
+    private VoidOutcome DoVoid(string? authorizationId) => FromVoid(state.Ledger.Void(authorizationId ?? ""));
 
-    private VoidOutcome DoVoid(string? authorizationId)
-    {
-        var r = state.Ledger.Void(authorizationId ?? "");
-        return r.Outcome switch
+    private static VoidOutcome FromVoid(VoidResult r) =>
+        r.Outcome switch
         {
             LedgerOutcome.Approved => new VoidOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "released", r.ReleasedMinor),
             LedgerOutcome.AlreadyCaptured => new VoidOutcome(ResponseCodes.NotPermitted, DeclineReason.AuthorizationCaptured, "authorization was captured; refund it instead", r.ReleasedMinor),
             _ => new VoidOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
         };
-    }
 
-    private RefundOutcome DoRefund(string authorizationId, long amountMinor)
-    {
-        var r = state.Ledger.Refund(authorizationId, amountMinor);
-        return r.Outcome switch
-        {
-            LedgerOutcome.Approved => Refunded(authorizationId, r.RefundedMinor, r.RefundId ?? "", r.Pan),
-            LedgerOutcome.UnknownAuthorization => new RefundOutcome(ResponseCodes.InvalidCard, DeclineReason.AuthorizationUnknown, "no such authorization"),
-            _ => new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", r.RefundedMinor),
-        };
-    }
+    private RefundOutcome DoRefund(string authorizationId, long amountMinor) => Refunded(authorizationId, state.Ledger.Refund(authorizationId, amountMinor));
 
     private AuthorizeOutcome DoAuthorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
     {

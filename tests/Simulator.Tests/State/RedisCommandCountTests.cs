@@ -2,6 +2,7 @@ using System.Globalization;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Cardholders;
 using PaySim.Simulator.Issuer;
+using PaySim.Simulator.Sms;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
 using Xunit.Abstractions;
@@ -9,7 +10,7 @@ using Xunit.Abstractions;
 namespace PaySim.Simulator.Tests.State;
 
 /// <summary>
-/// What one Authorize costs Redis: the commands the simulator sends (one EVALSHA, so one round trip) and the work
+/// What one Authorize (and Capture, Void, Refund) costs Redis: the commands the simulator sends (one EVALSHA, so one round trip) and the work
 /// Redis does, counted the way the perf suite counts it (INFO total_commands_processed; a script is 1 plus every
 /// command it runs; a heartbeat of another connection may add one, hence the 0.05 of slack over 200 calls); and
 /// the per-process token cache that keeps it low staying exact across processes and resets. Its own redis-server, so no other test's traffic lands in the count.
@@ -317,6 +318,306 @@ public sealed class RedisCommandCountTests(RedisServerFixture redis, ITestOutput
 
         static (string, long) Pick(CaptureOutcome o) => (o.Code, o.CapturedMinor);
     }
+
+    // With an idempotency key, Capture, Void and Refund are one script each too (issue 20), whether they move money or
+    // replay: HMGET of idem:<scope>:<key>, the operation, HSET + PEXPIRE of the entry, so 3 more than without a key (it was
+    // 3 round trips through the idempotency store: claim, operation, complete). A replay, or a key reused for another
+    // request, is EVALSHA + HMGET of the entry.
+    private const double ProcessedPerKeyedCapture = ProcessedPerCapture + 3;
+    private const double ProcessedPerKeyedVoid = ProcessedPerVoid + 3;
+    private const double ProcessedPerKeyedRefund = ProcessedPerRefund + 3;
+    private const double ProcessedPerSettleReplay = 2;
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public void A_capture_a_void_and_a_refund_with_an_idempotency_key_are_one_evalsha_each_whether_they_move_money_or_replay()
+    {
+        var (a, b) = RedisTestIssuer.Pair(redis);
+        using (a)
+        using (b)
+        {
+            var card = a.Registry.All.First(c => c.Magic == MagicBehaviour.Approve);
+            var token = RedisTestIssuer.Bind(a, b, card);
+            var opening = b.State.Ledger.AvailableMinor(card.Pan);
+            var ids = new string[(2 * Calls) + 2];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var held = b.Engine.Authorize(token, 10, card.Currency, "m", "", "");
+                Assert.Equal("00", held.Code);
+                ids[i] = held.AuthorizationId;
+            }
+
+            // The first call of each loads its script in b, and its replay in a: the load path is every call after it.
+            var warm = (b.Engine.Capture(ids[0], 0, "c-w"), b.Engine.Refund(ids[0], 0, "r-w"), b.Engine.Void(ids[1], "v-w"));
+            Assert.Equal(("00", "00", "00"), (warm.Item1.Code, warm.Item2.Code, warm.Item3.Code));
+            Assert.Equal(warm, (a.Engine.Capture(ids[0], 0, "c-w"), a.Engine.Refund(ids[0], 0, "r-w"), a.Engine.Void(ids[1], "v-w")));
+
+            var captures = ids[2..(Calls + 2)];
+            var voids = ids[(Calls + 2)..];
+            var captured = new CaptureOutcome[Calls];
+            var (sent, processed) = Count(b, () =>
+            {
+                for (var i = 0; i < Calls; i++)
+                {
+                    captured[i] = b.Engine.Capture(captures[i], 0, "c-" + i);
+                    Assert.Equal(("00", 10L), (captured[i].Code, captured[i].CapturedMinor));
+                }
+            });
+            // One script for the money under the key, one for the transaction notice in the SMS inbox.
+            Assert.Equal(Enumerable.Repeat("EVAL", 2 * Calls), sent);
+            Assert.InRange(processed, (ProcessedPerKeyedCapture + ProcessedPerNotice) / 2, ((ProcessedPerKeyedCapture + ProcessedPerNotice) / 2) + 0.05);
+
+            var refunded = new RefundOutcome[Calls];
+            (sent, processed) = Count(b, () =>
+            {
+                for (var i = 0; i < Calls; i++)
+                {
+                    refunded[i] = b.Engine.Refund(captures[i], 4, "r-" + i);
+                    Assert.Equal(("00", 4L), (refunded[i].Code, refunded[i].RefundedMinor));
+                }
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", 2 * Calls), sent);
+            Assert.InRange(processed, (ProcessedPerKeyedRefund + ProcessedPerNotice) / 2, ((ProcessedPerKeyedRefund + ProcessedPerNotice) / 2) + 0.05);
+            Assert.Equal(Calls, refunded.Select(r => r.RefundId).Distinct().Count());
+
+            var released = new VoidOutcome[Calls];
+            (sent, processed) = Count(b, () =>
+            {
+                for (var i = 0; i < Calls; i++)
+                {
+                    released[i] = b.Engine.Void(voids[i], "v-" + i);
+                    Assert.Equal(("00", 10L), (released[i].Code, released[i].ReleasedMinor));
+                }
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", Calls), sent);
+            Assert.InRange(processed, ProcessedPerKeyedVoid, ProcessedPerKeyedVoid + 0.05);
+
+            var balance = a.State.Ledger.AvailableMinor(card.Pan);
+            Assert.Equal(opening - (Calls * 6), balance);
+            var notices = Notices(a, card);
+            Assert.Equal((2 * Calls) + 2, notices);
+
+            // Replayed through the other process: the very replies, one EVALSHA each, no notice and no money moved again.
+            var again = new object[3 * Calls];
+            (sent, processed) = Count(a, () =>
+            {
+                for (var i = 0; i < Calls; i++)
+                {
+                    again[i] = a.Engine.Capture(captures[i], 0, "c-" + i);
+                    again[Calls + i] = a.Engine.Refund(captures[i], 4, "r-" + i);
+                    again[(2 * Calls) + i] = a.Engine.Void(voids[i], "v-" + i);
+                }
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", 3 * Calls), sent);
+            Assert.InRange(processed, ProcessedPerSettleReplay, ProcessedPerSettleReplay + 0.05);
+            Assert.Equal(captured.Cast<object>().Concat(refunded).Concat(released), again);
+            Assert.Equal(balance, a.State.Ledger.AvailableMinor(card.Pan));
+            Assert.Equal(notices, Notices(b, card));
+
+            // The same key for another request is refused in that one round trip too, and moves nothing.
+            (sent, processed) = Count(a, () =>
+            {
+                Assert.Equal(DeclineReason.IdempotencyKeyReused, a.Engine.Capture(captures[0], 5, "c-0").Reason);
+                Assert.Equal(DeclineReason.IdempotencyKeyReused, a.Engine.Capture(captures[1], 0, "c-0").Reason);
+                Assert.Equal(DeclineReason.IdempotencyKeyReused, a.Engine.Refund(captures[0], 1, "r-0").Reason);
+                Assert.Equal(DeclineReason.IdempotencyKeyReused, a.Engine.Void(voids[1], "v-0").Reason);
+            });
+            Assert.Equal(Enumerable.Repeat("EVAL", 4), sent);
+            Assert.InRange(processed, ProcessedPerSettleReplay, ProcessedPerSettleReplay + 0.05);
+            Assert.Equal(
+                (ResponseCodes.DuplicateTransmission, "idempotency key already used with a different request"),
+                Pick(b.Engine.Refund(captures[1], 4, "r-0")));
+
+            Assert.Equal(balance, b.State.Ledger.AvailableMinor(card.Pan));
+            Assert.Equal(notices, Notices(a, card));
+            var invariants = a.State.Ledger.Invariants();
+            Assert.True(invariants.MoneyConserved, string.Join("; ", invariants.Violations));
+            Assert.Equal(0L, invariants.DuplicateCharges);
+            Assert.Equal((0L, (Calls + 1) * 10L, Calls * 4L + 10, (Calls + 1) * 10L), (invariants.HeldMinor, invariants.CapturedMinor, invariants.RefundedMinor, invariants.ReleasedMinor));
+        }
+
+        static (string, string) Pick(RefundOutcome o) => (o.Code, o.Message);
+    }
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public void Keyed_declines_of_a_capture_a_void_and_a_refund_replay_alike_in_the_other_process()
+    {
+        var (a, b) = RedisTestIssuer.Pair(redis);
+        using (a)
+        using (b)
+        {
+            var card = a.Healthy();
+            var token = RedisTestIssuer.Bind(a, b, card);
+            var held = a.Engine.Authorize(token, 500, card.Currency, "m", "", "").AuthorizationId;
+            var other = a.Engine.Authorize(token, 500, card.Currency, "m", "", "").AuthorizationId;
+            Assert.Equal("00", a.Engine.Capture(other, 300, "").Code);
+            var balance = a.State.Ledger.AvailableMinor(card.Pan);
+
+            // Every decline each operation has, through the one-trip path in a, then replayed in b (memory answers the same: RedisParityTests).
+            object[] first =
+            [
+                a.Engine.Capture(held, 501, "c-1"), a.Engine.Capture("auth_nope", 1, "c-2"), a.Engine.Capture(null!, 1, "c-3"),
+                a.Engine.Refund(held, 1, "r-1"), a.Engine.Refund(other, 301, "r-2"), a.Engine.Refund("auth_nope", 0, "r-3"),
+                a.Engine.Void(other, "v-1"), a.Engine.Void("auth_nope", "v-2"),
+            ];
+            Assert.Equal(
+                new[]
+                {
+                    ResponseCodes.InvalidAmount, ResponseCodes.InvalidCard, ResponseCodes.InvalidCard,
+                    ResponseCodes.InvalidAmount, ResponseCodes.InvalidAmount, ResponseCodes.InvalidCard,
+                    ResponseCodes.NotPermitted, ResponseCodes.InvalidCard,
+                },
+                first.Select(o => (string)o.GetType().GetProperty("Code")!.GetValue(o)!));
+            Assert.Equal(
+                new object[]
+                {
+                    new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to capture", 0),
+                    new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, "amount exceeds what is left to refund", 0),
+                    new VoidOutcome(ResponseCodes.NotPermitted, DeclineReason.AuthorizationCaptured, "authorization was captured; refund it instead", 0),
+                },
+                new[] { first[0], first[4], first[6] });
+            object[] again =
+            [
+                b.Engine.Capture(held, 501, "c-1"), b.Engine.Capture("auth_nope", 1, "c-2"), b.Engine.Capture("", 1, "c-3"),
+                b.Engine.Refund(held, 1, "r-1"), b.Engine.Refund(other, 301, "r-2"), b.Engine.Refund("auth_nope", 0, "r-3"),
+                b.Engine.Void(other, "v-1"), b.Engine.Void("auth_nope", "v-2"),
+            ];
+            Assert.Equal(first, again);
+
+            // A declined key stays declined: the hold it named can be captured under another key, not under it.
+            Assert.Equal(ResponseCodes.InvalidAmount, b.Engine.Capture(held, 501, "c-1").Code);
+            Assert.Equal(("00", 500L), (b.Engine.Capture(held, 0, "c-4").Code, b.Engine.Capture(held, 0, "c-4").CapturedMinor));
+            Assert.Equal(balance, a.State.Ledger.AvailableMinor(card.Pan));
+            Assert.True(a.State.Ledger.Invariants().MoneyConserved);
+        }
+    }
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public void A_keyed_capture_void_and_refund_after_redis_lost_its_scripts_load_them_again_and_answer_alike()
+    {
+        var (a, b) = RedisTestIssuer.Pair(redis);
+        using (a)
+        using (b)
+        {
+            var card = a.Healthy();
+            var token = RedisTestIssuer.Bind(a, b, card);
+            var ids = Enumerable.Range(0, 4).Select(_ => a.Engine.Authorize(token, 100, card.Currency, "m", "", "").AuthorizationId).ToArray();
+            var first = (a.Engine.Capture(ids[0], 0, "c-1"), a.Engine.Refund(ids[0], 40, "r-1"), a.Engine.Void(ids[1], "v-1"));
+            Assert.Equal(("00", "00", "00"), (first.Item1.Code, first.Item2.Code, first.Item3.Code));
+            var balance = a.State.Ledger.AvailableMinor(card.Pan);
+
+            using (var admin = ConnectionMultiplexer.Connect(redis.Endpoint + ",allowAdmin=true"))
+            {
+                admin.GetServers()[0].ScriptFlush();
+            }
+
+            // Replays after the flush: the same replies, nothing moved.
+            Assert.Equal(first, (a.Engine.Capture(ids[0], 0, "c-1"), a.Engine.Refund(ids[0], 40, "r-1"), a.Engine.Void(ids[1], "v-1")));
+            Assert.Equal(balance, a.State.Ledger.AvailableMinor(card.Pan));
+
+            // And new keys move money.
+            Assert.Equal(("00", 100L), Pick(a.Engine.Capture(ids[2], 0, "c-2")));
+            Assert.Equal(("00", 30L), (a.Engine.Refund(ids[2], 30, "r-2").Code, a.Engine.Refund(ids[2], 30, "r-2").RefundedMinor));
+            Assert.Equal(("00", 100L), (a.Engine.Void(ids[3], "v-2").Code, a.Engine.Void(ids[3], "v-2").ReleasedMinor));
+            Assert.Equal(balance + 30 + 100, a.State.Ledger.AvailableMinor(card.Pan));
+        }
+
+        static (string, long) Pick(CaptureOutcome o) => (o.Code, o.CapturedMinor);
+    }
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public void A_settle_reply_stored_by_the_one_trip_path_and_one_stored_by_the_idempotency_store_are_each_replayed_by_the_other()
+    {
+        var (a, b) = RedisTestIssuer.Pair(redis);
+        using (a)
+        using (b)
+        {
+            var card = a.Healthy();
+            var token = RedisTestIssuer.Bind(a, b, card);
+            var ids = Enumerable.Range(0, 4).Select(_ => a.Engine.Authorize(token, 100, card.Currency, "m", "", "").AuthorizationId).ToArray();
+            static string Fingerprint(string id, long amount) => id + '\u001f' + amount.ToString(CultureInfo.InvariantCulture);
+            T MustReplay<T>(string scope, string key, string fingerprint) where T : class
+            {
+                var read = b.State.Idempotency.Run<T>(scope, key, fingerprint, () => throw new InvalidOperationException("must replay"));
+                Assert.Equal((false, true), (read.KeyReused, read.Replayed));
+                return read.Value!;
+            }
+
+            // Moved in one trip, then read through the store: the same replies.
+            var capture = a.Engine.Capture(ids[0], 60, "c-1");
+            var refund = a.Engine.Refund(ids[0], 0, "r-1");
+            var release = a.Engine.Void(ids[1], "v-1");
+            var declined = a.Engine.Refund(ids[0], 1, "r-2");
+            Assert.Equal(("00", "00", "00", ResponseCodes.InvalidAmount), (capture.Code, refund.Code, release.Code, declined.Code));
+            Assert.Equal(capture, MustReplay<CaptureOutcome>("Capture", "c-1", Fingerprint(ids[0], 60)));
+            Assert.Equal(refund, MustReplay<RefundOutcome>("Refund", "r-1", Fingerprint(ids[0], 0)));
+            Assert.Equal(release, MustReplay<VoidOutcome>("Void", "v-1", ids[1]));
+            Assert.Equal(declined, MustReplay<RefundOutcome>("Refund", "r-2", Fingerprint(ids[0], 1)));
+            Assert.True(b.State.Idempotency.Run<CaptureOutcome>("Capture", "c-1", Fingerprint(ids[0], 61), () => throw new InvalidOperationException("must refuse")).KeyReused);
+
+            // Stored by the store, then replayed by the one-trip path without moving money.
+            var balance = a.State.Ledger.AvailableMinor(card.Pan);
+            var storedCapture = new CaptureOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "captured", 77);
+            var storedRefund = new RefundOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "refunded", 7, "rfd_stored");
+            var storedVoid = new VoidOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "released", 99);
+            b.State.Idempotency.Run("Capture", "c-3", Fingerprint(ids[2], 0), () => storedCapture);
+            b.State.Idempotency.Run("Refund", "r-3", Fingerprint(ids[2], 7), () => storedRefund);
+            b.State.Idempotency.Run("Void", "v-3", ids[3], () => storedVoid);
+            Assert.Equal(storedCapture, a.Engine.Capture(ids[2], 0, "c-3"));
+            Assert.Equal(storedRefund, a.Engine.Refund(ids[2], 7, "r-3"));
+            Assert.Equal(storedVoid, a.Engine.Void(ids[3], "v-3"));
+            Assert.Equal(DeclineReason.IdempotencyKeyReused, a.Engine.Void(ids[2], "v-3").Reason);
+            Assert.Equal(balance, a.State.Ledger.AvailableMinor(card.Pan));
+            var invariants = a.State.Ledger.Invariants();
+            Assert.True(invariants.MoneyConserved, string.Join("; ", invariants.Violations));
+            Assert.Equal((240L, 60L, 100L, 60L), (invariants.HeldMinor, invariants.CapturedMinor, invariants.ReleasedMinor, invariants.RefundedMinor));
+        }
+    }
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public void A_keyed_capture_waits_for_a_claim_the_store_still_runs_and_takes_over_one_whose_owner_died()
+    {
+        var (a, b) = RedisTestIssuer.Pair(redis);
+        using (a)
+        using (b)
+        {
+            var card = a.Healthy();
+            var token = RedisTestIssuer.Bind(a, b, card);
+            var ids = Enumerable.Range(0, 2).Select(_ => a.Engine.Authorize(token, 100, card.Currency, "m", "", "").AuthorizationId).ToArray();
+            var fingerprint = ids[0] + "\u001f0";
+
+            // b's store claimed the key and is still capturing: a's one-trip call finds it pending and waits for its reply.
+            using var running = new ManualResetEventSlim();
+            using var release = new ManualResetEventSlim();
+            var owner = Task.Run(() => b.State.Idempotency.Run("Capture", "c-1", fingerprint, () =>
+            {
+                running.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+                return b.Engine.Capture(ids[0], 0, "");
+            }).Value!);
+            Assert.True(running.Wait(TimeSpan.FromSeconds(30)));
+            var waiter = Task.Run(() => a.Engine.Capture(ids[0], 0, "c-1"));
+            Assert.False(waiter.Wait(TimeSpan.FromMilliseconds(300)));
+            release.Set();
+            Assert.True(Task.WaitAll([owner, waiter], TimeSpan.FromSeconds(30)));
+            Assert.Equal(("00", 100L), (owner.Result.Code, owner.Result.CapturedMinor));
+            Assert.Equal(owner.Result, waiter.Result);
+
+            // A claim whose lease expired (its process died mid-operation, before moving money) is taken over in one trip.
+            var entry = a.State.Keys.Idempotency("Capture", "c-2");
+            var db = a.Connection.GetDatabase();
+            db.HashSet(entry, [new("fp", ids[1] + "\u001f0"), new("state", "pending"), new("owner", "dead-1")]);
+            var taken = a.Engine.Capture(ids[1], 0, "c-2");
+            Assert.Equal(("00", 100L), (taken.Code, taken.CapturedMinor));
+            Assert.Equal("done", (string?)db.HashGet(entry, "state"));
+            Assert.Equal(taken, b.Engine.Capture(ids[1], 0, "c-2"));
+            var invariants = a.State.Ledger.Invariants();
+            Assert.True(invariants.MoneyConserved, string.Join("; ", invariants.Violations));
+            Assert.Equal((0L, 200L), (invariants.HeldMinor, invariants.CapturedMinor));
+        }
+    }
+
+    private static int Notices(RedisTestIssuer process, CardholderRecord card) =>
+        process.State.Inbox.List(card.Phone).Count(m => m.Kind == SmsKinds.Transaction);
 
     private (List<string> Sent, double ProcessedPerCall) Count(RedisTestIssuer process, Action run)
     {

@@ -10,7 +10,7 @@ namespace PaySim.Simulator.State.Redis;
 /// opens it at the opening balance the caller derives); the totals of Invariants are over those accounts. Invariants are one read-only script over all accounts and
 /// authorizations (a consistent snapshot; it blocks Redis for the scan, fine for a simulator).
 /// </summary>
-internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
+internal sealed class RedisLedger : ILedger, IOneTripHoldLedger, IOneTripSettleLedger
 {
     // Lua numbers are doubles: exact up to 2^53 minor units, far above any simulated balance.
     // The load path: one HMGET and one HSET on the account (every field the verdict needs, then every
@@ -91,7 +91,10 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         return 1
         """;
 
-    private const string CaptureScript = """
+    // Capture, Void and Refund are functions, so the keyed scripts (below) run the very same operation between their
+    // claim and their reply.
+    private const string CaptureFunction = """
+        local function op()
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
         local a = redis.call('HMGET', KEYS[1], 'amt', 'cap', 'pan', 'rel')
         local cap = tonumber(a[2])
@@ -104,10 +107,15 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         redis.call('HINCRBY', acct, 'cap', amount)
         cap = redis.call('HINCRBY', KEYS[1], 'cap', amount)
         return {'approved', cap, a[3]}
+        end
+
         """;
 
+    private const string CaptureScript = CaptureFunction + "return op()";
+
     // Releases what is left of an uncaptured hold; nothing moves when it was released before.
-    private const string VoidScript = """
+    private const string VoidFunction = """
+        local function op()
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
         local a = redis.call('HMGET', KEYS[1], 'amt', 'cap', 'rel', 'pan')
         local rel = tonumber(a[3] or '0')
@@ -121,9 +129,14 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
           rel = redis.call('HINCRBY', KEYS[1], 'rel', remaining)
         end
         return {'approved', rel}
+        end
+
         """;
 
-    private const string RefundScript = """
+    private const string VoidScript = VoidFunction + "return op()";
+
+    private const string RefundFunction = """
+        local function op()
         if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown', 0} end
         local a = redis.call('HMGET', KEYS[1], 'cap', 'ref', 'pan')
         local ref = tonumber(a[2])
@@ -137,6 +150,38 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         ref = redis.call('HINCRBY', KEYS[1], 'ref', amount)
         local n = redis.call('INCR', KEYS[2])
         return {'approved', ref, 'rfd_' .. string.format('%010x', n), a[3]}
+        end
+
+        """;
+
+    private const string RefundScript = RefundFunction + "return op()";
+
+    // Capture, Void or Refund with an idempotency key in one step, as KeyedTail does for the hold: the same entry
+    // (idem:<scope>:<key>, fields fp state owner val) as RedisIdempotencyStore, so either path replays what the other
+    // stored. After the operation's own KEYS and ARGV come the entry and its lease (the last two KEYS) and the
+    // fingerprint, owner, retention ms, the idem-done channel and the entry's name (the last five ARGV). The reply
+    // stored is the caller's JSON (RedisLedger.SettleScript puts SettleReplies' heads in for '{H}' and the Lua that
+    // follows the amount for '{T}'). Replies {'reused'} | {'done', json} | {'pending'} | the operation's reply.
+    private const string SettleTail = """
+        local entry, lease, n = KEYS[#KEYS - 1], KEYS[#KEYS], #ARGV
+        local e = redis.call('HMGET', entry, 'fp', 'state', 'val')
+        local takeover = false
+        if e[1] then
+          if e[1] ~= ARGV[n - 4] then return {'reused'} end
+          if e[2] == 'done' then return {'done', e[3]} end
+          if redis.call('EXISTS', lease) == 1 then return {'pending'} end
+          takeover = true
+        end
+        local r = op()
+        local heads = {H}
+        local json = heads[r[1]] .. string.format('%.0f', r[2]) .. {T}
+        redis.call('HSET', entry, 'fp', ARGV[n - 4], 'state', 'done', 'owner', ARGV[n - 3], 'val', json)
+        redis.call('PEXPIRE', entry, ARGV[n - 2])
+        if takeover then
+          redis.call('DEL', lease)
+          redis.call('PUBLISH', ARGV[n - 1], ARGV[n])
+        end
+        return r
         """;
 
     // Returns {open, bal, held, cap, ref, {bad accounts}, {bad authorizations}, {card, key charged twice or more},
@@ -235,6 +280,9 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
     private readonly string _owner = "hold-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N") + "-";
     private long _claims;
     private (HoldReplies Replies, string Script)? _keyed;
+    private SettleScript? _keyedCapture;
+    private SettleScript? _keyedVoid;
+    private SettleScript? _keyedRefund;
 
     /// <param name="openingBalance">The opening balance of a card, or null for a PAN the issuer does not know: the
     /// first hold on a card opens its account at it, so nothing is loaded up front.</param>
@@ -308,9 +356,6 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
             return k.Script;
         }
 
-        static string Lua(string s) => s.Contains("]==]", StringComparison.Ordinal)
-            ? throw new ArgumentException("a reply head may not contain ]==]")
-            : "[==[" + s + "]==]";
         var heads = $"{{approved = {Lua(replies.Approved)}, insufficient = {Lua(replies.InsufficientFunds)}, overlimit = {Lua(replies.OverLimit)}, invalid = {Lua(replies.InvalidAmount)}, unknown = {Lua(replies.Unknown)}}}";
         var script = HoldFunction + KeyedTail.Replace("{H}", heads, StringComparison.Ordinal);
         _keyed = (replies, script);
@@ -367,40 +412,112 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger
         };
     }
 
-    public CaptureResult Capture(string authorizationId, long amountMinor)
+    public CaptureResult Capture(string authorizationId, long amountMinor) =>
+        ToCapture(RedisKeyspace.Array(Db.ScriptEvaluate(CaptureScript, CaptureKeys(authorizationId), CaptureArgs(amountMinor))));
+
+    public VoidResult Void(string authorizationId) =>
+        ToVoid(RedisKeyspace.Array(Db.ScriptEvaluate(VoidScript, VoidKeys(authorizationId), VoidArgs())));
+
+    public RefundResult Refund(string authorizationId, long amountMinor) =>
+        ToRefund(RedisKeyspace.Array(Db.ScriptEvaluate(RefundScript, RefundKeys(authorizationId), RefundArgs(amountMinor))));
+
+    public KeyedSettle<CaptureResult> CaptureOnce(string authorizationId, long amountMinor, string scope, string idempotencyKey, string fingerprint, SettleReplies replies) =>
+        SettleOnce(ref _keyedCapture, CaptureFunction, replies, CaptureKeys(authorizationId), CaptureArgs(amountMinor), scope, idempotencyKey, fingerprint, ToCapture);
+
+    public KeyedSettle<VoidResult> VoidOnce(string authorizationId, string scope, string idempotencyKey, string fingerprint, SettleReplies replies) =>
+        SettleOnce(ref _keyedVoid, VoidFunction, replies, VoidKeys(authorizationId), VoidArgs(), scope, idempotencyKey, fingerprint, ToVoid);
+
+    public KeyedSettle<RefundResult> RefundOnce(string authorizationId, long amountMinor, string scope, string idempotencyKey, string fingerprint, SettleReplies replies) =>
+        SettleOnce(ref _keyedRefund, RefundFunction, replies, RefundKeys(authorizationId), RefundArgs(amountMinor), scope, idempotencyKey, fingerprint, ToRefund);
+
+    private RedisKey[] CaptureKeys(string? authorizationId) => [_keys.Authorization(authorizationId ?? "")];
+
+    private RedisValue[] CaptureArgs(long amountMinor) => [amountMinor, _keys.AccountPrefix];
+
+    private RedisKey[] VoidKeys(string? authorizationId) => [_keys.Authorization(authorizationId ?? "")];
+
+    private RedisValue[] VoidArgs() => [_keys.AccountPrefix];
+
+    private RedisKey[] RefundKeys(string? authorizationId) => [_keys.Authorization(authorizationId ?? ""), _keys.RefundSequence];
+
+    private RedisValue[] RefundArgs(long amountMinor) => [amountMinor, _keys.AccountPrefix];
+
+    private static CaptureResult ToCapture(RedisResult[] r) => (string?)r[0] switch
     {
-        var r = RedisKeyspace.Array(Db.ScriptEvaluate(CaptureScript,
-            [_keys.Authorization(authorizationId ?? "")], [amountMinor, _keys.AccountPrefix]));
+        "approved" => new CaptureResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2]),
+        "invalid" => new CaptureResult(LedgerOutcome.InvalidAmount, (long)r[1]),
+        _ => new CaptureResult(LedgerOutcome.UnknownAuthorization, 0),
+    };
+
+    private static VoidResult ToVoid(RedisResult[] r) => (string?)r[0] switch
+    {
+        "approved" => new VoidResult(LedgerOutcome.Approved, (long)r[1]),
+        "captured" => new VoidResult(LedgerOutcome.AlreadyCaptured, (long)r[1]),
+        _ => new VoidResult(LedgerOutcome.UnknownAuthorization, 0),
+    };
+
+    private static RefundResult ToRefund(RedisResult[] r) => (string?)r[0] switch
+    {
+        "approved" => new RefundResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2], (string?)r[3]),
+        "invalid" => new RefundResult(LedgerOutcome.InvalidAmount, (long)r[1], null),
+        _ => new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null),
+    };
+
+    /// <summary>
+    /// The operation's script run under an idempotency key in one EVALSHA (<see cref="SettleTail"/>): its keys and
+    /// arguments, then the entry and its lease, and the fingerprint, owner, retention, channel and entry name.
+    /// </summary>
+    private KeyedSettle<T> SettleOnce<T>(ref SettleScript? cache, string function, SettleReplies replies, RedisKey[] keys, RedisValue[] args,
+        string scope, string idempotencyKey, string fingerprint, Func<RedisResult[], T> read)
+    {
+        var entry = _keys.Idempotency(scope, idempotencyKey);
+        RedisValue[] all =
+        [
+            .. args, fingerprint, _owner + Interlocked.Increment(ref _claims), _retentionMs, _keys.IdempotencyDone.ToString(), (string)entry!,
+        ];
+        var r = RedisKeyspace.Array(Db.ScriptEvaluate(SettleScriptOf(ref cache, function, replies), [.. keys, entry, _keys.IdempotencyLease(scope, idempotencyKey)], all));
         return (string?)r[0] switch
         {
-            "approved" => new CaptureResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2]),
-            "invalid" => new CaptureResult(LedgerOutcome.InvalidAmount, (long)r[1]),
-            _ => new CaptureResult(LedgerOutcome.UnknownAuthorization, 0),
+            "reused" => new KeyedSettle<T>(KeyedHoldState.KeyReused, default!, null),
+            "done" => new KeyedSettle<T>(KeyedHoldState.Replayed, default!, (string?)r[1]),
+            "pending" => new KeyedSettle<T>(KeyedHoldState.Pending, default!, null),
+            _ => new KeyedSettle<T>(KeyedHoldState.Held, read(r), null),
         };
     }
 
-    public VoidResult Void(string authorizationId)
+    /// <summary>A keyed settle script with the caller's reply heads in it: made once per operation, so its SHA1 (EVALSHA) stays the same.</summary>
+    private static string SettleScriptOf(ref SettleScript? cache, string function, SettleReplies replies)
     {
-        var r = RedisKeyspace.Array(Db.ScriptEvaluate(VoidScript, [_keys.Authorization(authorizationId ?? "")], [_keys.AccountPrefix]));
-        return (string?)r[0] switch
+        if (cache is { } c && ReferenceEquals(c.Replies, replies))
         {
-            "approved" => new VoidResult(LedgerOutcome.Approved, (long)r[1]),
-            "captured" => new VoidResult(LedgerOutcome.AlreadyCaptured, (long)r[1]),
-            _ => new VoidResult(LedgerOutcome.UnknownAuthorization, 0),
-        };
+            return c.Text;
+        }
+
+        var heads = new List<string> { "approved = " + Lua(replies.Approved), "unknown = " + Lua(replies.Unknown) };
+        if (replies.InvalidAmount is { } invalid)
+        {
+            heads.Add("invalid = " + Lua(invalid));
+        }
+
+        if (replies.AlreadyCaptured is { } captured)
+        {
+            heads.Add("captured = " + Lua(captured));
+        }
+
+        // What follows the amount: the refund id only in an approved refund's reply (r[3]), '' in its declines.
+        var tail = replies.WithRefundId
+            ? Lua(SettleReplies.RefundIdMiddle) + " .. (r[1] == 'approved' and r[3] or '') .. " + Lua(SettleReplies.RefundIdEnd)
+            : Lua(SettleReplies.End);
+        var text = function + SettleTail.Replace("{H}", "{" + string.Join(", ", heads) + "}", StringComparison.Ordinal).Replace("{T}", tail, StringComparison.Ordinal);
+        cache = new SettleScript(replies, text);
+        return text;
     }
 
-    public RefundResult Refund(string authorizationId, long amountMinor)
-    {
-        var r = RedisKeyspace.Array(Db.ScriptEvaluate(RefundScript,
-            [_keys.Authorization(authorizationId ?? ""), _keys.RefundSequence], [amountMinor, _keys.AccountPrefix]));
-        return (string?)r[0] switch
-        {
-            "approved" => new RefundResult(LedgerOutcome.Approved, (long)r[1], (string?)r[2], (string?)r[3]),
-            "invalid" => new RefundResult(LedgerOutcome.InvalidAmount, (long)r[1], null),
-            _ => new RefundResult(LedgerOutcome.UnknownAuthorization, 0, null),
-        };
-    }
+    private static string Lua(string s) => s.Contains("]==]", StringComparison.Ordinal)
+        ? throw new ArgumentException("a reply head may not contain ]==]")
+        : "[==[" + s + "]==]";
+
+    private sealed record SettleScript(SettleReplies Replies, string Text);
 
     public string? PanOf(string authorizationId)
     {
