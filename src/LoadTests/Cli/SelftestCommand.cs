@@ -81,7 +81,8 @@ internal static class SelftestCommand
                 return ExitCodes.Interrupted;
             }
 
-            var line = "selftest " + string.Join(' ', parse.Tokens.Select(t => t.Value));
+            // The tokens start with the command name itself; written as a user at the repository root would type it.
+            var line = "dotnet run --project src/LoadTests -- " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             await SelftestReport.WriteAsync(request.ReportDir, matrix, request, line.TrimEnd(), started, clock.Elapsed.TotalSeconds).ConfigureAwait(false);
             Print(LoadTestsCli.CreateConsole(stdout), matrix);
             foreach (var problem in matrix.Problems())
