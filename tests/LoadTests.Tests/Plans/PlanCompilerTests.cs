@@ -29,6 +29,7 @@ public sealed class PlanCompilerTests
     [InlineData("crash-abandon")]
     [InlineData("not-serving")]
     [InlineData("rate-limit")]
+    [InlineData("step-up")]
     public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)
     {
         var (json, source) = PlanCatalog.Resolve(name);
