@@ -17,6 +17,8 @@ internal static partial class ClaimMetrics
     public const string BindResends = "bind_resends";
     public const string BindBoundAfterResend = "bind_bound_after_resend";
     public const string RiskDeclines = "risk_declines";
+    public const string StepUpSuccessRate = "step_up_success_rate";
+    public const string StepUpFailures = "step_up_failures";
     public const string Rps = "rps";
     public const string OkCount = "ok_count";
     public const string FailCount = "fail_count";

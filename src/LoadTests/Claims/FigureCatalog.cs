@@ -17,6 +17,7 @@ internal static class FigureCatalog
         ["ConfirmBinding"] = StepNames.BindConfirm,
         ["Authorize"] = StepNames.Pay,
         ["Refund"] = StepNames.Refund,
+        ["AuthenticatePayment"] = StepNames.PayAuthenticate,
     };
 
     private const string NotFromSummaries = "shard 1's figure: not recomputable from shard summaries";
@@ -51,6 +52,18 @@ internal static class FigureCatalog
                 }
             },
             FigureMerge.Recompute),
+        new(ClaimMetrics.StepUpSuccessRate, "share of step-up payments (scenario step-up: pay above the issuer's threshold, 202, the SMS code, authenticate) that ended completed",
+            run => StepUpAttempts(run) is var n and > 0 ? (double)Authenticated(run) / n : null, FigureMerge.Recompute),
+        new(ClaimMetrics.StepUpFailures, "failed step-up payments, total or by cause with [cause] (wallet error code, sms_timeout, not_challenged, timeout…, e.g. step_up_failures[otp_wrong])",
+            (run, figures) =>
+            {
+                figures.Set(ClaimMetrics.StepUpFailures, StepUpAttempts(run) - Authenticated(run));
+                foreach (var (cause, n) in run.StepUpOutcomes.Where(o => o.Key != FigureRun.AuthenticatedOutcome))
+                {
+                    figures.Set($"{ClaimMetrics.StepUpFailures}[{cause}]", n);
+                }
+            },
+            FigureMerge.Recompute),
         new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
             run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute),
         new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),
@@ -74,7 +87,7 @@ internal static class FigureCatalog
             FigureMerge.Global),
         new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global),
         new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global),
-        new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund) per wallet call that needs one",
+        new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund, AuthenticatePayment) per wallet call that needs one",
             run => PrimaryWalletCalls(run.WalletCalls) is var calls and > 0 ? (double)run.IssuerNodes.Sum(n => n.PrimaryCalls) / calls : null,
             // Shard 1's simulator delta spans every shard's issuer calls (they run side by side), so issuer calls =
             // its figure × its own wallet calls, over all shards' wallet calls.
@@ -148,6 +161,10 @@ internal static class FigureCatalog
     private static long BindAttempts(FigureRun run) => run.BindOutcomes.Values.Sum();
 
     private static long Bound(FigureRun run) => run.BindOutcomes.GetValueOrDefault(FigureRun.BoundOutcome);
+
+    private static long StepUpAttempts(FigureRun run) => run.StepUpOutcomes.Values.Sum();
+
+    private static long Authenticated(FigureRun run) => run.StepUpOutcomes.GetValueOrDefault(FigureRun.AuthenticatedOutcome);
 
     private static long[] IssuerRequests(FigureRun run) => run.IssuerNodes.Select(n => n.Requests).ToArray();
 

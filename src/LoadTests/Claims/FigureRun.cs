@@ -21,6 +21,9 @@ internal sealed class FigureRun
     /// <summary>Final outcome of each binding attempt: <see cref="BoundOutcome"/> or the wallet error code, with counts.</summary>
     public IReadOnlyDictionary<string, long> BindOutcomes { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Final outcome of each step-up payment: <see cref="AuthenticatedOutcome"/> or its cause, with counts.</summary>
+    public IReadOnlyDictionary<string, long> StepUpOutcomes { get; init; } = new Dictionary<string, long>();
+
     public long Resends { get; init; }
 
     /// <summary>Payments the issuer's risk rules declined, by <see cref="RiskCauses"/> cause.</summary>
@@ -60,6 +63,9 @@ internal sealed class FigureRun
 
     /// <summary>The outcome that counts as a bound card in <see cref="BindOutcomes"/>.</summary>
     public const string BoundOutcome = "bound";
+
+    /// <summary>The outcome that counts as a completed step-up payment in <see cref="StepUpOutcomes"/>.</summary>
+    public const string AuthenticatedOutcome = "authenticated";
 
     /// <summary>Failover analysis of all scenarios' seconds together; null without faults.</summary>
     public FailoverResult? Failover =>

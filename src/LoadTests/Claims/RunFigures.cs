@@ -51,9 +51,9 @@ internal sealed class RunFigures
             return value;
         }
 
-        // bind_failures[cause]: a cause that never happened was counted zero times.
+        // bind_failures[cause], step_up_failures[cause]: a cause that never happened was counted zero times.
         var bracket = key.IndexOf('[', StringComparison.Ordinal);
-        if (bracket > 0 && key[..bracket] == ClaimMetrics.BindFailures && _values.ContainsKey(ClaimMetrics.BindFailures))
+        if (bracket > 0 && key[..bracket] is ClaimMetrics.BindFailures or ClaimMetrics.StepUpFailures && _values.ContainsKey(key[..bracket]))
         {
             return 0;
         }

@@ -9,7 +9,7 @@ internal static class KnownNames
         "sms-unreachable", "slow-sms", "risk-flagged", "frequent-payer",
     ];
 
-    public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "journey"];
+    public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "journey", "step-up"];
 
     public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history"];
 
@@ -31,6 +31,7 @@ internal static class KnownNames
         "payment" => ScenarioKind.Payment,
         "refund" => ScenarioKind.Refund,
         "history" => ScenarioKind.History,
+        "step-up" => ScenarioKind.StepUp,
         _ => ScenarioKind.Journey,
     };
 }

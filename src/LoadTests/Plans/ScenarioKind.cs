@@ -7,4 +7,5 @@ internal enum ScenarioKind
     Refund,
     History,
     Journey,
+    StepUp,
 }

@@ -63,6 +63,7 @@ internal static class PlanRunner
         var views = new ViewReader(control, wallet, time);
         var ledgerStart = await views.StartAsync(cancellationToken).ConfigureAwait(false);
 
+        var riskBefore = await StepUpRiskAsync(plan, control, log, cancellationToken).ConfigureAwait(false);
         var before = await SnapshotAsync(control, wallet, cancellationToken).ConfigureAwait(false);
         log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
@@ -72,6 +73,10 @@ internal static class PlanRunner
         // The run may have been cancelled; the closing snapshots must still be taken.
         using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var after = await SnapshotAsync(control, wallet, closing.Token).ConfigureAwait(false);
+        if (riskBefore is not null)
+        {
+            await control.SetRiskAsync(riskBefore, closing.Token).ConfigureAwait(false);
+        }
 
         var summary = result.Summary;
         var aborted = cancellationToken.IsCancellationRequested;
@@ -140,6 +145,27 @@ internal static class PlanRunner
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// A plan with the step-up scenario asks the simulator for SMS step-up above the app's usual amounts
+    /// (<see cref="WalletFlows.StepUpThreshold"/>), so its other payments stay below it. Returns the rules to put back
+    /// after the run, or null when nothing was changed.
+    /// </summary>
+    private static async Task<System.Text.Json.Nodes.JsonObject?> StepUpRiskAsync(LoadPlan plan, ControlPlaneClient control, TextWriter log, CancellationToken ct)
+    {
+        if (!plan.Scenarios.Any(s => s.Kind == ScenarioKind.StepUp))
+        {
+            return null;
+        }
+
+        var rules = await control.GetRiskObjectAsync(ct).ConfigureAwait(false);
+        var stepUp = (System.Text.Json.Nodes.JsonObject)rules.DeepClone();
+        var threshold = WalletFlows.StepUpThreshold(plan.Client);
+        stepUp["stepUp"] = new System.Text.Json.Nodes.JsonObject { ["aboveMinor"] = threshold };
+        await control.SetRiskAsync(stepUp, ct).ConfigureAwait(false);
+        log.WriteLine($"step-up: the simulator asks for the SMS code above {threshold} minor units (restored after the run)");
+        return rules;
     }
 
     private static async Task<RunSnapshot> SnapshotAsync(ControlPlaneClient control, IWalletClient wallet, CancellationToken cancellationToken)

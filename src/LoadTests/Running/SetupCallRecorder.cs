@@ -35,6 +35,12 @@ internal sealed class SetupCallRecorder(IWalletClient inner) : IWalletClient
     public Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken) =>
         Keep(StepNames.Pay, inner.PayAsync(user, payment, idempotencyKey, cancellationToken));
 
+    public Task<WalletReply<PaymentDone>> AuthenticatePaymentAsync(WalletUser user, string paymentId, string otp, CancellationToken cancellationToken) =>
+        Keep(StepNames.PayAuthenticate, inner.AuthenticatePaymentAsync(user, paymentId, otp, cancellationToken));
+
+    public Task<WalletReply<OtpResent>> ResendPaymentOtpAsync(WalletUser user, string paymentId, CancellationToken cancellationToken) =>
+        Keep(StepNames.PayResend, inner.ResendPaymentOtpAsync(user, paymentId, cancellationToken));
+
     public Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
         Keep(StepNames.Refund, inner.RefundAsync(user, paymentId, amountMinor, idempotencyKey, cancellationToken));
 

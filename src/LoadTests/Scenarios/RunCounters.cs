@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace PaySim.LoadTests.Scenarios;
 
-/// <summary>Figures the engine does not keep: binding outcomes by cause, risk declines by cause and wallet calls that need the issuer.</summary>
+/// <summary>Figures the engine does not keep: binding and step-up outcomes by cause, risk declines by cause and wallet calls that need the issuer.</summary>
 internal sealed class RunCounters
 {
     public const string Bound = "bound";
@@ -10,11 +10,15 @@ internal sealed class RunCounters
     private readonly ConcurrentDictionary<string, long> _bindOutcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _walletCalls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _riskDeclines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _stepUpOutcomes = new(StringComparer.Ordinal);
     private long _resends;
     private long _boundAfterResend;
 
     /// <summary>Final outcome of each binding attempt during the measured run: "bound" or the wallet error code.</summary>
     public IReadOnlyDictionary<string, long> BindOutcomes => new SortedDictionary<string, long>(_bindOutcomes, StringComparer.Ordinal);
+
+    /// <summary>Final outcome of each step-up payment during the measured run: <see cref="StepUpCauses.Authenticated"/> or its cause.</summary>
+    public IReadOnlyDictionary<string, long> StepUpOutcomes => new SortedDictionary<string, long>(_stepUpOutcomes, StringComparer.Ordinal);
 
     /// <summary>Wallet calls that reached the wallet (any HTTP reply), by step name.</summary>
     public IReadOnlyDictionary<string, long> WalletCalls => new SortedDictionary<string, long>(_walletCalls, StringComparer.Ordinal);
@@ -36,6 +40,14 @@ internal sealed class RunCounters
         if (Recording)
         {
             _bindOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void StepUp(string outcome)
+    {
+        if (Recording)
+        {
+            _stepUpOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
         }
     }
 

@@ -62,6 +62,7 @@ internal sealed class WalletFlows
         ScenarioKind.Payment => PaymentAsync(ctx),
         ScenarioKind.Refund => RefundAsync(ctx),
         ScenarioKind.History => HistoryAsync(ctx),
+        ScenarioKind.StepUp => StepUpAsync(ctx),
         _ => JourneyAsync(ctx, mix),
     };
 
@@ -381,6 +382,167 @@ internal sealed class WalletFlows
         return paid is { Status: 402 }
             ? (unexplained is null ? Response.Ok("declined:" + paid.Code) : Response.Fail(DeclineJudge.UnexpectedDecline, unexplained), null)
             : (Response.Fail(paid?.Code ?? "pay_failed", paid?.Message), null);
+    }
+
+    /// <summary>The issuer's step-up threshold a step-up plan sets: every amount the app pays otherwise is at most this.</summary>
+    public static long StepUpThreshold(ClientBehaviour client) => client.MaxAmountMinor;
+
+    /// <summary>
+    /// SMS step-up at checkout: pay above the issuer's threshold with a pre-bound card (202, the challenge), read the
+    /// code the issuer texted to the card's reserved phone (sms_wait; pay_resend when it is late, as for a binding),
+    /// then pay_authenticate. The app's view is recorded for reconciliation as a payment's is: the 202 is no outcome,
+    /// the authentication's reply is the payment's.
+    /// </summary>
+    public async Task<Response> StepUpAsync(IScenarioContext ctx)
+    {
+        if (_data.Prebound.Count == 0)
+        {
+            return Response.Fail("no_prebound_cards");
+        }
+
+        var key = Key(ctx);
+        var owner = _data.Prebound[(int)(key % _data.Prebound.Count)];
+        var amount = StepUpThreshold(_client) + Draw.Between(_data.Seed, StreamAmount, key, _client.MinAmountMinor, _client.MaxAmountMinor);
+        var orderReference = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}";
+        var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, Merchant, orderReference);
+        WalletReply<PaymentDone>? paid = null;
+        for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
+        {
+            await Step.Run(StepNames.Pay, ctx, async () =>
+            {
+                var started = _time.GetUtcNow();
+                paid = await _wallet.PayAsync(owner.User, request, orderReference, ctx.CancellationToken).ConfigureAwait(false);
+                _counters.WalletCall(StepNames.Pay, paid.Status);
+                if (paid.Status != 202)
+                {
+                    // 202 is no outcome yet (nothing is held until the code comes); anything else is the payment's answer.
+                    Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
+                }
+
+                return StepResponse(paid);
+            }).ConfigureAwait(false);
+            if (paid is { Ok: true } || !IsRetryable(paid) || attempt == _client.PaymentRetries)
+            {
+                break;
+            }
+
+            if (paid is { RetryAfterMs: { } waitMs } && waitMs > 0 && waitMs <= _client.Timeout.TotalMilliseconds)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(waitMs), _time, ctx.CancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (paid is not { Status: 202, Value: { } challenged })
+        {
+            return StepUpEnd(paid is { Ok: true } ? StepUpCauses.NotChallenged : StepUpCauses.Classify(paid?.Status ?? 0, paid?.Code ?? "pay_failed"), paid?.Message);
+        }
+
+        if (string.IsNullOrEmpty(challenged.PaymentId))
+        {
+            return StepUpEnd(StepUpCauses.NoPaymentId, "the 202 named no paymentId");
+        }
+
+        var phone = owner.Holder.Phone;
+        var otp = await WaitForStepUpCodeAsync(ctx, phone, challenged.ChallengeId, sentAfter: null).ConfigureAwait(false);
+        var resent = 0;
+        for (var asked = 0; otp is null && asked < _client.OtpResends; asked++)
+        {
+            WalletReply<OtpResent>? resend = null;
+            await Step.Run(StepNames.PayResend, ctx, async () =>
+            {
+                resend = await _wallet.ResendPaymentOtpAsync(owner.User, challenged.PaymentId, ctx.CancellationToken).ConfigureAwait(false);
+                if (resend.ClientCannot)
+                {
+                    return Response.Ok(resend.Code);
+                }
+
+                _counters.WalletCall(StepNames.PayResend, resend.Status);
+                return StepResponse(resend);
+            }).ConfigureAwait(false);
+            if (resend is { ClientCannot: true } || resend is { Ok: false, Status: 404 or 409 })
+            {
+                // No resend, or the challenge is over: only the first code can still come.
+                otp = await WaitForStepUpCodeAsync(ctx, phone, challenged.ChallengeId, sentAfter: null).ConfigureAwait(false);
+                break;
+            }
+
+            resent += resend is { Ok: true } ? 1 : 0;
+            otp = await WaitForStepUpCodeAsync(ctx, phone, challenged.ChallengeId, sentAfter: null).ConfigureAwait(false);
+        }
+
+        if (otp is null)
+        {
+            return StepUpEnd(StepUpCauses.SmsTimeout, null);
+        }
+
+        WalletReply<PaymentDone>? done = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = otp.Code;
+            await Step.Run(StepNames.PayAuthenticate, ctx, async () =>
+            {
+                var started = _time.GetUtcNow();
+                _declines?.Reserve(owner.Pan, amount);
+                done = await _wallet.AuthenticatePaymentAsync(owner.User, challenged.PaymentId, code, ctx.CancellationToken).ConfigureAwait(false);
+                _counters.WalletCall(StepNames.PayAuthenticate, done.Status);
+                Record(false, owner, orderReference, orderReference, amount, challenged.PaymentId, done, started);
+                if (done.Status is >= 400 and < 500)
+                {
+                    _declines?.Release(owner.Pan, amount);
+                }
+
+                return StepResponse(done);
+            }).ConfigureAwait(false);
+            if (done is { Ok: true } || attempt >= _client.PaymentRetries + resent)
+            {
+                break;
+            }
+
+            if (done?.Code == OtpWrong && resent > 0)
+            {
+                // A late SMS of a code a resend replaced: the newer one is on its way.
+                otp = await WaitForStepUpCodeAsync(ctx, phone, challenged.ChallengeId, sentAfter: otp.SentAt).ConfigureAwait(false);
+                if (otp is null)
+                {
+                    return StepUpEnd(StepUpCauses.SmsTimeout, null);
+                }
+            }
+            else if (!IsRetryable(done))
+            {
+                break;
+            }
+        }
+
+        if (done is { Ok: true })
+        {
+            return StepUpEnd(StepUpCauses.Authenticated, null);
+        }
+
+        var cause = StepUpCauses.Classify(done?.Status ?? 0, done?.Code ?? "authenticate_failed");
+        return done is { Status: 402 } && _declines?.Explain(owner.Pan, amount) is { } why
+            ? StepUpEnd(cause, why, explained: true)
+            : StepUpEnd(cause, done?.Message);
+    }
+
+    /// <summary>sms_wait for the challenge's code within the app's SMS wait; null when none came.</summary>
+    private async Task<OtpMessage?> WaitForStepUpCodeAsync(IScenarioContext ctx, string phone, string? challengeId, DateTimeOffset? sentAfter)
+    {
+        OtpMessage? otp = null;
+        await Step.Run(StepNames.SmsWait, ctx, async () =>
+        {
+            otp = await _otp.WaitForCodeAsync(phone, string.IsNullOrEmpty(challengeId) ? null : challengeId, _client.SmsTimeout, sentAfter, ctx.CancellationToken).ConfigureAwait(false);
+            return otp is null ? Response.Fail(StepUpCauses.SmsTimeout) : Response.Ok();
+        }).ConfigureAwait(false);
+        return otp;
+    }
+
+    /// <summary>The step-up's final outcome, counted by cause; a decline the card explains is a correct answer of the wallet.</summary>
+    private Response StepUpEnd(string cause, string? message, bool explained = false)
+    {
+        _counters.StepUp(cause);
+        return cause == StepUpCauses.Authenticated ? Response.Ok()
+            : explained ? Response.Ok("declined:" + cause)
+            : Response.Fail(cause, message);
     }
 
     private static bool IsRetryable<T>(WalletReply<T>? reply) =>

@@ -114,6 +114,10 @@ internal static class ShardMerger
             ["byCause"] = new JsonObject(byCause.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
         };
 
+        // Step-up payments: every shard counted its own (byCause holds the completed ones under "authenticated" too).
+        var stepUps = SumObjects(shards, s => s["stepUps"]?["byCause"] as JsonObject);
+        merged.Extra["stepUps"] = StepUpSummary.ToJson(stepUps);
+
         // Wallet instances: X-Served-By was counted by each agent's client, so the counts add; every given instance counts.
         var instances = WalletInstanceCensus.Merge(shards.Select(s => s.Summary.Extra["walletInstances"] as JsonArray), one["target"] as JsonObject);
         merged.Extra["walletInstances"] = new JsonArray(instances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, instances.Sum(i => i.Replies), Round)).ToArray());
@@ -133,6 +137,7 @@ internal static class ShardMerger
         {
             Summary = merged,
             BindOutcomes = byCause,
+            StepUpOutcomes = stepUps,
             Resends = resends,
             RiskDeclines = riskDeclines,
             BoundAfterResend = boundAfterResend,

@@ -142,6 +142,18 @@ internal sealed class ControlPlaneClient : IDisposable
         await EnsureAsync(reply, "POST /v1/faults", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The simulator's risk rules in force (<c>GET /v1/risk</c>, docs/simulator.md "Risk controls").</summary>
+    public async Task<JsonObject> GetRiskObjectAsync(CancellationToken cancellationToken) =>
+        await GetJsonAsync("v1/risk", cancellationToken).ConfigureAwait(false) as JsonObject ?? [];
+
+    /// <summary>Replaces the simulator's risk rules (<c>PUT /v1/risk</c>).</summary>
+    public async Task SetRiskAsync(JsonObject rules, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(rules.ToJsonString(), Encoding.UTF8, "application/json");
+        using var reply = await _http.PutAsync("v1/risk", content, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(reply, "PUT /v1/risk", cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task ClearFaultAsync(string? name, CancellationToken cancellationToken)
     {
         var path = name is null ? "v1/faults" : $"v1/faults?name={Uri.EscapeDataString(name)}";

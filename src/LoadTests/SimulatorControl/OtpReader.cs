@@ -14,6 +14,12 @@ internal sealed class OtpReader : IDisposable
     private const int MaxRounds = 16;
     private const int ListLimit = 20;
 
+    /// <summary>A pre-bound card's inbox also gets a transaction notice per capture: look further back for a challenge's code.</summary>
+    private const int StepUpListLimit = 100;
+
+    /// <summary>The inbox's kind filter for verification codes (binding and payment step-up), never transaction notices.</summary>
+    private const string Otp = "otp";
+
     private readonly GrpcChannel _channel;
     private readonly Inbox.InboxClient _inbox;
     private readonly ConcurrentDictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
@@ -91,11 +97,49 @@ internal sealed class OtpReader : IDisposable
         return null;
     }
 
-    private async Task<IEnumerable<SmsMessage>> ListAfterAsync(string phone, long after, CancellationToken cancellationToken)
+    /// <summary>
+    /// The newest step-up code for <paramref name="correlationId"/> (the payment's challenge; null: any code) delivered
+    /// to <paramref name="phone"/> within <paramref name="timeout"/>, sent after <paramref name="sentAfter"/>, or null.
+    /// A pre-bound card's phone is shared by the run's payments, so the wait reads only OTP messages of its own
+    /// challenge and keeps its place to itself (it never moves the binding waits' last-seen mark).
+    /// </summary>
+    public async Task<OtpMessage?> WaitForCodeAsync(string phone, string? correlationId, TimeSpan timeout, DateTimeOffset? sentAfter, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        bool Mine(SmsMessage m) => m.Kind is "" or Otp && !string.IsNullOrEmpty(m.Otp)
+            && (correlationId is null || m.CorrelationId == correlationId)
+            && (sentAfter is null || (m.SentAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue) > sentAfter);
+        static OtpMessage Code(SmsMessage m) => new(m.Otp, m.SentAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, m.Sequence);
+
+        // The code may have arrived before the wait began: the newest messages first.
+        var recent = await ListAfterAsync(phone, 0, cancellationToken, StepUpListLimit).ConfigureAwait(false);
+        if (recent.Where(Mine).OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Sequence).FirstOrDefault() is { } there)
+        {
+            return Code(there);
+        }
+
+        var after = recent.Select(m => m.Sequence).DefaultIfEmpty(0).Max();
+        while (true)
+        {
+            var remaining = TimeSpan.FromSeconds((deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
+            if (remaining < TimeSpan.FromMilliseconds(1) || await WaitForMessageAsync(phone, after, remaining, cancellationToken).ConfigureAwait(false) is not { } arrived)
+            {
+                return null;
+            }
+
+            after = Math.Max(after, arrived.Sequence);
+            if (Mine(arrived))
+            {
+                return Code(arrived);
+            }
+        }
+    }
+
+    private async Task<IEnumerable<SmsMessage>> ListAfterAsync(string phone, long after, CancellationToken cancellationToken, int limit = ListLimit)
     {
         try
         {
-            var list = await _inbox.ListMessagesAsync(new ListMessagesRequest { Phone = phone, Limit = ListLimit }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var list = await _inbox.ListMessagesAsync(new ListMessagesRequest { Phone = phone, Limit = limit }, cancellationToken: cancellationToken).ConfigureAwait(false);
             return list.Messages.Where(m => m.Sequence > after);
         }
         catch (RpcException) when (!cancellationToken.IsCancellationRequested)
@@ -113,7 +157,7 @@ internal sealed class OtpReader : IDisposable
         try
         {
             var reply = await _inbox.WaitForMessageAsync(
-                new WaitForMessageRequest { Phone = phone, TimeoutMs = Math.Max(1, (int)timeout.TotalMilliseconds), AfterSequence = after },
+                new WaitForMessageRequest { Phone = phone, TimeoutMs = Math.Max(1, (int)timeout.TotalMilliseconds), AfterSequence = after, Kind = Otp },
                 cancellationToken: guard.Token).ConfigureAwait(false);
             return reply.Found ? reply.Message : null;
         }

@@ -13,9 +13,15 @@ internal static class StepNames
     public const string BindResend = "bind_resend";
     public const string BindConfirm = "bind_confirm";
     public const string Pay = "pay";
+
+    /// <summary>The step-up scenario: the SMS code of a payment the issuer challenged (<c>POST /payments/{id}/authenticate</c>).</summary>
+    public const string PayAuthenticate = "pay_authenticate";
+
+    /// <summary>The step-up scenario: a fresh payment code when the SMS is late (<c>POST /payments/{id}/resend</c>).</summary>
+    public const string PayResend = "pay_resend";
     public const string Refund = "refund";
     public const string History = "history";
 
     /// <summary>Every step, in the order of a user's journey (the final table's order).</summary>
-    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, Refund, History];
+    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, PayResend, PayAuthenticate, Refund, History];
 }

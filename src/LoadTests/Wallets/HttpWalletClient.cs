@@ -94,7 +94,17 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
             merchant = payment.Merchant,
             orderReference = payment.OrderReference,
             pin = user.Pin,
-        }, idempotencyKey, cancellationToken, body => new PaymentDone(Str(body, "paymentId", "id") ?? string.Empty, Str(body, "status")));
+        }, idempotencyKey, cancellationToken, ReadPayment);
+
+    public Task<WalletReply<PaymentDone>> AuthenticatePaymentAsync(WalletUser user, string paymentId, string otp, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"payments/{Uri.EscapeDataString(paymentId)}/authenticate", user, new { otp }, null, cancellationToken, ReadPayment);
+
+    public Task<WalletReply<OtpResent>> ResendPaymentOtpAsync(WalletUser user, string paymentId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"payments/{Uri.EscapeDataString(paymentId)}/resend", user, null, null, cancellationToken, body =>
+            new OtpResent(Str(body, "paymentId", "id") ?? paymentId, Str(body, "status")));
+
+    private static PaymentDone ReadPayment(JsonNode? body) =>
+        new(Str(body, "paymentId", "id") ?? string.Empty, Str(body, "status")) { ChallengeId = Str(body?["challenge"], "id", "challengeId") };
 
     public Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"payments/{Uri.EscapeDataString(paymentId)}/refund", user, new { amount = amountMinor }, idempotencyKey, cancellationToken, body =>

@@ -30,6 +30,18 @@ public interface IWalletClient
     /// <summary>The app sends one Idempotency-Key per logical payment and reuses it on retries.</summary>
     Task<WalletReply<PaymentDone>> PayAsync(WalletUser user, PaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// SMS step-up (only the <c>step-up</c> scenario calls it): completes a payment <see cref="PayAsync"/> answered 202
+    /// with the code from the SMS; a 2xx means the payment is done. Adapters need not implement it: the default answers
+    /// 501 <c>step_up_not_supported</c> with <see cref="WalletReply{T}.ClientCannot"/> set.
+    /// </summary>
+    Task<WalletReply<PaymentDone>> AuthenticatePaymentAsync(WalletUser user, string paymentId, string otp, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<PaymentDone>.NotImplementedByClient(WalletReply<PaymentDone>.StepUpNotSupported, "this wallet client cannot authenticate a payment"));
+
+    /// <summary>SMS step-up: a fresh payment code, as <see cref="ResendOtpAsync"/> is for a binding (429 with retry-after when too soon).</summary>
+    Task<WalletReply<OtpResent>> ResendPaymentOtpAsync(WalletUser user, string paymentId, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<OtpResent>.NotImplementedByClient(WalletReply<OtpResent>.ResendNotSupported, "this wallet client has no payment code resend"));
+
     Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Returns how many transactions the user has.</summary>

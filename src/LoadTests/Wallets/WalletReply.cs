@@ -13,6 +13,9 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// <summary>The code of a history the wallet client cannot read (see <see cref="IWalletClient.GetHistoryAsync"/>).</summary>
     public const string HistoryNotSupported = "history_not_supported";
 
+    /// <summary>The code of a payment authentication the wallet client cannot make (see <see cref="IWalletClient.AuthenticatePaymentAsync"/>).</summary>
+    public const string StepUpNotSupported = "step_up_not_supported";
+
     /// <summary>Bytes of the reply's body as received (0 when no reply arrived): the steps' data-transfer figure.</summary>
     public long Bytes { get; init; }
 

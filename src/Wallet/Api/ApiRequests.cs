@@ -8,6 +8,8 @@ internal sealed record ConfirmBindingBody(string? Otp);
 
 internal sealed record RefundBody(long? Amount);
 
+internal sealed record AuthenticatePaymentBody(string? Otp);
+
 internal sealed record StartPasswordResetRequest(string? Phone);
 
 internal sealed record ConfirmPasswordResetRequest(string? Phone, string? Code, string? NewPassword);

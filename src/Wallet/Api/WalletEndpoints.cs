@@ -85,6 +85,8 @@ internal sealed class WalletEndpoints(
         app.MapPost("/payments/qr", PayByQrAsync);
         app.MapGet("/payments/{id}", GetPaymentAsync);
         app.MapPost("/payments/{id}/refund", RefundAsync);
+        app.MapPost("/payments/{id}/authenticate", AuthenticatePaymentAsync);
+        app.MapPost("/payments/{id}/resend", ResendPaymentOtpAsync);
         app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
         app.MapGet("/users/{id}/notifications", ListNotificationsAsync);
         app.MapFallback(context => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")));
@@ -219,7 +221,23 @@ internal sealed class WalletEndpoints(
             context.Response.Headers[ReplayedHeader] = "true";
         }
 
-        return WriteAsync(context, result.Replayed ? 200 : 201, PaymentJson(result.Payment));
+        // 202: the issuer asked for the SMS code (1A) and nothing is charged until POST /payments/{id}/authenticate.
+        var status = result.Payment.Status == PaymentStatus.PendingAuthentication ? 202 : result.Replayed ? 200 : 201;
+        return WriteAsync(context, status, PaymentJson(result.Payment));
+    }
+
+    private async Task AuthenticatePaymentAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var body = await ReadAsync<AuthenticatePaymentBody>(context) ?? throw WalletException.Invalid("a JSON body {otp} is required");
+        await WritePaymentAsync(context, await payments.AuthenticateAsync(userId, RouteId(context), body.Otp, context.RequestAborted));
+    }
+
+    private async Task ResendPaymentOtpAsync(HttpContext context)
+    {
+        var userId = await AuthenticateAsync(context);
+        var payment = await payments.ResendChallengeAsync(userId, RouteId(context), context.RequestAborted);
+        await WriteAsync(context, 202, new { paymentId = payment.Id, status = "otp_resent", challenge = ChallengeJson(payment) });
     }
 
     private async Task GetPaymentAsync(HttpContext context)
@@ -342,7 +360,19 @@ internal sealed class WalletEndpoints(
         refunded = p.RefundedMinor,
         errorCode = p.ErrorCode,
         createdAt = Time(p.CreatedAtMs),
+        challenge = p.Status == PaymentStatus.PendingAuthentication ? ChallengeJson(p) : null,
     };
+
+    private static object? ChallengeJson(PaymentRecord p) => p.ChallengeId is null
+        ? null
+        : new
+        {
+            id = p.ChallengeId,
+            channel = "sms",
+            maskedPhone = p.ChallengeMaskedPhone,
+            expiresAt = p.ChallengeExpiresAtMs is { } ms ? Time(ms) : (DateTimeOffset?)null,
+            otpTtlSeconds = p.ChallengeTtlSeconds,
+        };
 
     private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 

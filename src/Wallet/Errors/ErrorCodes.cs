@@ -22,6 +22,8 @@ public static class ErrorCodes
     public const string PaymentNotRefundable = "payment_not_refundable";
     public const string PaymentVoided = "payment_voided";
     public const string PaymentReversed = "payment_reversed";
+    public const string PaymentNotChallenged = "payment_not_challenged";
+    public const string ChallengeExpired = "challenge_expired";
     public const string RefundExceedsPayment = "refund_exceeds_payment";
     public const string IdempotencyKeyMissing = "idempotency_key_missing";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
@@ -52,6 +54,7 @@ public static class ErrorCodes
     public const string ResendNotSupported = "resend_not_supported";
     public const string InvalidAmount = "invalid_amount";
     public const string DuplicateRequest = "duplicate_request";
+    public const string AuthenticationRequired = "authentication_required";
     public const string Declined = "declined";
 
     // issuer trouble

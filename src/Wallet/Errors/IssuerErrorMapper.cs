@@ -31,6 +31,8 @@ internal static class IssuerErrorMapper
             DeclineReason.InvalidAmount => (422, ErrorCodes.InvalidAmount, "The bank refused the amount."),
             DeclineReason.DuplicateRequest => (409, ErrorCodes.DuplicateRequest, "The bank saw this request before."),
             DeclineReason.IdempotencyKeyReused => (409, ErrorCodes.IdempotencyKeyReused, "The idempotency key was used before with a different request."),
+            DeclineReason.AuthenticationRequired => (402, ErrorCodes.AuthenticationRequired, "The bank asks for the SMS code sent to the card's reserved phone."),
+            DeclineReason.ChallengeUnknown => (410, ErrorCodes.ChallengeExpired, "The bank no longer knows this payment's SMS challenge; pay again."),
             DeclineReason.BindingUnknown => (404, ErrorCodes.BindingNotFound, "The bank does not know this binding; start it again."),
             DeclineReason.AuthorizationUnknown => (502, ErrorCodes.IssuerError, "The bank does not know this authorization."),
             DeclineReason.InvalidRequest => (422, ErrorCodes.InvalidRequest, "The bank refused the request" + (string.IsNullOrEmpty(issuerMessage) ? "." : ": " + issuerMessage + ".")),

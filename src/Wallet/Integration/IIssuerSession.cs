@@ -16,6 +16,12 @@ internal interface IIssuerSession
 
     Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct);
 
+    /// <summary>
+    /// Completes a payment the issuer answered 1A with the SMS code. It carries no idempotency key: the issuer answers
+    /// the same (challenge, code) with the same reply and holds once, so a retry is safe.
+    /// </summary>
+    Task<AuthenticatePaymentReply> AuthenticatePaymentAsync(AuthenticatePaymentRequest request, CancellationToken ct);
+
     Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct);
 
     Task<RefundReply> RefundAsync(RefundRequest request, CancellationToken ct);

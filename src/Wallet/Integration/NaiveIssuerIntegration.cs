@@ -74,6 +74,12 @@ internal sealed class NaiveIssuerIntegration : IIssuerIntegration
             return await client.AuthorizeAsync(request, cancellationToken: ct);
         }
 
+        public async Task<AuthenticatePaymentReply> AuthenticatePaymentAsync(AuthenticatePaymentRequest request, CancellationToken ct)
+        {
+            metrics.IssuerAttempt("AuthenticatePayment");
+            return await client.AuthenticatePaymentAsync(request, cancellationToken: ct);
+        }
+
         public async Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct)
         {
             metrics.IssuerAttempt("Capture");

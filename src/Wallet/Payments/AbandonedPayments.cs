@@ -12,7 +12,8 @@ namespace PaySim.Wallet.Payments;
 /// voided at once; a payment nobody finished (its process died, or it failed and no retry came within the stale
 /// window) is settled by the recovery pass under its original issuer keys: the Authorize is asked again (the
 /// issuer replays it, or holds and we release), the hold is voided, and a capture nobody saw succeed is refunded
-/// in full. Every step is idempotent at the issuer, so a pass cut short is finished by the next one.
+/// in full. A step-up payment (1A) whose SMS code never came back holds nothing and is closed as expired. Every
+/// step is idempotent at the issuer, so a pass cut short is finished by the next one.
 /// </summary>
 internal sealed class AbandonedPayments(
     PaymentStore payments,
@@ -47,8 +48,51 @@ internal sealed class AbandonedPayments(
             return true;
         }
 
+        if (payment.ChallengeId is not null && payment.AuthorizationId is null)
+        {
+            return await SettleChallengeAsync(payment, lease, ct);
+        }
+
         var authorizationId = payment.AuthorizationId ?? await AuthorizeAgainAsync(payment, lease, ct);
-        if (authorizationId is null || await RenewAsync(payment.Id, lease, ct) is not { } renewed)
+        return authorizationId is not null && await ReleaseAsync(payment, authorizationId, lease, ct);
+    }
+
+    /// <summary>
+    /// A step-up payment holds nothing until its SMS code is accepted. With no code ever tried it simply lapsed; with
+    /// one, the issuer is asked what it made of it (the same challenge and code get the same reply), and a hold it
+    /// placed is released like any other.
+    /// </summary>
+    private async Task<bool> SettleChallengeAsync(PaymentRecord payment, long lease, CancellationToken ct)
+    {
+        if (payment.ChallengeOtp is { } otp)
+        {
+            try
+            {
+                var reply = await issuer.OpenSession().AuthenticatePaymentAsync(new AuthenticatePaymentRequest { ChallengeId = payment.ChallengeId, Otp = otp }, ct);
+                if (reply.ResponseCode == "00")
+                {
+                    return await ReleaseAsync(payment, reply.AuthorizationId, lease, ct);
+                }
+
+                if (IssuerErrorMapper.FromDecline(reply.ResponseCode, reply.DeclineReason, reply.Message, reply.Node).Status is 502 or 503 or 504)
+                {
+                    return await RetryLaterAsync(payment, lease);
+                }
+            }
+            catch (Exception e) when (IssuerErrorMapper.FromException(e) is not null)
+            {
+                return await RetryLaterAsync(payment, lease);
+            }
+        }
+
+        return await FinishAsync(payment, lease, PaymentStatus.Expired, ErrorCodes.ChallengeExpired,
+            "The payment's SMS code was never confirmed and the challenge has lapsed; nothing was charged. Pay again with a new Idempotency-Key.", ct, 410);
+    }
+
+    // The payment will not be captured by anyone: its hold is voided, or reversed when the issuer captured it.
+    private async Task<bool> ReleaseAsync(PaymentRecord payment, string authorizationId, long lease, CancellationToken ct)
+    {
+        if (await RenewAsync(payment.Id, lease, ct) is not { } renewed)
         {
             return false;
         }
@@ -138,9 +182,9 @@ internal sealed class AbandonedPayments(
         FinishAsync(payment, lease, PaymentStatus.Reversed, ErrorCodes.PaymentReversed,
             "The payment was interrupted after the card was charged and no confirmation reached you; it was refunded in full. Pay again with a new Idempotency-Key.", ct);
 
-    private async Task<bool> FinishAsync(PaymentRecord payment, long lease, string status, string code, string message, CancellationToken ct)
+    private async Task<bool> FinishAsync(PaymentRecord payment, long lease, string status, string code, string message, CancellationToken ct, int httpStatus = 409)
     {
-        if (!await payments.SetOutcomeAsync(payment.Id, status, payment.AuthorizationId, code, message, 409, Now(), CancellationToken.None, lease: lease))
+        if (!await payments.SetOutcomeAsync(payment.Id, status, payment.AuthorizationId, code, message, httpStatus, Now(), CancellationToken.None, lease: lease))
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PaySim.Contracts.Issuer.V1;
 using PaySim.Wallet.Accounts;
 using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Defects;
@@ -10,7 +11,8 @@ using PaySim.Wallet.Storage;
 namespace PaySim.Wallet.Payments;
 
 /// <summary>
-/// Pay = Authorize then Capture; refund = Refund. A completed payment is replayed to any retry with the same
+/// Pay = Authorize then Capture (with SMS step-up, Authorize answers 1A and AuthenticatePayment holds once the
+/// cardholder sends the code); refund = Refund. A completed payment is replayed to any retry with the same
 /// Idempotency-Key. What happens to a failed first attempt depends on the integration: the resilient one keeps
 /// the reservation and resumes it with the same issuer keys; the naive one keeps nothing, so a retry is a new charge.
 /// </summary>
@@ -34,9 +36,13 @@ internal sealed partial class PaymentService(
     private readonly bool _swallowErrors = WalletDefects.IsOn(options.Defects, WalletDefects.SwallowErrors);
     private readonly bool _misreadApproval = WalletDefects.IsOn(options.Defects, WalletDefects.MisreadApproval);
     private readonly bool _recordAfterAuthorize = WalletDefects.IsOn(options.Defects, WalletDefects.CrashUnsafe);
+    private readonly bool _resendNotWired = WalletDefects.IsOn(options.Defects, WalletDefects.NoOtpResend);
 
     [GeneratedRegex(@"^[A-Z]{3}$")]
     private static partial Regex CurrencyPattern();
+
+    [GeneratedRegex(@"^[0-9]{4,8}$")]
+    private static partial Regex OtpPattern();
 
     public async Task<PaymentResult> PayAsync(string userId, string? idempotencyKey, PaymentInput input, CancellationToken ct)
     {
@@ -213,18 +219,18 @@ internal sealed partial class PaymentService(
     /// as this request left it (<see cref="PaymentRecord.UpdatedAtMs"/> is its lease): a process that stalled past the
     /// stale window finds the payment taken over, and answers with what the new owner made of it.
     /// </summary>
-    private async Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct, Func<Task>? afterAuthorize = null)
-    {
-        var session = issuer.OpenSession();
-        string? authorizationId = null;
-        WalletError failure;
-        bool final;
-        try
+    private Task<PaymentResult> ExecuteAsync(PaymentRecord payment, CardRecord card, CancellationToken ct, Func<Task>? afterAuthorize = null) =>
+        RunAsync(payment, async session =>
         {
-            PaySim.Contracts.Issuer.V1.AuthorizeReply auth;
+            if (payment.ChallengeId is not null && payment.AuthorizationId is { } held)
+            {
+                // Authenticated by SMS code before (its capture failed): asking Authorize again would only replay the 1A.
+                return IssuerHold.Known(held);
+            }
+
             try
             {
-                auth = await session.AuthorizeAsync(PaymentRequests.Authorize(payment, card), ct);
+                return IssuerHold.Of(await session.AuthorizeAsync(PaymentRequests.Authorize(payment, card), ct));
             }
             finally
             {
@@ -233,10 +239,33 @@ internal sealed partial class PaymentService(
                     await afterAuthorize();
                 }
             }
+        }, ct);
+
+    /// <summary>
+    /// The issuer calls of a reserved payment after <paramref name="hold"/> (Authorize, or AuthenticatePayment for a
+    /// step-up): a 1A leaves it waiting for its SMS code, an approval is captured, anything else declines or fails it.
+    /// </summary>
+    private async Task<PaymentResult> RunAsync(PaymentRecord payment, Func<IIssuerSession, Task<IssuerHold>> hold, CancellationToken ct)
+    {
+        var session = issuer.OpenSession();
+        string? authorizationId = null;
+        IssuerHold? stepUp = null;
+        WalletError failure;
+        bool final;
+        try
+        {
+            var auth = await hold(session);
+            if (auth.IsChallenge || auth.IsCodeRefused)
+            {
+                // Answered below, outside this try: its own answers (409, the code refused) are no interruption.
+                stepUp = auth;
+                failure = null!;
+                final = false;
+            }
 
             // Defect misread-approval: the response-code check has the wrong entry for 00, so an approval reads as a decline
             // (and its hold is never captured nor released).
-            if (auth.ResponseCode == "00" && !_misreadApproval)
+            else if (auth.ResponseCode == IssuerHold.Approved && !_misreadApproval)
             {
                 authorizationId = auth.AuthorizationId;
                 var capture = await session.CaptureAsync(PaymentRequests.Capture(payment, auth.AuthorizationId), ct);
@@ -247,17 +276,21 @@ internal sealed partial class PaymentService(
 
                 failure = IssuerErrorMapper.FromDecline(capture.ResponseCode, capture.DeclineReason, capture.Message, capture.Node);
             }
-            else if (auth.ResponseCode == "00")
+            else if (auth.ResponseCode == IssuerHold.Approved)
             {
                 failure = new WalletError(402, ErrorCodes.Declined, "The bank declined the request (code 00).") { IssuerCode = auth.ResponseCode, Node = string.IsNullOrEmpty(auth.Node) ? null : auth.Node };
             }
             else
             {
-                failure = IssuerErrorMapper.FromDecline(auth.ResponseCode, auth.DeclineReason, auth.Message, auth.Node);
+                failure = IssuerErrorMapper.FromDecline(auth.ResponseCode, auth.Reason, auth.Message, auth.Node);
+                if (auth.Reason == DeclineReason.OtpAttemptsExceeded)
+                {
+                    failure = failure with { Message = "Too many wrong SMS codes; the payment is declined. Pay again with a new Idempotency-Key.", AttemptsLeft = 0 };
+                }
             }
 
             // A decline is the issuer's final word on this request; issuer trouble may pass.
-            final = failure.Status is not (502 or 503 or 504);
+            final = stepUp is null && failure.Status is not (502 or 503 or 504);
         }
         catch (Exception e) when (IssuerErrorMapper.FromException(e) is { } error)
         {
@@ -265,12 +298,17 @@ internal sealed partial class PaymentService(
             final = false;
         }
 
-        catch (Exception) when (issuer.RemembersFailedPayments)
+        catch (Exception) when (HasRow(payment))
         {
             // Cancelled or broken mid-way: leave the key resumable rather than pending forever.
             await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Failed, authorizationId, ErrorCodes.InternalError,
                 "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None, lease: payment.UpdatedAtMs);
             throw;
+        }
+
+        if (stepUp is not null)
+        {
+            return stepUp.IsChallenge ? await ChallengeAsync(payment, stepUp) : await CodeRefusedAsync(payment, stepUp);
         }
 
         if (_swallowErrors && !final && authorizationId is null)
@@ -280,7 +318,20 @@ internal sealed partial class PaymentService(
         }
 
         var now = Now();
-        if (issuer.RemembersFailedPayments)
+        if (!final && authorizationId is null && payment.ChallengeId is not null)
+        {
+            // Issuer trouble while authenticating: nothing is known to be held, and the same code may be sent again (the
+            // issuer answers a repeated code as it did the first time); recovery asks it once the challenge lapses.
+            if (!await payments.SetOutcomeAsync(payment.Id, PaymentStatus.PendingAuthentication, null, null, null, null, now, CancellationToken.None, lease: payment.UpdatedAtMs))
+            {
+                return await TakenOverAsync(payment);
+            }
+
+            metrics.Payment(failure.Code);
+            throw new WalletException(failure);
+        }
+
+        if (HasRow(payment))
         {
             // Declined after an approved Authorize: the hold will never be captured, so it is released now (marked
             // first, so the recovery pass finishes the release if the issuer cannot be reached for it).
@@ -297,17 +348,162 @@ internal sealed partial class PaymentService(
             }
         }
 
-        await notifications.AddAsync(payment.UserId, issuer.RemembersFailedPayments ? payment.Id : null, final ? "payment_declined" : "payment_failed",
+        await notifications.AddAsync(payment.UserId, HasRow(payment) ? payment.Id : null, final ? "payment_declined" : "payment_failed",
             $"Payment of {MoneyText.Of(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}) failed: {failure.Message}", now, CancellationToken.None);
         metrics.Payment(failure.Code);
         throw new WalletException(failure);
     }
 
+    /// <summary>
+    /// 1A: the issuer sent an SMS code to the card's reserved phone and holds nothing until it comes back. The payment
+    /// is stored waiting for it (in either integration: the challenge is the issuer's, and a retry must find it).
+    /// </summary>
+    private async Task<PaymentResult> ChallengeAsync(PaymentRecord payment, IssuerHold auth)
+    {
+        var now = Now();
+        var ttl = Math.Max(auth.OtpTtlSeconds, 0);
+        var challenged = payment with
+        {
+            Status = PaymentStatus.PendingAuthentication,
+            ChallengeId = auth.ChallengeId,
+            ChallengeMaskedPhone = auth.MaskedPhone,
+            ChallengeExpiresAtMs = now + (ttl * 1000L),
+            ChallengeTtlSeconds = ttl,
+            UpdatedAtMs = now,
+        };
+        if (issuer.RemembersFailedPayments)
+        {
+            if (!await payments.SetChallengeAsync(payment.Id, auth.ChallengeId, auth.MaskedPhone, challenged.ChallengeExpiresAtMs!.Value, ttl, now,
+                payment.UpdatedAtMs, CancellationToken.None))
+            {
+                return await TakenOverAsync(payment);
+            }
+        }
+        else if (!await payments.TryInsertAsync(challenged, CancellationToken.None))
+        {
+            // Two naive requests with one key raced; the issuer answered both with its first challenge.
+            var first = await payments.FindByKeyAsync(payment.UserId, payment.IdempotencyKey, CancellationToken.None);
+            return (first is null ? null : Stored(first)) ?? throw InProgress();
+        }
+
+        await notifications.AddAsync(payment.UserId, payment.Id, "payment_authentication_required",
+            $"Payment of {MoneyText.Of(payment.AmountMinor, payment.Currency)} to {payment.Merchant} (order {payment.OrderReference}) needs the SMS code sent to {auth.MaskedPhone}.",
+            now, CancellationToken.None);
+        metrics.Payment("challenged");
+        return new PaymentResult(challenged, false);
+    }
+
+    // A wrong or lapsed SMS code: the payment waits for the next code (or a resend) as before.
+    private async Task<PaymentResult> CodeRefusedAsync(PaymentRecord payment, IssuerHold auth)
+    {
+        var error = auth.Reason == DeclineReason.OtpWrong
+            ? new WalletError(402, ErrorCodes.OtpWrong, $"The SMS code is wrong; {auth.AttemptsLeft} attempt(s) left.") { AttemptsLeft = auth.AttemptsLeft }
+            : new WalletError(410, ErrorCodes.ChallengeExpired, "The SMS code has expired; ask for a new one (POST /payments/{id}/resend) or pay again.");
+        error = error with { IssuerCode = auth.ResponseCode, Node = string.IsNullOrEmpty(auth.Node) ? null : auth.Node };
+        if (!await payments.SetOutcomeAsync(payment.Id, PaymentStatus.PendingAuthentication, null, null, null, null, Now(), CancellationToken.None, lease: payment.UpdatedAtMs))
+        {
+            return await TakenOverAsync(payment);
+        }
+
+        metrics.Payment(error.Code);
+        throw new WalletException(error);
+    }
+
+    /// <summary>
+    /// <c>POST /payments/{id}/authenticate</c>: completes a payment the issuer answered 1A with the code from the SMS,
+    /// then captures it as any approved payment. A payment completed before is replayed; one in a final state answers
+    /// what it ended as.
+    /// </summary>
+    public async Task<PaymentResult> AuthenticateAsync(string userId, string paymentId, string? otp, CancellationToken ct)
+    {
+        Require(otp is not null && OtpPattern().IsMatch(otp), "otp must be the 4 to 8 digit code from the SMS");
+        var payment = await OwnedAsync(userId, paymentId, ct);
+        if (payment.ChallengeId is null)
+        {
+            throw NotChallenged(payment);
+        }
+
+        if (payment.Status is not (PaymentStatus.PendingAuthentication or PaymentStatus.Failed or PaymentStatus.Pending))
+        {
+            return Stored(payment) ?? throw InProgress();
+        }
+
+        if (await payments.TryClaimChallengeAsync(payment.Id, otp!, Now(), StaleBefore(), ct) is not { } lease)
+        {
+            var current = await payments.GetAsync(payment.Id, ct) ?? payment;
+            return current.Status is PaymentStatus.PendingAuthentication or PaymentStatus.Failed or PaymentStatus.Pending
+                ? throw InProgress()
+                : Stored(current) ?? throw InProgress();
+        }
+
+        var claimed = payment with { Status = PaymentStatus.Pending, UpdatedAtMs = lease, ChallengeOtp = payment.AuthorizationId is null ? otp : payment.ChallengeOtp };
+        return await RunAsync(claimed, async session => claimed.AuthorizationId is { } held
+            ? IssuerHold.Known(held)
+            : IssuerHold.Of(await session.AuthenticatePaymentAsync(new AuthenticatePaymentRequest { ChallengeId = claimed.ChallengeId, Otp = otp }, ct)), ct);
+    }
+
+    /// <summary><c>POST /payments/{id}/resend</c>: a fresh step-up code by SMS (the issuer's resend cooldown applies).</summary>
+    public async Task<PaymentRecord> ResendChallengeAsync(string userId, string paymentId, CancellationToken ct)
+    {
+        if (_resendNotWired)
+        {
+            throw new WalletException(new WalletError(501, ErrorCodes.ResendNotSupported, "Sending the SMS code again is not supported."));
+        }
+
+        var payment = await OwnedAsync(userId, paymentId, ct);
+        if (payment.Status != PaymentStatus.PendingAuthentication || payment.ChallengeId is null)
+        {
+            throw NotChallenged(payment);
+        }
+
+        ResendOtpReply reply;
+        try
+        {
+            reply = await issuer.OpenSession().ResendOtpAsync(new ResendOtpRequest { ChallengeId = payment.ChallengeId }, ct);
+        }
+        catch (Exception e) when (IssuerErrorMapper.FromException(e) is { } error)
+        {
+            throw new WalletException(error);
+        }
+
+        if (reply.ResponseCode != "00")
+        {
+            var error = IssuerErrorMapper.FromDecline(reply.ResponseCode, reply.DeclineReason, reply.Message, reply.Node);
+            if (reply.DeclineReason == DeclineReason.OtpAttemptsExceeded)
+            {
+                error = error with { Message = "Too many wrong SMS codes; the payment's challenge is closed. Pay again with a new Idempotency-Key." };
+            }
+
+            throw new WalletException(reply.RetryAfterMs > 0 ? error with { RetryAfterMs = reply.RetryAfterMs } : error);
+        }
+
+        var now = Now();
+        var expires = now + ((payment.ChallengeTtlSeconds ?? 0) * 1000L);
+        await payments.RenewChallengeAsync(payment.Id, expires, now, ct);
+        metrics.Payment("otp_resent");
+        return payment with { ChallengeExpiresAtMs = expires, UpdatedAtMs = now };
+    }
+
+    private async Task<PaymentRecord> OwnedAsync(string userId, string paymentId, CancellationToken ct)
+    {
+        var payment = await payments.GetAsync(paymentId, ct);
+        return payment is not null && payment.UserId == userId
+            ? payment
+            : throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment '{paymentId}' for this user."));
+    }
+
+    private static WalletException NotChallenged(PaymentRecord payment) =>
+        new(new WalletError(409, ErrorCodes.PaymentNotChallenged,
+            $"Payment '{payment.Id}' is {payment.Status}; only a payment waiting for its SMS code (pending_authentication) takes one."));
+
+    // A row exists while the issuer calls run: always in resilient mode; in naive mode once the issuer challenged it.
+    private bool HasRow(PaymentRecord payment) => issuer.RemembersFailedPayments || payment.ChallengeId is not null;
+
     private async Task<PaymentResult> CompleteAsync(PaymentRecord payment, string authorizationId, CancellationToken ct)
     {
         var now = Now();
         var completed = payment with { Status = PaymentStatus.Completed, AuthorizationId = authorizationId, ErrorCode = null, ErrorMessage = null, ErrorStatus = null };
-        if (issuer.RemembersFailedPayments)
+        if (HasRow(payment))
         {
             if (!await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Completed, authorizationId, null, null, null, now, CancellationToken.None, lease: payment.UpdatedAtMs))
             {
@@ -350,7 +546,11 @@ internal sealed partial class PaymentService(
             case PaymentStatus.Completed:
                 metrics.Payment("replayed");
                 return new PaymentResult(existing, true);
-            case PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Reversed:
+            case PaymentStatus.PendingAuthentication:
+                // Waiting for its SMS code: the same challenge again, never a second Authorize.
+                metrics.Payment("replayed");
+                return new PaymentResult(existing, true);
+            case PaymentStatus.Declined or PaymentStatus.Voided or PaymentStatus.Reversed or PaymentStatus.Expired:
                 // Final: declined by the issuer, or settled by the recovery pass after nobody finished it.
                 throw new WalletException(new WalletError(existing.ErrorStatus ?? 402, existing.ErrorCode ?? ErrorCodes.Declined, existing.ErrorMessage ?? "The payment was declined."));
             default:

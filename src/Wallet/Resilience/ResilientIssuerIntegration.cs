@@ -20,7 +20,7 @@ namespace PaySim.Wallet.Resilience;
 /// The integration that survives a flaky issuer: one gRPC channel balancing over every healthy node with the
 /// configured policy, a deadline per attempt and per operation, jittered exponential retries under a retry
 /// budget, and the wallet's derived idempotency keys forwarded on every call, which is what makes the retries
-/// safe for Authorize, Capture, Void and Refund.
+/// safe for Authorize, Capture, Void and Refund (AuthenticatePayment is idempotent per challenge and code at the issuer).
 /// </summary>
 internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSession
 {
@@ -113,6 +113,9 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
     public Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => _retryNewKey
         ? AuthorizeRebuildingRetriesAsync(request, ct)
         : CallAsync("Authorize", o => _client.AuthorizeAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
+
+    public Task<AuthenticatePaymentReply> AuthenticatePaymentAsync(AuthenticatePaymentRequest request, CancellationToken ct) =>
+        CallAsync("AuthenticatePayment", o => _client.AuthenticatePaymentAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
     public Task<CaptureReply> CaptureAsync(CaptureRequest request, CancellationToken ct) =>
         CallAsync("Capture", o => _client.CaptureAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);

@@ -24,4 +24,16 @@ internal static class PaymentStatus
     /// the wallet refunded it in full (a refund row of its own). Final, replayed to a retry.
     /// </summary>
     public const string Reversed = "reversed";
+
+    /// <summary>
+    /// The issuer answered 1A (SMS step-up): nothing is held until the cardholder's code completes it
+    /// (<c>POST /payments/{id}/authenticate</c>). Replayed to a retry with the same key as the same challenge.
+    /// </summary>
+    public const string PendingAuthentication = "pending_authentication";
+
+    /// <summary>
+    /// A step-up challenge nobody completed: its code expired (or the issuer forgot it) and the recovery pass closed
+    /// it. Nothing was held. Final, replayed to a retry.
+    /// </summary>
+    public const string Expired = "expired";
 }

@@ -11,17 +11,21 @@ internal sealed class PaymentStore(WalletDatabase database)
     private const string RefundColumns = "id, payment_id, user_id, idempotency_key, amount_minor, status, issuer_refund_id, created_at";
 
     // What a read returns: the inserted columns and the bookkeeping of who is working on the row.
-    private const string PaymentReadColumns = PaymentColumns + ", updated_at, release_pending";
+    private const string PaymentReadColumns = PaymentColumns + ", updated_at, release_pending, " + ChallengeColumns;
+
+    private const string ChallengeColumns = "challenge_id, challenge_phone, challenge_expires_at, challenge_ttl_s, challenge_otp";
     private const string RefundReadColumns = RefundColumns + ", updated_at";
 
     public async Task<bool> TryInsertAsync(PaymentRecord p, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = connection.Command(
-            "INSERT INTO payments (" + PaymentColumns + ", updated_at) VALUES ($id, $u, $k, $c, $a, $cur, $m, $o, $s, $auth, $ec, $em, $es, 0, $at, $at)",
+            "INSERT INTO payments (" + PaymentColumns + ", updated_at, " + ChallengeColumns + ")"
+            + " VALUES ($id, $u, $k, $c, $a, $cur, $m, $o, $s, $auth, $ec, $em, $es, 0, $at, $at, $chl, $cp, $ce, $ct, $co)",
             ("$id", p.Id), ("$u", p.UserId), ("$k", p.IdempotencyKey), ("$c", p.CardId), ("$a", p.AmountMinor), ("$cur", p.Currency),
             ("$m", p.Merchant), ("$o", p.OrderReference), ("$s", p.Status), ("$auth", p.AuthorizationId), ("$ec", p.ErrorCode),
-            ("$em", p.ErrorMessage), ("$es", p.ErrorStatus), ("$at", p.CreatedAtMs));
+            ("$em", p.ErrorMessage), ("$es", p.ErrorStatus), ("$at", p.CreatedAtMs), ("$chl", p.ChallengeId), ("$cp", p.ChallengeMaskedPhone),
+            ("$ce", p.ChallengeExpiresAtMs), ("$ct", p.ChallengeTtlSeconds), ("$co", p.ChallengeOtp));
         try
         {
             await command.ExecuteNonQueryAsync(ct);
@@ -70,7 +74,8 @@ internal sealed class PaymentStore(WalletDatabase database)
 
     /// <summary>
     /// Payments nobody has written for longer than the stale window that still owe the issuer a settlement: pending
-    /// (their process died) or failed (no retry came), and declined ones whose hold was not released yet. Oldest first.
+    /// (their process died) or failed (no retry came), and declined ones whose hold was not released yet; and step-up
+    /// challenges whose code lapsed before the stale window began (nobody is going to authenticate them). Oldest first.
     /// </summary>
     public async Task<IReadOnlyList<PaymentRecord>> ListUnsettledAsync(long staleBeforeMs, int limit, CancellationToken ct)
     {
@@ -78,7 +83,8 @@ internal sealed class PaymentStore(WalletDatabase database)
         await using var command = connection.Command(
             "SELECT " + PaymentReadColumns + """
              FROM payments
-            WHERE (status IN ('pending', 'failed') OR release_pending = 1) AND updated_at < $stale
+            WHERE ((status IN ('pending', 'failed') OR release_pending = 1) AND updated_at < $stale)
+               OR (status = 'pending_authentication' AND challenge_expires_at < $stale AND updated_at < $stale)
             ORDER BY updated_at LIMIT $limit
             """,
             ("$stale", staleBeforeMs), ("$limit", limit));
@@ -93,8 +99,8 @@ internal sealed class PaymentStore(WalletDatabase database)
     }
 
     /// <summary>
-    /// Claims a payment exactly as it was listed (nobody wrote it since): a failed one turns pending, so a client
-    /// retry is told "in progress" while it is settled. Returns the lease to write under, or null when another
+    /// Claims a payment exactly as it was listed (nobody wrote it since): a failed one (or a lapsed challenge) turns
+    /// pending, so a client retry (or authentication) is told "in progress" while it is settled. Returns the lease to write under, or null when another
     /// instance or a client retry got there first.
     /// </summary>
     public async Task<long?> TryClaimAsync(PaymentRecord seen, long nowMs, CancellationToken ct)
@@ -102,11 +108,58 @@ internal sealed class PaymentStore(WalletDatabase database)
         await using var connection = await database.OpenAsync(ct);
         await using var command = connection.Command(
             """
-            UPDATE payments SET status = CASE WHEN status = 'failed' THEN 'pending' ELSE status END, updated_at = $now
+            UPDATE payments SET status = CASE WHEN status IN ('failed', 'pending_authentication') THEN 'pending' ELSE status END, updated_at = $now
             WHERE id = $id AND status = $s AND updated_at = $seen AND release_pending = $rp
             """,
             ("$id", seen.Id), ("$s", seen.Status), ("$seen", seen.UpdatedAtMs), ("$rp", seen.ReleasePending ? 1 : 0), ("$now", nowMs));
         return await command.ExecuteNonQueryAsync(ct) == 1 ? nowMs : null;
+    }
+
+    /// <summary>
+    /// The issuer answered 1A: the payment waits for its SMS code (status pending_authentication). Written under the
+    /// caller's <paramref name="lease"/>; false when the row was taken over meanwhile.
+    /// </summary>
+    public async Task<bool> SetChallengeAsync(string id, string challengeId, string maskedPhone, long expiresAtMs, int ttlSeconds, long nowMs, long lease, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = connection.Command(
+            """
+            UPDATE payments SET status = 'pending_authentication', challenge_id = $chl, challenge_phone = $cp, challenge_expires_at = $ce,
+              challenge_ttl_s = $ct, error_code = NULL, error_message = NULL, error_status = NULL, updated_at = $now
+            WHERE id = $id AND updated_at = $lease
+            """,
+            ("$id", id), ("$chl", challengeId), ("$cp", maskedPhone), ("$ce", expiresAtMs), ("$ct", ttlSeconds), ("$now", nowMs), ("$lease", lease));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// Claims a challenged payment to authenticate it with <paramref name="otp"/>: one waiting for its code, or one
+    /// whose authentication failed (issuer trouble) or was left pending since before <paramref name="staleBeforeMs"/>.
+    /// The code is kept while no hold is known, so recovery can ask the issuer what it made of it. Returns the lease,
+    /// or null when another request or the recovery pass has it.
+    /// </summary>
+    public async Task<long?> TryClaimChallengeAsync(string id, string otp, long nowMs, long staleBeforeMs, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = connection.Command(
+            """
+            UPDATE payments SET status = 'pending', updated_at = $now,
+              challenge_otp = CASE WHEN authorization_id IS NULL THEN $otp ELSE challenge_otp END
+            WHERE id = $id AND challenge_id IS NOT NULL
+              AND (status IN ('pending_authentication', 'failed') OR (status = 'pending' AND updated_at < $stale))
+            """,
+            ("$id", id), ("$otp", otp), ("$now", nowMs), ("$stale", staleBeforeMs));
+        return await command.ExecuteNonQueryAsync(ct) == 1 ? nowMs : null;
+    }
+
+    /// <summary>A fresh step-up code went out: the challenge lapses later.</summary>
+    public async Task<bool> RenewChallengeAsync(string id, long expiresAtMs, long nowMs, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = connection.Command(
+            "UPDATE payments SET challenge_expires_at = $ce, updated_at = $now WHERE id = $id AND status = 'pending_authentication'",
+            ("$id", id), ("$ce", expiresAtMs), ("$now", nowMs));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>Keeps a claim fresh before another issuer call; false when it was lost (the row changed).</summary>
@@ -288,7 +341,8 @@ internal sealed class PaymentStore(WalletDatabase database)
     private static PaymentRecord ReadPayment(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7),
             r.GetString(8), r.NullableString(9), r.NullableString(10), r.NullableString(11), r.NullableInt(12), r.GetInt64(13), r.GetInt64(14),
-            r.GetInt64(15), r.GetInt64(16) != 0);
+            r.GetInt64(15), r.GetInt64(16) != 0, r.NullableString(17), r.NullableString(18), r.IsDBNull(19) ? null : r.GetInt64(19),
+            r.NullableInt(20), r.NullableString(21));
 
     private static RefundRecord ReadRefund(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.NullableString(6), r.GetInt64(7), r.GetInt64(8));

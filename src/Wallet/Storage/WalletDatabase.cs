@@ -82,6 +82,11 @@ internal sealed class WalletDatabase
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
             release_pending INTEGER NOT NULL DEFAULT 0,
+            challenge_id TEXT,
+            challenge_phone TEXT,
+            challenge_expires_at INTEGER,
+            challenge_ttl_s INTEGER,
+            challenge_otp TEXT,
             UNIQUE (user_id, idempotency_key));
         CREATE INDEX IF NOT EXISTS payments_by_user ON payments(user_id, created_at);
         CREATE TABLE IF NOT EXISTS refunds (
@@ -113,6 +118,11 @@ internal sealed class WalletDatabase
     [
         ("cards", "binding_id", "TEXT"),
         ("payments", "release_pending", "INTEGER NOT NULL DEFAULT 0"),
+        ("payments", "challenge_id", "TEXT"),
+        ("payments", "challenge_phone", "TEXT"),
+        ("payments", "challenge_expires_at", "INTEGER"),
+        ("payments", "challenge_ttl_s", "INTEGER"),
+        ("payments", "challenge_otp", "TEXT"),
     ];
 
     private const string IndexesOnAddedColumns = """

@@ -190,6 +190,29 @@ public sealed class PlanRunTests
     }
 
     [Fact]
+    public async Task Run_StepUpShortened_CompletesEveryChallengedPaymentOnceWithTheResilientWallet()
+    {
+        var run = await ShortRun.RunAsync("step-up");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
+            var stepUps = run.Summary["stepUps"]!;
+            var attempts = stepUps["attempts"]!.GetValue<long>();
+            Assert.True(attempts > 0, run.Describe());
+            Assert.Equal(attempts, stepUps["byCause"]!.AsObject().Sum(kv => kv.Value!.GetValue<long>()));
+            Assert.True(stepUps["authenticated"]!.GetValue<long>() >= attempts * 0.99, run.Describe());
+            // Every challenged payment was paid (202) and authenticated (each counted as a wallet call).
+            Assert.Equal(attempts, run.Summary["walletCalls"]!["pay"]!.GetValue<long>());
+            Assert.True(run.Summary["walletCalls"]!["pay_authenticate"]!.GetValue<long>() >= attempts, run.Describe());
+            run.AssertMoneyReconciles();
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
     public async Task Run_LbFairness_ReportsJainOfAtLeastPointNineFiveOverIssuerNodesAndWalletInstances()
     {
         var run = await ShortRun.RunAsync("lb-fairness");

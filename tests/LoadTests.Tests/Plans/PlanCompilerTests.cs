@@ -31,6 +31,7 @@ public sealed class PlanCompilerTests
     [InlineData("rate-limit")]
     [InlineData("risk")]
     [InlineData("risk-sized")]
+    [InlineData("step-up")]
     public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)
     {
         var (json, source) = PlanCatalog.Resolve(name);

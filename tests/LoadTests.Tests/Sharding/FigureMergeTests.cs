@@ -22,13 +22,13 @@ public sealed class FigureMergeTests : IDisposable
         {
             ["duplicate_charges"] = 0, ["issuer_jain_fairness"] = 0.9, ["issuer_node_share[issuer-1]"] = 0.6, ["issuer_node_share[issuer-2]"] = 0.4,
             ["errors_during_fault"] = 3, ["fault_p99_ms[1]"] = 120, ["knee_rps"] = 100, ["retry_amplification"] = 1.5,
-            ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["memory_growth_mb"] = 12,
+            ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["memory_growth_mb"] = 12, ["step_up_success_rate"] = 0.9,
         });
         var b = await WriteShardAsync(2, ok: 45, fail: 5, walletReplies: [20, 30], payCalls: 100, excessCharges: 2, resends: 4, claims, new()
         {
             ["duplicate_charges"] = 5, ["issuer_jain_fairness"] = 0.5, ["issuer_node_share[issuer-1]"] = 0.9, ["issuer_node_share[issuer-2]"] = 0.1,
             ["errors_during_fault"] = 4, ["fault_p99_ms[1]"] = 340, ["fault_p99_ms[2]"] = 80, ["knee_rps"] = 300, ["retry_amplification"] = 9,
-            ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["memory_growth_mb"] = 99,
+            ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["memory_growth_mb"] = 99, ["step_up_success_rate"] = 5.0 / 6,
         });
 
         var (merged, _) = ShardMerger.Merge(ShardReader.ReadAll([a, b]));
@@ -50,6 +50,12 @@ public sealed class FigureMergeTests : IDisposable
         Check("wallet_jain_fairness", Math.Pow(replies.Sum(), 2) / (2 * replies.Sum(r => r * r)));
         Check("wallet_max_node_share", 80.0 / 150);
         Check("excess_charges", 3);
+        // Step-ups: from the summed outcomes by cause (shard 1: 9 of 10, shard 2: 5 of 6), never shard 1's share.
+        Check("step_up_success_rate", 14.0 / 16);
+        Check("step_up_failures", 2);
+        Check("step_up_failures[sms_timeout]", 1);
+        Check("step_up_failures[otp_wrong]", 1);
+        Assert.Equal(16, merged.Extra["stepUps"]!["attempts"]!.GetValue<long>());
 
         // Sum: each shard counted its own failed iterations in the fault windows.
         Check("errors_during_fault", 7);
@@ -123,6 +129,12 @@ public sealed class FigureMergeTests : IDisposable
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.9, ["walletJain"] = 0.5 };
         summary.Extra["failover"] = new JsonObject { ["errorsDuringFault"] = figures["errors_during_fault"] };
         summary.Extra["walletCalls"] = new JsonObject { ["pay"] = payCalls };
+        summary.Extra["stepUps"] = new JsonObject
+        {
+            ["byCause"] = index == 1
+                ? new JsonObject { ["authenticated"] = 9, ["sms_timeout"] = 1 }
+                : new JsonObject { ["authenticated"] = 5, ["otp_wrong"] = 1 },
+        };
         summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = resends, ["boundAfterResend"] = 0, ["byCause"] = new JsonObject() };
         summary.Extra["reconciliation"] = new JsonObject
         {
