@@ -23,6 +23,9 @@ internal sealed class FigureRun
 
     public long Resends { get; init; }
 
+    /// <summary>Final outcome of each password reset: <see cref="ResetOutcome"/> or the cause of its failure, with counts.</summary>
+    public IReadOnlyDictionary<string, long> ResetOutcomes { get; init; } = new Dictionary<string, long>();
+
     public long BoundAfterResend { get; init; }
 
     /// <summary>Wallet calls that reached the wallet, by step name.</summary>
@@ -57,6 +60,9 @@ internal sealed class FigureRun
 
     /// <summary>The outcome that counts as a bound card in <see cref="BindOutcomes"/>.</summary>
     public const string BoundOutcome = "bound";
+
+    /// <summary>The outcome that counts as a reset password in <see cref="ResetOutcomes"/>.</summary>
+    public const string ResetOutcome = "reset";
 
     /// <summary>Failover analysis of all scenarios' seconds together; null without faults.</summary>
     public FailoverResult? Failover =>

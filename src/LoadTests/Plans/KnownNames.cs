@@ -9,9 +9,9 @@ internal static class KnownNames
         "sms-unreachable", "slow-sms",
     ];
 
-    public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "journey"];
+    public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay", "journey"];
 
-    public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history"];
+    public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay"];
 
     public static readonly IReadOnlyList<string> LoadKinds =
         ["inject", "rampingInject", "injectRandom", "pause", "keepConstant", "rampingConstant", "iterations"];
@@ -31,6 +31,8 @@ internal static class KnownNames
         "payment" => ScenarioKind.Payment,
         "refund" => ScenarioKind.Refund,
         "history" => ScenarioKind.History,
+        "password-reset" => ScenarioKind.PasswordReset,
+        "qr-pay" => ScenarioKind.QrPay,
         _ => ScenarioKind.Journey,
     };
 }

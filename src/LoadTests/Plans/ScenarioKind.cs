@@ -6,5 +6,7 @@ internal enum ScenarioKind
     Payment,
     Refund,
     History,
+    PasswordReset,
+    QrPay,
     Journey,
 }

@@ -7,13 +7,20 @@ internal sealed class RunCounters
 {
     public const string Bound = "bound";
 
+    /// <summary>The password-reset outcome that is no failure: reset, logged in with the new password, old session gone.</summary>
+    public const string Reset = "reset";
+
     private readonly ConcurrentDictionary<string, long> _bindOutcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _resetOutcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _walletCalls = new(StringComparer.Ordinal);
     private long _resends;
     private long _boundAfterResend;
 
     /// <summary>Final outcome of each binding attempt during the measured run: "bound" or the wallet error code.</summary>
     public IReadOnlyDictionary<string, long> BindOutcomes => new SortedDictionary<string, long>(_bindOutcomes, StringComparer.Ordinal);
+
+    /// <summary>Final outcome of each password reset during the measured run: "reset" or the cause (<see cref="PasswordResetCause"/>).</summary>
+    public IReadOnlyDictionary<string, long> ResetOutcomes => new SortedDictionary<string, long>(_resetOutcomes, StringComparer.Ordinal);
 
     /// <summary>Wallet calls that reached the wallet (any HTTP reply), by step name.</summary>
     public IReadOnlyDictionary<string, long> WalletCalls => new SortedDictionary<string, long>(_walletCalls, StringComparer.Ordinal);
@@ -32,6 +39,14 @@ internal sealed class RunCounters
         if (Recording)
         {
             _bindOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void PasswordReset(string outcome)
+    {
+        if (Recording)
+        {
+            _resetOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
         }
     }
 

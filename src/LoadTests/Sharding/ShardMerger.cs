@@ -114,6 +114,22 @@ internal static class ShardMerger
             ["byCause"] = new JsonObject(byCause.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
         };
 
+        // Password resets: every shard counted its own.
+        var resetOutcomes = SumObjects(shards, s => s["passwordResets"]?["byCause"] as JsonObject);
+        var resetAttempts = Sum(shards, s => s["passwordResets"]?["attempts"]);
+        var reset = Sum(shards, s => s["passwordResets"]?["reset"]);
+        merged.Extra["passwordResets"] = new JsonObject
+        {
+            ["attempts"] = resetAttempts,
+            ["reset"] = reset,
+            ["successRate"] = Round(resetAttempts == 0 ? null : (double)reset / resetAttempts),
+            ["byCause"] = new JsonObject(resetOutcomes.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
+        };
+        if (reset > 0)
+        {
+            resetOutcomes[FigureRun.ResetOutcome] = reset;
+        }
+
         // Wallet instances: X-Served-By was counted by each agent's client, so the counts add; every given instance counts.
         var instances = WalletInstanceCensus.Merge(shards.Select(s => s.Summary.Extra["walletInstances"] as JsonArray), one["target"] as JsonObject);
         merged.Extra["walletInstances"] = new JsonArray(instances.Select(w => (JsonNode?)WalletInstanceCensus.ToJson(w, instances.Sum(i => i.Replies), Round)).ToArray());
@@ -130,6 +146,7 @@ internal static class ShardMerger
             Summary = merged,
             BindOutcomes = byCause,
             Resends = resends,
+            ResetOutcomes = resetOutcomes,
             BoundAfterResend = boundAfterResend,
             WalletCalls = walletCalls,
             WalletInstances = instances,
