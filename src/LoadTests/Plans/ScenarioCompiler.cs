@@ -85,14 +85,11 @@ internal static class ScenarioCompiler
             }
             else if (kind == ScenarioKind.Journey)
             {
-                // A day in a wallet: mostly payments and looking at the history, a few sign-ups and refunds, now and
-                // then a payment by QR code or a forgotten password.
+                // A day in a wallet: mostly payments and looking at the history, a few sign-ups and refunds.
                 mix[ScenarioKind.Payment] = 60;
                 mix[ScenarioKind.History] = 25;
                 mix[ScenarioKind.Onboarding] = 10;
                 mix[ScenarioKind.Refund] = 5;
-                mix[ScenarioKind.QrPay] = 5;
-                mix[ScenarioKind.PasswordReset] = 2;
             }
 
             IReadOnlyList<LoadSimulation> load;
