@@ -27,6 +27,7 @@ public sealed class PlanCompilerTests
     [InlineData("instance-freeze")]
     [InlineData("issuer-hang")]
     [InlineData("crash-abandon")]
+    [InlineData("sms-outage")]
     [InlineData("not-serving")]
     [InlineData("rate-limit")]
     public void ShippedPlan_CompilesWithADescriptionAndTheFourReconciliationClaims(string name)
@@ -113,7 +114,7 @@ public sealed class PlanCompilerTests
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "colour": "red" }""", "colour", "allowed:")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment", "wieght": 2 } ] }""", "scenarios[0].wieght", "allowed:")]
     [InlineData("""{ "rate": 1, "duration": "30 seconds", "scenarios": [ { "name": "payment" } ] }""", "duration", "\"30s\"")]
-    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "shopping" } ] }""", "scenarios[0].name", "onboarding, payment, refund, history, journey")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "shopping" } ] }""", "scenarios[0].name", "onboarding, payment, refund, history, password-reset, qr-pay, journey")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >> 99%" ] }""", "claims[0]", "expected")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "happiness >= 1" ] }""", "claims[0]", "unknown metric")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "claims": [ "step:checkout p99 < 1s" ] }""", "claims[0]", "register, bind_start")]
