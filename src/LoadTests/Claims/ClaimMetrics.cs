@@ -19,6 +19,8 @@ internal static partial class ClaimMetrics
     public const string RiskDeclines = "risk_declines";
     public const string StepUpSuccessRate = "step_up_success_rate";
     public const string StepUpFailures = "step_up_failures";
+    public const string PasswordResetSuccessRate = "password_reset_success_rate";
+    public const string PasswordResetFailures = "password_reset_failures";
     public const string Rps = "rps";
     public const string OkCount = "ok_count";
     public const string FailCount = "fail_count";
@@ -56,6 +58,12 @@ internal static partial class ClaimMetrics
         (ExcessCharges, "excessCharges"), (ExcessMinor, "excessMinor"), (LostPayments, "lostPayments"),
         (OrphanHolds, "orphanHolds"), (StuckPending, "stuckPending"), (RefundMismatch, "refundMismatch"),
     ];
+
+    /// <summary>
+    /// Failure counts keyed by cause: <c>name[cause]</c> is 0 for a cause that never happened (once the figure has a value),
+    /// and <c>name[!cause]</c> counts the failures of every other cause, so a plan can say "only sms_timeout".
+    /// </summary>
+    public static readonly IReadOnlyList<string> ByCause = [BindFailures, StepUpFailures, PasswordResetFailures];
 
     public static readonly IReadOnlyList<string> ScopeKinds = ["step", "scenario"];
 

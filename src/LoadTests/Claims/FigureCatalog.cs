@@ -20,6 +20,9 @@ internal static class FigureCatalog
         ["AuthenticatePayment"] = StepNames.PayAuthenticate,
     };
 
+    /// <summary>Wallet steps that also need exactly one call of an issuer method above: a QR payment is one Authorize, as a card payment is.</summary>
+    public static readonly IReadOnlyList<string> AlsoPrimarySteps = [StepNames.PayQr];
+
     private const string NotFromSummaries = "shard 1's figure: not recomputable from shard summaries";
 
     public static readonly IReadOnlyList<RunFigure> All =
@@ -28,7 +31,7 @@ internal static class FigureCatalog
             run => Ok(run) + Fail(run) is var n and > 0 ? (double)Ok(run) / n : null, FigureMerge.Recompute),
         new(ClaimMetrics.BindSuccessRate, "share of card bindings that ended with a bound card",
             run => BindAttempts(run) is var n and > 0 ? (double)Bound(run) / n : null, FigureMerge.Recompute),
-        new(ClaimMetrics.BindFailures, "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch])",
+        new(ClaimMetrics.BindFailures, "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch]), or every other cause with [!cause]",
             (run, figures) =>
             {
                 figures.Set(ClaimMetrics.BindFailures, BindAttempts(run) - Bound(run));
@@ -64,6 +67,23 @@ internal static class FigureCatalog
                 }
             },
             FigureMerge.Recompute),
+        new(ClaimMetrics.PasswordResetSuccessRate, "share of password resets that ended with the new password logging in and the old session gone",
+            run => ResetAttempts(run) is var n and > 0 ? (double)run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome) / n : null, FigureMerge.Recompute),
+        new(ClaimMetrics.PasswordResetFailures, "failed password resets, total or by cause with [cause] (sms_timeout, reset_code_invalid, new_password_refused, old_session_alive or the wallet's error code), or every other cause with [!cause]",
+            (run, figures) =>
+            {
+                if (ResetAttempts(run) == 0)
+                {
+                    return;
+                }
+
+                figures.Set(ClaimMetrics.PasswordResetFailures, ResetAttempts(run) - run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome));
+                foreach (var (cause, n) in run.ResetOutcomes.Where(o => o.Key != FigureRun.ResetOutcome))
+                {
+                    figures.Set($"{ClaimMetrics.PasswordResetFailures}[{cause}]", n);
+                }
+            },
+            FigureMerge.Recompute),
         new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
             run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute),
         new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),
@@ -87,7 +107,7 @@ internal static class FigureCatalog
             FigureMerge.Global),
         new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global),
         new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global),
-        new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund, AuthenticatePayment) per wallet call that needs one",
+        new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund, AuthenticatePayment) per wallet call that needs one (bind_start, bind_confirm, pay, pay_qr, pay_authenticate, refund)",
             run => PrimaryWalletCalls(run.WalletCalls) is var calls and > 0 ? (double)run.IssuerNodes.Sum(n => n.PrimaryCalls) / calls : null,
             // Shard 1's simulator delta spans every shard's issuer calls (they run side by side), so issuer calls =
             // its figure × its own wallet calls, over all shards' wallet calls.
@@ -160,6 +180,8 @@ internal static class FigureCatalog
 
     private static long BindAttempts(FigureRun run) => run.BindOutcomes.Values.Sum();
 
+    private static long ResetAttempts(FigureRun run) => run.ResetOutcomes.Values.Sum();
+
     private static long Bound(FigureRun run) => run.BindOutcomes.GetValueOrDefault(FigureRun.BoundOutcome);
 
     private static long StepUpAttempts(FigureRun run) => run.StepUpOutcomes.Values.Sum();
@@ -175,7 +197,7 @@ internal static class FigureCatalog
     private static long[] WalletReplies(FigureRun run) => run.WalletInstances.Select(w => w.Replies).ToArray();
 
     private static long PrimaryWalletCalls(IReadOnlyDictionary<string, long> walletCalls) =>
-        PrimaryIssuerCalls.Values.Sum(step => walletCalls.GetValueOrDefault(step));
+        PrimaryIssuerCalls.Values.Concat(AlsoPrimarySteps).Sum(step => walletCalls.GetValueOrDefault(step));
 
     /// <summary>Request-weighted mean of per-second p99 over the last fifth of the measured run, over the same for the first fifth.</summary>
     private static double? P99Drift(IReadOnlyList<TimeSeriesPoint> points, TimeSpan warmUp)

@@ -28,6 +28,8 @@ internal sealed class FigureRun
 
     /// <summary>Payments the issuer's risk rules declined, by <see cref="RiskCauses"/> cause.</summary>
     public IReadOnlyDictionary<string, long> RiskDeclines { get; init; } = new Dictionary<string, long>();
+    /// <summary>Final outcome of each password reset: <see cref="ResetOutcome"/> or the cause of its failure, with counts.</summary>
+    public IReadOnlyDictionary<string, long> ResetOutcomes { get; init; } = new Dictionary<string, long>();
 
     public long BoundAfterResend { get; init; }
 
@@ -66,6 +68,8 @@ internal sealed class FigureRun
 
     /// <summary>The outcome that counts as a completed step-up payment in <see cref="StepUpOutcomes"/>.</summary>
     public const string AuthenticatedOutcome = "authenticated";
+    /// <summary>The outcome that counts as a reset password in <see cref="ResetOutcomes"/>.</summary>
+    public const string ResetOutcome = "reset";
 
     /// <summary>Failover analysis of all scenarios' seconds together; null without faults.</summary>
     public FailoverResult? Failover =>

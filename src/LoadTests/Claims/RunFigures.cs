@@ -51,11 +51,12 @@ internal sealed class RunFigures
             return value;
         }
 
-        // bind_failures[cause], step_up_failures[cause]: a cause that never happened was counted zero times.
+        // bind_failures[cause], step_up_failures[cause], password_reset_failures[cause]: a cause that never happened was counted zero times; [!cause]: every other cause.
         var bracket = key.IndexOf('[', StringComparison.Ordinal);
-        if (bracket > 0 && key[..bracket] is ClaimMetrics.BindFailures or ClaimMetrics.StepUpFailures && _values.ContainsKey(key[..bracket]))
+        if (bracket > 0 && key.EndsWith(']') && ClaimMetrics.ByCause.Contains(key[..bracket]) && _values.GetValueOrDefault(key[..bracket]) is { } total)
         {
-            return 0;
+            var cause = key[(bracket + 1)..^1];
+            return cause.StartsWith('!') ? total - (_values.GetValueOrDefault($"{key[..bracket]}[{cause[1..]}]") ?? 0) : 0;
         }
 
         return null;

@@ -9,9 +9,9 @@ internal static class KnownNames
         "sms-unreachable", "slow-sms", "risk-flagged", "frequent-payer",
     ];
 
-    public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "journey", "step-up"];
+    public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay", "journey", "step-up"];
 
-    public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history"];
+    public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay"];
 
     public static readonly IReadOnlyList<string> LoadKinds =
         ["inject", "rampingInject", "injectRandom", "pause", "keepConstant", "rampingConstant", "iterations"];
@@ -32,6 +32,8 @@ internal static class KnownNames
         "refund" => ScenarioKind.Refund,
         "history" => ScenarioKind.History,
         "step-up" => ScenarioKind.StepUp,
+        "password-reset" => ScenarioKind.PasswordReset,
+        "qr-pay" => ScenarioKind.QrPay,
         _ => ScenarioKind.Journey,
     };
 }

@@ -6,6 +6,8 @@ internal enum ScenarioKind
     Payment,
     Refund,
     History,
+    PasswordReset,
+    QrPay,
     Journey,
     StepUp,
 }

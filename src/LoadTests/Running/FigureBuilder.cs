@@ -33,6 +33,7 @@ internal static class FigureBuilder
             StepUpOutcomes = counters.StepUpOutcomes,
             Resends = counters.Resends,
             RiskDeclines = counters.RiskDeclines,
+            ResetOutcomes = counters.ResetOutcomes,
             BoundAfterResend = counters.BoundAfterResend,
             WalletCalls = counters.WalletCalls,
             IssuerNodes = issuerNodes.Select(n => new IssuerNodeCount(n.Name, n.Requests, FigureCatalog.PrimaryIssuerCalls.Keys.Sum(m => n.CallsByMethod.GetValueOrDefault(m)))).ToArray(),
@@ -126,6 +127,7 @@ internal static class FigureBuilder
             },
             ["riskDeclines"] = RiskCauses.ToJson(run.RiskDeclines),
             ["stepUps"] = StepUpSummary.ToJson(run.StepUpOutcomes),
+            ["passwordResets"] = PasswordResets(run.ResetOutcomes),
             ["walletCalls"] = new JsonObject(counters.WalletCalls.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
             ["reconciliation"] = reconciliation.ToJson(),
             ["figures"] = new JsonObject(figures.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)Round(v.Value)))),
@@ -136,6 +138,20 @@ internal static class FigureBuilder
         }
 
         return figures;
+    }
+
+    /// <summary>summary.json <c>passwordResets</c>: attempts, resets, their share and the failures by cause.</summary>
+    public static JsonObject PasswordResets(IReadOnlyDictionary<string, long> outcomes)
+    {
+        var attempts = outcomes.Values.Sum();
+        var reset = outcomes.GetValueOrDefault(FigureRun.ResetOutcome);
+        return new JsonObject
+        {
+            ["attempts"] = attempts,
+            ["reset"] = reset,
+            ["successRate"] = Round(attempts == 0 ? null : (double)reset / attempts),
+            ["byCause"] = new JsonObject(outcomes.Where(o => o.Key != FigureRun.ResetOutcome).Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
+        };
     }
 
     private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 4) : null;

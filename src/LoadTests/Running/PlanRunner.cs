@@ -340,7 +340,7 @@ internal static class PlanRunner
             : time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000 * 1_000;
         // Each shard registers phones from its own slice of the number space.
         phoneBase += (shard.Index - 1) * (1_000_000_000L / shard.Count);
-        var needsCards = plan.Scenarios.Any(s => s.Kind != ScenarioKind.Onboarding);
+        var needsCards = plan.Scenarios.Any(s => s.Kind is not (ScenarioKind.Onboarding or ScenarioKind.PasswordReset));
         var provisional = new ScenarioData("setup", plan.Seed, plan.Personas, byPersona, [], phoneBase);
         // Preparation keeps the wallet's failed replies, so a preparation that binds nothing can show the first in full.
         var recorder = new SetupCallRecorder(wallet);
@@ -381,6 +381,13 @@ internal static class PlanRunner
             }
         }
 
+        var resetUsers = Uses(plan, ScenarioKind.PasswordReset) ? await RegisterResetUsersAsync(recorder, provisional, ct).ConfigureAwait(false) : [];
+        var merchants = Uses(plan, ScenarioKind.QrPay) ? await control.GetMerchantsAsync(QrMerchants, ct).ConfigureAwait(false) : [];
+        if (Uses(plan, ScenarioKind.QrPay) && merchants.Count == 0)
+        {
+            throw new RunSetupException("the simulator listed no merchants (GET /v1/merchants) for the qr-pay scenario to pay.");
+        }
+
         var runId = cluster.Kind == "embedded"
             ? $"run{plan.Seed}"
             : $"run{time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
@@ -390,6 +397,34 @@ internal static class PlanRunner
             runId += $"-s{shard.Index}of{shard.Count}";
         }
 
-        return new ScenarioData(runId, plan.Seed, plan.Personas, byPersona, prebound, phoneBase + 100_000);
+        return new ScenarioData(runId, plan.Seed, plan.Personas, byPersona, prebound, phoneBase + 100_000) { ResetUsers = resetUsers, Merchants = merchants };
+    }
+
+    /// <summary>Users made for the password-reset scenario before the load (more are registered during it when all are busy).</summary>
+    private const int ResetUsers = 8;
+
+    /// <summary>Merchants the qr-pay scenario pays, read once from the simulator.</summary>
+    private const int QrMerchants = 20;
+
+    private static bool Uses(LoadPlan plan, ScenarioKind kind) =>
+        plan.Scenarios.Any(s => s.Kind == kind || (s.Kind == ScenarioKind.Journey && s.Mix.ContainsKey(kind)));
+
+    private static async Task<IReadOnlyList<WalletUser>> RegisterResetUsersAsync(SetupCallRecorder recorder, ScenarioData provisional, CancellationToken ct)
+    {
+        var users = new System.Collections.Concurrent.ConcurrentBag<WalletUser>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, ResetUsers), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (_, token) =>
+        {
+            var user = await recorder.RegisterAsync(provisional.NextPhone(), WalletFlows.Password, WalletFlows.Pin, token).ConfigureAwait(false);
+            if (user is { Ok: true, Value: { } u })
+            {
+                users.Add(u);
+            }
+        }).ConfigureAwait(false);
+        if (users.IsEmpty)
+        {
+            throw new RunSetupException($"could not register any of the {ResetUsers} users the password-reset scenario resets: " + string.Join("; ", recorder.Failed.Take(1).Select(f => $"{f.Step} {f.Status} {f.Code}: {f.Message}")));
+        }
+
+        return users.OrderBy(u => u.Phone, StringComparer.Ordinal).ToArray();
     }
 }

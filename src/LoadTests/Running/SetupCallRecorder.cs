@@ -50,6 +50,18 @@ internal sealed class SetupCallRecorder(IWalletClient inner) : IWalletClient
     public Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken cancellationToken) =>
         Keep(StepNames.History, inner.GetHistoryAsync(user, cancellationToken));
 
+    public Task<WalletReply<PaymentDone>> PayQrAsync(WalletUser user, QrPaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken) =>
+        Keep(StepNames.PayQr, inner.PayQrAsync(user, payment, idempotencyKey, cancellationToken));
+
+    public Task<WalletReply<WalletUser>> LoginAsync(string phone, string password, string pin, CancellationToken cancellationToken) =>
+        Keep(StepNames.Login, inner.LoginAsync(phone, password, pin, cancellationToken));
+
+    public Task<WalletReply<ResetRequested>> StartPasswordResetAsync(string phone, CancellationToken cancellationToken) =>
+        Keep(StepNames.ResetStart, inner.StartPasswordResetAsync(phone, cancellationToken));
+
+    public Task<WalletReply<PasswordChanged>> ConfirmPasswordResetAsync(string phone, string code, string newPassword, CancellationToken cancellationToken) =>
+        Keep(StepNames.ResetConfirm, inner.ConfirmPasswordResetAsync(phone, code, newPassword, cancellationToken));
+
     public Task<string?> CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
 
     private async Task<WalletReply<T>> Keep<T>(string step, Task<WalletReply<T>> call)

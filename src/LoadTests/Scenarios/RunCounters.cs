@@ -7,7 +7,11 @@ internal sealed class RunCounters
 {
     public const string Bound = "bound";
 
+    /// <summary>The password-reset outcome that is no failure: reset, logged in with the new password, old session gone.</summary>
+    public const string Reset = "reset";
+
     private readonly ConcurrentDictionary<string, long> _bindOutcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _resetOutcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _walletCalls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _riskDeclines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _stepUpOutcomes = new(StringComparer.Ordinal);
@@ -19,6 +23,9 @@ internal sealed class RunCounters
 
     /// <summary>Final outcome of each step-up payment during the measured run: <see cref="StepUpCauses.Authenticated"/> or its cause.</summary>
     public IReadOnlyDictionary<string, long> StepUpOutcomes => new SortedDictionary<string, long>(_stepUpOutcomes, StringComparer.Ordinal);
+
+    /// <summary>Final outcome of each password reset during the measured run: "reset" or the cause (<see cref="PasswordResetCause"/>).</summary>
+    public IReadOnlyDictionary<string, long> ResetOutcomes => new SortedDictionary<string, long>(_resetOutcomes, StringComparer.Ordinal);
 
     /// <summary>Wallet calls that reached the wallet (any HTTP reply), by step name.</summary>
     public IReadOnlyDictionary<string, long> WalletCalls => new SortedDictionary<string, long>(_walletCalls, StringComparer.Ordinal);
@@ -48,6 +55,14 @@ internal sealed class RunCounters
         if (Recording)
         {
             _stepUpOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void PasswordReset(string outcome)
+    {
+        if (Recording)
+        {
+            _resetOutcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
         }
     }
 

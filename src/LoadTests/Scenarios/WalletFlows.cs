@@ -63,6 +63,8 @@ internal sealed class WalletFlows
         ScenarioKind.Refund => RefundAsync(ctx),
         ScenarioKind.History => HistoryAsync(ctx),
         ScenarioKind.StepUp => StepUpAsync(ctx),
+        ScenarioKind.PasswordReset => PasswordResetAsync(ctx),
+        ScenarioKind.QrPay => QrPayAsync(ctx),
         _ => JourneyAsync(ctx, mix),
     };
 
@@ -275,7 +277,7 @@ internal sealed class WalletFlows
             var started = _time.GetUtcNow();
             refunded = await _wallet.RefundAsync(user.User, payment.Value.PaymentId, payment.Value.Amount, key, ctx.CancellationToken).ConfigureAwait(false);
             _counters.WalletCall(StepNames.Refund, refunded.Status);
-            Record(true, user, key, payment.Value.OrderReference, payment.Value.Amount, payment.Value.PaymentId, refunded, started);
+            Record(true, user, key, payment.Value.OrderReference, Merchant, payment.Value.Amount, payment.Value.PaymentId, refunded, started);
             return StepResponse(refunded);
         }).ConfigureAwait(false);
         return refunded is { Ok: true } ? Response.Ok() : Response.Fail(refunded?.Code ?? r.StatusCode, refunded?.Message);
@@ -298,6 +300,132 @@ internal sealed class WalletFlows
         return reply is { Ok: true } ? Response.Ok() : Response.Fail(reply?.Code ?? "history_failed", reply?.Message);
     }
 
+    /// <summary>
+    /// password-reset: a registered user who forgot the password asks for a reset (reset_start), reads the code from the
+    /// SMS inbox (sms_wait; asking again up to <see cref="ClientBehaviour.OtpResends"/> times when none came within
+    /// <see cref="ClientBehaviour.SmsTimeout"/>, typing the newest code), sets a new password (reset_confirm), logs in
+    /// with it (login) and finds the session from before the reset ended (old_session). Each user is reset by one
+    /// iteration at a time; when all are busy, one more is registered.
+    /// </summary>
+    public async Task<Response> PasswordResetAsync(IScenarioContext ctx)
+    {
+        var user = _data.TakeResetUser();
+        if (user is null)
+        {
+            WalletReply<WalletUser>? registered = null;
+            var r = await Step.Run(StepNames.Register, ctx, async () =>
+            {
+                registered = await _wallet.RegisterAsync(_data.NextPhone(), Password, Pin, ctx.CancellationToken).ConfigureAwait(false);
+                return StepResponse(registered);
+            }).ConfigureAwait(false);
+            if (registered is not { Ok: true, Value: { } fresh })
+            {
+                return r.IsOk ? Response.Fail(registered?.Code ?? "register_failed") : r;
+            }
+
+            user = fresh;
+        }
+
+        var (cause, now) = await ResetPasswordAsync(ctx, user, ctx.InvocationNumber).ConfigureAwait(false);
+        _data.ReturnResetUser(now);
+        _counters.PasswordReset(cause ?? RunCounters.Reset);
+        return cause is null ? Response.Ok(RunCounters.Reset) : Response.Fail(cause);
+    }
+
+    /// <summary>One reset of <paramref name="user"/>; returns the cause of its failure (null when reset) and the user with the session it ended with.</summary>
+    private async Task<(string? Cause, WalletUser User)> ResetPasswordAsync(IScenarioContext ctx, WalletUser user, long n)
+    {
+        var ct = ctx.CancellationToken;
+        await _otp.PrepareAsync(user.Phone, ct).ConfigureAwait(false);
+        var started = await ResetStartAsync(ctx, user.Phone).ConfigureAwait(false);
+        if (PasswordResetCause.OfStart(started) is { } refused)
+        {
+            return (refused, user);
+        }
+
+        var window = Deadline(_client.SmsTimeout);
+        var sms = await WaitForSmsAsync(ctx, user.Phone, window, newest: false, sentAfter: null, ct).ConfigureAwait(false);
+        var asked = 0;
+        for (; sms is null && asked < _client.OtpResends; asked++)
+        {
+            // "Send the code again": the wallet replaces the phone's code, so the newest SMS is the one to type.
+            var again = await ResetStartAsync(ctx, user.Phone).ConfigureAwait(false);
+            if (PasswordResetCause.OfStart(again) is { } cause)
+            {
+                return (cause, user);
+            }
+
+            window = Deadline(_client.SmsTimeout);
+            sms = await WaitForSmsAsync(ctx, user.Phone, window, newest: true, sentAfter: null, ct).ConfigureAwait(false);
+        }
+
+        if (sms is null)
+        {
+            return (PasswordResetCause.SmsTimeout, user);
+        }
+
+        var newPassword = $"Reset-{n % 1_000_000}-pw";
+        WalletReply<PasswordChanged>? confirmed = null;
+        for (var typed = 0; ; typed++)
+        {
+            var code = sms.Code;
+            await Step.Run(StepNames.ResetConfirm, ctx, async () =>
+            {
+                confirmed = await _wallet.ConfirmPasswordResetAsync(user.Phone, code, newPassword, ct).ConfigureAwait(false);
+                _counters.WalletCall(StepNames.ResetConfirm, confirmed.Status);
+                return StepResponse(confirmed);
+            }).ConfigureAwait(false);
+            if (confirmed is { Ok: true } || confirmed?.Code != PasswordResetCause.CodeInvalid || typed >= asked)
+            {
+                break;
+            }
+
+            // The late SMS of a replaced code came first: wait out the current wait for the newer one.
+            sms = await WaitForSmsAsync(ctx, user.Phone, window, newest: true, sentAfter: sms.SentAt, ct).ConfigureAwait(false);
+            if (sms is null)
+            {
+                return (PasswordResetCause.SmsTimeout, user);
+            }
+        }
+
+        if (PasswordResetCause.OfConfirm(confirmed!) is { } wrong)
+        {
+            return (wrong, user);
+        }
+
+        WalletReply<WalletUser>? login = null;
+        await Step.Run(StepNames.Login, ctx, async () =>
+        {
+            login = await _wallet.LoginAsync(user.Phone, newPassword, user.Pin, ct).ConfigureAwait(false);
+            _counters.WalletCall(StepNames.Login, login.Status);
+            // A 401 here is the new password refused: the wallet's failure, not an answer as designed.
+            return login.Status == 401 ? Response.Fail(PasswordResetCause.NewPasswordRefused, login.Message, login.Bytes) : StepResponse(login);
+        }).ConfigureAwait(false);
+
+        WalletReply<int>? old = null;
+        await Step.Run(StepNames.OldSession, ctx, async () =>
+        {
+            old = await _wallet.GetTransactionsAsync(user, ct).ConfigureAwait(false);
+            _counters.WalletCall(StepNames.OldSession, old.Status);
+            return PasswordResetCause.OfOldSession(old) is { } alive ? Response.Fail(alive, old.Message, old.Bytes) : Response.Ok(old.Status, old.Bytes);
+        }).ConfigureAwait(false);
+
+        var now = login is { Ok: true, Value: { } session } ? session with { UserId = session.UserId.Length > 0 ? session.UserId : user.UserId } : user;
+        return (PasswordResetCause.OfLogin(login!) ?? PasswordResetCause.OfOldSession(old!), now);
+    }
+
+    private async Task<WalletReply<ResetRequested>> ResetStartAsync(IScenarioContext ctx, string phone)
+    {
+        WalletReply<ResetRequested>? reply = null;
+        await Step.Run(StepNames.ResetStart, ctx, async () =>
+        {
+            reply = await _wallet.StartPasswordResetAsync(phone, ctx.CancellationToken).ConfigureAwait(false);
+            _counters.WalletCall(StepNames.ResetStart, reply.Status);
+            return StepResponse(reply);
+        }).ConfigureAwait(false);
+        return reply!;
+    }
+
     public Task<Response> JourneyAsync(IScenarioContext ctx, IReadOnlyDictionary<ScenarioKind, double> mix)
     {
         var action = Draw.Weighted(mix.Select(kv => (kv.Key, kv.Value)).ToArray(), Draw.Unit(_data.Seed, StreamJourney, Key(ctx)));
@@ -306,6 +434,8 @@ internal sealed class WalletFlows
             ScenarioKind.Onboarding => OnboardingAsync(ctx),
             ScenarioKind.Refund => RefundAsync(ctx),
             ScenarioKind.History => HistoryAsync(ctx),
+            ScenarioKind.PasswordReset => PasswordResetAsync(ctx),
+            ScenarioKind.QrPay => QrPayAsync(ctx),
             _ => PaymentAsync(ctx),
         };
     }
@@ -314,11 +444,11 @@ internal sealed class WalletFlows
     /// One logical payment: the app retries a failed attempt with the same Idempotency-Key, as real apps do, after
     /// the wallet's retry-after when it says the key is still in progress.
     /// </summary>
-    private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount, string OrderReference)? Payment)> PayAsync(IScenarioContext ctx)
+    private Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount, string OrderReference)? Payment)> PayAsync(IScenarioContext ctx)
     {
         if (_data.Prebound.Count == 0)
         {
-            return (Response.Fail("no_prebound_cards"), null);
+            return Task.FromResult<(Response, (PreboundCard, string, long, string)?)>((Response.Fail("no_prebound_cards"), null));
         }
 
         var key = Key(ctx);
@@ -326,18 +456,57 @@ internal sealed class WalletFlows
         var amount = Draw.Between(_data.Seed, StreamAmount, key, _client.MinAmountMinor, _client.MaxAmountMinor);
         var orderReference = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}";
         var request = new PaymentRequest(owner.Card.CardId, amount, owner.Currency, Merchant, orderReference);
+        var money = new MoneyCall(owner, orderReference, Merchant, orderReference, amount);
+        return PayWithRetriesAsync(ctx, StepNames.Pay, money, ct => _wallet.PayAsync(owner.User, request, orderReference, ct));
+    }
+
+    /// <summary>
+    /// qr-pay: the user scans a merchant's code (one of the simulator's merchants, written in the card's currency: a
+    /// dynamic code with the amount and order reference in it, or a static one and the typed amount, in turn) and pays it
+    /// with a prepared card, retried and recorded for reconciliation exactly as a card payment.
+    /// </summary>
+    public async Task<Response> QrPayAsync(IScenarioContext ctx)
+    {
+        if (_data.Prebound.Count == 0)
+        {
+            return Response.Fail("no_prebound_cards");
+        }
+
+        if (_data.Merchants.Count == 0)
+        {
+            return Response.Fail("no_merchants", "the simulator listed no merchants (GET /v1/merchants)");
+        }
+
+        var key = Key(ctx);
+        var owner = _data.Prebound[(int)(key % _data.Prebound.Count)];
+        var merchant = _data.Merchants[(int)(key % _data.Merchants.Count)];
+        var amount = Draw.Between(_data.Seed, StreamAmount, key, _client.MinAmountMinor, _client.MaxAmountMinor);
+        var idempotencyKey = $"{_data.RunId}-{ctx.ScenarioName}-{ctx.InvocationNumber}";
+        var qr = QrCodes.Build(merchant, owner.Currency, amount, dynamic: ctx.InvocationNumber % 2 == 0, idempotencyKey);
+        var request = new QrPaymentRequest(qr.Payload, owner.Card.CardId, qr.TypedAmountMinor);
+        var money = new MoneyCall(owner, idempotencyKey, qr.MerchantId, qr.OrderReference, amount);
+        var (outcome, _) = await PayWithRetriesAsync(ctx, StepNames.PayQr, money, ct => _wallet.PayQrAsync(owner.User, request, idempotencyKey, ct)).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>One logical payment of <paramref name="money"/> under its key, timed as <paramref name="step"/>: the attempts, the record of each, the judge of declines.</summary>
+    private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount, string OrderReference)? Payment)> PayWithRetriesAsync(
+        IScenarioContext ctx, string step, MoneyCall money, Func<CancellationToken, Task<WalletReply<PaymentDone>>> send)
+    {
+        var owner = money.Owner;
+        var amount = money.AmountMinor;
         WalletReply<PaymentDone>? paid = null;
         string? unexplained = null;
         string? risk = null;
         for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
         {
-            await Step.Run(StepNames.Pay, ctx, async () =>
+            await Step.Run(step, ctx, async () =>
             {
                 var started = _time.GetUtcNow();
                 _declines?.Reserve(owner.Pan, amount);
-                paid = await _wallet.PayAsync(owner.User, request, orderReference, ctx.CancellationToken).ConfigureAwait(false);
-                _counters.WalletCall(StepNames.Pay, paid.Status);
-                Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
+                paid = await send(ctx.CancellationToken).ConfigureAwait(false);
+                _counters.WalletCall(step, paid.Status);
+                Record(false, owner, money.Key, money.OrderReference, money.Merchant, amount, paid.Value?.PaymentId, paid, started);
                 if (paid.Status is >= 400 and < 500)
                 {
                     // The wallet said no: no money left the card.
@@ -369,7 +538,7 @@ internal sealed class WalletFlows
 
         if (paid is { Ok: true, Value: { } done })
         {
-            return (Response.Ok(), (owner, done.PaymentId, amount, orderReference));
+            return (Response.Ok(), (owner, done.PaymentId, amount, money.OrderReference));
         }
 
         if (paid is { Status: 402 } && risk is not null)
@@ -416,7 +585,7 @@ internal sealed class WalletFlows
                 if (paid.Status != 202)
                 {
                     // 202 is no outcome yet (nothing is held until the code comes); anything else is the payment's answer.
-                    Record(false, owner, orderReference, orderReference, amount, paid.Value?.PaymentId, paid, started);
+                    Record(false, owner, orderReference, orderReference, Merchant, amount, paid.Value?.PaymentId, paid, started);
                 }
 
                 return StepResponse(paid);
@@ -485,7 +654,7 @@ internal sealed class WalletFlows
                 _declines?.Reserve(owner.Pan, amount);
                 done = await _wallet.AuthenticatePaymentAsync(owner.User, challenged.PaymentId, code, ctx.CancellationToken).ConfigureAwait(false);
                 _counters.WalletCall(StepNames.PayAuthenticate, done.Status);
-                Record(false, owner, orderReference, orderReference, amount, challenged.PaymentId, done, started);
+                Record(false, owner, orderReference, orderReference, Merchant, amount, challenged.PaymentId, done, started);
                 if (done.Status is >= 400 and < 500)
                 {
                     _declines?.Release(owner.Pan, amount);
@@ -549,9 +718,9 @@ internal sealed class WalletFlows
         reply is null || reply.Status == 0 || reply.Status >= 500 || reply.Code == AppCall.InProgressCode;
 
     /// <summary>The app's view of one money call, for reconciliation: one queue append, nothing else on the hot path.</summary>
-    private void Record<T>(bool refund, PreboundCard owner, string key, string orderReference, long amount, string? paymentId, WalletReply<T> reply, DateTimeOffset started) =>
+    private void Record<T>(bool refund, PreboundCard owner, string key, string orderReference, string merchant, long amount, string? paymentId, WalletReply<T> reply, DateTimeOffset started) =>
         _calls?.Add(new AppCall(
-            refund, owner.User.UserId, owner.Pan, key, orderReference, Merchant, amount, paymentId,
+            refund, owner.User.UserId, owner.Pan, key, orderReference, merchant, amount, paymentId,
             AppCall.Classify(reply.Status, reply.Code), reply.Status, reply.Code, reply.ServedBy,
             started.ToUnixTimeMilliseconds(), _time.GetUtcNow().ToUnixTimeMilliseconds()));
 
@@ -590,6 +759,9 @@ internal sealed class WalletFlows
         var expectedDecline = status is >= 400 and < 500 && c.Persona is not ("healthy" or "slow-sms");
         return expectedDecline ? Response.Ok("declined:" + outcome) : Response.Fail(outcome);
     }
+
+    /// <summary>The money of one logical payment as the app records it: the card, its Idempotency-Key, the merchant paid, the order reference the app sent (empty when none) and the amount.</summary>
+    private readonly record struct MoneyCall(PreboundCard Owner, string Key, string Merchant, string OrderReference, long AmountMinor);
 
     /// <summary>What one tap on "resend" came to: accepted, impossible for this client, the binding gone, or the late SMS after all.</summary>
     private readonly record struct ResendResult(bool Accepted, bool Unsupported, WalletReply<OtpResent>? Gone, OtpMessage? Otp);

@@ -117,6 +117,21 @@ internal static class ShardMerger
         // Step-up payments: every shard counted its own (byCause holds the completed ones under "authenticated" too).
         var stepUps = SumObjects(shards, s => s["stepUps"]?["byCause"] as JsonObject);
         merged.Extra["stepUps"] = StepUpSummary.ToJson(stepUps);
+        // Password resets: every shard counted its own.
+        var resetOutcomes = SumObjects(shards, s => s["passwordResets"]?["byCause"] as JsonObject);
+        var resetAttempts = Sum(shards, s => s["passwordResets"]?["attempts"]);
+        var reset = Sum(shards, s => s["passwordResets"]?["reset"]);
+        merged.Extra["passwordResets"] = new JsonObject
+        {
+            ["attempts"] = resetAttempts,
+            ["reset"] = reset,
+            ["successRate"] = Round(resetAttempts == 0 ? null : (double)reset / resetAttempts),
+            ["byCause"] = new JsonObject(resetOutcomes.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))),
+        };
+        if (reset > 0)
+        {
+            resetOutcomes[FigureRun.ResetOutcome] = reset;
+        }
 
         // Wallet instances: X-Served-By was counted by each agent's client, so the counts add; every given instance counts.
         var instances = WalletInstanceCensus.Merge(shards.Select(s => s.Summary.Extra["walletInstances"] as JsonArray), one["target"] as JsonObject);
@@ -140,6 +155,7 @@ internal static class ShardMerger
             StepUpOutcomes = stepUps,
             Resends = resends,
             RiskDeclines = riskDeclines,
+            ResetOutcomes = resetOutcomes,
             BoundAfterResend = boundAfterResend,
             WalletCalls = walletCalls,
             WalletInstances = instances,

@@ -57,6 +57,16 @@ internal sealed class ControlPlaneClient : IDisposable
         }).ToArray();
     }
 
+    /// <summary>The simulator's merchants with their EMVCo QR codes (<c>GET /v1/merchants</c>); 1..1000 of them.</summary>
+    public async Task<IReadOnlyList<SimMerchant>> GetMerchantsAsync(int count, CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync($"v1/merchants?count={count}", cancellationToken).ConfigureAwait(false);
+        return (json?["merchants"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(o => new SimMerchant(Str(o, "merchantId"), Str(o, "name"), Str(o, "city"), Str(o, "currency"), o["amountMinor"] is JsonValue ? Long(o["amountMinor"]) : null, Str(o, "qr")))
+            .Where(m => m.MerchantId.Length > 0)
+            .ToArray();
+    }
+
     public async Task<IReadOnlyList<NodeCounters>> GetStatsAsync(CancellationToken cancellationToken)
     {
         var json = await GetJsonAsync("v1/stats", cancellationToken).ConfigureAwait(false);

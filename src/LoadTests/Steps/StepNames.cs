@@ -19,9 +19,24 @@ internal static class StepNames
 
     /// <summary>The step-up scenario: a fresh payment code when the SMS is late (<c>POST /payments/{id}/resend</c>).</summary>
     public const string PayResend = "pay_resend";
+
+    /// <summary><c>POST /payments/qr</c>: a payment to a merchant's EMVCo QR code (scenario qr-pay).</summary>
+    public const string PayQr = "pay_qr";
     public const string Refund = "refund";
     public const string History = "history";
 
+    /// <summary><c>POST /password-resets</c>: the wallet texts a reset code (scenario password-reset).</summary>
+    public const string ResetStart = "reset_start";
+
+    /// <summary><c>POST /password-resets/confirm</c>: the code and the new password.</summary>
+    public const string ResetConfirm = "reset_confirm";
+
+    /// <summary><c>POST /sessions</c>: a login with the new password.</summary>
+    public const string Login = "login";
+
+    /// <summary>A call with the session from before the reset, which the wallet must refuse (401).</summary>
+    public const string OldSession = "old_session";
+
     /// <summary>Every step, in the order of a user's journey (the final table's order).</summary>
-    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, PayResend, PayAuthenticate, Refund, History];
+    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, PayQr, PayResend, PayAuthenticate, Refund, History, ResetStart, ResetConfirm, Login, OldSession];
 }

@@ -106,6 +106,34 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
     private static PaymentDone ReadPayment(JsonNode? body) =>
         new(Str(body, "paymentId", "id") ?? string.Empty, Str(body, "status")) { ChallengeId = Str(body?["challenge"], "id", "challengeId") };
 
+    public Task<WalletReply<PaymentDone>> PayQrAsync(WalletUser user, QrPaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "payments/qr", user, payment.AmountMinor is { } amount
+            ? new { qr = payment.Qr, cardId = payment.CardId, pin = user.Pin, amount }
+            // A dynamic code carries its amount; the app sends none.
+            : (object)new { qr = payment.Qr, cardId = payment.CardId, pin = user.Pin }, idempotencyKey, cancellationToken, body => new PaymentDone(Str(body, "paymentId", "id") ?? string.Empty, Str(body, "status")));
+
+    public async Task<WalletReply<WalletUser>> LoginAsync(string phone, string password, string pin, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(HttpMethod.Post, "sessions", null, new { phone, password }, null, cancellationToken, body =>
+            (Status: Str(body, "status"), User: new WalletUser(Str(body, "userId", "id") ?? string.Empty, Str(body, "token", "accessToken", "sessionToken") ?? string.Empty, phone, pin))).ConfigureAwait(false);
+        if (reply is { Ok: true, Value: var (status, user) })
+        {
+            // A 202 device challenge is no session: the app would have to read a second SMS (docs/wallet.md, "New devices").
+            return status == WalletReply<WalletUser>.DeviceVerificationRequired || user.Token.Length == 0
+                ? WalletReply<WalletUser>.Failure(reply.Status, WalletReply<WalletUser>.DeviceVerificationRequired, $"the login answered {reply.Status} {status ?? "without a token"}", reply.ServedBy) with { Bytes = reply.Bytes }
+                : WalletReply<WalletUser>.Success(user, reply.Status, reply.ServedBy) with { Bytes = reply.Bytes };
+        }
+
+        return reply.As<WalletUser>();
+    }
+
+    public Task<WalletReply<ResetRequested>> StartPasswordResetAsync(string phone, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "password-resets", null, new { phone }, null, cancellationToken, body =>
+            new ResetRequested(Str(body, "status"), Minor((body as JsonObject)?["codeTtlSeconds"]) is var ttl and > 0 ? ttl : null));
+
+    public Task<WalletReply<PasswordChanged>> ConfirmPasswordResetAsync(string phone, string code, string newPassword, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "password-resets/confirm", null, new { phone, code, newPassword }, null, cancellationToken, body => new PasswordChanged(Str(body, "status")));
+
     public Task<WalletReply<RefundDone>> RefundAsync(WalletUser user, string paymentId, long amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"payments/{Uri.EscapeDataString(paymentId)}/refund", user, new { amount = amountMinor }, idempotencyKey, cancellationToken, body =>
             new RefundDone(Str(body, "refundId", "id"), Str(body, "status")));

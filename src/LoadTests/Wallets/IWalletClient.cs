@@ -55,6 +55,28 @@ public interface IWalletClient
     Task<WalletReply<IReadOnlyList<WalletTransaction>>> GetHistoryAsync(WalletUser user, CancellationToken cancellationToken) =>
         Task.FromResult(WalletReply<IReadOnlyList<WalletTransaction>>.NotImplementedByClient(WalletReply<IReadOnlyList<WalletTransaction>>.HistoryNotSupported, "this wallet client cannot list a user's transactions"));
 
+    /// <summary>
+    /// <c>POST /sessions</c>: a login with phone and password; the reply's user carries <paramref name="pin"/> on for payments.
+    /// Only the password-reset scenario logs in; adapters without it answer <c>call_not_supported</c> (then that scenario fails).
+    /// </summary>
+    Task<WalletReply<WalletUser>> LoginAsync(string phone, string password, string pin, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<WalletUser>.NotImplementedByClient(WalletReply<WalletUser>.CallNotSupported, "this wallet client cannot log in"));
+
+    /// <summary><c>POST /password-resets</c>: asks for a reset code by SMS (password-reset scenario only).</summary>
+    Task<WalletReply<ResetRequested>> StartPasswordResetAsync(string phone, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<ResetRequested>.NotImplementedByClient(WalletReply<ResetRequested>.CallNotSupported, "this wallet client cannot reset a password"));
+
+    /// <summary><c>POST /password-resets/confirm</c>: the SMS code and the new password (password-reset scenario only).</summary>
+    Task<WalletReply<PasswordChanged>> ConfirmPasswordResetAsync(string phone, string code, string newPassword, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<PasswordChanged>.NotImplementedByClient(WalletReply<PasswordChanged>.CallNotSupported, "this wallet client cannot reset a password"));
+
+    /// <summary>
+    /// <c>POST /payments/qr</c>: pays the merchant of an EMVCo QR code; one Idempotency-Key per logical payment, reused on
+    /// retries, as <see cref="PayAsync"/> (qr-pay scenario only).
+    /// </summary>
+    Task<WalletReply<PaymentDone>> PayQrAsync(WalletUser user, QrPaymentRequest payment, string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromResult(WalletReply<PaymentDone>.NotImplementedByClient(WalletReply<PaymentDone>.CallNotSupported, "this wallet client cannot pay a QR code"));
+
     /// <summary>How this client spreads calls over the wallet URLs, for the report (e.g. "round robin over 2 URLs with passive health").</summary>
     string Balancing => "decided by the IWalletClient adapter";
 

@@ -16,6 +16,15 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// <summary>The code of a payment authentication the wallet client cannot make (see <see cref="IWalletClient.AuthenticatePaymentAsync"/>).</summary>
     public const string StepUpNotSupported = "step_up_not_supported";
 
+    /// <summary>
+    /// The code of a call the wallet client has no method for (the <see cref="IWalletClient"/> defaults of the calls only
+    /// the password-reset and qr-pay scenarios make: docs/your-wallet.md).
+    /// </summary>
+    public const string CallNotSupported = "call_not_supported";
+
+    /// <summary>The code <see cref="HttpWalletClient.LoginAsync"/> gives a login the wallet answered with a device challenge (202) instead of a session.</summary>
+    public const string DeviceVerificationRequired = "device_verification_required";
+
     /// <summary>Bytes of the reply's body as received (0 when no reply arrived): the steps' data-transfer figure.</summary>
     public long Bytes { get; init; }
 

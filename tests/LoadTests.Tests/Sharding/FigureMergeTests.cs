@@ -23,13 +23,13 @@ public sealed class FigureMergeTests : IDisposable
             ["duplicate_charges"] = 0, ["issuer_jain_fairness"] = 0.9, ["issuer_node_share[issuer-1]"] = 0.6, ["issuer_node_share[issuer-2]"] = 0.4,
             ["errors_during_fault"] = 3, ["fault_p99_ms[1]"] = 120, ["knee_rps"] = 100, ["retry_amplification"] = 1.5,
             ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["memory_growth_mb"] = 12, ["step_up_success_rate"] = 0.9,
-        });
+        }, qrCalls: 100, resets: (3, new() { ["sms_timeout"] = 1 }));
         var b = await WriteShardAsync(2, ok: 45, fail: 5, walletReplies: [20, 30], payCalls: 100, excessCharges: 2, resends: 4, claims, new()
         {
             ["duplicate_charges"] = 5, ["issuer_jain_fairness"] = 0.5, ["issuer_node_share[issuer-1]"] = 0.9, ["issuer_node_share[issuer-2]"] = 0.1,
             ["errors_during_fault"] = 4, ["fault_p99_ms[1]"] = 340, ["fault_p99_ms[2]"] = 80, ["knee_rps"] = 300, ["retry_amplification"] = 9,
             ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["memory_growth_mb"] = 99, ["step_up_success_rate"] = 5.0 / 6,
-        });
+        }, qrCalls: 0, resets: (4, new() { ["sms_timeout"] = 1, ["reset_code_invalid"] = 1 }));
 
         var (merged, _) = ShardMerger.Merge(ShardReader.ReadAll([a, b]));
 
@@ -56,6 +56,12 @@ public sealed class FigureMergeTests : IDisposable
         Check("step_up_failures[sms_timeout]", 1);
         Check("step_up_failures[otp_wrong]", 1);
         Assert.Equal(16, merged.Extra["stepUps"]!["attempts"]!.GetValue<long>());
+        Check("password_reset_success_rate", 7.0 / 10);
+        Check("password_reset_failures", 3);
+        Check("password_reset_failures[sms_timeout]", 2);
+        Check("password_reset_failures[reset_code_invalid]", 1);
+        Assert.Equal(10, merged.Extra["passwordResets"]!["attempts"]!.GetValue<long>());
+        Assert.Equal(2, merged.Extra["passwordResets"]!["byCause"]!["sms_timeout"]!.GetValue<long>());
 
         // Sum: each shard counted its own failed iterations in the fault windows.
         Check("errors_during_fault", 7);
@@ -70,9 +76,9 @@ public sealed class FigureMergeTests : IDisposable
         Check("fault_p99_ms[1]", 340);
         Check("fault_p99_ms[2]", 80);
 
-        // Scaled: shard 1's knee × 2 shards; shard 1's issuer calls (global) over every shard's wallet calls.
+        // Scaled: shard 1's knee × 2 shards; shard 1's issuer calls (global) over every shard's wallet calls (a QR payment is one Authorize too).
         Check("knee_rps", 200);
-        Check("retry_amplification", 1.5 * 300 / 400);
+        Check("retry_amplification", 1.5 * (300 + 100) / (400 + 100));
 
         // NotMergeable: shard 1's, and the merged claim says so.
         Check("p99_drift", 1.2);
@@ -100,7 +106,8 @@ public sealed class FigureMergeTests : IDisposable
     }
 
     private async Task<string> WriteShardAsync(
-        int index, int ok, int fail, long[] walletReplies, long payCalls, long excessCharges, long resends, string[] claims, Dictionary<string, double> figures)
+        int index, int ok, int fail, long[] walletReplies, long payCalls, long excessCharges, long resends, string[] claims, Dictionary<string, double> figures,
+        long qrCalls, (long Reset, Dictionary<string, long> Failed) resets)
     {
         var histogram = HistogramCodec.CreateHistogram();
         for (var i = 0; i < ok + fail; i++)
@@ -128,12 +135,17 @@ public sealed class FigureMergeTests : IDisposable
         summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.9, ["walletJain"] = 0.5 };
         summary.Extra["failover"] = new JsonObject { ["errorsDuringFault"] = figures["errors_during_fault"] };
-        summary.Extra["walletCalls"] = new JsonObject { ["pay"] = payCalls };
+        summary.Extra["walletCalls"] = new JsonObject { ["pay"] = payCalls, ["pay_qr"] = qrCalls };
         summary.Extra["stepUps"] = new JsonObject
         {
             ["byCause"] = index == 1
                 ? new JsonObject { ["authenticated"] = 9, ["sms_timeout"] = 1 }
                 : new JsonObject { ["authenticated"] = 5, ["otp_wrong"] = 1 },
+        };
+        summary.Extra["passwordResets"] = new JsonObject
+        {
+            ["attempts"] = resets.Reset + resets.Failed.Values.Sum(), ["reset"] = resets.Reset,
+            ["byCause"] = new JsonObject(resets.Failed.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value))),
         };
         summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = resends, ["boundAfterResend"] = 0, ["byCause"] = new JsonObject() };
         summary.Extra["reconciliation"] = new JsonObject
