@@ -38,7 +38,14 @@ perf_cpu_take() { perf_cpu_list "$2" | head -n "$1" | paste -sd, -; }
 # Not meant for $(...): the pid must be recorded in this shell for the cleanup on exit.
 perf_start() {
   local name=$1; shift
-  perf_pinned "$@" >"$WORK/$name.log" 2>&1 &
+  # Started directly (taskset execs the command), never through a shell function: $! must be the
+  # process itself, or perf_stop would end a wrapper and leave the server running.
+  local cpus=${PERF_CPUS:-$(perf_cpus_for "$1")}
+  if [ "$PERF_PIN" -eq 1 ] && [ -n "$cpus" ]; then
+    taskset -c "$cpus" "$@" >"$WORK/$name.log" 2>&1 &
+  else
+    "$@" >"$WORK/$name.log" 2>&1 &
+  fi
   PERF_LAST_PID=$!
   PERF_PIDS+=("$PERF_LAST_PID")
 }
