@@ -7,7 +7,7 @@
 #                              regression (a ratio below half of its target)
 #   scripts/perf.sh --pin      servers on one half of the cores, load tools on the other (taskset),
 #                              plus the scaling pair (1, 2, 4, 8 server cores); writes docs/benchmarks-pinned.md
-# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table).
+# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table; growth = the four growth-* groups).
 # Environment: PERF_SOAK_SECONDS (default 600) for the memory-growth run; PERF_SECONDS,
 #          PERF_REPEAT, PERF_SIM_ROUNDS and PERF_MICRO_FILTER to try the script out quickly;
 #          with --pin, PERF_SERVER_CPUS and PERF_TOOL_CPUS (taskset lists, e.g. 0-7 and 8-15).
@@ -1035,10 +1035,11 @@ wants scale-out && pair_scale_out
 wants scaling && pair_scaling
 # growth-*: how cost grows with size (issue 20); --only growth runs the four groups.
 wants_growth() { wants "$1" || wants growth; }
-wants_growth growth-rules && pair_growth_rules
-wants_growth growth-cardholders && pair_growth_cardholders
-wants_growth growth-holds && pair_growth_holds
-wants_growth growth-waiters && pair_growth_waiters
+growth_timed() { local t=$SECONDS; "$@"; say "${1#pair_} took $((SECONDS - t)) s"; }
+wants_growth growth-rules && growth_timed pair_growth_rules
+wants_growth growth-cardholders && growth_timed pair_growth_cardholders
+wants_growth growth-holds && growth_timed pair_growth_holds
+wants_growth growth-waiters && growth_timed pair_growth_waiters
 
 # ---------------------------------------------------------------- micro-benchmarks
 # micro_target ID CLASS METHOD BASELINE PARAMS TARGET_NS FIGURE ISSUE LABEL — a row from BenchmarkDotNet's
