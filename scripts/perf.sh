@@ -860,7 +860,7 @@ pair_growth_rules() {
       jq -c ".[$k:$(( k + GROWTH_RULE_SLICE < n ? k + GROWTH_RULE_SLICE : n ))]" "$WORK/growth-rules.json" >"$WORK/growth-rules-$n-$(printf '%05d' "$k").json"
     done
   done
-  logline "jq -c '.[K:K+$GROWTH_RULE_SLICE]' \$WORK/growth-rules.json > \$WORK/slice.json   # for N rules: K = 0, $GROWTH_RULE_SLICE, … below N (the last slice ends at N); $(growth_n "$top") rules are $(wc -c <"$WORK/growth-rules.json") bytes, over the 1 MiB body limit"
+  logline "jq -c '.[K:K+$GROWTH_RULE_SLICE]' \$WORK/growth-rules.json > \$WORK/slice.json   # for N rules: K = 0, $GROWTH_RULE_SLICE, … below N (the last slice ends at N); $(growth_n "$top") rules are $(growth_n "$(wc -c <"$WORK/growth-rules.json")") bytes, over the 1 MiB body limit"
   logline "curl -s -X DELETE $control/v1/faults; curl -s -f -X POST $control/v1/faults -H 'content-type: application/json' --data-binary @\$WORK/slice.json   # one POST per slice; then GET /v1/faults must count N"
   # growth_rules_apply N — clears the rules and applies the first N; fails unless the simulator holds exactly N.
   growth_rules_apply() {
