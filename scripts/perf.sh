@@ -997,9 +997,9 @@ pair_growth_waiters() {
     if ! start_sim_as "growth-waiters-$n"; then
       perf_stop "$SX_PID" 3; err[$n]="simulator did not start: $(tail -n 2 "$WORK/growth-waiters-$n.log" | tr '\n' ' ')"; continue
     fi
-    args=(--sms "$SX_SMS" --control "$SX_CONTROL" --waiters "$n" --probes 20 --pid "$SX_PID" --timeout 120s)
-    logcmd dotnet "$B" sms-waiters "${args[@]}"
-    out=$(perf_tool dotnet "$B" sms-waiters "${args[@]}" 2>"$WORK/growth-waiters.err" | tail -n 1)
+    args=(--sms "$SX_SMS" --control "$SX_CONTROL" --waiters "$n" --probes 20 --timeout 120s)
+    logcmd dotnet "$B" sms-waiters "${args[@]}" --pid PID
+    out=$(perf_tool dotnet "$B" sms-waiters "${args[@]}" --pid "$SX_PID" 2>"$WORK/growth-waiters.err" | tail -n 1)
     perf_stop "$SX_PID" 3
     p50[$n]=$(echo "$out" | jq -r '.deliveryP50Ms // empty' 2>/dev/null)
     [ -n "${p50[$n]}" ] || { err[$n]="sms-waiters: $(tail -n 1 "$WORK/growth-waiters.err")"; continue; }
@@ -1009,6 +1009,7 @@ pair_growth_waiters() {
     kb[$n]=$(echo "$out" | jq -r '.kbPerWaiter // 0')
     ready[$n]=$(echo "$out" | jq -r .readySeconds)
   done
+  logline "# sms-waiters --pid PID: the simulator's process id (serve above); the tool reads its VmRSS from /proc/PID/status"
   for n in "${sizes[@]}"; do
     if [ -z "${p50[$n]:-}" ] || [ -z "${p50[$s]:-}" ]; then
       perf_row "$id-$n" "$(growth_n "$n") SMS waiters" - "$(growth_n "$s") waiters" - - "(report)" error "${err[$n]:-the smallest size failed: ${err[$s]:-}}"; continue
