@@ -7,7 +7,7 @@
 #                              regression (a ratio below half of its target)
 #   scripts/perf.sh --pin      servers on one half of the cores, load tools on the other (taskset),
 #                              plus the scaling pair (1, 2, 4, 8 server cores); writes docs/benchmarks-pinned.md
-# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table).
+# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table; growth = the four growth-* groups).
 # Environment: PERF_SOAK_SECONDS (default 600) for the memory-growth run; PERF_SECONDS,
 #          PERF_REPEAT, PERF_SIM_ROUNDS and PERF_MICRO_FILTER to try the script out quickly;
 #          with --pin, PERF_SERVER_CPUS and PERF_TOOL_CPUS (taskset lists, e.g. 0-7 and 8-15).
@@ -814,6 +814,214 @@ pair_scaling() {
   logline "# scaling: the servers above ran under taskset -c <first n server cores>, h2load under taskset -c $PERF_TOOL_CPUS"
 }
 
+# ---------------------------------------------------------------- how cost grows (issue 20)
+# Four groups of rows, growth-<group>-<size>: the same figure at several sizes, each with its ratio to
+# the smallest size. Machine-wide drift moves every size alike only within one round, so the sizes of
+# a group run back to back, in the reverse order every other round, and each keeps its best.
+# --short keeps a tiny form of each group (fewer sizes, one round) so CI stays within a few minutes.
+# --short: two rounds of 1 s per size (after h2load's 1 s warm-up), so the order still alternates.
+GROWTH_REPEAT=$REPEAT GROWTH_SECS=$SECS; [ "$SHORT" -eq 1 ] && GROWTH_SECS=1
+GROWTH_RULE_SLICE=2000   # rules per POST: 10,000 idle rules are 1.16 MB of JSON, over the control plane's 1 MiB body limit
+
+# growth_rss PID — the process's resident set (VmRSS) in MiB, from /proc; 0 when unreadable.
+growth_rss() { awk '/^VmRSS:/ { printf "%.1f\n", $2 / 1024; found = 1 } END { if (!found) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# growth_x VALUE BASE — "1.23×", or "-" when BASE is 0.
+growth_x() { if perf_ge 0 "$2"; then echo -; else echo "$(perf_fmt "$(perf_calc "$1 / $2")" 2)×"; fi; }
+# growth_n N — N with thousands separators (10,000).
+growth_n() { echo "$1" | sed ':a; s/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta'; }
+# growth_order ROUND SIZE... — the sizes, ascending in odd rounds, descending in even ones.
+growth_order() { local r=$1; shift; if [ $((r % 2)) -eq 1 ]; then printf '%s\n' "$@"; else printf '%s\n' "$@" | tac; fi; }
+# growth_warm ISSUER CONTROL BODY NAME — one uncounted h2load run of SIM_WARM_SECS (10 s; JIT tiering, thread pool) before the first figure.
+# --short skips it (each h2load run still warms up for 1 s): CI checks that the groups run, not their figures.
+growth_warm() { [ "$SHORT" -eq 1 ] && return 0; SECS=$SIM_WARM_SECS REPEAT=1 H2_BODY=$3 h2_measure "$4-warm" "$1" "$2/v1/stats" "$SIM_AUTH_COUNTER" http1 >/dev/null; }
+# growth_h2 NAME ISSUER CONTROL BODY — one counted h2load run of GROWTH_SECS; echoes rps, fails like h2_measure.
+growth_h2() { SECS=$GROWTH_SECS REPEAT=1 H2_BODY=$4 h2_measure "$1" "$2" "$3/v1/stats" "$SIM_AUTH_COUNTER" http1; }
+
+# 12. Authorize rps of one simulator node with 0, 10, 100, 1,000 and 10,000 idle fault rules.
+pair_growth_rules() {
+  local id=growth-rules sizes=(0 10 100 1000 10000)
+  [ "$SHORT" -eq 1 ] && sizes=(0 1000)
+  local top=${sizes[-1]} fig="simulator node Authorize rps with N idle fault rules (h2load -c $H2_CONN -m $H2_STREAMS)"
+  if ! has h2load; then perf_row $id "$fig" - "0 rules" - - "(report)" skipped "h2load missing"; return; fi
+  if [ ! -f "$SIM" ] || ! has_tool simulator-setup || ! has_tool idle-rules; then perf_row $id "$fig" - "0 rules" - - "(report)" skipped "simulator not built"; return; fi
+  if ! start_sim_as growth-rules; then
+    perf_stop "$SX_PID" 3; perf_row $id "$fig" - "0 rules" - - "(report)" error "simulator did not start: $(tail -n 2 "$WORK/growth-rules.log" | tr '\n' ' ')"; return
+  fi
+  local pid=$SX_PID issuer=$SX_ISSUER control=$SX_CONTROL
+  if ! sim_body "$SX_ISSUER" "$SX_SMS" "$SX_CONTROL" "$WORK/growth-rules-body.bin" || ! perf_grpc_check "$issuer" "$GRPC_PATH" "$WORK/growth-rules-body.bin"; then
+    perf_stop "$pid" 3; perf_row $id "$fig" - "0 rules" - - "(report)" error "simulator-setup: $(tail -n 1 "$WORK/sim-setup.err")"; return
+  fi
+  dotnet "$B" idle-rules --count "$top" --out "$WORK/growth-rules.json" >/dev/null
+  logcmd dotnet "$B" idle-rules --count "$top" --out "$WORK/growth-rules.json"
+  # The first N rules of the file, in slices of GROWTH_RULE_SLICE (one POST each: POST adds to what is applied).
+  local n k
+  for n in "${sizes[@]}"; do
+    for ((k = 0; k < n; k += GROWTH_RULE_SLICE)); do
+      jq -c ".[$k:$(( k + GROWTH_RULE_SLICE < n ? k + GROWTH_RULE_SLICE : n ))]" "$WORK/growth-rules.json" >"$WORK/growth-rules-$n-$(printf '%05d' "$k").json"
+    done
+  done
+  logline "jq -c '.[K:K+$GROWTH_RULE_SLICE]' \$WORK/growth-rules.json > \$WORK/slice.json   # for N rules: K = 0, $GROWTH_RULE_SLICE, … below N (the last slice ends at N); $(growth_n "$top") rules are $(growth_n "$(wc -c <"$WORK/growth-rules.json")") bytes, over the 1 MiB body limit"
+  logline "curl -s -X DELETE $control/v1/faults; curl -s -f -X POST $control/v1/faults -H 'content-type: application/json' --data-binary @\$WORK/slice.json   # one POST per slice; then GET /v1/faults must count N"
+  # growth_rules_apply N — clears the rules and applies the first N; fails unless the simulator holds exactly N.
+  growth_rules_apply() {
+    local f applied
+    curl -s -f -X DELETE "$control/v1/faults" >/dev/null || return 1
+    for f in "$WORK/growth-rules-$1-"*.json; do
+      [ -e "$f" ] || continue
+      curl -s -f -X POST "$control/v1/faults" -H 'content-type: application/json' --data-binary "@$f" >/dev/null || { echo "POST /v1/faults of $f failed" >&2; return 1; }
+    done
+    applied=$(curl -s "$control/v1/faults" | jq '.count // (.rules | length) // 0')
+    [ "$applied" = "$1" ] || { echo "the simulator holds $applied rules, not $1" >&2; return 1; }
+  }
+  growth_warm "$issuer" "$control" "$WORK/growth-rules-body.bin" growth-rules || true
+  declare -A best=()
+  local r v ok=1 why=""
+  for n in "${sizes[@]}"; do best[$n]=0; done
+  for r in $(seq 1 "$GROWTH_REPEAT"); do
+    for n in $(growth_order "$r" "${sizes[@]}"); do
+      growth_rules_apply "$n" || { ok=0 why="applying $n rules failed (see the log above)"; break 2; }
+      v=$(growth_h2 "growth-rules-$n" "$issuer" "$control" "$WORK/growth-rules-body.bin") || { ok=0 why="not every call succeeded with $n rules"; break 2; }
+      best[$n]=$(max "${best[$n]}" "$v")
+    done
+  done
+  local faults; faults=$(curl -s "$control/v1/stats" | jq '[.nodes[] | select(.name == "issuer-1") | .methods[] | .faults | to_entries[] | .value] | add // 0')
+  perf_stop "$pid" 3
+  if [ "$ok" -eq 1 ] && [ "${faults:-0}" != 0 ]; then ok=0 why="$faults faults fired; the rules were meant to stay idle"; fi
+  local base=${best[0]} note
+  for n in "${sizes[@]}"; do
+    if [ "$ok" -eq 0 ]; then perf_row "$id-$n" "Authorize rps, $(growth_n "$n") idle rules" - "0 rules" - - "(report)" error "$why"; continue; fi
+    note="one simulator node, rules applied through POST /v1/faults ($GROWTH_RULE_SLICE per POST) and counted by GET /v1/faults; best of $GROWTH_REPEAT rounds of ${GROWTH_SECS} s after a warm-up, sizes in alternating order; 0 faults fired; counters checked"
+    perf_row "$id-$n" "Authorize rps, $(growth_n "$n") idle rules" "$(perf_fmt "${best[$n]}") rps" "0 rules" "$(perf_fmt "$base") rps" \
+      "$(perf_fmt "$(perf_calc "100 * ${best[$n]} / $base")" 1)%" "(report)" ok "$note"
+  done
+  [ "$SHORT" -eq 1 ] && perf_row "$id-10000" "Authorize rps, 10,000 idle rules" - "0 rules" - - "(report)" skipped "--short: 10, 100 and 10,000 rules only in the full run (applying 10,000 rules takes seconds here)"
+  return 0
+}
+
+# 13. simulator memory and Authorize rps with 10^3, 10^5, 10^6 and 10^8 cardholders (derived on demand).
+# One simulator process per size, all up at once (the idle ones cost nothing), measured in alternating rounds.
+pair_growth_cardholders() {
+  local id=growth-cardholders sizes=(1000 100000 1000000 100000000)
+  [ "$SHORT" -eq 1 ] && sizes=(1000 100000000)
+  local fig="simulator with N cardholders: Authorize rps, resident set, managed heap"
+  if ! has h2load; then perf_row $id "$fig" - - - - "(report)" skipped "h2load missing"; return; fi
+  if [ ! -f "$SIM" ] || ! has_tool simulator-setup || ! has_tool cardholder-memory; then perf_row $id "$fig" - - - - "(report)" skipped "simulator not built"; return; fi
+  declare -A rps=() rss=() heap=() err=() pids=() issuers=() controls=()
+  local n r v out
+  for n in "${sizes[@]}"; do
+    # The heap the registry and issuer state take for N cardholders, in a process of its own (after a full GC).
+    logcmd dotnet "$B" cardholder-memory --count "$n" --holds 0
+    out=$(dotnet "$B" cardholder-memory --count "$n" --holds 0 2>"$WORK/growth-ch-mem.err" | tail -n 1)
+    heap[$n]=$(echo "$out" | jq -r '.heapMb // empty' 2>/dev/null)
+    [ -n "${heap[$n]}" ] || { err[$n]="cardholder-memory: $(tail -n 1 "$WORK/growth-ch-mem.err")"; continue; }
+    if ! start_sim_as "growth-ch-$n" --cardholders "$n"; then
+      perf_stop "$SX_PID" 3; err[$n]="simulator did not start: $(tail -n 2 "$WORK/growth-ch-$n.log" | tr '\n' ' ')"; continue
+    fi
+    pids[$n]=$SX_PID issuers[$n]=$SX_ISSUER controls[$n]=$SX_CONTROL
+    if ! sim_body "$SX_ISSUER" "$SX_SMS" "$SX_CONTROL" "$WORK/growth-ch-$n-body.bin"; then
+      err[$n]="simulator-setup: $(tail -n 1 "$WORK/sim-setup.err")"; continue
+    fi
+    # Resident set once the magic card is bound, before any load: every Authorize adds a hold, so a
+    # figure taken after h2load would grow with the calls made, not with the cardholders.
+    sleep 1; rss[$n]=$(growth_rss "${pids[$n]}")
+    growth_warm "${issuers[$n]}" "${controls[$n]}" "$WORK/growth-ch-$n-body.bin" "growth-ch-$n" || true
+    rps[$n]=0
+  done
+  for r in $(seq 1 "$GROWTH_REPEAT"); do
+    for n in $(growth_order "$r" "${sizes[@]}"); do
+      [ -z "${err[$n]:-}" ] || continue
+      v=$(growth_h2 "growth-ch-$n" "${issuers[$n]}" "${controls[$n]}" "$WORK/growth-ch-$n-body.bin") || { err[$n]="not every call succeeded"; continue; }
+      rps[$n]=$(max "${rps[$n]}" "$v")
+    done
+  done
+  for n in "${sizes[@]}"; do [ -n "${pids[$n]:-}" ] && perf_stop "${pids[$n]}" 3; done
+  local s=${sizes[0]}
+  for n in "${sizes[@]}"; do
+    if [ -n "${err[$n]:-}" ] || [ -n "${err[$s]:-}" ]; then
+      perf_row "$id-$n" "$(growth_n "$n") cardholders" - "$(growth_n "$s") cardholders" - - "(report)" error "${err[$n]:-the smallest size failed: ${err[$s]:-}}"; continue
+    fi
+    perf_row "$id-$n" "$(growth_n "$n") cardholders: Authorize rps; simulator RSS; registry heap" \
+      "$(perf_fmt "${rps[$n]}") rps; $(perf_fmt "${rss[$n]}" 0) MB RSS; $(perf_fmt "${heap[$n]}" 2) MB heap" \
+      "$(growth_n "$s") cardholders" "$(perf_fmt "${rps[$s]}") rps; $(perf_fmt "${rss[$s]}" 0) MB RSS; $(perf_fmt "${heap[$s]}" 2) MB heap" \
+      "rps $(growth_x "${rps[$n]}" "${rps[$s]}"), RSS $(growth_x "${rss[$n]}" "${rss[$s]}")" "(report)" ok \
+      "one simulator process per size (\`serve --nodes 1 --cardholders N\`), all up at once, measured in alternating rounds; RSS = VmRSS after start and binding the magic 00 card, before load; heap = cardholder-memory's managed-heap growth for the registry and issuer state after a full GC (own process); rps best of $GROWTH_REPEAT rounds of ${GROWTH_SECS} s after a warm-up, counters checked"
+  done
+}
+
+# 14. managed heap per hold with 10^6 and 10^7 holds (10^5 and 10^6 in --short).
+pair_growth_holds() {
+  local id=growth-holds sizes=(1000000 10000000)
+  [ "$SHORT" -eq 1 ] && sizes=(100000 1000000)
+  if ! has_tool cardholder-memory; then perf_row $id "heap per hold" - - - - "(report)" skipped "cardholder-memory tool missing"; return; fi
+  declare -A per=() mb=() ws=() held=() err=()
+  local n out avail need s=${sizes[0]}
+  for n in "${sizes[@]}"; do
+    # Measure only what fits: the estimate from the smaller size (bytes per hold × N, twice for the
+    # working set) must stay under half of the memory available now.
+    if [ -n "${per[$s]:-}" ] && [ "$n" != "$s" ]; then
+      avail=$(awk '/^MemAvailable:/ { print $2 * 1024 }' /proc/meminfo)
+      need=$(perf_calc "2 * ${per[$s]} * $n")
+      if perf_ge "$need" "$(perf_calc "$avail / 2")"; then
+        err[$n]="skipped: about $(perf_fmt "$(perf_calc "$need / 1073741824")" 1) GiB needed, $(perf_fmt "$(perf_calc "$avail / 1073741824")" 1) GiB available"; continue
+      fi
+    fi
+    logcmd dotnet "$B" cardholder-memory --count 100000000 --holds "$n"
+    out=$(dotnet "$B" cardholder-memory --count 100000000 --holds "$n" 2>"$WORK/growth-holds.err" | tail -n 1)
+    held[$n]=$(echo "$out" | jq -r '.holds // empty' 2>/dev/null)
+    if [ -z "${held[$n]}" ] || [ "${held[$n]}" = 0 ]; then err[$n]="cardholder-memory: $(tail -n 1 "$WORK/growth-holds.err")"; continue; fi
+    mb[$n]=$(echo "$out" | jq -r .holdsMb)
+    ws[$n]=$(echo "$out" | jq -r .workingSetAfterHoldsMb)
+    per[$n]=$(perf_calc "${mb[$n]} * 1048576 / ${held[$n]}")
+  done
+  for n in "${sizes[@]}"; do
+    if [ -z "${per[$n]:-}" ]; then
+      local st=error; [[ ${err[$n]:-} == skipped:* ]] && st=skipped
+      perf_row "$id-$n" "$(growth_n "$n") holds: heap per hold" - "$(growth_n "$s") holds" - - "(report)" "$st" "${err[$n]:-no figure}"; continue
+    fi
+    perf_row "$id-$n" "$(growth_n "$n") holds: heap per hold" \
+      "$(perf_fmt "${per[$n]}" 0) B/hold ($(perf_fmt "${mb[$n]}" 0) MB heap, $(perf_fmt "${ws[$n]}" 0) MB working set)" \
+      "$(growth_n "$s") holds" "$(perf_fmt "${per[$s]:-0}" 0) B/hold" "$(growth_x "${per[$n]}" "${per[$s]:-0}")" "(report)" ok \
+      "cardholder-memory: $(growth_n "${held[$n]}") approved holds on 10,000 cards (accounts opened on first hold), each with a merchant, order and idempotency key as an Authorize makes them; managed heap after a full compacting GC, less the heap before; working set of the tool process"
+  done
+}
+
+# 15. concurrent WaitForMessage waiters on the SMS inbox: simulator memory and delivery latency.
+pair_growth_waiters() {
+  local id=growth-waiters sizes=(100 1000 10000)
+  [ "$SHORT" -eq 1 ] && sizes=(100 1000)
+  if [ ! -f "$SIM" ] || ! has_tool sms-waiters; then perf_row $id "SMS waiters" - - - - "(report)" skipped "simulator or sms-waiters tool not built"; return; fi
+  declare -A p50=() pmax=() grow=() kb=() before=() ready=() err=()
+  local n out s=${sizes[0]} args
+  for n in "${sizes[@]}"; do
+    # A fresh simulator per size: the resident set of one that already held more waiters keeps that memory.
+    if ! start_sim_as "growth-waiters-$n"; then
+      perf_stop "$SX_PID" 3; err[$n]="simulator did not start: $(tail -n 2 "$WORK/growth-waiters-$n.log" | tr '\n' ' ')"; continue
+    fi
+    args=(--sms "$SX_SMS" --control "$SX_CONTROL" --waiters "$n" --probes 20 --timeout 120s)
+    logcmd dotnet "$B" sms-waiters "${args[@]}" --pid PID
+    out=$(perf_tool dotnet "$B" sms-waiters "${args[@]}" --pid "$SX_PID" 2>"$WORK/growth-waiters.err" | tail -n 1)
+    perf_stop "$SX_PID" 3
+    p50[$n]=$(echo "$out" | jq -r '.deliveryP50Ms // empty' 2>/dev/null)
+    [ -n "${p50[$n]}" ] || { err[$n]="sms-waiters: $(tail -n 1 "$WORK/growth-waiters.err")"; continue; }
+    pmax[$n]=$(echo "$out" | jq -r .deliveryMaxMs)
+    before[$n]=$(echo "$out" | jq -r '.rssBeforeMb // 0')
+    grow[$n]=$(perf_calc "$(echo "$out" | jq -r '.rssWaitingMb // 0') - ${before[$n]}")
+    kb[$n]=$(echo "$out" | jq -r '.kbPerWaiter // 0')
+    ready[$n]=$(echo "$out" | jq -r .readySeconds)
+  done
+  logline "# sms-waiters --pid PID: the simulator's process id (serve above); the tool reads its VmRSS from /proc/PID/status"
+  for n in "${sizes[@]}"; do
+    if [ -z "${p50[$n]:-}" ] || [ -z "${p50[$s]:-}" ]; then
+      perf_row "$id-$n" "$(growth_n "$n") SMS waiters" - "$(growth_n "$s") waiters" - - "(report)" error "${err[$n]:-the smallest size failed: ${err[$s]:-}}"; continue
+    fi
+    perf_row "$id-$n" "$(growth_n "$n") SMS waiters: delivery p50; simulator RSS growth" \
+      "$(perf_fmt "${p50[$n]}" 2) ms; +$(perf_fmt "${grow[$n]}" 1) MB ($(perf_fmt "${kb[$n]}" 1) KB/waiter)" \
+      "$(growth_n "$s") waiters" "$(perf_fmt "${p50[$s]}" 2) ms; +$(perf_fmt "${grow[$s]}" 1) MB" \
+      "p50 $(growth_x "${p50[$n]}" "${p50[$s]}"), RSS growth $(growth_x "${grow[$n]}" "${grow[$s]}")" "(report)" ok \
+      "N concurrent Inbox.WaitForMessage calls, one phone each, all counted in by /v1/stats in $(perf_fmt "${ready[$n]}" 1) s; 20 messages sent one after another (SmsGateway.Send) to waiting phones, timed Send → the waiter's reply (max $(perf_fmt "${pmax[$n]}" 1) ms); RSS (VmRSS) from $(perf_fmt "${before[$n]}" 0) MB before the waiters to while they wait; fresh simulator per size"
+  done
+}
+
 say "mode: $MODE, ${SECS}s per side after ${WARM}s warm-up, best of $REPEAT"
 [ "$PERF_PIN" -eq 1 ] && say "pinned: servers on cores $PERF_SRV_CPUS, load tools on cores $PERF_TOOL_CPUS (taskset)"
 wants sim-node && pair_sim_node
@@ -827,6 +1035,13 @@ wants soak && pair_soak
 wants redis-state && pair_redis_state
 wants scale-out && pair_scale_out
 wants scaling && pair_scaling
+# growth-*: how cost grows with size (issue 20); --only growth runs the four groups.
+wants_growth() { wants "$1" || wants growth; }
+growth_timed() { local t=$SECONDS; "$@"; say "${1#pair_} took $((SECONDS - t)) s"; }
+wants_growth growth-rules && growth_timed pair_growth_rules
+wants_growth growth-cardholders && growth_timed pair_growth_cardholders
+wants_growth growth-holds && growth_timed pair_growth_holds
+wants_growth growth-waiters && growth_timed pair_growth_waiters
 
 # ---------------------------------------------------------------- micro-benchmarks
 # micro_target ID CLASS METHOD BASELINE PARAMS TARGET_NS FIGURE ISSUE LABEL — a row from BenchmarkDotNet's

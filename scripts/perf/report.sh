@@ -81,6 +81,7 @@ perf_report() {
     echo "scripts/perf.sh --only sim-node  # one pair (ids as in the table); combine with --out FILE"
     echo "PERF_SOAK_SECONDS=600 scripts/perf.sh --only soak --out /tmp/soak.md"
     echo "scripts/perf.sh --only redis-state,scale-out --out /tmp/scale.md   # the Redis pairs (need redis-server)"
+    echo "scripts/perf.sh --only growth --out /tmp/growth.md   # how cost grows: growth-rules, -cardholders, -holds, -waiters (one group: --only growth-rules)"
     echo "dotnet run -c Release --project src/Benchmarks -- --filter '*'   # the micro-benchmarks alone"
     echo "dotnet run -c Release --project src/Benchmarks -- tools          # the macro tools and their options"
     echo '```'

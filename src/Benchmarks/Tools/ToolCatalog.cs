@@ -21,6 +21,7 @@ internal static class ToolCatalog
         new IdleRules(),
         new SimulatorSetup(),
         new WalletSetup(),
+        new SmsWaiters(),
     ];
 
     public static bool TryFind(string name, [NotNullWhen(true)] out ITool? tool)
