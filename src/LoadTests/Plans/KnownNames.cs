@@ -11,7 +11,7 @@ internal static class KnownNames
 
     public static readonly IReadOnlyList<string> Scenarios = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay", "journey", "step-up"];
 
-    public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay"];
+    public static readonly IReadOnlyList<string> JourneyActions = ["onboarding", "payment", "refund", "history", "password-reset", "qr-pay", "step-up"];
 
     public static readonly IReadOnlyList<string> LoadKinds =
         ["inject", "rampingInject", "injectRandom", "pause", "keepConstant", "rampingConstant", "iterations"];

@@ -148,13 +148,13 @@ internal static class PlanRunner
     }
 
     /// <summary>
-    /// A plan with the step-up scenario asks the simulator for SMS step-up above the app's usual amounts
+    /// A plan with the step-up scenario (on its own or in a journey's mix) asks the simulator for SMS step-up above the app's usual amounts
     /// (<see cref="WalletFlows.StepUpThreshold"/>), so its other payments stay below it. Returns the rules to put back
     /// after the run, or null when nothing was changed.
     /// </summary>
     private static async Task<System.Text.Json.Nodes.JsonObject?> StepUpRiskAsync(LoadPlan plan, ControlPlaneClient control, TextWriter log, CancellationToken ct)
     {
-        if (!plan.Scenarios.Any(s => s.Kind == ScenarioKind.StepUp))
+        if (!plan.Scenarios.Any(s => s.Kind == ScenarioKind.StepUp || s.Mix.ContainsKey(ScenarioKind.StepUp)))
         {
             return null;
         }

@@ -436,6 +436,7 @@ internal sealed class WalletFlows
             ScenarioKind.History => HistoryAsync(ctx),
             ScenarioKind.PasswordReset => PasswordResetAsync(ctx),
             ScenarioKind.QrPay => QrPayAsync(ctx),
+            ScenarioKind.StepUp => StepUpAsync(ctx),
             _ => PaymentAsync(ctx),
         };
     }

@@ -190,7 +190,7 @@ public sealed class PlanRunTests
     }
 
     [Fact]
-    public async Task Run_StepUpShortened_CompletesEveryChallengedPaymentOnceWithTheResilientWallet()
+    public async Task Run_StepUpShortened_CompletesChallengedPaymentsOnceAndFailsOnlyOnLateSms()
     {
         var run = await ShortRun.RunAsync("step-up");
         try
@@ -200,7 +200,10 @@ public sealed class PlanRunTests
             var attempts = stepUps["attempts"]!.GetValue<long>();
             Assert.True(attempts > 0, run.Describe());
             Assert.Equal(attempts, stepUps["byCause"]!.AsObject().Sum(kv => kv.Value!.GetValue<long>()));
-            Assert.True(stepUps["authenticated"]!.GetValue<long>() >= attempts * 0.99, run.Describe());
+            // A late code is resent once; the resent one can be late too, so a few end sms_timeout and nothing else.
+            Assert.True(stepUps["authenticated"]!.GetValue<long>() >= attempts * 0.9, run.Describe());
+            Assert.All(stepUps["byCause"]!.AsObject().Where(kv => kv.Key != "authenticated"), kv => Assert.Equal("sms_timeout", kv.Key));
+            Assert.True(run.Summary["walletCalls"]!["pay_resend"]!.GetValue<long>() > 0, run.Describe());
             // Every challenged payment was paid (202) and authenticated (each counted as a wallet call).
             Assert.Equal(attempts, run.Summary["walletCalls"]!["pay"]!.GetValue<long>());
             Assert.True(run.Summary["walletCalls"]!["pay_authenticate"]!.GetValue<long>() >= attempts, run.Describe());
