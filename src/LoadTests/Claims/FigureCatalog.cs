@@ -146,7 +146,7 @@ internal static class FigureCatalog
             },
             // Each shard stepped through 1/n of every capacity step, so its knee is 1/n of the system's.
             FigureMerge.Scaled(s => s.Count, "shard 1's knee × shard count")),
-        new(ClaimMetrics.P99Drift, "p99 of the last fifth of the run divided by p99 of the first measured fifth (soak)",
+        new(ClaimMetrics.P99Drift, "median per-second p99 of the last fifth of the run divided by the same of the first measured fifth (soak)",
             run => P99Drift(run.TimeSeries, run.WarmUp), FigureMerge.NotMergeable(NotFromSummaries)),
         new(ClaimMetrics.MemoryGrowthMb, "growth of this process's managed heap over the run, in MB (soak, embedded target)",
             run => run.MemoryGrowthMb, FigureMerge.NotMergeable(NotFromSummaries)),
@@ -199,8 +199,12 @@ internal static class FigureCatalog
     private static long PrimaryWalletCalls(IReadOnlyDictionary<string, long> walletCalls) =>
         PrimaryIssuerCalls.Values.Concat(AlsoPrimarySteps).Sum(step => walletCalls.GetValueOrDefault(step));
 
-    /// <summary>Request-weighted mean of per-second p99 over the last fifth of the measured run, over the same for the first fifth.</summary>
-    private static double? P99Drift(IReadOnlyList<TimeSeriesPoint> points, TimeSpan warmUp)
+    /// <summary>
+    /// Median of the per-second p99 over the last fifth of the measured run, over the same for the first fifth. A drift
+    /// is sustained, so the median: at 10/s a second's p99 is its slowest call, and a mean let one stalled second of
+    /// twelve (a hash, a GC, a busy CI machine) read as a 3× drift.
+    /// </summary>
+    internal static double? P99Drift(IReadOnlyList<TimeSeriesPoint> points, TimeSpan warmUp)
     {
         var seconds = points.Where(p => p.Second - 1 >= warmUp.TotalSeconds && p.Requests > 0)
             .GroupBy(p => p.Second).OrderBy(g => g.Key)
@@ -212,15 +216,14 @@ internal static class FigureCatalog
         }
 
         var fifth = seconds.Length / 5;
-        static double Weighted(IEnumerable<(long Requests, double P99)> xs)
+        static double Median(IEnumerable<(long Requests, double P99)> xs)
         {
-            var arr = xs.ToArray();
-            var total = arr.Sum(x => x.Requests);
-            return total == 0 ? double.NaN : arr.Sum(x => x.P99 * x.Requests) / total;
+            var sorted = xs.Select(x => x.P99).Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
-        var first = Weighted(seconds.Take(fifth));
-        var last = Weighted(seconds.Skip(seconds.Length - fifth));
+        var first = Median(seconds.Take(fifth));
+        var last = Median(seconds.Skip(seconds.Length - fifth));
         return first > 0 ? last / first : null;
     }
 }
