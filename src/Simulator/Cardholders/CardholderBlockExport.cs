@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text;
-using System.Text.Json;
 
 namespace PaySim.Simulator.Cardholders;
 
@@ -8,16 +8,19 @@ namespace PaySim.Simulator.Cardholders;
 /// formatted on every core (each card depends only on (seed, index)), and written in index order, so
 /// the output is byte for byte what <see cref="CardholderExport"/> writes one card at a time. At most
 /// a few blocks per core are in flight, so memory stays flat whatever the count.
+/// A card is derived into a <see cref="CardholderDraw"/> and formatted by <see cref="CardholderUtf8"/>
+/// straight into the block's pooled UTF-8 buffer: no string or object per card.
 /// </summary>
 internal static class CardholderBlockExport
 {
     private const int BlockSize = 4096;
 
     /// <summary>
-    /// Writes the first <paramref name="count"/> cards that <paramref name="keep"/> accepts among indices
-    /// 0 .. <paramref name="scanLimit"/> − 1, as CSV (with its header) or as JSON (<c>{"cardholders":[...]}</c>).
+    /// Writes the first <paramref name="count"/> cards of <paramref name="persona"/> and <paramref name="locale"/>
+    /// (null: any) among indices 0 .. <paramref name="scanLimit"/> − 1, as CSV (with its header) or as JSON
+    /// (<c>{"cardholders":[...]}</c>).
     /// </summary>
-    public static void Write(Stream output, bool json, CardholderGenerator generator, int count, long scanLimit, Func<CardholderRecord, bool>? keep, int workers)
+    public static void Write(Stream output, bool json, CardholderGenerator generator, int count, long scanLimit, Persona? persona, string? locale, int workers)
     {
         Write(output, json ? "{\"cardholders\":[" : CardholderExport.CsvHeader);
         var blocks = (scanLimit + BlockSize - 1) / BlockSize;
@@ -25,35 +28,53 @@ internal static class CardholderBlockExport
         long next = 0;
         var written = 0;
         var window = Math.Max(1, workers) * 2;
-        while (written < count)
+        try
         {
-            while (inFlight.Count < window && next < blocks)
+            while (written < count)
             {
-                var from = (int)(next * BlockSize);
-                var size = (int)Math.Min(BlockSize, scanLimit - from);
-                inFlight.Enqueue(Task.Run(() => Format(generator, from, size, keep, json)));
-                next++;
-            }
+                while (inFlight.Count < window && next < blocks)
+                {
+                    var from = (int)(next * BlockSize);
+                    var size = (int)Math.Min(BlockSize, scanLimit - from);
+                    inFlight.Enqueue(Task.Run(() => Format(generator, from, size, persona, locale, json)));
+                    next++;
+                }
 
-            if (inFlight.Count == 0)
+                if (inFlight.Count == 0)
+                {
+                    break;
+                }
+
+                var block = inFlight.Dequeue().GetAwaiter().GetResult();
+                try
+                {
+                    var rows = Math.Min(block.Rows, count - written);
+                    if (rows == 0)
+                    {
+                        continue;
+                    }
+
+                    if (json && written > 0)
+                    {
+                        output.WriteByte((byte)',');
+                    }
+
+                    output.Write(block.Bytes, 0, block.RowEnds[rows - 1]);
+                    written += rows;
+                }
+                finally
+                {
+                    block.Return();
+                }
+            }
+        }
+        finally
+        {
+            // Blocks formatted past the count (or left by an exception) give their buffers back too.
+            while (inFlight.TryDequeue(out var pending))
             {
-                break;
+                pending.ContinueWith(static t => t.Result.Return(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             }
-
-            var block = inFlight.Dequeue().GetAwaiter().GetResult();
-            var rows = Math.Min(block.RowEnds.Length, count - written);
-            if (rows == 0)
-            {
-                continue;
-            }
-
-            if (json && written > 0)
-            {
-                output.WriteByte((byte)',');
-            }
-
-            output.Write(block.Bytes, 0, block.RowEnds[rows - 1]);
-            written += rows;
         }
 
         if (json)
@@ -64,64 +85,61 @@ internal static class CardholderBlockExport
         output.Flush();
     }
 
-    private static Block Format(CardholderGenerator generator, int from, int size, Func<CardholderRecord, bool>? keep, bool json)
+    private static Block Format(CardholderGenerator generator, int from, int size, Persona? persona, string? locale, bool json)
     {
-        var ends = new List<int>(size);
-        if (json)
-        {
-            // Objects separated by commas (a JSON writer's own separators), ends just after each object.
-            var buffer = new MemoryStream(size * 512);
-            long skip;
-            using (var writer = new Utf8JsonWriter(buffer, CardholderExport.JsonOptions with { SkipValidation = true }))
-            {
-                writer.WriteStartArray();
-                writer.Flush();
-                skip = buffer.Length;
-                for (var i = from; i < from + size; i++)
-                {
-                    var c = generator.Generate(i);
-                    if (keep is null || keep(c))
-                    {
-                        CardholderExport.WriteJsonObject(writer, c);
-                        writer.Flush();
-                        ends.Add((int)(buffer.Length - skip));
-                    }
-                }
-            }
-
-            // Drop the leading '[' the writer needed to put commas between the objects.
-            var body = buffer.GetBuffer().AsSpan((int)skip, ends.Count == 0 ? 0 : ends[^1]).ToArray();
-            return new Block(body, [.. ends]);
-        }
-
-        var sb = new StringBuilder(size * 192);
-        var charEnds = new List<int>(size);
+        // Rows of CSV take about 200 bytes, of JSON about 560: a buffer that fits a typical block, grown if not.
+        var bytes = ArrayPool<byte>.Shared.Rent(size * (json ? 640 : 256));
+        var ends = ArrayPool<int>.Shared.Rent(size);
+        var length = 0;
+        var rows = 0;
+        var card = default(CardholderDraw);
         for (var i = from; i < from + size; i++)
         {
-            var c = generator.Generate(i);
-            if (keep is null || keep(c))
+            generator.Derive(i, ref card);
+            if ((persona is not null && card.Persona != persona) || (locale is not null && card.Locale != locale))
             {
-                CardholderExport.AppendCsvRow(sb, c);
-                charEnds.Add(sb.Length);
+                continue;
             }
+
+            var most = CardholderUtf8.MaxBytes(ref card) + 1;
+            if (bytes.Length - length < most)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length * 2, length + most));
+                bytes.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(bytes);
+                bytes = larger;
+            }
+
+            if (json)
+            {
+                // Objects separated by commas, ends just after each object.
+                if (rows > 0)
+                {
+                    bytes[length++] = (byte)',';
+                }
+
+                length += CardholderUtf8.WriteJson(ref card, bytes, length);
+            }
+            else
+            {
+                length += CardholderUtf8.WriteCsv(ref card, bytes, length);
+            }
+
+            ends[rows++] = length;
         }
 
-        var text = sb.ToString();
-        var utf8 = Encoding.UTF8.GetBytes(text);
-        var byteEnds = new int[charEnds.Count];
-        int previousChars = 0, previousBytes = 0;
-        for (var r = 0; r < byteEnds.Length; r++)
-        {
-            previousBytes += Encoding.UTF8.GetByteCount(text.AsSpan(previousChars, charEnds[r] - previousChars));
-            previousChars = charEnds[r];
-            byteEnds[r] = previousBytes;
-        }
-
-        return new Block(utf8, byteEnds);
+        return new Block(bytes, ends, rows);
     }
 
     private static void Write(Stream output, string text) => output.Write(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>A block's formatted rows, and where each row ends in it (bytes).</summary>
-    private sealed record Block(byte[] Bytes, int[] RowEnds);
+    /// <summary>A block's formatted rows, and where each row ends in it (bytes); both arrays are rented.</summary>
+    private sealed record Block(byte[] Bytes, int[] RowEnds, int Rows)
+    {
+        public void Return()
+        {
+            ArrayPool<byte>.Shared.Return(Bytes);
+            ArrayPool<int>.Shared.Return(RowEnds);
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace PaySim.Simulator.Cardholders;
 /// and the simulator derives a card when it needs it instead of keeping it. The PAN and the reserved
 /// phone carry i (encoded, <see cref="IndexOfPan"/>, <see cref="IndexOfPhone"/>): a card is found by
 /// either without a table.
-/// Thread-safe: every call draws from its own <see cref="Random"/>, seeded from (seed, index).
+/// Thread-safe: every call draws from its own <see cref="CompatRandom"/>, seeded from (seed, index).
 /// </summary>
 internal sealed class CardholderGenerator
 {
@@ -121,101 +121,100 @@ internal sealed class CardholderGenerator
 
     public CardholderRecord Generate(int index)
     {
+        var draw = default(CardholderDraw);
+        Derive(index, ref draw);
+        return draw.ToRecord();
+    }
+
+    /// <summary>
+    /// Draws cardholder #<paramref name="index"/> into <paramref name="d"/> (every field is overwritten):
+    /// what <see cref="Generate"/> returns, without a string or an allocation, for the export.
+    /// </summary>
+    public void Derive(int index, ref CardholderDraw d)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, MaxCount);
 
         // The draws, in order, are the ones Bogus' Randomizer and Faker.Name made before (Number(a, b) is
-        // Next(a, b + 1), Double() is NextDouble(), a name is one Number over its locale's list), taken straight
-        // from System.Random: the same values, without Bogus' locks and its per-call look-up of the name lists.
-        var r = new Random(IndexSeed(_seed, index));
-        var zh = r.NextDouble() < _zhCnShare;
-        var names = zh ? ZhNames : EnNames;
-        var persona = PickPersona(r.NextDouble());
-        var network = PickNetwork(zh, r.NextDouble());
-        var pan = WithIndex(CardNetworks.Generate(network, r.Next), index);
+        // Next(a, b + 1), Double() is NextDouble(), a name is one Number over its locale's list), the values
+        // of System.Random seeded from (seed, index), drawn by CompatRandom (the same algorithm, no allocation).
+        var r = new CompatRandom(IndexSeed(_seed, index));
+        d.Index = index;
+        d.Zh = r.NextDouble() < _zhCnShare;
+        var names = d.Zh ? ZhNames : EnNames;
+        d.Persona = PickPersona(r.NextDouble());
+        d.Network = PickNetwork(d.Zh, r.NextDouble());
+        DrawPan(d.Network, ref r, d.Pan.Reset(CardNetworks.Length(d.Network)));
+        PanWithIndex(d.Pan.Span, index);
 
-        var expired = persona == Persona.Expired;
         var month = r.Next(1, 13);
-        var year = expired ? r.Next(16, 25) : r.Next(30, 36);
-        var expiry = string.Create(5, (month, year), static (span, v) =>
-        {
-            span[0] = (char)('0' + (v.month / 10));
-            span[1] = (char)('0' + (v.month % 10));
-            span[2] = '/';
-            span[3] = (char)('0' + (v.year / 10));
-            span[4] = (char)('0' + (v.year % 10));
-        });
-        var cvv = Digits(r, CardNetworks.CvvLength(network));
+        var year = d.Persona == Persona.Expired ? r.Next(16, 25) : r.Next(30, 36);
+        var expiry = d.Expiry.Reset(5);
+        expiry[0] = (byte)('0' + (month / 10));
+        expiry[1] = (byte)('0' + (month % 10));
+        expiry[2] = (byte)'/';
+        expiry[3] = (byte)('0' + (year / 10));
+        expiry[4] = (byte)('0' + (year % 10));
+        DrawDigits(ref r, d.Cvv.Reset(CardNetworks.CvvLength(d.Network)));
 
-        string name, wrongName, id, wrongId, phone, wrongPhone;
-        if (zh)
+        if (d.Zh)
         {
-            var surname = names.Last(r);
-            var given = names.First(r);
-            name = surname + given;
-            var other = names.First(r);
-            wrongName = surname + (other == given ? given + given[0] : other);
+            var surname = names.Last(ref r);
+            var given = names.First(ref r);
+            d.Name = new NameParts(surname, given);
+            var other = names.First(ref r);
+            d.WrongName = other.Text == given.Text ? new NameParts(surname, given, given.Initial) : new NameParts(surname, other);
             var region = ResidentId.RegionCodes[r.Next(0, ResidentId.RegionCodes.Length)];
             var birth = new DateOnly(1960, 1, 1).AddDays(r.Next(0, 16436));
             var seq = r.Next(0, 1000);
-            id = ResidentId.Create(region, birth, seq);
-            wrongId = ResidentId.Create(region, birth.AddDays(r.Next(1, 3001)), seq);
-            var drawn = ZhPhone(r);
-            wrongPhone = Different(drawn, r, ZhPhone);
-            phone = PhoneWithIndex(drawn, ZhIndexDigits, index);
+            ResidentId.Write(region, birth, seq, d.Id.Reset(18));
+            ResidentId.Write(region, birth.AddDays(r.Next(1, 3001)), seq, d.WrongId.Reset(18));
+            DrawZhPhone(ref r, d.Phone.Reset(11));
+            DrawDifferent(d.Phone.Span, ref r, d.WrongPhone.Reset(11), DrawZhPhone);
+            PhoneWithIndex(d.Phone.Span, ZhIndexDigits, index);
         }
         else
         {
-            var first = names.First(r);
-            var last = names.Last(r);
-            name = first + " " + last;
-            var otherFirst = names.First(r);
-            wrongName = (otherFirst == first ? first + "e" : otherFirst) + " " + last;
-            id = Digit(r, 1, 9) + Digits(r, 8);
-            wrongId = Different(id, r, static r => Digit(r, 1, 9) + Digits(r, 8));
-            var drawn = UsPhone(r);
-            wrongPhone = Different(drawn, r, UsPhone);
-            phone = PhoneWithIndex(drawn, EnIndexDigits, index);
+            var first = names.First(ref r);
+            var last = names.Last(ref r);
+            d.Name = new NameParts(first, NameEntry.Space, last);
+            var otherFirst = names.First(ref r);
+            d.WrongName = otherFirst.Text == first.Text
+                ? new NameParts(first, NameEntry.E, NameEntry.Space, last)
+                : new NameParts(otherFirst, NameEntry.Space, last);
+            DrawEnId(ref r, d.Id.Reset(9));
+            DrawDifferent(d.Id.Span, ref r, d.WrongId.Reset(9), DrawEnId);
+            DrawUsPhone(ref r, d.Phone.Reset(12));
+            DrawDifferent(d.Phone.Span, ref r, d.WrongPhone.Reset(12), DrawUsPhone);
+            PhoneWithIndex(d.Phone.Span, EnIndexDigits, index);
         }
 
-        if (wrongPhone == phone)
+        // The index may make the phone what the wrong phone was drawn as: then the wrong one differs in its last digit.
+        var wrongPhone = d.WrongPhone.Span;
+        if (wrongPhone.SequenceEqual(d.Phone.Span))
         {
-            wrongPhone = phone[..^1] + (phone[^1] == '0' ? '1' : '0');
+            FlipLast(wrongPhone);
         }
 
-        var balance = persona == Persona.LowBalance ? r.Next(0, 501) : r.Next(1_000, 50_001) * 100L;
+        var balance = d.Persona == Persona.LowBalance ? r.Next(0, 501) : r.Next(1_000, 50_001) * 100L;
         var limit = r.Next(200, 1_001) * 10_000L;
-        if (persona == Persona.FrequentPayer)
+        if (d.Persona == Persona.FrequentPayer)
         {
             // Drawn after the common fields, so every other persona's cards stay as they were.
             balance *= 100;
             limit *= 100;
         }
-        var (code, reason) = Expected(persona);
 
-        return new CardholderRecord
-        {
-            Index = index,
-            Pan = pan,
-            Network = network,
-            Expiry = expiry,
-            Cvv = cvv,
-            HolderName = name,
-            IdNumber = id,
-            Phone = phone,
-            BalanceMinor = balance,
-            DailyLimitMinor = limit,
-            Currency = zh ? "CNY" : "USD",
-            Status = persona switch { Persona.Expired => "expired", Persona.Blocked => "blocked", _ => "active" },
-            Persona = persona,
-            Locale = zh ? ZhCn : En,
-            InputHolderName = persona == Persona.NameMismatch ? wrongName : name,
-            InputIdNumber = persona == Persona.IdMismatch ? wrongId : id,
-            InputPhone = persona == Persona.PhoneMismatch ? wrongPhone : phone,
-            ExpectedResponseCode = code,
-            ExpectedDeclineReason = reason,
-        };
+        d.BalanceMinor = balance;
+        d.DailyLimitMinor = limit;
     }
+
+    public static string Status(Persona persona) => persona switch
+    {
+        Persona.Expired => "expired",
+        Persona.Blocked => "blocked",
+        _ => "active",
+    };
 
     public static (string Code, string Reason) Expected(Persona persona) => persona switch
     {
@@ -247,35 +246,58 @@ internal sealed class CardholderGenerator
         ? u switch { < 0.70 => CardNetwork.UnionPay, < 0.85 => CardNetwork.Visa, < 0.95 => CardNetwork.Mastercard, _ => CardNetwork.Amex }
         : u switch { < 0.50 => CardNetwork.Visa, < 0.85 => CardNetwork.Mastercard, < 0.95 => CardNetwork.Amex, _ => CardNetwork.UnionPay };
 
+    // Drawn as CardNetworks.Generate draws a PAN (prefix, then a digit per position); its Luhn digit is
+    // left out, PanWithIndex sets it once the index is in.
+    private static void DrawPan(CardNetwork network, ref CompatRandom r, Span<byte> pan)
+    {
+        var prefixLength = network switch
+        {
+            CardNetwork.UnionPay => Put(pan, 62),
+            CardNetwork.Visa => Put(pan, 4),
+            CardNetwork.Mastercard => r.Next(2) == 0 ? Put(pan, 51 + r.Next(5)) : Put(pan, 2221 + r.Next(500)),
+            CardNetwork.Amex => Put(pan, r.Next(2) == 0 ? 34 : 37),
+            _ => throw new ArgumentOutOfRangeException(nameof(network)),
+        };
+        for (var i = prefixLength; i < pan.Length - 1; i++)
+        {
+            pan[i] = (byte)('0' + r.Next(10));
+        }
+
+        static int Put(Span<byte> into, int prefix)
+        {
+            var length = prefix < 10 ? 1 : prefix < 100 ? 2 : 4;
+            for (var i = length - 1; i >= 0; i--)
+            {
+                into[i] = (byte)('0' + (prefix % 10));
+                prefix /= 10;
+            }
+
+            return length;
+        }
+    }
+
     // The PAN's 10 digits before its Luhn digit are the index, encoded: every network leaves at least 11
     // drawn digits after its prefix, so the prefix and the first drawn digits stay as drawn.
-    private string WithIndex(string drawn, int index)
+    private void PanWithIndex(Span<byte> pan, int index)
     {
-        Span<char> buffer = stackalloc char[drawn.Length];
-        drawn.AsSpan().CopyTo(buffer);
         var code = _panCode.Encode(index);
-        for (var at = drawn.Length - 2; at >= drawn.Length - 11; at--)
+        for (var at = pan.Length - 2; at >= pan.Length - 11; at--)
         {
-            buffer[at] = (char)('0' + (code % 10));
+            pan[at] = (byte)('0' + (code % 10));
             code /= 10;
         }
 
-        buffer[^1] = Luhn.CheckDigit(buffer[..^1]);
-        return new string(buffer);
+        pan[^1] = Luhn.CheckDigit(pan[..^1]);
     }
 
-    private string PhoneWithIndex(string drawn, int[] positions, int index)
+    private void PhoneWithIndex(Span<byte> phone, int[] positions, int index)
     {
-        Span<char> buffer = stackalloc char[drawn.Length];
-        drawn.AsSpan().CopyTo(buffer);
         var code = _phoneCode.Encode(index);
         for (var i = positions.Length - 1; i >= 0; i--)
         {
-            buffer[positions[i]] = (char)('0' + (code % 10));
+            phone[positions[i]] = (byte)('0' + (code % 10));
             code /= 10;
         }
-
-        return new string(buffer);
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text)
@@ -291,68 +313,67 @@ internal sealed class CardholderGenerator
         return true;
     }
 
-    private static string Digits(Random r, int count)
-    {
-        Span<char> buffer = stackalloc char[count];
-        for (var i = 0; i < count; i++)
-        {
-            buffer[i] = (char)('0' + r.Next(0, 10));
-        }
+    private delegate void DrawInto(ref CompatRandom r, Span<byte> into);
 
-        return new string(buffer);
+    private static void DrawDigits(ref CompatRandom r, Span<byte> into)
+    {
+        for (var i = 0; i < into.Length; i++)
+        {
+            into[i] = (byte)('0' + r.Next(0, 10));
+        }
     }
 
-    private static string Digit(Random r, int min, int max) => ((char)('0' + r.Next(min, max + 1))).ToString();
-
-    private static string ZhPhone(Random r)
+    // A 9-digit number that does not start with 0.
+    private static void DrawEnId(ref CompatRandom r, Span<byte> into)
     {
-        Span<char> buffer = stackalloc char[11];
-        buffer[0] = '1';
-        buffer[1] = (char)('0' + r.Next(3, 10));
-        for (var i = 2; i < 11; i++)
-        {
-            buffer[i] = (char)('0' + r.Next(0, 10));
-        }
-
-        return new string(buffer);
+        into[0] = (byte)('0' + r.Next(1, 10));
+        DrawDigits(ref r, into[1..]);
     }
 
-    private static string UsPhone(Random r)
+    private static void DrawZhPhone(ref CompatRandom r, Span<byte> into)
     {
-        Span<char> buffer = stackalloc char[12];
-        buffer[0] = '+';
-        buffer[1] = '1';
+        into[0] = (byte)'1';
+        into[1] = (byte)('0' + r.Next(3, 10));
+        DrawDigits(ref r, into[2..11]);
+    }
+
+    private static void DrawUsPhone(ref CompatRandom r, Span<byte> into)
+    {
+        into[0] = (byte)'+';
+        into[1] = (byte)'1';
         for (var i = 2; i < 12; i++)
         {
-            buffer[i] = (char)('0' + (i is 2 or 5 ? r.Next(2, 10) : r.Next(0, 10)));
+            into[i] = (byte)('0' + (i is 2 or 5 ? r.Next(2, 10) : r.Next(0, 10)));
         }
-
-        return new string(buffer);
     }
 
-    private static string Different(string value, Random r, Func<Random, string> draw)
+    // Up to 8 draws for one that differs from value; then value with its last digit changed.
+    private static void DrawDifferent(ReadOnlySpan<byte> value, ref CompatRandom r, Span<byte> into, DrawInto draw)
     {
         for (var i = 0; i < 8; i++)
         {
-            var candidate = draw(r);
-            if (candidate != value)
+            draw(ref r, into);
+            if (!into.SequenceEqual(value))
             {
-                return candidate;
+                return;
             }
         }
 
-        return value[..^1] + (value[^1] == '0' ? '1' : '0');
+        value.CopyTo(into);
+        FlipLast(into);
     }
+
+    private static void FlipLast(Span<byte> digits) => digits[^1] = digits[^1] == '0' ? (byte)'1' : (byte)'0';
 
     /// <summary>A locale's name lists, read once from Bogus' data; a pick is one draw, as Faker.Name makes it.</summary>
     private sealed class NameLists(string locale)
     {
-        private readonly string[] _first = Read(locale, "first_name");
-        private readonly string[] _last = Read(locale, "last_name");
+        private readonly NameEntry[] _first = [.. Read(locale, "first_name").Select(n => new NameEntry(n))];
+        private readonly NameEntry[] _last = [.. Read(locale, "last_name").Select(n => new NameEntry(n))];
 
-        public string First(Random r) => _first[r.Next(0, _first.Length)];
+        public NameEntry First(ref CompatRandom r) => _first[r.Next(0, _first.Length)];
 
-        public string Last(Random r) => _last[r.Next(0, _last.Length)];
+        public NameEntry Last(ref CompatRandom r) => _last[r.Next(0, _last.Length)];
 
         private static string[] Read(string locale, string key)
         {

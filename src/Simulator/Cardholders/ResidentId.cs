@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace PaySim.Simulator.Cardholders;
 
@@ -26,6 +27,18 @@ internal static class ResidentId
         }
 
         return CheckChars[sum % 11];
+    }
+
+    /// <summary>As <see cref="CheckDigit(ReadOnlySpan{char})"/>, for ASCII digits.</summary>
+    public static byte CheckDigit(ReadOnlySpan<byte> first17)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += (first17[i] - '0') * Weights[i];
+        }
+
+        return (byte)CheckChars[sum % 11];
     }
 
     public static bool IsValid(string id)
@@ -58,22 +71,32 @@ internal static class ResidentId
 
     public static string Create(string region, DateOnly birth, int sequence)
     {
+        Span<byte> id = stackalloc byte[18];
+        Write(region, birth, sequence, id);
+        return Encoding.ASCII.GetString(id);
+    }
+
+    /// <summary>The 18 ASCII characters of <see cref="Create"/> into <paramref name="id"/>.</summary>
+    public static void Write(string region, DateOnly birth, int sequence, Span<byte> id)
+    {
         // region (6) + yyyyMMdd + sequence (3) + check: written digit by digit (a format string costs more than the rest).
-        Span<char> id = stackalloc char[18];
-        region.AsSpan().CopyTo(id);
+        for (var i = 0; i < 6; i++)
+        {
+            id[i] = (byte)region[i];
+        }
+
         Put(id.Slice(6, 4), birth.Year);
         Put(id.Slice(10, 2), birth.Month);
         Put(id.Slice(12, 2), birth.Day);
         Put(id.Slice(14, 3), sequence);
         id[17] = CheckDigit(id);
-        return new string(id);
     }
 
-    private static void Put(Span<char> digits, int value)
+    private static void Put(Span<byte> digits, int value)
     {
         for (var i = digits.Length - 1; i >= 0; i--)
         {
-            digits[i] = (char)('0' + (value % 10));
+            digits[i] = (byte)('0' + (value % 10));
             value /= 10;
         }
     }

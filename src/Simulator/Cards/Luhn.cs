@@ -61,5 +61,29 @@ internal static class Luhn
         return (char)('0' + (10 - sum % 10) % 10);
     }
 
+    /// <summary>As <see cref="CheckDigit(ReadOnlySpan{char})"/>, for ASCII digits (the cardholder export works in UTF-8).</summary>
+    public static byte CheckDigit(ReadOnlySpan<byte> payload)
+    {
+        var sum = 0;
+        var doubleIt = true;
+        for (var i = payload.Length - 1; i >= 0; i--)
+        {
+            var d = payload[i] - '0';
+            if (doubleIt)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+            doubleIt = !doubleIt;
+        }
+
+        return (byte)('0' + (10 - sum % 10) % 10);
+    }
+
     public static string Complete(string payload) => payload + CheckDigit(payload);
 }

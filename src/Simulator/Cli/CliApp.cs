@@ -126,10 +126,8 @@ internal static class CliApp
             {
                 // Generated cards: derived and formatted in parallel blocks, written in index order.
                 Persona? wanted = personaValue is not null && Personas.TryParse(personaValue, out var pp) ? pp : null;
-                Func<CardholderRecord, bool>? keep = wanted is null && localeValue is null
-                    ? null
-                    : c => (wanted is null || c.Persona == wanted) && (localeValue is null || c.Locale == localeValue);
-                CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, ScanLimit(countValue, keep is not null), keep, Environment.ProcessorCount);
+                var filtered = wanted is not null || localeValue is not null;
+                CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, ScanLimit(countValue, filtered), wanted, localeValue, Environment.ProcessorCount);
                 await stream.FlushAsync(ct).ConfigureAwait(false);
                 return Ok;
             }
