@@ -33,8 +33,14 @@ if [ "$micro_rc" -ne 0 ]; then
 fi
 micro_secs=$((SECONDS - started))
 
-# 2. Short macro comparisons.
+# 2. Short macro comparisons. First, bad input: an unknown --only id is one line and exit 2, nothing run.
 perf_rc=0
+bad_rc=0
+bad_out=$(scripts/perf.sh --only no-such-pair 2>&1) || bad_rc=$?
+if [ "$bad_rc" -ne 2 ] || [ "$(printf '%s\n' "$bad_out" | wc -l)" -ne 1 ] || [[ "$bad_out" != *"unknown pair 'no-such-pair'"* ]]; then
+  echo "ci-extra: scripts/perf.sh --only no-such-pair should exit 2 with one line naming it; got exit $bad_rc: $bad_out"
+  perf_rc=2
+fi
 PERF_OUT="$tmp/perf-short.md" scripts/perf.sh --short --no-build --no-micro 2>"$tmp/perf.err" | tee "$tmp/perf.out" || perf_rc=$?
 if [ "$perf_rc" -ne 0 ]; then
   tail -n 30 "$tmp/perf.err"

@@ -7,7 +7,9 @@
 #                              regression (a ratio below half of its target)
 #   scripts/perf.sh --pin      servers on one half of the cores, load tools on the other (taskset),
 #                              plus the scaling pair (1, 2, 4, 8 server cores); writes docs/benchmarks-pinned.md
-# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids, see the table; growth = the four growth-* groups).
+# Options: --out FILE, --no-build, --no-micro, --only a,b (pair ids: sim-node, engine-grpc, engine-http, open-model,
+#          latency, wallet, cardholders, soak, redis-state, scale-out, scaling, growth (the four growth-* groups) or
+#          one growth-* group; an unknown id is refused with exit 2).
 # Environment: PERF_SOAK_SECONDS (default 600) for the memory-growth run; PERF_SECONDS,
 #          PERF_REPEAT, PERF_SIM_ROUNDS and PERF_MICRO_FILTER to try the script out quickly;
 #          with --pin, PERF_SERVER_CPUS and PERF_TOOL_CPUS (taskset lists, e.g. 0-7 and 8-15).
@@ -17,20 +19,42 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-SHORT=0 BUILD=1 MICRO=1 ONLY="" OUT="" PIN=0
+SHORT=0 BUILD=1 MICRO=1 ONLY="" ONLY_SET=0 OUT="" PIN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) SHORT=1 ;;
     --pin) PIN=1 ;;
     --no-build) BUILD=0 ;;
     --no-micro) MICRO=0 ;;
-    --only) ONLY=${2:-}; shift ;;
+    --only) ONLY=${2:-}; ONLY_SET=1; shift ;;
     --out) OUT=${2:-}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf.sh: unknown option '$1'; allowed: --short, --pin, --out FILE, --no-build, --no-micro, --only ids" >&2; exit 2 ;;
   esac
   shift
 done
+
+# --only takes pair ids; a row's id that is not a pair id names the pair that makes it. An unknown id is
+# refused before anything starts (it used to run nothing and write an empty table).
+PAIR_IDS="sim-node engine-grpc engine-http open-model latency wallet cardholders soak redis-state scale-out scaling growth growth-rules growth-cardholders growth-holds growth-waiters"
+if [ "$ONLY_SET" -eq 1 ]; then
+  only_ids=""
+  IFS=',' read -r -a only_list <<<"$ONLY,"
+  for id in "${only_list[@]}"; do
+    case "$id" in
+      wallet-health|wallet-pay) id=wallet ;;
+      cardholders-export) id=cardholders ;;
+    esac
+    if [ -z "$id" ]; then
+      echo "perf.sh: --only: an empty pair id; give comma-separated ids: ${PAIR_IDS// /, }" >&2; exit 2
+    fi
+    if [[ " $PAIR_IDS " != *" $id "* ]]; then
+      echo "perf.sh: --only: unknown pair '$id'; allowed: ${PAIR_IDS// /, } (or a row id: wallet-health, wallet-pay, cardholders-export)" >&2; exit 2
+    fi
+    only_ids="$only_ids${only_ids:+,}$id"
+  done
+  ONLY=$only_ids
+fi
 
 if [ "$SHORT" -eq 1 ]; then
   SECS=2 WARM=1 REPEAT=2 MODE=short

@@ -78,7 +78,7 @@ perf_report() {
     echo "scripts/perf.sh --short          # CI mode: a few seconds per pair, no soak, no micro-benchmarks"
     echo "scripts/perf.sh --pin            # servers and load tools on disjoint cores + the scaling pair; writes docs/benchmarks-pinned.md"
     echo "PERF_SERVER_CPUS=0-3 PERF_TOOL_CPUS=4-7 scripts/perf.sh --pin --only sim-node,scaling --out /tmp/pin.md"
-    echo "scripts/perf.sh --only sim-node  # one pair (ids as in the table); combine with --out FILE"
+    echo "scripts/perf.sh --only sim-node  # one pair (ids in --help; a row id such as cardholders-export names its pair); combine with --out FILE"
     echo "PERF_SOAK_SECONDS=600 scripts/perf.sh --only soak --out /tmp/soak.md"
     echo "scripts/perf.sh --only redis-state,scale-out --out /tmp/scale.md   # the Redis pairs (need redis-server)"
     echo "scripts/perf.sh --only growth --out /tmp/growth.md   # how cost grows: growth-rules, -cardholders, -holds, -waiters (one group: --only growth-rules)"
