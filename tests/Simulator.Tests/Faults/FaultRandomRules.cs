@@ -8,6 +8,10 @@ namespace PaySim.Simulator.Tests.Faults;
 /// <summary>
 /// Seeded random rule sets and calls for the property tests of the slot filter: values come from
 /// small pools, so rules and calls collide often (exact hits, shared prefixes, range bounds).
+/// With <c>wide</c>, about half the values come from large generated ranges instead (thousands of
+/// cards, phones, prefixes and amount bounds, hundreds of header values), so a few thousand rules
+/// hold thousands of distinct values, as a big rule set would; without it the random stream is
+/// the same as before <c>wide</c> existed.
 /// </summary>
 internal static class FaultRandomRules
 {
@@ -30,7 +34,8 @@ internal static class FaultRandomRules
 
     /// <summary>A JSON array of <paramref name="count"/> rules named r0, r1, ...</summary>
     /// <param name="anyKind">False: latency rules only, fixed delay of (index + 1) ms, probability 1.</param>
-    public static string Json(Random random, int count, bool anyKind = true, bool anyNode = true)
+    /// <param name="wide">Draw about half the match values from large generated ranges (see the class).</param>
+    public static string Json(Random random, int count, bool anyKind = true, bool anyNode = true, bool wide = false)
     {
         var json = new StringBuilder("[");
         for (var i = 0; i < count; i++)
@@ -55,7 +60,7 @@ internal static class FaultRandomRules
                 }
             }
 
-            var match = Match(random);
+            var match = Match(random, wide);
             var action = anyKind ? Action(random) : $"\"latency\":{{\"fixed\":\"{i + 1}ms\"}}";
 
             // And sms* rules only where SMS is delivered: node sms or *, method Send or *.
@@ -83,23 +88,23 @@ internal static class FaultRandomRules
         return json.Append(']').ToString();
     }
 
-    public static FaultRequest Request(Random random, bool shortMethods = false)
+    public static FaultRequest Request(Random random, bool shortMethods = false, bool wide = false)
     {
         var sms = random.Next(4) == 0;
         var node = sms ? "sms" : Pick(random, Nodes);
         var method = sms ? "Send" : shortMethods ? Pick(random, FaultRuleContext.IssuerMethods.ToArray()) : Pick(random, Methods);
-        var pan = random.Next(6) == 0 ? null : Pick(random, Pans);
-        var phone = random.Next(3) == 0 ? null : random.Next(5) == 0 ? "+79999999999" : Pick(random, Phones);
+        var pan = random.Next(6) == 0 ? null : wide && random.Next(2) == 0 ? WidePan(random) : Pick(random, Pans);
+        var phone = random.Next(3) == 0 ? null : random.Next(5) == 0 ? "+79999999999" : wide && random.Next(2) == 0 ? WidePhone(random) : Pick(random, Phones);
         long? amount = random.Next(5) switch
         {
             0 => null,
             1 => random.Next(0, 1_001),
-            _ => Pick(random, Amounts),
+            _ => wide && random.Next(2) == 0 ? WideAmount(random) : Pick(random, Amounts),
         };
-        return new FaultRequest(node, method, Headers(random), pan, phone, amount, smsDelivery: sms);
+        return new FaultRequest(node, method, Headers(random, wide), pan, phone, amount, smsDelivery: sms);
     }
 
-    public static Metadata? Headers(Random random)
+    public static Metadata? Headers(Random random, bool wide = false)
     {
         switch (random.Next(10))
         {
@@ -120,7 +125,7 @@ internal static class FaultRandomRules
             }
             else
             {
-                headers.Add(key, Pick(random, Values));
+                headers.Add(key, wide && random.Next(2) == 0 ? WideValue(random) : Pick(random, Values));
             }
         }
 
@@ -132,7 +137,7 @@ internal static class FaultRandomRules
         return headers;
     }
 
-    private static string? Match(Random random)
+    private static string? Match(Random random, bool wide)
     {
         switch (random.Next(10))
         {
@@ -147,8 +152,8 @@ internal static class FaultRandomRules
         {
             if (random.Next(3) == 0)
             {
-                var a = Pick(random, Amounts);
-                var b = Pick(random, Amounts);
+                var a = wide && random.Next(2) == 0 ? WideAmount(random) : Pick(random, Amounts);
+                var b = wide && random.Next(2) == 0 ? WideAmount(random) : Pick(random, Amounts);
                 var (lo, hi) = a <= b ? (a, b) : (b, a);
                 switch (random.Next(4))
                 {
@@ -169,23 +174,23 @@ internal static class FaultRandomRules
 
             if (random.Next(6) == 0)
             {
-                fields.Add($"\"pan\":\"{Pick(random, Pans)}\"");
+                fields.Add($"\"pan\":\"{(wide && random.Next(2) == 0 ? WidePan(random) : Pick(random, Pans))}\"");
             }
 
             if (random.Next(3) == 0)
             {
-                fields.Add($"\"panPrefix\":\"{Pick(random, Prefixes)}\"");
+                fields.Add($"\"panPrefix\":\"{(wide && random.Next(2) == 0 ? WidePan(random)[..random.Next(12, 17)] : Pick(random, Prefixes))}\"");
             }
 
             if (random.Next(5) == 0)
             {
-                fields.Add($"\"phone\":\"{Pick(random, Phones)}\"");
+                fields.Add($"\"phone\":\"{(wide && random.Next(2) == 0 ? WidePhone(random) : Pick(random, Phones))}\"");
             }
 
             if (random.Next(3) == 0)
             {
                 var pairs = Keys.OrderBy(_ => random.Next()).Take(random.Next(1, 3))
-                    .Select(k => $"\"{k}\":\"{Pick(random, Values)}\"");
+                    .Select(k => $"\"{k}\":\"{(wide && random.Next(2) == 0 ? WideValue(random) : Pick(random, Values))}\"");
                 fields.Add($"\"metadata\":{{{string.Join(",", pairs)}}}");
             }
         }
@@ -250,6 +255,16 @@ internal static class FaultRandomRules
     }
 
     private static T Pick<T>(Random random, T[] values) => values[random.Next(values.Length)];
+
+    // 3,000 cards 4000000000000000..4000000000002999 (prefixes are their first 12 to 16 digits),
+    // 2,000 phones, amounts 0..4,999, 300 header values.
+    private static string WidePan(Random random) => "4" + random.Next(3_000).ToString("D15", CultureInfo.InvariantCulture);
+
+    private static string WidePhone(Random random) => "+7100000" + random.Next(2_000).ToString("D4", CultureInfo.InvariantCulture);
+
+    private static long WideAmount(Random random) => random.Next(5_000);
+
+    private static string WideValue(Random random) => "v" + random.Next(300).ToString(CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,28 +5,27 @@ namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
 /// The metadata dimension of a <see cref="FaultSlotFilter"/>: per distinct header name, the slots
-/// that do not ask for it and a mask per value asked for. A call reads each named header once
-/// (as <see cref="FaultMatch.Matches"/> does), whatever the number of rules; a call without
-/// metadata keeps only the slots that ask for none.
+/// that ask for it and, per value asked for, the slots that ask for that value (both sparse, so
+/// memory grows with the rules and a header touches only the words of the rules that name it). A
+/// call reads each named header once (as <see cref="FaultMatch.Matches"/> does), whatever the
+/// number of rules; a call without metadata keeps only the slots that ask for none.
 /// </summary>
 internal sealed class FaultMetadataMasks
 {
     private readonly string[] _keys;
-    private readonly ulong[] _without;
+    private readonly FaultSparseMasks _asks;
     private readonly FrozenDictionary<string, int>[] _values;
-    private readonly ulong[][] _masks;
+    private readonly FaultSparseMasks[] _wanted;
     private readonly ulong[] _noMetadata;
-    private readonly int _words;
 
     public FaultMetadataMasks(FaultSlot[] slots, int words)
     {
-        _words = words;
         _noMetadata = new ulong[words];
         for (var i = 0; i < slots.Length; i++)
         {
             if (slots[i].Metadata is null)
             {
-                FaultSlotFilter.Set(_noMetadata, i);
+                FaultMask.Set(_noMetadata, i);
             }
         }
 
@@ -34,41 +33,42 @@ internal sealed class FaultMetadataMasks
             .SelectMany(s => s.Metadata!.Select(m => m.Key))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
-        _without = new ulong[_keys.Length * words];
-        _values = new FrozenDictionary<string, int>[_keys.Length];
-        _masks = new ulong[_keys.Length][];
-        for (var k = 0; k < _keys.Length; k++)
+        var keyIndex = _keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i, StringComparer.Ordinal);
+        var asks = _keys.Select(_ => new List<int>()).ToArray();
+        var values = _keys.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
+        var wanted = _keys.Select(_ => new List<List<int>>()).ToArray();
+        for (var i = 0; i < slots.Length; i++)
         {
-            var key = _keys[k];
-            var without = _without.AsSpan(k * words, words);
-            var values = new Dictionary<string, int>(StringComparer.Ordinal);
-            var wanted = new List<(int Slot, string Value)>();
-            for (var i = 0; i < slots.Length; i++)
+            if (slots[i].Metadata is not { } metadata)
             {
-                var asked = slots[i].Metadata?.Where(m => m.Key == key).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToArray() ?? [];
-                switch (asked.Length)
-                {
-                    case 0:
-                        FaultSlotFilter.Set(without, i);
-                        break;
-                    case 1:
-                        values.TryAdd(asked[0], values.Count);
-                        wanted.Add((i, asked[0]));
-                        break;
+                continue;
+            }
 
-                    // Two different values for one header can never both hold: the slot is in no mask.
+            foreach (var group in metadata.GroupBy(m => m.Key, StringComparer.Ordinal))
+            {
+                var k = keyIndex[group.Key];
+                asks[k].Add(i);
+                var asked = group.Select(m => m.Value).Distinct(StringComparer.Ordinal).ToArray();
+
+                // Two different values for one header can never both hold: the slot asks for the
+                // header and wants no value of it.
+                if (asked.Length == 1)
+                {
+                    if (!values[k].TryGetValue(asked[0], out var v))
+                    {
+                        v = values[k].Count;
+                        values[k].Add(asked[0], v);
+                        wanted[k].Add([]);
+                    }
+
+                    wanted[k][v].Add(i);
                 }
             }
-
-            var masks = new ulong[values.Count * words];
-            foreach (var (slot, value) in wanted)
-            {
-                FaultSlotFilter.Set(masks.AsSpan(values[value] * words, words), slot);
-            }
-
-            _values[k] = values.ToFrozenDictionary(StringComparer.Ordinal);
-            _masks[k] = masks;
         }
+
+        _asks = new FaultSparseMasks(asks);
+        _values = values.Select(v => v.ToFrozenDictionary(StringComparer.Ordinal)).ToArray();
+        _wanted = wanted.Select(w => new FaultSparseMasks(w)).ToArray();
     }
 
     /// <summary>mask &amp;= the slots whose metadata the call carries; false when nothing is left.</summary>
@@ -76,36 +76,23 @@ internal sealed class FaultMetadataMasks
     {
         if (headers is null)
         {
-            return FaultSlotFilter.And(mask, _noMetadata);
+            return FaultMask.And(mask, _noMetadata);
         }
 
         for (var k = 0; k < _keys.Length; k++)
         {
-            var without = _without.AsSpan(k * _words, _words);
+            // The slots that ask for this header keep their bit only if the call carries the value.
             var entry = headers.Get(_keys[k]);
             if (entry is null || entry.IsBinary || !_values[k].TryGetValue(entry.Value, out var value))
             {
-                if (!FaultSlotFilter.And(mask, without))
-                {
-                    return false;
-                }
-
-                continue;
+                FaultMask.AndNot(mask, _asks.Words(k), _asks.Bits(k), [], []);
             }
-
-            var accepted = _masks[k].AsSpan(value * _words, _words);
-            var any = 0UL;
-            for (var w = 0; w < mask.Length; w++)
+            else
             {
-                any |= mask[w] &= without[w] | accepted[w];
-            }
-
-            if (any == 0)
-            {
-                return false;
+                FaultMask.AndNot(mask, _asks.Words(k), _asks.Bits(k), _wanted[k].Words(value), _wanted[k].Bits(value));
             }
         }
 
-        return true;
+        return FaultMask.Any(mask);
     }
 }

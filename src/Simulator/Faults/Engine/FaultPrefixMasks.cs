@@ -1,38 +1,45 @@
 using System.Collections.Frozen;
-using System.Numerics;
 
 namespace PaySim.Simulator.Faults.Engine;
 
 /// <summary>
-/// The panPrefix dimension of a <see cref="FaultSlotFilter"/>: a mask per distinct prefix. A few
-/// prefixes are tried with StartsWith; many are looked up once per distinct prefix length, so
-/// the cost stays bounded by the lengths (at most a card number's) rather than the rules.
+/// The panPrefix dimension of a <see cref="FaultSlotFilter"/>: the slots without a prefix as one
+/// dense mask and, per distinct prefix, only the slots with that very prefix (sparse: memory grows
+/// with the rules). A few prefixes are tried with StartsWith; many are looked up once per distinct
+/// prefix length, so the cost stays bounded by the lengths (at most a card number's) rather than
+/// the rules.
 /// </summary>
 internal sealed class FaultPrefixMasks
 {
     private const int MaxLinear = 8;
 
     private readonly string[] _prefixes;
-    private readonly ulong[] _masks;
+    private readonly FaultSparseMasks _own;
     private readonly ulong[] _unconstrained;
     private readonly int[]? _lengths;
     private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byPrefix;
-    private readonly int _words;
 
     public FaultPrefixMasks(FaultSlot[] slots, int words)
     {
-        _words = words;
         _unconstrained = new ulong[words];
         var prefixes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var own = new List<List<int>>();
         for (var i = 0; i < slots.Length; i++)
         {
             if (slots[i].PanPrefix is { } prefix)
             {
-                prefixes.TryAdd(prefix, prefixes.Count);
+                if (!prefixes.TryGetValue(prefix, out var index))
+                {
+                    index = prefixes.Count;
+                    prefixes.Add(prefix, index);
+                    own.Add([]);
+                }
+
+                own[index].Add(i);
             }
             else
             {
-                FaultSlotFilter.Set(_unconstrained, i);
+                FaultMask.Set(_unconstrained, i);
             }
         }
 
@@ -42,16 +49,8 @@ internal sealed class FaultPrefixMasks
             _prefixes[index] = prefix;
         }
 
-        // Masks hold only the slots with that very prefix: a card can start with several.
-        _masks = new ulong[prefixes.Count * words];
-        for (var i = 0; i < slots.Length; i++)
-        {
-            if (slots[i].PanPrefix is { } prefix)
-            {
-                FaultSlotFilter.Set(_masks.AsSpan(prefixes[prefix] * words, words), i);
-            }
-        }
-
+        // Sets hold only the slots with that very prefix: a card can start with several.
+        _own = new FaultSparseMasks(own);
         if (prefixes.Count > MaxLinear)
         {
             _lengths = prefixes.Keys.Select(p => p.Length).Distinct().Order().ToArray();
@@ -64,65 +63,72 @@ internal sealed class FaultPrefixMasks
     {
         if (pan is null)
         {
-            return FaultSlotFilter.And(mask, _unconstrained);
+            return FaultMask.And(mask, _unconstrained);
         }
 
+        // The prefixes the card starts with (at most one per length): usually none or one, which
+        // need no scratch mask; several are OR-ed into one on a second pass.
+        var held = -1;
+        var next = 0;
+        while ((next = Next(pan, next, out var p)) >= 0)
+        {
+            if (held >= 0)
+            {
+                return AndSeveral(pan, mask);
+            }
+
+            held = p;
+        }
+
+        return held < 0
+            ? FaultMask.And(mask, _unconstrained)
+            : FaultMask.AndEither(mask, _unconstrained, _own.Words(held), _own.Bits(held));
+    }
+
+    /// <summary>
+    /// The next prefix <paramref name="pan"/> starts with, from position <paramref name="from"/>
+    /// (a prefix index, or a length index when there are many): the position to go on from, or -1.
+    /// </summary>
+    private int Next(string pan, int from, out int prefix)
+    {
         if (_lengths is null)
         {
-            // Few prefixes: note which hold, then AND word by word without a scratch mask.
-            var held = 0U;
-            for (var p = 0; p < _prefixes.Length; p++)
+            for (var p = from; p < _prefixes.Length; p++)
             {
                 if (pan.StartsWith(_prefixes[p], StringComparison.Ordinal))
                 {
-                    held |= 1U << p;
+                    prefix = p;
+                    return p + 1;
                 }
             }
-
-            if (held == 0)
-            {
-                return FaultSlotFilter.And(mask, _unconstrained);
-            }
-
-            var any = 0UL;
-            for (var w = 0; w < mask.Length; w++)
-            {
-                var accepted = _unconstrained[w];
-                for (var bits = held; bits != 0; bits &= bits - 1)
-                {
-                    accepted |= _masks[(BitOperations.TrailingZeroCount(bits) * _words) + w];
-                }
-
-                any |= mask[w] &= accepted;
-            }
-
-            return any != 0;
         }
-
-        Span<ulong> scratch = stackalloc ulong[_words];
-        _unconstrained.CopyTo(scratch);
-        foreach (var length in _lengths)
+        else
         {
-            if (length > pan.Length)
+            for (var l = from; l < _lengths.Length && _lengths[l] <= pan.Length; l++)
             {
-                break;
-            }
-
-            if (_byPrefix.TryGetValue(pan.AsSpan(0, length), out var p))
-            {
-                Or(scratch, p);
+                if (_byPrefix.TryGetValue(pan.AsSpan(0, _lengths[l]), out prefix))
+                {
+                    return l + 1;
+                }
             }
         }
 
-        return FaultSlotFilter.And(mask, scratch);
+        prefix = -1;
+        return -1;
     }
 
-    private void Or(Span<ulong> accepted, int prefix)
+    private bool AndSeveral(string pan, Span<ulong> mask)
     {
-        var mask = _masks.AsSpan(prefix * _words, _words);
-        for (var w = 0; w < accepted.Length; w++)
+        // Their union with the unconstrained slots in a scratch mask (at most
+        // FaultSlotFilter.MaxWords words, 2 KB, on the stack).
+        Span<ulong> accepted = stackalloc ulong[mask.Length];
+        _unconstrained.AsSpan(0, mask.Length).CopyTo(accepted);
+        var next = 0;
+        while ((next = Next(pan, next, out var p)) >= 0)
         {
-            accepted[w] |= mask[w];
+            FaultMask.Or(accepted, _own.Words(p), _own.Bits(p));
         }
+
+        return FaultMask.And(mask, accepted);
     }
 }

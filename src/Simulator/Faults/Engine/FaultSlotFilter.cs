@@ -6,7 +6,8 @@ namespace PaySim.Simulator.Faults.Engine;
 /// Candidate bitmasks over the slots of one <see cref="FaultSlotList"/>, one match dimension at a
 /// time, so the rules a call cannot match are rejected in O(distinct match values) instead of
 /// one <see cref="FaultSlot.Matches"/> per rule: with 100 idle rules loaded, deciding a call that
-/// fires nothing costs a few look-ups, not a hundred.
+/// fires nothing costs a few look-ups, not a hundred; with 10,000, a few look-ups and a few passes
+/// over 157 words.
 /// <para>
 /// Bit i of the selected mask is set exactly when <c>slots[i]</c> is of the call's kind (sms or
 /// not) and <see cref="FaultSlot.Matches"/> holds; the engine still runs that check on every
@@ -14,20 +15,53 @@ namespace PaySim.Simulator.Faults.Engine;
 /// linear scan. Immutable; built with the index and shared by the lists that hold the same rules
 /// in the same order.
 /// </para>
+/// <para>
+/// Memory and build time grow with the rules, not with rules × distinct values: the dense masks
+/// are the two kinds, the slots without a pan, phone, prefix, metadata or amount, and one amount
+/// checkpoint per <see cref="AmountToggles"/> bound crossings (every segment while that stays
+/// under <see cref="DenseAmountWords"/>); everything per value is sparse
+/// (<see cref="FaultSparseMasks"/>). Until issue 20's follow-up every per-value mask was dense,
+/// which is why the filter stopped at 1,024 slots.
+/// </para>
 /// </summary>
 internal sealed class FaultSlotFilter
 {
-    /// <summary>Beyond this many slots per (node, method) the engine scans linearly (the masks would be large).</summary>
-    public const int MaxSlots = 1024;
+    /// <summary>
+    /// The most slots one filter takes (the engine scans linearly beyond). Above
+    /// <see cref="FaultDefaults.MaxRules"/>, so every list the engine can hold is filtered: a mask
+    /// is then at most 256 words (2 KB), small enough for the hot path to keep on the stack.
+    /// </summary>
+    public const int MaxSlots = 16_384;
 
     public const int MaxWords = MaxSlots / 64;
+
+    /// <summary>
+    /// Amount bound crossings a call may replay on top of the nearest checkpoint: a checkpoint (a
+    /// dense mask) is stored every time more than this many slots changed since the last one, so
+    /// with N amount rules there are at most 1 + 2N/64 checkpoints and a call flips at most 64 bits.
+    /// </summary>
+    public const int AmountToggles = 64;
+
+    /// <summary>
+    /// Up to this many words of amount masks every segment is a checkpoint (no flips at all): that
+    /// covers every filter of up to 1,024 slots (at most 2,049 segments of 16 words), as before
+    /// checkpoints existed.
+    /// </summary>
+    public const int DenseAmountWords = 64 * 1024;
 
     private readonly ulong[] _call;
     private readonly ulong[] _sms;
 
     // Amounts: sorted breakpoints; segment j holds the amounts with exactly j breakpoints <= amount.
+    // Segment j's mask is its checkpoint's, with the slots of _toggles[_toggleStart[c + 1].._toggleStart[j + 1]]
+    // flipped, c being the checkpoint's segment: each flip is a rule's range starting or ending there.
+    // _checkpointOf null: every segment is its own checkpoint (DenseAmountWords).
     private readonly long[]? _amountBreaks;
-    private readonly ulong[]? _amountSegments;
+    private readonly int[]? _checkpointOf;
+    private readonly int[]? _checkpointSegment;
+    private readonly ulong[]? _checkpoints;
+    private readonly int[]? _toggleStart;
+    private readonly int[]? _toggles;
     private readonly ulong[]? _noAmount;
 
     private readonly FaultValueMasks? _pan;
@@ -42,12 +76,12 @@ internal sealed class FaultSlotFilter
         _sms = new ulong[words];
         for (var i = 0; i < slots.Length; i++)
         {
-            Set(slots[i].IsSms ? _sms : _call, i);
+            FaultMask.Set(slots[i].IsSms ? _sms : _call, i);
         }
 
         if (slots.Any(s => s.HasAmount))
         {
-            (_amountBreaks, _amountSegments, _noAmount) = BuildAmounts(slots, words);
+            BuildAmounts(slots, words, out _amountBreaks, out _checkpointOf, out _checkpointSegment, out _checkpoints, out _toggleStart, out _toggles, out _noAmount);
         }
 
         if (slots.Any(s => s.Pan is not null))
@@ -88,19 +122,12 @@ internal sealed class FaultSlotFilter
     {
         mask = mask[..Words];
         ReadOnlySpan<ulong> kind = request.SmsDelivery ? _sms : _call;
-        var amount = _amountSegments is null ? kind : AmountMask(request.AmountMinor);
-        var any = 0UL;
-        for (var w = 0; w < mask.Length; w++)
-        {
-            any |= mask[w] = kind[w] & amount[w];
-        }
-
-        if (any == 0)
+        if (!(_checkpoints is null ? FaultMask.AndInto(mask, kind, kind) : Amounts(request.AmountMinor, kind, mask)))
         {
             return false;
         }
 
-        if (_pan is not null && !And(mask, _pan.Select(request.Pan)))
+        if (_pan is not null && !_pan.And(request.Pan, mask))
         {
             return false;
         }
@@ -110,7 +137,7 @@ internal sealed class FaultSlotFilter
             return false;
         }
 
-        if (_phone is not null && !And(mask, _phone.Select(request.Phone)))
+        if (_phone is not null && !_phone.And(request.Phone, mask))
         {
             return false;
         }
@@ -118,25 +145,12 @@ internal sealed class FaultSlotFilter
         return _metadata is null || _metadata.And(request.Headers, mask);
     }
 
-    internal static void Set(Span<ulong> mask, int index) => mask[index >> 6] |= 1UL << (index & 63);
-
-    /// <summary>mask &amp;= other; false when nothing is left.</summary>
-    internal static bool And(Span<ulong> mask, ReadOnlySpan<ulong> other)
-    {
-        var any = 0UL;
-        for (var w = 0; w < mask.Length; w++)
-        {
-            any |= mask[w] &= other[w];
-        }
-
-        return any != 0;
-    }
-
-    private ReadOnlySpan<ulong> AmountMask(long? amountMinor)
+    /// <summary>mask = kind &amp; the slots whose amount range holds the call's amount; false when none.</summary>
+    private bool Amounts(long? amountMinor, ReadOnlySpan<ulong> kind, Span<ulong> mask)
     {
         if (amountMinor is not { } amount)
         {
-            return _noAmount;
+            return FaultMask.AndInto(mask, kind, _noAmount);
         }
 
         // The segment is the number of breakpoints <= amount.
@@ -155,52 +169,116 @@ internal sealed class FaultSlotFilter
             }
         }
 
-        return _amountSegments.AsSpan(lo * Words, Words);
+        if (_checkpointOf is null)
+        {
+            return FaultMask.AndInto(mask, kind, _checkpoints.AsSpan(lo * Words, Words));
+        }
+
+        var checkpoint = _checkpointOf[lo];
+        var any = FaultMask.AndInto(mask, kind, _checkpoints.AsSpan(checkpoint * Words, Words));
+        var toggles = _toggles.AsSpan(_toggleStart![_checkpointSegment![checkpoint] + 1].._toggleStart[lo + 1]);
+        if (toggles.IsEmpty)
+        {
+            return any;
+        }
+
+        // A flip changes the amount bit; the mask holds amount & kind, so it flips only where kind is set.
+        foreach (var i in toggles)
+        {
+            mask[i >> 6] ^= kind[i >> 6] & (1UL << (i & 63));
+        }
+
+        return FaultMask.Any(mask);
     }
 
-    private static (long[] Breaks, ulong[] Segments, ulong[] NoAmount) BuildAmounts(FaultSlot[] slots, int words)
+    private static void BuildAmounts(
+        FaultSlot[] slots,
+        int words,
+        out long[] breaks,
+        out int[]? checkpointOf,
+        out int[] checkpointSegment,
+        out ulong[] checkpoints,
+        out int[] toggleStart,
+        out int[] toggles,
+        out ulong[] noAmount)
     {
         // A rule's range [min, max] starts a segment at min and ends it before max + 1, so no
-        // segment straddles any rule's bound and one representative decides the whole segment.
-        var breaks = new SortedSet<long>();
-        foreach (var slot in slots.Where(s => s.HasAmount))
+        // segment straddles any rule's bound: a slot enters the mask at its min's breakpoint and
+        // leaves it at its max + 1's. Segment 0 (below every breakpoint) holds the slots without an
+        // amount and those whose range is open below.
+        var current = new ulong[words];
+        noAmount = new ulong[words];
+        var events = new List<(long At, int Slot)>();
+        for (var i = 0; i < slots.Length; i++)
         {
-            if (slot.AmountMin != long.MinValue)
+            var slot = slots[i];
+            if (!slot.HasAmount)
             {
-                breaks.Add(slot.AmountMin);
+                FaultMask.Set(noAmount, i);
+                FaultMask.Set(current, i);
+                continue;
+            }
+
+            if (slot.AmountMin > slot.AmountMax)
+            {
+                continue; // an empty range (the parser refuses one): in no segment
+            }
+
+            if (slot.AmountMin == long.MinValue)
+            {
+                FaultMask.Set(current, i);
+            }
+            else
+            {
+                events.Add((slot.AmountMin, i));
             }
 
             if (slot.AmountMax != long.MaxValue)
             {
-                breaks.Add(slot.AmountMax + 1);
+                events.Add((slot.AmountMax + 1, i));
             }
         }
 
-        var sorted = breaks.ToArray();
-        var segments = new ulong[(sorted.Length + 1) * words];
-        var noAmount = new ulong[words];
-        for (var j = 0; j <= sorted.Length; j++)
+        events.Sort();
+        breaks = events.Select(e => e.At).Distinct().ToArray();
+        var segments = breaks.Length + 1;
+        var everySegment = (long)segments * words <= DenseAmountWords;
+        checkpointOf = new int[segments];
+        toggleStart = new int[segments + 1];
+        toggles = new int[events.Count];
+        var checkpointSegments = new List<int> { 0 };
+        var checkpointMasks = new List<ulong>(current);
+        var since = 0;
+        var e = 0;
+        for (var j = 1; j < segments; j++)
         {
-            var representative = j == 0 ? long.MinValue : sorted[j - 1];
-            var segment = segments.AsSpan(j * words, words);
-            for (var i = 0; i < slots.Length; i++)
+            toggleStart[j] = e;
+            var at = breaks[j - 1];
+            for (; e < events.Count && events[e].At == at; e++)
             {
-                var slot = slots[i];
-                if (!slot.HasAmount || (representative >= slot.AmountMin && representative <= slot.AmountMax))
-                {
-                    Set(segment, i);
-                }
+                var i = events[e].Slot;
+                toggles[e] = i;
+                current[i >> 6] ^= 1UL << (i & 63);
+                since++;
             }
+
+            if (since > AmountToggles || everySegment)
+            {
+                checkpointSegments.Add(j);
+                checkpointMasks.AddRange(current);
+                since = 0;
+            }
+
+            checkpointOf[j] = checkpointSegments.Count - 1;
         }
 
-        for (var i = 0; i < slots.Length; i++)
+        toggleStart[segments] = e;
+        checkpointSegment = [.. checkpointSegments];
+        checkpoints = [.. checkpointMasks];
+        if (everySegment)
         {
-            if (!slots[i].HasAmount)
-            {
-                Set(noAmount, i);
-            }
+            // Segment j is checkpoint j: the call indexes the masks directly.
+            checkpointOf = null;
         }
-
-        return (sorted, segments, noAmount);
     }
 }

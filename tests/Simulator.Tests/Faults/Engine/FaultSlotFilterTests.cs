@@ -26,10 +26,16 @@ public sealed class FaultSlotFilterTests
     [InlineData(65, 4)]
     [InlineData(130, 5)]
     [InlineData(300, 6)]
-    public void Filter_OnRandomRulesAndCalls_SelectsExactlyTheSlotsWhoseMatchHolds(int rules, int seed)
+    [InlineData(1_025, 7, true)]
+    [InlineData(1_500, 8)]
+    [InlineData(1_500, 9, true)]
+    [InlineData(5_000, 10, true)]
+    public void Filter_OnRandomRulesAndCalls_SelectsExactlyTheSlotsWhoseMatchHolds(int rules, int seed, bool wide = false)
     {
+        // wide: thousands of distinct cards, prefixes, phones and amount bounds (amount checkpoints,
+        // the per-length prefix look-up, sparse per-value sets with many entries).
         var random = new Random(seed);
-        var set = FaultRuleParser.Parse(FaultRandomRules.Json(random, rules, anyNode: false), Context);
+        var set = FaultRuleParser.Parse(FaultRandomRules.Json(random, rules, anyNode: false, wide: wide), Context);
         var time = new FakeTimeProvider();
         var slots = set.Rules.Select((rule, i) => new FaultRuleState(rule, 7, time, i).Slot("issuer-1", "Authorize")).ToArray();
         var filter = FaultSlotFilter.Create(slots);
@@ -37,11 +43,14 @@ public sealed class FaultSlotFilterTests
         Assert.Equal((rules + 63) / 64, filter.Words);
 
         var selected = 0;
+        var calls = rules > 1_000 ? 1_000 : 3_000;
         Span<ulong> mask = stackalloc ulong[FaultSlotFilter.MaxWords];
-        for (var call = 0; call < 3_000; call++)
+        for (var call = 0; call < calls; call++)
         {
-            var request = FaultRandomRules.Request(random);
-            mask.Clear();
+            var request = FaultRandomRules.Request(random, wide: wide);
+
+            // Garbage in the mask must not leak into the selection (the engine's stackalloc is not cleared on every runtime).
+            mask.Fill(0xA5A5_A5A5_A5A5_A5A5UL);
             var any = filter.Select(in request, mask);
             var expectedAny = false;
             for (var i = 0; i < slots.Length; i++)
@@ -63,16 +72,19 @@ public sealed class FaultSlotFilterTests
         }
 
         // The random pools must produce hits as well as misses, or the test proves nothing.
-        Assert.InRange(selected, 1, (3_000 * rules) - 1);
+        Assert.InRange(selected, 1, (calls * rules) - 1);
     }
 
     [Theory]
     [InlineData(40, 11)]
     [InlineData(100, 12)]
     [InlineData(200, 13)]
-    public void IndexedEngine_OnThousandsOfRandomCalls_DecidesExactlyLikeTheLinearScan(int rules, int seed)
+    [InlineData(1_500, 14)]
+    [InlineData(1_500, 15, true)]
+    [InlineData(5_000, 16, true)]
+    public void IndexedEngine_OnThousandsOfRandomCalls_DecidesExactlyLikeTheLinearScan(int rules, int seed, bool wide = false)
     {
-        var json = FaultRandomRules.Json(new Random(seed), rules);
+        var json = FaultRandomRules.Json(new Random(seed), rules, wide: wide);
         var indexedTime = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var linearTime = new FakeTimeProvider(indexedTime.GetUtcNow());
         var indexed = FaultTestEngine.Create(indexedTime, seed: 99, maxActiveFaults: 4);
@@ -87,7 +99,7 @@ public sealed class FaultSlotFilterTests
         var injected = 0;
         for (var call = 0; call < 6_000; call++)
         {
-            var request = FaultRandomRules.Request(random);
+            var request = FaultRandomRules.Request(random, wide: wide);
             var a = indexed.Decide(in request);
             var b = linear.Decide(in request);
             Assert.Equal(Describe(b), Describe(a));
@@ -254,9 +266,12 @@ public sealed class FaultSlotFilterTests
     }
 
     [Fact]
-    public void MoreSlotsThanTheFilterHolds_FallBackToTheLinearScan_AndTheLastRuleStillFires()
+    public void FiveThousandSlots_AreFiltered_NotScanned_AndTheLastRuleStillFires()
     {
-        var count = FaultSlotFilter.MaxSlots + 1;
+        // Issue 20: beyond 1,024 slots the engine used to scan every rule. Every list it can hold
+        // now gets a filter; only a list longer than MaxSlots (more than the rules one engine
+        // accepts) would be scanned.
+        const int count = 5_000;
         var json = "[" + string.Join(",", Enumerable.Range(0, count).Select(i => i == count - 1
             ? """{"name":"last","match":{"phone":"+70000000003"},"decline":{"code":"57"}}"""
             : string.Create(CultureInfo.InvariantCulture, $$$"""{"name":"n{{{i}}}","match":{"amountMin":{{{1_000_000 + i}}}},"decline":{"code":"51"}}"""))) + "]";
@@ -265,34 +280,46 @@ public sealed class FaultSlotFilterTests
         var slots = rules.Select((r, i) => new FaultRuleState(r, 7, time, i).Slot("issuer-1", "Authorize")).ToArray();
         var engine = FaultTestEngine.Create();
         engine.Apply(json);
+        var states = engine.Rules.Select((r, i) => new FaultRuleState(r, 7, time, i)).ToArray();
+        var list = FaultIndex.Build(states, Context, (_, _) => new FaultSequence()).Find("issuer-1", "Authorize");
 
         var decision = engine.Decide(new FaultRequest("issuer-1", "Authorize", phone: "+70000000003", amountMinor: 5));
+        var filter = FaultSlotFilter.Create(slots);
 
-        Assert.Null(FaultSlotFilter.Create(slots));
-        Assert.NotNull(FaultSlotFilter.Create(slots[..FaultSlotFilter.MaxSlots]));
+        Assert.True(FaultDefaults.MaxRules <= FaultSlotFilter.MaxSlots);
+        Assert.NotNull(filter);
+        Assert.Equal(79, filter.Words);
+        Assert.Equal(count, list.Slots.Length);
+        Assert.NotNull(list.Filter);
+        Assert.Null(FaultSlotFilter.Create([.. Enumerable.Range(0, FaultSlotFilter.MaxSlots + 1).Select(i => slots[i % count])]));
         Assert.Equal(("last", "57", 1), (decision.RuleName, decision.DeclineCode, decision.Injections));
+
+        // Amount 1,002,500 is within 2,501 rules' ranges (n0..n2500); with the phone, the last rule as well.
+        Assert.Equal(2_502, Count(filter, new FaultRequest("issuer-1", "Authorize", phone: "+70000000003", amountMinor: 1_002_500)));
+        Assert.Equal(2_501, Count(filter, new FaultRequest("issuer-1", "Authorize", amountMinor: 1_002_500)));
+        Assert.Equal(0, Count(filter, new FaultRequest("issuer-1", "Authorize", amountMinor: 999_999)));
+        Assert.Equal(count - 1, Count(filter, new FaultRequest("issuer-1", "Authorize", amountMinor: long.MaxValue)));
+    }
+
+    [Fact]
+    public void TenThousandIdleRulesOfTheBenchmark_AreAllRejectedBeforeAnySlotIsVisited()
+    {
+        var list = IdleList(10_000);
+        var request = new FaultRequest("issuer-1", "Authorize", headers: null, pan: "6299990000000000", amountMinor: 100);
+        Span<ulong> mask = stackalloc ulong[FaultSlotFilter.MaxWords];
+
+        Assert.Equal(7_500, list.Slots.Length);
+        Assert.NotNull(list.Filter);
+        Assert.False(list.Filter.Select(in request, mask));
+        Assert.False(list.Filter.Select(new FaultRequest("issuer-1", "Authorize", headers: [], pan: "6299990000000000", amountMinor: 100), mask));
+        Assert.Equal(2_500, Count(list.Filter, new FaultRequest("issuer-1", "Authorize", pan: "4111111111111111", amountMinor: 100)));
+        Assert.Equal(2_500, Count(list.Filter, new FaultRequest("issuer-1", "Authorize", new Metadata { { "x-bench-tenant", "never" } }, pan: "6299990000000000", amountMinor: 100)));
     }
 
     [Fact]
     public void HundredIdleRulesOfTheBenchmark_AreAllRejectedBeforeAnySlotIsVisited()
     {
-        // The rules of src/Benchmarks/Fixtures/IdleFaultRules.cs: a quarter each idle by
-        // probability 0, an amount range, a metadata match and a Visa prefix.
-        var json = "[" + string.Join(",", Enumerable.Range(0, 100).Select(i =>
-        {
-            var head = string.Create(CultureInfo.InvariantCulture, $"\"name\":\"idle-{i:000}\",\"node\":\"{(i % 2 == 0 ? "*" : "issuer-*")}\",\"method\":\"{(i % 3 == 0 ? "*" : "Authorize")}\"");
-            return (i % 4) switch
-            {
-                0 => "{" + head + ""","probability":0,"error":{"grpcStatus":"UNAVAILABLE"}}""",
-                1 => "{" + head + ""","match":{"amountMin":1000000000000},"decline":{"code":"51"}}""",
-                2 => "{" + head + ""","match":{"metadata":{"x-bench-tenant":"never"}},"latency":{"fixed":"50ms"}}""",
-                _ => "{" + head + ""","match":{"panPrefix":"4"},"error":{"grpcStatus":"INTERNAL"}}""",
-            };
-        })) + "]";
-        var time = new FakeTimeProvider();
-        var states = FaultRuleParser.Parse(json, Context).Rules.Select((r, i) => new FaultRuleState(r, 7, time, i)).ToArray();
-        var index = FaultIndex.Build(states, Context, (_, _) => new FaultSequence());
-        var list = index.Find("issuer-1", "Authorize");
+        var list = IdleList(100);
         var request = new FaultRequest("issuer-1", "Authorize", headers: null, pan: "6299990000000000", amountMinor: 100);
         Span<ulong> mask = stackalloc ulong[FaultSlotFilter.MaxWords];
 
@@ -307,6 +334,26 @@ public sealed class FaultSlotFilterTests
         Assert.Equal(25, Count(list.Filter, visa));
         Assert.Equal(25, Count(list.Filter, tenant));
         Assert.Equal(25, Count(list.Filter, large));
+    }
+
+    private static FaultSlotList IdleList(int rules)
+    {
+        // The rules of src/Benchmarks/Fixtures/IdleFaultRules.cs: a quarter each idle by
+        // probability 0, an amount range, a metadata match and a Visa prefix.
+        var json = "[" + string.Join(",", Enumerable.Range(0, rules).Select(i =>
+        {
+            var head = string.Create(CultureInfo.InvariantCulture, $"\"name\":\"idle-{i:000}\",\"node\":\"{(i % 2 == 0 ? "*" : "issuer-*")}\",\"method\":\"{(i % 3 == 0 ? "*" : "Authorize")}\"");
+            return (i % 4) switch
+            {
+                0 => "{" + head + ""","probability":0,"error":{"grpcStatus":"UNAVAILABLE"}}""",
+                1 => "{" + head + ""","match":{"amountMin":1000000000000},"decline":{"code":"51"}}""",
+                2 => "{" + head + ""","match":{"metadata":{"x-bench-tenant":"never"}},"latency":{"fixed":"50ms"}}""",
+                _ => "{" + head + ""","match":{"panPrefix":"4"},"error":{"grpcStatus":"INTERNAL"}}""",
+            };
+        })) + "]";
+        var time = new FakeTimeProvider();
+        var states = FaultRuleParser.Parse(json, Context).Rules.Select((r, i) => new FaultRuleState(r, 7, time, i)).ToArray();
+        return FaultIndex.Build(states, Context, (_, _) => new FaultSequence()).Find("issuer-1", "Authorize");
     }
 
     [Fact]
