@@ -33,11 +33,16 @@ perf_report() {
     { printf "%-12s %-13s %-28s %-30s %-14s %s\n", $1, $8, $3, $4 " " $5, $6, $7 }' "$WORK/results.tsv"
 
   mkdir -p "$(dirname "$out")"
+  local kept=""
+  if [ -f "$out" ]; then
+    kept=$(awk '/^<!-- hand-measured: begin/ { on = 1 } on { print } /^<!-- hand-measured: end/ { on = 0 }' "$out")
+  fi
   {
     echo "# Benchmarks"
     echo
     echo "> Written by \`scripts/perf.sh\` ($MODE mode) on $(date -u '+%Y-%m-%d %H:%M UTC'). Do not edit by hand:"
-    echo "> every figure here comes from that run. Run \`scripts/perf.sh\` to refresh it."
+    echo "> every figure here comes from that run (the sections between the \`hand-measured\` markers come from the"
+    echo "> runs they name, and the script keeps them). Run \`scripts/perf.sh\` to refresh it."
     echo
     echo "## Machine"
     echo
@@ -67,6 +72,11 @@ perf_report() {
     echo "target (or more than 5× off an accuracy tolerance) and fails CI; \`skipped\` was not measured"
     echo "in this run, for the reason given; \`(reference)\` rows are baselines."
     echo
+    # Sections measured by hand (before/after comparisons, growth tables) live between these markers in
+    # the file being rewritten; they are carried over as they are, never dropped by a rewrite.
+    if [ -n "$kept" ]; then
+      printf '%s\n\n' "$kept"
+    fi
     echo "## How each pair is measured"
     echo
     cat scripts/perf/method.md
