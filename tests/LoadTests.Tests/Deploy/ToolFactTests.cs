@@ -41,6 +41,23 @@ public sealed class ToolFactTests
         Assert.Null(fact.SkipReason);
     }
 
+    [Fact]
+    public void Readme_CountsTheToolTests_AsTheSourcesHaveThem()
+    {
+        var root = FolderCycleFinder.RepositoryRoot();
+        var attributes = Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}TestSupport{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.EndsWith(nameof(ToolFactTests) + ".cs", StringComparison.Ordinal))
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"\[ToolFact\(([^\]]*)\)\]").Select(m => m.Groups[1].Value))
+            .ToList();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+
+        Assert.Contains($"# every test ({attributes.Count} skip without", readme, StringComparison.Ordinal);
+        Assert.Contains($"cannot run: {attributes.Count} tests drive programs from outside .NET, {attributes.Count(a => a.Contains("RedisServer", StringComparison.Ordinal))} `redis-server`", readme, StringComparison.Ordinal);
+        Assert.Contains($"skips those {attributes.Count} with the reason", readme, StringComparison.Ordinal);
+    }
+
     private static IReadOnlyList<IXunitTestCase> Discover(string method)
     {
         var info = typeof(Samples).GetMethod(method)!;
