@@ -38,37 +38,20 @@ internal static class Luhn
     }
 
     /// <summary>The check digit to append to <paramref name="payload"/> (all digits but the last).</summary>
-    public static char CheckDigit(ReadOnlySpan<char> payload)
-    {
-        var sum = 0;
-        var doubleIt = true;
-        for (var i = payload.Length - 1; i >= 0; i--)
-        {
-            var d = payload[i] - '0';
-            if (doubleIt)
-            {
-                d *= 2;
-                if (d > 9)
-                {
-                    d -= 9;
-                }
-            }
-
-            sum += d;
-            doubleIt = !doubleIt;
-        }
-
-        return (char)('0' + (10 - sum % 10) % 10);
-    }
+    public static char CheckDigit(ReadOnlySpan<char> payload) => (char)('0' + CheckValue(payload));
 
     /// <summary>As <see cref="CheckDigit(ReadOnlySpan{char})"/>, for ASCII digits (the cardholder export works in UTF-8).</summary>
-    public static byte CheckDigit(ReadOnlySpan<byte> payload)
+    public static byte CheckDigit(ReadOnlySpan<byte> payload) => (byte)('0' + CheckValue(payload));
+
+    // One loop for UTF-16 and ASCII digits; the JIT compiles it once per element type, so neither pays for the other.
+    private static int CheckValue<T>(ReadOnlySpan<T> payload)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         var sum = 0;
         var doubleIt = true;
         for (var i = payload.Length - 1; i >= 0; i--)
         {
-            var d = payload[i] - '0';
+            var d = int.CreateTruncating(payload[i]) - '0';
             if (doubleIt)
             {
                 d *= 2;
@@ -82,7 +65,7 @@ internal static class Luhn
             doubleIt = !doubleIt;
         }
 
-        return (byte)('0' + (10 - sum % 10) % 10);
+        return (10 - sum % 10) % 10;
     }
 
     public static string Complete(string payload) => payload + CheckDigit(payload);
