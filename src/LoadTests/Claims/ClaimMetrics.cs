@@ -38,6 +38,7 @@ internal static partial class ClaimMetrics
     public const string ErrorsDuringFault = "errors_during_fault";
     public const string FaultP99Ms = "fault_p99_ms";
     public const string DuplicateCharges = "duplicate_charges";
+    public const string DeclinedReattempts = "declined_reattempts";
     public const string MoneyConserved = "money_conserved";
     public const string KneeRps = "knee_rps";
     public const string P99Drift = "p99_drift";

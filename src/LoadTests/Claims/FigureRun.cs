@@ -43,6 +43,9 @@ internal sealed class FigureRun
     /// <summary>Payments the issuer charged twice during the run (the simulator's invariants, after minus before).</summary>
     public long DuplicateCharges { get; init; }
 
+    /// <summary>Authorize calls that sent a declined order again under a new key during the run (simulator invariants).</summary>
+    public long DeclinedReattempts { get; init; }
+
     public bool MoneyConserved { get; init; }
 
     public double MemoryGrowthMb { get; init; }

@@ -39,6 +39,7 @@ internal static class FigureBuilder
             IssuerNodes = issuerNodes.Select(n => new IssuerNodeCount(n.Name, n.Requests, FigureCatalog.PrimaryIssuerCalls.Keys.Sum(m => n.CallsByMethod.GetValueOrDefault(m)))).ToArray(),
             WalletInstances = walletInstances,
             DuplicateCharges = Math.Max(0, invariantsAfter.DuplicateCharges - invariantsBefore.DuplicateCharges),
+            DeclinedReattempts = Math.Max(0, invariantsAfter.DeclinedReattempts - invariantsBefore.DeclinedReattempts),
             MoneyConserved = invariantsAfter.MoneyConserved,
             MemoryGrowthMb = memoryGrowthMb,
             Reconciliation = ClaimMetrics.Reconciliation.ToDictionary(r => r.Metric, r => reconciliation.Metric(r.Metric), StringComparer.Ordinal),
@@ -104,6 +105,7 @@ internal static class FigureBuilder
             },
             ["retryAmplification"] = Round(figures.Get(ClaimMetrics.RetryAmplification)),
             ["duplicateCharges"] = run.DuplicateCharges,
+            ["declinedReattempts"] = run.DeclinedReattempts,
             ["moneyConserved"] = invariantsAfter.MoneyConserved,
             ["failover"] = new JsonObject
             {

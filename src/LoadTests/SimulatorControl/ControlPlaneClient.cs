@@ -85,7 +85,7 @@ internal sealed class ControlPlaneClient : IDisposable
         var json = await GetJsonAsync("v1/invariants", cancellationToken).ConfigureAwait(false);
         var violations = (json?["violations"] as JsonArray ?? []).Select(v => v?.ToString() ?? string.Empty).ToArray();
         var conserved = json?["moneyConserved"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-        return new Invariants(Long(json?["duplicateCharges"]), conserved, violations);
+        return new Invariants(Long(json?["duplicateCharges"]), conserved, violations, Long(json?["declinedReattempts"]));
     }
 
     /// <summary>The cursor of the ledger's head now (<c>GET /v1/ledger?limit=0</c>): rows made after this call come after it.</summary>

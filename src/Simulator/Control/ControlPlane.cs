@@ -41,7 +41,19 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
         return reply;
     }
 
-    public InvariantsReply GetInvariants() => ToContract(state.Ledger.Invariants());
+    /// <summary>Run on every invariants read to add counts kept outside the ledger (the engine's declined reattempts).</summary>
+    public List<Action<InvariantsReply>> InvariantsHooks { get; } = [];
+
+    public InvariantsReply GetInvariants()
+    {
+        var reply = ToContract(state.Ledger.Invariants());
+        foreach (var hook in InvariantsHooks)
+        {
+            hook(reply);
+        }
+
+        return reply;
+    }
 
     /// <summary>
     /// One page of the issuer's authorizations (GET /v1/ledger, GetLedger). Throws <see cref="ArgumentException"/>

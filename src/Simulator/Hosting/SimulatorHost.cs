@@ -68,6 +68,8 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         Faults = CreateFaults(options);
         Control.StatsHooks.Add(Risk.Counters.AddTo);
         Control.ResetHooks.Add(Risk.Reset);
+        Control.InvariantsHooks.Add(reply => reply.DeclinedReattempts = Engine.Declined.Reattempts);
+        Control.ResetHooks.Add(Engine.Declined.Clear);
         if (state is RedisIssuerState redis)
         {
             _sharedFaults = ShareFaults(redis);

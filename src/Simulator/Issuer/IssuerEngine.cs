@@ -26,6 +26,9 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
 
     public OtpOptions Otp => otp;
 
+    /// <summary>The orders this process declined, and the reattempts that re-sent one (<c>InvariantsReply.declined_reattempts</c>).</summary>
+    public DeclinedOrders Declined { get; } = new();
+
     public StartBindingOutcome StartBinding(string pan, string expiry, string cvv, string holderName, string idNumber, string phone, string idempotencyKey)
     {
         var fingerprint = string.Join('\u001f', pan, expiry, cvv, holderName, idNumber, phone);
@@ -74,7 +77,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     public AuthorizeOutcome Authorize(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node = "") =>
         state.Ledger is IOneTripHoldLedger
             ? AuthorizeAsync(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node).GetAwaiter().GetResult()
-            : AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
+            : Watched(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey);
 
     /// <summary>
     /// Authorize without blocking a thread on a shared ledger, in one round trip to it once the card token is
@@ -92,7 +95,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         idempotencyKey ??= "";
         if (state.Ledger is not IOneTripHoldLedger ledger)
         {
-            return Task.FromResult(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node));
+            return Task.FromResult(Watched(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey));
         }
 
         var hold = PrepareHold(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node, out var card);
@@ -101,7 +104,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         // Risk rules with a window or a challenge, and any risk decline, take the ordinary path (inside the idempotency store).
         if (hold is not { } request || !rules.HoldsDirectly || Assess(card.Card!, request, rules, record: false) is not null)
         {
-            return Task.FromResult(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node));
+            return Task.FromResult(Watched(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey));
         }
 
         return idempotencyKey.Length == 0
@@ -116,13 +119,13 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
 
     private async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request) =>
-        CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node);
+        Watched(CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node), request.CardToken, request.MerchantId, request.OrderReference, request.IdempotencyKey);
 
     private async Task<AuthorizeOutcome> HoldOnceAsync(IOneTripHoldLedger ledger, HoldRequest request, string fingerprint,
         string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
     {
         var r = await ledger.HoldOnceAsync(request, "Authorize", fingerprint, AuthorizeReplies).ConfigureAwait(false);
-        return r.State switch
+        var outcome = r.State switch
         {
             KeyedHoldState.Held => CountDailyLimit(FromHold(r.Hold), node),
             KeyedHoldState.Replayed => JsonSerializer.Deserialize<AuthorizeOutcome>(r.ReplayJson!)!,
@@ -130,6 +133,14 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             // Another caller claimed the key through the idempotency store and is still running: wait for it there.
             _ => AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node),
         };
+        return Watched(outcome, cardToken, merchantId, orderReference, idempotencyKey);
+    }
+
+    /// <summary>Every Authorize's answer passes here once, whatever path made it, for <see cref="Declined"/>.</summary>
+    private AuthorizeOutcome Watched(AuthorizeOutcome outcome, string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey)
+    {
+        Declined.Observe(cardToken, merchantId, orderReference, idempotencyKey, outcome.Code);
+        return outcome;
     }
 
     /// <summary>The reply of each hold outcome as the idempotency store keeps it (its JSON), for a ledger that stores it itself.</summary>
@@ -271,70 +282,62 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     // only when this call moved the money, as when the store runs the operation: a replay sends none.
     private VoidOutcome VoidOnce(string authorizationId, string idempotencyKey)
     {
-        var fingerprint = authorizationId ?? "";
-        if (state.Ledger is not IOneTripSettleLedger ledger)
-        {
-            return VoidThroughStore(authorizationId, idempotencyKey, fingerprint);
-        }
-
-        var r = ledger.VoidOnce(authorizationId ?? "", "Void", idempotencyKey, fingerprint, VoidReplies);
-        return r.State switch
-        {
-            KeyedHoldState.Held => FromVoid(r.Result),
-            KeyedHoldState.Replayed => JsonSerializer.Deserialize<VoidOutcome>(r.ReplayJson!)!,
-            KeyedHoldState.KeyReused => KeyReused<VoidOutcome>(),
-            _ => VoidThroughStore(authorizationId, idempotencyKey, fingerprint),
-        };
+        // Null and "" are the same request (the gRPC layer never passes null; tests may).
+        authorizationId ??= "";
+        return SettleOnce("Void", idempotencyKey, authorizationId,
+            (ledger, scope, fingerprint) => ledger.VoidOnce(authorizationId, scope, idempotencyKey, fingerprint, VoidReplies),
+            FromVoid, () => DoVoid(authorizationId));
     }
-
-    private VoidOutcome VoidThroughStore(string? authorizationId, string idempotencyKey, string fingerprint) =>
-        Once("Void", idempotencyKey, fingerprint, () => DoVoid(authorizationId));
 
     private CaptureOutcome CaptureOnce(string authorizationId, long amountMinor, string idempotencyKey)
     {
-        // Null and "" are the same request (the gRPC layer never passes null; tests may).
         authorizationId ??= "";
-        var fingerprint = authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture);
-        if (state.Ledger is not IOneTripSettleLedger ledger)
-        {
-            return CaptureThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint);
-        }
-
-        var r = ledger.CaptureOnce(authorizationId, amountMinor, "Capture", idempotencyKey, fingerprint, CaptureReplies);
-        return r.State switch
-        {
-            KeyedHoldState.Held => Captured(authorizationId, r.Result),
-            KeyedHoldState.Replayed => JsonSerializer.Deserialize<CaptureOutcome>(r.ReplayJson!)!,
-            KeyedHoldState.KeyReused => KeyReused<CaptureOutcome>(),
-            _ => CaptureThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint),
-        };
+        return SettleOnce("Capture", idempotencyKey, AmountFingerprint(authorizationId, amountMinor),
+            (ledger, scope, fingerprint) => ledger.CaptureOnce(authorizationId, amountMinor, scope, idempotencyKey, fingerprint, CaptureReplies),
+            r => Captured(authorizationId, r), () => DoCapture(authorizationId, amountMinor));
     }
-
-    private CaptureOutcome CaptureThroughStore(string authorizationId, long amountMinor, string idempotencyKey, string fingerprint) =>
-        Once("Capture", idempotencyKey, fingerprint, () => DoCapture(authorizationId, amountMinor));
 
     private RefundOutcome RefundOnce(string authorizationId, long amountMinor, string idempotencyKey)
     {
-        // Null and "" are the same request (the gRPC layer never passes null; tests may).
         authorizationId ??= "";
-        var fingerprint = authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture);
-        if (state.Ledger is not IOneTripSettleLedger ledger)
-        {
-            return RefundThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint);
-        }
-
-        var r = ledger.RefundOnce(authorizationId, amountMinor, "Refund", idempotencyKey, fingerprint, RefundReplies);
-        return r.State switch
-        {
-            KeyedHoldState.Held => Refunded(authorizationId, r.Result),
-            KeyedHoldState.Replayed => JsonSerializer.Deserialize<RefundOutcome>(r.ReplayJson!)!,
-            KeyedHoldState.KeyReused => KeyReused<RefundOutcome>(),
-            _ => RefundThroughStore(authorizationId, amountMinor, idempotencyKey, fingerprint),
-        };
+        return SettleOnce("Refund", idempotencyKey, AmountFingerprint(authorizationId, amountMinor),
+            (ledger, scope, fingerprint) => ledger.RefundOnce(authorizationId, amountMinor, scope, idempotencyKey, fingerprint, RefundReplies),
+            r => Refunded(authorizationId, r), () => DoRefund(authorizationId, amountMinor));
     }
 
-    private RefundOutcome RefundThroughStore(string authorizationId, long amountMinor, string idempotencyKey, string fingerprint) =>
-        Once("Refund", idempotencyKey, fingerprint, () => DoRefund(authorizationId, amountMinor));
+    private static string AmountFingerprint(string authorizationId, long amountMinor) =>
+        authorizationId + '\u001f' + amountMinor.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// One keyed settle: in one trip on a ledger that can (<paramref name="oneTrip"/>; <paramref name="held"/> turns this call's
+    /// own result into its reply), else, or when the one trip found the key claimed through the store, through the idempotency
+    /// store running <paramref name="operation"/>.
+    /// </summary>
+    private TOutcome SettleOnce<TResult, TOutcome>(
+        string scope,
+        string idempotencyKey,
+        string fingerprint,
+        Func<IOneTripSettleLedger, string, string, KeyedSettle<TResult>> oneTrip,
+        Func<TResult, TOutcome> held,
+        Func<TOutcome> operation)
+        where TOutcome : class
+    {
+        if (state.Ledger is IOneTripSettleLedger ledger)
+        {
+            var r = oneTrip(ledger, scope, fingerprint);
+            switch (r.State)
+            {
+                case KeyedHoldState.Held:
+                    return held(r.Result);
+                case KeyedHoldState.Replayed:
+                    return JsonSerializer.Deserialize<TOutcome>(r.ReplayJson!)!;
+                case KeyedHoldState.KeyReused:
+                    return KeyReused<TOutcome>();
+            }
+        }
+
+        return Once(scope, idempotencyKey, fingerprint, operation);
+    }
 
     /// <summary>The reply of each capture, void and refund outcome as the idempotency store keeps it (its JSON), for a ledger that stores it itself.</summary>
     internal static SettleReplies CaptureReplies { get; } = new(

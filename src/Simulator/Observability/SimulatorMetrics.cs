@@ -30,6 +30,7 @@ internal sealed class SimulatorMetrics
     private readonly Gauge _moneyConserved;
     private readonly Gauge _held;
     private readonly Gauge _released;
+    private readonly Gauge _declinedReattempts;
 
     public SimulatorMetrics()
     {
@@ -47,6 +48,7 @@ internal sealed class SimulatorMetrics
         _moneyConserved = f.CreateGauge("paysim_money_conserved", "1 when balances + held + captured - refunded equals the opening total and held equals authorized - captured - released.");
         _held = f.CreateGauge("paysim_held_minor", "Money held by authorizations not captured or released, in minor units.");
         _released = f.CreateGauge("paysim_released_minor", "Money given back to balances by Void, in minor units.");
+        _declinedReattempts = f.CreateGauge("paysim_declined_reattempts", "Authorize calls that sent a declined order again under a new idempotency key, since the last reset.");
     }
 
     /// <summary>Where the call path hands one node and method's latencies: the histogram's series for them, resolved once.</summary>
@@ -104,6 +106,7 @@ internal sealed class SimulatorMetrics
             _moneyConserved.Set(invariants.MoneyConserved ? 1 : 0);
             _held.Set(invariants.HeldMinor);
             _released.Set(invariants.ReleasedMinor);
+            _declinedReattempts.Set(invariants.DeclinedReattempts);
         }
     }
 }

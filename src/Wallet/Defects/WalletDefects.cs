@@ -22,6 +22,7 @@ public static class WalletDefects
     public const string NoOtpResend = "no-otp-resend";
     public const string CrashUnsafe = "crash-unsafe";
     public const string Unbalanced = "unbalanced";
+    public const string RetryDeclines = "retry-declines";
 
     public static readonly IReadOnlyList<WalletDefect> All =
     [
@@ -36,6 +37,7 @@ public static class WalletDefects
         new(MisreadApproval, "treats an approval as a decline and answers 402", "a response-code table with the wrong entry for 00"),
         new(NoOtpResend, "the resend endpoint answers 501 resend_not_supported", "an app whose 'send the code again' button was never wired to the issuer"),
         new(CrashUnsafe, "records the payment only after Authorize returns", "write-after-call: a crash between the issuer's hold and the wallet's insert leaves money held that the wallet knows nothing of"),
+        new(RetryDeclines, "retries an Authorize the issuer declined (05, 51, 59, 61, 65…) as if it were a network error, each time under a fresh issuer idempotency key for the same order", "a retry policy whose 'should handle' takes every non-approval for a failure: the issuer sees the declined order again and again, which card schemes limit (excessive reattempts) and fraud rules punish"),
         new(Unbalanced, "every instance but wallet-1 closes each connection after one reply (Connection: close) and refuses new connections 750 ms of every second, so a balancer with passive health keeps skipping it and wallet-1 takes most of the load", "a load balancer with a stale pool that keeps marking replicas down, or sticky sessions that pin clients to one replica"),
     ];
 

@@ -39,6 +39,7 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
     private readonly bool _noDeadline;
     private readonly bool _retryNewKey;
     private readonly bool _retryStorm;
+    private readonly bool _retryDeclines;
 
     public ResilientIssuerIntegration(WalletOptions options, WalletMetrics metrics, ILoggerFactory loggerFactory)
     {
@@ -49,6 +50,7 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
         _noDeadline = WalletDefects.IsOn(options.Defects, WalletDefects.NoDeadline);
         _retryNewKey = WalletDefects.IsOn(options.Defects, WalletDefects.RetryNewKey);
         _retryStorm = WalletDefects.IsOn(options.Defects, WalletDefects.RetryStorm);
+        _retryDeclines = WalletDefects.IsOn(options.Defects, WalletDefects.RetryDeclines);
 
         // Defect no-failover: the balancer is only ever told about the first node, so it has nowhere else to go.
         var nodes = WalletDefects.IsOn(options.Defects, WalletDefects.NoFailover) ? options.IssuerUris.Take(1).ToArray() : options.IssuerUris;
@@ -110,7 +112,7 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
     public Task<ConfirmBindingReply> ConfirmBindingAsync(ConfirmBindingRequest request, CancellationToken ct) =>
         CallAsync("ConfirmBinding", o => _client.ConfirmBindingAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
-    public Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => _retryNewKey
+    public Task<AuthorizeReply> AuthorizeAsync(AuthorizeRequest request, CancellationToken ct) => _retryNewKey || _retryDeclines
         ? AuthorizeRebuildingRetriesAsync(request, ct)
         : CallAsync("Authorize", o => _client.AuthorizeAsync(request, o).ResponseAsync, r => IsRetryableCode(r.ResponseCode), ct);
 
@@ -160,24 +162,39 @@ internal sealed class ResilientIssuerIntegration : IIssuerIntegration, IIssuerSe
     }
 
     /// <summary>
-    /// Defect retry-new-key: every retry after the first attempt is a rebuilt request with a fresh issuer idempotency key
-    /// and no order reference, so the issuer cannot tell it from a new payment (a lost reply is charged twice).
+    /// Defects retry-new-key and retry-declines rebuild the request with a fresh issuer idempotency key. Retry-new-key does it
+    /// for every retry and drops the order reference, so the issuer cannot tell the retry from a new payment (a lost reply is
+    /// charged twice). Retry-declines retries declines too and rebuilds only the retry of a decline, keeping the order
+    /// reference, so the issuer sees a declined order sent again (<c>declined_reattempts</c>); its other retries keep the key.
     /// </summary>
     private Task<AuthorizeReply> AuthorizeRebuildingRetriesAsync(AuthorizeRequest request, CancellationToken ct)
     {
+        // Attempts run one after another (the retry strategy awaits each), so plain locals carry one attempt's news to the next.
         var attempts = 0;
+        var sent = request;
+        var declined = false;
         return CallAsync(
             "Authorize",
             o =>
             {
-                var sent = Interlocked.Increment(ref attempts) == 1
-                    ? request
-                    : new AuthorizeRequest(request) { IdempotencyKey = "retry-" + Guid.NewGuid().ToString("N"), OrderReference = string.Empty };
+                if (++attempts > 1 && (_retryNewKey || declined))
+                {
+                    sent = new AuthorizeRequest(request)
+                    {
+                        IdempotencyKey = "retry-" + Guid.NewGuid().ToString("N"),
+                        OrderReference = _retryNewKey ? string.Empty : request.OrderReference,
+                    };
+                }
+
+                declined = false;
                 return _client.AuthorizeAsync(sent, o).ResponseAsync;
             },
-            r => IsRetryableCode(r.ResponseCode),
+            r => IsRetryableCode(r.ResponseCode) || (_retryDeclines && (declined = IsDecline(r.ResponseCode))),
             ct);
     }
+
+    /// <summary>An answer that is neither an approval, a step-up challenge nor one of the transient codes.</summary>
+    private static bool IsDecline(string responseCode) => responseCode is not ("00" or "1A") && !IsRetryableCode(responseCode);
 
     internal static bool IsRetryableCode(string responseCode) => responseCode is "91" or "96";
 

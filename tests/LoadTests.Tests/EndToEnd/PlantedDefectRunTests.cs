@@ -17,6 +17,7 @@ public sealed class PlantedDefectRunTests
     [InlineData("crash-abandon", "crash-unsafe", "orphan_holds == 0")]
     [InlineData("double-charge", "ignore-idempotency-key", "duplicate_charges == 0")]
     [InlineData("step-up", "no-otp-resend", "step:pay_resend ok_rate >= 99%")]
+    [InlineData("risk", "retry-declines", "declined_reattempts == 0")]
     public async Task Plan_PassesTheResilientWallet_AndFailsTheWalletWithItsDefect(string plan, string defect, string catchingClaim)
     {
         var clean = await ShortRun.RunAsync(plan);

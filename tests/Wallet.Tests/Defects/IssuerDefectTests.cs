@@ -185,4 +185,26 @@ public sealed class IssuerDefectTests
         var perPayment = planted ? 1 + ResilientIssuerIntegration.RetryStormAttempts : 1 + WalletDefaults.MaxRetryAttempts;
         Assert.Equal(3 * perPayment, cluster.CallsPerNode("Authorize").Total());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RetryDeclines_AVelocityDecline_IsSentAgainUnderNewKeys_AndTheIssuerCountsEachReattempt(bool planted)
+    {
+        await using var cluster = await DefectClusters.StartAsync(planted ? WalletDefects.RetryDeclines : null);
+        using var user = await DefectClusters.BoundUserAsync(cluster);
+        cluster.Simulator.ApplyRisk("""{"velocity": {"count": 1, "window": "1m"}}""");
+        var before = cluster.Simulator.GetInvariants();
+
+        Assert.Equal("201", (await Cluster.PayAsync(user, 100, "rd-1", "rd-1")).Outcome());
+        var declined = await Cluster.PayAsync(user, 100, "rd-2", "rd-2");
+
+        // Either way the user is told 402: the decline stands; only the issuer sees the difference.
+        Assert.Equal(HttpStatusCode.PaymentRequired, declined.Status);
+        var after = cluster.Simulator.GetInvariants();
+        var reattempts = planted ? WalletDefaults.MaxRetryAttempts : 0;
+        Assert.Equal(2 + reattempts, cluster.CallsPerNode("Authorize").Total());
+        Assert.Equal(reattempts, after.DeclinedReattempts - before.DeclinedReattempts);
+        Assert.Equal(100, after.HeldMinor + after.CapturedMinor - before.HeldMinor - before.CapturedMinor);
+    }
 }
