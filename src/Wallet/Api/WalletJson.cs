@@ -20,6 +20,8 @@ internal static partial class WalletJson
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         AllowDuplicateProperties = false,
+        // A number is a JSON number: "100" in quotes is refused, not read as 100 (is "1.00" a hundred or one?).
+        NumberHandling = JsonNumberHandling.Strict,
     };
 
     /// <summary>One line for a body <typeparamref name="T"/> could not be read from, naming the field.</summary>
@@ -39,7 +41,17 @@ internal static partial class WalletJson
 
         if (e.Path is { Length: > 2 } path && e.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            return $"field '{path[2..]}' has the wrong type for this call (text where a number is expected, or the other way round)";
+            var name = path[2..];
+            var type = Requests.GetTypeInfo(typeof(T)).Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+            return type switch
+            {
+                _ when type == typeof(long) || type == typeof(int) =>
+                    $"field '{name}' must be a whole number written as digits (no quotes, fraction or exponent) from {(type == typeof(int) ? int.MinValue : long.MinValue)} to {(type == typeof(int) ? int.MaxValue : long.MaxValue)}",
+                _ when type == typeof(string) => $"field '{name}' must be text: a JSON string of valid Unicode (no unpaired surrogate escape such as \\ud800)",
+                _ when type == typeof(bool) => $"field '{name}' must be true or false",
+                _ => $"field '{name}' has the wrong type for this call",
+            };
         }
 
         return $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split(". ")[0]}.";

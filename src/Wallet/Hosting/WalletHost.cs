@@ -35,6 +35,7 @@ public sealed class WalletHost : IAsyncDisposable
     public static async Task<WalletHost> StartAsync(WalletOptions options, CancellationToken cancellationToken = default)
     {
         WalletOptionsValidator.ThrowIfInvalid(options);
+        var created = !File.Exists(options.DatabasePath);
         var database = await OpenDatabaseAsync(options.DatabasePath, cancellationToken);
         var started = new List<WalletInstance>();
         try
@@ -54,6 +55,12 @@ public sealed class WalletHost : IAsyncDisposable
             }
 
             database.ReleasePooledConnections();
+            if (created)
+            {
+                // Nothing half-done: a wallet that never served leaves no database it created behind.
+                DeleteDatabaseFiles(options.DatabasePath);
+            }
+
             throw;
         }
 
@@ -73,6 +80,24 @@ public sealed class WalletHost : IAsyncDisposable
         }
 
         _database.ReleasePooledConnections();
+    }
+
+    private static void DeleteDatabaseFiles(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Best effort: the start failure is the message that matters.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     /// <exception cref="WalletOptionsException">The path is a directory, unwritable or not a SQLite file.</exception>

@@ -60,6 +60,8 @@ internal sealed class WalletInstance : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        // A listener that cannot start is told in one line by the caller (CannotListen); the host's own stack trace is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -112,9 +114,9 @@ internal sealed class WalletInstance : IAsyncDisposable
             {
                 await app.StartAsync(ct);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
             {
-                throw new IOException($"{name} cannot listen on {options.BindAddress}:{port} (port in use? try --port 0 or another port)", e);
+                throw CannotListen(name, options.BindAddress, port, e);
             }
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -151,5 +153,24 @@ internal sealed class WalletInstance : IAsyncDisposable
             await Integration.DisposeAsync();
             _sms.Dispose();
         }
+    }
+
+    /// <summary>One line for a listener that could not start: a port in use, or an address this machine does not have.</summary>
+    internal static IOException CannotListen(string name, string bindAddress, int port, Exception e)
+    {
+        var socket = default(System.Net.Sockets.SocketException);
+        for (var inner = e; inner is not null && socket is null; inner = inner.InnerException)
+        {
+            socket = inner as System.Net.Sockets.SocketException;
+        }
+
+        var why = socket?.SocketErrorCode switch
+        {
+            System.Net.Sockets.SocketError.AddressAlreadyInUse => "port in use? try --port 0 or another port",
+            System.Net.Sockets.SocketError.AddressNotAvailable => $"{socket.Message}: is {bindAddress} an address of this machine? try --bind 127.0.0.1",
+            System.Net.Sockets.SocketError.AccessDenied => $"{socket.Message}: ports below 1024 need privileges; try --port 0",
+            _ => socket?.Message ?? e.Message,
+        };
+        return new IOException($"{name} cannot listen on {bindAddress}:{port} ({why})", e);
     }
 }

@@ -71,6 +71,30 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
         Assert.Contains("more than once", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("1e3")]
+    [InlineData("99999999999999999999")]
+    [InlineData("\"100\"")]
+    [InlineData("true")]
+    public async Task Amount_ThatIsNoWholeJsonNumber_Is400SayingSo_AndNothingIsCharged(string amount)
+    {
+        var reply = await PostAsync("/payments", $$"""{"cardId":"c_none","amount":{{amount}},"currency":"CNY","merchant":"m","orderReference":"o","pin":"246810"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("invalid_request", reply.Json!["error"]!["code"]!.GetValue<string>());
+        Assert.StartsWith("field 'amount' must be a whole number written as digits", reply.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_WithAnUnpairedSurrogate_Is400NamingTheField()
+    {
+        var reply = await PostAsync("/users", """{"phone":"13800000079","password":"passw0rd!","pin":"246810","name":"\ud800"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.StartsWith("field 'name' must be text", reply.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Body_SameFieldInAnotherCase_CountsAsTwice()
     {

@@ -74,21 +74,56 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task PortInUse_PrintsOneLineAndExitsWith2()
+    public async Task PortInUse_PrintsOneLineAndExitsWith2_AndLeavesNoDatabaseBehind()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var db = Path.Combine(Path.GetTempPath(), $"paysim-wallet-cli-{Guid.NewGuid():N}.db");
 
-        var (exit, _, stderr) = await RunAsync($"--port {port} --db {db}");
+        var (exit, stdout, stderr, leftBehind) = await RunWithNewDatabaseAsync($"--port {port}");
 
         Assert.Equal(2, exit);
+        AssertNoStackTrace(stdout);
+        Assert.Equal($"wallet-1 cannot listen on 127.0.0.1:{port} (port in use? try --port 0 or another port)", stderr.Trim());
+        Assert.Empty(leftBehind);
+    }
+
+    [Fact]
+    public async Task BindToAnAddressThisMachineLacks_PrintsOneLineAndExitsWith2_AndLeavesNoDatabaseBehind()
+    {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        var (exit, stdout, stderr, leftBehind) = await RunWithNewDatabaseAsync("--bind 192.0.2.1 --port 0");
+
+        Assert.Equal(2, exit);
+        AssertNoStackTrace(stdout);
         Assert.Single(stderr.Trim().Split('\n'));
-        Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
-        foreach (var file in new[] { db, db + "-wal", db + "-shm" })
+        Assert.StartsWith("wallet-1 cannot listen on 192.0.2.1:0 (", stderr.Trim(), StringComparison.Ordinal);
+        Assert.Contains("is 192.0.2.1 an address of this machine? try --bind 127.0.0.1", stderr, StringComparison.Ordinal);
+        Assert.Empty(leftBehind);
+    }
+
+    // Stdout may carry the health monitor's warnings about unreachable issuer nodes (the process ran a moment); never the host's failure log.
+    private static void AssertNoStackTrace(string stdout)
+    {
+        Assert.DoesNotContain("fail:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stdout, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr, string[] LeftBehind)> RunWithNewDatabaseAsync(string arguments)
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"paysim-wallet-cli-{Guid.NewGuid():N}.db");
+        var files = new[] { db, db + "-wal", db + "-shm" };
+        try
         {
-            File.Delete(file);
+            var (exit, stdout, stderr) = await RunAsync($"{arguments} --db {db}");
+            return (exit, stdout, stderr, files.Where(File.Exists).ToArray());
+        }
+        finally
+        {
+            foreach (var file in files)
+            {
+                File.Delete(file);
+            }
         }
     }
 
