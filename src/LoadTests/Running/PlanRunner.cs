@@ -45,6 +45,11 @@ internal static class PlanRunner
         using var otp = new OtpReader(cluster.SmsUri);
         var counters = new RunCounters();
 
+        if (!plan.Target.IsEmbedded && shard.AppliesTimeline)
+        {
+            await RefuseFaultNameClashAsync(plan, control, cluster.ControlUri, cancellationToken).ConfigureAwait(false);
+        }
+
         // The plan's risk rules go in before anything binds or pays; the judge and the card-pool check read what is in force.
         var risk = await RiskRulesScope.StartAsync(plan, control, restore: !plan.Target.IsEmbedded && shard.AppliesTimeline, log, cancellationToken).ConfigureAwait(false);
         await using var riskScope = risk.ConfigureAwait(false);
@@ -95,6 +100,28 @@ internal static class PlanRunner
 
         await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
         return new RunOutcome(summary, Path.GetFullPath(folder));
+    }
+
+    /// <summary>
+    /// A plan fault named like a rule already on an external simulator would replace that rule and, at the end of the
+    /// run, delete it: the operator's rule would be gone. Refused before anything changes (exit 2), naming both.
+    /// </summary>
+    private static async Task RefuseFaultNameClashAsync(LoadPlan plan, ControlPlaneClient control, Uri controlUri, CancellationToken ct)
+    {
+        if (plan.Faults.Count == 0)
+        {
+            return;
+        }
+
+        var existing = (await control.GetFaultNamesAsync(ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < plan.Faults.Count; i++)
+        {
+            if (existing.Contains(plan.Faults[i].Name))
+            {
+                throw new PlanException(
+                    $"faults[{i}].name: \"{plan.Faults[i].Name}\" is already a fault rule on the simulator at {controlUri}; the run would replace it and delete it at the end. Rename the plan's rule, or remove the simulator's first (DELETE /v1/faults?name={Uri.EscapeDataString(plan.Faults[i].Name)}).");
+            }
+        }
     }
 
     /// <summary>The plan's scenarios on the load engine, each iteration played by the run's wallet flows (set once the users are prepared).</summary>

@@ -145,6 +145,13 @@ internal sealed class ControlPlaneClient : IDisposable
         return await reply.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The names of the fault rules in force (<c>GET /v1/faults</c>).</summary>
+    public async Task<IReadOnlyList<string>> GetFaultNamesAsync(CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync("v1/faults", cancellationToken).ConfigureAwait(false);
+        return (json?["rules"] as JsonArray ?? []).OfType<JsonObject>().Select(r => Str(r, "name")).Where(n => n.Length > 0).ToArray();
+    }
+
     public async Task ApplyFaultAsync(JsonObject rule, CancellationToken cancellationToken)
     {
         using var content = new StringContent(rule.ToJsonString(), Encoding.UTF8, "application/json");

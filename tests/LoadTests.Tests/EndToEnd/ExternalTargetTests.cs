@@ -75,6 +75,54 @@ public sealed class ExternalTargetTests
         }
     }
 
+    [Fact]
+    public async Task Run_WhosePlanFaultIsNamedLikeARuleAlreadyOnTheSimulator_IsRefusedBeforeAnything_AndTheRuleStays()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
+        simulator.ApplyFaults("""[{"name":"pre-existing","node":"issuer-*","method":"Authorize","latency":"1ms","probability":0}]""");
+        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
+        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
+        var plan = Path.Combine(Path.GetTempPath(), $"paysim-lt-clash-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(plan, """
+            {"name": "clash", "duration": "3s", "rate": 2, "scenarios": [{"name": "payment", "weight": 1}],
+             "faults": [{"name": "pre-existing", "node": "issuer-*", "method": "Authorize", "latency": "5ms"}],
+             "claims": ["excess_charges == 0"]}
+            """);
+        try
+        {
+            await using var wallet = await WalletHost.StartAsync(new WalletOptions
+            {
+                Instances = 1,
+                Port = 0,
+                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                DatabasePath = db,
+            });
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            string[] args =
+            [
+                "run", "--plan", plan, "--no-progress", "--report-dir", folder,
+                "--wallet-url", wallet.Instances[0].Uri.ToString(), "--simulator-url", simulator.ControlUri.ToString(),
+            ];
+
+            var code = await LoadTestsCli.InvokeAsync(args, new LoadTestsCliOptions(), stdout, stderr);
+
+            Assert.True(code == ExitCodes.BadInput, $"exit {code}\n{stdout}\n{stderr}");
+            Assert.Contains("faults[0].name: \"pre-existing\" is already a fault rule on the simulator at", stderr.ToString(), StringComparison.Ordinal);
+            Assert.False(Directory.Exists(folder));
+            Assert.Equal(0, simulator.GetStats().Nodes.Sum(n => n.Requests));
+            var rule = Assert.Single(JsonNode.Parse(simulator.FaultRulesJson)!.AsArray())!;
+            Assert.Equal(("pre-existing", 0d), (rule["name"]!.GetValue<string>(), rule["probability"]!.GetValue<double>()));
+        }
+        finally
+        {
+            foreach (var f in new[] { db, db + "-wal", db + "-shm", plan })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
     /// <summary>The shape of an adapter: delegate to whatever speaks your wallet's API.</summary>
     private sealed class CountingClient(HttpWalletClient inner, ConcurrentDictionary<string, int> calls) : IWalletClient, IDisposable
     {
