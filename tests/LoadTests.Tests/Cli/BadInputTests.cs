@@ -206,6 +206,45 @@ public sealed class BadInputTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
     }
 
+    [Theory]
+    [InlineData("run", "--plan")]
+    [InlineData("selftest", "--plans")]
+    public async Task APlanThatIsADirectory_SaysSo(string command, string flag)
+    {
+        var (code, _, err) = await CliRunner.RunAsync(command, flag, _dir + "/", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"error: {flag}: \"{_dir}/\" is a directory, not a file;", Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Selftest_WithAnUnknownPlan_NamesThePlansFlag()
+    {
+        var (code, _, err) = await CliRunner.RunAsync("selftest", "--plans", "nope", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: --plans: no plan named \"nope\"", Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithABadOtlpUrl_GivesAnOtlpCollectorsUrlAsTheExample()
+    {
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", Path.Combine(_dir, "r"), "--otlp", "notaurl");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal("error: --otlp: \"notaurl\" is not an http(s) URL, e.g. http://localhost:4318.", Assert.Single(Lines(err)));
+    }
+
+    [Fact]
+    public async Task Help_OnRun_GivesTheRealSettleDefault()
+    {
+        var (_, help, _) = await CliRunner.RunAsync("run", "--help");
+        var output = System.Text.RegularExpressions.Regex.Replace(help, @"\s+", " ");
+
+        Assert.Contains($"else {PaySim.LoadTests.Plans.DurationText.Format(PaySim.LoadTests.Plans.PlanCompiler.DefaultSettle)})", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("else 10s", output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
