@@ -111,6 +111,13 @@ public sealed partial class Expression
             return false;
         }
 
+        // A latency under 0 or a share under 0% is never observed: "p99 < -1s" would always fail, ">= -5%" always pass.
+        if (number < 0 && unit != ExpressionUnit.None)
+        {
+            error = $"invalid expression \"{trimmed}\": {match.Groups["num"].Value}{unitText} is negative; a {(unit == ExpressionUnit.Duration ? "duration" : "percentage")} threshold must be >= 0.";
+            return false;
+        }
+
         string? scopeKind = match.Groups["kind"].Success ? match.Groups["kind"].Value.ToLowerInvariant() : null;
         string? scopeName = null;
         if (scopeKind is not null)

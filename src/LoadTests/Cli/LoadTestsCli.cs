@@ -90,9 +90,9 @@ public static class LoadTestsCli
         var walletUrls = new Option<string[]>("--wallet-url") { Description = "External wallet base URL; repeat for several instances. Needs --simulator-url.", AllowMultipleArgumentsPerToken = false };
         var simulatorUrl = new Option<string?>("--simulator-url") { Description = "External simulator control plane URL, e.g. http://localhost:7000." };
         var smsUrl = new Option<string?>("--sms-url") { Description = "External SMS gateway URL (default: the address the simulator's node list gives), e.g. http://simulator:7201." };
-        var settle = new Option<string?>("--settle") { Description = "Longest wait after the load for holds and pending payments to settle before the money is reconciled, e.g. 20s (default: the plan's settle, else 10s)." };
+        var settle = new Option<string?>("--settle") { Description = $"Longest wait after the load for holds and pending payments to settle before the money is reconciled, e.g. 20s (default: the plan's settle, else {DurationText.Format(PlanCompiler.DefaultSettle)})." };
         var walletHooks = new Option<string[]>("--wallet-hook") { Description = "External target: NAME=COMMAND doing a wallet-instance event, NAME one of crash, restart, freeze, thaw; {instance} is replaced, e.g. crash='kubectl delete pod {instance} --grace-period=0'. Repeat per hook.", AllowMultipleArgumentsPerToken = false };
-        var otlp = new Option<string?>("--otlp") { Description = "Push the per-second figures (iterations, rps, p50/p99, concurrency by scenario) to an OpenTelemetry collector over OTLP/HTTP, e.g. http://localhost:4318; the report files stay the source of truth." };
+        var otlp = new Option<string?>("--otlp") { Description = "Push the per-second figures (iterations, rps, p50/p99, concurrency by scenario) to an OpenTelemetry collector over OTLP/HTTP, e.g. " + OtlpExample + "; the report files stay the source of truth." };
         var defect = new Option<string[]>("--defect") { Description = $"Embedded wallet: plant an integration mistake to see whether the plan catches it (repeatable; docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
@@ -107,7 +107,7 @@ public static class LoadTestsCli
             Uri? otlpUri;
             try
             {
-                otlpUri = parse.GetValue(otlp) is { } o ? ParseUrl(o, "--otlp") : null;
+                otlpUri = parse.GetValue(otlp) is { } o ? ParseUrl(o, "--otlp", OtlpExample) : null;
                 shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
@@ -241,8 +241,11 @@ public static class LoadTestsCli
             ? v
             : throw new PlanException($"{field}: \"{text}\" is not a whole number.");
 
-    private static Uri ParseUrl(string text, string field) =>
+    /// <summary>An OpenTelemetry collector's OTLP/HTTP port (the exporter speaks HTTP/protobuf, not gRPC's 4317).</summary>
+    private const string OtlpExample = "http://localhost:4318";
+
+    private static Uri ParseUrl(string text, string field, string example = "http://localhost:7300") =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
-            : throw new PlanException($"{field}: \"{text}\" is not an http(s) URL, e.g. http://localhost:7300.");
+            : throw new PlanException($"{field}: \"{text}\" is not an http(s) URL, e.g. {example}.");
 }

@@ -25,6 +25,7 @@ internal static class MergeCommand
             string folder;
             try
             {
+                ShardReader.CheckReportDir(parse.GetValue(folders) ?? [], parse.GetValue(reportDir));
                 var shards = ShardReader.ReadAll(parse.GetValue(folders) ?? []);
                 (summary, series) = ShardMerger.Merge(shards);
                 folder = parse.GetValue(reportDir) ?? Path.Combine("reports", $"{TimeProvider.System.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{summary.Plan}-merged");
@@ -37,7 +38,7 @@ internal static class MergeCommand
             }
             catch (LoadConfigException ex)
             {
-                await stderr.WriteLineAsync($"error: merge: a shard's claim is not valid: {ex.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"error: merge: a shard's summary is not valid: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
 

@@ -120,7 +120,7 @@ internal static class SelftestCommand
         var plans = new List<SelftestPlan>();
         foreach (var entry in names)
         {
-            var (json, source) = PlanCatalog.Resolve(entry);
+            var (json, source) = PlanCatalog.Resolve(entry, "--plans");
             var doc = PlanCompiler.Read(json, source);
             var name = string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim();
             if (plans.Any(p => p.Name == name))

@@ -6,6 +6,18 @@ namespace PaySim.LoadTests.Plans;
 /// <summary>A scenario's <c>load</c>: its phases as the load engine's simulations, rates and times scaled by the overrides.</summary>
 internal static class LoadCompiler
 {
+    /// <summary>The fields each phase kind reads; another field set on a phase would be silently ignored, so it is refused.</summary>
+    private static readonly Dictionary<string, string[]> FieldsByKind = new(StringComparer.Ordinal)
+    {
+        ["inject"] = ["rate", "interval", "during"],
+        ["rampingInject"] = ["rate", "interval", "during"],
+        ["injectRandom"] = ["rate", "maxRate", "interval", "during"],
+        ["pause"] = ["during"],
+        ["keepConstant"] = ["copies", "during"],
+        ["rampingConstant"] = ["copies", "during"],
+        ["iterations"] = ["copies", "count"],
+    };
+
     public static List<LoadSimulation> Compile(List<PlanLoadDocument> phases, string f, double rateScale, Func<TimeSpan, TimeSpan> scale)
     {
         if (phases.Count == 0)
@@ -23,7 +35,8 @@ internal static class LoadCompiler
             double Rate(double? v, string name) => v is { } x && double.IsFinite(x) && x >= 0
                 ? x * rateScale
                 : throw new PlanException($"{g}.{name}: required, a number >= 0 per interval.");
-            int Copies() => l.Copies is { } c && c >= 0 ? c : throw new PlanException($"{g}.copies: required, a number >= 0.");
+            int Copies(int min = 0) => l.Copies is { } c && c >= min ? c : throw new PlanException($"{g}.copies: required for {l.Kind}, a whole number >= {min}{(l.Copies is { } bad ? $", got {bad}" : string.Empty)}.");
+            CheckFields(l, g);
 
             LoadSimulation sim = l.Kind switch
             {
@@ -33,7 +46,7 @@ internal static class LoadCompiler
                 "pause" => LoadSimulation.Pause(During()),
                 "keepConstant" => LoadSimulation.KeepConstant(Copies(), During()),
                 "rampingConstant" => LoadSimulation.RampingConstant(Copies(), During()),
-                "iterations" => LoadSimulation.Iterations(Math.Max(1, Copies()), l.Count is { } n && n >= 0 ? n : throw new PlanException($"{g}.count: required, a number >= 0.")),
+                "iterations" => LoadSimulation.Iterations(Copies(min: 1), l.Count is { } n && n >= 0 ? n : throw new PlanException($"{g}.count: required, a number >= 0.")),
                 _ => throw new PlanException($"{g}.kind: \"{l.Kind}\" is not a load simulation; allowed: {KnownNames.List(KnownNames.LoadKinds)}."),
             };
             list.Add(sim);
@@ -45,5 +58,27 @@ internal static class LoadCompiler
         }
 
         return list;
+    }
+
+    private static void CheckFields(PlanLoadDocument phase, string g)
+    {
+        if (phase.Kind is null || !FieldsByKind.TryGetValue(phase.Kind, out var allowed))
+        {
+            return;
+        }
+
+        var given = new (string Name, bool Set)[]
+        {
+            ("rate", phase.Rate is not null), ("maxRate", phase.MaxRate is not null), ("interval", phase.Interval is not null),
+            ("during", phase.During is not null), ("copies", phase.Copies is not null), ("count", phase.Count is not null),
+        };
+        foreach (var (name, set) in given)
+        {
+            if (set && !allowed.Contains(name))
+            {
+                var takers = FieldsByKind.Where(k => k.Value.Contains(name)).Select(k => k.Key);
+                throw new PlanException($"{g}.{name}: not read by {phase.Kind} phases (they take {KnownNames.List(allowed)}); {name} is only for {KnownNames.List(takers)} phases.");
+            }
+        }
     }
 }

@@ -34,15 +34,20 @@ internal static class PlanCatalog
         return map;
     }
 
-    public static (string Json, string Source) Resolve(string nameOrFile)
+    public static (string Json, string Source) Resolve(string nameOrFile, string field = "--plan")
     {
         var looksLikeFile = nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             || nameOrFile.Contains('/', StringComparison.Ordinal) || nameOrFile.Contains('\\', StringComparison.Ordinal);
         if (looksLikeFile)
         {
+            if (Directory.Exists(nameOrFile))
+            {
+                throw new PlanException($"{field}: \"{nameOrFile}\" is a directory, not a file; give a plan name or a plan .json file.");
+            }
+
             if (!File.Exists(nameOrFile))
             {
-                throw new PlanException($"--plan: file \"{nameOrFile}\" does not exist.");
+                throw new PlanException($"{field}: file \"{nameOrFile}\" does not exist.");
             }
 
             return (File.ReadAllText(nameOrFile), nameOrFile);
@@ -51,7 +56,7 @@ internal static class PlanCatalog
         var plans = List();
         if (!plans.TryGetValue(nameOrFile, out var path))
         {
-            throw new PlanException($"--plan: no plan named \"{nameOrFile}\"; allowed: {KnownNames.List(plans.Keys)} (or a path to a .json file).");
+            throw new PlanException($"{field}: no plan named \"{nameOrFile}\"; allowed: {KnownNames.List(plans.Keys)} (or a path to a .json file).");
         }
 
         return (File.ReadAllText(path), nameOrFile);

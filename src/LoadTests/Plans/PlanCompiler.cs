@@ -45,8 +45,10 @@ internal static partial class PlanCompiler
     {
         try
         {
-            return JsonSerializer.Deserialize<PlanDocument>(json, Options)
+            var doc = JsonSerializer.Deserialize<PlanDocument>(json, Options)
                 ?? throw new PlanException($"plan {source}: the file is empty; expected a JSON object.");
+            PlanNulls.Check(json, $"plan {source}:");
+            return doc;
         }
         catch (JsonException ex)
         {

@@ -20,6 +20,7 @@ internal static class TargetCompiler
                 throw new PlanException("--wallet-url and --simulator-url: an external target needs both (the simulator's control plane gives cardholders, counters and faults).");
             }
 
+            Distinct(overrides.WalletUrls, _ => "--wallet-url");
             external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null), Hooks(doc?.External, p, overrides));
         }
         else if (doc?.External is { } ext)
@@ -30,6 +31,7 @@ internal static class TargetCompiler
             }
 
             var urls = ext.WalletUrls.Select((u, i) => ParseUrl(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
+            Distinct(urls, i => $"{p} target.external.walletUrls[{i}]");
             var sim = ParseUrl(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
             external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl")), Hooks(ext, p, overrides));
         }
@@ -128,6 +130,18 @@ internal static class TargetCompiler
         }
 
         return hooks;
+    }
+
+    /// <summary>The same wallet URL twice is one instance counted as two: it doubles its share and fails the fairness claims.</summary>
+    private static void Distinct(IReadOnlyList<Uri> urls, Func<int, string> field)
+    {
+        for (var i = 1; i < urls.Count; i++)
+        {
+            if (urls.Take(i).Contains(urls[i]))
+            {
+                throw new PlanException($"{field(i)}: {urls[i]} given twice; each wallet instance is listed once.");
+            }
+        }
     }
 
     private static Uri ParseUrl(string text, string field) =>

@@ -40,6 +40,23 @@ internal static class ShardReader
         return shards.OrderBy(s => s.Shard.Index).ToArray();
     }
 
+    /// <summary>Writing the merged report into a shard's folder would overwrite that shard's summary.json.</summary>
+    public static void CheckReportDir(IReadOnlyList<string> folders, string? reportDir)
+    {
+        if (reportDir is null)
+        {
+            return;
+        }
+
+        var target = Full(reportDir);
+        if (folders.FirstOrDefault(f => string.Equals(Full(f), target, StringComparison.Ordinal)) is { } shard)
+        {
+            throw new PlanException($"--report-dir: \"{reportDir}\" is one of the shard folders being merged ({shard}); give a new folder for the merged report.");
+        }
+
+        static string Full(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+    }
+
     private static ShardInput Read(string folder)
     {
         if (!Directory.Exists(folder))
@@ -63,6 +80,7 @@ internal static class ShardReader
             throw new PlanException($"merge: {file}: not a run summary ({ex.Message.Split('\n')[0]}).", ex);
         }
 
+        ShardSummaryCheck.Check(summary, file);
         if (summary.Extra["shard"] is not JsonObject shardNode
             || shardNode["index"] is not JsonValue indexNode || !indexNode.TryGetValue<int>(out var index)
             || shardNode["count"] is not JsonValue countNode || !countNode.TryGetValue<int>(out var count))

@@ -195,6 +195,11 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
 
             if (options.RiskFile is { } riskFile)
             {
+                if (Directory.Exists(riskFile))
+                {
+                    throw new SimulatorStartException($"--risk: \"{riskFile}\" is a directory, not a file; give a risk rules .json file");
+                }
+
                 string json;
                 try
                 {

@@ -176,6 +176,75 @@ public sealed class BadInputTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("selftest")]
+    public async Task APlanWithANullFault_IsOneLineAndExitTwo_WithoutAReportFolder(string command)
+    {
+        var plan = Path.Combine(_dir, "null-fault.json");
+        await File.WriteAllTextAsync(plan, """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"faults":[null]}""");
+        var report = Path.Combine(_dir, "r");
+
+        var (code, _, err) = command == "run"
+            ? await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", report)
+            : await CliRunner.RunAsync("selftest", "--plans", plan, "--report-dir", report);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"error: plan {plan}: faults[0]: must be an object, got null.", Assert.Single(Lines(err)));
+        Assert.False(Directory.Exists(report));
+    }
+
+    [Fact]
+    public async Task Run_WithTheSameWalletUrlTwice_IsRefusedBeforeAnythingStarts()
+    {
+        var (code, _, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--no-progress", "--report-dir", Path.Combine(_dir, "r"),
+            "--wallet-url", "http://127.0.0.1:9", "--wallet-url", "http://127.0.0.1:9", "--simulator-url", "http://127.0.0.1:9");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal("error: --wallet-url: http://127.0.0.1:9/ given twice; each wallet instance is listed once.", Assert.Single(Lines(err)));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
+    }
+
+    [Theory]
+    [InlineData("run", "--plan")]
+    [InlineData("selftest", "--plans")]
+    public async Task APlanThatIsADirectory_SaysSo(string command, string flag)
+    {
+        var (code, _, err) = await CliRunner.RunAsync(command, flag, _dir + "/", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"error: {flag}: \"{_dir}/\" is a directory, not a file;", Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Selftest_WithAnUnknownPlan_NamesThePlansFlag()
+    {
+        var (code, _, err) = await CliRunner.RunAsync("selftest", "--plans", "nope", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: --plans: no plan named \"nope\"", Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithABadOtlpUrl_GivesAnOtlpCollectorsUrlAsTheExample()
+    {
+        var (code, _, err) = await CliRunner.RunAsync("run", "--no-progress", "--report-dir", Path.Combine(_dir, "r"), "--otlp", "notaurl");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal("error: --otlp: \"notaurl\" is not an http(s) URL, e.g. http://localhost:4318.", Assert.Single(Lines(err)));
+    }
+
+    [Fact]
+    public async Task Help_OnRun_GivesTheRealSettleDefault()
+    {
+        var (_, help, _) = await CliRunner.RunAsync("run", "--help");
+        var output = System.Text.RegularExpressions.Regex.Replace(help, @"\s+", " ");
+
+        Assert.Contains($"else {PaySim.LoadTests.Plans.DurationText.Format(PaySim.LoadTests.Plans.PlanCompiler.DefaultSettle)})", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("else 10s", output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

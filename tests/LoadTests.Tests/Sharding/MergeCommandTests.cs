@@ -232,6 +232,55 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Merge_IntoOneOfTheShardFolders_IsRefusedBeforeWritingAnything()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var before = await File.ReadAllTextAsync(Path.Combine(a, "summary.json"));
+
+        var (code, _, err) = await CliRunner.RunAsync("merge", a, b, "--report-dir", a + "/");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"error: --report-dir: \"{a}/\" is one of the shard folders being merged", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(a, "summary.json")));
+    }
+
+    [Theory]
+    [InlineData("histogram", "scenarios[0].histogram: not a serialised latency histogram")]
+    [InlineData("stepHistogram", "scenarios[0].steps[0].histogram: not a serialised latency histogram")]
+    [InlineData("scenarios", "scenarios: must be an array, got null.")]
+    [InlineData("scenario", "scenarios[0]: must be an object, got null.")]
+    [InlineData("statusCodes", "scenarios[0].statusCodes: must be an object, got null.")]
+    [InlineData("steps", "scenarios[0].steps[0]: must be an object, got null.")]
+    [InlineData("claims", "claims: must be an array, got null.")]
+    [InlineData("claim", "claims[0]: must be an object, got null.")]
+    [InlineData("latency", "scenarios[0].latencyMs: must be an object, got null.")]
+    public async Task Merge_OfADamagedSummary_NamesTheFileAndTheField(string damage, string expected)
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var file = Path.Combine(b, "summary.json");
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject();
+        var scenario = json["scenarios"]![0]!.AsObject();
+        switch (damage)
+        {
+            case "histogram": scenario["histogram"] = "AAAA"; break;
+            case "stepHistogram": scenario["steps"]![0]!["histogram"] = "bm90IGEgaGlzdG9ncmFt"; break;
+            case "scenarios": json["scenarios"] = null; break;
+            case "scenario": json["scenarios"]![0] = null; break;
+            case "statusCodes": scenario["statusCodes"] = null; break;
+            case "steps": scenario["steps"] = new JsonArray((JsonNode?)null); break;
+            case "claims": json["claims"] = null; break;
+            case "claim": json["claims"]![0] = null; break;
+            default: scenario["latencyMs"] = null; break;
+        }
+
+        await File.WriteAllTextAsync(file, json.ToJsonString());
+
+        await AssertBadInputAsync($"error: merge: {file}: {expected}", a, b);
+    }
+
+    [Fact]
     public async Task Merge_WithNoFolder_ExitsTwoWithOneLine() =>
         await AssertBadInputAsync("no shard folder given");
 

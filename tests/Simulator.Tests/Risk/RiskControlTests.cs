@@ -219,6 +219,20 @@ public sealed class RiskControlTests
         File.Delete(good);
     }
 
+    [Fact]
+    public async Task RiskFlag_GivenADirectory_SaysItIsADirectory()
+    {
+        var dir = Directory.CreateTempSubdirectory("paysim-risk-").FullName;
+        var error = new StringWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var code = await CliApp.RunAsync(["serve", "--issuer-port", "0", "--sms-port", "0", "--control-port", "0", "--cardholders", "10", "--risk", dir], new StringWriter(), error, new MemoryStream(), cts.Token);
+
+        Directory.Delete(dir);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --risk: \"{dir}\" is a directory, not a file; give a risk rules .json file", error.ToString().Trim());
+    }
+
     private static async Task Put(TestSimulator sim, string json)
     {
         using var response = await sim.Http.PutAsync("/v1/risk", new StringContent(json, Encoding.UTF8, "application/json"));

@@ -51,6 +51,11 @@ internal static class FaultProfiles
                 throw new FaultRuleException("profile", $"\"{nameOrPath}\" is a path; only shipped profile names are accepted here: {string.Join(", ", Names(directory))}");
             }
 
+            if (Directory.Exists(nameOrPath))
+            {
+                throw new FaultRuleException("profile", $"\"{nameOrPath}\" is a directory, not a file; give a shipped profile name or a profile .json file");
+            }
+
             if (!File.Exists(nameOrPath))
             {
                 throw new FaultRuleException("profile", $"file \"{nameOrPath}\" does not exist; shipped profiles: {string.Join(", ", Names(directory))}");

@@ -35,6 +35,22 @@ public sealed class FaultProfilesTests
     }
 
     [Fact]
+    public void ProfilePath_ThatIsADirectory_SaysSo()
+    {
+        var dir = Directory.CreateTempSubdirectory("paysim-profile-").FullName;
+        try
+        {
+            var ex = Assert.Throws<FaultRuleException>(() => FaultProfiles.Load(dir + "/", FaultRuleContext.ForIssuers(3)));
+
+            Assert.Contains($"\"{dir}/\" is a directory, not a file", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
     public void ProfilePath_IsRefusedWhenPathsAreNotAllowed()
     {
         var ex = Assert.Throws<FaultRuleException>(() => FaultProfiles.Load("/etc/passwd.json", FaultRuleContext.ForIssuers(3), allowPaths: false));

@@ -1,0 +1,71 @@
+using PaySim.LoadTests.Plans;
+
+namespace PaySim.LoadTests.Tests.Plans;
+
+/// <summary>Values a plan can write that mean nothing: a null where an object or a list is needed, a phase field its kind never reads, a negative threshold.</summary>
+public sealed class PlanBadValueTests
+{
+    [Theory]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"faults":[null]}""", "plan p.json: faults[0]: must be an object, got null.")]
+    [InlineData("""{"scenarios":[null],"rate":2}""", "plan p.json: scenarios[0]: must be an object, got null.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"nodeEvents":[null]}""", "plan p.json: nodeEvents[0]: must be an object, got null.")]
+    [InlineData("""{"scenarios":[{"name":"journey","weight":1,"load":[null]}],"rate":2}""", "plan p.json: scenarios[0].load[0]: must be an object, got null.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":["success_rate >= 99%",null]}""", "plan p.json: claims[1]: must be a string, got null.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"catches":[null]}""", "plan p.json: catches[0]: must be a string, got null.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":[null],"simulatorUrl":"http://localhost:7000"}}}""", "plan p.json: target.external.walletUrls[0]: must be a string, got null.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":null}""", "plan p.json: claims: must be an array of strings, got null; leave the field out for its default.")]
+    [InlineData("""{"scenarios":null,"rate":2}""", "plan p.json: scenarios: must be an array of objects, got null; leave the field out for its default.")]
+    public void Null_WhereAValueIsNeeded_IsOneLineNamingTheElement(string json, string expected)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.Equal(expected, ex.Message);
+    }
+
+    [Fact]
+    public void EmptyClaims_AreAllowed_AsAPlanWithoutClaims()
+    {
+        var plan = PlanCompiler.Compile("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":[]}""", "p.json");
+
+        Assert.Empty(plan.Claims);
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"iterations","copies":0,"count":5}""", "scenarios[0].load[0].copies: required for iterations, a whole number >= 1, got 0.")]
+    [InlineData("""{"kind":"iterations","copies":-3,"count":5}""", "scenarios[0].load[0].copies: required for iterations, a whole number >= 1, got -3.")]
+    [InlineData("""{"kind":"inject","rate":2,"during":"5s","copies":4}""", "scenarios[0].load[0].copies: not read by inject phases (they take rate, interval, during); copies is only for keepConstant, rampingConstant, iterations phases.")]
+    [InlineData("""{"kind":"pause","during":"5s","rate":3}""", "scenarios[0].load[0].rate: not read by pause phases")]
+    [InlineData("""{"kind":"keepConstant","copies":2,"during":"5s","count":9}""", "scenarios[0].load[0].count: not read by keepConstant phases")]
+    public void LoadPhase_WithACopiesOrFieldItsKindDoesNotRead_IsRefused(string phase, string expected)
+    {
+        var json = $$"""{"scenarios":[{"name":"payment","weight":1,"load":[{{phase}}]}]}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.StartsWith($"plan p.json: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("step:pay p99 < -1s", "-1s is negative; a duration threshold must be >= 0.")]
+    [InlineData("success_rate >= -5%", "-5% is negative; a percentage threshold must be >= 0.")]
+    [InlineData("scenario:payment p50 < -3ms", "-3ms is negative; a duration threshold must be >= 0.")]
+    public void Claim_WithANegativeDurationOrPercentage_IsRefused(string claim, string expected)
+    {
+        var json = $$"""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":["{{claim}}"]}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.StartsWith("plan p.json: claims[0]: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExternalTarget_WithAWalletUrlListedTwice_IsRefused()
+    {
+        const string json = """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":["http://w:7300","http://w:7300/"],"simulatorUrl":"http://localhost:7000"}}}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.Equal("plan p.json: target.external.walletUrls[1]: http://w:7300/ given twice; each wallet instance is listed once.", ex.Message);
+    }
+}
