@@ -110,7 +110,7 @@ public sealed class SelftestCommandTests : IDisposable
     [Theory]
     [InlineData("--defects", "no-failover,sticky-nod", "--defects: \"sticky-nod\" is not a planted defect; allowed: ")]
     [InlineData("--defects", "no-failover,", "--defects: \"no-failover,\" has an empty entry")]
-    [InlineData("--plans", "smoke,smokey", "--plan: no plan named \"smokey\"")]
+    [InlineData("--plans", "smoke,smokey", "--plans: no plan named \"smokey\"")]
     [InlineData("--plans", "smoke,smoke", "--plans: \"smoke\" is listed twice")]
     [InlineData("--duration", "0s", "--duration: must be > 0")]
     [InlineData("--duration", "ten", "--duration")]
