@@ -226,7 +226,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
                 await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (NodePortInUseException e)
+            catch (NodeListenException e)
             {
                 throw new SimulatorStartException(e.Message, e.InnerException);
             }
