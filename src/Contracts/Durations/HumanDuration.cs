@@ -16,10 +16,18 @@ namespace PaySim.Contracts.Durations;
 /// Every caller passes the bound of its field (a schedule, a delay, a run length): a text beyond it
 /// is refused as <see cref="DurationProblem.TooLong"/> before any arithmetic can overflow.
 /// </para>
+/// <para>
+/// A duration counts whole microseconds (<see cref="Resolution"/>), the precision <see cref="Format"/> writes and
+/// Redis keeps: finer digits are rounded, so "0.0004ms" is 0 and a field that must be more than 0 refuses it
+/// rather than store a value that reads back as "0ms".
+/// </para>
 /// </summary>
 public static class HumanDuration
 {
     public const string Allowed = "a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1m30s\", \"1h\"";
+
+    /// <summary>The smallest step of a duration: one microsecond, the precision <see cref="Format"/> writes.</summary>
+    public static readonly TimeSpan Resolution = TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond);
 
     /// <summary>The longest duration any field accepts; callers give tighter bounds.</summary>
     public static readonly TimeSpan Ceiling = TimeSpan.FromDays(365);
@@ -81,7 +89,8 @@ public static class HumanDuration
             return false;
         }
 
-        value = TimeSpan.FromTicks((long)Math.Round(ticks, MidpointRounding.AwayFromZero));
+        var micros = Math.Round(ticks / TimeSpan.TicksPerMicrosecond, MidpointRounding.AwayFromZero);
+        value = TimeSpan.FromTicks((long)micros * TimeSpan.TicksPerMicrosecond);
         problem = DurationProblem.None;
         return true;
     }

@@ -29,7 +29,9 @@ internal static class ControlHttpEndpoints
 
         app.MapGet("/v1/cardholders", (HttpRequest request) =>
         {
-            if (!ControlLimits.TryQueryInt(request, "count", 0, 0, int.MaxValue, out var count, out var error)
+            if (!ControlLimits.TryCheckQuery(request, out var error, "count", "persona", "locale", "offset")
+                // An explicit count=0 is no rows, like /v1/ledger's limit=0 (over gRPC 0 is the proto default, 100).
+                || !ControlLimits.TryQueryInt(request, "count", ControlPlane.DefaultCount, 0, ControlPlane.MaxCardholders, out var count, out error)
                 || !ControlLimits.TryQueryInt(request, "offset", 0, 0, int.MaxValue, out var offset, out error))
             {
                 return Error(400, error!);
@@ -37,14 +39,9 @@ internal static class ControlHttpEndpoints
 
             try
             {
-                var reply = control.ListCardholders(new ListCardholdersRequest
-                {
-                    Count = count,
-                    Persona = request.Query["persona"].ToString(),
-                    Locale = request.Query["locale"].ToString(),
-                    Offset = offset,
-                });
-                return Results.Json(new { cardholders = reply.Cardholders }, Json);
+                // Streamed: each row is derived as it is written, so the reply's size does not stay in memory.
+                var cardholders = control.Cardholders(count, request.Query["persona"].ToString(), request.Query["locale"].ToString(), offset);
+                return Results.Json(new { cardholders }, Json);
             }
             catch (ArgumentException e)
             {
@@ -56,8 +53,14 @@ internal static class ControlHttpEndpoints
         app.MapGet("/v1/stats", () => Results.Json(control.GetStats(), Json));
         app.MapGet("/v1/invariants", () => Results.Json(control.GetInvariants(), Json));
         app.MapGet("/v1/ledger", (HttpRequest request) => Ledger(control, request));
-        app.MapPost("/v1/reset", () =>
+        app.MapPost("/v1/reset", (HttpRequest request) =>
         {
+            // A reset is the whole process's (or cluster's): a parameter such as ?node= would suggest less.
+            if (!ControlLimits.TryCheckQuery(request, out var error))
+            {
+                return Error(400, error!);
+            }
+
             control.Reset();
             return Results.Json(new { reset = true }, Json);
         });
@@ -90,7 +93,8 @@ internal static class ControlHttpEndpoints
     /// <summary>GET /v1/merchants?count=&amp;offset=: merchants and their EMVCo QR payloads, the same for the same seed.</summary>
     private static IResult Merchants(HttpRequest request, int seed)
     {
-        if (!ControlLimits.TryQueryInt(request, "count", MerchantCatalog.DefaultCount, 1, MerchantCatalog.MaxCount, out var count, out var error)
+        if (!ControlLimits.TryCheckQuery(request, out var error, "count", "offset")
+            || !ControlLimits.TryQueryInt(request, "count", MerchantCatalog.DefaultCount, 1, MerchantCatalog.MaxCount, out var count, out error)
             || !ControlLimits.TryQueryInt(request, "offset", 0, 0, MerchantCatalog.MaxOffset, out var offset, out error))
         {
             return Error(400, error!);
@@ -111,7 +115,12 @@ internal static class ControlHttpEndpoints
     /// <summary>GET /v1/ledger?since=&amp;limit=: limit defaults to <see cref="DefaultLedgerLimit"/> here (0 over gRPC means the head only).</summary>
     private static IResult Ledger(ControlPlane control, HttpRequest request)
     {
-        if (!ControlLimits.TryQueryInt(request, "limit", DefaultLedgerLimit, 0, ControlPlane.MaxLedgerLimit, out var limit, out var error))
+        if (!ControlLimits.TryCheckQuery(request, out var error, "since", "limit"))
+        {
+            return Error(400, error!);
+        }
+
+        if (!ControlLimits.TryQueryInt(request, "limit", DefaultLedgerLimit, 0, ControlPlane.MaxLedgerLimit, out var limit, out error))
         {
             return Error(400, $"{error} (0 = no rows, only the head cursor)");
         }

@@ -17,6 +17,25 @@ internal static class ControlLimits
     }
 
     /// <summary>
+    /// Refuses a query parameter the endpoint does not read (a misspelt <c>nme=</c> must not widen what a
+    /// request does, e.g. clear every fault rule): an error naming it and the allowed ones.
+    /// </summary>
+    public static bool TryCheckQuery(HttpRequest request, out string? error, params string[] allowed)
+    {
+        error = null;
+        foreach (var key in request.Query.Keys)
+        {
+            if (!allowed.Contains(key, StringComparer.Ordinal))
+            {
+                error = Line($"unknown query parameter '{key}'; allowed: {(allowed.Length == 0 ? "none" : string.Join(", ", allowed))}");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// A whole number from the query string: absent gives <paramref name="fallback"/>; anything but
     /// digits, or outside min–max, gives an error naming the parameter and the range.
     /// </summary>

@@ -13,6 +13,13 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
     public const int DefaultCount = 100;
     public const int MaxLedgerLimit = 10_000;
 
+    /// <summary>
+    /// The most cardholders one list answers (page on with offset). GET /v1/cardholders streams its rows, but a
+    /// gRPC reply is one message built whole: an unbounded count would grow the process with it, whatever
+    /// --cardholders is. 100,000 covers a load plan's largest ask (preboundCards 10,000 × 2 × its shards).
+    /// </summary>
+    public const int MaxCardholders = 100_000;
+
     /// <summary>Run on reset after the core state is cleared (the fault engine adds its rule clearing here).</summary>
     public List<Action> ResetHooks { get; } = [];
 
@@ -21,13 +28,39 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
 
     public INodeControl NodeControl => nodes;
 
-    /// <summary>Throws <see cref="ArgumentException"/> for an unknown persona or locale.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> for an unknown persona or locale, a count outside 0..<see cref="MaxCardholders"/>
+    /// (0 = <see cref="DefaultCount"/>, the proto default) or a negative offset.
+    /// </summary>
     public ListCardholdersReply ListCardholders(ListCardholdersRequest request)
     {
-        var count = request.Count > 0 ? request.Count : DefaultCount;
+        if (request.Count is < 0 or > MaxCardholders)
+        {
+            throw new ArgumentException($"count must be 0 to {MaxCardholders} (0 = {DefaultCount}; page on with offset); got {request.Count}");
+        }
+
+        if (request.Offset < 0)
+        {
+            throw new ArgumentException($"offset must be 0 or more; got {request.Offset}");
+        }
+
         var reply = new ListCardholdersReply();
-        reply.Cardholders.AddRange(state.Cardholders.List(count, request.Persona, request.Locale, request.Offset).Select(CardholderMapper.ToContract));
+        reply.Cardholders.AddRange(Cardholders(request.Count > 0 ? request.Count : DefaultCount, request.Persona, request.Locale, request.Offset));
         return reply;
+    }
+
+    /// <summary>
+    /// The cardholders of a list, derived one by one as they are read (GET /v1/cardholders streams them). Throws
+    /// <see cref="ArgumentException"/> at once for an unknown persona or locale or a count outside 0..<see cref="MaxCardholders"/>.
+    /// </summary>
+    public IEnumerable<Cardholder> Cardholders(int count, string? persona, string? locale, int offset)
+    {
+        if (count is < 0 or > MaxCardholders)
+        {
+            throw new ArgumentException($"count must be 0 to {MaxCardholders}; got {count}");
+        }
+
+        return state.Cardholders.List(count, persona, locale, offset).Select(CardholderMapper.ToContract);
     }
 
     public StatsReply GetStats()

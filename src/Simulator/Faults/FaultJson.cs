@@ -20,6 +20,65 @@ internal static class FaultJson
         AllowDuplicateProperties = false,
     };
 
+    /// <summary>
+    /// Reports every string and field name of the document that is not text: JSON may escape a lone UTF-16
+    /// surrogate (<c>"\ud800"</c>), which no reader can turn into a string. Run once on the whole document
+    /// before reading it, so every reader after it may call <see cref="JsonElement.GetString"/>.
+    /// </summary>
+    /// <returns>false when it reported any.</returns>
+    public static bool CheckText(JsonElement value, string path, FaultRuleErrors errors)
+    {
+        var before = errors.Count;
+        Walk(value, path, errors);
+        return errors.Count == before;
+
+        static void Walk(JsonElement value, string path, FaultRuleErrors errors)
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String when !IsText(() => value.GetString()):
+                    errors.Add(path.Length == 0 ? "json" : path, NotText);
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in value.EnumerateObject())
+                    {
+                        if (!IsText(() => property.Name))
+                        {
+                            errors.Add(Join(path, "(field name)"), NotText);
+                            continue;
+                        }
+
+                        Walk(property.Value, Join(path, property.Name), errors);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in value.EnumerateArray())
+                    {
+                        Walk(item, $"{path}[{i++}]", errors);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    public const string NotText = "not valid text (unpaired UTF-16 surrogate)";
+
+    private static bool IsText(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
     public static string Describe(JsonElement value) =>
@@ -120,7 +179,9 @@ internal static class FaultJson
 
         if (positive && duration == TimeSpan.Zero)
         {
-            errors.Add(field, $"{Describe(value)} must be more than 0");
+            // "0.0004ms" is well formed but rounds to 0 (durations count whole microseconds): say so.
+            var rounded = value.GetString()!.Trim() is "0" ? "" : $" (it rounds to 0; the smallest duration is {HumanDuration.Format(HumanDuration.Resolution)})";
+            errors.Add(field, $"{Describe(value)} must be more than 0{rounded}");
             return null;
         }
 

@@ -231,7 +231,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
                 await host._controlHttp.StartAsync(cancellationToken).ConfigureAwait(false);
                 await host._controlGrpc.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (NodePortInUseException e)
+            catch (NodeListenException e)
             {
                 throw new SimulatorStartException(e.Message, e.InnerException);
             }
@@ -537,6 +537,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     {
         var app = NewBuilder(node, port, HttpProtocols.Http1).Build();
         ControlBodyLimit.Use(app);
+        ControlMethodNotAllowed.Use(app);
         ControlTokenMiddleware.Use(app, ControlToken);
         FaultHttpEndpoints.Map(app, Faults);
         RiskHttpEndpoints.Map(app, Risk);

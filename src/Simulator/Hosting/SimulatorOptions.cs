@@ -100,24 +100,34 @@ public sealed class SimulatorOptions
 
     internal int EffectiveControlGrpcPort => ControlGrpcPort ?? (ControlPort == 0 ? 0 : ControlPort + 1);
 
-    /// <summary>Every problem, one line each naming the field and what is allowed; empty when valid.</summary>
+    /// <summary>
+    /// Every problem, one line each naming the field and what is allowed; empty when valid. A field the serve
+    /// command sets is named by its flag (<c>--control-port:</c>), the others by their property.
+    /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (Nodes is < 1 or > MaxNodes)
         {
-            errors.Add($"Nodes must be 1..{MaxNodes} (was {Nodes})");
+            errors.Add($"--nodes: must be 1..{MaxNodes} (was {Nodes})");
         }
 
-        CheckPort(errors, nameof(IssuerPort), IssuerPort);
+        CheckPort(errors, "--issuer-port", IssuerPort);
         if (IssuerPort > 0 && IssuerPort + Math.Max(Nodes, 1) - 1 > 65535)
         {
-            errors.Add($"IssuerPort {IssuerPort} + {Nodes} nodes runs past port 65535");
+            errors.Add($"--issuer-port: {IssuerPort} + {Nodes} nodes runs past port 65535; allowed 0..{65536 - Math.Max(Nodes, 1)}");
         }
 
-        CheckPort(errors, nameof(SmsPort), SmsPort);
-        CheckPort(errors, nameof(ControlPort), ControlPort);
-        CheckPort(errors, nameof(ControlGrpcPort), EffectiveControlGrpcPort);
+        CheckPort(errors, "--sms-port", SmsPort);
+        CheckPort(errors, "--control-port", ControlPort);
+        if (ControlGrpcPort is not null)
+        {
+            CheckPort(errors, nameof(ControlGrpcPort), ControlGrpcPort.Value);
+        }
+        else if (ControlPort == 65535)
+        {
+            errors.Add("--control-port: 65535 leaves no room for the control gRPC port (control port + 1); allowed 0..65534");
+        }
 
         var fixedPorts = new List<(string Name, int Port)>();
         if (IssuerPort > 0)
@@ -128,9 +138,9 @@ public sealed class SimulatorOptions
             }
         }
 
-        fixedPorts.Add(("SmsPort", SmsPort));
-        fixedPorts.Add(("ControlPort", ControlPort));
-        fixedPorts.Add(("ControlGrpcPort", EffectiveControlGrpcPort));
+        fixedPorts.Add(("--sms-port", SmsPort));
+        fixedPorts.Add(("--control-port", ControlPort));
+        fixedPorts.Add((ControlGrpcPort is null ? "control gRPC (--control-port + 1)" : nameof(ControlGrpcPort), EffectiveControlGrpcPort));
         foreach (var clash in fixedPorts.Where(p => p.Port > 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))
         {
             errors.Add($"port {clash.Key} is used twice ({string.Join(", ", clash.Select(c => c.Name))}); every port must differ");
@@ -138,12 +148,12 @@ public sealed class SimulatorOptions
 
         if (!IPAddress.TryParse(BindAddress, out _))
         {
-            errors.Add($"BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (was '{BindAddress}')");
+            errors.Add($"--bind: must be an IP address such as 127.0.0.1 or 0.0.0.0 (was '{BindAddress}')");
         }
 
         if (Cardholders is < 0 or > MaxCardholders)
         {
-            errors.Add($"Cardholders must be 0..{MaxCardholders} (was {Cardholders})");
+            errors.Add($"--cardholders: must be 0..{MaxCardholders} (was {Cardholders})");
         }
 
         if (double.IsNaN(ZhCnShare) || ZhCnShare is < 0 or > 1)
@@ -187,7 +197,7 @@ public sealed class SimulatorOptions
 
         if (ResendCooldown < TimeSpan.Zero || ResendCooldown > MaxResendCooldown)
         {
-            errors.Add($"ResendCooldown must be 0..1h (was {ResendCooldown})");
+            errors.Add($"--resend-cooldown: must be 0..1h (was {ResendCooldown})");
         }
 
         if (SlowSmsDelay < TimeSpan.Zero)
@@ -202,12 +212,12 @@ public sealed class SimulatorOptions
 
         if (MaxActiveFaults is < 1)
         {
-            errors.Add($"MaxActiveFaults must be 1 or more, or unset for no limit (was {MaxActiveFaults})");
+            errors.Add($"--max-active-faults: must be 1 or more, or left out for no limit (was {MaxActiveFaults})");
         }
 
         if (FaultJournal is < 0 or > Faults.FaultDefaults.MaxJournalCapacity)
         {
-            errors.Add($"FaultJournal must be 0..{Faults.FaultDefaults.MaxJournalCapacity}, 0 = off (was {FaultJournal})");
+            errors.Add($"--fault-journal: must be 0..{Faults.FaultDefaults.MaxJournalCapacity}, 0 = off (was {FaultJournal})");
         }
 
         if (UsesRedis && !PaySim.Simulator.State.Redis.RedisStateOptions.TryParse(State, out _, out var stateError))
@@ -222,7 +232,7 @@ public sealed class SimulatorOptions
 
         if (ControlToken is { } token && (token.Length == 0 || token.Any(char.IsWhiteSpace)))
         {
-            errors.Add("ControlToken must be non-empty and without spaces");
+            errors.Add("--control-token: must be non-empty and without spaces");
         }
 
         return errors;
@@ -232,7 +242,7 @@ public sealed class SimulatorOptions
     {
         if (port is < 0 or > 65535)
         {
-            errors.Add($"{name} must be 0..65535, 0 = ephemeral (was {port})");
+            errors.Add($"{name}: must be 0..65535, 0 = ephemeral (was {port})");
         }
     }
 }

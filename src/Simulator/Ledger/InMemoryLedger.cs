@@ -209,7 +209,7 @@ internal sealed class InMemoryLedger : ILedger
         var start = since ?? new LedgerCursor(book.Generation, first - 1);
         if (start.Epoch != book.Generation)
         {
-            throw LedgerCursorException.BeforeReset(start, book.Generation);
+            throw LedgerCursorException.OtherEpoch(start, book.Generation);
         }
 
         if (start.Sequence < first - 1 || start.Sequence > head)

@@ -96,7 +96,16 @@ internal sealed class ServerNode(string name, string kind, IPAddress address, in
         catch (Exception e) when (IsAddressInUse(e))
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new NodePortInUseException($"port {Port} ({Name}) is already in use on {address}; choose another port", e);
+            throw new NodeListenException($"port {Port} ({Name}) is already in use on {address}; choose another port", e);
+        }
+        catch (Exception e) when (FindSocketError(e) is { } socket)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new NodeListenException(
+                socket.SocketErrorCode == SocketError.AddressNotAvailable
+                    ? $"--bind: cannot listen on {address}: {socket.Message}"
+                    : $"port {Port} ({Name}): cannot listen on {address}: {socket.Message}",
+                e);
         }
 
         if (Port == 0)
@@ -137,6 +146,19 @@ internal sealed class ServerNode(string name, string kind, IPAddress address, in
         {
             Health.SetStatus(service, status);
         }
+    }
+
+    private static SocketException? FindSocketError(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is SocketException socket)
+            {
+                return socket;
+            }
+        }
+
+        return null;
     }
 
     internal static bool IsAddressInUse(Exception e)

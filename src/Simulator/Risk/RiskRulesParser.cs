@@ -34,6 +34,11 @@ internal static class RiskRulesParser
         {
             throw new RiskRuleException([new FaultRuleError("risk", $"is not valid JSON ({e.Message.Split('\n')[0].Split(" Path:")[0]})")]);
         }
+        catch (InvalidOperationException)
+        {
+            // Field names are decoded while parsing (duplicates are refused): one with a lone surrogate fails there.
+            throw new RiskRuleException([new FaultRuleError("risk", FaultJson.NotText + " in a field name")]);
+        }
 
         using (document)
         {
@@ -43,12 +48,20 @@ internal static class RiskRulesParser
                 throw new RiskRuleException([new FaultRuleError("risk", $"must be a JSON object, got {FaultJson.Describe(root)}")]);
             }
 
+            if (!FaultJson.CheckText(root, "", errors))
+            {
+                throw new RiskRuleException(errors.Items.ToArray());
+            }
+
             FaultJson.CheckObject(root, "", Fields, errors);
             var rules = new RiskRules
             {
                 Velocity = Rule(root, RiskRuleNames.Velocity, "count", 1, MaxCount, window: true, action: true, errors),
                 Amount = Rule(root, RiskRuleNames.Amount, "maxMinor", 1, MaxAmountMinor, window: true, action: true, errors),
-                DailyLimit = FaultJson.ReadBoolean(root, RiskRuleNames.DailyLimit, "", errors) ?? true,
+                // Like every rule: left out is its default (on), null is off.
+                DailyLimit = root.TryGetProperty(RiskRuleNames.DailyLimit, out _)
+                    ? FaultJson.ReadBoolean(root, RiskRuleNames.DailyLimit, "", errors) ?? false
+                    : RiskRules.Default.DailyLimit,
                 Repeat = Rule(root, RiskRuleNames.Repeat, null, 0, 0, window: true, action: true, errors),
                 RiskFlagged = root.TryGetProperty(RiskRuleNames.RiskFlagged, out _)
                     ? Rule(root, RiskRuleNames.RiskFlagged, "aboveMinor", 0, MaxAmountMinor, window: false, action: true, errors)

@@ -19,6 +19,10 @@ public sealed class HumanDurationTests
     [InlineData(" 10s ", 10_000)]
     [InlineData("0", 0)]
     [InlineData("0s", 0)]
+    [InlineData("0.0004ms", 0)]
+    [InlineData("0.0001ms", 0)]
+    [InlineData("0.0015ms", 0.002)]
+    [InlineData("1.0000004s", 1_000)]
     public void TryParse_ReadsTheUnitsPeopleWrite(string text, double ms)
     {
         Assert.True(HumanDuration.TryParse(text, out var value));
@@ -88,6 +92,7 @@ public sealed class HumanDurationTests
     [InlineData(90_000, "90s")]
     [InlineData(1_500, "1500ms")]
     [InlineData(0.5, "0.5ms")]
+    [InlineData(0.001, "0.001ms")]
     [InlineData(0, "0s")]
     public void Format_GivesTheShortestExactForm_WhichParsesBack(double ms, string text)
     {

@@ -28,8 +28,25 @@ public sealed class CliTests
         var (code, _, err) = await Run("serve", "--nodes", "0", "--issuer-port", "0", "--sms-port", "0", "--control-port", "0");
 
         Assert.Equal(2, code);
-        Assert.Contains("Nodes must be 1..", err);
+        Assert.Contains("--nodes: must be 1..", err);
         Assert.Single(err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--control-port 65535", "error: --control-port: 65535 leaves no room for the control gRPC port (control port + 1); allowed 0..65534")]
+    [InlineData("--control-port 70000", "error: --control-port: must be 0..65535, 0 = ephemeral (was 70000)")]
+    [InlineData("--bind localhost", "error: --bind: must be an IP address such as 127.0.0.1 or 0.0.0.0 (was 'localhost')")]
+    [InlineData("--control-token x --nodes 40", "error: --nodes: must be 1..32 (was 40)")]
+    [InlineData("--fault-seed -5", "error: --fault-seed: -5 is not a whole number from 0 to 18446744073709551615 (see --help)")]
+    [InlineData("--max-active-faults many", "error: --max-active-faults: many is not a whole number from 0 to 2147483647 (see --help)")]
+    [InlineData("--bind 192.0.2.1", "error: --bind: cannot listen on 192.0.2.1: Cannot assign requested address")]
+    public async Task BadServeFlag_IsExit2_WithOneLineNamingTheFlag(string flags, string expected)
+    {
+        var defaults = flags.Contains("--control-port", StringComparison.Ordinal) ? "--issuer-port 0 --sms-port 0" : "--issuer-port 0 --sms-port 0 --control-port 0";
+        var (code, _, err) = await Run(["serve", .. (defaults + " " + flags).Split(' ')]);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, err.TrimEnd('\n'));
     }
 
     [Fact]

@@ -42,6 +42,22 @@ public sealed class ControlHttpTests
         Assert.Contains("allowed: healthy", await bad.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/reset", "POST")]
+    [InlineData("POST", "/v1/risk", "GET, PUT")]
+    [InlineData("PUT", "/v1/faults", "DELETE, GET, POST")]
+    public async Task WrongMethod_Is405WithTheAllowHeader_AndOneJsonLineNamingTheAllowedMethods(string method, string path, string allowed)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var response = await sim.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal($"method {method} is not allowed on {path}; allowed: {allowed}", body.RootElement.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task Stats_CountsCallsPerNodeAndMethod_AndMetricsExposesThem()
     {

@@ -84,10 +84,11 @@ public sealed class ControlLimitsTests
     }
 
     [Theory]
-    [InlineData("/v1/cardholders?count=abc", "count 'abc' must be a whole number from 0 to 2147483647")]
-    [InlineData("/v1/cardholders?count=-1", "count '-1' must be a whole number from 0 to 2147483647")]
+    [InlineData("/v1/cardholders?count=abc", "count 'abc' must be a whole number from 0 to 100000")]
+    [InlineData("/v1/cardholders?count=-1", "count '-1' must be a whole number from 0 to 100000")]
+    [InlineData("/v1/cardholders?count=3000000", "count '3000000' must be a whole number from 0 to 100000")]
     [InlineData("/v1/cardholders?offset=1e3", "offset '1e3' must be a whole number from 0 to 2147483647")]
-    [InlineData("/v1/cardholders?count=99999999999", "count '99999999999' must be a whole number from 0 to 2147483647")]
+    [InlineData("/v1/cardholders?count=99999999999", "count '99999999999' must be a whole number from 0 to 100000")]
     [InlineData("/v1/cardholders?locale=xx", "locale 'xx' is unknown; allowed: zh_CN, en")]
     [InlineData("/v1/ledger?limit=abc", "limit 'abc' must be a whole number from 0 to 10000 (0 = no rows, only the head cursor)")]
     [InlineData("/v1/ledger?limit=10001", "limit '10001' must be a whole number from 0 to 10000 (0 = no rows, only the head cursor)")]
@@ -100,6 +101,34 @@ public sealed class ControlLimitsTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         Assert.Equal(expected, await ErrorAsync(response));
+    }
+
+    [Fact]
+    public async Task Cardholders_over_grpc_are_bounded_like_http_and_count_0_is_the_proto_default()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 200));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+
+        Assert.Equal(100, (await control.ListCardholdersAsync(new PaySim.Contracts.Control.V1.ListCardholdersRequest())).Cardholders.Count);
+        foreach (var request in new[] { new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 100_001 }, new() { Count = -1 }, new() { Offset = -1 } })
+        {
+            var e = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await control.ListCardholdersAsync(request));
+            Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
+            Assert.Matches("^(count must be 0 to 100000|offset must be 0 or more)", e.Status.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task Cardholders_count_0_over_http_is_no_rows_and_left_out_is_100()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 200));
+
+        using var none = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/cardholders?count=0"));
+        using var some = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/cardholders"));
+
+        Assert.Equal(0, none.RootElement.GetProperty("cardholders").GetArrayLength());
+        Assert.Equal(100, some.RootElement.GetProperty("cardholders").GetArrayLength());
     }
 
     [Fact]

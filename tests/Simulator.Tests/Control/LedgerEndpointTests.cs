@@ -62,6 +62,7 @@ public sealed class LedgerEndpointTests
     [InlineData("limit=ten", "limit")]
     [InlineData("since=yesterday", "since")]
     [InlineData("since=0.99", "since")]
+    [InlineData("since=99.0", "since: cursor '99.0' is of reset epoch 99")]
     public async Task Ledger_WithABadSinceOrLimit_Is400WithOneLineNamingTheField(string query, string field)
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20));

@@ -202,6 +202,28 @@ public sealed class FaultIntegrationTests
         Assert.Equal("14", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
     }
 
+    [Theory]
+    [InlineData("""{"name":"\ud800","latency":"1ms"}""", "name: not valid text (unpaired UTF-16 surrogate)")]
+    [InlineData("""[{"name":"ok","latency":"1ms"},{"name":"x","latency":"1ms","match":{"metadata":{"\udc00":"v"}}}]""", "json: not valid text (unpaired UTF-16 surrogate) in a field name")]
+    [InlineData("""{"name":"b1","latency":"1ms","duration":"0.0001ms"}""", "duration: \"0.0001ms\" must be more than 0")]
+    public async Task BadRule_Is400AndInvalidArgument_WithOneLineNamingTheField_AndNothingIsApplied(string body, string expected)
+    {
+        await using var sim = await StartAsync();
+
+        using var response = await sim.Http.PostAsync("/v1/faults", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain('\n', error);
+        using var channel = GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await control.ApplyFaultsAsync(new ApplyFaultsRequest { RulesJson = body }));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(expected, e.Status.Detail);
+        Assert.Equal(0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+    }
+
     [Fact]
     public async Task FaultsOverHttp_ListAddAndClearByNameOrAll()
     {
@@ -221,6 +243,41 @@ public sealed class FaultIntegrationTests
         profile.EnsureSuccessStatusCode();
         Assert.Equal("91", (await sim.Issuers[0].AuthorizeAsync(UnknownToken)).ResponseCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await sim.Http.PostAsync("/v1/profiles/nope", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("?name=", "name: must be one rule name")]
+    [InlineData("?name", "name: must be one rule name")]
+    [InlineData("?name=a&name=b", "name: must be one rule name")]
+    [InlineData("?nme=keep-a", "unknown query parameter 'nme'; allowed: name")]
+    public async Task DeleteFaults_WithAnEmptyOrUnknownParameter_Is400NamingIt_AndClearsNothing(string query, string expected)
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """[ { "name": "a", "latency": "1ms" }, { "name": "b", "latency": "2ms" } ]""");
+
+        using var response = await sim.Http.DeleteAsync("/v1/faults" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+        Assert.StartsWith(expected, error);
+        Assert.Equal(2, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/reset?node=issuer-1", "unknown query parameter 'node'; allowed: none")]
+    [InlineData("GET", "/v1/cardholders?cont=5", "unknown query parameter 'cont'; allowed: count, persona, locale, offset")]
+    [InlineData("GET", "/v1/merchants?ofset=5", "unknown query parameter 'ofset'; allowed: count, offset")]
+    [InlineData("GET", "/v1/ledger?limt=5", "unknown query parameter 'limt'; allowed: since, limit")]
+    public async Task ControlEndpoints_RefuseAnUnknownQueryParameter_NamingTheAllowedOnes(string method, string url, string expected)
+    {
+        await using var sim = await StartAsync();
+        await PostFaultsAsync(sim, """{ "name": "a", "latency": "1ms" }""");
+
+        using var response = await sim.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(expected, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        Assert.Equal(1, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
     }
 
     [Fact]

@@ -160,8 +160,8 @@ public sealed class SimulatorHostTests
         var e = await Assert.ThrowsAsync<SimulatorStartException>(() => SimulatorHost.StartAsync(options));
 
         Assert.Equal(4, options.Validate().Count);
-        Assert.Contains("Nodes", e.Message);
-        Assert.Contains("IssuerPort", e.Message);
+        Assert.Contains("--nodes: ", e.Message);
+        Assert.Contains("--issuer-port: ", e.Message);
         Assert.Contains("ZhCnShare", e.Message);
         Assert.Contains("OtpAttempts", e.Message);
     }

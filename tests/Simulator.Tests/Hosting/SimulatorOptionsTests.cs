@@ -26,8 +26,8 @@ public sealed class SimulatorOptionsTests
 
         var errors = o.Validate();
 
-        Assert.Contains(errors, e => e.Contains("port 7201 is used twice (issuer-2, SmsPort)", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("BindAddress", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("port 7201 is used twice (issuer-2, --sms-port)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("--bind: ", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("unknown persona 'martian'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("PersonaWeights['healthy'] must be >= 0", StringComparison.Ordinal));
     }

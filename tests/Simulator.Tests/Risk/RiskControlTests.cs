@@ -118,6 +118,21 @@ public sealed class RiskControlTests
     }
 
     [Fact]
+    public async Task DailyLimitNull_TurnsTheRuleOff_LikeEveryRule_AndLeftOutKeepsItOn()
+    {
+        await using var sim = await TestSimulator.StartAsync();
+        var token = await sim.BindAsync(sim.Host.MagicCard("61"));
+
+        await Put(sim, """{"dailyLimit": null}""");
+        Assert.Contains("\"dailyLimit\":false", await sim.Http.GetStringAsync("/v1/risk"));
+        Assert.Equal("00", (await Pay(sim, 0, token, 100)).ResponseCode);
+
+        await Put(sim, "{}");
+        Assert.Contains("\"dailyLimit\":true", await sim.Http.GetStringAsync("/v1/risk"));
+        Assert.Equal("61", (await Pay(sim, 0, token, 100)).ResponseCode);
+    }
+
+    [Fact]
     public async Task NotPermittedMerchant_Declines57()
     {
         await using var sim = await TestSimulator.StartAsync();
@@ -164,6 +179,8 @@ public sealed class RiskControlTests
     [InlineData("""{"velocty": {}}""", "velocty: unknown field; allowed: velocity, amount, dailyLimit")]
     [InlineData("""{"notPermittedMerchants": [""]}""", "notPermittedMerchants[0]: must be a merchant id of 1 to 128 characters")]
     [InlineData("""[1]""", "risk: must be a JSON object")]
+    [InlineData("""{"notPermittedMerchants": ["\ud800"]}""", "notPermittedMerchants[0]: not valid text (unpaired UTF-16 surrogate)")]
+    [InlineData("""{"repeat": {"window": "0.0001ms"}}""", "repeat.window: \"0.0001ms\" must be more than 0")]
     public async Task BadRule_Is400AndInvalidArgument_NamingTheField_AndTheRulesInForceStay(string body, string expected)
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));

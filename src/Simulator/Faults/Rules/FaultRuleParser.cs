@@ -51,10 +51,21 @@ internal static class FaultRuleParser
             errors.Add("json", $"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {FirstSentence(ex.Message)}");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // Field names are decoded while parsing (duplicates are refused): one with a lone surrogate fails there.
+            errors.Add("json", FaultJson.NotText + " in a field name");
+            return null;
+        }
 
         using (document)
         {
             var root = document.RootElement;
+            if (!FaultJson.CheckText(root, string.Empty, errors))
+            {
+                return null;
+            }
+
             switch (root.ValueKind)
             {
                 case JsonValueKind.Array:

@@ -28,8 +28,24 @@ internal static class FaultHttpEndpoints
             }
         });
 
-        app.MapDelete("/v1/faults", (string? name) =>
+        // Only a bare DELETE clears every rule: an empty or misspelt name is refused, never taken as "all".
+        app.MapDelete("/v1/faults", (HttpRequest request) =>
         {
+            if (!ControlLimits.TryCheckQuery(request, out var error, "name"))
+            {
+                return Error(400, error!);
+            }
+
+            string? name = null;
+            if (request.Query.TryGetValue("name", out var names))
+            {
+                name = names.ToString();
+                if (names.Count != 1 || name.Length == 0)
+                {
+                    return Error(400, "name: must be one rule name; leave name out (a bare DELETE /v1/faults) to clear every rule");
+                }
+            }
+
             try
             {
                 return Rules(faults.Clear(name));

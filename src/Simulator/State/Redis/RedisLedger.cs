@@ -578,7 +578,7 @@ internal sealed class RedisLedger : ILedger, IOneTripHoldLedger, IOneTripSettleL
         switch ((string?)r[0])
         {
             case "stale":
-                throw LedgerCursorException.BeforeReset(since!.Value, epoch);
+                throw LedgerCursorException.OtherEpoch(since!.Value, epoch);
             case "outside":
                 throw LedgerCursorException.Outside(since!.Value, (long)r[2], (long)r[3]);
         }
