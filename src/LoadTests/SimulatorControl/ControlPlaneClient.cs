@@ -29,7 +29,26 @@ internal sealed class ControlPlaneClient : IDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Rows per <c>GET /v1/cardholders</c> (the simulator's most, 100,000); larger asks are read in pages of this size.</summary>
+    public int CardholderPage { get; init; } = 100_000;
+
+    /// <summary>Up to <paramref name="count"/> cardholders from <paramref name="offset"/> (in pages of <see cref="CardholderPage"/>).</summary>
     public async Task<IReadOnlyList<SimCardholder>> GetCardholdersAsync(int count, string? persona, int offset, CancellationToken cancellationToken)
+    {
+        var all = new List<SimCardholder>();
+        while (true)
+        {
+            var ask = Math.Min(count - all.Count, CardholderPage);
+            var page = await GetCardholderPageAsync(ask, persona, offset + all.Count, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page);
+            if (page.Count < ask || all.Count >= count)
+            {
+                return all;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<SimCardholder>> GetCardholderPageAsync(int count, string? persona, int offset, CancellationToken cancellationToken)
     {
         var query = $"v1/cardholders?count={count}&offset={offset}" + (persona is null ? string.Empty : $"&persona={Uri.EscapeDataString(persona)}");
         var json = await GetJsonAsync(query, cancellationToken).ConfigureAwait(false);
