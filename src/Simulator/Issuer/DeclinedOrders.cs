@@ -8,7 +8,7 @@ namespace PaySim.Simulator.Issuer;
 /// new attempt). A replay of a declined call's key is that call again, not a reattempt. Card schemes limit exactly this
 /// (excessive-reattempt rules); a wallet that retries a decline as if it were a network error sends it
 /// (<c>InvariantsReply.declined_reattempts</c>). Calls without an order reference cannot be matched and are not counted.
-/// Kept per process, for the <see cref="Capacity"/> most recently declined orders; <see cref="Clear"/> on reset.
+/// Kept per process, for the most recently declined orders (<see cref="DefaultCapacity"/> unless told otherwise); <see cref="Clear"/> on reset.
 /// </summary>
 internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapacity)
 {
@@ -21,8 +21,6 @@ internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapaci
     private readonly ConcurrentQueue<(string Card, string Merchant, string Order)> _oldestFirst = new();
     private int _tracked;
     private long _reattempts;
-
-    public int Capacity => capacity;
 
     /// <summary>Reattempts seen since the last <see cref="Clear"/>.</summary>
     public long Reattempts => Volatile.Read(ref _reattempts);
