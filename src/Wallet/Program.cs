@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PaySim.Contracts.CommandLine;
 using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Hosting;
 
@@ -127,4 +128,5 @@ if (parsed.Errors.Count > 0)
 }
 
 // Ctrl+C / SIGTERM cancel the action's token, so the instances stop cleanly and release the database.
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+// Output that cannot be written or a fault in the program: one line and exit 3, not the runtime's stack trace.
+return await CommandGuard.RunAsync(() => parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10), EnableDefaultExceptionHandler = false }), Console.Error);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PaySim.Contracts.CommandLine;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Running;
@@ -9,8 +10,9 @@ using Spectre.Console;
 namespace PaySim.LoadTests.Cli;
 
 /// <summary>
-/// <c>run</c>, <c>merge</c>, <c>plans</c>, <c>cardholders</c> and <c>selftest</c>. Exit codes: 0 every claim holds, 1 a claim failed
-/// (or the run could not be prepared), 2 bad input (one line naming the field; nothing started).
+/// <c>run</c>, <c>merge</c>, <c>plans</c>, <c>cardholders</c> and <c>selftest</c>. Exit codes: 0 every claim holds, 1 a claim failed,
+/// 2 bad input (one line naming the field; nothing started), 3 no verdict: the run could not be completed (the target could
+/// not be prepared, the report could not be written, a fault in the harness), 130 interrupted.
 /// </summary>
 public static class LoadTestsCli
 {
@@ -21,6 +23,11 @@ public static class LoadTestsCli
     {
         var stdout = output ?? Console.Out;
         var stderr = error ?? Console.Error;
+        return await CommandGuard.RunAsync(() => InvokeCoreAsync(args, options, stdout, stderr, cancellationToken), stderr, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> InvokeCoreAsync(string[] args, LoadTestsCliOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
         if (args.Length > 0 && args[0] == Cluster.WalletInstanceCommand.Verb)
         {
             // Hidden: a wallet instance the embedded target runs as a child process.
@@ -49,7 +56,7 @@ public static class LoadTestsCli
 
         // The parser's own Ctrl+C handling gives up after 2 s; a run needs longer to revert faults and write its
         // report, so signals are handled by the caller's token (Program.cs: ShutdownSignals).
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -96,7 +103,7 @@ public static class LoadTestsCli
         var defect = new Option<string[]>("--defect") { Description = $"Embedded wallet: plant an integration mistake to see whether the plan catches it (repeatable; docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
-        var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input.")
+        var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict).")
         {
             plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp, defect,
         };
@@ -160,14 +167,14 @@ public static class LoadTestsCli
             }
             catch (RunSetupException ex)
             {
-                await stderr.WriteLineAsync($"run failed: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.ClaimFailed;
+                await stderr.WriteLineAsync($"run failed, no verdict: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.NotCompleted;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Not the user's input: the run could not complete, which must never read as a pass.
-                await stderr.WriteLineAsync($"run failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.ClaimFailed;
+                // Not the user's input: the run could not complete, which must never read as a pass nor as a red verdict.
+                await stderr.WriteLineAsync($"run failed, no verdict: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.NotCompleted;
             }
         });
         return run;

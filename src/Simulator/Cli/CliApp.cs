@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using PaySim.Contracts.CommandLine;
 using PaySim.Contracts.Durations;
 using PaySim.Simulator.Binding;
 using PaySim.Simulator.Cardholders;
@@ -10,7 +11,8 @@ namespace PaySim.Simulator.Cli;
 
 /// <summary>
 /// The simulator's command line: serve (default) and cardholders. User errors print one line on
-/// stderr and exit with code 2.
+/// stderr and exit with code 2; output that cannot be written or a fault in the program, one line and
+/// exit 3 (<see cref="CommandGuard"/>).
 /// </summary>
 internal static class CliApp
 {
@@ -21,6 +23,11 @@ internal static class CliApp
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
+        return await CommandGuard.RunAsync(() => InvokeAsync(args, stdout, stderr, stdoutStream, cancellationToken), stderr, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> InvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, Stream? stdoutStream, CancellationToken cancellationToken)
+    {
         var root = Build(stdout, stderr, stdoutStream);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -30,7 +37,7 @@ internal static class CliApp
             return BadInput;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
     internal static RootCommand Build(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
@@ -121,7 +128,7 @@ internal static class CliApp
         {
             var json = p.GetValue(format) == "json";
             var (seedValue, shareValue, countValue, localeValue, personaValue) = (p.GetValue(seed), p.GetValue(share), p.GetValue(count), p.GetValue(locale), p.GetValue(persona));
-            var stream = stdoutStream ?? (ReferenceEquals(stdout, Console.Out) ? Console.OpenStandardOutput() : null);
+            var stream = stdoutStream ?? (ReferenceEquals(stdout, Console.Out) ? StandardOutput.Open() : null);
             if (stream is not null && !string.Equals(personaValue, "magic", StringComparison.OrdinalIgnoreCase))
             {
                 // Generated cards: derived and formatted in parallel blocks, written in index order.
@@ -135,7 +142,7 @@ internal static class CliApp
             var rows = Select(seedValue, shareValue, countValue, localeValue, personaValue);
             if (json)
             {
-                stream ??= Console.OpenStandardOutput();
+                stream ??= StandardOutput.Open();
                 CardholderExport.WriteJson(stream, rows);
                 await stream.FlushAsync(ct).ConfigureAwait(false);
             }

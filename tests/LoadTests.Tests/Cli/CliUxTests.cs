@@ -65,5 +65,35 @@ public sealed class CliUxTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(project, "reports")) && Directory.GetDirectories(Path.Combine(project, "reports")).Any(d => d.EndsWith(Path.GetFileName(report), StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("plans")]
+    [InlineData("run", "--help")]
+    public async Task OutputThatCannotBeWritten_IsOneLineAndExitThree_NotAStackTrace(params string[] args)
+    {
+        using var stdout = new FullDeviceWriter();
+        using var stderr = new StringWriter();
+
+        var code = await LoadTestsCli.InvokeAsync(args, stdout, stderr);
+
+        Assert.Equal(ExitCodes.NotCompleted, code);
+        Assert.Equal("error: could not complete: No space left on device (IOException)", stderr.ToString().TrimEnd());
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Standard output on a full disk: every write fails as it does for <c>&gt; /dev/full</c>.</summary>
+    private sealed class FullDeviceWriter : StringWriter
+    {
+        public override void Write(char value) => throw Full();
+
+        public override void Write(string? value) => throw Full();
+
+        public override void WriteLine(string? value) => throw Full();
+
+        public override Task WriteLineAsync(string? value) => throw Full();
+
+        public override Task WriteAsync(string? value) => throw Full();
+
+        private static IOException Full() => new("No space left on device");
+    }
 }

@@ -23,7 +23,7 @@ public sealed class SetupFailureRunTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-setup-").FullName;
 
     [Fact]
-    public async Task Run_WalletRefusesEverySignUp_ExitsOnePrintingItsFirstReplyInFullAndWhatToCheck()
+    public async Task Run_WalletRefusesEverySignUp_EndsWithoutAVerdictPrintingItsFirstReplyInFullAndWhatToCheck()
     {
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
         await using var wallet = await StartRefusingWalletAsync();
@@ -38,11 +38,11 @@ public sealed class SetupFailureRunTests : IDisposable
 
         var code = await LoadTestsCli.InvokeAsync(args, stdout, stderr);
 
-        Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
         var lines = stderr.ToString().TrimEnd().Split('\n');
         Assert.Equal(7, lines.Length);
         // smoke prepares 10 users; every sign-up was refused.
-        Assert.Equal("run failed: could not bind any card before the run (10 attempts failed: register invalid_request ×10).", lines[0]);
+        Assert.Equal("run failed, no verdict: could not bind any card before the run (10 attempts failed: register invalid_request ×10).", lines[0]);
         Assert.Equal("The wallet's first failed reply (register):", lines[1]);
         Assert.Equal($"  request: POST {url}users (Content-Type: application/json; charset=utf-8; Content-Length: 63)", lines[2]);
         Assert.Matches(new Regex("""^    sent: \{"phone":"13[0-9]{9}","password":"Load-test-9","pin":"258147"\}$"""), lines[3]);
@@ -51,6 +51,27 @@ public sealed class SetupFailureRunTests : IDisposable
         Assert.Equal(
             "Check: the wallet refused the request itself: check that it reads the JSON body (the harness sends Content-Type: application/json; charset=utf-8 with a Content-Length, never chunked; docs/your-wallet.md, \"Request framing\") and that its field names are the contract's (camelCase; docs/your-wallet.md, \"The REST contract\").",
             lines[6]);
+    }
+
+    [Fact]
+    public async Task Run_HarnessFaultsMidRun_EndsWithoutAVerdict_NotAsAFailedClaim()
+    {
+        // A fault in the harness (here the host's wallet client throws) is exit 3, which CI can tell from a red verdict.
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        string[] args =
+        [
+            "run", "--plan", "smoke", "--duration", "5s", "--no-progress", "--report-dir", Path.Combine(_dir, "fault"),
+            "--wallet-url", "http://127.0.0.1:9/", "--simulator-url", simulator.ControlUri.ToString(),
+        ];
+        var options = new LoadTestsCliOptions { WalletClientFactory = (_, _) => throw new InvalidOperationException("client bug") };
+
+        var code = await LoadTestsCli.InvokeAsync(args, options, stdout, stderr);
+
+        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal("run failed, no verdict: InvalidOperationException: client bug", stderr.ToString().TrimEnd());
+        Assert.DoesNotContain("verdict: pass", stdout.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

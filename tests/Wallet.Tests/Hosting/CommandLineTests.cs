@@ -139,6 +139,27 @@ public sealed class CommandLineTests
         }
     }
 
+    [Fact]
+    public async Task Help_ToAFullDevice_IsOneLineAndExitsWith3()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/full"))
+        {
+            return;
+        }
+
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' --help > /dev/full"])
+        {
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(3, process.ExitCode);
+        Assert.Equal("error: could not complete: No space left on device (IOException)", (await stderr).TrimEnd());
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{WalletProcess.Dll}\" {arguments}")
