@@ -20,6 +20,13 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
     /// </summary>
     public const int MaxCardholders = 100_000;
 
+    /// <summary>
+    /// The most cardholders one gRPC ListCardholders reply holds: a row is at most ~210 bytes, so 10,000 stay near
+    /// 2 MB, inside the 4 MB a default gRPC client (grpc-dotnet, grpcurl) accepts; 100,000 would be refused by the
+    /// client as RESOURCE_EXHAUSTED after the server built it. StreamCardholders sends up to <see cref="MaxCardholders"/>.
+    /// </summary>
+    public const int MaxCardholdersPerReply = 10_000;
+
     /// <summary>Run on reset after the core state is cleared (the fault engine adds its rule clearing here).</summary>
     public List<Action> ResetHooks { get; } = [];
 
@@ -29,10 +36,27 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
     public INodeControl NodeControl => nodes;
 
     /// <summary>
-    /// Throws <see cref="ArgumentException"/> for an unknown persona or locale, a count outside 0..<see cref="MaxCardholders"/>
-    /// (0 = <see cref="DefaultCount"/>, the proto default) or a negative offset.
+    /// One gRPC reply: throws <see cref="ArgumentException"/> for an unknown persona or locale, a count outside
+    /// 0..<see cref="MaxCardholdersPerReply"/> (0 = <see cref="DefaultCount"/>, the proto default) or a negative offset.
     /// </summary>
     public ListCardholdersReply ListCardholders(ListCardholdersRequest request)
+    {
+        if (request.Count is < 0 or > MaxCardholdersPerReply)
+        {
+            throw new ArgumentException($"count must be 0 to {MaxCardholdersPerReply} in one reply, to fit gRPC's default 4 MB message (0 = {DefaultCount}; page on with offset, or StreamCardholders for up to {MaxCardholders}); got {request.Count}");
+        }
+
+        var reply = new ListCardholdersReply();
+        reply.Cardholders.AddRange(StreamedCardholders(request));
+        return reply;
+    }
+
+    /// <summary>
+    /// gRPC StreamCardholders: the rows derived one by one as they are sent. Throws <see cref="ArgumentException"/> at
+    /// once for an unknown persona or locale, a count outside 0..<see cref="MaxCardholders"/> (0 = <see cref="DefaultCount"/>)
+    /// or a negative offset.
+    /// </summary>
+    public IEnumerable<Cardholder> StreamedCardholders(ListCardholdersRequest request)
     {
         if (request.Count is < 0 or > MaxCardholders)
         {
@@ -44,9 +68,7 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
             throw new ArgumentException($"offset must be 0 or more; got {request.Offset}");
         }
 
-        var reply = new ListCardholdersReply();
-        reply.Cardholders.AddRange(Cardholders(request.Count > 0 ? request.Count : DefaultCount, request.Persona, request.Locale, request.Offset));
-        return reply;
+        return Cardholders(request.Count > 0 ? request.Count : DefaultCount, request.Persona, request.Locale, request.Offset);
     }
 
     /// <summary>

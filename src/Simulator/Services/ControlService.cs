@@ -61,6 +61,25 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         }
     }
 
+    public override async Task StreamCardholders(ListCardholdersRequest request, IServerStreamWriter<Cardholder> responseStream, ServerCallContext context)
+    {
+        IEnumerable<Cardholder> rows;
+        try
+        {
+            rows = control.StreamedCardholders(request);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ControlLimits.Line(e.Message)));
+        }
+
+        foreach (var row in rows)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            await responseStream.WriteAsync(row, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public override Task<ListNodesReply> ListNodes(ListNodesRequest request, ServerCallContext context)
     {
         var reply = new ListNodesReply();

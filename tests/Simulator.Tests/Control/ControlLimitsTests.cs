@@ -1,3 +1,4 @@
+using Grpc.Core;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -104,19 +105,69 @@ public sealed class ControlLimitsTests
     }
 
     [Fact]
-    public async Task Cardholders_over_grpc_are_bounded_like_http_and_count_0_is_the_proto_default()
+    public async Task Cardholders_over_grpc_are_bounded_and_count_0_is_the_proto_default()
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 200));
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
         var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
 
         Assert.Equal(100, (await control.ListCardholdersAsync(new PaySim.Contracts.Control.V1.ListCardholdersRequest())).Cardholders.Count);
-        foreach (var request in new[] { new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 100_001 }, new() { Count = -1 }, new() { Offset = -1 } })
+        Assert.Equal(100, await CountStreamedAsync(control, new PaySim.Contracts.Control.V1.ListCardholdersRequest()));
+        foreach (var request in new[] { new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 10_001 }, new() { Count = -1 }, new() { Offset = -1 }, new() { Persona = "nobody" } })
         {
             var e = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await control.ListCardholdersAsync(request));
             Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
-            Assert.Matches("^(count must be 0 to 100000|offset must be 0 or more)", e.Status.Detail);
+            Assert.Matches("^(count must be 0 to 10000 in one reply, to fit gRPC's default 4 MB message .*StreamCardholders for up to 100000\\); got 10001|count must be 0 to 10000 in one reply.*got -1|offset must be 0 or more|persona 'nobody')", e.Status.Detail);
         }
+
+        foreach (var request in new[] { new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 100_001 }, new() { Count = -1 }, new() { Offset = -1 }, new() { Persona = "nobody" } })
+        {
+            var e = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => CountStreamedAsync(control, request));
+            Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
+            Assert.Matches("^(count must be 0 to 100000 \\(0 = 100; page on with offset\\); got (100001|-1)|offset must be 0 or more|persona 'nobody')", e.Status.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task The_largest_grpc_reply_fits_a_default_client_and_the_stream_carries_100000_rows()
+    {
+        // A default grpc-dotnet client (like grpcurl) refuses a message over 4 MB: 100,000 rows in one reply came back
+        // RESOURCE_EXHAUSTED after the server had built it. The largest reply must arrive whatever the locale mix.
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 150_000));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+
+        foreach (var locale in new[] { string.Empty, "en", "zh_CN" })
+        {
+            var reply = await control.ListCardholdersAsync(new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 10_000, Locale = locale });
+            Assert.Equal(10_000, reply.Cardholders.Count);
+            Assert.True(reply.CalculateSize() < 3 * 1024 * 1024, $"{locale}: {reply.CalculateSize()} bytes leave no margin under 4 MB");
+        }
+
+        using var call = control.StreamCardholders(new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 100_000 });
+        var rows = new List<PaySim.Contracts.Control.V1.Cardholder>(100_000);
+        await foreach (var row in call.ResponseStream.ReadAllAsync())
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(100_000, rows.Count);
+        Assert.Equal(100_000, rows.Select(r => r.Pan).Distinct().Count());
+        // The stream is the pages laid end to end: rows 50,000.. equal the reply at offset 50,000.
+        var page = await control.ListCardholdersAsync(new PaySim.Contracts.Control.V1.ListCardholdersRequest { Count = 5, Offset = 50_000 });
+        Assert.Equal(page.Cardholders, rows.Skip(50_000).Take(5));
+    }
+
+    private static async Task<int> CountStreamedAsync(PaySim.Contracts.Control.V1.Control.ControlClient control, PaySim.Contracts.Control.V1.ListCardholdersRequest request)
+    {
+        using var call = control.StreamCardholders(request);
+        var count = 0;
+        await foreach (var _ in call.ResponseStream.ReadAllAsync())
+        {
+            count++;
+        }
+
+        return count;
     }
 
     [Fact]
