@@ -7,7 +7,7 @@ namespace PaySim.LoadTests.Plans;
 internal static class LoadCompiler
 {
     /// <summary>The fields each phase kind reads; another field set on a phase would be silently ignored, so it is refused.</summary>
-    private static readonly Dictionary<string, string[]> FieldsByKind = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string[]> FieldsByKind = new(StringComparer.Ordinal)
     {
         ["inject"] = ["rate", "interval", "during"],
         ["rampingInject"] = ["rate", "interval", "during"],

@@ -77,6 +77,20 @@ public sealed class PlanSchemaTests
         Assert.Equal(LoadLimits.MaxCopies, SchemaJson["$defs"]!["load"]!["properties"]!["copies"]!["maximum"]!.GetValue<int>());
     }
 
+    [Fact]
+    public void The_schema_reads_each_load_kinds_fields_as_the_compiler_does()
+    {
+        var rules = SchemaJson["$defs"]!["load"]!["allOf"]!.AsArray()
+            .ToDictionary(r => r!["if"]!["properties"]!["kind"]!["const"]!.GetValue<string>(), r => r!["then"]!["propertyNames"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
+
+        Assert.Equal(LoadCompiler.FieldsByKind.Keys.Order(StringComparer.Ordinal), rules.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(KnownNames.LoadKinds.Order(StringComparer.Ordinal), rules.Keys.Order(StringComparer.Ordinal));
+        foreach (var (kind, fields) in LoadCompiler.FieldsByKind)
+        {
+            Assert.Equal(fields.Prepend("kind").Order(StringComparer.Ordinal), rules[kind].Order(StringComparer.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "wieght": 2 } ] }""", "wieght")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "paymnet" } ] }""", "scenarios[0].name")]
@@ -93,6 +107,10 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocity": { "count": 5 } } }""", "risk.velocity.window")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "repeat": { "window": "1s", "action": "block" } } }""", "risk.repeat.action")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocty": null } }""", "risk.velocty")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "iterations", "copies": 0, "count": 5 } ] } ] }""", "load[0].copies")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "keepConstant", "copies": 2, "during": "5s", "rate": 3 } ] } ] }""", "load[0].rate")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": 3 } ] } ] }""", "load[0].during")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "injectRandom", "rate": 3, "during": "5s" } ] } ] }""", "load[0].maxRate")]
     public void What_the_schema_refuses_the_compiler_refuses_naming_the_field(string json, string field)
     {
         using var plan = JsonDocument.Parse(json);
