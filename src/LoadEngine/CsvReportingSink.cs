@@ -9,7 +9,7 @@ namespace PaySim.LoadEngine;
 /// </summary>
 public sealed class CsvReportingSink : IReportingSink, IDisposable
 {
-    internal const string Header = "second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps";
+    internal const string Header = "second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps,max_start_lag_ms";
 
     internal const string StepsHeader = "second,elapsed_s,scenario,step,requests,ok,fail,p50_ms,p99_ms";
 
@@ -55,7 +55,8 @@ public sealed class CsvReportingSink : IReportingSink, IDisposable
         p.P50Ms.ToString("0.###", CultureInfo.InvariantCulture),
         p.P99Ms.ToString("0.###", CultureInfo.InvariantCulture),
         p.Concurrency.ToString(CultureInfo.InvariantCulture),
-        p.TargetRps is { } target ? target.ToString("0.###", CultureInfo.InvariantCulture) : string.Empty);
+        p.TargetRps is { } target ? target.ToString("0.###", CultureInfo.InvariantCulture) : string.Empty,
+        p.MaxStartLagMs.ToString("0.###", CultureInfo.InvariantCulture));
 
     /// <summary>The point's step rows for timeseries-steps.csv, one per step that completed in the second.</summary>
     internal static IEnumerable<string> FormatStepRows(TimeSeriesPoint p) => p.Steps.Select(s => string.Join(

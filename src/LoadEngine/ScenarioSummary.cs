@@ -6,7 +6,14 @@ public sealed class ScenarioSummary : StepSummary
     [System.Text.Json.Serialization.JsonPropertyOrder(1)]
     public long Dropped { get; set; }
 
+    /// <summary>
+    /// Open model: the latest any recorded iteration began after its intended start, in ms. Open-model latency counts
+    /// from the intended start, so a late generator (a starved machine) adds this much to what it measures.
+    /// </summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(2)]
+    public double MaxStartLagMs { get; set; }
+
+    [System.Text.Json.Serialization.JsonPropertyOrder(3)]
     public List<StepSummary> Steps { get; set; } = [];
 
     /// <summary>

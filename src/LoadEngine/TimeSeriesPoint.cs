@@ -26,6 +26,12 @@ public sealed record TimeSeriesPoint
     /// <summary>99th percentile latency of the iterations completed in the second; 0 when <see cref="Requests"/> is 0.</summary>
     public double P99Ms { get; init; }
 
+    /// <summary>
+    /// Open model: the latest an iteration recorded in the second began after its intended start, in ms; 0 for the
+    /// closed model. Above a few ms the generator, not the target, was behind: its latencies include that delay.
+    /// </summary>
+    public double MaxStartLagMs { get; init; }
+
     /// <summary>Iterations in flight (open) or active copies (closed) at the end of the second.</summary>
     public long Concurrency { get; init; }
 

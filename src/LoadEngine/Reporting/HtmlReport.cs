@@ -174,12 +174,13 @@ internal static class HtmlReport
 
     /// <summary>
     /// The <c>capacity</c> extra field ({scenario, objectives[], kneeRps, kneeReached, steps[{rate, p99Ms, okRate, rps, pass}]}):
-    /// each step's p99 against its rate, green where it met the objectives, red where not, and the knee marked.
+    /// each step's p99 against its rate, green where it met the objectives, red where not, and the knee marked; a step
+    /// whose pass is null was not judged (the generator was late in every second of it) and has no dot.
     /// </summary>
     private static void Capacity(StringBuilder html, JsonObject capacity)
     {
         var steps = (capacity["steps"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(st => (Rate: Num(st["rate"]), P99: Num(st["p99Ms"]), Ok: Num(st["okRate"]), Rps: Num(st["rps"]), Pass: st["pass"] is JsonValue v && v.GetValueKind() == JsonValueKind.True))
+            .Select(st => (Rate: Num(st["rate"]), P99: Num(st["p99Ms"]), Ok: Num(st["okRate"]), Rps: Num(st["rps"]), Pass: st["pass"] is JsonValue v && v.GetValueKind() == JsonValueKind.True, Judged: st["pass"] is JsonValue j && j.GetValueKind() is JsonValueKind.True or JsonValueKind.False))
             .Where(st => st.Rate is > 0)
             .OrderBy(st => st.Rate)
             .ToArray();
@@ -201,7 +202,7 @@ internal static class HtmlReport
         var chart = new SvgChart.Chart("capacity", "Capacity: p99 against rate, one point per step (green: met the objectives, red: not)", "p99 ms")
         {
             Series = [new SvgChart.Series("p99 per step", SvgChart.Palette[0], steps.Select(st => (st.Rate!.Value, st.P99 ?? double.NaN)).ToArray())],
-            Dots = steps.Where(st => st.P99 is not null).Select(st => new SvgChart.Dot(
+            Dots = steps.Where(st => st.P99 is not null && st.Judged).Select(st => new SvgChart.Dot(
                 $"{Format.Num(st.Rate!.Value)}/s: p99 {Format.Ms(st.P99!.Value)} ms, ok {(st.Ok is { } ok ? (ok * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "n/a")}, {(st.Pass ? "met" : "missed")} the objectives",
                 st.Rate.Value,
                 st.P99.Value,
@@ -214,7 +215,7 @@ internal static class HtmlReport
             Note = knee switch
             {
                 0 when reached => $"The first step ({Format.Num(rates[0])}/s) already missed the objectives: the knee is below it.",
-                null => "No knee: no step had data.",
+                null => "No knee: no step could be judged (no data, or the generator was late in every second).",
                 _ => null,
             },
         };
@@ -228,7 +229,7 @@ internal static class HtmlReport
         html.Append("<table class=\"capacity\"><tr><th>rate /s</th><th>achieved /s</th><th>p99 ms</th><th>ok %</th><th>objectives</th></tr>");
         foreach (var st in steps)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(st.Pass ? "pass" : "fail")}\"><td>{Format.Num(st.Rate!.Value)}</td><td>{(st.Rps is { } rps ? Format.Num(rps) : string.Empty)}</td><td>{(st.P99 is { } p ? Format.Ms(p) : "n/a")}</td><td>{(st.Ok is { } ok ? (ok * 100).ToString("0.##", CultureInfo.InvariantCulture) : "n/a")}</td><td>{(st.Pass ? "✔ met" : "✘ missed")}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(!st.Judged ? "unjudged" : st.Pass ? "pass" : "fail")}\"><td>{Format.Num(st.Rate!.Value)}</td><td>{(st.Rps is { } rps ? Format.Num(rps) : string.Empty)}</td><td>{(st.P99 is { } p ? Format.Ms(p) : "n/a")}</td><td>{(st.Ok is { } ok ? (ok * 100).ToString("0.##", CultureInfo.InvariantCulture) : "n/a")}</td><td>{(!st.Judged ? "not judged (generator late)" : st.Pass ? "✔ met" : "✘ missed")}</td></tr>");
         }
 
         html.Append("</table></section>");

@@ -172,6 +172,7 @@ internal sealed class RunEngine : IDisposable
             var f = s.Stats.TakeInterval();
             var steps = s.Stats.TakeStepIntervals();
             var dropped = s.Stats.TakeDroppedDelta();
+            var startLagMs = s.Stats.TakeStartLagInterval() / 1000.0;
             if (final && f.Ok + f.Fail + dropped == 0)
             {
                 continue;
@@ -189,6 +190,7 @@ internal sealed class RunEngine : IDisposable
                 Rps = Math.Round((f.Ok + f.Fail) / (final ? Math.Min(1.0, intervalSeconds) : 1.0), 3),
                 P50Ms = f.P50Ms,
                 P99Ms = f.P99Ms,
+                MaxStartLagMs = startLagMs,
                 Concurrency = s.Concurrency,
                 TargetRps = s.TargetRate(_lastElapsed, elapsed) is { } target ? Math.Round(target, 3) : null,
                 Steps = steps,

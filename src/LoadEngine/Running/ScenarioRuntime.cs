@@ -394,6 +394,12 @@ internal sealed class ScenarioRuntime
     internal async ValueTask RunIterationAsync(ScenarioContext ctx, long start)
     {
         ctx.InvocationNumber = Interlocked.Increment(ref _invocations) - 1;
+        if (IsOpen && ctx.Record)
+        {
+            // start is the intended start: how late the dispatcher and the thread pool got this iteration going.
+            Stats.RecordStartLag(ToMicros(Time.GetTimestamp() - start));
+        }
+
         Response response;
         try
         {

@@ -8,8 +8,13 @@ internal sealed class ScenarioCollector(string name) : StatsCollector(name)
     private readonly ConcurrentDictionary<string, StatsCollector> _steps = new(StringComparer.Ordinal);
     private long _dropped;
     private long _lastDropped;
+    private long _maxStartLagMicros;
+    private long _intervalMaxStartLagMicros;
 
     public long Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>Open model: the latest any recorded iteration began after its intended start, in µs (the generator's own delay).</summary>
+    public long MaxStartLagMicros => Volatile.Read(ref _maxStartLagMicros);
 
     public IEnumerable<StatsCollector> Steps => _steps.Values;
 
@@ -17,6 +22,31 @@ internal sealed class ScenarioCollector(string name) : StatsCollector(name)
 
     public StatsCollector GetStep(string stepName) =>
         _steps.TryGetValue(stepName, out var s) ? s : _steps.GetOrAdd(stepName, static n => new StatsCollector(n));
+
+    /// <summary>How late an open-model iteration began against its intended start; only the largest is kept.</summary>
+    public void RecordStartLag(long micros)
+    {
+        RaiseTo(ref _intervalMaxStartLagMicros, micros);
+        RaiseTo(ref _maxStartLagMicros, micros);
+    }
+
+    /// <summary>The largest start lag since the last call, in µs (0 when every iteration began on time or none began).</summary>
+    public long TakeStartLagInterval() => Interlocked.Exchange(ref _intervalMaxStartLagMicros, 0);
+
+    private static void RaiseTo(ref long slot, long value)
+    {
+        var seen = Volatile.Read(ref slot);
+        while (value > seen)
+        {
+            var was = Interlocked.CompareExchange(ref slot, value, seen);
+            if (was == seen)
+            {
+                return;
+            }
+
+            seen = was;
+        }
+    }
 
     public long TakeDroppedDelta()
     {
@@ -50,7 +80,7 @@ internal sealed class ScenarioCollector(string name) : StatsCollector(name)
 
     public ScenarioSummary ToSummary(double durationS, IReadOnlyList<double> percentiles, bool encode)
     {
-        var summary = new ScenarioSummary { Dropped = Dropped };
+        var summary = new ScenarioSummary { Dropped = Dropped, MaxStartLagMs = MaxStartLagMicros / 1000.0 };
         Fill(summary, durationS, percentiles, encode);
         foreach (var step in _steps.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
         {

@@ -4,9 +4,10 @@ namespace PaySim.LoadTests.Claims;
 
 /// <summary>
 /// Finds the knee of a stepped-rate run: each constant-rate phase is judged by the capacity objectives
-/// over its seconds (the first second of a step is a transition and skipped; for latencies the worst
-/// second is forgiven as one blip); the knee is the rate of the last step that meets them all before
-/// the first one that does not.
+/// over its seconds (the first second of a step is a transition and skipped; so is a second in which the generator
+/// itself was late, <see cref="GeneratorLag"/>; for latencies the worst second is forgiven as one blip); the knee is
+/// the rate of the last judged step that meets them all before the first judged one that does not. A step with only
+/// late seconds is not judged and neither raises nor lowers the knee.
 /// </summary>
 internal static class CapacityAnalysis
 {
@@ -14,6 +15,7 @@ internal static class CapacityAnalysis
         IReadOnlyList<LoadSimulation> phases, IReadOnlyList<TimeSeriesPoint> points, IReadOnlyList<Expression> objectives)
     {
         var steps = new List<CapacityStep>();
+        var late = GeneratorLag.LateSeconds(points);
         double t = 0;
         foreach (var phase in phases)
         {
@@ -24,10 +26,18 @@ internal static class CapacityAnalysis
                 continue;
             }
 
-            var seconds = points.Where(p => p.Second - 1 >= start + 1 && p.Second <= t && p.Requests > 0).ToArray();
-            if (seconds.Length == 0)
+            var served = points.Where(p => p.Second - 1 >= start + 1 && p.Second <= t && p.Requests > 0).ToArray();
+            if (served.Length == 0)
             {
                 steps.Add(new CapacityStep(phase.RatePerSecond, start, t, null, null, 0, false));
+                continue;
+            }
+
+            var seconds = served.Where(p => !late.Contains(p.Second)).ToArray();
+            var lateSeconds = served.Length - seconds.Length;
+            if (seconds.Length == 0)
+            {
+                steps.Add(new CapacityStep(phase.RatePerSecond, start, t, null, null, served.Average(s => s.Rps), null, lateSeconds));
                 continue;
             }
 
@@ -45,20 +55,21 @@ internal static class CapacityAnalysis
                 "rps" => rps,
                 _ => null,
             }).Pass);
-            steps.Add(new CapacityStep(phase.RatePerSecond, start, t, p99, okRate, rps, pass));
+            steps.Add(new CapacityStep(phase.RatePerSecond, start, t, p99, okRate, rps, pass, lateSeconds));
         }
 
-        if (steps.Count == 0)
+        var judged = steps.Where(s => s.Pass is not null).ToList();
+        if (judged.Count == 0)
         {
             return (steps, null, false);
         }
 
-        var firstFail = steps.FindIndex(s => !s.Pass);
+        var firstFail = judged.FindIndex(s => s.Pass == false);
         return firstFail switch
         {
-            < 0 => (steps, steps[^1].RatePerSecond, false),
+            < 0 => (steps, judged[^1].RatePerSecond, false),
             0 => (steps, 0, true),
-            _ => (steps, steps[firstFail - 1].RatePerSecond, true),
+            _ => (steps, judged[firstFail - 1].RatePerSecond, true),
         };
     }
 

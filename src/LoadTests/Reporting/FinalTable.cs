@@ -57,12 +57,14 @@ internal static class FinalTable
                 .AddColumns("rate /s", "achieved /s", "p99 ms", "ok", "meets objectives");
             foreach (var st in capSteps.OfType<JsonObject>())
             {
-                table.AddRow(st["rate"]?.ToString() ?? "-", st["rps"]?.ToString() ?? "-", st["p99Ms"]?.ToString() ?? "-", Pct(st["okRate"]), st["pass"]?.GetValue<bool>() == true ? "yes" : "no");
+                table.AddRow(st["rate"]?.ToString() ?? "-", st["rps"]?.ToString() ?? "-", st["p99Ms"]?.ToString() ?? "-", Pct(st["okRate"]), st["pass"] is null ? "not judged (generator late)" : st["pass"]!.GetValue<bool>() ? "yes" : "no");
             }
 
             console.Write(table);
             var reached = capacity["kneeReached"]?.GetValue<bool>() == true;
-            console.MarkupLine($"knee: {Esc(capacity["kneeRps"]?.ToString() ?? "-")}/s" + (reached ? string.Empty : " (not reached: every step met the objectives)"));
+            console.MarkupLine(capacity["kneeRps"] is { } knee
+                ? $"knee: {Esc(knee.ToString())}/s" + (reached ? string.Empty : " (not reached: every judged step met the objectives)")
+                : "knee: none (no step could be judged: the generator was late in all of them)");
         }
 
         PrintReconciliation(console, summary.Extra["reconciliation"] as JsonObject);

@@ -82,6 +82,7 @@ internal static class FigureBuilder
                     ["okRate"] = s.OkRate is { } o ? Math.Round(o, 5) : null,
                     ["rps"] = Math.Round(s.Rps, 3),
                     ["pass"] = s.Pass,
+                    ["lateSeconds"] = s.LateSeconds,
                 }).ToArray()),
             };
         }

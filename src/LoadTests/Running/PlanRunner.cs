@@ -74,6 +74,11 @@ internal static class PlanRunner
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
         var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl, events);
         var result = await PlayAsync(runner, timeline, declines, counters, cancellationToken).ConfigureAwait(false);
+        if (GeneratorLag.Warning(result.TimeSeries) is { } lagWarning)
+        {
+            warnings.Add(lagWarning);
+            log.WriteLine($"warning: {lagWarning}");
+        }
 
         // The run may have been cancelled; the closing snapshots must still be taken.
         using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -95,6 +100,7 @@ internal static class PlanRunner
         var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
         var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, before.Invariants, after.Invariants, (after.MemoryBytes - before.MemoryBytes) / (1024.0 * 1024.0), reconciliation, out var extra);
         JudgeClaims(plan, summary, figures);
+        GeneratorLag.Annotate(summary.Claims, result.TimeSeries);
         WriteExtra(summary, extra, plan, shard, cluster, wallet, issuerNodes, timeline, aborted);
         summary.Extra["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
 

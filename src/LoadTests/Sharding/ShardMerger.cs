@@ -33,7 +33,7 @@ internal static class ShardMerger
         foreach (var name in summaries.SelectMany(s => s.Scenarios).Select(s => s.Name).Distinct())
         {
             var parts = summaries.Select(s => s.FindScenario(name)).OfType<ScenarioSummary>().ToArray();
-            var scenario = new ScenarioSummary { Dropped = parts.Sum(p => p.Dropped) };
+            var scenario = new ScenarioSummary { Dropped = parts.Sum(p => p.Dropped), MaxStartLagMs = parts.Max(p => p.MaxStartLagMs) };
             Fill(scenario, name, parts, percentiles);
             foreach (var step in parts.SelectMany(p => p.Steps).Select(s => s.Name).Distinct())
             {
@@ -228,6 +228,7 @@ internal static class ShardMerger
                 P50Ms = g.Max(p => p.P50Ms),
                 P99Ms = g.Max(p => p.P99Ms),
                 Concurrency = g.Sum(p => p.Concurrency),
+                MaxStartLagMs = g.Max(p => p.MaxStartLagMs),
                 TargetRps = g.Any(p => p.TargetRps is not null) ? Math.Round(g.Sum(p => p.TargetRps ?? 0), 3) : null,
                 Steps = g.SelectMany(p => p.Steps)
                     .GroupBy(s => s.Name, StringComparer.Ordinal)

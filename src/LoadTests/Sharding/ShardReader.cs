@@ -132,6 +132,7 @@ internal static class ShardReader
                     Second = (int)L(f[0]), ElapsedS = D(f[1]), Scenario = f[2], Requests = L(f[3]), Ok = L(f[4]), Fail = L(f[5]),
                     Dropped = L(f[6]), Rps = D(f[7]), P50Ms = D(f[8]), P99Ms = D(f[9]), Concurrency = L(f[10]),
                     TargetRps = f.Length > 11 && f[11].Length > 0 ? D(f[11]) : null,
+                    MaxStartLagMs = f.Length > 12 && f[12].Length > 0 ? D(f[12]) : 0,
                     Steps = steps[((int)L(f[0]), f[2])].ToArray(),
                 });
             }

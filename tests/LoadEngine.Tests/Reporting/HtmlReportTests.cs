@@ -210,6 +210,24 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void CapacityChart_AStepNotJudged_HasNoDot_AndItsRowSaysWhy()
+    {
+        var summary = Summary(durationS: 24);
+        var capacity = Capacity(kneeRps: 100, reached: true, (20, 12, true), (50, null, true), (100, 15, true), (200, 900, false));
+        capacity["steps"]![1]!["pass"] = null;
+        summary.Extra["capacity"] = capacity;
+        var html = HtmlReport.Render(summary, []);
+        var figure = Figure(html, "capacity");
+
+        Assert.Equal(
+            ["pass 20", "pass 100", "fail 200"],
+            Regex.Matches(figure, "<circle class=\"dot (pass|fail)\" data-x=\"([^\"]*)\"").Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}"));
+        var rows = Regex.Matches(html, "<tr class=\"(pass|fail|unjudged)\"><td>([^<]*)</td>.*?<td>([^<]*)</td></tr>").Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {WebUtility.HtmlDecode(m.Groups[3].Value)}").ToArray();
+        Assert.Equal(["pass 20 ✔ met", "unjudged 50 not judged (generator late)", "pass 100 ✔ met", "fail 200 ✘ missed"], rows);
+        Assert.Contains("data-marker=\"knee\" data-x=\"100\"", figure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheJsonDump_IsCollapsed_AndAbsentWithoutExtraFields()
     {
         var summary = Summary(durationS: 2);

@@ -158,7 +158,7 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(20, result.TimeSeries.Sum(p => p.Ok));
         Assert.InRange(result.TimeSeries.Count, 2, 3);
         var csv = await File.ReadAllLinesAsync(Path.Combine(_folder, "timeseries.csv"));
-        Assert.Equal("second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps", csv[0]);
+        Assert.Equal("second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps,max_start_lag_ms", csv[0]);
         Assert.Equal(result.TimeSeries.Count + 1, csv.Length);
         Assert.All(csv.Skip(1), row => Assert.Matches(",[0-9.]+$", row));
         sink.Dispose();

@@ -129,11 +129,60 @@ public sealed class OpenModelTests
         Assert.True(o.LatencyMs.P99 >= 500, $"open p99 {o.LatencyMs.P99} ms");
         Assert.True(o.LatencyMs.P90 >= 5, $"open p90 {o.LatencyMs.P90} ms");
 
+        // The target stalled, not the generator: every iteration began within one 10 ms clock step of its intended start.
+        Assert.InRange(o.MaxStartLagMs, 0, 10.5);
+        Assert.All(result.TimeSeries.Where(p => p.Scenario == "open"), p => Assert.InRange(p.MaxStartLagMs, 0, 10.5));
+
         // Closed: the one copy spends the stall inside a single iteration; that one slow sample
         // among ~900 fast ones sits above p99, so the closed p99 would call this run healthy.
         var c = result.GetScenario("closed");
         Assert.True(c.Ok > 300, $"closed ok {c.Ok}");
         Assert.True(c.LatencyMs.Max >= 900, $"closed max {c.LatencyMs.Max} ms");
         Assert.True(c.LatencyMs.P99 < 500, $"closed p99 {c.LatencyMs.P99} ms");
+    }
+
+    [Fact]
+    public async Task GeneratorStall_OfHalfASecond_IsReportedAsStartLag_InItsSecondAndTheSummary()
+    {
+        // The target answers at once; the harness itself stops for 600 ms after 2 s (the clock jumps while no
+        // continuation runs, as when the machine is starved): the iterations due meanwhile begin up to 600 ms late.
+        var fake = new FakeTimeProvider();
+        var scenario = Scenario.Create("open", _ => Task.FromResult(Response.Ok()))
+            .WithWarmUpDuration(TimeSpan.Zero)
+            .WithLoadSimulations(LoadSimulation.Inject(50, Second, TimeSpan.FromSeconds(4)));
+
+        var run = LoadTestRunner.RegisterScenarios(scenario).WithTimeProvider(fake).WithProgress(false).RunAsync();
+        var start = fake.GetTimestamp();
+        var stalled = false;
+        for (var i = 0; i < 2_000 && !run.IsCompleted; i++)
+        {
+            await Task.Delay(2);
+            for (var w = 0; w < 100 && ThreadPool.PendingWorkItemCount > 0; w++)
+            {
+                await Task.Delay(2);
+            }
+
+            var elapsed = fake.GetElapsedTime(start);
+            if (!stalled && elapsed >= TimeSpan.FromMilliseconds(2_200))
+            {
+                stalled = true;
+                fake.Advance(TimeSpan.FromMilliseconds(600));
+            }
+            else
+            {
+                fake.Advance(TimeSpan.FromMilliseconds(10));
+            }
+        }
+
+        var result = await run;
+        var s = result.GetScenario("open");
+        Assert.InRange(s.Ok, 199, 201);
+        Assert.InRange(s.MaxStartLagMs, 570, 611); // the first start due after the jump began 600 ms less at most one 20 ms gap late
+
+        // The late starts land in the second the clock jumped to (2.8 s: engine second 3); the others began on time.
+        var points = result.TimeSeries.Where(p => p.Scenario == "open").ToArray();
+        var late = points.Where(p => p.MaxStartLagMs > 100).Select(p => p.Second).ToArray();
+        Assert.Equal([3], late);
+        Assert.All(points.Where(p => p.Second != 3), p => Assert.InRange(p.MaxStartLagMs, 0, 10.5));
     }
 }

@@ -100,17 +100,28 @@ public sealed class PromisedOutcomeRunTests
             var capacity = run.Summary["capacity"]!.AsObject();
             var steps = capacity["steps"]!.AsArray().Select(s => s!.AsObject()).ToArray();
             Assert.Equal([20.0, 50, 100, 200, 400, 800], steps.Select(s => s["rate"]!.GetValue<double>()));
-            Assert.All(steps, s =>
+            Assert.All(steps, s => Assert.True(s["rps"]!.GetValue<double>() > 0, s.ToJsonString()));
+            Assert.All(steps.Where(s => s["pass"] is not null), s =>
             {
-                Assert.True(s["rps"]!.GetValue<double>() > 0, s.ToJsonString());
                 Assert.NotNull(s["p99Ms"]);
                 Assert.NotNull(s["okRate"]);
             });
 
-            // 20 payments a second are easy anywhere; the knee is the last step before the first that misses.
-            Assert.True(steps[0]["pass"]!.GetValue<bool>(), steps[0].ToJsonString());
+            // 20 payments a second are easy anywhere; the knee is the last judged step before the first that misses. A step
+            // is left unjudged only when the harness itself was late in every second of it (a starved CI machine), and
+            // then the run says so.
+            var judged = steps.Where(s => s["pass"] is not null).ToArray();
+            Assert.NotEmpty(judged);
+            if (judged.Length < steps.Length)
+            {
+                Assert.Contains("warning: the load generator fell behind its schedule", run.Out, StringComparison.Ordinal);
+                Assert.Contains("not judged (generator late)", run.Out, StringComparison.Ordinal);
+                Assert.All(steps.Where(s => s["pass"] is null), s => Assert.True(s["lateSeconds"]!.GetValue<int>() > 0, s.ToJsonString()));
+            }
+
+            Assert.True(judged[0]["pass"]!.GetValue<bool>(), judged[0].ToJsonString());
             var knee = capacity["kneeRps"]!.GetValue<double>();
-            Assert.Equal(ExpectedKnee(steps), knee);
+            Assert.Equal(ExpectedKnee(judged), knee);
             Assert.True(knee >= 20, run.Describe());
             Assert.Contains($"knee: {knee.ToString(CultureInfo.InvariantCulture)}/s", run.Out, StringComparison.Ordinal);
             Assert.Equal(0, run.Summary["duplicateCharges"]!.GetValue<long>());
@@ -120,7 +131,7 @@ public sealed class PromisedOutcomeRunTests
             var chart = Regex.Match(html, "<figure class=\"chart\" data-chart=\"capacity\".*?</figure>", RegexOptions.Singleline).Value;
             Assert.NotEmpty(chart);
             Assert.Equal(
-                steps.Select(s => (s["pass"]!.GetValue<bool>() ? "pass" : "fail", s["rate"]!.GetValue<double>(), Math.Round(s["p99Ms"]!.GetValue<double>(), 3))),
+                judged.Select(s => (s["pass"]!.GetValue<bool>() ? "pass" : "fail", s["rate"]!.GetValue<double>(), Math.Round(s["p99Ms"]!.GetValue<double>(), 3))),
                 Regex.Matches(chart, "<circle class=\"dot (pass|fail)\" data-x=\"([^\"]*)\" data-y=\"([^\"]*)\"")
                     .Select(m => (m.Groups[1].Value, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))));
             var marker = Regex.Match(chart, "data-marker=\"knee\" data-x=\"([^\"]*)\"");

@@ -102,6 +102,7 @@ public sealed class MergeCommandTests : IDisposable
         {
             Second = second, ElapsedS = second, Scenario = "payment", Requests = steps.Sum(s => s.Requests), Ok = steps.Sum(s => s.Ok), Fail = steps.Sum(s => s.Fail),
             Rps = steps.Sum(s => s.Requests), P50Ms = 10, P99Ms = steps.Max(s => s.P99Ms), TargetRps = target, Steps = steps,
+            MaxStartLagMs = second * target / 2, // shard a: 3, 6; shard b: 2, 4
         };
 
         static StepPoint Step(string name, long ok, long fail, double p99) => new() { Name = name, Requests = ok + fail, Ok = ok, Fail = fail, P50Ms = p99 / 2, P99Ms = p99 };
@@ -119,9 +120,9 @@ public sealed class MergeCommandTests : IDisposable
         Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
         Assert.Equal(
             [
-                "second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps",
-                "1,1,payment,10,9,1,0,10,10,70,0,10",
-                "2,2,payment,10,10,0,0,10,10,20,0,10",
+                "second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency,target_rps,max_start_lag_ms",
+                "1,1,payment,10,9,1,0,10,10,70,0,10,3",
+                "2,2,payment,10,10,0,0,10,10,20,0,10,6",
             ],
             await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries.csv")));
         Assert.Equal(
@@ -152,7 +153,7 @@ public sealed class MergeCommandTests : IDisposable
         var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
 
         Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
-        Assert.Equal("1,1,payment,5,5,0,0,5,0,0,0,3", (await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries.csv")))[1]);
+        Assert.Equal("1,1,payment,5,5,0,0,5,0,0,0,3,0", (await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries.csv")))[1]);
         Assert.Equal("1,1,payment,pay,3,3,0,5,9", (await File.ReadAllLinesAsync(Path.Combine(outDir, "timeseries-steps.csv")))[1]);
     }
 

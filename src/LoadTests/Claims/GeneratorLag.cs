@@ -1,0 +1,69 @@
+using System.Globalization;
+using PaySim.LoadEngine;
+
+namespace PaySim.LoadTests.Claims;
+
+/// <summary>
+/// The load generator's own delay. Open-model latency counts from each iteration's intended start, so when the machine
+/// running the harness is starved (a busy CI box, the embedded target on the same cores) iterations begin late and
+/// their latency includes the harness's delay, not only the target's. A second is <em>late</em> when an iteration
+/// recorded in it, or in the second before (its latency lands when it completes), began more than
+/// <see cref="LateMs"/> after its intended start.
+/// </summary>
+internal static class GeneratorLag
+{
+    /// <summary>The start lag above which the generator, not the target, was behind (the dispatcher wakes every 1 ms).</summary>
+    public const double LateMs = 100;
+
+    /// <summary>The engine seconds (1-based, as in <see cref="TimeSeriesPoint.Second"/>) of <paramref name="points"/> that are late.</summary>
+    public static HashSet<int> LateSeconds(IEnumerable<TimeSeriesPoint> points)
+    {
+        var lagging = points.Where(p => p.MaxStartLagMs > LateMs).Select(p => p.Second).ToHashSet();
+        var late = new HashSet<int>(lagging);
+        foreach (var s in lagging)
+        {
+            late.Add(s + 1);
+        }
+
+        return late;
+    }
+
+    /// <summary>
+    /// Adds to each failed latency claim (a duration: p99, max, step:pay p95 …) that the generator was late, and by how
+    /// much, so the verdict does not pin on the target a delay that may be the harness's. Claims that passed, and
+    /// claims of counts, rates and money, are left as they are.
+    /// </summary>
+    public static void Annotate(IEnumerable<ClaimResult> claims, IReadOnlyList<TimeSeriesPoint> points)
+    {
+        var worst = points.Count == 0 ? 0 : points.Max(p => p.MaxStartLagMs);
+        if (worst <= LateMs)
+        {
+            return;
+        }
+
+        var note = string.Create(CultureInfo.InvariantCulture, $"the load generator began iterations up to {worst:0} ms late; this latency includes that delay");
+        foreach (var claim in claims)
+        {
+            if (!claim.Pass && Expression.TryParse(claim.Expression, out var e, out _) && e.Unit == ExpressionUnit.Duration)
+            {
+                claim.Message = claim.Message is null ? note : $"{claim.Message}; {note}";
+            }
+        }
+    }
+
+    /// <summary>One warning line when the generator began any iteration late, else null.</summary>
+    public static string? Warning(IReadOnlyList<TimeSeriesPoint> points)
+    {
+        var lagging = points.Where(p => p.MaxStartLagMs > LateMs).ToArray();
+        if (lagging.Length == 0)
+        {
+            return null;
+        }
+
+        var worst = lagging.MaxBy(p => p.MaxStartLagMs)!;
+        var seconds = lagging.Select(p => p.Second).Distinct().Order().ToArray();
+        var runSeconds = points.Select(p => p.Second).Distinct().Count();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the load generator fell behind its schedule: iterations began up to {worst.MaxStartLagMs:0} ms after their intended start (scenario {worst.Scenario} at {worst.Second} s; {seconds.Length} of {runSeconds} s more than {LateMs:0} ms late, first at {seconds[0]} s). Latency counts from the intended start, so those seconds include the harness's own delay; capacity steps do not judge them. Give the harness more CPU, or run the target on other cores.");
+    }
+}
