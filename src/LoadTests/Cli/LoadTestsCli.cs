@@ -174,11 +174,24 @@ public static class LoadTestsCli
             {
                 // Not the user's input: the run could not complete, which must never read as a pass nor as a red verdict.
                 await stderr.WriteLineAsync($"run failed, no verdict: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+                if (!FromTheEnvironment(ex))
+                {
+                    // A fault in the harness itself: the details are what a report needs (CommandGuard does the same).
+                    await stderr.WriteLineAsync("this is a fault in the harness, not in the target: please report it with the lines below").ConfigureAwait(false);
+                    await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+                }
+
                 return ExitCodes.NotCompleted;
             }
         });
         return run;
     }
+
+    /// <summary>
+    /// A disk, a network or a peer that failed (the message says which); its stack trace would only hide the one line.
+    /// </summary>
+    private static bool FromTheEnvironment(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or TimeoutException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException or Grpc.Core.RpcException;
 
     private static Command BuildPlans(TextWriter stdout, TextWriter stderr)
     {

@@ -70,7 +70,12 @@ public sealed class SetupFailureRunTests : IDisposable
         var code = await LoadTestsCli.InvokeAsync(args, options, stdout, stderr);
 
         Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
-        Assert.Equal("run failed, no verdict: InvalidOperationException: client bug", stderr.ToString().TrimEnd());
+        // One line that says what failed, then, as it is the harness's own fault, the details a report needs.
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Equal("run failed, no verdict: InvalidOperationException: client bug", lines[0]);
+        Assert.Equal("this is a fault in the harness, not in the target: please report it with the lines below", lines[1]);
+        Assert.Equal("System.InvalidOperationException: client bug", lines[2]);
+        Assert.Contains(lines, l => l.StartsWith("at PaySim.LoadTests.", StringComparison.Ordinal));
         Assert.DoesNotContain("verdict: pass", stdout.ToString(), StringComparison.Ordinal);
     }
 
