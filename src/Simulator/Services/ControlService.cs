@@ -75,7 +75,6 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
 
         foreach (var row in rows)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
             await responseStream.WriteAsync(row, context.CancellationToken).ConfigureAwait(false);
         }
     }
