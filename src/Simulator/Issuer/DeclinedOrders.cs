@@ -9,8 +9,9 @@ namespace PaySim.Simulator.Issuer;
 /// (excessive-reattempt rules); a wallet that retries a decline as if it were a network error sends it
 /// (<c>InvariantsReply.declined_reattempts</c>). Calls without an order reference cannot be matched and are not counted.
 /// Kept per process, for the most recently declined orders (<see cref="DefaultCapacity"/> unless told otherwise); <see cref="Clear"/> on reset.
+/// Processes sharing a Redis state count together instead (<see cref="RedisDeclinedOrders"/>).
 /// </summary>
-internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapacity)
+internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapacity) : IDeclinedOrders
 {
     public const int DefaultCapacity = 100_000;
 
@@ -39,7 +40,7 @@ internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapaci
             return;
         }
 
-        var declined = responseCode is not (ResponseCodes.Approved or ResponseCodes.AuthenticationRequired);
+        var declined = IsDecline(responseCode);
         if (!declined && Volatile.Read(ref _tracked) == 0)
         {
             return;
@@ -74,6 +75,13 @@ internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapaci
             Interlocked.Increment(ref _reattempts);
         }
     }
+
+    /// <summary>
+    /// Anything but approved (00), a challenge (1A) and a key reused for another request (94: the request was refused,
+    /// the order was never judged) declines the order.
+    /// </summary>
+    public static bool IsDecline(string responseCode) =>
+        responseCode is not (ResponseCodes.Approved or ResponseCodes.AuthenticationRequired or ResponseCodes.DuplicateTransmission);
 
     /// <summary>On reset: no declined order is remembered and the count starts at 0.</summary>
     public void Clear()

@@ -10,6 +10,7 @@ using PaySim.Simulator.Randomness;
 using PaySim.Simulator.Risk;
 using PaySim.Simulator.Sms;
 using PaySim.Simulator.State;
+using PaySim.Simulator.State.Redis;
 
 namespace PaySim.Simulator.Issuer;
 
@@ -27,7 +28,9 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     public OtpOptions Otp => otp;
 
     /// <summary>The orders this process declined, and the reattempts that re-sent one (<c>InvariantsReply.declined_reattempts</c>).</summary>
-    public DeclinedOrders Declined { get; } = new();
+    public IDeclinedOrders Declined { get; } = state is RedisIssuerState shared
+        ? new RedisDeclinedOrders(shared.Connection, shared.Keys, shared.Options)
+        : new DeclinedOrders();
 
     public StartBindingOutcome StartBinding(string pan, string expiry, string cvv, string holderName, string idNumber, string phone, string idempotencyKey)
     {

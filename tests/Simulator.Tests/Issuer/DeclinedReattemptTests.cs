@@ -88,6 +88,11 @@ public sealed class DeclinedReattemptTests
         orders.Observe("card", "m", "o-1", "k-1", "00");
         Assert.Equal((0L, 0), (orders.Reattempts, orders.Tracked));
 
+        // 94, a key reused for another request, refuses the request without judging the order: not a decline either.
+        orders.Observe("card", "m", "o-1", "k-1", "94");
+        orders.Observe("card", "m", "o-1", "k-2", "00");
+        Assert.Equal((0L, 0), (orders.Reattempts, orders.Tracked));
+
         for (var i = 0; i <= DeclinedOrders.KeysPerOrder; i++)
         {
             orders.Observe("card", "m", "o-2", $"k-{i}", "05");
@@ -157,5 +162,63 @@ public sealed class RedisDeclinedReattemptTests(RedisServerFixture redis)
         Assert.Equal(0, issuer.Engine.Declined.Reattempts);
         Assert.Equal("00", issuer.Engine.Authorize(token, 100, card.Currency, "m", "o-1", "k-2").Code);
         Assert.Equal(1, issuer.Engine.Declined.Reattempts);
+    }
+
+    [ToolFact(ExternalTools.RedisServer)]
+    public async Task AnOrderDeclinedByOneProcess_ReattemptedThroughAnother_CountsInTheCluster_AndAResetOnEitherClearsIt()
+    {
+        var cluster = RedisTestIssuer.NewCluster();
+        await using var a = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-a"));
+        await using var b = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-b"));
+        var card = a.Host.ListCardholders(1, "healthy")[0];
+        var token = await a.BindAsync(card);
+        var tooMuch = card.BalanceMinor + 1;
+
+        // Declined by A; the same order under a new key reaches B, which declines it too: one reattempt, seen by both.
+        Assert.Equal("51", (await Pay(a, token, tooMuch, "o-1", "k-1")).ResponseCode);
+        Assert.Equal("51", (await Pay(b, token, tooMuch, "o-1", "k-1")).ResponseCode);
+        Assert.Equal(0, b.Host.GetInvariants().DeclinedReattempts);
+        Assert.Equal("51", (await Pay(b, token, tooMuch, "o-1", "k-2")).ResponseCode);
+        Assert.Equal(1, a.Host.GetInvariants().DeclinedReattempts);
+
+        // Approved on B under a third key: still a reattempt (B matches its answers since A declined; counted without
+        // waiting on the reply, so read it back until it lands).
+        Assert.Equal("00", (await Pay(b, token, 100, "o-1", "k-3")).ResponseCode);
+        Assert.Equal(2, await EventuallyAsync(() => a.Host.GetInvariants().DeclinedReattempts, 2));
+
+        // A process that joins later learns that the cluster has declines and matches its answers too.
+        await using var c = await TestSimulator.StartAsync(redis.SimulatorOptions(cluster, "proc-c"));
+        Assert.Equal("00", (await Pay(c, token, 100, "o-1", "k-4")).ResponseCode);
+        Assert.Equal("00", (await Pay(c, token, 100, "o-2", "k-5")).ResponseCode);
+        Assert.Equal(3, await EventuallyAsync(() => b.Host.GetInvariants().DeclinedReattempts, 3));
+        Assert.Contains("\npaysim_declined_reattempts 3\n", await c.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        // A reset on B forgets every declined order and the count, for the whole cluster.
+        var server = redis.Connection!.GetServers()[0];
+        Assert.Single(server.Keys(pattern: $"paysim:{{{cluster}}}:decl:*"));
+        b.Host.Reset();
+        Assert.Equal(0, a.Host.GetInvariants().DeclinedReattempts);
+        Assert.Empty(server.Keys(pattern: $"paysim:{{{cluster}}}:decl:*"));
+        Assert.Empty(server.Keys(pattern: $"paysim:{{{cluster}}}:cnt:*"));
+        token = await a.BindAsync(card);
+        Assert.Equal("00", (await Pay(a, token, 100, "o-1", "k-6")).ResponseCode);
+        Assert.Equal("00", (await Pay(c, token, 100, "o-1", "k-7")).ResponseCode);
+        Assert.Equal(0, c.Host.GetInvariants().DeclinedReattempts);
+    }
+
+    private static async Task<AuthorizeReply> Pay(TestSimulator sim, string token, long amount, string order, string key) =>
+        await sim.Issuers[0].AuthorizeAsync(new AuthorizeRequest { CardToken = token, AmountMinor = amount, MerchantId = "shop-1", OrderReference = order, IdempotencyKey = key });
+
+    /// <summary>Reads <paramref name="read"/> until it gives <paramref name="expected"/> (at most 5 s), and returns the last value.</summary>
+    private static async Task<long> EventuallyAsync(Func<long> read, long expected)
+    {
+        var value = read();
+        for (var i = 0; i < 100 && value != expected; i++)
+        {
+            await Task.Delay(50);
+            value = read();
+        }
+
+        return value;
     }
 }

@@ -62,6 +62,20 @@ internal sealed class RedisKeys
     public RedisKey IdempotencyLease(string scope, string key) => Root + "idem:" + scope + ":" + key + ":lease";
     public RedisChannel IdempotencyDone => RedisChannel.Literal(Root + "idem-done");
 
+    /// <summary>A declined order (card token, merchant, order reference): a hash of its declined keys.</summary>
+    public RedisKey DeclinedOrder(string cardToken, string merchantId, string orderReference) => Root + "decl:" + cardToken + "\u001f" + merchantId + "\u001f" + orderReference;
+
+    /// <summary>Calls that re-sent a declined order under a new key, in every process of the cluster (reset to 0 by Reset).</summary>
+    public RedisKey DeclinedReattempts => Root + "cnt:declined-reattempts";
+
+    /// <summary>Orders declined since the last Reset: a process starting later learns that the cluster has declines.</summary>
+    public RedisKey DeclinedOrderCount => Root + "cnt:declined-orders";
+
+    /// <summary>Published the first time an order is declined, so every process starts matching its answers.</summary>
+    public string OrderDeclinedName => Root + "order-declined";
+
+    public RedisChannel OrderDeclined => RedisChannel.Literal(OrderDeclinedName);
+
     public RedisKey Inbox(string phone) => Root + "sms:" + phone;
 
     /// <summary>Survives Reset, like the in-memory inbox's per-phone counter, so waiters keep their place.</summary>
