@@ -25,6 +25,7 @@ internal static partial class ClaimMetrics
     public const string OkCount = "ok_count";
     public const string FailCount = "fail_count";
     public const string Dropped = "dropped";
+    public const string MaxStartLagMs = "max_start_lag_ms";
     public const string IssuerJain = "issuer_jain_fairness";
     public const string IssuerMaxShare = "issuer_max_node_share";
     public const string WalletJain = "wallet_jain_fairness";

@@ -89,6 +89,8 @@ internal static class FigureCatalog
         new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),
         new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute),
         new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute),
+        new(ClaimMetrics.MaxStartLagMs, "the latest any open-model iteration began after its intended start, in ms: the load generator's own delay, which open-model latency includes (a few ms on a healthy machine; above 100 ms the run warns)",
+            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute),
         new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global),
         new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global),
         new(ClaimMetrics.WalletJain, "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
@@ -138,7 +140,7 @@ internal static class FigureCatalog
             run => run.DeclinedReattempts, FigureMerge.Global),
         new(ClaimMetrics.MoneyConserved, "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
             run => run.MoneyConserved ? 1 : 0, FigureMerge.Global),
-        new(ClaimMetrics.KneeRps, "capacity plans: the highest stepped rate whose seconds all meet the capacity objectives",
+        new(ClaimMetrics.KneeRps, "capacity plans: the highest judged stepped rate meeting the capacity objectives below the first judged one that does not (seconds the generator was late in are not judged)",
             (run, figures) =>
             {
                 if (run.CapacityResult is { } capacity)

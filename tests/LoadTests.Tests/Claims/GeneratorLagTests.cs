@@ -43,12 +43,13 @@ public sealed class GeneratorLagTests
             Claim("p99 < 2s", pass: true),
             Claim("success_rate >= 99%", pass: false),
             Claim("duplicate_charges == 0", pass: false),
+            Claim("max_start_lag_ms < 100ms", pass: false),
         };
 
         GeneratorLag.Annotate(claims, [Point(1, 4), Point(2, 640.6), Point(3, 120)]);
 
         const string Note = "the load generator began iterations up to 641 ms late; this latency includes that delay";
-        Assert.Equal([Note, "scenario payment; " + Note, null, null, null], claims.Select(c => c.Message));
+        Assert.Equal([Note, "scenario payment; " + Note, null, null, null, null], claims.Select(c => c.Message));
     }
 
     [Fact]
@@ -60,6 +61,29 @@ public sealed class GeneratorLagTests
         GeneratorLag.Annotate(claims, []);
 
         Assert.Null(claims[0].Message);
+    }
+
+    [Fact]
+    public void MaxStartLagMs_IsTheLatestStartOfAnyScenario_AndAClaimOnItJudgesTheHarness()
+    {
+        var run = new FigureRun
+        {
+            Summary = new RunSummary
+            {
+                Scenarios = [new ScenarioSummary { Name = "payment", MaxStartLagMs = 12.5 }, new ScenarioSummary { Name = "refund", MaxStartLagMs = 240 }],
+            },
+        };
+        var figures = new RunFigures(run.Summary);
+        FigureCatalog.Owner(ClaimMetrics.MaxStartLagMs)!.Compute(run, figures);
+
+        Assert.Equal(240, figures.Lookup(ClaimMetrics.MaxStartLagMs));
+        var claim = ClaimMetrics.Judge("starved", "max_start_lag_ms < 100ms", figures.Lookup);
+        Assert.False(claim.Pass);
+        Assert.Equal("240ms", claim.ObservedText);
+
+        var none = new RunFigures(new RunSummary());
+        FigureCatalog.Owner(ClaimMetrics.MaxStartLagMs)!.Compute(new FigureRun { Summary = new RunSummary() }, none);
+        Assert.Null(none.Lookup(ClaimMetrics.MaxStartLagMs));
     }
 
     private static ClaimResult Claim(string expression, bool pass, string? message = null) =>
