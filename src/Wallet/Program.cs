@@ -103,9 +103,19 @@ root.SetAction(async (parse, ct) =>
 
     await using (host)
     {
-        foreach (var instance in host.Instances)
+        try
         {
-            Console.WriteLine($"{instance.Name} listening on {instance.Uri} (mode {options.Mode.ToString().ToLowerInvariant()}, policy {options.BalancingPolicy}, db {host.DatabasePath})");
+            foreach (var instance in host.Instances)
+            {
+                Console.WriteLine($"{instance.Name} listening on {instance.Uri} (mode {options.Mode.ToString().ToLowerInvariant()}, policy {options.BalancingPolicy}, db {host.DatabasePath})");
+            }
+        }
+        catch (IOException)
+        {
+            // The start could not be announced (stdout on a full device): a wallet nobody heard of is undone like a
+            // start that failed, with the database this start created; the guard prints why and exits 3.
+            await host.AbandonAsync();
+            throw;
         }
 
         try

@@ -11,12 +11,14 @@ public sealed class WalletHost : IAsyncDisposable
 {
     private readonly IReadOnlyList<WalletInstance> _instances;
     private readonly WalletDatabase _database;
+    private readonly bool _createdDatabase;
     private int _disposed;
 
-    private WalletHost(IReadOnlyList<WalletInstance> instances, WalletDatabase database, WalletOptions options)
+    private WalletHost(IReadOnlyList<WalletInstance> instances, WalletDatabase database, WalletOptions options, bool createdDatabase)
     {
         _instances = instances;
         _database = database;
+        _createdDatabase = createdDatabase;
         Options = options;
         Instances = instances.Select(i => new WalletInstanceInfo(i.Name, i.Uri)).ToArray();
     }
@@ -64,7 +66,20 @@ public sealed class WalletHost : IAsyncDisposable
             throw;
         }
 
-        return new WalletHost(started, database, options);
+        return new WalletHost(started, database, options, created);
+    }
+
+    /// <summary>
+    /// Undoes a start that cannot go on (the instances stop; the database goes too when this start created it), as a
+    /// start that failed is undone. <see cref="DisposeAsync"/> then has nothing left to do.
+    /// </summary>
+    public async ValueTask AbandonAsync()
+    {
+        await DisposeAsync();
+        if (_createdDatabase)
+        {
+            DeleteDatabaseFiles(_database.Path);
+        }
     }
 
     public async ValueTask DisposeAsync()

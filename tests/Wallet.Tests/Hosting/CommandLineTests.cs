@@ -160,6 +160,48 @@ public sealed class CommandLineTests
         Assert.Equal("error: could not complete: No space left on device (IOException)", (await stderr).TrimEnd());
     }
 
+    [Fact]
+    public async Task Start_WithItsAnnouncementToAFullDevice_IsUndone_WithTheDatabaseItCreated_ButNotOneThatWasThere()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/dev/full"))
+        {
+            return;
+        }
+
+        var dir = Directory.CreateTempSubdirectory("paysim-wallet-full-").FullName;
+        try
+        {
+            var db = Path.Combine(dir, "wallet.db");
+            var (exit, stderr) = await StartToFullDeviceAsync(db);
+            Assert.True(exit == 3, $"exit {exit}: {stderr}");
+            Assert.Equal("error: could not complete: No space left on device (IOException)", stderr.TrimEnd());
+            Assert.Empty(Directory.GetFiles(dir));
+
+            // A database that was there before the start is the user's: it stays.
+            await File.WriteAllBytesAsync(db, []);
+            (exit, stderr) = await StartToFullDeviceAsync(db);
+            Assert.True(exit == 3, $"exit {exit}: {stderr}");
+            Assert.True(File.Exists(db));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Stderr)> StartToFullDeviceAsync(string db)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' --port 0 --db '{db}' > /dev/full"])
+        {
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stderr);
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{WalletProcess.Dll}\" {arguments}")
