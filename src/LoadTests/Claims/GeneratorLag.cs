@@ -15,6 +15,9 @@ internal static class GeneratorLag
     /// <summary>The start lag above which the generator, not the target, was behind (the dispatcher wakes every 1 ms).</summary>
     public const double LateMs = 100;
 
+    /// <summary>How the warning begins: tests and scripts tell it from the plan's own warnings by it.</summary>
+    public const string WarningStart = "the load generator fell behind its schedule";
+
     /// <summary>The engine seconds (1-based, as in <see cref="TimeSeriesPoint.Second"/>) of <paramref name="points"/> that are late.</summary>
     public static HashSet<int> LateSeconds(IEnumerable<TimeSeriesPoint> points)
     {
@@ -29,9 +32,9 @@ internal static class GeneratorLag
     }
 
     /// <summary>
-    /// Adds to each failed latency claim (a duration: p99, max, step:pay p95 …) that the generator was late, and by how
-    /// much, so the verdict does not pin on the target a delay that may be the harness's. Claims that passed, and
-    /// claims of counts, rates and money, are left as they are.
+    /// Adds to each failed latency claim (p99, max, step:pay p95, fault_p99_ms[1] …) that the generator was late, and by
+    /// how much, so the verdict does not pin on the target a delay that may be the harness's. Claims that passed, and
+    /// claims of counts, rates, money and recovery times, are left as they are.
     /// </summary>
     public static void Annotate(IEnumerable<ClaimResult> claims, IReadOnlyList<TimeSeriesPoint> points)
     {
@@ -44,12 +47,21 @@ internal static class GeneratorLag
         var note = string.Create(CultureInfo.InvariantCulture, $"the load generator began iterations up to {worst:0} ms late; this latency includes that delay");
         foreach (var claim in claims)
         {
-            if (!claim.Pass && Expression.TryParse(claim.Expression, out var e, out _) && e.Unit == ExpressionUnit.Duration && e.Metric != ClaimMetrics.MaxStartLagMs)
+            if (!claim.Pass && Expression.TryParse(claim.Expression, out var e, out _) && IsLatency(e.Metric))
             {
                 claim.Message = claim.Message is null ? note : $"{claim.Message}; {note}";
             }
         }
     }
+
+    /// <summary>
+    /// A latency the harness measured from intended starts: a percentile (p50, p99.9 …), mean, max or min, of the run,
+    /// a scenario or a step, or a fault window's p99. Not recovery or detection times, which count error seconds.
+    /// </summary>
+    private static bool IsLatency(string metric) =>
+        metric is "mean" or "max" or "min"
+        || (metric.Length > 1 && metric[0] == 'p' && double.TryParse(metric.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        || metric.StartsWith(ClaimMetrics.FaultP99Ms, StringComparison.Ordinal);
 
     /// <summary>One warning line when the generator began any iteration late, else null.</summary>
     public static string? Warning(IReadOnlyList<TimeSeriesPoint> points)
@@ -64,6 +76,6 @@ internal static class GeneratorLag
         var seconds = lagging.Select(p => p.Second).Distinct().Order().ToArray();
         var runSeconds = points.Select(p => p.Second).Distinct().Count();
         return string.Create(CultureInfo.InvariantCulture,
-            $"the load generator fell behind its schedule: iterations began up to {worst.MaxStartLagMs:0} ms after their intended start (scenario {worst.Scenario} at {worst.Second} s; {seconds.Length} of {runSeconds} s more than {LateMs:0} ms late, first at {seconds[0]} s). Latency counts from the intended start, so those seconds include the harness's own delay; capacity steps do not judge them. Give the harness more CPU, or run the target on other cores.");
+            $"{WarningStart}: iterations began up to {worst.MaxStartLagMs:0} ms after their intended start (scenario {worst.Scenario} at {worst.Second} s; {seconds.Length} of {runSeconds} s more than {LateMs:0} ms late, first at {seconds[0]} s). Latency counts from the intended start, so those seconds include the harness's own delay; capacity steps do not judge them. Give the harness more CPU, or run the target on other cores.");
     }
 }

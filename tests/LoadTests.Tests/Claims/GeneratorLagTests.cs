@@ -44,12 +44,15 @@ public sealed class GeneratorLagTests
             Claim("success_rate >= 99%", pass: false),
             Claim("duplicate_charges == 0", pass: false),
             Claim("max_start_lag_ms < 100ms", pass: false),
+            Claim("recovery_ms <= 3s", pass: false),
+            Claim("fault_p99_ms[1] < 2s", pass: false),
+            Claim("scenario:payment max < 1s", pass: false),
         };
 
         GeneratorLag.Annotate(claims, [Point(1, 4), Point(2, 640.6), Point(3, 120)]);
 
         const string Note = "the load generator began iterations up to 641 ms late; this latency includes that delay";
-        Assert.Equal([Note, "scenario payment; " + Note, null, null, null, null], claims.Select(c => c.Message));
+        Assert.Equal([Note, "scenario payment; " + Note, null, null, null, null, null, Note, Note], claims.Select(c => c.Message));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class PromisedOutcomeRunTests
             Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
             const string warning = "card pool too small for the issuer's velocity rule: 8 payments/s over 8 pre-bound cards is 10 payments per card in the rule's 10s window";
             Assert.Contains("warning: " + warning, run.Out, StringComparison.Ordinal);
-            Assert.StartsWith(warning, Assert.Single(run.Summary["warnings"]!.AsArray())!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.StartsWith(warning, Assert.Single(run.PlanWarnings), StringComparison.Ordinal);
 
             // 8 cards at 1 payment a second each for ~10 s, 5 allowed per 10 s: about half are declined by the velocity rule.
             var velocity = run.Summary["riskDeclines"]!["byCause"]!["velocity"]!.GetValue<long>();
@@ -75,8 +75,8 @@ public sealed class PromisedOutcomeRunTests
         try
         {
             Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, run.Describe());
-            Assert.DoesNotContain("warning:", run.Out, StringComparison.Ordinal);
-            Assert.Empty(run.Summary["warnings"]!.AsArray());
+            Assert.Empty(run.PlanWarningLines);
+            Assert.Empty(run.PlanWarnings);
             Assert.Equal(0, run.Summary["riskDeclines"]!["total"]!.GetValue<long>());
             Assert.True(run.Claim("risk_declines == 0")["pass"]!.GetValue<bool>(), run.Describe());
             Assert.Contains("risk: the plan's rules are in force: {\"velocity\":{\"count\":5,\"window\":\"10s\"", run.Out, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Tests.Cli;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;
@@ -18,6 +19,17 @@ internal sealed record ShortRun(int ExitCode, string Out, string Err, JsonObject
         var summary = JsonNode.Parse(await File.ReadAllTextAsync(summaryFile))!.AsObject();
         return new ShortRun(code, output, err, summary, folder);
     }
+
+    /// <summary>
+    /// summary.json's warnings about the plan and the target, without the harness's own lateness, which a busy CI
+    /// machine may add to any run (<see cref="GeneratorLag"/>; its own tests check it).
+    /// </summary>
+    public IReadOnlyList<string> PlanWarnings =>
+        Summary["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).Where(w => !w.StartsWith(GeneratorLag.WarningStart, StringComparison.Ordinal)).ToArray();
+
+    /// <summary>The console's warning lines, without the harness's own lateness.</summary>
+    public IReadOnlyList<string> PlanWarningLines =>
+        Out.Split('\n').Where(l => l.StartsWith("warning: ", StringComparison.Ordinal) && !l.StartsWith("warning: " + GeneratorLag.WarningStart, StringComparison.Ordinal)).ToArray();
 
     public IReadOnlyList<JsonObject> Claims => Summary["claims"]!.AsArray().Select(c => c!.AsObject()).ToArray();
 
