@@ -54,6 +54,12 @@ public sealed partial class Expression
     /// <summary>The name passed to the lookup: the metric, or "&lt;kind&gt;:&lt;name&gt;/&lt;metric&gt;" when scoped.</summary>
     public string Key => ScopeKind is null ? Metric : $"{ScopeKind}:{ScopeName}/{Metric}";
 
+    /// <summary>
+    /// Whether <paramref name="metric"/> is a latency in the engine's grammar (a percentile such as p99 or p99.9, mean,
+    /// max, min, stddev), which open-model runs measure from each iteration's intended start.
+    /// </summary>
+    public static bool IsLatencyMetric(string metric) => Running.ThresholdMetrics.KindOf(metric) == Running.ThresholdMetrics.Kind.Duration;
+
     public static Expression Parse(string text)
     {
         if (!TryParse(text, out var expression, out var error))

@@ -32,9 +32,10 @@ internal static class GeneratorLag
     }
 
     /// <summary>
-    /// Adds to each failed latency claim (p99, max, step:pay p95, fault_p99_ms[1] …) that the generator was late, and by
-    /// how much, so the verdict does not pin on the target a delay that may be the harness's. Claims that passed, and
-    /// claims of counts, rates, money and recovery times, are left as they are.
+    /// Adds to each failed latency claim (the engine's latency metrics, of the run, a scenario or a step: p99, max,
+    /// step:pay p95 …; and a fault window's fault_p99_ms[N]) that the generator was late, and by how much, so the
+    /// verdict does not pin on the target a delay that may be the harness's. Claims that passed, and claims of
+    /// counts, rates, money and recovery times (which count error seconds), are left as they are.
     /// </summary>
     public static void Annotate(IEnumerable<ClaimResult> claims, IReadOnlyList<TimeSeriesPoint> points)
     {
@@ -47,21 +48,13 @@ internal static class GeneratorLag
         var note = string.Create(CultureInfo.InvariantCulture, $"the load generator began iterations up to {worst:0} ms late; this latency includes that delay");
         foreach (var claim in claims)
         {
-            if (!claim.Pass && Expression.TryParse(claim.Expression, out var e, out _) && IsLatency(e.Metric))
+            if (!claim.Pass && Expression.TryParse(claim.Expression, out var e, out _)
+                && (Expression.IsLatencyMetric(e.Metric) || e.Metric.StartsWith(ClaimMetrics.FaultP99Ms, StringComparison.Ordinal)))
             {
                 claim.Message = claim.Message is null ? note : $"{claim.Message}; {note}";
             }
         }
     }
-
-    /// <summary>
-    /// A latency the harness measured from intended starts: a percentile (p50, p99.9 …), mean, max or min, of the run,
-    /// a scenario or a step, or a fault window's p99. Not recovery or detection times, which count error seconds.
-    /// </summary>
-    private static bool IsLatency(string metric) =>
-        metric is "mean" or "max" or "min"
-        || (metric.Length > 1 && metric[0] == 'p' && double.TryParse(metric.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        || metric.StartsWith(ClaimMetrics.FaultP99Ms, StringComparison.Ordinal);
 
     /// <summary>One warning line when the generator began any iteration late, else null.</summary>
     public static string? Warning(IReadOnlyList<TimeSeriesPoint> points)

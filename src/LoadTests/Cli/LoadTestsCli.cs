@@ -170,17 +170,11 @@ public static class LoadTestsCli
                 await stderr.WriteLineAsync($"run failed, no verdict: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.NotCompleted;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (FromTheEnvironment(ex))
             {
                 // Not the user's input: the run could not complete, which must never read as a pass nor as a red verdict.
+                // Any other exception is a fault in the harness: CommandGuard prints it with its details, exit 3 too.
                 await stderr.WriteLineAsync($"run failed, no verdict: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
-                if (!FromTheEnvironment(ex))
-                {
-                    // A fault in the harness itself: the details are what a report needs (CommandGuard does the same).
-                    await stderr.WriteLineAsync("this is a fault in the harness, not in the target: please report it with the lines below").ConfigureAwait(false);
-                    await stderr.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
-                }
-
                 return ExitCodes.NotCompleted;
             }
         });

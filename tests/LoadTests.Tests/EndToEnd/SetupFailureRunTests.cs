@@ -57,6 +57,30 @@ public sealed class SetupFailureRunTests : IDisposable
     public async Task Run_HarnessFaultsMidRun_EndsWithoutAVerdict_NotAsAFailedClaim()
     {
         // A fault in the harness (here the host's wallet client throws) is exit 3, which CI can tell from a red verdict.
+        var (code, stdout, stderr) = await RunWithFailingClientAsync(new InvalidOperationException("client bug"));
+
+        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
+        // One line that says what failed, then, as it is the harness's own fault, the details a report needs (CommandGuard).
+        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Equal("internal error: InvalidOperationException: client bug (please report it with the lines below)", lines[0]);
+        Assert.Equal("System.InvalidOperationException: client bug", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("at PaySim.LoadTests.", StringComparison.Ordinal));
+        Assert.DoesNotContain("verdict: pass", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WhoseNetworkFails_EndsWithoutAVerdict_InOneLine()
+    {
+        // A network that failed is the environment's, not the harness's: the one line says it all, no stack trace.
+        var (code, stdout, stderr) = await RunWithFailingClientAsync(new HttpRequestException("Connection refused (127.0.0.1:9)"));
+
+        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal("run failed, no verdict: HttpRequestException: Connection refused (127.0.0.1:9)", stderr.TrimEnd());
+        Assert.DoesNotContain("verdict: pass", stdout, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Code, string Stdout, string Stderr)> RunWithFailingClientAsync(Exception failure)
+    {
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -65,18 +89,10 @@ public sealed class SetupFailureRunTests : IDisposable
             "run", "--plan", "smoke", "--duration", "5s", "--no-progress", "--report-dir", Path.Combine(_dir, "fault"),
             "--wallet-url", "http://127.0.0.1:9/", "--simulator-url", simulator.ControlUri.ToString(),
         ];
-        var options = new LoadTestsCliOptions { WalletClientFactory = (_, _) => throw new InvalidOperationException("client bug") };
+        var options = new LoadTestsCliOptions { WalletClientFactory = (_, _) => throw failure };
 
         var code = await LoadTestsCli.InvokeAsync(args, options, stdout, stderr);
-
-        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
-        // One line that says what failed, then, as it is the harness's own fault, the details a report needs.
-        var lines = stderr.ToString().Split('\n', StringSplitOptions.TrimEntries);
-        Assert.Equal("run failed, no verdict: InvalidOperationException: client bug", lines[0]);
-        Assert.Equal("this is a fault in the harness, not in the target: please report it with the lines below", lines[1]);
-        Assert.Equal("System.InvalidOperationException: client bug", lines[2]);
-        Assert.Contains(lines, l => l.StartsWith("at PaySim.LoadTests.", StringComparison.Ordinal));
-        Assert.DoesNotContain("verdict: pass", stdout.ToString(), StringComparison.Ordinal);
+        return (code, stdout.ToString(), stderr.ToString());
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

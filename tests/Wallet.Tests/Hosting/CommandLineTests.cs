@@ -147,17 +147,10 @@ public sealed class CommandLineTests
             return;
         }
 
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' --help > /dev/full"])
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exit, stderr) = await RunToFullDeviceAsync("--help");
 
-        Assert.Equal(3, process.ExitCode);
-        Assert.Equal("error: could not complete: No space left on device (IOException)", (await stderr).TrimEnd());
+        Assert.Equal(3, exit);
+        Assert.Equal("error: could not complete: No space left on device (IOException)", stderr.TrimEnd());
     }
 
     [Fact]
@@ -172,14 +165,14 @@ public sealed class CommandLineTests
         try
         {
             var db = Path.Combine(dir, "wallet.db");
-            var (exit, stderr) = await StartToFullDeviceAsync(db);
+            var (exit, stderr) = await RunToFullDeviceAsync($"--port 0 --db '{db}'");
             Assert.True(exit == 3, $"exit {exit}: {stderr}");
             Assert.Equal("error: could not complete: No space left on device (IOException)", stderr.TrimEnd());
             Assert.Empty(Directory.GetFiles(dir));
 
             // A database that was there before the start is the user's: it stays.
             await File.WriteAllBytesAsync(db, []);
-            (exit, stderr) = await StartToFullDeviceAsync(db);
+            (exit, stderr) = await RunToFullDeviceAsync($"--port 0 --db '{db}'");
             Assert.True(exit == 3, $"exit {exit}: {stderr}");
             Assert.True(File.Exists(db));
         }
@@ -189,9 +182,10 @@ public sealed class CommandLineTests
         }
     }
 
-    private static async Task<(int Exit, string Stderr)> StartToFullDeviceAsync(string db)
+    /// <summary>The wallet with <paramref name="arguments"/> (shell words) and its stdout on /dev/full.</summary>
+    private static async Task<(int Exit, string Stderr)> RunToFullDeviceAsync(string arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' --port 0 --db '{db}' > /dev/full"])
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' {arguments} > /dev/full"])
         {
             RedirectStandardError = true,
             UseShellExecute = false,
