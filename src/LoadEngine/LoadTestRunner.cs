@@ -50,11 +50,14 @@ public sealed class LoadTestRunner
     /// <summary>How long in-flight iterations may finish after the load ends before they are cancelled (default 5 s).</summary>
     public LoadTestRunner WithGracefulStop(TimeSpan gracefulStop) => new(_options with { GracefulStop = gracefulStop });
 
-    /// <summary>Load split by <see cref="ScenarioProps.WithWeight"/> among scenarios that have no simulations of their own.</summary>
     /// <summary>Events the live progress shows as they are announced (faults starting and ending).</summary>
     public LoadTestRunner WithRunEvents(RunEvents events) => new(_options with { Events = events });
 
+    /// <summary>Load split by <see cref="ScenarioProps.WithWeight"/> among scenarios that have no simulations of their own.</summary>
     public LoadTestRunner WithSharedLoad(params LoadSimulation[] simulations) => new(_options with { SharedLoad = simulations.ToArray() });
+
+    /// <summary>Tests: queue the dispatch probe's item here instead of on the thread pool (see <see cref="DispatchProbe"/>).</summary>
+    internal LoadTestRunner WithDispatchQueue(Action<IThreadPoolWorkItem> queue) => new(_options with { DispatchQueue = queue });
 
     /// <summary>Checks everything a user can get wrong; throws <see cref="LoadConfigException"/> with one line.</summary>
     public void Validate()

@@ -7,8 +7,10 @@ public sealed class ScenarioSummary : StepSummary
     public long Dropped { get; set; }
 
     /// <summary>
-    /// Open model: the latest any recorded iteration began after its intended start, in ms. Open-model latency counts
-    /// from the intended start, so a late generator (a starved machine) adds this much to what it measures.
+    /// The generator's own delay, in ms: the latest an open-model iteration began after its intended start, or (either
+    /// model) the longest the harness's thread pool kept work waiting, measured by a probe every 10 ms. Latency counts
+    /// from the intended start (open) or includes the wait of each continuation (both), so a late generator (a starved
+    /// machine) adds this much to what it measures.
     /// </summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(2)]
     public double MaxStartLagMs { get; set; }

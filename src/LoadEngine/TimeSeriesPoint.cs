@@ -27,8 +27,9 @@ public sealed record TimeSeriesPoint
     public double P99Ms { get; init; }
 
     /// <summary>
-    /// Open model: the latest an iteration recorded in the second began after its intended start, in ms; 0 for the
-    /// closed model. Above a few ms the generator, not the target, was behind: its latencies include that delay.
+    /// The generator's own delay in the second, in ms: the latest an open-model iteration began after its intended
+    /// start, or (either model) the longest the harness's thread pool kept the dispatch probe waiting. Above a few ms
+    /// the generator, not the target, was behind: its latencies include that delay.
     /// </summary>
     public double MaxStartLagMs { get; init; }
 

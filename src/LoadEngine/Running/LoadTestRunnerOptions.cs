@@ -25,4 +25,7 @@ internal sealed record LoadTestRunnerOptions
     public IReadOnlyList<LoadSimulation> SharedLoad { get; init; } = [];
 
     public RunEvents? Events { get; init; }
+
+    /// <summary>Where the dispatch probe queues its item; null: the thread pool (tests hold items to stand for a starved pool).</summary>
+    public Action<IThreadPoolWorkItem>? DispatchQueue { get; init; }
 }

@@ -90,6 +90,8 @@ internal sealed class RunEngine : IDisposable
         var startedUtc = Time.GetUtcNow();
         _runStart = Time.GetTimestamp();
         var progress = ProgressPrinter.Create(_options.ShowProgress, PlannedSeconds());
+        var probe = new DispatchProbe(Time, RecordDispatchLag, _options.DispatchQueue);
+        probe.Start();
         var scenarioTasks = _scenarios.Select(s => Task.Run(() => s.RunAsync(_runStart, _stopping.Token))).ToArray();
         var all = Task.WhenAll(scenarioTasks);
         try
@@ -110,6 +112,7 @@ internal sealed class RunEngine : IDisposable
         }
         finally
         {
+            probe.Dispose();
             await _run.CancelAsync().ConfigureAwait(false);
             foreach (var s in _scenarios.Where(s => s.Props.Clean is not null))
             {
@@ -146,6 +149,19 @@ internal sealed class RunEngine : IDisposable
     {
         _stopping.Dispose();
         _run.Dispose();
+    }
+
+    // The pool's wait counts as start lag for every scenario measuring now (started, warmed up, not finished).
+    private void RecordDispatchLag(long ticks)
+    {
+        var now = Time.GetTimestamp();
+        foreach (var s in _scenarios)
+        {
+            if (s.Started && s.EndTimestamp is null && now >= s.WarmUpEndTimestamp)
+            {
+                s.Stats.RecordStartLag(s.ToMicros(ticks));
+            }
+        }
     }
 
     private double? PlannedSeconds()

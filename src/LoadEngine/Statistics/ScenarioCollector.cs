@@ -13,7 +13,7 @@ internal sealed class ScenarioCollector(string name) : StatsCollector(name)
 
     public long Dropped => Volatile.Read(ref _dropped);
 
-    /// <summary>Open model: the latest any recorded iteration began after its intended start, in µs (the generator's own delay).</summary>
+    /// <summary>The generator's own delay, in µs: the latest an open-model iteration began after its intended start, or the longest the harness's thread pool kept the dispatch probe waiting while this scenario measured.</summary>
     public long MaxStartLagMicros => Volatile.Read(ref _maxStartLagMicros);
 
     public IEnumerable<StatsCollector> Steps => _steps.Values;
@@ -23,7 +23,7 @@ internal sealed class ScenarioCollector(string name) : StatsCollector(name)
     public StatsCollector GetStep(string stepName) =>
         _steps.TryGetValue(stepName, out var s) ? s : _steps.GetOrAdd(stepName, static n => new StatsCollector(n));
 
-    /// <summary>How late an open-model iteration began against its intended start; only the largest is kept.</summary>
+    /// <summary>How late an open-model iteration began against its intended start, or how long the dispatch probe waited; only the largest is kept.</summary>
     public void RecordStartLag(long micros)
     {
         RaiseTo(ref _intervalMaxStartLagMicros, micros);

@@ -89,7 +89,7 @@ internal static class FigureCatalog
         new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),
         new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute),
         new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute),
-        new(ClaimMetrics.MaxStartLagMs, "the latest any open-model iteration began after its intended start, in ms: the load generator's own delay, which open-model latency includes (a few ms on a healthy machine; above 100 ms the run warns)",
+        new(ClaimMetrics.MaxStartLagMs, "the load generator's own delay, in ms, over all scenarios: the latest an open-model iteration began after its intended start, or the longest the harness's thread pool kept work waiting (either model); latency includes it (a few ms on a healthy machine; above 100 ms the run warns)",
             run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute),
         new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global),
         new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global),

@@ -4,11 +4,12 @@ using PaySim.LoadEngine;
 namespace PaySim.LoadTests.Claims;
 
 /// <summary>
-/// The load generator's own delay. Open-model latency counts from each iteration's intended start, so when the machine
-/// running the harness is starved (a busy CI box, the embedded target on the same cores) iterations begin late and
-/// their latency includes the harness's delay, not only the target's. A second is <em>late</em> when an iteration
-/// recorded in it, or in the second before (its latency lands when it completes), began more than
-/// <see cref="LateMs"/> after its intended start.
+/// The load generator's own delay (the engine's <c>maxStartLagMs</c>). When the machine running the harness is starved
+/// (a busy CI box, the embedded target on the same cores), open-model iterations begin after their intended start, from
+/// which their latency counts, and in either model the continuations after the target's replies wait for a thread: the
+/// latency then includes the harness's delay, not only the target's. A second is <em>late</em> when the generator was
+/// more than <see cref="LateMs"/> late in it, or in the second before (a late iteration's latency lands when it
+/// completes).
 /// </summary>
 internal static class GeneratorLag
 {
@@ -45,7 +46,7 @@ internal static class GeneratorLag
             return;
         }
 
-        var note = string.Create(CultureInfo.InvariantCulture, $"the load generator began iterations up to {worst:0} ms late; this latency includes that delay");
+        var note = string.Create(CultureInfo.InvariantCulture, $"the load generator ran its work up to {worst:0} ms late; this latency includes that delay");
         foreach (var claim in claims)
         {
             if (!claim.Pass && Expression.TryParse(claim.Expression, out var e, out _)
@@ -69,6 +70,6 @@ internal static class GeneratorLag
         var seconds = lagging.Select(p => p.Second).Distinct().Order().ToArray();
         var runSeconds = points.Select(p => p.Second).Distinct().Count();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{WarningStart}: iterations began up to {worst.MaxStartLagMs:0} ms after their intended start (scenario {worst.Scenario} at {worst.Second} s; {seconds.Length} of {runSeconds} s more than {LateMs:0} ms late, first at {seconds[0]} s). Latency counts from the intended start, so those seconds include the harness's own delay; capacity steps do not judge them. Give the harness more CPU, or run the target on other cores.");
+            $"{WarningStart}: it ran its work up to {worst.MaxStartLagMs:0} ms late (scenario {worst.Scenario} at {worst.Second} s; {seconds.Length} of {runSeconds} s more than {LateMs:0} ms late, first at {seconds[0]} s). The latency of those seconds includes the harness's own delay; capacity steps do not judge them. Give the harness more CPU, or run the target on other cores.");
     }
 }

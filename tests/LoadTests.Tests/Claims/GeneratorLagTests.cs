@@ -22,7 +22,7 @@ public sealed class GeneratorLagTests
         var warning = GeneratorLag.Warning(points);
 
         Assert.NotNull(warning);
-        Assert.StartsWith("the load generator fell behind its schedule: iterations began up to 915 ms after their intended start (scenario payment at 2 s; 2 of 4 s more than 100 ms late, first at 2 s).", warning, StringComparison.Ordinal);
+        Assert.StartsWith("the load generator fell behind its schedule: it ran its work up to 915 ms late (scenario payment at 2 s; 2 of 4 s more than 100 ms late, first at 2 s).", warning, StringComparison.Ordinal);
         Assert.Contains("capacity steps do not judge them", warning, StringComparison.Ordinal);
     }
 
@@ -51,7 +51,7 @@ public sealed class GeneratorLagTests
 
         GeneratorLag.Annotate(claims, [Point(1, 4), Point(2, 640.6), Point(3, 120)]);
 
-        const string Note = "the load generator began iterations up to 641 ms late; this latency includes that delay";
+        const string Note = "the load generator ran its work up to 641 ms late; this latency includes that delay";
         Assert.Equal([Note, "scenario payment; " + Note, null, null, null, null, null, Note, Note], claims.Select(c => c.Message));
     }
 
