@@ -11,22 +11,28 @@ namespace PaySim.LoadTests.Timeline;
 /// its start and deleted at its end; a node is taken down (or NOT_SERVING) and brought back; a wallet
 /// instance is crashed and restarted, or frozen and thawed (child-process signals or the user's hooks).
 /// Going through HTTP keeps embedded and external simulators alike. Whatever is still active when the
-/// run ends is reverted, so a failed run never leaves a node down or an instance frozen.
+/// run ends is reverted, so a failed run never leaves a node down or an instance frozen. Actions run within one
+/// <see cref="Tick"/> of their offsets: the timeline checks the clock on a periodic tick from the start rather than
+/// sleeping for a computed wait, so a clock that moves on between the read and the sleep (a fake one in tests, a
+/// starved or suspended machine) cannot postpone an action by the time it moved.
 /// </summary>
 internal sealed class FaultTimeline : IAsyncDisposable
 {
+    /// <summary>How often the timeline looks at the clock: how late, at most, an action starts after its offset.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+
     private readonly ControlPlaneClient _control;
     private readonly TimeProvider _time;
     private readonly List<Planned> _actions = [];
     private readonly ConcurrentDictionary<string, Func<CancellationToken, Task<WalletActionResult?>>> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TimelineEntry> _log = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly RunEvents? _events;
     private Task? _playing;
+    private PeriodicTimer? _tick;
     private long _start;
 
     /// <param name="wallets">Does the plan's wallet-instance events; the plan compiler only lets them through where the target has one.</param>
-    private readonly RunEvents? _events;
-
     /// <param name="events">Where each action is announced as it happens (the live progress); null = nowhere.</param>
     public FaultTimeline(LoadPlan plan, ControlPlaneClient control, TimeProvider time, IWalletInstanceControl? wallets = null, RunEvents? events = null)
     {
@@ -61,7 +67,16 @@ internal sealed class FaultTimeline : IAsyncDisposable
     public void Start()
     {
         _start = _time.GetTimestamp();
-        _playing = IsEmpty ? Task.CompletedTask : Task.Run(() => PlayAsync(_stop.Token));
+        if (IsEmpty)
+        {
+            _playing = Task.CompletedTask;
+            return;
+        }
+
+        // Created here, not in the background task: its ticks count from the start whenever that task gets a thread.
+        var tick = new PeriodicTimer(Tick, _time);
+        _tick = tick;
+        _playing = Task.Run(() => PlayAsync(tick, _stop.Token));
     }
 
     /// <summary>Stops playing and reverts every fault still active.</summary>
@@ -76,6 +91,8 @@ internal sealed class FaultTimeline : IAsyncDisposable
         {
             await _playing.ConfigureAwait(false);
         }
+
+        _tick?.Dispose();
 
         foreach (var what in _active.Keys.ToArray())
         {
@@ -117,16 +134,19 @@ internal sealed class FaultTimeline : IAsyncDisposable
         }
     }
 
-    private async Task PlayAsync(CancellationToken ct)
+    private async Task PlayAsync(PeriodicTimer tick, CancellationToken ct)
     {
         foreach (var action in _actions)
         {
-            var wait = action.At - _time.GetElapsedTime(_start);
             try
             {
-                if (wait > TimeSpan.Zero)
+                // A tick that came while nothing waited is kept by the timer, so no moment of the clock is missed.
+                while (_time.GetElapsedTime(_start) < action.At)
                 {
-                    await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+                    if (!await tick.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
                 }
 
                 await RunAsync(action, ct).ConfigureAwait(false);

@@ -76,6 +76,52 @@ public sealed class FaultTimelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Timeline_WhoseClockMovesOnBetweenReadingItAndWaiting_StillAppliesTheFaultAtItsStart()
+    {
+        // The CI failure this guards: the timeline read the clock (0 s), the test's clock moved to 4.9 s before the
+        // timeline slept, and a sleep of "5 s from the read" then ended at 9.9 s: the fault due at 5 s never came.
+        // Here the clock jumps by 4.9 s right after the timeline's first read of it, every time.
+        var fake = new FakeTimeProvider();
+        var time = new JumpingClock(fake, jumpOnRead: 2, by: TimeSpan.FromSeconds(4.9)); // read 1: Start; read 2: the first wait
+        using var control = new ControlPlaneClient(_uri!);
+        var timeline = new FaultTimeline(PlanCompiler.Compile(PlanJson, "t.json"), control, time);
+        timeline.Start();
+
+        await WaitForAsync(() => time.Jumped, TimeSpan.FromSeconds(5));
+        Assert.True(time.Jumped, "the timeline never read the clock");
+        await AdvanceAndWaitAsync(fake, TimeSpan.FromSeconds(0.1), expectedCalls: 1);
+        Assert.Equal("POST /v1/faults", _calls.Last());
+        Assert.Equal(5.0, timeline.Log.Single().AtS);
+
+        await timeline.DisposeAsync();
+    }
+
+    /// <summary>A fake clock that moves on by itself once, right after its N-th timestamp read.</summary>
+    private sealed class JumpingClock(FakeTimeProvider fake, int jumpOnRead, TimeSpan by) : TimeProvider
+    {
+        private int _reads;
+
+        public bool Jumped => Volatile.Read(ref _reads) >= jumpOnRead;
+
+        public override long TimestampFrequency => fake.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => fake.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => fake.CreateTimer(callback, state, dueTime, period);
+
+        public override long GetTimestamp()
+        {
+            var now = fake.GetTimestamp();
+            if (Interlocked.Increment(ref _reads) == jumpOnRead)
+            {
+                fake.Advance(by);
+            }
+
+            return now;
+        }
+    }
+
+    [Fact]
     public async Task Timeline_StoppedWhileANodeIsDown_BringsItBackAndSkipsWhatHadNotStarted()
     {
         var time = new FakeTimeProvider();
