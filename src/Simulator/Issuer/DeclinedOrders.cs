@@ -33,6 +33,12 @@ internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapaci
     /// One Authorize's answer (<paramref name="responseCode"/>): counts it when it re-sent a declined order, and remembers
     /// the order and key when it was declined itself (anything but 00 and 1A). Costs one read when nothing was declined.
     /// </summary>
+    public ValueTask ObserveAsync(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
+    {
+        Observe(cardToken, merchantId, orderReference, idempotencyKey, responseCode);
+        return ValueTask.CompletedTask;
+    }
+
     public void Observe(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
     {
         if (string.IsNullOrEmpty(orderReference))

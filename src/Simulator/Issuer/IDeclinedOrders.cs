@@ -12,6 +12,12 @@ internal interface IDeclinedOrders
     /// <summary>One Authorize's answer: counts it when it re-sent a declined order, remembers the order and key when it was declined itself.</summary>
     void Observe(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode);
 
+    /// <summary>
+    /// <see cref="Observe"/> without blocking a thread on a shared store: done once a decline is recorded where the next
+    /// attempt will look (before its reply goes out), at once for anything else and in memory.
+    /// </summary>
+    ValueTask ObserveAsync(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode);
+
     /// <summary>On reset: no declined order is remembered and the count starts at 0.</summary>
     void Clear();
 }

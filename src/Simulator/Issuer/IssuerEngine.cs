@@ -98,7 +98,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         idempotencyKey ??= "";
         if (state.Ledger is not IOneTripHoldLedger ledger)
         {
-            return Task.FromResult(Watched(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey));
+            return WatchedAsync(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey);
         }
 
         var hold = PrepareHold(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node, out var card);
@@ -107,7 +107,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         // Risk rules with a window or a challenge, and any risk decline, take the ordinary path (inside the idempotency store).
         if (hold is not { } request || !rules.HoldsDirectly || Assess(card.Card!, request, rules, record: false) is not null)
         {
-            return Task.FromResult(Watched(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey));
+            return WatchedAsync(AuthorizeInProcess(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node), cardToken, merchantId, orderReference, idempotencyKey);
         }
 
         return idempotencyKey.Length == 0
@@ -122,7 +122,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
 
     private async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request) =>
-        Watched(CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node), request.CardToken, request.MerchantId, request.OrderReference, request.IdempotencyKey);
+        await WatchedAsync(CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node), request.CardToken, request.MerchantId, request.OrderReference, request.IdempotencyKey).ConfigureAwait(false);
 
     private async Task<AuthorizeOutcome> HoldOnceAsync(IOneTripHoldLedger ledger, HoldRequest request, string fingerprint,
         string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
@@ -136,7 +136,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             // Another caller claimed the key through the idempotency store and is still running: wait for it there.
             _ => AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node),
         };
-        return Watched(outcome, cardToken, merchantId, orderReference, idempotencyKey);
+        return await WatchedAsync(outcome, cardToken, merchantId, orderReference, idempotencyKey).ConfigureAwait(false);
     }
 
     /// <summary>Every Authorize's answer passes here once, whatever path made it, for <see cref="Declined"/>.</summary>
@@ -144,6 +144,19 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     {
         Declined.Observe(cardToken, merchantId, orderReference, idempotencyKey, outcome.Code);
         return outcome;
+    }
+
+    /// <summary><see cref="Watched"/> for the gRPC path: a decline's record in a shared store is awaited, not waited for on a blocked thread.</summary>
+    private Task<AuthorizeOutcome> WatchedAsync(AuthorizeOutcome outcome, string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey)
+    {
+        var observed = Declined.ObserveAsync(cardToken, merchantId, orderReference, idempotencyKey, outcome.Code);
+        return observed.IsCompletedSuccessfully ? Task.FromResult(outcome) : AfterAsync(observed, outcome);
+
+        static async Task<AuthorizeOutcome> AfterAsync(ValueTask observed, AuthorizeOutcome outcome)
+        {
+            await observed.ConfigureAwait(false);
+            return outcome;
+        }
     }
 
     /// <summary>The reply of each hold outcome as the idempotency store keeps it (its JSON), for a ledger that stores it itself.</summary>

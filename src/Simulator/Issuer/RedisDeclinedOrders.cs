@@ -10,7 +10,8 @@ namespace PaySim.Simulator.Issuer;
 /// <item>A declined order is a hash <c>decl:&lt;token&gt;\x1f&lt;merchant&gt;\x1f&lt;order&gt;</c> (field <c>o</c>, and <c>k:&lt;key&gt;</c> for
 /// each of its declined keys, at most <see cref="DeclinedOrders.KeysPerOrder"/>), kept for <see cref="RedisStateOptions.Retention"/>.</item>
 /// <item>A decline is one script before the reply goes out (remember, count when it re-sent a declined order, and
-/// publish <c>order-declined</c> the first time an order is declined), so any process the next attempt reaches finds it.</item>
+/// publish <c>order-declined</c> the first time an order is declined), so any process the next attempt reaches finds it;
+/// the gRPC path awaits it (<see cref="ObserveAsync"/>) rather than holding a thread for the round trip.</item>
 /// <item>An answer that is not a decline costs nothing until this process knows the cluster has declined something
 /// (its own decline, the channel, or <c>cnt:declined-orders</c> above 0 when it started); after that, the same script
 /// fire-and-forget (no wait on the load path), which counts when the order was declined and the key is new.</item>
@@ -63,29 +64,52 @@ internal sealed class RedisDeclinedOrders : IDeclinedOrders
 
     public void Observe(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
     {
+        if (Prepare(cardToken, merchantId, orderReference, idempotencyKey, responseCode) is { } call)
+        {
+            // A decline before the reply: the next attempt may reach another process at once, and it must find the order.
+            Db.ScriptEvaluate(ObserveScript, call.Keys, call.Args, call.Declined ? CommandFlags.None : CommandFlags.FireAndForget);
+        }
+    }
+
+    public ValueTask ObserveAsync(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
+    {
+        if (Prepare(cardToken, merchantId, orderReference, idempotencyKey, responseCode) is not { } call)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (!call.Declined)
+        {
+            Db.ScriptEvaluate(ObserveScript, call.Keys, call.Args, CommandFlags.FireAndForget);
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(Db.ScriptEvaluateAsync(ObserveScript, call.Keys, call.Args));
+    }
+
+    /// <summary>The script call an answer needs, or null when it needs none (no order, or nothing declined yet).</summary>
+    private ObserveCall? Prepare(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
+    {
         if (string.IsNullOrEmpty(orderReference))
         {
-            return;
+            return null;
         }
 
         var declined = DeclinedOrders.IsDecline(responseCode);
         if (!declined && !_clusterDeclined)
         {
-            return;
+            return null;
         }
 
-        RedisKey[] keys = [_keys.DeclinedOrder(cardToken ?? "", merchantId ?? "", orderReference), _keys.DeclinedReattempts, _keys.DeclinedOrderCount];
-        RedisValue[] args = [idempotencyKey ?? "", declined ? 1 : 0, DeclinedOrders.KeysPerOrder, (long)_options.Retention.TotalMilliseconds, _keys.OrderDeclinedName];
         if (declined)
         {
-            // Before the reply: the next attempt may reach another process at once, and it must find the order.
             _clusterDeclined = true;
-            Db.ScriptEvaluate(ObserveScript, keys, args);
         }
-        else
-        {
-            Db.ScriptEvaluate(ObserveScript, keys, args, CommandFlags.FireAndForget);
-        }
+
+        return new ObserveCall(
+            [_keys.DeclinedOrder(cardToken ?? "", merchantId ?? "", orderReference), _keys.DeclinedReattempts, _keys.DeclinedOrderCount],
+            [idempotencyKey ?? "", declined ? 1 : 0, DeclinedOrders.KeysPerOrder, (long)_options.Retention.TotalMilliseconds, _keys.OrderDeclinedName],
+            declined);
     }
 
     /// <summary>Deletes the cluster's declined orders and both counters (the flag stays: it only saves a call).</summary>
@@ -94,4 +118,6 @@ internal sealed class RedisDeclinedOrders : IDeclinedOrders
         RedisKeyspace.Delete(_redis, _keys.Pattern("decl:"));
         Db.KeyDelete([_keys.DeclinedReattempts, _keys.DeclinedOrderCount]);
     }
+
+    private sealed record ObserveCall(RedisKey[] Keys, RedisValue[] Args, bool Declined);
 }

@@ -165,6 +165,35 @@ public sealed class RedisDeclinedReattemptTests(RedisServerFixture redis)
     }
 
     [ToolFact(ExternalTools.RedisServer)]
+    public async Task ADeclineOnTheGrpcPath_IsRecordedBeforeItsReply_WithoutHoldingTheCallersThread()
+    {
+        var cluster = RedisTestIssuer.NewCluster();
+        using var issuer = new RedisTestIssuer(redis, cluster, RedisTestIssuer.NewClock(), 1);
+        var card = issuer.Healthy();
+        var token = RedisTestIssuer.Bind(issuer, issuer, card);
+        var server = redis.Connection!.GetServers()[0];
+
+        // Redis takes no writes for 1 s (reads still answer): an amount of 0 is declined before any hold, from reads
+        // only, and then its record (a script, a write) waits for Redis.
+        using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",allowAdmin=true"))
+        {
+            await admin.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", "1000", "WRITE");
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var reply = issuer.Engine.AuthorizeAsync(token, 0, card.Currency, "m", "o-1", "");
+        var returnedAfter = clock.Elapsed;
+
+        // The call handed back a task at once instead of blocking its thread for the round trip ...
+        Assert.False(reply.IsCompleted, "the decline's record blocked the calling thread");
+        Assert.True(returnedAfter < TimeSpan.FromMilliseconds(500), $"returned after {returnedAfter.TotalMilliseconds:0} ms");
+
+        // ... and the reply comes once the order is recorded, where the next attempt, on any process, looks for it.
+        Assert.Equal("13", (await reply).Code);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(600), $"replied after {clock.Elapsed.TotalMilliseconds:0} ms, before Redis took the record");
+        Assert.Single(server.Keys(pattern: $"paysim:{{{cluster}}}:decl:*"));
+    }
+
+    [ToolFact(ExternalTools.RedisServer)]
     public async Task AnOrderDeclinedByOneProcess_ReattemptedThroughAnother_CountsInTheCluster_AndAResetOnEitherClearsIt()
     {
         var cluster = RedisTestIssuer.NewCluster();
