@@ -5,8 +5,8 @@ namespace PaySim.LoadEngine.Running;
 /// the time and, when the item runs, reports how long it waited in the queue. A closed-model copy has no schedule to
 /// fall behind, but every continuation of its iterations (after the target's reply) waits in that same queue, and so
 /// does every open-model iteration and continuation: a starved pool shows here in either model, and the latency both
-/// measure includes it. While an item is still waiting, each tick reports the wait so far, so a stall that outlasts the
-/// run is still seen. One item is in the queue at a time; nothing is allocated per tick.
+/// measure includes it. One item is in the queue at a time (a tick while it waits queues nothing); nothing is
+/// allocated per tick.
 /// </summary>
 internal sealed class DispatchProbe : IThreadPoolWorkItem, IDisposable
 {
@@ -16,9 +16,8 @@ internal sealed class DispatchProbe : IThreadPoolWorkItem, IDisposable
     private readonly TimeProvider _time;
     private readonly Action<long> _report;
     private readonly Action<IThreadPoolWorkItem> _queue;
-    private readonly object _gate = new();
     private ITimer? _timer;
-    private bool _pending;
+    private int _pending;
     private long _queuedAt;
 
     /// <param name="time">The engine's clock (its timer drives the ticks; its timestamps measure the wait).</param>
@@ -37,41 +36,19 @@ internal sealed class DispatchProbe : IThreadPoolWorkItem, IDisposable
 
     void IThreadPoolWorkItem.Execute()
     {
-        long waited;
-        lock (_gate)
-        {
-            waited = _time.GetTimestamp() - _queuedAt;
-            _pending = false;
-        }
-
+        var waited = _time.GetTimestamp() - Volatile.Read(ref _queuedAt);
+        Volatile.Write(ref _pending, 0);
         _report(waited);
     }
 
     private void Tick()
     {
-        long waiting;
-        lock (_gate)
+        if (Interlocked.Exchange(ref _pending, 1) == 1)
         {
-            var now = _time.GetTimestamp();
-            if (!_pending)
-            {
-                _pending = true;
-                _queuedAt = now;
-                waiting = -1;
-            }
-            else
-            {
-                waiting = now - _queuedAt;
-            }
+            return;
         }
 
-        if (waiting < 0)
-        {
-            _queue(this);
-        }
-        else
-        {
-            _report(waiting);
-        }
+        Volatile.Write(ref _queuedAt, _time.GetTimestamp());
+        _queue(this);
     }
 }
