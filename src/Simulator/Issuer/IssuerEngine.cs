@@ -121,8 +121,12 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             ? DoAuthorize(cardToken, amountMinor, currency, merchantId ?? "", orderReference ?? "", "", node)
             : AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node);
 
-    private async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request) =>
-        await WatchedAsync(CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node), request.CardToken, request.MerchantId, request.OrderReference, request.IdempotencyKey).ConfigureAwait(false);
+    private async Task<AuthorizeOutcome> HoldAsync(IOneTripHoldLedger ledger, HoldRequest request)
+    {
+        var outcome = CountDailyLimit(FromHold(await ledger.HoldAsync(request).ConfigureAwait(false)), request.Node);
+        await Declined.ObserveAsync(request.CardToken, request.MerchantId, request.OrderReference, request.IdempotencyKey, outcome.Code).ConfigureAwait(false);
+        return outcome;
+    }
 
     private async Task<AuthorizeOutcome> HoldOnceAsync(IOneTripHoldLedger ledger, HoldRequest request, string fingerprint,
         string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node)
@@ -136,7 +140,8 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
             // Another caller claimed the key through the idempotency store and is still running: wait for it there.
             _ => AuthorizeOnce(cardToken, amountMinor, currency, merchantId, orderReference, idempotencyKey, node),
         };
-        return await WatchedAsync(outcome, cardToken, merchantId, orderReference, idempotencyKey).ConfigureAwait(false);
+        await Declined.ObserveAsync(cardToken, merchantId, orderReference, idempotencyKey, outcome.Code).ConfigureAwait(false);
+        return outcome;
     }
 
     /// <summary>Every Authorize's answer passes here once, whatever path made it, for <see cref="Declined"/>.</summary>
@@ -146,7 +151,7 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         return outcome;
     }
 
-    /// <summary><see cref="Watched"/> for the gRPC path: a decline's record in a shared store is awaited, not waited for on a blocked thread.</summary>
+    /// <summary><see cref="Watched"/> for the gRPC path's synchronous answers: a decline's record in a shared store is awaited, not waited for on a blocked thread (the async paths await <see cref="IDeclinedOrders.ObserveAsync"/> themselves).</summary>
     private Task<AuthorizeOutcome> WatchedAsync(AuthorizeOutcome outcome, string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey)
     {
         var observed = Declined.ObserveAsync(cardToken, merchantId, orderReference, idempotencyKey, outcome.Code);

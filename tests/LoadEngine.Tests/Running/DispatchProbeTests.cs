@@ -75,34 +75,18 @@ public sealed class DispatchProbeTests
             .WithLoadSimulations(LoadSimulation.KeepConstant(1, Second));
 
         var run = LoadTestRunner.RegisterScenarios(closed, later).WithTimeProvider(fake).WithDispatchQueue(Queue).WithProgress(false).RunAsync();
-        var start = fake.GetTimestamp();
-        var stalled = false;
-        for (var i = 0; i < 2_000 && !run.IsCompleted; i++)
+        await FakeClock.DriveAsync(fake, run, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(20), stallAt: TimeSpan.FromMilliseconds(2_200), stall: () =>
         {
-            await Task.Delay(2);
-            for (var w = 0; w < 100 && ThreadPool.PendingWorkItemCount > 0; w++)
+            Volatile.Write(ref hold, true);
+            fake.Advance(TimeSpan.FromMilliseconds(10));
+            Assert.Single(held); // the tick queued the item, and the pool "has no thread" for it
+            fake.Advance(TimeSpan.FromMilliseconds(600));
+            Volatile.Write(ref hold, false);
+            while (held.TryDequeue(out var item))
             {
-                await Task.Delay(2);
+                ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false);
             }
-
-            if (!stalled && fake.GetElapsedTime(start) >= TimeSpan.FromMilliseconds(2_200))
-            {
-                stalled = true;
-                Volatile.Write(ref hold, true);
-                fake.Advance(TimeSpan.FromMilliseconds(10));
-                Assert.Single(held); // the tick queued the item, and the pool "has no thread" for it
-                fake.Advance(TimeSpan.FromMilliseconds(600));
-                Volatile.Write(ref hold, false);
-                while (held.TryDequeue(out var item))
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false);
-                }
-            }
-            else
-            {
-                fake.Advance(TimeSpan.FromMilliseconds(10));
-            }
-        }
+        });
 
         var result = await run;
         var c = result.GetScenario("closed");

@@ -9,14 +9,32 @@ internal static class FakeClock
     /// continuations run: on a loaded 2-core CI machine a fixed 2 ms pause is not enough, and
     /// time advanced under a continuation that has not run yet shows up as fake lateness.
     /// </summary>
-    public static async Task DriveAsync(FakeTimeProvider fake, Task run, TimeSpan step, TimeSpan maxFakeTime)
+    public static Task DriveAsync(FakeTimeProvider fake, Task run, TimeSpan step, TimeSpan maxFakeTime) =>
+        DriveAsync(fake, run, step, maxFakeTime, stallAt: TimeSpan.MaxValue, stall: () => { });
+
+    /// <summary>
+    /// <see cref="DriveAsync(FakeTimeProvider, Task, TimeSpan, TimeSpan)"/>, except that the first step at which the fake
+    /// time since the call has reached <paramref name="stallAt"/> runs <paramref name="stall"/> instead: it moves the
+    /// clock itself, as a starved machine's clock moves on while none of the harness's work runs.
+    /// </summary>
+    public static async Task DriveAsync(FakeTimeProvider fake, Task run, TimeSpan step, TimeSpan maxFakeTime, TimeSpan stallAt, Action stall)
     {
+        var start = fake.GetTimestamp();
+        var stalled = false;
         var steps = (int)(maxFakeTime / step);
         for (var i = 0; i < steps && !run.IsCompleted; i++)
         {
             await Task.Delay(2);
             await SettleAsync();
-            fake.Advance(step);
+            if (!stalled && fake.GetElapsedTime(start) >= stallAt)
+            {
+                stalled = true;
+                stall();
+            }
+            else
+            {
+                fake.Advance(step);
+            }
         }
 
         Assert.True(run.IsCompleted || await Task.WhenAny(run, Task.Delay(2000)) == run, "run did not finish within the fake time budget");

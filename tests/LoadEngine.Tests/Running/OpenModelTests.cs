@@ -152,27 +152,8 @@ public sealed class OpenModelTests
             .WithLoadSimulations(LoadSimulation.Inject(50, Second, TimeSpan.FromSeconds(4)));
 
         var run = LoadTestRunner.RegisterScenarios(scenario).WithTimeProvider(fake).WithProgress(false).RunAsync();
-        var start = fake.GetTimestamp();
-        var stalled = false;
-        for (var i = 0; i < 2_000 && !run.IsCompleted; i++)
-        {
-            await Task.Delay(2);
-            for (var w = 0; w < 100 && ThreadPool.PendingWorkItemCount > 0; w++)
-            {
-                await Task.Delay(2);
-            }
-
-            var elapsed = fake.GetElapsedTime(start);
-            if (!stalled && elapsed >= TimeSpan.FromMilliseconds(2_200))
-            {
-                stalled = true;
-                fake.Advance(TimeSpan.FromMilliseconds(600));
-            }
-            else
-            {
-                fake.Advance(TimeSpan.FromMilliseconds(10));
-            }
-        }
+        await FakeClock.DriveAsync(fake, run, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(20),
+            stallAt: TimeSpan.FromMilliseconds(2_200), stall: () => fake.Advance(TimeSpan.FromMilliseconds(600)));
 
         var result = await run;
         var s = result.GetScenario("open");
