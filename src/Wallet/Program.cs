@@ -130,6 +130,7 @@ root.SetAction(async (parse, ct) =>
     return 0;
 });
 
+NumberOptions.Apply(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -46,6 +46,7 @@ public static class LoadTestsCli
             return ExitCodes.BadInput;
         }
 
+        NumberOptions.Apply(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -54,6 +54,7 @@ internal static class CliApp
         root.Subcommands.Add(serve);
 
         root.Subcommands.Add(BuildCardholders(stdout, stderr, stdoutStream));
+        NumberOptions.Apply(root);
         return root;
     }
 
@@ -72,8 +73,8 @@ internal static class CliApp
         });
 
     /// <summary>
-    /// The option's value when it converted; null when the text was not a T (the parser reports that
-    /// itself as one line), so a validator never throws on "--count abc".
+    /// The option's value when it converted; null when the parser could not convert it (for the numeric
+    /// options <see cref="NumberOptions"/> has already reported that as one line), so a validator never throws.
     /// </summary>
     private static T? Converted<T>(System.CommandLine.Parsing.OptionResult r) where T : struct
     {
@@ -245,8 +246,8 @@ internal static class CliApp
         private readonly Option<string?> _risk = new("--risk") { Description = "Issuer risk rules applied at boot: a JSON file (velocity, amount, dailyLimit, repeat, riskFlagged, notPermittedMerchants, stepUp). See docs/simulator.md \"Risk controls\"." };
         private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
         private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
-        private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults.", CustomParser = WholeNumber<ulong>("--fault-seed") };
-        private readonly Option<int?> _maxActiveFaults = new("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit).", CustomParser = WholeNumber<int>("--max-active-faults") };
+        private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
+        private readonly Option<int?> _maxActiveFaults = new("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." };
         private readonly Option<string> _state = new("--state") { Description = "Issuer state: memory (this process) or redis://host:port (shared by every simulator process of --state-cluster on that Redis). See docs/scale-out.md.", DefaultValueFactory = _ => SimulatorOptions.MemoryState };
         private readonly Option<string> _stateCluster = new("--state-cluster") { Description = "With Redis state: processes with the same name act as one issuer; reset clears only their cluster.", DefaultValueFactory = _ => "default" };
         private readonly Option<string> _resendCooldown = ResendCooldownOption();
@@ -271,26 +272,6 @@ internal static class CliApp
             command.Options.Add(_state);
             command.Options.Add(_stateCluster);
             command.Options.Add(_resendCooldown);
-        }
-
-        /// <summary>
-        /// An optional whole number of 0 or more: anything else is one line naming the flag and the range, not the
-        /// parser's "as expected type 'System.Nullable`1[System.UInt64]'".
-        /// </summary>
-        private static Func<System.CommandLine.Parsing.ArgumentResult, T?> WholeNumber<T>(string flag)
-            where T : struct, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T>
-        {
-            return r =>
-            {
-                var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
-                if (T.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
-                {
-                    return value;
-                }
-
-                r.AddError($"{flag}: {text} is not a whole number from 0 to {T.MaxValue}");
-                return null;
-            };
         }
 
         /// <summary>The project's duration grammar (HumanDuration), 0 to 1h; anything else is one line naming the flag.</summary>

@@ -37,8 +37,10 @@ public sealed class CliTests
     [InlineData("--control-port 70000", "error: --control-port: must be 0..65535, 0 = ephemeral (was 70000)")]
     [InlineData("--bind localhost", "error: --bind: must be an IP address such as 127.0.0.1 or 0.0.0.0 (was 'localhost')")]
     [InlineData("--control-token x --nodes 40", "error: --nodes: must be 1..32 (was 40)")]
-    [InlineData("--fault-seed -5", "error: --fault-seed: -5 is not a whole number from 0 to 18446744073709551615 (see --help)")]
-    [InlineData("--max-active-faults many", "error: --max-active-faults: many is not a whole number from 0 to 2147483647 (see --help)")]
+    [InlineData("--fault-seed -5", "error: --fault-seed: \"-5\" is less than 0 (see --help)")]
+    [InlineData("--max-active-faults many", "error: --max-active-faults: \"many\" is not a whole number (see --help)")]
+    [InlineData("--seed abc", "error: --seed: \"abc\" is not a whole number (see --help)")]
+    [InlineData("--nodes 99999999999", "error: --nodes: \"99999999999\" is more than 2147483647 (see --help)")]
     [InlineData("--bind 192.0.2.1", "error: --bind: cannot listen on 192.0.2.1: Cannot assign requested address")]
     public async Task BadServeFlag_IsExit2_WithOneLineNamingTheFlag(string flags, string expected)
     {
