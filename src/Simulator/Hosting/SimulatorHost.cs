@@ -537,7 +537,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     {
         var app = NewBuilder(node, port, HttpProtocols.Http1).Build();
         ControlBodyLimit.Use(app);
-        ControlMethodNotAllowed.Use(app);
+        ControlRoutingErrors.Use(app);
         ControlTokenMiddleware.Use(app, ControlToken);
         FaultHttpEndpoints.Map(app, Faults);
         RiskHttpEndpoints.Map(app, Risk);

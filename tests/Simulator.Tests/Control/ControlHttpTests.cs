@@ -58,6 +58,37 @@ public sealed class ControlHttpTests
         Assert.Equal($"method {method} is not allowed on {path}; allowed: {allowed}", body.RootElement.GetProperty("error").GetString());
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/nothing")]
+    [InlineData("GET", "/v1")]
+    [InlineData("DELETE", "/v1/faults/slow")]
+    [InlineData("POST", "/v1/nodes/issuer-1/down/now")]
+    public async Task UnknownPath_Is404_WithOneJsonLineNamingTheMethodAndPath(string method, string path)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var response = await sim.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(
+            $"no route {method} {path}; GET / gives the addresses, docs/simulator.md (Control plane over HTTP) every route",
+            body.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task AnEndpointsOwn404_KeepsItsOwnLine()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var response = await sim.Http.DeleteAsync("/v1/faults?name=nope");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("no fault rule named 'nope'; rules: (none)", body.RootElement.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task Stats_CountsCallsPerNodeAndMethod_AndMetricsExposesThem()
     {
