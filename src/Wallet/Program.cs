@@ -28,8 +28,7 @@ root.SetAction(async (parse, ct) =>
 {
     if (!IssuerIntegrations.TryParseMode(parse.GetValue(mode), out var walletMode))
     {
-        Console.Error.WriteLine($"--mode must be naive or resilient (got '{parse.GetValue(mode)}')");
-        return 2;
+        return BadInput($"--mode must be naive or resilient (got '{parse.GetValue(mode)}')");
     }
 
     var issuerUris = new List<Uri>();
@@ -37,8 +36,7 @@ root.SetAction(async (parse, ct) =>
     {
         if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri))
         {
-            Console.Error.WriteLine($"--issuer must be an absolute URL like http://localhost:7101 (got '{raw}')");
-            return 2;
+            return BadInput($"--issuer must be an absolute URL like http://localhost:7101 (got '{raw}')");
         }
 
         issuerUris.Add(uri);
@@ -51,8 +49,7 @@ root.SetAction(async (parse, ct) =>
     }
     catch (WalletOptionsException e)
     {
-        Console.Error.WriteLine(e.Message);
-        return 2;
+        return BadInput(e.Message);
     }
 
     // A flag given on the command line wins over the file; an absent flag leaves the file's value.
@@ -66,8 +63,7 @@ root.SetAction(async (parse, ct) =>
     {
         if (!Uri.TryCreate(smsText, UriKind.Absolute, out var smsUri))
         {
-            Console.Error.WriteLine($"--sms must be an absolute URL like http://localhost:7201 (got '{smsText}')");
-            return 2;
+            return BadInput($"--sms must be an absolute URL like http://localhost:7201 (got '{smsText}')");
         }
 
         options.SmsGatewayUri = smsUri;
@@ -92,13 +88,11 @@ root.SetAction(async (parse, ct) =>
     }
     catch (WalletOptionsException e)
     {
-        Console.Error.WriteLine(e.Message);
-        return 2;
+        return BadInput(e.Message);
     }
     catch (IOException e)
     {
-        Console.Error.WriteLine(e.Message);
-        return 2;
+        return BadInput(e.Message);
     }
 
     await using (host)
@@ -134,10 +128,16 @@ NumberOptions.Apply(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine(parsed.Errors[0].Message + " (see --help)");
-    return 2;
+    return BadInput(parsed.Errors[0].Message + " (see --help)");
 }
 
 // Ctrl+C / SIGTERM cancel the action's token, so the instances stop cleanly and release the database.
 // Output that cannot be written or a fault in the program: one line and exit 3, not the runtime's stack trace.
 return await CommandGuard.RunAsync(() => parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10), EnableDefaultExceptionHandler = false }), Console.Error);
+
+// Bad input, as on the simulator's and the load tests' command lines: one line on stderr that starts "error: ", exit 2.
+static int BadInput(string line)
+{
+    Console.Error.WriteLine("error: " + line);
+    return 2;
+}

@@ -2,7 +2,11 @@ using System.Net;
 
 namespace PaySim.Wallet.Configuration;
 
-/// <summary>Checks every field and reports all bad ones in one line, so a user fixes them in one go.</summary>
+/// <summary>
+/// Checks every field and reports all bad ones in one line, so a user fixes them in one go. A field that has a
+/// command-line flag is named with it (<c>balancingPolicy (--policy) must be …</c>), as the flag is what a user of
+/// the command line typed and the field what a <c>--config</c> file holds.
+/// </summary>
 internal static class WalletOptionsValidator
 {
     public static IReadOnlyList<string> Validate(WalletOptions o)
@@ -16,44 +20,44 @@ internal static class WalletOptionsValidator
             }
         }
 
-        Check(o.Instances is >= 1 and <= 64, $"instances must be 1..64 (got {o.Instances})");
-        Check(o.Port == 0 || (o.Port >= 1 && o.Port + Math.Max(o.Instances, 1) - 1 <= 65535), $"port must be 0 (ephemeral) or 1..65535 for every instance (got {o.Port})");
-        Check(IPAddress.TryParse(o.BindAddress ?? string.Empty, out _), $"bindAddress must be an IP address (got '{o.BindAddress}')");
-        Check(Enum.IsDefined(o.Mode), $"mode must be naive or resilient (got '{o.Mode}')");
+        Check(o.Instances is >= 1 and <= 64, $"instances (--instances) must be 1..64 (got {o.Instances})");
+        Check(o.Port == 0 || (o.Port >= 1 && o.Port + Math.Max(o.Instances, 1) - 1 <= 65535), $"port (--port) must be 0 (ephemeral) or 1..65535 for every instance (got {o.Port})");
+        Check(IPAddress.TryParse(o.BindAddress ?? string.Empty, out _), $"bindAddress (--bind) must be an IP address (got '{o.BindAddress}')");
+        Check(Enum.IsDefined(o.Mode), $"mode (--mode) must be naive or resilient (got '{o.Mode}')");
         if (o.IssuerUris is null || o.IssuerUris.Count == 0)
         {
-            errors.Add("issuerUris must name at least one issuer node (e.g. http://localhost:7101)");
+            errors.Add("issuerUris (--issuer) must name at least one issuer node (e.g. http://localhost:7101)");
         }
         else
         {
             foreach (var uri in o.IssuerUris)
             {
                 Check(uri is { IsAbsoluteUri: true } && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Port > 0,
-                    $"issuerUris entries must be absolute http(s) URLs (got '{uri}')");
+                    $"issuerUris (--issuer) entries must be absolute http(s) URLs (got '{uri}')");
             }
         }
 
         Check(o.SmsGatewayUri is { IsAbsoluteUri: true } && (o.SmsGatewayUri.Scheme == Uri.UriSchemeHttp || o.SmsGatewayUri.Scheme == Uri.UriSchemeHttps) && o.SmsGatewayUri.Port > 0,
-            $"smsGatewayUri must be an absolute http(s) URL like http://localhost:7201 (got '{o.SmsGatewayUri}')");
+            $"smsGatewayUri (--sms) must be an absolute http(s) URL like http://localhost:7201 (got '{o.SmsGatewayUri}')");
         Check(o.PasswordResetCodeTtl >= TimeSpan.FromSeconds(10) && o.PasswordResetCodeTtl <= TimeSpan.FromHours(24), $"passwordResetCodeTtl must be 10 s..24 h (got {o.PasswordResetCodeTtl})");
         Check(o.PasswordResetMaxAttempts is >= 1 and <= 100, $"passwordResetMaxAttempts must be 1..100 (got {o.PasswordResetMaxAttempts})");
         Check(o.DeviceCodeTtl >= TimeSpan.FromSeconds(10) && o.DeviceCodeTtl <= TimeSpan.FromHours(24), $"deviceCodeTtl must be 10 s..24 h (got {o.DeviceCodeTtl})");
         Check(o.DeviceCodeMaxAttempts is >= 1 and <= 100, $"deviceCodeMaxAttempts must be 1..100 (got {o.DeviceCodeMaxAttempts})");
         Check(!string.IsNullOrWhiteSpace(o.DatabasePath), "databasePath must not be empty");
-        Check(BalancingPolicies.All.Contains(o.BalancingPolicy), $"balancingPolicy must be one of {string.Join(", ", BalancingPolicies.All)} (got '{o.BalancingPolicy}')");
+        Check(BalancingPolicies.All.Contains(o.BalancingPolicy), $"balancingPolicy (--policy) must be one of {string.Join(", ", BalancingPolicies.All)} (got '{o.BalancingPolicy}')");
         Check(!string.IsNullOrWhiteSpace(o.InstanceNamePrefix), "instanceNamePrefix must not be empty");
         Check(o.FirstInstanceNumber is >= 1 and <= 999, $"firstInstanceNumber must be 1..999 (got {o.FirstInstanceNumber})");
         Check(o.TimeProvider is not null, "timeProvider must not be null");
         Check(o.PasswordMinLength is >= 6 and <= 128, $"passwordMinLength must be 6..128 (got {o.PasswordMinLength})");
-        Check(o.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"passwordHashIterations must be 1000..10000000 (got {o.PasswordHashIterations})");
-        Check(o.PinHashIterations is >= 1_000 and <= 10_000_000, $"pinHashIterations must be 1000..10000000 (got {o.PinHashIterations})");
+        Check(o.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"passwordHashIterations (--hash-iterations) must be 1000..10000000 (got {o.PasswordHashIterations})");
+        Check(o.PinHashIterations is >= 1_000 and <= 10_000_000, $"pinHashIterations (--hash-iterations) must be 1000..10000000 (got {o.PinHashIterations})");
         Check(o.PinMaxAttempts is >= 1 and <= 100, $"pinMaxAttempts must be 1..100 (got {o.PinMaxAttempts})");
         Check(o.PinLockout > TimeSpan.Zero, $"pinLockout must be positive (got {o.PinLockout})");
         Check(o.LoginMaxAttempts is >= 1 and <= 100, $"loginMaxAttempts must be 1..100 (got {o.LoginMaxAttempts})");
         Check(o.LoginLockout > TimeSpan.Zero, $"loginLockout must be positive (got {o.LoginLockout})");
-        Check(o.LoginRatePerMinute is >= 0 and <= 1_000_000, $"loginRatePerMinute must be 0 (off)..1000000 (got {o.LoginRatePerMinute})");
-        Check(o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, $"maxRequestBodyBytes must be 1024..16777216 (got {o.MaxRequestBodyBytes})");
-        Check(o.MaxConnections is >= 1 and <= 1_000_000, $"maxConnections must be 1..1000000 (got {o.MaxConnections})");
+        Check(o.LoginRatePerMinute is >= 0 and <= 1_000_000, $"loginRatePerMinute (--login-rate) must be 0 (off)..1000000 (got {o.LoginRatePerMinute})");
+        Check(o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, $"maxRequestBodyBytes (--max-body-bytes) must be 1024..16777216 (got {o.MaxRequestBodyBytes})");
+        Check(o.MaxConnections is >= 1 and <= 1_000_000, $"maxConnections (--max-connections) must be 1..1000000 (got {o.MaxConnections})");
         Check(o.SessionLifetime > TimeSpan.Zero, $"sessionLifetime must be positive (got {o.SessionLifetime})");
         Check(o.AttemptTimeout > TimeSpan.Zero, $"attemptTimeout must be positive (got {o.AttemptTimeout})");
         Check(o.CallTimeout >= o.AttemptTimeout, $"callTimeout must be >= attemptTimeout (got {o.CallTimeout} < {o.AttemptTimeout})");
@@ -81,7 +85,7 @@ internal static class WalletOptionsValidator
         {
             foreach (var defect in o.Defects)
             {
-                Check(Defects.WalletDefects.IsKnown(defect), $"defects: unknown defect '{defect}'; known: {string.Join(", ", Defects.WalletDefects.Names)}");
+                Check(Defects.WalletDefects.IsKnown(defect), $"defects (--defect): unknown defect '{defect}'; known: {string.Join(", ", Defects.WalletDefects.Names)}");
             }
 
             Check(o.Defects.Count == 0 || o.Mode == WalletMode.Resilient, "defects are planted on resilient mode; use mode resilient or no defect");

@@ -65,6 +65,43 @@ public sealed class WalletOptionsValidationTests
     }
 
     [Fact]
+    public void Validate_AFieldWithACommandLineFlag_NamesTheFlagToo()
+    {
+        var errors = WalletOptionsValidator.Validate(new WalletOptions
+        {
+            Instances = 0,
+            Port = 70000,
+            BindAddress = "nowhere",
+            IssuerUris = [new Uri("ftp://localhost:7101")],
+            SmsGatewayUri = new Uri("ftp://localhost:7201"),
+            BalancingPolicy = "random",
+            PasswordHashIterations = 1,
+            PinHashIterations = 1,
+            LoginRatePerMinute = -1,
+            MaxRequestBodyBytes = 1,
+            MaxConnections = 0,
+            Defects = ["typo"],
+        });
+
+        Assert.Equal(
+            [
+                "instances (--instances) must be 1..64 (got 0)",
+                "port (--port) must be 0 (ephemeral) or 1..65535 for every instance (got 70000)",
+                "bindAddress (--bind) must be an IP address (got 'nowhere')",
+                "issuerUris (--issuer) entries must be absolute http(s) URLs (got 'ftp://localhost:7101/')",
+                "smsGatewayUri (--sms) must be an absolute http(s) URL like http://localhost:7201 (got 'ftp://localhost:7201/')",
+                "balancingPolicy (--policy) must be one of round_robin, pick_first, least_requests, power_of_two_choices (got 'random')",
+                "passwordHashIterations (--hash-iterations) must be 1000..10000000 (got 1)",
+                "pinHashIterations (--hash-iterations) must be 1000..10000000 (got 1)",
+                "loginRatePerMinute (--login-rate) must be 0 (off)..1000000 (got -1)",
+                "maxRequestBodyBytes (--max-body-bytes) must be 1024..16777216 (got 1)",
+                "maxConnections (--max-connections) must be 1..1000000 (got 0)",
+                "defects (--defect): unknown defect 'typo'; known: " + string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names),
+            ],
+            errors);
+    }
+
+    [Fact]
     public void Validate_PortRangeMustFitEveryInstance()
     {
         Assert.Single(WalletOptionsValidator.Validate(new WalletOptions { Port = 65535, Instances = 2 }));

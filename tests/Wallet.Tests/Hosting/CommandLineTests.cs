@@ -11,10 +11,10 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("--bogus", "--bogus")]
     [InlineData("--mode sometimes", "--mode must be naive or resilient")]
-    [InlineData("--instances 0 --policy random", "instances must be 1..64")]
+    [InlineData("--instances 0 --policy random", "instances (--instances) must be 1..64")]
     [InlineData("--issuer not-a-url", "--issuer must be an absolute URL")]
     [InlineData("--sms not-a-url", "--sms must be an absolute URL")]
-    [InlineData("--sms ftp://localhost:7201", "smsGatewayUri must be an absolute http(s) URL")]
+    [InlineData("--sms ftp://localhost:7201", "smsGatewayUri (--sms) must be an absolute http(s) URL")]
     [InlineData("--config /no/such/wallet.json", "cannot be read")]
     [InlineData("--instances two", "--instances: \"two\" is not a whole number (see --help)")]
     [InlineData("--port 99999999999", "--port: \"99999999999\" is more than 2147483647 (see --help)")]
@@ -25,6 +25,7 @@ public sealed class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Empty(stdout.Trim());
         Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
@@ -86,7 +87,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(2, exit);
         AssertNoStackTrace(stdout);
-        Assert.Equal($"wallet-1 cannot listen on 127.0.0.1:{port} (port in use? try --port 0 or another port)", stderr.Trim());
+        Assert.Equal($"error: wallet-1 cannot listen on 127.0.0.1:{port} (port in use? try --port 0 or another port)", stderr.Trim());
         Assert.Empty(leftBehind);
     }
 
@@ -99,7 +100,7 @@ public sealed class CommandLineTests
         Assert.Equal(2, exit);
         AssertNoStackTrace(stdout);
         Assert.Single(stderr.Trim().Split('\n'));
-        Assert.StartsWith("wallet-1 cannot listen on 192.0.2.1:0 (", stderr.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("error: wallet-1 cannot listen on 192.0.2.1:0 (", stderr.Trim(), StringComparison.Ordinal);
         Assert.Contains("is 192.0.2.1 an address of this machine? try --bind 127.0.0.1", stderr, StringComparison.Ordinal);
         Assert.Empty(leftBehind);
     }

@@ -52,7 +52,7 @@ public sealed class ConnectionLimitTests : IDisposable
 
         var e = Assert.Throws<WalletOptionsException>(() => WalletHost.StartAsync(options).GetAwaiter().GetResult());
 
-        Assert.Contains("maxConnections must be 1..1000000 (got 0)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("maxConnections (--max-connections) must be 1..1000000 (got 0)", e.Message, StringComparison.Ordinal);
     }
 
     private static async Task<TcpClient> OpenAsync(Uri uri)
