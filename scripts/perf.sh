@@ -698,15 +698,18 @@ pair_redis_state() {
   fi
 
   # Alternate the sides (memory, Redis, memory, ...); both processes stay up, the idle one costs nothing.
-  local mem=0 red=0 r v ok=1 c0 c1 calls_before calls_after cmds=0 calls=0
+  local mem=0 red=0 r v ok=1 c0 c1 calls_before calls_after cmds=0 calls=0 s0 s1 script_calls=0 script_usec=0
   for r in $(seq 1 "$REPEAT"); do
     v=$(REPEAT=1 H2_BODY="$WORK/memory-body.bin" h2_measure memory "$mem_issuer" "$mem_control/v1/stats" "$SIM_AUTH_COUNTER" http1) || { ok=0; break; }
     mem=$(max "$mem" "$v")
-    c0=$(perf_redis_commands "$REDIS_PORT"); calls_before=$(curl -s --max-time 5 "$red_control/v1/stats" | jq "$SIM_AUTH_COUNTER")
+    c0=$(perf_redis_commands "$REDIS_PORT"); s0=$(perf_redis_script_usec "$REDIS_PORT"); calls_before=$(curl -s --max-time 5 "$red_control/v1/stats" | jq "$SIM_AUTH_COUNTER")
     v=$(REPEAT=1 H2_BODY="$WORK/redis-body.bin" h2_measure redis "$red_issuer" "$red_control/v1/stats" "$SIM_AUTH_COUNTER" http1) || { ok=0; break; }
-    c1=$(perf_redis_commands "$REDIS_PORT"); calls_after=$(curl -s --max-time 5 "$red_control/v1/stats" | jq "$SIM_AUTH_COUNTER")
+    c1=$(perf_redis_commands "$REDIS_PORT"); s1=$(perf_redis_script_usec "$REDIS_PORT"); calls_after=$(curl -s --max-time 5 "$red_control/v1/stats" | jq "$SIM_AUTH_COUNTER")
     red=$(max "$red" "$v")
-    if [ -n "$c0" ] && [ -n "$c1" ]; then cmds=$((cmds + c1 - c0)); calls=$((calls + calls_after - calls_before)); fi
+    if [ -n "$c0" ] && [ -n "$c1" ] && [ -n "$s0" ] && [ -n "$s1" ]; then
+      cmds=$((cmds + c1 - c0)); calls=$((calls + calls_after - calls_before))
+      script_calls=$((script_calls + ${s1% *} - ${s0% *})); script_usec=$((script_usec + ${s1#* } - ${s0#* }))
+    fi
   done
   local inv; inv=$(perf_invariants "$red_control")
   perf_stop "$red_pid" 3; perf_stop "$mem_pid" 3; perf_stop "$REDIS_PID"
@@ -714,6 +717,8 @@ pair_redis_state() {
   local per_cmd="" us_mem us_red
   us_mem=$(perf_calc "1000000 / $mem"); us_red=$(perf_calc "1000000 / $red")
   [ "$calls" -gt 0 ] && per_cmd="; $(perf_fmt "$(perf_calc "$cmds / $calls")" 1) Redis commands per call (INFO total_commands_processed: a Lua script counts 1 plus the commands it runs)"
+  # Where the added time goes: redis-server's own time in the scripts (INFO commandstats, the commands they run included).
+  [ "$calls" -gt 0 ] && [ "$script_calls" -gt 0 ] && per_cmd="$per_cmd; redis-server's time in scripts: $(perf_fmt "$(perf_calc "$script_usec / $calls")" 1) µs per call ($(perf_fmt "$(perf_calc "$script_calls / $calls")" 2) scripts per call, INFO commandstats)"
   perf_row $id "$figure" "$(perf_fmt "$red") rps" "$base" "$(perf_fmt "$mem") rps" "$(perf_fmt "$(perf_calc "100 * $red / $mem")" 1)%" "(report)" ok \
     "per call, 2-core time: $(perf_fmt "$us_red" 0) µs with Redis vs $(perf_fmt "$us_mem" 0) µs in memory (+$(perf_fmt "$(perf_calc "$us_red - $us_mem")" 0) µs), redis-server on the same cores$per_cmd; every call a real 1-fen hold on the magic 00 card; counters and the Redis ledger's invariants checked"
 }

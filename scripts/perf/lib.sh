@@ -155,6 +155,26 @@ perf_redis_commands() {
   ) 2>/dev/null
 }
 
+# perf_redis_script_usec PORT — "CALLS USEC" of the scripts Redis has run (INFO commandstats: EVALSHA and EVAL
+# added; usec is the time redis-server spent in them, the commands they ran included), or empty.
+perf_redis_script_usec() {
+  local port=$1 line calls=0 usec=0 v
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    printf 'INFO commandstats\r\n' >&3
+    while read -r -t 2 line <&3; do
+      line=${line%$'\r'}
+      case $line in
+        cmdstat_evalsha:*|cmdstat_eval:*)
+          v=${line#*calls=}; calls=$((calls + ${v%%,*}))
+          v=${line#*,usec=}; usec=$((usec + ${v%%,*})) ;;
+        '') break ;; # the section's end (Redis keeps the socket open)
+      esac
+    done
+    echo "$calls $usec"
+  ) 2>/dev/null
+}
+
 # perf_percentile_us FILE PCT — percentile of column 3 (µs) of an h2load --log-file.
 perf_percentile_us() {
   local file=$1 pct=$2
