@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PaySim.TestSupport;
 
 /// <summary>Headless Chromium (Debian's chromium package, installed by scripts/install-deps.sh): what a browser makes of a page.</summary>
@@ -14,41 +12,19 @@ public static class Chromium
         var profile = Directory.CreateTempSubdirectory("paysim-chromium-");
         try
         {
-            var start = new ProcessStartInfo(ExternalTools.Require(ExternalTools.Chromium))
+            var run = await ChildProcess.RunAsync(
+                ExternalTools.Require(ExternalTools.Chromium),
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
+                    "--user-data-dir=" + profile.FullName, "--dump-dom", new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri,
+                ],
+                TimeSpan.FromSeconds(90));
+            if (run.ExitCode != 0 || run.Stdout.Length == 0)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var arg in new[]
-            {
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
-                "--user-data-dir=" + profile.FullName, "--dump-dom", new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri,
-            })
-            {
-                start.ArgumentList.Add(arg);
+                throw new InvalidOperationException($"chromium --dump-dom {htmlFile} exited {run.ExitCode} with {run.Stdout.Length} characters: {run.Stderr}");
             }
 
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"chromium --dump-dom {htmlFile} did not finish in 90 s: {await errors}");
-            }
-
-            var dom = await output;
-            if (process.ExitCode != 0 || dom.Length == 0)
-            {
-                throw new InvalidOperationException($"chromium --dump-dom {htmlFile} exited {process.ExitCode} with {dom.Length} characters: {await errors}");
-            }
-
-            return dom;
+            return run.Stdout;
         }
         finally
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PaySim.TestSupport;
 
 /// <summary>Prometheus's own linter (Debian's prometheus package, installed by scripts/install-deps.sh).</summary>
@@ -13,23 +11,7 @@ public static class Promtool
 
     private static async Task<(int, string)> RunAsync(string[] args, string? input)
     {
-        var start = new ProcessStartInfo(ExternalTools.Require(ExternalTools.Promtool), args)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output + await errors).Trim());
+        var run = await ChildProcess.RunAsync(ExternalTools.Require(ExternalTools.Promtool), args, TimeSpan.FromSeconds(30), stdin: input);
+        return (run.ExitCode, run.Output);
     }
 }

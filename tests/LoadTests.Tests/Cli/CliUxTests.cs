@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Tests.EndToEnd;
 using PaySim.LoadTests.Tests.Deploy;
@@ -47,19 +46,9 @@ public sealed class CliUxTests : IDisposable
     public async Task DotnetRun_FromAnotherFolder_WritesTheReportUnderThatFolder()
     {
         var project = Path.Combine(RepoPaths.Root, "src", "LoadTests");
-        var start = new ProcessStartInfo("dotnet", ["run", "--no-build", "--project", project, "--", "run", "--plan", "smoke", "--duration", "2s", "--no-progress"])
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        var run = await ChildProcess.RunAsync("dotnet", ["run", "--no-build", "--project", project, "--", "run", "--plan", "smoke", "--duration", "2s", "--no-progress"], TimeSpan.FromMinutes(2), _dir);
 
-        Assert.True(process.ExitCode == ExitCodes.AllClaimsHold, $"exit {process.ExitCode}: {await output} {await errors}");
+        Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, $"exit {run.ExitCode}: {run.Output}");
         var report = Assert.Single(Directory.GetDirectories(Path.Combine(_dir, "reports")));
         Assert.True(File.Exists(Path.Combine(report, "summary.json")), report);
         Assert.False(Directory.Exists(Path.Combine(project, "reports")) && Directory.GetDirectories(Path.Combine(project, "reports")).Any(d => d.EndsWith(Path.GetFileName(report), StringComparison.Ordinal)));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PaySim.LoadTests.Tests.Cli;
 using PaySim.LoadTests.Tests.EndToEnd;
@@ -15,9 +14,9 @@ public sealed class HaproxyTests
     private static string Haproxy => ExternalTools.Require(ExternalTools.Haproxy);
 
     [ToolFact(ExternalTools.Haproxy)]
-    public void ShippedConfig_IsAcceptedByHaproxyCheck()
+    public async Task ShippedConfig_IsAcceptedByHaproxyCheck()
     {
-        var (code, output) = Check(RepoPaths.Of("deploy", "haproxy", "haproxy.cfg"));
+        var (code, output) = await HaproxyCheck.RunAsync(RepoPaths.Of("deploy", "haproxy", "haproxy.cfg"));
 
         Assert.True(code == 0, output);
     }
@@ -36,7 +35,7 @@ public sealed class HaproxyTests
     }
 
     [ToolFact(ExternalTools.Haproxy)]
-    public void RenderedConfig_ForOtherPorts_IsStillValid()
+    public async Task RenderedConfig_ForOtherPorts_IsStillValid()
     {
         var file = Path.Combine(Path.GetTempPath(), $"paysim-haproxy-check-{Guid.NewGuid():N}.cfg");
         try
@@ -44,7 +43,7 @@ public sealed class HaproxyTests
             var rendered = HaproxyProcess.Render(File.ReadAllText(RepoPaths.Of("deploy", "haproxy", "haproxy.cfg")), [new Uri("http://127.0.0.1:41001"), new Uri("http://127.0.0.1:41002"), new Uri("http://127.0.0.1:41003")], 41010, 41011);
             File.WriteAllText(file, rendered);
 
-            var (code, output) = Check(file);
+            var (code, output) = await HaproxyCheck.RunAsync(file);
 
             Assert.True(code == 0, output);
             Assert.Contains("server wallet-3 127.0.0.1:41003 check", rendered, StringComparison.Ordinal);
@@ -103,24 +102,5 @@ public sealed class HaproxyTests
                 Directory.Delete(folder, recursive: true);
             }
         }
-    }
-
-    private static (int Code, string Output) Check(string file)
-    {
-        using var process = Process.Start(new ProcessStartInfo(Haproxy, ["-c", "-f", file])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-        {
-            process.Kill();
-            return (-1, "haproxy -c did not finish in 20 s");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

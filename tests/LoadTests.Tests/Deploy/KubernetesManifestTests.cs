@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace PaySim.LoadTests.Tests.Deploy;
@@ -137,17 +136,14 @@ public sealed partial class KubernetesManifestTests
     }
 
     [ToolFact(ExternalTools.Haproxy)]
-    public void TheWalletPodsHaproxyConfig_IsAcceptedByHaproxyCheck()
+    public async Task TheWalletPodsHaproxyConfig_IsAcceptedByHaproxyCheck()
     {
         var file = Path.Combine(Path.GetTempPath(), $"paysim-k8s-haproxy-{Guid.NewGuid():N}.cfg");
         try
         {
-            File.WriteAllText(file, HaproxyConfigFromConfigMap());
-            using var process = Process.Start(new ProcessStartInfo(ExternalTools.Require(ExternalTools.Haproxy), ["-c", "-f", file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(20)), "haproxy -c did not finish");
-            Assert.True(process.ExitCode == 0, output.Result + error.Result);
+            await File.WriteAllTextAsync(file, HaproxyConfigFromConfigMap());
+            var (code, output) = await HaproxyCheck.RunAsync(file);
+            Assert.True(code == 0, output);
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using PaySim.Simulator.Tests.Support;
 
@@ -12,28 +11,20 @@ public sealed class PythonStepUpTests
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 20));
         var root = FolderCycleFinder.RepositoryRoot();
-        var start = new ProcessStartInfo(ExternalTools.Require(ExternalTools.PythonGrpc),
+        var start = new System.Diagnostics.ProcessStartInfo(ExternalTools.Require(ExternalTools.PythonGrpc),
         [
             Path.Combine(root, "scripts", "python", "step_up.py"),
             "--control", sim.Host.ControlUri.ToString().TrimEnd('/'),
             "--issuer", sim.Host.IssuerNodes[0].Uri.Authority,
             "--sms", sim.Host.SmsUri.Authority,
             "--protos", Path.Combine(root, "protos"),
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        ]);
         start.Environment["no_proxy"] = "127.0.0.1,localhost";
         start.Environment["NO_PROXY"] = "127.0.0.1,localhost";
-        using var python = Process.Start(start)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = python.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = python.StandardError.ReadToEndAsync(cts.Token);
-        await python.WaitForExitAsync(cts.Token);
-        Assert.True(python.ExitCode == 0, $"step_up.py exited {python.ExitCode}: {await stdout} {await stderr}");
+        var python = await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(60));
+        Assert.True(python.ExitCode == 0, $"step_up.py exited {python.ExitCode}: {python.Output}");
 
-        using var result = JsonDocument.Parse((await stdout).Trim());
+        using var result = JsonDocument.Parse(python.Stdout.Trim());
         Assert.True(result.RootElement.GetProperty("ok").GetBoolean());
         var authorizationId = result.RootElement.GetProperty("authorizationId").GetString();
         var entry = Assert.Single(sim.Host.GetLedger("", 100).Entries);

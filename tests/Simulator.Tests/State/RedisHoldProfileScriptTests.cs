@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PaySim.TestSupport;
 
 namespace PaySim.Simulator.Tests.State;
@@ -51,17 +50,7 @@ public sealed class RedisHoldProfileScriptTests
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var root = FolderCycleFinder.RepositoryRoot();
-        var info = new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "perf", "redis-hold-profile.sh"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await ChildProcess.RunAsync("bash", [Path.Combine(root, "scripts", "perf", "redis-hold-profile.sh"), .. args], TimeSpan.FromMinutes(2), root);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 }

@@ -188,29 +188,13 @@ public sealed class CommandLineTests
     /// <summary>The wallet with <paramref name="arguments"/> (shell words) and its stdout on /dev/full.</summary>
     private static async Task<(int Exit, string Stderr)> RunToFullDeviceAsync(string arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' {arguments} > /dev/full"])
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stderr);
+        var run = await ChildProcess.RunAsync("bash", ["-c", $"exec dotnet '{WalletProcess.Dll}' {arguments} > /dev/full"], TimeSpan.FromSeconds(60));
+        return (run.ExitCode, run.Stderr);
     }
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{WalletProcess.Dll}\" {arguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await ChildProcess.RunAsync(new ProcessStartInfo("dotnet", $"\"{WalletProcess.Dll}\" {arguments}"), TimeSpan.FromSeconds(30));
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 }
