@@ -140,39 +140,31 @@ perf_redis_ping() {
   ) 2>/dev/null
 }
 
-# perf_redis_commands PORT — total commands the Redis has processed (INFO stats), or empty.
-perf_redis_commands() {
-  local port=$1 line
+# perf_redis_info PORT SECTION — the lines of one INFO section (CR stripped), or nothing when Redis does not answer.
+perf_redis_info() {
+  local port=$1 section=$2 line
   (
     exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
-    printf 'INFO stats\r\n' >&3
-    # A read loop, not awk: awk waits for a full buffer and Redis keeps the socket open.
+    printf 'INFO %s\r\n' "$section" >&3
+    # A read loop up to the section's closing empty line, not cat or awk: Redis keeps the socket open.
     while read -r -t 2 line <&3; do
       line=${line%$'\r'}
-      case $line in total_commands_processed:*) echo "${line#*:}"; exit 0 ;; esac
+      [ -z "$line" ] && break
+      printf '%s\n' "$line"
     done
-    exit 1
   ) 2>/dev/null
+}
+
+# perf_redis_commands PORT — total commands the Redis has processed (INFO stats), or empty.
+perf_redis_commands() {
+  perf_redis_info "$1" stats | sed -n 's/^total_commands_processed://p'
 }
 
 # perf_redis_script_usec PORT — "CALLS USEC" of the scripts Redis has run (INFO commandstats: EVALSHA and EVAL
 # added; usec is the time redis-server spent in them, the commands they ran included), or empty.
 perf_redis_script_usec() {
-  local port=$1 line calls=0 usec=0 v
-  (
-    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
-    printf 'INFO commandstats\r\n' >&3
-    while read -r -t 2 line <&3; do
-      line=${line%$'\r'}
-      case $line in
-        cmdstat_evalsha:*|cmdstat_eval:*)
-          v=${line#*calls=}; calls=$((calls + ${v%%,*}))
-          v=${line#*,usec=}; usec=$((usec + ${v%%,*})) ;;
-        '') break ;; # the section's end (Redis keeps the socket open)
-      esac
-    done
-    echo "$calls $usec"
-  ) 2>/dev/null
+  perf_redis_info "$1" commandstats | awk -F'[=,]' '/^cmdstat_eval(sha)?:/ { c += $2; u += $4 } /^cmdstat_/ { any = 1 }
+    END { if (any) print c + 0, u + 0 }'
 }
 
 # perf_percentile_us FILE PCT — percentile of column 3 (µs) of an h2load --log-file.

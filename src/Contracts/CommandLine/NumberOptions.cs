@@ -49,7 +49,7 @@ public static class NumberOptions
     /// separators), or null with the error <c>{flag}: "{text}" is not a whole number</c>, or, for digits outside
     /// the type, <c>is more than {max}</c> / <c>is less than {min}</c>.
     /// </summary>
-    public static Func<ArgumentResult, T?> WholeNumber<T>(string flag)
+    private static Func<ArgumentResult, T?> WholeNumber<T>(string flag)
         where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
     {
         return r =>
@@ -70,7 +70,7 @@ public static class NumberOptions
     }
 
     /// <summary>A parser for a decimal flag: a finite number with '.' as the decimal point, or null with <c>{flag}: "{text}" is not a number</c>.</summary>
-    public static Func<ArgumentResult, double?> Number(string flag)
+    private static Func<ArgumentResult, double?> Number(string flag)
     {
         return r =>
         {

@@ -33,12 +33,6 @@ internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapaci
     /// One Authorize's answer (<paramref name="responseCode"/>): counts it when it re-sent a declined order, and remembers
     /// the order and key when it was declined itself (anything but 00 and 1A). Costs one read when nothing was declined.
     /// </summary>
-    public ValueTask ObserveAsync(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
-    {
-        Observe(cardToken, merchantId, orderReference, idempotencyKey, responseCode);
-        return ValueTask.CompletedTask;
-    }
-
     public void Observe(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
     {
         if (string.IsNullOrEmpty(orderReference))
@@ -80,6 +74,13 @@ internal sealed class DeclinedOrders(int capacity = DeclinedOrders.DefaultCapaci
         {
             Interlocked.Increment(ref _reattempts);
         }
+    }
+
+    /// <summary>In memory the record is made at once: <see cref="Observe"/>, and a completed task.</summary>
+    public ValueTask ObserveAsync(string? cardToken, string? merchantId, string? orderReference, string? idempotencyKey, string responseCode)
+    {
+        Observe(cardToken, merchantId, orderReference, idempotencyKey, responseCode);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

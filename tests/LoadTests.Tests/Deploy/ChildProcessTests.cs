@@ -35,44 +35,56 @@ public sealed class ChildProcessTests
     public async Task Run_PastItsLimit_KillsTheProgramAndItsChildren_AndSaysSo()
     {
         // The child writes its background sleep's pid, then waits for it: killing only bash would leave the sleep.
-        var pidFile = Path.Combine(Path.GetTempPath(), $"paysim-child-{Guid.NewGuid():N}.pid");
-        try
-        {
-            var e = await Assert.ThrowsAsync<TimeoutException>(() =>
-                ChildProcess.RunAsync("bash", ["-c", $"sleep 120 & echo $! > '{pidFile}'; echo started; wait"], TimeSpan.FromSeconds(2)));
+        using var sleep = new PidFile();
+        var e = await Assert.ThrowsAsync<TimeoutException>(() =>
+            ChildProcess.RunAsync("bash", ["-c", $"sleep 120 & echo $! > '{sleep.Path}'; echo started; wait"], TimeSpan.FromSeconds(2)));
 
-            Assert.StartsWith("bash -c sleep 120 &", e.Message, StringComparison.Ordinal);
-            Assert.Contains("did not finish within 2 s and was killed with the programs it started; it wrote: started", e.Message, StringComparison.Ordinal);
-            var sleepPid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            // SIGKILL is delivered at once, but the orphan is reaped by whoever adopts it: give that a moment.
-            for (var i = 0; i < 100 && Runs(sleepPid); i++)
-            {
-                await Task.Delay(50);
-            }
-
-            Assert.False(Runs(sleepPid), $"sleep {sleepPid} still runs");
-        }
-        finally
+        Assert.StartsWith("bash -c sleep 120 &", e.Message, StringComparison.Ordinal);
+        Assert.Contains("did not finish within 2 s and was killed with the programs it started; it wrote: started", e.Message, StringComparison.Ordinal);
+        // SIGKILL is delivered at once, but the orphan is reaped by whoever adopts it: give that a moment.
+        for (var i = 0; i < 100 && PidFile.Runs(sleep.Pid); i++)
         {
-            File.Delete(pidFile);
+            await Task.Delay(50);
         }
+
+        Assert.False(PidFile.Runs(sleep.Pid), $"sleep {sleep.Pid} still runs");
     }
 
     [Fact]
     public async Task Run_OfAProgramThatExits_ButLeavesAnotherHoldingItsOutput_EndsAtTheLimit_AndSaysSo()
     {
         // setsid: the sleep is no child of the program any more, so it outlives it and keeps stdout open.
-        var pidFile = Path.Combine(Path.GetTempPath(), $"paysim-child-{Guid.NewGuid():N}.pid");
-        try
-        {
-            var e = await Assert.ThrowsAsync<TimeoutException>(() =>
-                ChildProcess.RunAsync("bash", ["-c", $"setsid sleep 120 & echo $! > '{pidFile}'; echo done"], TimeSpan.FromSeconds(2)));
+        using var sleep = new PidFile();
+        var e = await Assert.ThrowsAsync<TimeoutException>(() =>
+            ChildProcess.RunAsync("bash", ["-c", $"setsid sleep 120 & echo $! > '{sleep.Path}'; echo done"], TimeSpan.FromSeconds(2)));
 
-            Assert.Contains("did not finish within 2 s (it exited, but a program it started still holds its output open)", e.Message, StringComparison.Ordinal);
-        }
-        finally
+        Assert.Contains("did not finish within 2 s (it exited, but a program it started still holds its output open); it wrote: (unknown", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A file a test's program writes a pid into; disposing it kills that process if it still runs (a failed test leaves nothing).</summary>
+    private sealed class PidFile : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"paysim-child-{Guid.NewGuid():N}.pid");
+
+        public int Pid => int.Parse(File.ReadAllText(Path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The process exists and is not a zombie (a zombie has ended; only its exit status waits to be read).</summary>
+        public static bool Runs(int pid)
         {
-            if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var pid))
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                return !stat[(stat.LastIndexOf(')') + 1)..].TrimStart().StartsWith('Z');
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (File.Exists(Path) && int.TryParse(File.ReadAllText(Path).Trim(), out var pid) && Runs(pid))
             {
                 try
                 {
@@ -80,25 +92,11 @@ public sealed class ChildProcessTests
                 }
                 catch (ArgumentException)
                 {
-                    // Already gone.
+                    // Gone in the meantime.
                 }
             }
 
-            File.Delete(pidFile);
-        }
-    }
-
-    /// <summary>The process exists and is not a zombie (a zombie has ended; only its exit status waits to be read).</summary>
-    private static bool Runs(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return !stat[(stat.LastIndexOf(')') + 1)..].TrimStart().StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return false;
+            File.Delete(Path);
         }
     }
 }
