@@ -60,6 +60,14 @@ public static class LoadTestsCli
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>What the command line makes of <paramref name="args"/>, without running anything (the documented-command tests).</summary>
+    internal static ParseResult Parse(string[] args)
+    {
+        var root = Build(new LoadTestsCliOptions(), TextWriter.Null, TextWriter.Null);
+        NumberOptions.Apply(root);
+        return root.Parse(args);
+    }
+
     /// <summary>
     /// "unknown command 'x'; commands: run, merge, …" for a first word that is no command, instead of the parser's
     /// "Required command was not provided"; the list is read from the commands themselves so it stays true.
@@ -102,11 +110,12 @@ public static class LoadTestsCli
         var walletHooks = new Option<string[]>("--wallet-hook") { Description = "External target: NAME=COMMAND doing a wallet-instance event, NAME one of crash, restart, freeze, thaw; {instance} is replaced, e.g. crash='kubectl delete pod {instance} --grace-period=0'. Repeat per hook.", AllowMultipleArgumentsPerToken = false };
         var otlp = new Option<string?>("--otlp") { Description = "Push the per-second figures (iterations, rps, p50/p99, concurrency by scenario) to an OpenTelemetry collector over OTLP/HTTP, e.g. " + OtlpExample + "; the report files stay the source of truth." };
         var defect = new Option<string[]>("--defect") { Description = $"Embedded wallet: plant an integration mistake to see whether the plan catches it (repeatable; docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the plan and every flag, print what the run would do (target, load, faults, node events, claims) and exit 0, or 2 on bad input; nothing is started and no request sent." };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict).")
         {
-            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp, defect,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp, defect, dryRun,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -133,6 +142,18 @@ public static class LoadTestsCli
                 };
                 var (json, source) = PlanCatalog.Resolve(parse.GetValue(plan) ?? PlanCatalog.DefaultPlan);
                 compiled = PlanCompiler.Compile(json, source, overrides);
+                if (parse.GetValue(dryRun))
+                {
+                    // What the run checks before it starts anything, then the plan as it would play.
+                    var folder = parse.GetValue(reportDir);
+                    ReportFolder.EnsureUsable(folder ?? "reports", folder is null ? "report folder" : "--report-dir");
+                    foreach (var line in PlanPreview.Lines(compiled, shard, folder, otlpUri))
+                    {
+                        await stdout.WriteLineAsync(line).ConfigureAwait(false);
+                    }
+
+                    return ExitCodes.AllClaimsHold;
+                }
             }
             catch (PlanException ex)
             {

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Plans;
+
+namespace PaySim.LoadTests.Tests.Cli;
+
+/// <summary><c>run --dry-run</c>: the plan as the run would play it, every flag checked, and nothing started or sent.</summary>
+public sealed class DryRunTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-dry-").FullName;
+
+    [Fact]
+    public async Task DefaultPlan_PrintsItsTargetLoadNodeEventAndEveryClaim_AndWritesNoReport()
+    {
+        var report = Path.Combine(_dir, "report");
+
+        var (code, output, err) = await CliRunner.RunAsync("run", "--dry-run", "--report-dir", report);
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        Assert.Equal(string.Empty, err);
+        var lines = Lines(output);
+        Assert.StartsWith("plan default: The main run", lines[0], StringComparison.Ordinal);
+        Assert.Equal($"  source   {Path.Combine(PlanCatalog.Directories()[0], "default.json")}", lines[1]);
+        Assert.Contains("  target   embedded: 3 issuer nodes, SMS gateway, 2 wallet instances (resilient, round_robin)", lines);
+        Assert.Contains("  load     1m at 12/s in all (warm-up 3s), seed 42, settle up to 30s", lines);
+        Assert.Contains("  cards    40 users with a bound card; personas healthy 85%, phone-mismatch 5%, id-mismatch 3%, expired 3%, low-balance 2%, sms-unreachable 2%", lines);
+        Assert.Contains(lines, l => l.StartsWith("  scenario journey: inject 12/s for 1m; mix payment ", StringComparison.Ordinal));
+        Assert.Contains("  event    at 25s for 15s: issuer-2 down", lines);
+        Assert.Equal(13, lines.Count(l => l.StartsWith("  claim    ", StringComparison.Ordinal)));
+        Assert.Contains("  claim    duplicate_charges == 0", lines);
+        Assert.Contains($"  report   {report}", lines);
+        Assert.Equal("dry run: nothing was started and no request sent; drop --dry-run to run it.", lines[^1]);
+        Assert.False(Directory.Exists(report), "a dry run wrote the report folder");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public async Task ExternalTarget_Sharded_ShowsThisShardsLoad_AndNeverConnects()
+    {
+        // A wallet and a control plane that count who connects: a dry run must not.
+        using var wallet = new TcpListener(IPAddress.Loopback, 0);
+        using var simulator = new TcpListener(IPAddress.Loopback, 0);
+        wallet.Start();
+        simulator.Start();
+        var walletUrl = $"http://127.0.0.1:{((IPEndPoint)wallet.LocalEndpoint).Port}";
+        var simulatorUrl = $"http://127.0.0.1:{((IPEndPoint)simulator.LocalEndpoint).Port}";
+
+        var (code, output, err) = await CliRunner.RunAsync(
+            "run", "--plan", "lb-fairness", "--shard", "2/4", "--wallet-url", walletUrl, "--simulator-url", simulatorUrl,
+            "--wallet-hook", "crash=kill {instance}", "--rate", "40", "--dry-run", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        Assert.Equal(string.Empty, err);
+        var lines = Lines(output);
+        Assert.Contains($"  target   external: wallet {walletUrl}/; simulator {simulatorUrl}/; SMS gateway as the simulator's node list gives; wallet hooks crash", lines);
+        Assert.Contains(lines, l => l.StartsWith("  load     ", StringComparison.Ordinal) && l.Contains(" at 10/s in all ", StringComparison.Ordinal)
+            && l.EndsWith("; shard 2/4 of the load (the fault timeline plays on shard 1)", StringComparison.Ordinal));
+        Assert.Contains("  risk     the simulator's own rules, read when the run starts (the card-pool check waits for them)", lines);
+        Assert.False(wallet.Pending(), "the dry run connected to the wallet");
+        Assert.False(simulator.Pending(), "the dry run connected to the simulator");
+    }
+
+    [Theory]
+    [InlineData("0", "issuer-1")]
+    [InlineData("1", "issuer-2")]
+    [InlineData("2", "issuer-3")]
+    public async Task NodeLoss_ShowsTheNodeTheSeedPicks(string seed, string node)
+    {
+        var (code, output, _) = await CliRunner.RunAsync("run", "--plan", "node-loss", "--seed", seed, "--dry-run", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        Assert.Contains(Lines(output), l => l.StartsWith("  event    ", StringComparison.Ordinal) && l.EndsWith($": {node} down (picked by seed {seed})", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RiskPlan_GivesTheRunsCardPoolWarning_BeforeTheLastLine()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("run", "--plan", "risk", "--dry-run", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        var lines = Lines(output);
+        Assert.StartsWith("warning: card pool too small for the issuer's velocity rule: ", lines[^2], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  risk     the plan's rules, put in force before the load: {", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--duration", "5x", "--duration")]
+    [InlineData("--shard", "5/4", "--shard")]
+    [InlineData("--plan", "no-such-plan", "--plan")]
+    public async Task BadFlag_IsTheSameOneLineAndExitTwo_AsARealRun(string flag, string value, string named)
+    {
+        var (code, output, err) = await CliRunner.RunAsync("run", "--dry-run", "--report-dir", _dir, flag, value);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(named, Assert.Single(Lines(err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReportDirThatIsAFile_IsRefused_AsARealRunWould()
+    {
+        var file = Path.Combine(_dir, "r.txt");
+        await File.WriteAllTextAsync(file, "x");
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--dry-run", "--report-dir", file);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--report-dir", err, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+}
