@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Selftest;
@@ -31,9 +32,10 @@ internal static class SelftestCommand
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for selftest.md, selftest.json, junit.xml and each run's reports (default reports/<utc-timestamp>-selftest/)." };
         var seed = new Option<string?>("--seed") { Description = "Seed for every run (default: each plan's)." };
         var promisedOnly = new Option<bool>("--promised-only") { Description = "Run each defect only against the plans whose \"catches\" promises it (the clean wallet still runs every plan): the quick check CI runs." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the plans, defects and flags, print the runs the matrix would make and exit 0, or 2 on bad input; nothing is started." };
         var command = new Command(Name, "Prove the verdicts: run the plans against the resilient wallet, clean and with each planted defect, and print the matrix. Exit 0 no false alarm and every defect caught, 1 otherwise, 2 bad input.")
         {
-            duration, plans, defects, reportDir, seed, promisedOnly,
+            duration, plans, defects, reportDir, seed, promisedOnly, dryRun,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -68,7 +70,17 @@ internal static class SelftestCommand
             var cells = request.Cells().Count();
             var started = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
-            await stdout.WriteLineAsync($"selftest: {request.Defects.Count + 1} wallets (clean + {request.Defects.Count} defects) × {request.Plans.Count} plans{(request.PromisedOnly ? ", defects only where promised" : string.Empty)} = {cells} runs of {DurationText.Format(request.Duration)}; reports in {Path.GetFullPath(request.ReportDir)}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"selftest: {request.Defects.Count + 1} wallets (clean + {request.Defects.Count} defects) × {request.Plans.Count} plans{(request.PromisedOnly ? ", defects only where promised" : string.Empty)} = {cells} runs of {DurationText.Format(request.Duration)}; {(parse.GetValue(dryRun) ? "reports would go in" : "reports in")} {Path.GetFullPath(request.ReportDir)}").ConfigureAwait(false);
+            if (parse.GetValue(dryRun))
+            {
+                foreach (var text in DryRunLines(request))
+                {
+                    await stdout.WriteLineAsync(text).ConfigureAwait(false);
+                }
+
+                return ExitCodes.AllClaimsHold;
+            }
+
             SelftestMatrix matrix;
             try
             {
@@ -94,6 +106,24 @@ internal static class SelftestCommand
             return matrix.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--dry-run</c>: each wallet's runs in the order they would play, and the load time they add up to (each run
+    /// also starts the embedded cluster and waits up to its settle window, so the whole takes longer).
+    /// </summary>
+    internal static IReadOnlyList<string> DryRunLines(SelftestRequest request)
+    {
+        var cells = request.Cells().ToArray();
+        var width = cells.Max(c => (c.Defect ?? SelftestMatrix.CleanRow).Length);
+        var lines = cells
+            .GroupBy(c => c.Defect ?? SelftestMatrix.CleanRow)
+            .Select(g => $"  {g.Key.PadRight(width)}  {string.Join(", ", g.Select(c => c.Plan.Name))}")
+            .ToList();
+        var load = TimeSpan.FromTicks(request.Duration.Ticks * cells.Length);
+        lines.Add($"load time {load.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min over {cells.Length} runs, plus each run's start-up and settle");
+        lines.Add("dry run: nothing was started; drop --dry-run to run it.");
+        return lines;
     }
 
     /// <summary>The named plans (names or files), or every shipped plan but capacity plans and plans longer than 10 minutes.</summary>

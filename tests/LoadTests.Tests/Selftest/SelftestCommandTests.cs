@@ -135,10 +135,53 @@ public sealed class SelftestCommandTests : IDisposable
         var (code, output, _) = await CliRunner.RunAsync("selftest", "--help");
 
         Assert.Equal(0, code);
-        foreach (var flag in new[] { "--duration", "--plans", "--defects", "--report-dir", "--seed", "--promised-only" })
+        foreach (var flag in new[] { "--duration", "--plans", "--defects", "--report-dir", "--seed", "--promised-only", "--dry-run" })
         {
             Assert.Contains(flag, output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task DryRun_ListsEachWalletsRunsInOrder_AndRunsNothing()
+    {
+        Script((_, _) => true);
+
+        var (code, output, err) = await CliRunner.RunAsync("selftest", "--plans", "node-loss,lb-fairness", "--defects", "no-failover,sticky-node", "--duration", "20s", "--report-dir", _dir, "--dry-run");
+
+        Assert.True(code == ExitCodes.AllClaimsHold, output + err);
+        Assert.Empty(_ran);
+        Assert.False(Directory.Exists(_dir), "a dry run writes no report");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(
+        [
+            $"selftest: 3 wallets (clean + 2 defects) × 2 plans = 6 runs of 20s; reports would go in {_dir}",
+            "  clean        node-loss, lb-fairness",
+            "  no-failover  node-loss, lb-fairness",
+            "  sticky-node  node-loss, lb-fairness",
+            "load time 2 min over 6 runs, plus each run's start-up and settle",
+            "dry run: nothing was started; drop --dry-run to run it.",
+        ], lines);
+    }
+
+    [Fact]
+    public async Task DryRun_PromisedOnly_ListsEachDefectWithThePlansThatPromiseIt()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "node-loss,lb-fairness", "--defects", "no-failover,sticky-node", "--promised-only", "--report-dir", _dir, "--dry-run");
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        Assert.Contains("  no-failover  node-loss\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("  sticky-node  lb-fairness\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("= 4 runs of 10s", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRun_WithAPlanThatIsNotShipped_IsBadInput()
+    {
+        var (code, output, err) = await CliRunner.RunAsync("selftest", "--plans", "smok", "--dry-run", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Empty(output);
+        Assert.Contains("--plans", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     /// <summary>Cells pass when <paramref name="passes"/> says so; a red one fails the claim its plan would.</summary>
