@@ -40,17 +40,19 @@ internal static class CliApp
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static RootCommand Build(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
+    /// <param name="serveAction">What serve does with its options (default: start the simulator and serve until Ctrl+C).</param>
+    internal static RootCommand Build(TextWriter stdout, TextWriter stderr, Stream? stdoutStream, Func<SimulatorOptions, CancellationToken, Task<int>>? serveAction = null)
     {
+        serveAction ??= (options, ct) => ServeAsync(options, stdout, stderr, ct);
         var root = new RootCommand("PaySim simulator: fake card issuer nodes, an SMS gateway and a control plane (gRPC), with synthetic cardholders. Without a command it runs 'serve'.");
         var rootServe = new ServeOptions();
         rootServe.AddTo(root);
-        root.SetAction((p, ct) => ServeAsync(rootServe.Read(p), stdout, stderr, ct));
+        root.SetAction((p, ct) => serveAction(rootServe.Read(p), ct));
 
         var serve = new Command("serve", "Start N issuer nodes, the SMS gateway and the control plane; run until Ctrl+C.");
         var serveOptions = new ServeOptions();
         serveOptions.AddTo(serve);
-        serve.SetAction((p, ct) => ServeAsync(serveOptions.Read(p), stdout, stderr, ct));
+        serve.SetAction((p, ct) => serveAction(serveOptions.Read(p), ct));
         root.Subcommands.Add(serve);
 
         root.Subcommands.Add(BuildCardholders(stdout, stderr, stdoutStream));
@@ -189,6 +191,34 @@ internal static class CliApp
                 yield return c;
             }
         }
+    }
+
+    /// <summary>
+    /// The options a serve command line (with the word <c>serve</c> or without) gives, read as a start reads them and
+    /// without starting anything; null for another command (<c>cardholders</c>) or for <c>--help</c>. A parse error throws
+    /// <see cref="ArgumentException"/> with the parser's message. The documented-command tests validate them.
+    /// </summary>
+    internal static SimulatorOptions? ReadServeOptions(string[] args)
+    {
+        SimulatorOptions? read = null;
+        var root = Build(TextWriter.Null, TextWriter.Null, null, (options, _) =>
+        {
+            read = options;
+            return Task.FromResult(Ok);
+        });
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            throw new ArgumentException(parse.Errors[0].Message, nameof(args));
+        }
+
+        var command = parse.CommandResult.Command;
+        if ((command == root || command.Name == "serve") && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            parse.Invoke(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
+        }
+
+        return read;
     }
 
     private static async Task<int> ServeAsync(SimulatorOptions options, TextWriter stdout, TextWriter stderr, CancellationToken ct)
