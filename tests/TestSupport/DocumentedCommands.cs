@@ -137,28 +137,7 @@ public static partial class DocumentedCommands
     }
 
     // True when an unquoted " #" comes before position: the shell reads the rest of the line as a comment.
-    private static bool InComment(string line, int position)
-    {
-        var quote = '\0';
-        for (var i = 0; i < position; i++)
-        {
-            var c = line[i];
-            if (quote != '\0')
-            {
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is '\'' or '"')
-            {
-                quote = c;
-            }
-            else if (c == '#' && (i == 0 || char.IsWhiteSpace(line[i - 1])))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool InComment(string line, int position) => ShellEnd(line, operators: false) < position;
 
     /// <summary>
     /// The text after <c> -- </c>, cut where the shell's command ends: an unquoted comment, pipe, redirection,
@@ -171,21 +150,26 @@ public static partial class DocumentedCommands
         if (trimmed.StartsWith("-- ", StringComparison.Ordinal) || trimmed == "--")
         {
             trimmed = trimmed[2..];
-        }
-        else if (trimmed.Length > 0 && trimmed[0] is not ('#' or '&' or '>' or '|' or ';' or ')'))
-        {
-            return false; // "dotnet run --project src/X -c Release" and the like are read with the option; anything else is prose
-        }
-        else
-        {
+            args = trimmed[..ShellEnd(trimmed, operators: true)].Trim();
             return true;
         }
 
+        // "dotnet run --project src/X" alone, or followed by a comment or an operator, is a command without arguments;
+        // followed by anything else it is prose.
+        return trimmed.Length == 0 || trimmed[0] is '#' or '&' or '>' or '|' or ';' or ')';
+    }
+
+    /// <summary>
+    /// Where the shell stops reading a command in <paramref name="text"/>: at an unquoted comment (a <c>#</c> starting a
+    /// word) and, with <paramref name="operators"/>, at an unquoted <c>|</c>, <c>&gt;</c>, <c>&amp;</c> or <c>;</c>;
+    /// the text's length when neither comes.
+    /// </summary>
+    private static int ShellEnd(string text, bool operators)
+    {
         var quote = '\0';
-        var text = new StringBuilder();
-        for (var i = 0; i < trimmed.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = trimmed[i];
+            var c = text[i];
             if (quote != '\0')
             {
                 quote = c == quote ? '\0' : quote;
@@ -194,16 +178,13 @@ public static partial class DocumentedCommands
             {
                 quote = c;
             }
-            else if (c is '|' or '>' or '&' or ';' || (c == '#' && (i == 0 || char.IsWhiteSpace(trimmed[i - 1]))))
+            else if ((c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]))) || (operators && c is '|' or '>' or '&' or ';'))
             {
-                break;
+                return i;
             }
-
-            text.Append(c);
         }
 
-        args = text.ToString().Trim();
-        return true;
+        return text.Length;
     }
 
     // A synopsis or a placeholder, not a command: "[--seed 42]", "csv|json", "--count N", "--wallet-url ...".

@@ -46,7 +46,6 @@ public static class LoadTestsCli
             return ExitCodes.BadInput;
         }
 
-        NumberOptions.Apply(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -61,12 +60,7 @@ public static class LoadTestsCli
     }
 
     /// <summary>What the command line makes of <paramref name="args"/>, without running anything (the documented-command tests).</summary>
-    internal static ParseResult Parse(string[] args)
-    {
-        var root = Build(new LoadTestsCliOptions(), TextWriter.Null, TextWriter.Null);
-        NumberOptions.Apply(root);
-        return root.Parse(args);
-    }
+    internal static ParseResult Parse(string[] args) => Build(new LoadTestsCliOptions(), TextWriter.Null, TextWriter.Null).Parse(args);
 
     /// <summary>
     /// "unknown command 'x'; commands: run, merge, …" for a first word that is no command, instead of the parser's
@@ -91,6 +85,7 @@ public static class LoadTestsCli
         root.Subcommands.Add(BuildPlans(stdout, stderr));
         root.Subcommands.Add(CardholdersCommand.Build());
         root.Subcommands.Add(SelftestCommand.Build(stdout, stderr));
+        NumberOptions.Apply(root);
         return root;
     }
 

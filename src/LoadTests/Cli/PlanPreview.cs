@@ -99,21 +99,23 @@ internal static class PlanPreview
     /// <summary>An embedded target's seeded node events are picked here as the run would (its nodes are known); an external one's wait for its node list.</summary>
     private static IReadOnlyList<NodeEvent> Events(LoadPlan plan) =>
         plan.Target.IsEmbedded
-            ? NodeEventCompiler.Resolve(plan.NodeEvents, Enumerable.Range(1, plan.Target.Embedded.Nodes).Select(i => $"issuer-{i}").ToArray(), plan.Seed)
+            ? NodeEventCompiler.Resolve(plan.NodeEvents, plan.Target.Embedded.IssuerNodeNames, plan.Seed)
             : plan.NodeEvents;
 
     private static string EventText(NodeEvent e, LoadPlan plan)
     {
-        var state = e.State switch
+        // How the harness does it: an embedded wallet instance is a child process it signals; an external one, the hook.
+        var embedded = plan.Target.IsEmbedded;
+        var (state, after) = e.State switch
         {
-            NodeEventState.Down => "down",
-            NodeEventState.NotServing => "not serving",
-            NodeEventState.Crash => "crashes (SIGKILL), then restarts",
-            NodeEventState.Freeze => "freezes (SIGSTOP), then thaws",
-            _ => e.State.ToString(),
+            NodeEventState.Down => ("down", "back up"),
+            NodeEventState.NotServing => ("not serving", "serving again"),
+            NodeEventState.Crash => (embedded ? "crashes (SIGKILL)" : "crashes (hook crash)", embedded ? "restarted" : "restarted (hook restart)"),
+            NodeEventState.Freeze => (embedded ? "freezes (SIGSTOP)" : "freezes (hook freeze)", embedded ? "thawed (SIGCONT)" : "thawed (hook thaw)"),
+            _ => (e.State.ToString(), "back"),
         };
         var node = e.AwaitsPick ? $"the issuer node seed {plan.Seed} picks from the simulator's nodes" : e.Node;
-        return $"{node} {state}" + (e.Seeded && !e.AwaitsPick ? $" (picked by seed {plan.Seed})" : string.Empty);
+        return $"{node} {state}" + (e.Duration is null ? string.Empty : $", then {after}") + (e.Seeded && !e.AwaitsPick ? $" (picked by seed {plan.Seed})" : string.Empty);
     }
 
     private static string Phase(LoadSimulation l) => l.Kind switch

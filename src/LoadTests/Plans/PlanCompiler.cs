@@ -124,9 +124,9 @@ internal static partial class PlanCompiler
         var scenarios = ScenarioCompiler.Compile(doc, p, planDuration, overrides.Rate, Scale, out var totalRate);
         var rateField = overrides.Rate is not null ? "--rate" : doc.Rate is not null ? $"{p} rate" : $"{p} scenarios[].load[].rate";
         LoadLimits.CheckLoad(scenarios, p, rateField, Math.Max(1, overrides.Shards));
-        var nodeNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.Nodes).Select(i => $"issuer-{i}").ToArray() : null;
+        var nodeNames = target.IsEmbedded ? target.Embedded.IssuerNodeNames : null;
         var faults = FaultCompiler.Compile(doc.Faults, p, planDuration, target.IsEmbedded ? target.Embedded.Nodes : null, Scale);
-        var walletNames = target.IsEmbedded ? Enumerable.Range(1, target.Embedded.WalletInstances).Select(i => $"wallet-{i}").ToArray() : null;
+        var walletNames = target.IsEmbedded ? target.Embedded.WalletInstanceNames : null;
         var seed = overrides.Seed ?? doc.Seed ?? 42;
         var risk = RiskCompiler.Compile(doc.Risk, p);
         var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale, seed);

@@ -62,11 +62,7 @@ public sealed class WalletCommandLine
             {
                 options = flags.Read(parse);
             }
-            catch (FlagException e)
-            {
-                return BadInput(e.Message);
-            }
-            catch (WalletOptionsException e)
+            catch (ArgumentException e) when (e is FlagException or WalletOptionsException)
             {
                 return BadInput(e.Message);
             }

@@ -1,5 +1,4 @@
 using PaySim.LoadTests.Cli;
-using PaySim.LoadTests.Plans;
 
 namespace PaySim.LoadTests.Tests.Cli;
 
@@ -71,6 +70,6 @@ public sealed class DocumentedCommandTests
             return true;
         }
 
-        return File.Exists(Path.Combine(FolderCycleFinder.RepositoryRoot(), args[i + 1])) || PlanCatalog.List().ContainsKey(args[i + 1]);
+        return File.Exists(Path.Combine(FolderCycleFinder.RepositoryRoot(), args[i + 1]));
     }
 }

@@ -26,7 +26,7 @@ public sealed class DryRunTests : IDisposable
         Assert.Contains("  load     1m at 12/s in all (warm-up 3s), seed 42, settle up to 30s", lines);
         Assert.Contains("  cards    40 users with a bound card; personas healthy 85%, phone-mismatch 5%, id-mismatch 3%, expired 3%, low-balance 2%, sms-unreachable 2%", lines);
         Assert.Contains(lines, l => l.StartsWith("  scenario journey: inject 12/s for 1m; mix payment ", StringComparison.Ordinal));
-        Assert.Contains("  event    at 25s for 15s: issuer-2 down", lines);
+        Assert.Contains("  event    at 25s for 15s: issuer-2 down, then back up", lines);
         Assert.Equal(13, lines.Count(l => l.StartsWith("  claim    ", StringComparison.Ordinal)));
         Assert.Contains("  claim    duplicate_charges == 0", lines);
         Assert.Contains($"  report   {report}", lines);
@@ -70,7 +70,22 @@ public sealed class DryRunTests : IDisposable
         var (code, output, _) = await CliRunner.RunAsync("run", "--plan", "node-loss", "--seed", seed, "--dry-run", "--report-dir", _dir);
 
         Assert.Equal(ExitCodes.AllClaimsHold, code);
-        Assert.Contains(Lines(output), l => l.StartsWith("  event    ", StringComparison.Ordinal) && l.EndsWith($": {node} down (picked by seed {seed})", StringComparison.Ordinal));
+        Assert.Contains(Lines(output), l => l.StartsWith("  event    ", StringComparison.Ordinal) && l.EndsWith($": {node} down, then back up (picked by seed {seed})", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WalletEvents_SayHowTheHarnessDoesThem_EmbeddedBySignal_ExternalByHook()
+    {
+        var (_, embedded, _) = await CliRunner.RunAsync("run", "--plan", "instance-freeze", "--dry-run", "--report-dir", _dir);
+        var (code, external, err) = await CliRunner.RunAsync(
+            "run", "--plan", "instance-crash", "--wallet-url", "http://127.0.0.1:1", "--wallet-url", "http://127.0.0.1:2", "--simulator-url", "http://127.0.0.1:3",
+            "--wallet-hook", "crash=kill {instance}", "--wallet-hook", "restart=start {instance}", "--dry-run", "--report-dir", _dir);
+
+        Assert.Equal(
+            ["  event    at 8s for 1s: wallet-2 freezes (SIGSTOP), then thawed (SIGCONT)", "  event    at 18s for 5s: wallet-2 freezes (SIGSTOP), then thawed (SIGCONT)"],
+            Lines(embedded).Where(l => l.StartsWith("  event    ", StringComparison.Ordinal)));
+        Assert.True(code == ExitCodes.AllClaimsHold, err);
+        Assert.Contains("  event    at 10s for 10s: wallet-2 crashes (hook crash), then restarted (hook restart)", Lines(external));
     }
 
     [Fact]
