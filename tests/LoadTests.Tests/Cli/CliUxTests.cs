@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace PaySim.LoadTests.Tests.Cli;
 
 /// <summary>What a k6 or NBomber user expects of the command line: a helpful unknown command, greppable plain output, reports where they ran it.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class CliUxTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-ux-").FullName;

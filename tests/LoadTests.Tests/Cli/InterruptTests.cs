@@ -11,7 +11,7 @@ namespace PaySim.LoadTests.Tests.Cli;
 /// Ctrl+C (SIGINT) to a real `run` process: the load stops, faults are reverted, a partial report is
 /// written with "aborted": true, the summary is printed and the exit code is 130.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class InterruptTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-interrupt-").FullName;

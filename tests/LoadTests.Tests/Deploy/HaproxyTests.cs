@@ -8,7 +8,7 @@ using PaySim.Wallet.Hosting;
 namespace PaySim.LoadTests.Tests.Deploy;
 
 /// <summary>deploy/haproxy/haproxy.cfg: valid for haproxy itself, and spreading a plan's load evenly over wallet instances.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class HaproxyTests
 {
     private static string Haproxy => ExternalTools.Require(ExternalTools.Haproxy);

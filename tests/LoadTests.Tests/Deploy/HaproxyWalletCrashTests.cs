@@ -20,7 +20,7 @@ namespace PaySim.LoadTests.Tests.Deploy;
 /// HAProxy config, the run reaching them through one URL, and the crash done by --wallet-hook commands (curl to a
 /// small operator endpoint that SIGKILLs and restarts the process, as kubectl would delete and recreate a pod).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class HaproxyWalletCrashTests : IDisposable
 {
     private static string Haproxy => ExternalTools.Require(ExternalTools.Haproxy);

@@ -12,7 +12,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// docs/your-wallet.md in a test: a wallet and simulator started by someone else, reached by URL,
 /// driven through a caller-supplied <see cref="IWalletClient"/>.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class ExternalTargetTests
 {
     [Fact]

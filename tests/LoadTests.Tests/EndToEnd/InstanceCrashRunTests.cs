@@ -6,7 +6,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// The instance-crash plan shortened, as CI runs it: wallet-2 is a real child process, SIGKILLed at a third of the
 /// run and restarted on its port and database at two thirds, while payments are in flight on it.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class InstanceCrashRunTests
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// run's seed now picks the lost node: the same wallet still passes a seed that loses a node it never calls, and fails
 /// the seed that loses its only node.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class NodeLossSeedRunTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-node-seed-").FullName;

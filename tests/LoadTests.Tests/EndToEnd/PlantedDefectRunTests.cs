@@ -7,7 +7,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// wallet passes, the same plan with the defect exits 1 on the claim that names the mistake, and no money is lost or
 /// moved twice by the harness either way.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class PlantedDefectRunTests
 {
     [Theory]

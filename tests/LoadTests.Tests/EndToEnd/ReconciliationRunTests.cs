@@ -14,7 +14,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// keys and no order reference must fail double-charge on excess_charges, and two users paying one merchant with
 /// the same order reference must not be a duplicate.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class ReconciliationRunTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-recon-").FullName;

@@ -12,7 +12,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// first and refuses what cannot pass (exit 2, one line naming the setting and the flag); with --resend-cooldown
 /// within the app's wait, the resend is accepted and the claim holds.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class ResendCooldownRunTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-cooldown-").FullName;

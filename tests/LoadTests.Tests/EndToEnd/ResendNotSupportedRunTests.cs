@@ -14,7 +14,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// IWalletClient default) means "the client can't", which is neither a wallet call nor a wallet failure.
 /// One sign-up whose only OTP SMS is lost; the app taps "resend" once.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class ResendNotSupportedRunTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-no-resend-").FullName;

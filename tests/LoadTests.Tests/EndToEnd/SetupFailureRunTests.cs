@@ -17,7 +17,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// phone") ends the run before the load with the wallet's first failed reply printed in full and what to check,
 /// not a one-word code that hides the cause.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class SetupFailureRunTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-setup-").FullName;

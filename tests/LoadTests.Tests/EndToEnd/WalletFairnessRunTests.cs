@@ -12,7 +12,7 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// Issue 15, bug 1, end to end: the run is given two wallet URLs and one of them never answers a call, so one
 /// instance serves everything. The silent instance counts at zero: Jain 0.5, the largest share 100%, lb-fairness fails.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class WalletFairnessRunTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-fairness-").FullName;

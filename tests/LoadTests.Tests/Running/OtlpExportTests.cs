@@ -17,7 +17,7 @@ namespace PaySim.LoadTests.Tests.Running;
 /// --otlp: a real run pushes the engine's per-second figures to an OTLP/HTTP receiver (an in-process
 /// Kestrel on port 0 standing in for an OpenTelemetry collector) while it runs, protobuf-encoded.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class OtlpExportTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<(string Path, string? ContentType, byte[] Body)> _posts = new();

@@ -11,7 +11,7 @@ namespace PaySim.LoadTests.Tests.Selftest;
 /// <c>selftest</c> on a scripted cell runner: which cells it runs, its exit codes, and the three files it writes.
 /// (The real runs are in EndToEnd/SelftestRunTests.) Shares the end-to-end collection: the runner seam is static.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class SelftestCommandTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"paysim-selftest-{Guid.NewGuid():N}");

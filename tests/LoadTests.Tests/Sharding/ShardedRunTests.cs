@@ -5,7 +5,7 @@ using PaySim.LoadTests.Tests.EndToEnd;
 
 namespace PaySim.LoadTests.Tests.Sharding;
 
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class ShardedRunTests : IDisposable
 {
     private const int PlanIterations = 41;

@@ -13,7 +13,7 @@ namespace PaySim.LoadTests.Tests.Wallets;
 /// wallet and a simulator in-process: the reset code read from the SMS inbox, the new password logging in, the old session
 /// refused; QR payments static and dynamic, replayed by key, refused for a bad code, and the money moved once.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndSecondLane.Name)]
 public sealed class ResetAndQrCallsTests : IAsyncLifetime
 {
     private SimulatorHost _simulator = null!;
