@@ -41,5 +41,8 @@ grep -q '^smoke ' <<<"$plans" || { echo "$plans"; echo "pack.sh: 'paysim plans' 
 (cd "$tmp" && "$tmp/tools/paysim" run --plan smoke --duration 5s --no-progress --report-dir "$tmp/report") >"$tmp/run.log" 2>&1 \
   || { tail -n 30 "$tmp/run.log"; echo "pack.sh: 'paysim run --plan smoke' failed"; exit 1; }
 grep -q '^verdict: pass' "$tmp/run.log" || { tail -n 30 "$tmp/run.log"; echo "pack.sh: no passing verdict"; exit 1; }
+# The installed tool names itself in the run's "run again" line (a source tree would say dotnet run --project …).
+grep -q '^run again: paysim run --plan smoke --duration 5s --no-progress --seed [0-9]*$' "$tmp/run.log" \
+  || { tail -n 30 "$tmp/run.log"; echo "pack.sh: the run's 'run again:' line is not the installed tool's command"; exit 1; }
 [ -f "$tmp/report/summary.json" ] || { echo "pack.sh: no summary.json"; exit 1; }
 echo "pack.sh: paysim $version installed from $out; 'paysim plans' lists $(wc -l <<<"$plans") plans; 'paysim run --plan smoke' passed"

@@ -34,6 +34,13 @@ public sealed class RunSummary
 
     public double DurationS { get; set; }
 
+    /// <summary>
+    /// The command line that runs this test again (the host program sets it: the PaySim load tests write
+    /// <c>dotnet run --project src/LoadTests -- run --plan … --seed …</c>); null when the host gives none.
+    /// Shown at the top of report.md and report.html.
+    /// </summary>
+    public string? Command { get; set; }
+
     /// <summary>Why the run stopped early (threshold abort, max fail count, StopRun, cancellation); null if it ran to the end.</summary>
     public string? AbortReason { get; set; }
 

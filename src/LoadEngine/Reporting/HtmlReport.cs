@@ -20,6 +20,11 @@ internal static class HtmlReport
         html.Append($"<title>{E(s.Plan)}: {s.Verdict}</title><style>{Css}</style></head><body>");
         html.Append($"<header><h1>{E(s.Plan)} <span class=\"badge {s.Verdict}\">{s.Verdict.ToUpperInvariant()}</span></h1>");
         html.Append($"<p>Started {s.StartedUtc:yyyy-MM-dd HH:mm:ss}Z · ran {Format.Num(s.DurationS)} s · {s.Scenarios.Count} scenario(s) · {s.Claims.Count(c => c.Pass)}/{s.Claims.Count} claims hold</p>");
+        if (s.Command is not null)
+        {
+            html.Append($"<p>Run it again: <code>{E(s.Command)}</code></p>");
+        }
+
         if (s.AbortReason is not null)
         {
             html.Append($"<p class=\"abort\">Stopped early: {E(s.AbortReason)}</p>");

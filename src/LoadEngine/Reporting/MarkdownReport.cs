@@ -9,6 +9,12 @@ internal static class MarkdownReport
         var md = new StringBuilder();
         md.AppendLine($"# {s.Plan}: {s.Verdict.ToUpperInvariant()}").AppendLine();
         md.AppendLine($"Started {s.StartedUtc:yyyy-MM-dd HH:mm:ss}Z, ran {Format.Num(s.DurationS)} s.");
+        if (s.Command is not null)
+        {
+            // A command holding a backtick (a quoted shell argument) needs a longer code fence, padded (CommonMark).
+            md.AppendLine().AppendLine(s.Command.Contains('`', StringComparison.Ordinal) ? $"Run it again: `` {s.Command} ``" : $"Run it again: `{s.Command}`");
+        }
+
         if (s.AbortReason is not null)
         {
             md.AppendLine().AppendLine($"**Stopped early:** {Escape(s.AbortReason)}");

@@ -160,7 +160,11 @@ public static class LoadTestsCli
             {
                 var outcome = await PlanRunner.RunAsync(
                     compiled,
-                    new RunOptions { ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri },
+                    new RunOptions
+                    {
+                        ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri,
+                        Command = RunAgain.Of(parse.Tokens.Select(t => t.Value).ToArray(), compiled.Seed),
+                    },
                     stdout,
                     ct).ConfigureAwait(false);
                 FinalTable.Print(CreateConsole(stdout), outcome.Summary, outcome.ReportFolder);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reporting;
+using PaySim.LoadTests.Running;
 using PaySim.LoadTests.Selftest;
 using PaySim.Wallet.Defects;
 using Spectre.Console;
@@ -93,9 +94,9 @@ internal static class SelftestCommand
                 return ExitCodes.Interrupted;
             }
 
-            // The tokens start with the command name itself; written as a user at the repository root would type it.
-            var line = "dotnet run --project src/LoadTests -- " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            await SelftestReport.WriteAsync(request.ReportDir, matrix, request, line.TrimEnd(), started, clock.Elapsed.TotalSeconds).ConfigureAwait(false);
+            // The tokens start with the command name itself; written as a user would type it (RunAgain's program and quoting).
+            var line = RunAgain.Program + " " + string.Join(' ', parse.Tokens.Select(t => RunAgain.Quote(t.Value)));
+            await SelftestReport.WriteAsync(request.ReportDir, matrix, request, line, started, clock.Elapsed.TotalSeconds).ConfigureAwait(false);
             Print(LoadTestsCli.CreateConsole(stdout), matrix);
             foreach (var problem in matrix.Problems())
             {

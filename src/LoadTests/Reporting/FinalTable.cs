@@ -81,6 +81,11 @@ internal static class FinalTable
             console.MarkupLine($"[yellow]run stopped early: {Esc(summary.AbortReason)}[/]");
         }
 
+        if (summary.Command is not null)
+        {
+            console.MarkupLine($"run again: {Esc(summary.Command)}");
+        }
+
         console.MarkupLine($"report: {Esc(reportFolder)}");
         var failed = summary.Claims.Count(c => !c.Pass);
         console.MarkupLine(summary.Passed

@@ -103,6 +103,7 @@ internal static class PlanRunner
         GeneratorLag.Annotate(summary.Claims, result.TimeSeries);
         WriteExtra(summary, extra, plan, shard, cluster, wallet, issuerNodes, timeline, aborted);
         summary.Extra["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
+        summary.Command = options.Command;
 
         await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
         return new RunOutcome(summary, Path.GetFullPath(folder));

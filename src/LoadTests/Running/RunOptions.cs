@@ -21,4 +21,7 @@ internal sealed record RunOptions
 
     /// <summary><c>--otlp URL</c>: push the per-second figures to an OpenTelemetry collector (null = off).</summary>
     public Uri? Otlp { get; init; }
+
+    /// <summary>The command that plays this run again (<see cref="RunAgain"/>), written into the summary and the reports; null = none.</summary>
+    public string? Command { get; init; }
 }

@@ -81,7 +81,7 @@ internal static class SelftestRunner
         await using var log = new StreamWriter(logFile) { AutoFlush = true };
         try
         {
-            var outcome = await PlanRunner.RunAsync(compiled, new RunOptions { ReportDir = folder, ShowProgress = false }, log, limit.Token).ConfigureAwait(false);
+            var outcome = await PlanRunner.RunAsync(compiled, new RunOptions { ReportDir = folder, ShowProgress = false, Command = RunAgain.Of(CellArgs(request, defect, plan), compiled.Seed) }, log, limit.Token).ConfigureAwait(false);
             FinalTable.Print(console(log), outcome.Summary, outcome.ReportFolder);
             cancellationToken.ThrowIfCancellationRequested();
             var failed = outcome.Summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})").ToArray();
@@ -95,6 +95,10 @@ internal static class SelftestRunner
             return new SelftestCell(defect, plan.Name, false, [], $"{ex.Message.ReplaceLineEndings(" ")} (see {logFile})", clock.Elapsed.TotalSeconds, null);
         }
     };
+
+    /// <summary>The <c>run</c> arguments that play one cell on its own: the plan, the matrix's length, the resilient wallet and the defect.</summary>
+    internal static string[] CellArgs(SelftestRequest request, string? defect, SelftestPlan plan) =>
+        ["run", "--plan", plan.Source, "--duration", DurationText.Format(request.Duration), "--wallet-mode", "resilient", .. defect is null ? Array.Empty<string>() : ["--defect", defect]];
 
     private static string Minutes(double seconds) =>
         seconds < 90 ? $"{seconds:0}s" : $"{seconds / 60:0.#} min";

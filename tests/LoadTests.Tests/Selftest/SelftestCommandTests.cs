@@ -9,9 +9,9 @@ namespace PaySim.LoadTests.Tests.Selftest;
 
 /// <summary>
 /// <c>selftest</c> on a scripted cell runner: which cells it runs, its exit codes, and the three files it writes.
-/// (The real runs are in EndToEnd/SelftestRunTests.) Shares the end-to-end collection: the runner seam is static.
+/// (The real runs are in EndToEnd/SelftestRunTests.) In SelftestRunTests' lane: the runner seam is static, so the two never overlap.
 /// </summary>
-[Collection(EndToEndSecondLane.Name)]
+[Collection(EndToEndCollection.Name)]
 public sealed class SelftestCommandTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"paysim-selftest-{Guid.NewGuid():N}");

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace PaySim.LoadTests.Running;
+
+/// <summary>
+/// The command that plays a run again, written into its summary.json (<c>command</c>), report.md, report.html and the
+/// console's last lines, so a run that failed in CI can be repeated on a laptop with one paste: the run's own arguments
+/// as given, without <c>--report-dir</c> (a second run gets a folder of its own instead of overwriting the first) and
+/// <c>--dry-run</c>, with <c>--seed</c> added when it was not given (the seed the plan ran with), each argument quoted
+/// for a POSIX shell where it needs it.
+/// </summary>
+internal static partial class RunAgain
+{
+    /// <summary>The program part: the packaged tool (<c>paysim</c>) when this runs from a dotnet tool store, else the source tree's command.</summary>
+    public static string Program { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}.store{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "paysim"
+            : "dotnet run --project src/LoadTests --";
+
+    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "--report-dir" };
+    private static readonly HashSet<string> DroppedFlags = new(StringComparer.Ordinal) { "--dry-run" };
+
+    /// <summary>
+    /// The command for a run given <paramref name="args"/> (the <c>run</c> verb first, as the parser's tokens have them:
+    /// <c>--flag=value</c> already split) that played with <paramref name="seed"/>.
+    /// </summary>
+    public static string Of(IReadOnlyList<string> args, int seed)
+    {
+        var kept = new List<string>(args.Count + 2);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (Dropped.Contains(args[i]))
+            {
+                i++; // and its value
+                continue;
+            }
+
+            if (!DroppedFlags.Contains(args[i]))
+            {
+                kept.Add(args[i]);
+            }
+        }
+
+        if (!kept.Contains("--seed"))
+        {
+            kept.Add("--seed");
+            kept.Add(seed.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return Program + " " + string.Join(' ', kept.Select(Quote));
+    }
+
+    /// <summary>One argument as a POSIX shell reads it back: as is when it is plain, else in single quotes.</summary>
+    public static string Quote(string arg) =>
+        arg.Length > 0 && Plain().IsMatch(arg) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex("^[A-Za-z0-9_./:=@%+,-]+$")]
+    private static partial Regex Plain();
+}
