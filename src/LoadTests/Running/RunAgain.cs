@@ -12,11 +12,33 @@ namespace PaySim.LoadTests.Running;
 /// </summary>
 internal static partial class RunAgain
 {
-    /// <summary>The program part: the packaged tool (<c>paysim</c>) when this runs from a dotnet tool store, else the source tree's command.</summary>
-    public static string Program { get; } =
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}.store{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "paysim"
-            : "dotnet run --project src/LoadTests --";
+    /// <summary>How this program is started again (<see cref="ProgramFor"/> of where it runs from).</summary>
+    public static string Program { get; } = ProgramFor(AppContext.BaseDirectory);
+
+    /// <summary>
+    /// The program part of the command, for a program whose files are in <paramref name="baseDirectory"/>: <c>paysim</c>
+    /// from a dotnet tool store (<c>dotnet tool install</c>), the source tree's <c>dotnet run --project src/LoadTests --</c>
+    /// from a build inside a checkout (a folder above holds src/LoadTests/LoadTests.csproj; the tests' host too), else
+    /// <c>dotnet</c> and the assembly's own path (a published folder, the Docker image's /app).
+    /// </summary>
+    internal static string ProgramFor(string baseDirectory)
+    {
+        var full = Path.GetFullPath(baseDirectory);
+        if (full.Contains($"{Path.DirectorySeparatorChar}.store{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        {
+            return "paysim";
+        }
+
+        for (var dir = new DirectoryInfo(full); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "src", "LoadTests", "LoadTests.csproj")))
+            {
+                return "dotnet run --project src/LoadTests --";
+            }
+        }
+
+        return "dotnet " + Quote(Path.Combine(full, typeof(RunAgain).Assembly.GetName().Name + ".dll"));
+    }
 
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "--report-dir" };
     private static readonly HashSet<string> DroppedFlags = new(StringComparer.Ordinal) { "--dry-run" };

@@ -65,7 +65,7 @@ internal sealed class SelftestMatrix
         foreach (var plan in FalseAlarms)
         {
             var cell = Find(null, plan)!;
-            yield return $"false alarm: the clean wallet failed {plan} ({(cell.Error ?? string.Join("; ", cell.FailedClaims))})";
+            yield return $"false alarm: the clean wallet failed {plan} ({(cell.Error ?? string.Join("; ", cell.FailedClaims))}){cell.RunAlone("run it alone")}";
         }
 
         foreach (var defect in Uncaught)
@@ -73,7 +73,7 @@ internal sealed class SelftestMatrix
             var ran = Plans.Where(p => Find(defect, p) is not null).ToArray();
             yield return ran.Length == 0
                 ? $"not caught: {defect} (no selected plan promises to catch it, and --promised-only ran no other)"
-                : $"not caught: {defect} passed every plan it ran ({string.Join(", ", ran)})";
+                : $"not caught: {defect} passed every plan it ran ({string.Join(", ", ran)}){Find(defect, ran[0])!.RunAlone("run one alone")}";
         }
 
         foreach (var broken in BrokenPromises)

@@ -103,6 +103,7 @@ internal static class SelftestReport
             ["error"] = c.Error,
             ["seconds"] = Math.Round(c.Seconds, 1),
             ["reportFolder"] = c.ReportFolder,
+            ["command"] = c.Command,
         }).ToArray()),
     };
 
@@ -115,7 +116,7 @@ internal static class SelftestReport
         foreach (var plan in matrix.Plans)
         {
             var cell = matrix.Find(null, plan)!;
-            var text = cell.Passed ? "every claim held" : cell.Error ?? string.Join("; ", cell.FailedClaims);
+            var text = cell.Passed ? "every claim held" : (cell.Error ?? string.Join("; ", cell.FailedClaims)) + cell.RunAlone("run it alone");
             suite.Add(Case($"clean wallet passes {plan}", "selftest.plans", cell.Seconds, cell.Passed, text));
             tests++;
             failures += cell.Passed ? 0 : 1;

@@ -73,6 +73,7 @@ internal static class SelftestRunner
     public static SelftestCellRunner Embedded(SelftestRequest request, Func<TextWriter, Spectre.Console.IAnsiConsole> console) => async (defect, plan, folder, cancellationToken) =>
     {
         var compiled = Compile(request, defect, plan);
+        var again = RunAgain.Of(CellArgs(request, defect, plan), compiled.Seed);
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
         var logFile = folder + ".log";
         var clock = Stopwatch.StartNew();
@@ -81,18 +82,18 @@ internal static class SelftestRunner
         await using var log = new StreamWriter(logFile) { AutoFlush = true };
         try
         {
-            var outcome = await PlanRunner.RunAsync(compiled, new RunOptions { ReportDir = folder, ShowProgress = false, Command = RunAgain.Of(CellArgs(request, defect, plan), compiled.Seed) }, log, limit.Token).ConfigureAwait(false);
+            var outcome = await PlanRunner.RunAsync(compiled, new RunOptions { ReportDir = folder, ShowProgress = false, Command = again }, log, limit.Token).ConfigureAwait(false);
             FinalTable.Print(console(log), outcome.Summary, outcome.ReportFolder);
             cancellationToken.ThrowIfCancellationRequested();
             var failed = outcome.Summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})").ToArray();
             var error = outcome.Aborted ? $"did not end within {Minutes((compiled.Duration + compiled.Settle + CellGrace).TotalSeconds)} and was stopped" : null;
-            return new SelftestCell(defect, plan.Name, outcome.Passed, failed, error, clock.Elapsed.TotalSeconds, outcome.ReportFolder);
+            return new SelftestCell(defect, plan.Name, outcome.Passed, failed, error, clock.Elapsed.TotalSeconds, outcome.ReportFolder, again);
         }
         catch (Exception ex) when (ex is RunSetupException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // The run went red before it could judge: for a defect that is a catch, for the clean wallet a false alarm.
             await log.WriteLineAsync($"run failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
-            return new SelftestCell(defect, plan.Name, false, [], $"{ex.Message.ReplaceLineEndings(" ")} (see {logFile})", clock.Elapsed.TotalSeconds, null);
+            return new SelftestCell(defect, plan.Name, false, [], $"{ex.Message.ReplaceLineEndings(" ")} (see {logFile})", clock.Elapsed.TotalSeconds, null, again);
         }
     };
 

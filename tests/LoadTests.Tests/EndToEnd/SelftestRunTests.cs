@@ -33,8 +33,14 @@ public sealed class SelftestRunTests
             // Each run left its own report and console log beside the matrix.
             Assert.True(File.Exists(Path.Combine(dir, "clean", "smoke", "summary.json")));
             Assert.True(File.Exists(Path.Combine(dir, "sticky-node", "smoke.log")));
-            var defects = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "sticky-node", "smoke", "summary.json")))!["target"]!["defects"]!;
-            Assert.Equal(["sticky-node"], defects.AsArray().Select(n => n!.GetValue<string>()));
+            var cell = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "sticky-node", "smoke", "summary.json")))!;
+            Assert.Equal(["sticky-node"], cell["target"]!["defects"]!.AsArray().Select(n => n!.GetValue<string>()));
+
+            // The uncaught defect's run, on its own: the same plan, length, wallet, defect and seed.
+            var alone = $"dotnet run --project src/LoadTests -- run --plan smoke --duration 6s --wallet-mode resilient --defect sticky-node --seed {cell["seed"]!.GetValue<int>()}";
+            Assert.Equal(alone, cell["command"]!.GetValue<string>());
+            Assert.Contains($"not caught: sticky-node passed every plan it ran (smoke); run one alone: {alone}", output, StringComparison.Ordinal);
+            Assert.Equal(alone, json["cells"]!.AsArray().Single(c => c!["wallet"]!.GetValue<string>() == "sticky-node")!["command"]!.GetValue<string>());
         }
         finally
         {

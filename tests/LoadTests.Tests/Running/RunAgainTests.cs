@@ -25,6 +25,29 @@ public sealed class RunAgainTests
     }
 
     [Fact]
+    public void TheProgram_IsTheToolFromAToolStore_TheSourceTreeInACheckout_ElseTheAssemblyItself()
+    {
+        var root = Directory.CreateTempSubdirectory("paysim-again-").FullName;
+        try
+        {
+            var store = Directory.CreateDirectory(Path.Combine(root, "tools", ".store", "paysim.loadtests", "0.2.0", "tools", "net10.0", "any")).FullName;
+            var checkout = Directory.CreateDirectory(Path.Combine(root, "clone", "src", "LoadTests", "bin", "Debug", "net10.0")).FullName;
+            File.WriteAllText(Path.Combine(root, "clone", "src", "LoadTests", "LoadTests.csproj"), "<Project />");
+            var published = Directory.CreateDirectory(Path.Combine(root, "my app")).FullName;
+
+            Assert.Equal("paysim", RunAgain.ProgramFor(store));
+            Assert.Equal(Program, RunAgain.ProgramFor(checkout));
+            Assert.Equal(Program, RunAgain.ProgramFor(Path.Combine(root, "clone", "tests", "LoadTests.Tests", "bin")));
+            Assert.Equal($"dotnet '{Path.Combine(published, "PaySim.LoadTests.dll")}'", RunAgain.ProgramFor(published));
+            Assert.Equal(Program, RunAgain.Program); // these tests run from this checkout's build
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Of_KeepsASeedGivenOnTheCommandLine()
     {
         Assert.Equal($"{Program} run --seed 7 --plan smoke", RunAgain.Of(["run", "--seed", "7", "--plan", "smoke"], 7));

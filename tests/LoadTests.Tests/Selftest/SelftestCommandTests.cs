@@ -62,11 +62,13 @@ public sealed class SelftestCommandTests : IDisposable
         var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "smoke", "--defects", "sticky-node", "--report-dir", _dir);
 
         Assert.Equal(ExitCodes.ClaimFailed, code);
-        Assert.Contains("not caught: sticky-node passed every plan it ran (smoke)", output, StringComparison.Ordinal);
+        Assert.Contains("not caught: sticky-node passed every plan it ran (smoke); run one alone: again sticky-node smoke", output, StringComparison.Ordinal);
         var junit = XDocument.Load(Path.Combine(_dir, "junit.xml"));
         var failure = Assert.Single(junit.Descendants("failure"));
         Assert.Equal("sticky-node is caught", failure.Parent!.Attribute("name")!.Value);
-        Assert.Equal("fail", JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!["verdict"]!.GetValue<string>());
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!;
+        Assert.Equal("fail", json["verdict"]!.GetValue<string>());
+        Assert.Equal(["again clean smoke", "again sticky-node smoke"], json["cells"]!.AsArray().Select(c => c!["command"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -77,7 +79,10 @@ public sealed class SelftestCommandTests : IDisposable
         var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "smoke,node-loss", "--defects", "no-failover", "--report-dir", _dir);
 
         Assert.Equal(ExitCodes.ClaimFailed, code);
-        Assert.Contains("false alarm: the clean wallet failed smoke", output, StringComparison.Ordinal);
+        Assert.Contains("false alarm: the clean wallet failed smoke (success_rate >= 95% (observed 60%)); run it alone: again clean smoke", output, StringComparison.Ordinal);
+        Assert.Contains("- false alarm: the clean wallet failed smoke (success_rate >= 95% (observed 60%)); run it alone: again clean smoke", await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.md")), StringComparison.Ordinal);
+        var failure = Assert.Single(XDocument.Load(Path.Combine(_dir, "junit.xml")).Descendants("failure"));
+        Assert.Equal("success_rate >= 95% (observed 60%); run it alone: again clean smoke", failure.Attribute("message")!.Value);
     }
 
     [Fact]
@@ -191,6 +196,6 @@ public sealed class SelftestCommandTests : IDisposable
             _ran.Add((defect, plan.Name));
             var ok = passes(defect, plan.Name);
             var claim = plan.Name == "lb-fairness" ? "issuer_jain_fairness >= 0.95 (observed 0.41)" : "success_rate >= 95% (observed 60%)";
-            return Task.FromResult(new SelftestCell(defect, plan.Name, ok, ok ? [] : [claim], null, 1, folder));
+            return Task.FromResult(new SelftestCell(defect, plan.Name, ok, ok ? [] : [claim], null, 1, folder, $"again {defect ?? "clean"} {plan.Name}"));
         };
 }
