@@ -125,7 +125,7 @@ public sealed class RunSummary
         }
 
         var summary = node.Deserialize<RunSummary>(JsonOptions) ?? throw new LoadConfigException("summary.json: empty document.");
-        var known = JsonSerializer.SerializeToNode(new RunSummary { AbortReason = string.Empty }, JsonOptions)!.AsObject();
+        var known = JsonSerializer.SerializeToNode(new RunSummary { AbortReason = string.Empty, Command = string.Empty }, JsonOptions)!.AsObject();
         foreach (var (key, value) in node)
         {
             if (!known.ContainsKey(key))

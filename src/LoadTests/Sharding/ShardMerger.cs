@@ -66,6 +66,8 @@ internal static class ShardMerger
             ["count"] = shards[0].Shard.Count,
             ["merged"] = new JsonArray(shards.Select(s => (JsonNode?)s.Shard.Index).ToArray()),
             ["folders"] = new JsonArray(shards.Select(s => (JsonNode?)Path.GetFullPath(s.Folder)).ToArray()),
+            // Each shard's own "run again" command (null for a report written before commands were), in the folders' order.
+            ["commands"] = new JsonArray(shards.Select(s => (JsonNode?)s.Summary.Command).ToArray()),
         };
         merged.Extra["rate"] = summaries.Sum(s => s.Extra["rate"]?.GetValue<double>() ?? 0);
         return (merged, MergeTimeSeries(shards));

@@ -26,7 +26,9 @@ public sealed class RunCommandReportTests : IDisposable
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "summary.json")))!.AsObject();
         Assert.Equal(command, json["command"]!.GetValue<string>());
-        Assert.Equal(command, RunSummary.FromJson(json.ToJsonString()).Command);
+        var read = RunSummary.FromJson(json.ToJsonString());
+        Assert.Equal(command, read.Command);
+        Assert.False(read.Extra.ContainsKey("command"), "a known field read back as an extra one would be written twice");
         var md = (await File.ReadAllTextAsync(Path.Combine(_folder, "report.md"))).Split('\n');
         Assert.Equal($"Run it again: `{command}`", Array.Find(md, l => l.StartsWith("Run it again", StringComparison.Ordinal)));
         Assert.True(Array.IndexOf(md, $"Run it again: `{command}`") < Array.FindIndex(md, l => l.StartsWith("## Claims", StringComparison.Ordinal)));

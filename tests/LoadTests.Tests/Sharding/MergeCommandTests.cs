@@ -56,6 +56,9 @@ public sealed class MergeCommandTests : IDisposable
         }
 
         Assert.Equal(values.Length, payment.HistogramObject!.TotalCount);
+        var shardField = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")))!["shard"]!;
+        Assert.Equal(["paysim run --plan lb-fairness --shard 1/2 --seed 42", "paysim run --plan lb-fairness --shard 2/2 --seed 42"], shardField["commands"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Null(merged.Command);
         Assert.Equal(reference.GetValueAtPercentile(99), payment.HistogramObject.GetValueAtPercentile(99));
 
         // The claims are judged again from the merged statistics, not copied from a shard.
@@ -357,7 +360,7 @@ public sealed class MergeCommandTests : IDisposable
 
         var scenario = (ScenarioSummary)Stats(new ScenarioSummary { Name = "payment" });
         scenario.Steps.Add(Stats(new StepSummary { Name = "pay" }));
-        var summary = new RunSummary { Plan = plan, StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario] };
+        var summary = new RunSummary { Plan = plan, StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario], Command = $"paysim run --plan {plan} --shard {index}/{count} --seed 42" };
         if (shardField)
         {
             summary.Extra["shard"] = new JsonObject { ["index"] = index, ["count"] = count };
