@@ -12,16 +12,18 @@ namespace PaySim.LoadTests.Running;
 /// </summary>
 internal static partial class RunAgain
 {
-    /// <summary>How this program is started again (<see cref="ProgramFor"/> of where it runs from).</summary>
-    public static string Program { get; } = ProgramFor(AppContext.BaseDirectory);
+    /// <summary>How this program is started again (<see cref="ProgramFor"/> of where it runs from and the folder it was started in).</summary>
+    public static string Program { get; } = ProgramFor(AppContext.BaseDirectory, Environment.CurrentDirectory);
 
     /// <summary>
-    /// The program part of the command, for a program whose files are in <paramref name="baseDirectory"/>: <c>paysim</c>
-    /// from a dotnet tool store (<c>dotnet tool install</c>), the source tree's <c>dotnet run --project src/LoadTests --</c>
-    /// from a build inside a checkout (a folder above holds src/LoadTests/LoadTests.csproj; the tests' host too), else
-    /// <c>dotnet</c> and the assembly's own path (a published folder, the Docker image's /app).
+    /// The program part of the command, for a program whose files are in <paramref name="baseDirectory"/>, typed in
+    /// <paramref name="currentDirectory"/>: <c>paysim</c> from a dotnet tool store (<c>dotnet tool install</c>); inside a
+    /// checkout (a folder above holds src/LoadTests/LoadTests.csproj; the tests' host too) the source tree's
+    /// <c>dotnet run --project src/LoadTests --</c>, the project's path as seen from the current folder (the full path
+    /// when that folder is not above it); else <c>dotnet</c> and the assembly's own path (a published folder, the Docker
+    /// image's /app).
     /// </summary>
-    internal static string ProgramFor(string baseDirectory)
+    internal static string ProgramFor(string baseDirectory, string currentDirectory)
     {
         var full = Path.GetFullPath(baseDirectory);
         if (full.Contains($"{Path.DirectorySeparatorChar}.store{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -31,9 +33,12 @@ internal static partial class RunAgain
 
         for (var dir = new DirectoryInfo(full); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "src", "LoadTests", "LoadTests.csproj")))
+            var project = Path.Combine(dir.FullName, "src", "LoadTests");
+            if (File.Exists(Path.Combine(project, "LoadTests.csproj")))
             {
-                return "dotnet run --project src/LoadTests --";
+                var relative = Path.GetRelativePath(currentDirectory, project);
+                var path = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? project : relative;
+                return $"dotnet run --project {Quote(path)} --";
             }
         }
 

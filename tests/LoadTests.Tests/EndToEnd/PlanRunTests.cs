@@ -59,7 +59,7 @@ public sealed class PlanRunTests
             Assert.True(File.ReadAllText(Path.Combine(run.Folder, "report.html")).Contains("excessCharges", StringComparison.Ordinal));
 
             // The command that plays it again: the run's arguments without its report folder, with the seed it ran with.
-            var again = $"dotnet run --project src/LoadTests -- run --plan smoke --duration 10s --no-progress --seed {s["seed"]!.GetValue<int>()}";
+            var again = $"{PaySim.LoadTests.Running.RunAgain.Program} run --plan smoke --duration 10s --no-progress --seed {s["seed"]!.GetValue<int>()}";
             Assert.Equal(again, s["command"]!.GetValue<string>());
             Assert.Contains($"run again: {again}\nreport: ", run.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
             Assert.Contains($"Run it again: `{again}`", File.ReadAllText(Path.Combine(run.Folder, "report.md")), StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public sealed class SelftestRunTests
             Assert.Equal(["sticky-node"], cell["target"]!["defects"]!.AsArray().Select(n => n!.GetValue<string>()));
 
             // The uncaught defect's run, on its own: the same plan, length, wallet, defect and seed.
-            var alone = $"dotnet run --project src/LoadTests -- run --plan smoke --duration 6s --wallet-mode resilient --defect sticky-node --seed {cell["seed"]!.GetValue<int>()}";
+            var alone = $"{PaySim.LoadTests.Running.RunAgain.Program} run --plan smoke --duration 6s --wallet-mode resilient --defect sticky-node --seed {cell["seed"]!.GetValue<int>()}";
             Assert.Equal(alone, cell["command"]!.GetValue<string>());
             Assert.Contains($"not caught: sticky-node passed every plan it ran (smoke); run one alone: {alone}", output, StringComparison.Ordinal);
             Assert.Equal(alone, json["cells"]!.AsArray().Single(c => c!["wallet"]!.GetValue<string>() == "sticky-node")!["command"]!.GetValue<string>());

@@ -14,7 +14,8 @@ namespace PaySim.LoadTests.Tests.Running;
 /// </summary>
 public sealed class RunAgainTests
 {
-    private const string Program = "dotnet run --project src/LoadTests --";
+    // The source tree's command as seen from the test host's folder (the project's full path, as the host runs in bin/).
+    private static readonly string Program = RunAgain.Program;
 
     [Fact]
     public void Of_DropsTheReportFolderAndDryRun_AddsTheSeedItRanWith_AndKeepsTheRestInOrder()
@@ -35,11 +36,16 @@ public sealed class RunAgainTests
             File.WriteAllText(Path.Combine(root, "clone", "src", "LoadTests", "LoadTests.csproj"), "<Project />");
             var published = Directory.CreateDirectory(Path.Combine(root, "my app")).FullName;
 
-            Assert.Equal("paysim", RunAgain.ProgramFor(store));
-            Assert.Equal(Program, RunAgain.ProgramFor(checkout));
-            Assert.Equal(Program, RunAgain.ProgramFor(Path.Combine(root, "clone", "tests", "LoadTests.Tests", "bin")));
-            Assert.Equal($"dotnet '{Path.Combine(published, "PaySim.LoadTests.dll")}'", RunAgain.ProgramFor(published));
-            Assert.Equal(Program, RunAgain.Program); // these tests run from this checkout's build
+            var clone = Path.Combine(root, "clone");
+            Assert.Equal("paysim", RunAgain.ProgramFor(store, clone));
+            Assert.Equal("dotnet run --project src/LoadTests --", RunAgain.ProgramFor(checkout, clone));
+            Assert.Equal("dotnet run --project src/LoadTests --", RunAgain.ProgramFor(Path.Combine(clone, "tests", "LoadTests.Tests", "bin"), clone));
+            Assert.Equal("dotnet run --project clone/src/LoadTests --", RunAgain.ProgramFor(checkout, root));
+            Assert.Equal($"dotnet run --project {Path.Combine(clone, "src", "LoadTests")} --", RunAgain.ProgramFor(checkout, published));
+            Assert.Equal($"dotnet '{Path.Combine(published, "PaySim.LoadTests.dll")}'", RunAgain.ProgramFor(published, published));
+
+            // These tests run from this checkout's build, in its bin folder: the project by its full path.
+            Assert.Equal($"dotnet run --project {Path.Combine(FolderCycleFinder.RepositoryRoot(), "src", "LoadTests")} --", RunAgain.Program);
         }
         finally
         {

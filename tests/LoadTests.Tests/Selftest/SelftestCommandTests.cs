@@ -41,7 +41,7 @@ public sealed class SelftestCommandTests : IDisposable
         Assert.Contains("selftest: pass (0 false alarms, 2 of 2 defects caught, 0 broken promises)", output, StringComparison.Ordinal);
 
         var md = await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.md"));
-        Assert.Contains("`dotnet run --project src/LoadTests -- selftest --plans", md, StringComparison.Ordinal);
+        Assert.Contains($"`{PaySim.LoadTests.Running.RunAgain.Program} selftest --plans", md, StringComparison.Ordinal);
         Assert.Contains("| wallet | node-loss | lb-fairness | caught by |", md, StringComparison.Ordinal);
         Assert.Contains("| `sticky-node` | pass | **fail: issuer_jain_fairness** * | lb-fairness |", md, StringComparison.Ordinal);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!;
