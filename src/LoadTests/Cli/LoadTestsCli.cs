@@ -126,7 +126,7 @@ public static class LoadTestsCli
                     Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
                     Rate = parse.GetValue(rate) is { } r ? ParseDouble(r, "--rate") : null,
                     WalletMode = parse.GetValue(mode),
-                    Seed = parse.GetValue(seed) is { } s ? ParseInt(s, "--seed") : null,
+                    Seed = parse.GetValue(seed) is { } s ? LoadLimits.ParseSeed(s, "--seed") : null,
                     Settle = parse.GetValue(settle) is { } st ? DurationText.Parse(st, "--settle") : null,
                     WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => ParseUrl(u, "--wallet-url")).ToArray() : null,
                     SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
@@ -270,11 +270,6 @@ public static class LoadTestsCli
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
             ? v
             : throw new PlanException($"{field}: \"{text}\" is not a number.");
-
-    private static int ParseInt(string text, string field) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new PlanException($"{field}: \"{text}\" is not a whole number.");
 
     /// <summary>An OpenTelemetry collector's OTLP/HTTP port (the exporter speaks HTTP/protobuf, not gRPC's 4317).</summary>
     private const string OtlpExample = "http://localhost:4318";

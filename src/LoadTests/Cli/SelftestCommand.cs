@@ -56,7 +56,7 @@ internal static class SelftestCommand
                     Plans = SelectPlans(parse.GetValue(plans)),
                     Defects = SelectDefects(parse.GetValue(defects)),
                     Duration = length,
-                    Seed = parse.GetValue(seed) is { } s ? ParseSeed(s) : null,
+                    Seed = parse.GetValue(seed) is { } s ? LoadLimits.ParseSeed(s, "--seed") : null,
                     ReportDir = folder,
                     PromisedOnly = parse.GetValue(promisedOnly),
                 };
@@ -193,17 +193,6 @@ internal static class SelftestCommand
         }
 
         return parts;
-    }
-
-    private static int ParseSeed(string text)
-    {
-        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seed))
-        {
-            throw new PlanException($"--seed: \"{text}\" is not a whole number.");
-        }
-
-        LoadLimits.CheckSeed(seed, "--seed");
-        return seed;
     }
 
     private static void Print(IAnsiConsole console, SelftestMatrix matrix)

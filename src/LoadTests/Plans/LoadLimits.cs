@@ -32,6 +32,28 @@ internal static class LoadLimits
         }
     }
 
+    /// <summary>
+    /// A seed flag's text: a whole number from 0 to <see cref="int.MaxValue"/>, or one line naming the flag and what is
+    /// wrong (a number past the range says which end, not "not a whole number").
+    /// </summary>
+    public static int ParseSeed(string text, string field)
+    {
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed))
+        {
+            CheckSeed(seed, field);
+            return seed;
+        }
+
+        if (System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+        {
+            throw new PlanException(big.Sign < 0
+                ? $"{field}: \"{text}\" is negative; a seed is a whole number from 0 to {int.MaxValue}."
+                : $"{field}: \"{text}\" is more than {int.MaxValue}; a seed is a whole number from 0 to {int.MaxValue}.");
+        }
+
+        throw new PlanException($"{field}: \"{text}\" is not a whole number.");
+    }
+
     public static void CheckSeed(int seed, string field)
     {
         if (seed < 0)

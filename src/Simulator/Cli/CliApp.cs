@@ -92,7 +92,7 @@ internal static class CliApp
 
     private static Command BuildCardholders(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
     {
-        var count = new Option<int>("--count", "-n") { Description = "How many cardholders to write.", DefaultValueFactory = _ => 100 };
+        var count = new Option<int>("--count", "-n") { Description = "How many cardholders to write.", DefaultValueFactory = _ => 100 }.Within(0, CardholderGenerator.MaxCount);
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output.", DefaultValueFactory = _ => 42 };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "csv" };
         OneOf(format, "csv", "json");
@@ -265,23 +265,23 @@ internal static class CliApp
 
     private sealed class ServeOptions
     {
-        private readonly Option<int> _nodes = new("--nodes") { Description = $"Issuer nodes (1..{SimulatorOptions.MaxNodes}), named issuer-1..", DefaultValueFactory = _ => 3 };
-        private readonly Option<int> _issuerPort = new("--issuer-port") { Description = "Port of issuer-1; the others follow. 0 = ephemeral.", DefaultValueFactory = _ => 7101 };
-        private readonly Option<int> _smsPort = new("--sms-port") { Description = "SMS gateway port. 0 = ephemeral.", DefaultValueFactory = _ => 7201 };
-        private readonly Option<int> _controlPort = new("--control-port") { Description = "Control plane HTTP/1.1 JSON port; its gRPC is on this port + 1. 0 = ephemeral.", DefaultValueFactory = _ => 7000 };
+        private readonly Option<int> _nodes = new Option<int>("--nodes") { Description = $"Issuer nodes (1..{SimulatorOptions.MaxNodes}), named issuer-1..", DefaultValueFactory = _ => 3 }.Within(1, SimulatorOptions.MaxNodes);
+        private readonly Option<int> _issuerPort = new Option<int>("--issuer-port") { Description = "Port of issuer-1; the others follow. 0 = ephemeral.", DefaultValueFactory = _ => 7101 }.Within(0, SimulatorOptions.MaxPort);
+        private readonly Option<int> _smsPort = new Option<int>("--sms-port") { Description = "SMS gateway port. 0 = ephemeral.", DefaultValueFactory = _ => 7201 }.Within(0, SimulatorOptions.MaxPort);
+        private readonly Option<int> _controlPort = new Option<int>("--control-port") { Description = "Control plane HTTP/1.1 JSON port; its gRPC is on this port + 1. 0 = ephemeral.", DefaultValueFactory = _ => 7000 }.Within(0, SimulatorOptions.MaxPort - 1);
         private readonly Option<int> _seed = new("--seed") { Description = "Seed for cardholders, OTPs and ids.", DefaultValueFactory = _ => 42 };
-        private readonly Option<int> _cardholders = new("--cardholders") { Description = "Generated cardholders, 0..100000000, derived on demand (the magic cards come on top).", DefaultValueFactory = _ => 1000 };
+        private readonly Option<int> _cardholders = new Option<int>("--cardholders") { Description = "Generated cardholders, 0..100000000, derived on demand (the magic cards come on top).", DefaultValueFactory = _ => 1000 }.Within(0, SimulatorOptions.MaxCardholders);
         private readonly Option<string> _bind = new("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         private readonly Option<string?> _profile = new("--profile") { Description = "Fault profile applied at boot: a shipped name (issuer-outage, issuer-slow, issuer-brownout, node-loss, sms-late, sms-lost, flaky-network, wrong-data) or a JSON file. See docs/faults.md." };
         private readonly Option<string?> _risk = new("--risk") { Description = "Issuer risk rules applied at boot: a JSON file (velocity, amount, dailyLimit, repeat, riskFlagged, notPermittedMerchants, stepUp). See docs/simulator.md \"Risk controls\"." };
         private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
         private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
         private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
-        private readonly Option<int?> _maxActiveFaults = new("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." };
+        private readonly Option<int?> _maxActiveFaults = new Option<int?>("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." }.Within(1, int.MaxValue);
         private readonly Option<string> _state = new("--state") { Description = "Issuer state: memory (this process) or redis://host:port (shared by every simulator process of --state-cluster on that Redis). See docs/scale-out.md.", DefaultValueFactory = _ => SimulatorOptions.MemoryState };
         private readonly Option<string> _stateCluster = new("--state-cluster") { Description = "With Redis state: processes with the same name act as one issuer; reset clears only their cluster.", DefaultValueFactory = _ => "default" };
         private readonly Option<string> _resendCooldown = ResendCooldownOption();
-        private readonly Option<int> _faultJournal = new("--fault-journal") { Description = "Keep the last N calls (node, method, rule, outcome) for GET /v1/journal; 0 = off.", DefaultValueFactory = _ => 0 };
+        private readonly Option<int> _faultJournal = new Option<int>("--fault-journal") { Description = "Keep the last N calls (node, method, rule, outcome) for GET /v1/journal; 0 = off.", DefaultValueFactory = _ => 0 }.Within(0, Faults.FaultDefaults.MaxJournalCapacity);
 
         public void AddTo(Command command)
         {

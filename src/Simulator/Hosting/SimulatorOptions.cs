@@ -10,6 +10,9 @@ namespace PaySim.Simulator.Hosting;
 public sealed class SimulatorOptions
 {
     public const int MaxNodes = 32;
+
+    /// <summary>The highest TCP port; 0 asks for an ephemeral one.</summary>
+    public const int MaxPort = 65535;
     public const int MaxCardholders = CardholderGenerator.MaxCount;
 
     /// <summary>Issuer nodes, named issuer-1..issuer-N.</summary>
@@ -240,9 +243,9 @@ public sealed class SimulatorOptions
 
     private static void CheckPort(List<string> errors, string name, int port)
     {
-        if (port is < 0 or > 65535)
+        if (port is < 0 or > MaxPort)
         {
-            errors.Add($"{name}: must be 0..65535, 0 = ephemeral (was {port})");
+            errors.Add($"{name}: must be 0..{MaxPort}, 0 = ephemeral (was {port})");
         }
     }
 }

@@ -9,6 +9,16 @@ namespace PaySim.Wallet.Configuration;
 /// </summary>
 internal static class WalletOptionsValidator
 {
+    // The ranges of the fields a flag sets; the command line declares the same ones (NumberOptions.Within).
+    public const int MaxInstances = 64;
+    public const int MaxPort = 65535;
+    public const int MinHashIterations = 1_000;
+    public const int MaxHashIterations = 10_000_000;
+    public const int MaxLoginRatePerMinute = 1_000_000;
+    public const int MinRequestBodyBytes = 1024;
+    public const int MaxRequestBodyBytes = 16 * 1024 * 1024;
+    public const int MaxConnections = 1_000_000;
+
     public static IReadOnlyList<string> Validate(WalletOptions o)
     {
         var errors = new List<string>();
@@ -20,8 +30,8 @@ internal static class WalletOptionsValidator
             }
         }
 
-        Check(o.Instances is >= 1 and <= 64, $"instances (--instances) must be 1..64 (got {o.Instances})");
-        Check(o.Port == 0 || (o.Port >= 1 && o.Port + Math.Max(o.Instances, 1) - 1 <= 65535), $"port (--port) must be 0 (ephemeral) or 1..65535 for every instance (got {o.Port})");
+        Check(o.Instances is >= 1 and <= MaxInstances, $"instances (--instances) must be 1..{MaxInstances} (got {o.Instances})");
+        Check(o.Port == 0 || (o.Port >= 1 && o.Port + Math.Max(o.Instances, 1) - 1 <= MaxPort), $"port (--port) must be 0 (ephemeral) or 1..{MaxPort} for every instance (got {o.Port})");
         Check(IPAddress.TryParse(o.BindAddress ?? string.Empty, out _), $"bindAddress (--bind) must be an IP address (got '{o.BindAddress}')");
         Check(Enum.IsDefined(o.Mode), $"mode (--mode) must be naive or resilient (got '{o.Mode}')");
         if (o.IssuerUris is null || o.IssuerUris.Count == 0)
@@ -49,15 +59,15 @@ internal static class WalletOptionsValidator
         Check(o.FirstInstanceNumber is >= 1 and <= 999, $"firstInstanceNumber must be 1..999 (got {o.FirstInstanceNumber})");
         Check(o.TimeProvider is not null, "timeProvider must not be null");
         Check(o.PasswordMinLength is >= 6 and <= 128, $"passwordMinLength must be 6..128 (got {o.PasswordMinLength})");
-        Check(o.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"passwordHashIterations (--hash-iterations) must be 1000..10000000 (got {o.PasswordHashIterations})");
-        Check(o.PinHashIterations is >= 1_000 and <= 10_000_000, $"pinHashIterations (--hash-iterations) must be 1000..10000000 (got {o.PinHashIterations})");
+        Check(o.PasswordHashIterations is >= MinHashIterations and <= MaxHashIterations, $"passwordHashIterations (--hash-iterations) must be {MinHashIterations}..{MaxHashIterations} (got {o.PasswordHashIterations})");
+        Check(o.PinHashIterations is >= MinHashIterations and <= MaxHashIterations, $"pinHashIterations (--hash-iterations) must be {MinHashIterations}..{MaxHashIterations} (got {o.PinHashIterations})");
         Check(o.PinMaxAttempts is >= 1 and <= 100, $"pinMaxAttempts must be 1..100 (got {o.PinMaxAttempts})");
         Check(o.PinLockout > TimeSpan.Zero, $"pinLockout must be positive (got {o.PinLockout})");
         Check(o.LoginMaxAttempts is >= 1 and <= 100, $"loginMaxAttempts must be 1..100 (got {o.LoginMaxAttempts})");
         Check(o.LoginLockout > TimeSpan.Zero, $"loginLockout must be positive (got {o.LoginLockout})");
-        Check(o.LoginRatePerMinute is >= 0 and <= 1_000_000, $"loginRatePerMinute (--login-rate) must be 0 (off)..1000000 (got {o.LoginRatePerMinute})");
-        Check(o.MaxRequestBodyBytes is >= 1024 and <= 16 * 1024 * 1024, $"maxRequestBodyBytes (--max-body-bytes) must be 1024..16777216 (got {o.MaxRequestBodyBytes})");
-        Check(o.MaxConnections is >= 1 and <= 1_000_000, $"maxConnections (--max-connections) must be 1..1000000 (got {o.MaxConnections})");
+        Check(o.LoginRatePerMinute is >= 0 and <= MaxLoginRatePerMinute, $"loginRatePerMinute (--login-rate) must be 0 (off)..{MaxLoginRatePerMinute} (got {o.LoginRatePerMinute})");
+        Check(o.MaxRequestBodyBytes is >= MinRequestBodyBytes and <= MaxRequestBodyBytes, $"maxRequestBodyBytes (--max-body-bytes) must be {MinRequestBodyBytes}..{MaxRequestBodyBytes} (got {o.MaxRequestBodyBytes})");
+        Check(o.MaxConnections is >= 1 and <= MaxConnections, $"maxConnections (--max-connections) must be 1..{MaxConnections} (got {o.MaxConnections})");
         Check(o.SessionLifetime > TimeSpan.Zero, $"sessionLifetime must be positive (got {o.SessionLifetime})");
         Check(o.AttemptTimeout > TimeSpan.Zero, $"attemptTimeout must be positive (got {o.AttemptTimeout})");
         Check(o.CallTimeout >= o.AttemptTimeout, $"callTimeout must be >= attemptTimeout (got {o.CallTimeout} < {o.AttemptTimeout})");

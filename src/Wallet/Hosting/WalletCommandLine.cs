@@ -11,20 +11,20 @@ namespace PaySim.Wallet.Hosting;
 /// </summary>
 public sealed class WalletCommandLine
 {
-    private readonly Option<int> _instances = new("--instances") { Description = "Wallet instances (replicas) to start; they share the database.", DefaultValueFactory = _ => WalletDefaults.Instances };
-    private readonly Option<int> _port = new("--port") { Description = "Port of the first instance; the others take the next ports. 0 = ephemeral.", DefaultValueFactory = _ => WalletDefaults.Port };
+    private readonly Option<int> _instances = new Option<int>("--instances") { Description = "Wallet instances (replicas) to start; they share the database.", DefaultValueFactory = _ => WalletDefaults.Instances }.Within(1, WalletOptionsValidator.MaxInstances);
+    private readonly Option<int> _port = new Option<int>("--port") { Description = "Port of the first instance; the others take the next ports. 0 = ephemeral.", DefaultValueFactory = _ => WalletDefaults.Port }.Within(0, WalletOptionsValidator.MaxPort);
     private readonly Option<string> _bind = new("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => WalletDefaults.BindAddress };
     private readonly Option<string> _mode = new("--mode") { Description = "Issuer integration: naive or resilient.", DefaultValueFactory = _ => "resilient" };
     private readonly Option<string[]> _issuer = new("--issuer") { Description = "Issuer node URL (repeatable). Default: http://localhost:7101, 7102, 7103.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string> _db = new("--db") { Description = "SQLite file path.", DefaultValueFactory = _ => WalletDefaults.DatabasePath };
     private readonly Option<string> _policy = new("--policy") { Description = $"Balancing policy (resilient mode): {string.Join(", ", BalancingPolicies.All)}.", DefaultValueFactory = _ => WalletDefaults.BalancingPolicy };
     private readonly Option<string?> _config = new("--config") { Description = "JSON file with any WalletOptions field (docs/wallet.md); the flags above override it." };
-    private readonly Option<int> _pbkdf2 = new("--hash-iterations", "--password-iterations") { Description = "PBKDF2 iterations for passwords and payment PINs (lower it only for registration-heavy load tests).", DefaultValueFactory = _ => WalletDefaults.PasswordHashIterations };
-    private readonly Option<int> _maxConnections = new("--max-connections") { Description = "Open connections one instance accepts at a time; more are closed at once.", DefaultValueFactory = _ => WalletDefaults.MaxConnections };
-    private readonly Option<int> _maxBody = new("--max-body-bytes") { Description = "Largest request body; a bigger one gets 413 while it streams in.", DefaultValueFactory = _ => WalletDefaults.MaxRequestBodyBytes };
+    private readonly Option<int> _pbkdf2 = new Option<int>("--hash-iterations", "--password-iterations") { Description = "PBKDF2 iterations for passwords and payment PINs (lower it only for registration-heavy load tests).", DefaultValueFactory = _ => WalletDefaults.PasswordHashIterations }.Within(WalletOptionsValidator.MinHashIterations, WalletOptionsValidator.MaxHashIterations);
+    private readonly Option<int> _maxConnections = new Option<int>("--max-connections") { Description = "Open connections one instance accepts at a time; more are closed at once.", DefaultValueFactory = _ => WalletDefaults.MaxConnections }.Within(1, WalletOptionsValidator.MaxConnections);
+    private readonly Option<int> _maxBody = new Option<int>("--max-body-bytes") { Description = "Largest request body; a bigger one gets 413 while it streams in.", DefaultValueFactory = _ => WalletDefaults.MaxRequestBodyBytes }.Within(WalletOptionsValidator.MinRequestBodyBytes, WalletOptionsValidator.MaxRequestBodyBytes);
     private readonly Option<string[]> _defect = new("--defect") { Description = $"Plant one integration mistake (repeatable; for proving load-test verdicts, docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _sms = new("--sms") { Description = "The simulator's SMS gateway URL (password reset codes go out through it). Default: http://localhost:7201." };
-    private readonly Option<int> _loginRate = new("--login-rate") { Description = "POST /sessions calls per minute per client address and instance (0 = no limit).", DefaultValueFactory = _ => WalletDefaults.LoginRatePerMinute };
+    private readonly Option<int> _loginRate = new Option<int>("--login-rate") { Description = "POST /sessions calls per minute per client address and instance (0 = no limit).", DefaultValueFactory = _ => WalletDefaults.LoginRatePerMinute }.Within(0, WalletOptionsValidator.MaxLoginRatePerMinute);
 
     private WalletCommandLine()
     {

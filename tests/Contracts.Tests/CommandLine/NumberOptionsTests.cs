@@ -29,6 +29,37 @@ public sealed class NumberOptionsTests
         Assert.Equal(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("99999999999", "--nodes: \"99999999999\" is more than 32")]
+    [InlineData("-99999999999", "--nodes: \"-99999999999\" is less than 1")]
+    [InlineData("x", "--nodes: \"x\" is not a whole number")]
+    public void ANumberPastItsType_NamesTheDeclaredRangesEnd_NotTheTypes(string value, string expected)
+    {
+        var nodes = new Option<int>("--nodes").Within(1, 32);
+        var root = new RootCommand { nodes };
+        NumberOptions.Apply(root);
+
+        var parse = root.Parse(["--nodes", value]);
+
+        Assert.Equal(expected, Assert.Single(parse.Errors).Message);
+        Assert.Equal((1L, 32L), NumberOptions.DeclaredRange(nodes));
+    }
+
+    [Fact]
+    public void AValueInsideTheType_IsLeftToTheOptionsOwnValidator()
+    {
+        // Within declares the range for the overflow line only; the check of the range stays where it is.
+        var nodes = new Option<int>("--nodes").Within(1, 32);
+        var root = new RootCommand { nodes };
+        NumberOptions.Apply(root);
+
+        var parse = root.Parse(["--nodes", "500"]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(500, parse.GetValue(nodes));
+        Assert.Null(NumberOptions.DeclaredRange(new Option<int>("--other")));
+    }
+
     [Fact]
     public void GoodValues_ParseAsTheirTypes()
     {

@@ -14,6 +14,9 @@ public sealed class LoadLimitsTests : IDisposable
     [InlineData(new[] { "--rate", "1e300" }, "--rate: a peak of 1e300 iterations per second is more than one process schedules (at most 50000); lower it, or it is far more than --shard's 1000 processes carry.")]
     [InlineData(new[] { "--duration", "169h" }, "--duration: 169h is longer than the limit of 7 days (168h); split a longer soak into runs.")]
     [InlineData(new[] { "--seed", "-1" }, "--seed: -1 is negative; a seed is a whole number from 0 to 2147483647.")]
+    [InlineData(new[] { "--seed", "99999999999" }, "--seed: \"99999999999\" is more than 2147483647; a seed is a whole number from 0 to 2147483647.")]
+    [InlineData(new[] { "--seed", "-99999999999" }, "--seed: \"-99999999999\" is negative; a seed is a whole number from 0 to 2147483647.")]
+    [InlineData(new[] { "--seed", "4x" }, "--seed: \"4x\" is not a whole number.")]
     public async Task An_absurd_flag_is_refused_before_the_run(string[] flags, string expected)
     {
         var (code, _, err) = await CliRunner.RunAsync(["run", "--no-progress", "--report-dir", Path.Combine(_dir, "r"), .. flags]);
@@ -22,6 +25,13 @@ public sealed class LoadLimitsTests : IDisposable
         Assert.Equal("error: " + expected, Assert.Single(Lines(err)));
         Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
     }
+
+    [Theory]
+    [InlineData("2147483647", 2147483647)]
+    [InlineData("0", 0)]
+    [InlineData("+7", 7)]
+    public void A_seed_from_0_to_the_ints_end_is_read(string text, int expected) =>
+        Assert.Equal(expected, LoadLimits.ParseSeed(text, "--seed"));
 
     [Fact]
     public async Task A_sharded_run_is_checked_for_its_own_share()

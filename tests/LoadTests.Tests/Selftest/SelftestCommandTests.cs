@@ -120,6 +120,7 @@ public sealed class SelftestCommandTests : IDisposable
     [InlineData("--duration", "0s", "--duration: must be > 0")]
     [InlineData("--duration", "ten", "--duration")]
     [InlineData("--seed", "x", "--seed: \"x\" is not a whole number.")]
+    [InlineData("--seed", "99999999999", "--seed: \"99999999999\" is more than 2147483647; a seed is a whole number from 0 to 2147483647.")]
     public async Task BadInput_ExitsTwoWithOneLineAndRunsNothing(string flag, string value, string expected)
     {
         Script((_, _) => true);

@@ -17,7 +17,7 @@ public sealed class CommandLineTests
     [InlineData("--sms ftp://localhost:7201", "smsGatewayUri (--sms) must be an absolute http(s) URL")]
     [InlineData("--config /no/such/wallet.json", "cannot be read")]
     [InlineData("--instances two", "--instances: \"two\" is not a whole number (see --help)")]
-    [InlineData("--port 99999999999", "--port: \"99999999999\" is more than 2147483647 (see --help)")]
+    [InlineData("--port 99999999999", "--port: \"99999999999\" is more than 65535 (see --help)")]
     public async Task BadInput_PrintsOneLineAndExitsWith2(string arguments, string expected)
     {
         var (exit, stdout, stderr) = await RunAsync(arguments);
