@@ -70,6 +70,15 @@ internal static class ShardMerger
             ["commands"] = new JsonArray(shards.Select(s => (JsonNode?)s.Summary.Command).ToArray()),
         };
         merged.Extra["rate"] = summaries.Sum(s => s.Extra["rate"]?.GetValue<double>() ?? 0);
+
+        // One interrupted shard leaves the merged counts short of the plan's: the merged run was interrupted too.
+        var interrupted = shards.Where(s => s.Summary.Extra["aborted"] is JsonValue v && v.TryGetValue<bool>(out var a) && a).ToArray();
+        merged.Extra["aborted"] = interrupted.Length > 0;
+        if (interrupted.Length > 0 && merged.AbortReason is null)
+        {
+            merged.AbortReason = $"shard {string.Join(", ", interrupted.Select(s => s.Shard.ToString()))} was interrupted; its counts stop short of the plan's";
+        }
+
         return (merged, MergeTimeSeries(shards));
     }
 

@@ -24,6 +24,18 @@ internal static class ShardReader
             {
                 throw new PlanException($"merge: {s.Folder} is shard {s.Shard} of plan \"{s.Summary.Plan}\" but {first.Folder} is shard {first.Shard} of plan \"{first.Summary.Plan}\"; merge shards of one run only.");
             }
+
+            // Each shard's data (cardholders, amounts, the simulator's draws) comes from the seed: other seeds, another run.
+            if (Seed(s) != Seed(first))
+            {
+                throw new PlanException($"merge: {s.Folder} ran with seed {Seed(s)} but {first.Folder} with seed {Seed(first)}; shards of one run share its seed (run every shard with the same --seed).");
+            }
+
+            var names = Names(s);
+            if (!names.SetEquals(Names(first)))
+            {
+                throw new PlanException($"merge: {s.Folder} has scenarios [{string.Join(", ", names.Order(StringComparer.Ordinal))}] but {first.Folder} has [{string.Join(", ", Names(first).Order(StringComparer.Ordinal))}]; shards of one plan run the same scenarios.");
+            }
         }
 
         foreach (var dup in shards.GroupBy(s => s.Shard.Index).Where(g => g.Count() > 1))
@@ -38,6 +50,10 @@ internal static class ShardReader
         }
 
         return shards.OrderBy(s => s.Shard.Index).ToArray();
+
+        static string Seed(ShardInput s) => s.Summary.Extra["seed"]?.ToJsonString() ?? "(none)";
+
+        static HashSet<string> Names(ShardInput s) => s.Summary.Scenarios.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Writing the merged report into a shard's folder would overwrite that shard's summary.json.</summary>
@@ -48,8 +64,8 @@ internal static class ShardReader
             return;
         }
 
-        var target = Full(reportDir);
-        if (folders.FirstOrDefault(f => string.Equals(Full(f), target, StringComparison.Ordinal)) is { } shard)
+        var target = Path.TrimEndingDirectorySeparator(Reporting.ReportFolder.CheckPath(reportDir, "--report-dir"));
+        if (folders.FirstOrDefault(f => f.Length > 0 && !f.Contains('\0') && string.Equals(Full(f), target, StringComparison.Ordinal)) is { } shard)
         {
             throw new PlanException($"--report-dir: \"{reportDir}\" is one of the shard folders being merged ({shard}); give a new folder for the merged report.");
         }
@@ -73,9 +89,16 @@ internal static class ShardReader
         RunSummary summary;
         try
         {
-            summary = RunSummary.FromJson(File.ReadAllText(file));
+            var text = File.ReadAllText(file);
+
+            // A doubled field would otherwise be read twice (once as a property, once as an extra field) or throw.
+            using (JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 }))
+            {
+            }
+
+            summary = RunSummary.FromJson(text);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or LoadConfigException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or LoadConfigException or ArgumentException)
         {
             throw new PlanException($"merge: {file}: not a run summary ({ex.Message.Split('\n')[0]}).", ex);
         }

@@ -11,13 +11,28 @@ namespace PaySim.LoadTests.Sharding;
 /// <summary>
 /// A shard's summary.json as <c>merge</c> needs it: no <c>null</c> where the summary's types promise a value
 /// (<c>"scenarios": null</c>, <c>"steps": [null]</c>, <c>"statusCodes": null</c>), found by walking the types' own
-/// nullability so a field added later is covered, and every histogram decodable. A damaged file is refused with one
-/// line naming the file and the field instead of failing half-way through the merge.
+/// nullability so a field added later is covered, every count a whole number from 0 to <see cref="MaxCount"/> (so
+/// shards' counts add without overflow and no count goes negative), a run's duration above 0, at least one scenario,
+/// and every histogram decodable. A damaged file is refused with one line naming the file and the field instead of
+/// failing half-way through the merge or merging into a wrong verdict.
 /// </summary>
 internal static class ShardSummaryCheck
 {
+    /// <summary>The largest count a summary may hold: 2^53 - 1, exact in every JSON reader; far beyond any run's.</summary>
+    public const long MaxCount = (1L << 53) - 1;
+
     public static void Check(RunSummary summary, string file)
     {
+        if (!double.IsFinite(summary.DurationS) || summary.DurationS <= 0)
+        {
+            throw new PlanException($"merge: {file}: durationS: must be a number of seconds above 0, got {summary.DurationS.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+
+        if (summary.Scenarios is { Count: 0 })
+        {
+            throw new PlanException($"merge: {file}: scenarios: is empty; a run's summary has one entry per scenario of its plan.");
+        }
+
         Walk(summary, $"merge: {file}:", string.Empty, new NullabilityInfoContext());
         for (var i = 0; i < summary.Claims.Count; i++)
         {
@@ -64,6 +79,12 @@ internal static class ShardSummaryCheck
                 continue;
             }
 
+            if (child is long or int)
+            {
+                CheckCount(Convert.ToInt64(child, System.Globalization.CultureInfo.InvariantCulture), p, field);
+                continue;
+            }
+
             if (child is IDictionary map)
             {
                 var valueNullable = info.GenericTypeArguments is { Length: 2 } args && args[1].ReadState != NullabilityState.NotNull;
@@ -72,6 +93,11 @@ internal static class ShardSummaryCheck
                     if (entry.Value is null && !valueNullable && !property.PropertyType.GetGenericArguments()[1].IsValueType)
                     {
                         throw new PlanException($"{p} {field}.{entry.Key}: must not be null.");
+                    }
+
+                    if (entry.Value is long or int)
+                    {
+                        CheckCount(Convert.ToInt64(entry.Value, System.Globalization.CultureInfo.InvariantCulture), p, $"{field}.{entry.Key}");
                     }
                 }
             }
@@ -95,6 +121,14 @@ internal static class ShardSummaryCheck
             {
                 Walk(child, p, field, nullability);
             }
+        }
+    }
+
+    private static void CheckCount(long value, string p, string field)
+    {
+        if (value is < 0 or > MaxCount)
+        {
+            throw new PlanException($"{p} {field}: must be a count from 0 to {MaxCount}, got {value}.");
         }
     }
 

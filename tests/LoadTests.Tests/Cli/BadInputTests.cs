@@ -55,6 +55,29 @@ public sealed class BadInputTests : IDisposable
         Assert.StartsWith($"error: --report-dir: \"{folder}\" is not writable", Assert.Single(Lines(err)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("run", "", "error: --report-dir: an empty path; give a folder (it is created if missing).")]
+    [InlineData("selftest", "", "error: --report-dir: an empty path; give a folder (it is created if missing).")]
+    [InlineData("run", "long", "error: --report-dir: the folder name \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…\" is 256 bytes; a name is at most 255.")]
+    [InlineData("run", "deep", "error: --report-dir: the path is ")]
+    public async Task A_report_dir_that_cannot_be_a_folder_is_refused_before_the_run_not_after_it(string command, string folder, string expected)
+    {
+        // Before, a 256-byte folder name passed the up-front check and failed only when the report was written, after the run.
+        var path = folder switch
+        {
+            "long" => Path.Combine(_dir, new string('b', 256)),
+            "deep" => Path.Combine(_dir, Path.Combine(Enumerable.Repeat(new string('c', 200), 21).ToArray())),
+            _ => folder,
+        };
+        string[] args = command == "run" ? ["run", "--no-progress", "--report-dir", path] : ["selftest", "--report-dir", path];
+
+        var (code, _, err) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith(expected, Assert.Single(Lines(err)), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+
     [Fact]
     public async Task Run_WithAReportDirUnderAFile_NamesTheFile()
     {

@@ -259,6 +259,13 @@ public sealed class MergeCommandTests : IDisposable
     [InlineData("claims", "claims: must be an array, got null.")]
     [InlineData("claim", "claims[0]: must be an object, got null.")]
     [InlineData("latency", "scenarios[0].latencyMs: must be an object, got null.")]
+    [InlineData("negativeOk", "scenarios[0].ok: must be a count from 0 to 9007199254740991, got -5.")]
+    [InlineData("hugeOk", "scenarios[0].ok: must be a count from 0 to 9007199254740991, got 9223372036854775807.")]
+    [InlineData("negativeStepFail", "scenarios[0].steps[0].fail: must be a count from 0 to 9007199254740991, got -1.")]
+    [InlineData("negativeStatus", "scenarios[0].statusCodes.200: must be a count from 0 to 9007199254740991, got -3.")]
+    [InlineData("negativeDropped", "scenarios[0].dropped: must be a count from 0 to 9007199254740991, got -2.")]
+    [InlineData("duration", "durationS: must be a number of seconds above 0, got -1.")]
+    [InlineData("noScenarios", "scenarios: is empty; a run's summary has one entry per scenario of its plan.")]
     public async Task Merge_OfADamagedSummary_NamesTheFileAndTheField(string damage, string expected)
     {
         var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
@@ -276,12 +283,82 @@ public sealed class MergeCommandTests : IDisposable
             case "steps": scenario["steps"] = new JsonArray((JsonNode?)null); break;
             case "claims": json["claims"] = null; break;
             case "claim": json["claims"]![0] = null; break;
+            case "negativeOk": scenario["ok"] = -5; break;
+            case "hugeOk": scenario["ok"] = long.MaxValue; break;
+            case "negativeStepFail": scenario["steps"]![0]!["fail"] = -1; break;
+            case "negativeStatus": scenario["statusCodes"]!["200"] = -3; break;
+            case "negativeDropped": scenario["dropped"] = -2; break;
+            case "duration": json["durationS"] = -1; break;
+            case "noScenarios": json["scenarios"] = new JsonArray(); break;
             default: scenario["latencyMs"] = null; break;
         }
 
         await File.WriteAllTextAsync(file, json.ToJsonString());
 
         await AssertBadInputAsync($"error: merge: {file}: {expected}", a, b);
+    }
+
+    [Fact]
+    public async Task Merge_OfASummaryWithADoubledField_NamesTheFile_InsteadOfReadingItTwice()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var file = Path.Combine(b, "summary.json");
+        var text = await File.ReadAllTextAsync(file);
+        await File.WriteAllTextAsync(file, text.Replace("\"plan\": \"lb-fairness\"", "\"plan\": \"lb-fairness\", \"plan\": \"other\"", StringComparison.Ordinal));
+
+        await AssertBadInputAsync($"error: merge: {file}: not a run summary (", a, b);
+    }
+
+    [Fact]
+    public async Task Merge_OfShardsWithDifferentSeeds_ExitsTwo_TheyAreNotOneRun()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], seed: 42);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], seed: 7);
+
+        await AssertBadInputAsync($"error: merge: {b} ran with seed 7 but {a} with seed 42; shards of one run share its seed", a, b);
+    }
+
+    [Fact]
+    public async Task Merge_OfShardsWithDifferentScenarios_ExitsTwo()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], scenarioName: "history");
+
+        await AssertBadInputAsync($"error: merge: {b} has scenarios [history] but {a} has [payment]; shards of one plan run the same scenarios.", a, b);
+    }
+
+    [Fact]
+    public async Task Merge_WithAnInterruptedShard_IsInterruptedToo_AndDoesNotPass()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], aborted: true);
+        var outDir = Path.Combine(_dir, "merged-aborted");
+
+        var (code, _, err) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        Assert.Equal("", err);
+        var merged = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")))!;
+        Assert.True(merged["aborted"]!.GetValue<bool>());
+        Assert.Equal("fail", merged["verdict"]!.GetValue<string>());
+        Assert.Equal("shard 2/2 was interrupted; its counts stop short of the plan's", merged["abortReason"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("", "error: --report-dir: an empty path; give a folder (it is created if missing).")]
+    [InlineData("long", "error: --report-dir: the folder name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…\" is 300 bytes; a name is at most 255.")]
+    public async Task Merge_IntoAPathThatCannotBeAFolder_IsOneLineAndExitTwo(string reportDir, string expected)
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var target = reportDir == "long" ? Path.Combine(_dir, new string('a', 300)) : reportDir;
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", target);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("", stdout);
     }
 
     [Fact]
@@ -335,7 +412,8 @@ public sealed class MergeCommandTests : IDisposable
     private async Task<string> WriteShardAsync(
         string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
         string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null,
-        IReadOnlyList<TimeSeriesPoint>? series = null, JsonArray? faultTimeline = null)
+        IReadOnlyList<TimeSeriesPoint>? series = null, JsonArray? faultTimeline = null, int? seed = null, string scenarioName = "payment",
+        bool aborted = false)
     {
         var histogram = HistogramCodec.CreateHistogram();
         foreach (var v in okValues)
@@ -358,7 +436,7 @@ public sealed class MergeCommandTests : IDisposable
             return s;
         }
 
-        var scenario = (ScenarioSummary)Stats(new ScenarioSummary { Name = "payment" });
+        var scenario = (ScenarioSummary)Stats(new ScenarioSummary { Name = scenarioName });
         scenario.Steps.Add(Stats(new StepSummary { Name = "pay" }));
         var summary = new RunSummary { Plan = plan, StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario], Command = $"paysim run --plan {plan} --shard {index}/{count} --seed 42" };
         if (shardField)
@@ -367,6 +445,16 @@ public sealed class MergeCommandTests : IDisposable
         }
 
         summary.Extra["rate"] = 30.0 / count;
+        if (seed is not null)
+        {
+            summary.Extra["seed"] = seed;
+        }
+
+        if (aborted)
+        {
+            summary.Extra["aborted"] = true;
+        }
+
         summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.99, ["walletJain"] = 0.5 };
         summary.Extra["walletCalls"] = new JsonObject { ["pay"] = okValues.Length };
