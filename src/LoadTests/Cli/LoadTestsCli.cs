@@ -123,11 +123,11 @@ public static class LoadTestsCli
                 shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
-                    Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
+                    Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration", LoadLimits.MaxDuration) : null,
                     Rate = parse.GetValue(rate) is { } r ? ParseDouble(r, "--rate") : null,
                     WalletMode = parse.GetValue(mode),
                     Seed = parse.GetValue(seed) is { } s ? LoadLimits.ParseSeed(s, "--seed") : null,
-                    Settle = parse.GetValue(settle) is { } st ? DurationText.Parse(st, "--settle") : null,
+                    Settle = parse.GetValue(settle) is { } st ? DurationText.Parse(st, "--settle", PlanCompiler.MaxSettle) : null,
                     WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => ParseUrl(u, "--wallet-url")).ToArray() : null,
                     SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
                     SmsUrl = parse.GetValue(smsUrl) is { } sms ? ParseUrl(sms, "--sms-url") : null,

@@ -43,7 +43,7 @@ internal static class SelftestCommand
             SelftestRequest request;
             try
             {
-                var length = DurationText.Parse(parse.GetValue(duration) ?? SelftestRequest.DefaultDuration, "--duration");
+                var length = DurationText.Parse(parse.GetValue(duration) ?? SelftestRequest.DefaultDuration, "--duration", LoadLimits.MaxDuration);
                 if (length <= TimeSpan.Zero)
                 {
                     throw new PlanException($"--duration: must be > 0, got {DurationText.Format(length)}.");
@@ -137,7 +137,7 @@ internal static class SelftestCommand
             {
                 var json = File.ReadAllText(file);
                 var doc = PlanCompiler.Read(json, name);
-                var length = doc.Duration is null ? PlanCompiler.DefaultDuration : DurationText.Parse(doc.Duration, $"plan {name}: duration");
+                var length = doc.Duration is null ? PlanCompiler.DefaultDuration : DurationText.Parse(doc.Duration, $"plan {name}: duration", LoadLimits.MaxDuration);
                 if (doc.Capacity is null && length <= LongestDefaultPlan)
                 {
                     all.Add(new SelftestPlan(name, json, name, doc.Catches ?? []));

@@ -13,8 +13,12 @@ internal static class DurationText
 
     public static bool TryParse(string? text, out TimeSpan value) => HumanDuration.TryParse(text, out value);
 
-    /// <summary>Parses or throws a <see cref="PlanException"/> naming <paramref name="field"/>.</summary>
-    public static TimeSpan Parse(string? text, string field)
+    /// <summary>
+    /// Parses or throws a <see cref="PlanException"/> naming <paramref name="field"/>. <paramref name="limit"/> is the
+    /// field's own longest value when it has one: a text past <see cref="HumanDuration.Ceiling"/> then names that limit,
+    /// not the grammar's (values between the two are left to the field's own check and its message).
+    /// </summary>
+    public static TimeSpan Parse(string? text, string field, TimeSpan? limit = null)
     {
         if (HumanDuration.TryParse(text, HumanDuration.Ceiling, out var value, out var problem))
         {
@@ -23,8 +27,8 @@ internal static class DurationText
 
         throw new PlanException(problem switch
         {
-            DurationProblem.Negative => $"{field}: \"{text}\" is negative; a duration is 0 or more.",
-            DurationProblem.TooLong => $"{field}: \"{text}\" is more than the limit of {Format(HumanDuration.Ceiling)}.",
+            DurationProblem.Negative => $"{field}: \"{text}\" is negative; expected {Allowed}.",
+            DurationProblem.TooLong => $"{field}: \"{text}\" is more than the limit of {Format(limit ?? HumanDuration.Ceiling)}.",
             _ => $"{field}: \"{text}\" is not a duration; expected {Allowed}.",
         });
     }

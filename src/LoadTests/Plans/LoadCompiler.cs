@@ -30,19 +30,24 @@ internal static class LoadCompiler
         {
             var l = phases[i];
             var g = $"{f}.load[{i}]";
-            TimeSpan During() => scale(DurationText.Parse(l.During ?? throw new PlanException($"{g}.during: required for {l.Kind}."), $"{g}.during"));
-            TimeSpan Interval() => l.Interval is null ? TimeSpan.FromSeconds(1) : DurationText.Parse(l.Interval, $"{g}.interval");
+            TimeSpan During() => scale(Positive(DurationText.Parse(l.During ?? throw new PlanException($"{g}.during: required for {l.Kind}."), $"{g}.during"), $"{g}.during"));
+            TimeSpan Interval() => l.Interval is null ? TimeSpan.FromSeconds(1) : Positive(DurationText.Parse(l.Interval, $"{g}.interval"), $"{g}.interval");
             double Rate(double? v, string name) => v is { } x && double.IsFinite(x) && x >= 0
                 ? x * rateScale
-                : throw new PlanException($"{g}.{name}: required, a number >= 0 per interval.");
+                : throw new PlanException(v is { } given
+                    ? $"{g}.{name}: must be a number >= 0 per interval, got {given.ToString(System.Globalization.CultureInfo.InvariantCulture)}."
+                    : $"{g}.{name}: required, a number >= 0 per interval.");
             int Copies(int min = 0) => l.Copies is { } c && c >= min ? c : throw new PlanException($"{g}.copies: required for {l.Kind}, a whole number >= {min}{(l.Copies is { } bad ? $", got {bad}" : string.Empty)}.");
+            double AtLeastRate(double maxRate) => maxRate >= Rate(l.Rate, "rate")
+                ? maxRate
+                : throw new PlanException($"{g}.maxRate: must be at least rate ({l.Rate?.ToString(System.Globalization.CultureInfo.InvariantCulture)}), got {l.MaxRate?.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
             CheckFields(l, g);
 
             LoadSimulation sim = l.Kind switch
             {
                 "inject" => LoadSimulation.Inject(Rate(l.Rate, "rate"), Interval(), During()),
                 "rampingInject" => LoadSimulation.RampingInject(Rate(l.Rate, "rate"), Interval(), During()),
-                "injectRandom" => LoadSimulation.InjectRandom(Rate(l.Rate, "rate"), Rate(l.MaxRate, "maxRate"), Interval(), During()),
+                "injectRandom" => LoadSimulation.InjectRandom(Rate(l.Rate, "rate"), AtLeastRate(Rate(l.MaxRate, "maxRate")), Interval(), During()),
                 "pause" => LoadSimulation.Pause(During()),
                 "keepConstant" => LoadSimulation.KeepConstant(Copies(), During()),
                 "rampingConstant" => LoadSimulation.RampingConstant(Copies(), During()),
@@ -59,6 +64,10 @@ internal static class LoadCompiler
 
         return list;
     }
+
+    // What the engine would refuse only once the run starts (LoadSimulation.Validate), refused here with the plan's field, dry run too.
+    private static TimeSpan Positive(TimeSpan value, string field) =>
+        value > TimeSpan.Zero ? value : throw new PlanException($"{field}: must be more than 0.");
 
     private static void CheckFields(PlanLoadDocument phase, string g)
     {

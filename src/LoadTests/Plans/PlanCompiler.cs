@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using PaySim.LoadTests.Plans.Documents;
@@ -46,13 +47,13 @@ internal static partial class PlanCompiler
         try
         {
             var doc = JsonSerializer.Deserialize<PlanDocument>(json, Options)
-                ?? throw new PlanException($"plan {source}: the file is empty; expected a JSON object.");
+                ?? throw new PlanException($"plan {source}: $: must be a JSON object (a plan), got null.");
             PlanNulls.Check(json, $"plan {source}:");
             return doc;
         }
         catch (JsonException ex)
         {
-            throw new PlanException($"plan {source}: {Describe(ex)}", ex);
+            throw new PlanException($"plan {source}: {Describe(ex, json)}", ex);
         }
     }
 
@@ -61,6 +62,26 @@ internal static partial class PlanCompiler
 
     public static LoadPlan Compile(PlanDocument doc, string source, PlanOverrides overrides)
     {
+        if (overrides.Duration is { } wanted && wanted > TimeSpan.Zero)
+        {
+            // --duration scales every span of the plan (faults, node events, phases, warm-up). A span scaled under a
+            // millisecond would be refused as the plan's own ("ramp.over: \"0s\" must be more than 0"), naming a field
+            // the user never wrote: check the plan as written first, then say how short --duration may go.
+            var shortest = TimeSpan.MaxValue;
+            var asWritten = Compile(doc, source, overrides with { Duration = null }, t => shortest = t < shortest ? t : shortest);
+            var scaled = shortest.TotalMilliseconds * wanted.TotalMilliseconds / asWritten.Duration.TotalMilliseconds;
+            if (shortest != TimeSpan.MaxValue && Math.Round(scaled) < 1)
+            {
+                var least = TimeSpan.FromMilliseconds(Math.Ceiling(asWritten.Duration.TotalMilliseconds / shortest.TotalMilliseconds));
+                throw new PlanException($"--duration: {DurationText.Format(wanted)} is too short for plan {asWritten.Name}: it scales the plan's {DurationText.Format(asWritten.Duration)} timeline, and its shortest span ({DurationText.Format(shortest)}) would be under 1ms; give --duration {DurationText.Format(least)} or more.");
+            }
+        }
+
+        return Compile(doc, source, overrides, observeSpan: null);
+    }
+
+    private static LoadPlan Compile(PlanDocument doc, string source, PlanOverrides overrides, Action<TimeSpan>? observeSpan)
+    {
         var p = $"plan {source}:";
         var name = string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim();
         if (!SafeName().IsMatch(name))
@@ -68,7 +89,7 @@ internal static partial class PlanCompiler
             throw new PlanException($"{p} name: \"{(name.Length > 70 ? name[..64] + "…" : name)}\" must be 1 to 64 letters, digits, '-' or '_'.");
         }
 
-        var planDuration = doc.Duration is null ? DefaultDuration : DurationText.Parse(doc.Duration, $"{p} duration");
+        var planDuration = doc.Duration is null ? DefaultDuration : DurationText.Parse(doc.Duration, $"{p} duration", LoadLimits.MaxDuration);
         if (planDuration <= TimeSpan.Zero)
         {
             throw new PlanException($"{p} duration: must be > 0, got \"{doc.Duration}\".");
@@ -94,7 +115,15 @@ internal static partial class PlanCompiler
         }
 
         var timeScale = duration.TotalMilliseconds / planDuration.TotalMilliseconds;
-        TimeSpan Scale(TimeSpan t) => TimeSpan.FromMilliseconds(Math.Round(t.TotalMilliseconds * timeScale));
+        TimeSpan Scale(TimeSpan t)
+        {
+            if (t > TimeSpan.Zero)
+            {
+                observeSpan?.Invoke(t);
+            }
+
+            return TimeSpan.FromMilliseconds(Math.Round(t.TotalMilliseconds * timeScale));
+        }
 
         if (doc.Rate is { } r && (!double.IsFinite(r) || r < 0))
         {
@@ -130,7 +159,7 @@ internal static partial class PlanCompiler
         var seed = overrides.Seed ?? doc.Seed ?? 42;
         var risk = RiskCompiler.Compile(doc.Risk, p);
         var nodeEvents = NodeEventCompiler.Compile(doc.NodeEvents, p, planDuration, nodeNames, walletNames, target.External?.Hooks, Scale, seed);
-        var settle = overrides.Settle ?? (doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle"));
+        var settle = overrides.Settle ?? (doc.Settle is null ? DefaultSettle : DurationText.Parse(doc.Settle, $"{p} settle", MaxSettle));
         if (settle > MaxSettle)
         {
             throw new PlanException($"{(overrides.Settle is null ? $"{p} settle" : "--settle")}: must be at most {DurationText.Format(MaxSettle)}, got {DurationText.Format(settle)}.");
@@ -191,7 +220,7 @@ internal static partial class PlanCompiler
     }
 
     /// <summary>Turns System.Text.Json's messages into one line naming the field and, for unknown fields, the allowed ones.</summary>
-    private static string Describe(JsonException ex)
+    private static string Describe(JsonException ex, string json)
     {
         var path = ex.Path ?? "$";
         var unmapped = Unmapped().Match(ex.Message);
@@ -202,24 +231,127 @@ internal static partial class PlanCompiler
             var type = typeof(PlanCompiler).Assembly.GetType(typeName);
             var allowed = type is null
                 ? string.Empty
-                : "; allowed: " + KnownNames.List(type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(pi => JsonNamingPolicy.CamelCase.ConvertName(pi.Name)));
+                : "; allowed: " + KnownNames.List(type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .Select(pi => pi.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(pi.Name)));
             var where = path.EndsWith("." + property, StringComparison.Ordinal) || path.EndsWith("['" + property + "']", StringComparison.Ordinal) ? path : $"{path}.{property}";
             return $"{Trim(where)}: unknown field \"{property}\"{allowed}.";
         }
 
+        if (Duplicate().Match(ex.Message) is { Success: true } duplicate)
+        {
+            var property = duplicate.Groups["prop"].Value;
+            var where = path.EndsWith("." + property, StringComparison.Ordinal) || path.EndsWith("['" + property + "']", StringComparison.Ordinal) ? path : $"{path}.{property}";
+            return $"{Trim(where)}: given twice (a duplicate field); give each field once.";
+        }
+
         if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
-            return $"{Trim(path)}: wrong type of value; see docs/plans.md for the schema.";
+            return $"{Trim(path)}: {WrongType(ex.Message, path, json)}.";
         }
 
         var firstLine = ex.Message.Split('\n')[0];
         return $"{Trim(path)}: not valid JSON ({firstLine.Split(" Path:")[0].TrimEnd('.')}).";
     }
 
+    /// <summary>
+    /// What a value the document's type could not take should have been, and what it was, in the plan's words instead of
+    /// .NET's ("could not be converted to System.Int32"): a whole number past what the field takes says so, not "wrong type".
+    /// </summary>
+    private static string WrongType(string message, string path, string json)
+    {
+        var target = ConvertedTo().Match(message) is { Success: true } m ? m.Groups["type"].Value : string.Empty;
+        var expected = target switch
+        {
+            _ when target.Contains("System.Int32", StringComparison.Ordinal) || target.Contains("System.Int64", StringComparison.Ordinal) => "a whole number",
+            _ when target.Contains("System.Double", StringComparison.Ordinal) => "a number",
+            _ when target.Contains("System.Boolean", StringComparison.Ordinal) => "true or false",
+            _ when target.Contains("System.String", StringComparison.Ordinal) && target.Contains("List", StringComparison.Ordinal) => "an array of strings",
+            _ when target.Contains("System.String", StringComparison.Ordinal) => "a string",
+            _ when target.Contains("Dictionary", StringComparison.Ordinal) => "an object",
+            _ when target.Contains("List", StringComparison.Ordinal) => "an array",
+            _ => "an object",
+        };
+        JsonNode? value = null;
+        var found = false;
+        try
+        {
+            found = TryFind(JsonNode.Parse(json), path, out value);
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (!found)
+        {
+            return $"must be {expected}; see docs/plans.md for the schema";
+        }
+
+        if (expected == "a whole number" && value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+        {
+            var text = v.ToJsonString();
+            return System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)
+                ? $"{text} is {(big.Sign < 0 ? "less" : "more")} than this field takes; see docs/plans.md for its range"
+                : $"must be a whole number, got {text}; see docs/plans.md for the schema";
+        }
+
+        var got = value switch
+        {
+            null => "null",
+            JsonObject => "an object",
+            JsonArray => "an array",
+            JsonValue x => x.GetValueKind() switch
+            {
+                JsonValueKind.String => $"the string {x.ToJsonString()}",
+                JsonValueKind.Number => $"the number {x.ToJsonString()}",
+                _ => x.ToJsonString(),
+            },
+            _ => value.ToJsonString(),
+        };
+        return $"must be {expected}, got {(got.Length > 80 ? got[..77] + "..." : got)}; see docs/plans.md for the schema";
+    }
+
+    // Follows a System.Text.Json path ($.a.b[0]['c d']) through the document; false when a step is not there.
+    private static bool TryFind(JsonNode? node, string path, out JsonNode? value)
+    {
+        value = null;
+        foreach (Match step in PathStep().Matches(path))
+        {
+            if (step.Groups["index"].Success)
+            {
+                if (node is not JsonArray array || !int.TryParse(step.Groups["index"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) || i >= array.Count)
+                {
+                    return false;
+                }
+
+                node = array[i];
+            }
+            else
+            {
+                var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
+                if (node is not JsonObject obj || !obj.TryGetPropertyValue(name, out node))
+                {
+                    return false;
+                }
+            }
+        }
+
+        value = node;
+        return true;
+    }
+
     private static string Trim(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 
     [GeneratedRegex(@"The JSON property '(?<prop>[^']*)' could not be mapped to any \.NET member contained in type '(?<type>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex Unmapped();
+
+    [GeneratedRegex(@"Duplicate property '(?<prop>[^']*)' encountered", RegexOptions.CultureInvariant)]
+    private static partial Regex Duplicate();
+
+    [GeneratedRegex(@"could not be converted to (?<type>[^\s]+?)\.?(\s|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex ConvertedTo();
+
+    [GeneratedRegex(@"\.(?<name>[A-Za-z0-9_$]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]", RegexOptions.CultureInvariant)]
+    private static partial Regex PathStep();
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();

@@ -20,6 +20,11 @@ internal static class ScenarioCompiler
             throw new PlanException($"{p} rate: required (iterations per second) when a scenario has no \"load\" of its own.");
         }
 
+        if (needsRate && doc.Rate == 0 && rateOverride is null)
+        {
+            throw new PlanException($"{p} rate: 0 would send no load to the scenarios without a \"load\" of their own; give a rate above 0 (iterations per second).");
+        }
+
         var planRate = doc.Rate ?? ExplicitPeakRate(doc);
         totalRate = rateOverride ?? planRate;
         var rateScale = planRate > 0 ? totalRate / planRate : 1;
@@ -101,6 +106,13 @@ internal static class ScenarioCompiler
             else
             {
                 load = LoadCompiler.Compile(s.Load, f, rateScale, scale);
+
+                // The run ends when its scenarios do: phases longer than the duration would run past it (and past its limit).
+                var phases = s.Load.Select(l => l.During is { } d && DurationText.TryParse(d, out var t) ? t : TimeSpan.Zero).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+                if (phases > planDuration)
+                {
+                    throw new PlanException($"{f}.load: the phases add up to {DurationText.Format(phases)}, longer than the plan's duration ({DurationText.Format(planDuration)}); the run lasts its duration: shorten the phases or raise \"duration\".");
+                }
             }
 
             result.Add(new PlanScenario(kind, s.Name, weight, load, mix, s.MaxConcurrency ?? ScenarioProps.DefaultMaxConcurrency));

@@ -75,6 +75,11 @@ internal static class ShardReader
 
     private static ShardInput Read(string folder)
     {
+        if (File.Exists(folder))
+        {
+            throw new PlanException($"merge: {folder}: is a file; give the report folder it is in (the folder of `run --shard i/n`).");
+        }
+
         if (!Directory.Exists(folder))
         {
             throw new PlanException($"merge: {folder}: no such directory.");

@@ -36,13 +36,28 @@ public sealed class PlanBadValueTests
     [InlineData("""{"kind":"inject","rate":2,"during":"5s","copies":4}""", "scenarios[0].load[0].copies: not read by inject phases (they take rate, interval, during); copies is only for keepConstant, rampingConstant, iterations phases.")]
     [InlineData("""{"kind":"pause","during":"5s","rate":3}""", "scenarios[0].load[0].rate: not read by pause phases")]
     [InlineData("""{"kind":"keepConstant","copies":2,"during":"5s","count":9}""", "scenarios[0].load[0].count: not read by keepConstant phases")]
-    public void LoadPhase_WithACopiesOrFieldItsKindDoesNotRead_IsRefused(string phase, string expected)
+    [InlineData("""{"kind":"inject","rate":5,"interval":"0s","during":"10s"}""", "scenarios[0].load[0].interval: must be more than 0.")]
+    [InlineData("""{"kind":"inject","rate":5,"during":"0s"}""", "scenarios[0].load[0].during: must be more than 0.")]
+    [InlineData("""{"kind":"pause","during":"0ms"}""", "scenarios[0].load[0].during: must be more than 0.")]
+    [InlineData("""{"kind":"injectRandom","rate":5,"maxRate":1,"during":"10s"}""", "scenarios[0].load[0].maxRate: must be at least rate (5), got 1.")]
+    [InlineData("""{"kind":"inject","rate":1,"during":"1h"}""", "scenarios[0].load: the phases add up to 1h, longer than the plan's duration (1m); the run lasts its duration: shorten the phases or raise \"duration\".")]
+    public void LoadPhase_ThatTheEngineWouldRefuseOrThatRunsPastTheDuration_IsRefusedWithItsField_DryRunToo(string phase, string expected)
     {
         var json = $$"""{"scenarios":[{"name":"payment","weight":1,"load":[{{phase}}]}]}""";
 
         var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
 
         Assert.StartsWith($"plan p.json: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadPhases_ThatFillTheDurationExactly_AreAccepted()
+    {
+        const string json = """{"duration":"20s","scenarios":[{"name":"payment","weight":1,"load":[{"kind":"inject","rate":2,"during":"15s"},{"kind":"pause","during":"5s"}]}]}""";
+
+        var plan = PlanCompiler.Compile(json, "p.json");
+
+        Assert.Equal(TimeSpan.FromSeconds(20), plan.Scenarios[0].Load.Aggregate(TimeSpan.Zero, (sum, l) => sum + l.During));
     }
 
     [Theory]

@@ -130,10 +130,21 @@ public sealed class PlanCompilerTests
     [InlineData("""{ "scenarios": [ { "name": "payment" } ] }""", "rate", "required")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "node": "issuer-1", "latency": "5ms" } ] }""", "faults[0].name", "required")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "name": "x", "node": "issuer-1", "latency": "5ms", "start": "90s" } ] }""", "faults[0].start", "not inside")]
-    [InlineData("""{ "rate": "fast", "scenarios": [ { "name": "payment" } ] }""", "rate", "wrong type")]
+    [InlineData("""{ "rate": "fast", "scenarios": [ { "name": "payment" } ] }""", "rate", "rate: must be a number, got the string \"fast\"; see docs/plans.md")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": 6 } }""", "client.otpResends", "between 0 and 5, got 6")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": -1 } }""", "client.otpResends", "between 0 and 5, got -1")]
-    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": "twice" } }""", "client.otpResends", "wrong type")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": "twice" } }""", "client.otpResends", "client.otpResends: must be a whole number, got the string \"twice\"")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": 2147483648 }""", "seed", "seed: 2147483648 is more than this field takes; see docs/plans.md for its range.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "target": { "embedded": { "nodes": 99999999999 } } }""", "target.embedded.nodes", "target.embedded.nodes: 99999999999 is more than this field takes")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding", "maxConcurrency": 1.5 } ] }""", "scenarios[0].maxConcurrency", "scenarios[0].maxConcurrency: must be a whole number, got 1.5; see docs/plans.md for the schema.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding", "maxConcurrency": -2147483649 } ] }""", "scenarios[0].maxConcurrency", "-2147483649 is less than this field takes")]
+    [InlineData("""{ "rate": 1, "scenarios": { "name": "onboarding" } }""", "scenarios", "scenarios: must be an array, got an object")]
+    [InlineData("""[ 1, 2 ]""", "$", "$: must be an object, got an array")]
+    [InlineData("""null""", "$", "$: must be a JSON object (a plan), got null.")]
+    [InlineData("""{ "rate": 1, "rate": 2, "scenarios": [ { "name": "payment" } ] }""", "rate", "plan bad.json: rate: given twice (a duplicate field); give each field once.")]
+    [InlineData("""{ "schema": "x", "rate": 1, "scenarios": [ { "name": "payment" } ] }""", "schema", "unknown field \"schema\"; allowed: $schema, name,")]
+    [InlineData("""{ "rate": 0, "scenarios": [ { "name": "payment" } ] }""", "rate", "rate: 0 would send no load to the scenarios without a \"load\" of their own")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": -1, "during": "5s" } ] } ] }""", "scenarios[0].load[0].rate", "scenarios[0].load[0].rate: must be a number >= 0 per interval, got -1.")]
     public void Compile_BadInput_IsRefusedWithOneLineNamingTheField(string json, string field, string hint)
     {
         var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "bad.json"));

@@ -184,6 +184,16 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Merge_OfASummaryFileInsteadOfItsFolder_SaysItIsAFile()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var file = Path.Combine(b, "summary.json");
+
+        await AssertBadInputAsync($"error: merge: {file}: is a file; give the report folder it is in", a, file);
+    }
+
+    [Fact]
     public async Task Merge_OfAFolderWithoutASummary_ExitsTwoWithOneLine()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_dir, "empty")).FullName;
