@@ -1,13 +1,17 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace PaySim.Wallet.Configuration;
 
 /// <summary>
 /// Checks every field and reports all bad ones in one line, so a user fixes them in one go. A field that has a
 /// command-line flag is named with it (<c>balancingPolicy (--policy) must be …</c>), as the flag is what a user of
-/// the command line typed and the field what a <c>--config</c> file holds.
+/// the command line typed and the field what a <c>--config</c> file holds. Every number and duration has a range, so
+/// no value a start accepts can fail later on a request or a background timer (a date past the year 9999, a timer
+/// longer than .NET allows, a timeout Polly refuses).
 /// </summary>
-internal static class WalletOptionsValidator
+internal static partial class WalletOptionsValidator
 {
     // The ranges of the fields a flag sets; the command line declares the same ones (NumberOptions.Within).
     public const int MaxInstances = 64;
@@ -18,6 +22,55 @@ internal static class WalletOptionsValidator
     public const int MinRequestBodyBytes = 1024;
     public const int MaxRequestBodyBytes = 16 * 1024 * 1024;
     public const int MaxConnections = 1_000_000;
+    public const int MaxIssuerNodes = 64;
+    public const int MaxInstanceNamePrefixLength = 32;
+
+    /// <summary>The range of every whole-number field, by its name in a <c>--config</c> file (docs/wallet.md, Configuration).</summary>
+    public static readonly IReadOnlyDictionary<string, (int Min, int Max)> WholeNumbers = new Dictionary<string, (int, int)>(StringComparer.Ordinal)
+    {
+        ["instances"] = (1, MaxInstances),
+        ["port"] = (0, MaxPort),
+        ["firstInstanceNumber"] = (1, 999),
+        ["seed"] = (int.MinValue, int.MaxValue),
+        ["maxRequestBodyBytes"] = (MinRequestBodyBytes, MaxRequestBodyBytes),
+        ["maxConnections"] = (1, MaxConnections),
+        ["passwordMinLength"] = (6, 128),
+        ["passwordHashIterations"] = (MinHashIterations, MaxHashIterations),
+        ["pinHashIterations"] = (MinHashIterations, MaxHashIterations),
+        ["pinMaxAttempts"] = (1, 100),
+        ["loginMaxAttempts"] = (1, 100),
+        ["loginRatePerMinute"] = (0, MaxLoginRatePerMinute),
+        ["passwordResetMaxAttempts"] = (1, 100),
+        ["deviceCodeMaxAttempts"] = (1, 100),
+        ["maxRetryAttempts"] = (0, 10),
+        ["retryBudgetMaxTokens"] = (1, 100_000),
+        ["outlierConsecutiveFailures"] = (1, 1000),
+        ["resendMaxAttempts"] = (1, 10),
+    };
+
+    /// <summary>
+    /// The range of every duration field, by its name in a <c>--config</c> file. Polly takes timeouts of 10 ms..24 h
+    /// and retry delays up to 24 h; .NET timers end at about 49 days and dates at the year 9999.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (TimeSpan Min, TimeSpan Max)> Durations = new Dictionary<string, (TimeSpan, TimeSpan)>(StringComparer.Ordinal)
+    {
+        ["pinLockout"] = (TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        ["loginLockout"] = (TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        ["sessionLifetime"] = (TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+        ["passwordResetCodeTtl"] = (TimeSpan.FromSeconds(10), TimeSpan.FromHours(24)),
+        ["deviceCodeTtl"] = (TimeSpan.FromSeconds(10), TimeSpan.FromHours(24)),
+        ["attemptTimeout"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24)),
+        ["callTimeout"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24)),
+        ["retryBaseDelay"] = (TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)),
+        ["retryMaxDelay"] = (TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)),
+        ["healthCheckInterval"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+        ["healthCheckTimeout"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+        ["outlierEjectionTime"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+        ["reconnectInitialBackoff"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+        ["reconnectMaxBackoff"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+        ["resendMaxWait"] = (TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+        ["recoveryInterval"] = (TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+    };
 
     public static IReadOnlyList<string> Validate(WalletOptions o)
     {
@@ -30,63 +83,98 @@ internal static class WalletOptionsValidator
             }
         }
 
-        Check(o.Instances is >= 1 and <= MaxInstances, $"instances (--instances) must be 1..{MaxInstances} (got {o.Instances})");
-        Check(o.Port == 0 || (o.Port >= 1 && o.Port + Math.Max(o.Instances, 1) - 1 <= MaxPort), $"port (--port) must be 0 (ephemeral) or 1..{MaxPort} for every instance (got {o.Port})");
+        // "{field} ({flag}) must be {min}..{max} (got {value})"; zeroMeans names what the lowest value does, e.g. " (off)".
+        void Whole(string field, int value, string? flag = null, string zeroMeans = "")
+        {
+            var (min, max) = WholeNumbers[field];
+            Check(value >= min && value <= max, $"{Named(field, flag)} must be {min}{zeroMeans}..{max} (got {value})");
+        }
+
+        void Duration(string field, TimeSpan value)
+        {
+            var (min, max) = Durations[field];
+            Check(value >= min && value <= max, $"{field} must be {DurationRange(field)} (got {value})");
+        }
+
+        Whole("instances", o.Instances, "--instances");
+        if (o.Port >= 1 && o.Port <= MaxPort && o.Instances is > 1 and <= MaxInstances && o.Port + o.Instances - 1 > MaxPort)
+        {
+            errors.Add($"port (--port) must be at most {MaxPort + 1 - o.Instances} with instances (--instances) {o.Instances}: the last instance would need port {o.Port + o.Instances - 1} (got {o.Port})");
+        }
+        else
+        {
+            Check(o.Port is >= 0 and <= MaxPort, $"port (--port) must be 0 (ephemeral) or 1..{MaxPort} (got {o.Port})");
+        }
+
         Check(IPAddress.TryParse(o.BindAddress ?? string.Empty, out _), $"bindAddress (--bind) must be an IP address (got '{o.BindAddress}')");
         Check(Enum.IsDefined(o.Mode), $"mode (--mode) must be naive or resilient (got '{o.Mode}')");
         if (o.IssuerUris is null || o.IssuerUris.Count == 0)
         {
             errors.Add("issuerUris (--issuer) must name at least one issuer node (e.g. http://localhost:7101)");
         }
+        else if (o.IssuerUris.Count > MaxIssuerNodes)
+        {
+            errors.Add($"issuerUris (--issuer) must name at most {MaxIssuerNodes} issuer nodes (got {o.IssuerUris.Count})");
+        }
         else
         {
             foreach (var uri in o.IssuerUris)
             {
-                Check(uri is { IsAbsoluteUri: true } && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Port > 0,
-                    $"issuerUris (--issuer) entries must be absolute http(s) URLs (got '{uri}')");
+                if (UrlProblem(uri) is { } problem)
+                {
+                    errors.Add($"issuerUris (--issuer) entries must be absolute http(s) URLs with a port 1..{MaxPort}; '{uri}' {problem}");
+                }
             }
         }
 
-        Check(o.SmsGatewayUri is { IsAbsoluteUri: true } && (o.SmsGatewayUri.Scheme == Uri.UriSchemeHttp || o.SmsGatewayUri.Scheme == Uri.UriSchemeHttps) && o.SmsGatewayUri.Port > 0,
-            $"smsGatewayUri (--sms) must be an absolute http(s) URL like http://localhost:7201 (got '{o.SmsGatewayUri}')");
-        Check(o.PasswordResetCodeTtl >= TimeSpan.FromSeconds(10) && o.PasswordResetCodeTtl <= TimeSpan.FromHours(24), $"passwordResetCodeTtl must be 10 s..24 h (got {o.PasswordResetCodeTtl})");
-        Check(o.PasswordResetMaxAttempts is >= 1 and <= 100, $"passwordResetMaxAttempts must be 1..100 (got {o.PasswordResetMaxAttempts})");
-        Check(o.DeviceCodeTtl >= TimeSpan.FromSeconds(10) && o.DeviceCodeTtl <= TimeSpan.FromHours(24), $"deviceCodeTtl must be 10 s..24 h (got {o.DeviceCodeTtl})");
-        Check(o.DeviceCodeMaxAttempts is >= 1 and <= 100, $"deviceCodeMaxAttempts must be 1..100 (got {o.DeviceCodeMaxAttempts})");
+        if (UrlProblem(o.SmsGatewayUri) is { } smsProblem)
+        {
+            errors.Add($"smsGatewayUri (--sms) must be an absolute http(s) URL like http://localhost:7201 with a port 1..{MaxPort}; '{o.SmsGatewayUri}' {smsProblem}");
+        }
+
+        Duration("passwordResetCodeTtl", o.PasswordResetCodeTtl);
+        Whole("passwordResetMaxAttempts", o.PasswordResetMaxAttempts);
+        Duration("deviceCodeTtl", o.DeviceCodeTtl);
+        Whole("deviceCodeMaxAttempts", o.DeviceCodeMaxAttempts);
         Check(!string.IsNullOrWhiteSpace(o.DatabasePath), "databasePath must not be empty");
         Check(BalancingPolicies.All.Contains(o.BalancingPolicy), $"balancingPolicy (--policy) must be one of {string.Join(", ", BalancingPolicies.All)} (got '{o.BalancingPolicy}')");
-        Check(!string.IsNullOrWhiteSpace(o.InstanceNamePrefix), "instanceNamePrefix must not be empty");
-        Check(o.FirstInstanceNumber is >= 1 and <= 999, $"firstInstanceNumber must be 1..999 (got {o.FirstInstanceNumber})");
+        // The instance's name goes out in the X-Served-By header of every reply: header-safe characters only.
+        Check(o.InstanceNamePrefix is not null && InstanceNamePrefixPattern().IsMatch(o.InstanceNamePrefix),
+            $"instanceNamePrefix must be 1 to {MaxInstanceNamePrefixLength} letters, digits, '.', '_' or '-' (got '{o.InstanceNamePrefix}')");
+        Whole("firstInstanceNumber", o.FirstInstanceNumber);
         Check(o.TimeProvider is not null, "timeProvider must not be null");
-        Check(o.PasswordMinLength is >= 6 and <= 128, $"passwordMinLength must be 6..128 (got {o.PasswordMinLength})");
-        Check(o.PasswordHashIterations is >= MinHashIterations and <= MaxHashIterations, $"passwordHashIterations (--hash-iterations) must be {MinHashIterations}..{MaxHashIterations} (got {o.PasswordHashIterations})");
-        Check(o.PinHashIterations is >= MinHashIterations and <= MaxHashIterations, $"pinHashIterations (--hash-iterations) must be {MinHashIterations}..{MaxHashIterations} (got {o.PinHashIterations})");
-        Check(o.PinMaxAttempts is >= 1 and <= 100, $"pinMaxAttempts must be 1..100 (got {o.PinMaxAttempts})");
-        Check(o.PinLockout > TimeSpan.Zero, $"pinLockout must be positive (got {o.PinLockout})");
-        Check(o.LoginMaxAttempts is >= 1 and <= 100, $"loginMaxAttempts must be 1..100 (got {o.LoginMaxAttempts})");
-        Check(o.LoginLockout > TimeSpan.Zero, $"loginLockout must be positive (got {o.LoginLockout})");
-        Check(o.LoginRatePerMinute is >= 0 and <= MaxLoginRatePerMinute, $"loginRatePerMinute (--login-rate) must be 0 (off)..{MaxLoginRatePerMinute} (got {o.LoginRatePerMinute})");
-        Check(o.MaxRequestBodyBytes is >= MinRequestBodyBytes and <= MaxRequestBodyBytes, $"maxRequestBodyBytes (--max-body-bytes) must be {MinRequestBodyBytes}..{MaxRequestBodyBytes} (got {o.MaxRequestBodyBytes})");
-        Check(o.MaxConnections is >= 1 and <= MaxConnections, $"maxConnections (--max-connections) must be 1..{MaxConnections} (got {o.MaxConnections})");
-        Check(o.SessionLifetime > TimeSpan.Zero, $"sessionLifetime must be positive (got {o.SessionLifetime})");
-        Check(o.AttemptTimeout > TimeSpan.Zero, $"attemptTimeout must be positive (got {o.AttemptTimeout})");
+        Check(Enum.IsDefined(o.MinimumLogLevel), $"minimumLogLevel must be one of {string.Join(", ", Enum.GetNames<Microsoft.Extensions.Logging.LogLevel>().Select(JsonName))} (got '{o.MinimumLogLevel}')");
+        Whole("passwordMinLength", o.PasswordMinLength);
+        Whole("passwordHashIterations", o.PasswordHashIterations, "--hash-iterations");
+        Whole("pinHashIterations", o.PinHashIterations, "--hash-iterations");
+        Whole("pinMaxAttempts", o.PinMaxAttempts);
+        Duration("pinLockout", o.PinLockout);
+        Whole("loginMaxAttempts", o.LoginMaxAttempts);
+        Duration("loginLockout", o.LoginLockout);
+        Whole("loginRatePerMinute", o.LoginRatePerMinute, "--login-rate", " (off)");
+        Whole("maxRequestBodyBytes", o.MaxRequestBodyBytes, "--max-body-bytes");
+        Whole("maxConnections", o.MaxConnections, "--max-connections");
+        Duration("sessionLifetime", o.SessionLifetime);
+        Duration("attemptTimeout", o.AttemptTimeout);
+        Duration("callTimeout", o.CallTimeout);
         Check(o.CallTimeout >= o.AttemptTimeout, $"callTimeout must be >= attemptTimeout (got {o.CallTimeout} < {o.AttemptTimeout})");
-        Check(o.MaxRetryAttempts is >= 0 and <= 10, $"maxRetryAttempts must be 0..10 (got {o.MaxRetryAttempts})");
-        Check(o.RetryBaseDelay > TimeSpan.Zero, $"retryBaseDelay must be positive (got {o.RetryBaseDelay})");
-        Check(o.RetryMaxDelay >= o.RetryBaseDelay, $"retryMaxDelay must be >= retryBaseDelay (got {o.RetryMaxDelay})");
-        Check(o.RetryBudgetMaxTokens is >= 1 and <= 100_000, $"retryBudgetMaxTokens must be 1..100000 (got {o.RetryBudgetMaxTokens})");
-        Check(o.RetryBudgetTokenRatio is > 0 and <= 1, $"retryBudgetTokenRatio must be in (0, 1] (got {o.RetryBudgetTokenRatio})");
-        Check(o.HealthCheckInterval >= TimeSpan.FromMilliseconds(10), $"healthCheckInterval must be >= 10ms (got {o.HealthCheckInterval})");
-        Check(o.HealthCheckTimeout > TimeSpan.Zero, $"healthCheckTimeout must be positive (got {o.HealthCheckTimeout})");
+        Whole("maxRetryAttempts", o.MaxRetryAttempts);
+        Duration("retryBaseDelay", o.RetryBaseDelay);
+        Duration("retryMaxDelay", o.RetryMaxDelay);
+        Check(o.RetryMaxDelay >= o.RetryBaseDelay, $"retryMaxDelay must be >= retryBaseDelay (got {o.RetryMaxDelay} < {o.RetryBaseDelay})");
+        Whole("retryBudgetMaxTokens", o.RetryBudgetMaxTokens);
+        Check(o.RetryBudgetTokenRatio is > 0 and <= 1, $"retryBudgetTokenRatio must be in (0, 1] (got {o.RetryBudgetTokenRatio.ToString(CultureInfo.InvariantCulture)})");
+        Duration("healthCheckInterval", o.HealthCheckInterval);
+        Duration("healthCheckTimeout", o.HealthCheckTimeout);
         Check(o.HealthCheckService is not null, "healthCheckService must not be null (use \"\" for the whole server)");
-        Check(o.OutlierConsecutiveFailures is >= 1 and <= 1000, $"outlierConsecutiveFailures must be 1..1000 (got {o.OutlierConsecutiveFailures})");
-        Check(o.OutlierEjectionTime > TimeSpan.Zero, $"outlierEjectionTime must be positive (got {o.OutlierEjectionTime})");
-        Check(o.ReconnectInitialBackoff > TimeSpan.Zero, $"reconnectInitialBackoff must be positive (got {o.ReconnectInitialBackoff})");
-        Check(o.ReconnectMaxBackoff >= o.ReconnectInitialBackoff, $"reconnectMaxBackoff must be >= reconnectInitialBackoff (got {o.ReconnectMaxBackoff})");
-        Check(o.ResendMaxAttempts is >= 1 and <= 10, $"resendMaxAttempts must be 1..10 (got {o.ResendMaxAttempts})");
-        Check(o.ResendMaxWait >= TimeSpan.Zero, $"resendMaxWait must not be negative (got {o.ResendMaxWait})");
-        Check(o.RecoveryInterval >= TimeSpan.FromMilliseconds(10) && o.RecoveryInterval <= TimeSpan.FromHours(1),
-            $"recoveryInterval must be 10ms..1h (got {o.RecoveryInterval})");
+        Whole("outlierConsecutiveFailures", o.OutlierConsecutiveFailures);
+        Duration("outlierEjectionTime", o.OutlierEjectionTime);
+        Duration("reconnectInitialBackoff", o.ReconnectInitialBackoff);
+        Duration("reconnectMaxBackoff", o.ReconnectMaxBackoff);
+        Check(o.ReconnectMaxBackoff >= o.ReconnectInitialBackoff, $"reconnectMaxBackoff must be >= reconnectInitialBackoff (got {o.ReconnectMaxBackoff} < {o.ReconnectInitialBackoff})");
+        Whole("resendMaxAttempts", o.ResendMaxAttempts);
+        Duration("resendMaxWait", o.ResendMaxWait);
+        Duration("recoveryInterval", o.RecoveryInterval);
         if (o.Defects is null)
         {
             errors.Add("defects must be a list (empty for none)");
@@ -95,7 +183,7 @@ internal static class WalletOptionsValidator
         {
             foreach (var defect in o.Defects)
             {
-                Check(Defects.WalletDefects.IsKnown(defect), $"defects (--defect): unknown defect '{defect}'; known: {string.Join(", ", Defects.WalletDefects.Names)}");
+                Check(defect is not null && Defects.WalletDefects.IsKnown(defect), $"defects (--defect): unknown defect '{defect}'; known: {string.Join(", ", Defects.WalletDefects.Names)}");
             }
 
             Check(o.Defects.Count == 0 || o.Mode == WalletMode.Resilient, "defects are planted on resilient mode; use mode resilient or no defect");
@@ -113,4 +201,47 @@ internal static class WalletOptionsValidator
             throw new WalletOptionsException(errors);
         }
     }
+
+    /// <summary>A duration field's range as a person writes it, e.g. <c>10 ms..24 h</c>.</summary>
+    public static string DurationRange(string field) => $"{Human(Durations[field].Min)}..{Human(Durations[field].Max)}";
+
+    /// <summary>
+    /// Why <paramref name="text"/>, which is not a URL .NET can read, is refused: a port past 65535 is named
+    /// (<c>port 99999 is not 1..65535</c>); null for any other reason.
+    /// </summary>
+    public static string? UnreadableUrlPort(string? text) =>
+        text is not null && UrlWithPort().Match(text) is { Success: true } m && (!int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > MaxPort)
+            ? $"port {m.Groups["port"].Value} is not 1..{MaxPort}"
+            : null;
+
+    // Why an issuer or SMS gateway URL cannot be called, or null when it can.
+    private static string? UrlProblem(Uri? uri) => uri switch
+    {
+        null => "is missing",
+        { IsAbsoluteUri: false } => "is not an absolute URL",
+        _ when uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps => "is not http or https",
+        { Port: <= 0 } => $"has port {uri.Port}",
+        _ => null,
+    };
+
+    private static string Named(string field, string? flag) => flag is null ? field : $"{field} ({flag})";
+
+    private static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    private static string Human(TimeSpan t) => t switch
+    {
+        _ when t == TimeSpan.Zero => "0",
+        _ when t.Ticks % TimeSpan.TicksPerDay == 0 && t.TotalDays >= 2 => $"{t.TotalDays:0} d",
+        _ when t.Ticks % TimeSpan.TicksPerHour == 0 => $"{t.TotalHours:0} h",
+        _ when t.Ticks % TimeSpan.TicksPerMinute == 0 => $"{t.TotalMinutes:0} min",
+        _ when t.Ticks % TimeSpan.TicksPerSecond == 0 => $"{t.TotalSeconds:0} s",
+        _ => $"{t.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms",
+    };
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,32}$")]
+    private static partial Regex InstanceNamePrefixPattern();
+
+    // scheme://host:port (an IPv6 host in brackets), with anything after the port.
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:\[\]]*):(?<port>[0-9]+)(?:[/?#]|$)")]
+    private static partial Regex UrlWithPort();
 }

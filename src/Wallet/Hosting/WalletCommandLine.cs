@@ -145,7 +145,9 @@ public sealed class WalletCommandLine
         {
             if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri))
             {
-                throw new FlagException($"--issuer must be an absolute URL like http://localhost:7101 (got '{raw}')");
+                throw new FlagException(WalletOptionsValidator.UnreadableUrlPort(raw) is { } port
+                    ? $"--issuer: {port} (got '{raw}')"
+                    : $"--issuer must be an absolute URL like http://localhost:7101 (got '{raw}')");
             }
 
             issuerUris.Add(uri);
@@ -164,7 +166,9 @@ public sealed class WalletCommandLine
         {
             if (!Uri.TryCreate(smsText, UriKind.Absolute, out var smsUri))
             {
-                throw new FlagException($"--sms must be an absolute URL like http://localhost:7201 (got '{smsText}')");
+                throw new FlagException(WalletOptionsValidator.UnreadableUrlPort(smsText) is { } port
+                    ? $"--sms: {port} (got '{smsText}')"
+                    : $"--sms must be an absolute URL like http://localhost:7201 (got '{smsText}')");
             }
 
             options.SmsGatewayUri = smsUri;

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using PaySim.Wallet.Configuration;
 using PaySim.Wallet.Storage;
 
@@ -37,6 +39,7 @@ public sealed class WalletHost : IAsyncDisposable
     public static async Task<WalletHost> StartAsync(WalletOptions options, CancellationToken cancellationToken = default)
     {
         WalletOptionsValidator.ThrowIfInvalid(options);
+        EnsureEveryPortCanListen(options);
         var created = !File.Exists(options.DatabasePath);
         var database = await OpenDatabaseAsync(options.DatabasePath, cancellationToken);
         var started = new List<WalletInstance>();
@@ -67,6 +70,37 @@ public sealed class WalletHost : IAsyncDisposable
         }
 
         return new WalletHost(started, database, options, created);
+    }
+
+    /// <summary>
+    /// Binds each instance's port for a moment before anything starts, so a port in use (or a bind address this machine
+    /// lacks) is refused with its one line before the database is touched and before any instance's background work
+    /// (the issuer health probes, which log) has begun. A process that takes a port between this check and the
+    /// instance's own bind still fails the start as before, undone, with the same line.
+    /// </summary>
+    private static void EnsureEveryPortCanListen(WalletOptions options)
+    {
+        var address = IPAddress.Parse(options.BindAddress);
+        var ports = options.Port == 0 ? 1 : options.Instances;
+        for (var i = 0; i < ports; i++)
+        {
+            var port = options.Port == 0 ? 0 : options.Port + i;
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                // As Kestrel listens on [::]: IPv4 too.
+                socket.DualMode = true;
+            }
+
+            try
+            {
+                socket.Bind(new IPEndPoint(address, port));
+            }
+            catch (SocketException e)
+            {
+                throw WalletInstance.CannotListen($"{options.InstanceNamePrefix}-{options.FirstInstanceNumber + i}", options.BindAddress, port, e);
+            }
+        }
     }
 
     /// <summary>
