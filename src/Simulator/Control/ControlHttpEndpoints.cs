@@ -39,8 +39,9 @@ internal static class ControlHttpEndpoints
 
             try
             {
-                // Streamed: each row is derived as it is written, so the reply's size does not stay in memory.
-                var cardholders = control.Cardholders(count, request.Query["persona"].ToString(), request.Query["locale"].ToString(), offset);
+                // Streamed: each row is derived as it is written, so the reply's size does not stay in memory. A client
+                // that goes away ends the scan (RequestAborted), however rare the filter.
+                var cardholders = control.Cardholders(count, request.Query["persona"].ToString(), request.Query["locale"].ToString(), offset, request.HttpContext.RequestAborted);
                 return Results.Json(new { cardholders }, Json);
             }
             catch (ArgumentException e)

@@ -152,6 +152,50 @@ public sealed class CliTests
         Assert.Equal(expected, parallel);
     }
 
+    // The standalone simulator's cardholders have no risk persona (weight 0): a filter on one ends at once with no rows
+    // and says why, instead of scanning up to 100,000,000 cards for minutes (the same for a locale --zh-cn-share rules out).
+    [Theory]
+    [InlineData("csv", "--persona", "risk-flagged", "note: --persona risk-flagged: the generator makes no risk-flagged cardholders (its weight is 0), so none are written; it makes healthy, low-balance, expired, blocked, phone-mismatch, id-mismatch, name-mismatch, sms-unreachable, slow-sms, and --persona magic lists the magic cards")]
+    [InlineData("json", "--persona", "frequent-payer", "note: --persona frequent-payer: the generator makes no frequent-payer cardholders")]
+    [InlineData("csv", "--locale", "en", "note: --locale en: --zh-cn-share 1 makes no en cardholders, so none are written")]
+    public async Task CardholdersFilter_NoCardCanMatch_EndsAtOnceWithNoRows(string format, string flag, string value, string note)
+    {
+        using var stream = new MemoryStream();
+        var error = new StringWriter();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var code = await CliApp.RunAsync(["cardholders", "--count", "100000", "--format", format, flag, value, .. flag == "--locale" ? new[] { "--zh-cn-share", "1" } : []], new StringWriter(), error, stream);
+
+        Assert.Equal(0, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+        Assert.StartsWith(note, error.ToString());
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Equal(format == "json" ? "{\"cardholders\":[]}" : string.Join(',', PaySim.Simulator.Cardholders.CardholderExport.Columns) + "\n", text.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public async Task CardholdersExport_ObservesCancellation()
+    {
+        using var stream = new MemoryStream();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // slow-sms is 3 % of cards: 100,000,000 of them would scan every index, minutes of CPU.
+        var code = await CliApp.RunAsync(["cardholders", "--count", "100000000", "--persona", "slow-sms"], new StringWriter(), new StringWriter(), stream, cts.Token);
+
+        Assert.Equal(130, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public void StopNotice_NamesTheExportForCardholders_AndTheSimulatorOtherwise()
+    {
+        Assert.Equal("stopping the export (Ctrl+C again to quit at once)", CliApp.StopNotice(["cardholders", "--count", "5"]));
+        Assert.Equal("stopping the simulator (Ctrl+C again to quit at once)", CliApp.StopNotice(["serve", "--nodes", "1"]));
+        Assert.Equal("stopping the simulator (Ctrl+C again to quit at once)", CliApp.StopNotice([]));
+    }
+
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         var output = new StringWriter();
