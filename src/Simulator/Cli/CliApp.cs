@@ -329,7 +329,7 @@ internal static class CliApp
         private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
         private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
         private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
-        private readonly Option<int?> _maxActiveFaults = new Option<int?>("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." }.Within(1, int.MaxValue);
+        private readonly Option<int?> _maxActiveFaults = new Option<int?>("--max-active-faults") { Description = $"At most this many calls carry a fault at once, 1..{Faults.FaultDefaults.MaxActiveFaults} (default: no limit)." }.Within(1, Faults.FaultDefaults.MaxActiveFaults);
         private readonly Option<string> _state = new("--state") { Description = "Issuer state: memory (this process) or redis://host:port (shared by every simulator process of --state-cluster on that Redis). See docs/scale-out.md.", DefaultValueFactory = _ => SimulatorOptions.MemoryState };
         private readonly Option<string> _stateCluster = new("--state-cluster") { Description = "With Redis state: processes with the same name act as one issuer; reset clears only their cluster.", DefaultValueFactory = _ => "default" };
         private readonly Option<string> _resendCooldown = ResendCooldownOption();

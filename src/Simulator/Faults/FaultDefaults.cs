@@ -17,6 +17,9 @@ public static class FaultDefaults
 
     public const int MaxRules = 10_000;
 
+    /// <summary>The largest <c>maxActiveFaults</c> (a rule document's) and <c>--max-active-faults</c>.</summary>
+    public const int MaxActiveFaults = 1_000_000;
+
     public const int MaxConcurrentLimit = 100_000;
 
     /// <summary>Upper bound for a header-requested delay (x-sim-delay-ms) and for retry pushbacks.</summary>

@@ -73,7 +73,7 @@ internal static class FaultRuleParser
                 case JsonValueKind.Object when root.TryGetProperty("rules", out _):
                 {
                     FaultJson.CheckObject(root, string.Empty, DocumentFields, errors);
-                    var max = FaultJson.ReadInteger(root, "maxActiveFaults", string.Empty, errors, 1, 1_000_000);
+                    var max = FaultJson.ReadInteger(root, "maxActiveFaults", string.Empty, errors, 1, FaultDefaults.MaxActiveFaults);
                     var description = FaultJson.ReadString(root, "description", string.Empty, errors, FaultDefaults.MaxDescription);
                     var rulesValue = root.GetProperty("rules");
                     if (rulesValue.ValueKind != JsonValueKind.Array)
