@@ -67,9 +67,10 @@ public sealed class SignalTests
         var dll = Path.Combine(AppContext.BaseDirectory, "PaySim.Simulator.dll");
 
         // stdout to /dev/null (exec: the shell becomes the simulator, so the signal reaches it); stderr to the test.
+        // A process started in the background inherits SIGINT ignored and .NET keeps it so: env restores the default.
         var start = new ProcessStartInfo("bash")
         {
-            ArgumentList = { "-c", "exec dotnet \"$0\" cardholders --count 100000000 --persona slow-sms > /dev/null", dll },
+            ArgumentList = { "-c", "exec env --default-signal=INT dotnet \"$0\" cardholders --count 100000000 --persona slow-sms > /dev/null", dll },
             RedirectStandardError = true,
             UseShellExecute = false,
         };
