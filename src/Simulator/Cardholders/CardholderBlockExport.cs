@@ -18,9 +18,10 @@ internal static class CardholderBlockExport
     /// <summary>
     /// Writes the first <paramref name="count"/> cards of <paramref name="persona"/> and <paramref name="locale"/>
     /// (null: any) among indices 0 .. <paramref name="scanLimit"/> − 1, as CSV (with its header) or as JSON
-    /// (<c>{"cardholders":[...]}</c>).
+    /// (<c>{"cardholders":[...]}</c>). Observes <paramref name="cancellationToken"/> between blocks (a block is a
+    /// few milliseconds), so Ctrl+C ends even a long filtered scan at once with <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static void Write(Stream output, bool json, CardholderGenerator generator, int count, long scanLimit, Persona? persona, string? locale, int workers)
+    public static void Write(Stream output, bool json, CardholderGenerator generator, int count, long scanLimit, Persona? persona, string? locale, int workers, CancellationToken cancellationToken = default)
     {
         Write(output, json ? "{\"cardholders\":[" : CardholderExport.CsvHeader);
         var blocks = (scanLimit + BlockSize - 1) / BlockSize;
@@ -32,11 +33,12 @@ internal static class CardholderBlockExport
         {
             while (written < count)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 while (inFlight.Count < window && next < blocks)
                 {
                     var from = (int)(next * BlockSize);
                     var size = (int)Math.Min(BlockSize, scanLimit - from);
-                    inFlight.Enqueue(Task.Run(() => Format(generator, from, size, persona, locale, json)));
+                    inFlight.Enqueue(Task.Run(() => Format(generator, from, size, persona, locale, json, cancellationToken)));
                     next++;
                 }
 
@@ -85,8 +87,14 @@ internal static class CardholderBlockExport
         output.Flush();
     }
 
-    private static Block Format(CardholderGenerator generator, int from, int size, Persona? persona, string? locale, bool json)
+    private static Block Format(CardholderGenerator generator, int from, int size, Persona? persona, string? locale, bool json, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while queued: no rows (the writer stops before it would write them).
+            size = 0;
+        }
+
         // Rows of CSV take about 200 bytes, of JSON about 560: a buffer that fits a typical block, grown if not.
         var bytes = ArrayPool<byte>.Shared.Rent(size * (json ? 640 : 256));
         var ends = ArrayPool<int>.Shared.Rent(size);

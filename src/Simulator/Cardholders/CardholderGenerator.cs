@@ -21,6 +21,7 @@ internal sealed class CardholderGenerator
     private readonly IndexCode _phoneCode;
     private readonly double _zhCnShare;
     private readonly double[] _cumulative;
+    private readonly bool[] _made;
     /// <summary>The most cardholders a generator numbers: a reserved phone carries the index in 8 digits.</summary>
     public const int MaxCount = 100_000_000;
 
@@ -39,11 +40,14 @@ internal sealed class CardholderGenerator
         _zhCnShare = zhCnShare;
         var weights = personaWeights ?? Personas.DefaultWeights();
         _cumulative = new double[Personas.Generated.Length];
+        _made = new bool[Personas.Generated.Length];
         double total = 0;
         for (var i = 0; i < Personas.Generated.Length; i++)
         {
-            total += weights.TryGetValue(Personas.Name(Personas.Generated[i]), out var w) ? w : 0;
+            var w = weights.TryGetValue(Personas.Name(Personas.Generated[i]), out var given) ? given : 0;
+            total += w;
             _cumulative[i] = total;
+            _made[i] = w > 0;
         }
 
         if (total <= 0)
@@ -56,6 +60,26 @@ internal sealed class CardholderGenerator
             _cumulative[i] /= total;
         }
     }
+
+    /// <summary>
+    /// Whether any card of this generator has <paramref name="persona"/> and <paramref name="locale"/> (null: any):
+    /// a persona of weight 0 (the risk personas by default, the magic cards always) or a locale whose share is 0
+    /// has none, so a filter on it is answered at once instead of scanning every index for a match.
+    /// </summary>
+    public bool Makes(Persona? persona, string? locale)
+    {
+        if (persona is { } p && (Array.IndexOf(Personas.Generated, p) is var at && (at < 0 || !_made[at])))
+        {
+            return false;
+        }
+
+        // A card is zh_CN when a draw in [0, 1) is below the share: a share of 0 makes none, a share of 1 no en.
+        return locale is null
+            || (string.Equals(locale, ZhCn, StringComparison.OrdinalIgnoreCase) ? _zhCnShare > 0 : _zhCnShare < 1);
+    }
+
+    /// <summary>The personas this generator gives cards (weight above 0), in <see cref="Personas.Generated"/> order.</summary>
+    public IEnumerable<Persona> MadePersonas => Personas.Generated.Where((_, i) => _made[i]);
 
     public static int IndexSeed(int seed, int index)
     {

@@ -49,7 +49,7 @@ internal sealed class CardholderRegistry : ICardholderRegistry
         new(seed, count, zhCnShare, weights);
 
     /// <summary>Generated cards (index order), then the magic cards: derived one at a time, never all held.</summary>
-    public IEnumerable<CardholderRecord> All => Generated(0).Concat(MagicCards.All);
+    public IEnumerable<CardholderRecord> All => Generated(0, CancellationToken.None).Concat(MagicCards.All);
 
     public int Count => _generated - _shadowed.Length + MagicCards.All.Count;
 
@@ -90,7 +90,7 @@ internal sealed class CardholderRegistry : ICardholderRegistry
         return card.Phone == phone ? card : null;
     }
 
-    public IEnumerable<CardholderRecord> List(int count, string? persona = null, string? locale = null, int offset = 0)
+    public IEnumerable<CardholderRecord> List(int count, string? persona = null, string? locale = null, int offset = 0, CancellationToken cancellationToken = default)
     {
         Persona? wanted = null;
         if (!string.IsNullOrEmpty(persona))
@@ -108,10 +108,10 @@ internal sealed class CardholderRegistry : ICardholderRegistry
             throw new ArgumentException($"locale '{locale}' is unknown; allowed: {string.Join(", ", Locales)}");
         }
 
-        return Page(Math.Max(0, count), wanted, string.IsNullOrEmpty(locale) ? null : locale, Math.Max(0, offset));
+        return Page(Math.Max(0, count), wanted, string.IsNullOrEmpty(locale) ? null : locale, Math.Max(0, offset), cancellationToken);
     }
 
-    private IEnumerable<CardholderRecord> Page(int count, Persona? wanted, string? locale, int offset)
+    private IEnumerable<CardholderRecord> Page(int count, Persona? wanted, string? locale, int offset, CancellationToken cancellationToken)
     {
         if (count == 0)
         {
@@ -119,9 +119,12 @@ internal sealed class CardholderRegistry : ICardholderRegistry
         }
 
         // Unfiltered, the offset is a position: start there instead of deriving every card before it.
+        // Filtered, a persona or locale no generated card has (weight 0, magic) skips straight to the magic cards: a
+        // registry of 100,000,000 is not scanned for nothing.
+        var candidates = _generator.Makes(wanted, Locale(locale)) ? Generated(0, cancellationToken).Concat(MagicCards.All) : MagicCards.All;
         var cards = wanted is null && locale is null
-            ? Generated(IndexAt(offset)).Concat(MagicCards.All.Skip(Math.Max(0, offset - (_generated - _shadowed.Length))))
-            : All.Where(c => (wanted is null || c.Persona == wanted) && (locale is null || string.Equals(c.Locale, locale, StringComparison.OrdinalIgnoreCase)))
+            ? Generated(IndexAt(offset), cancellationToken).Concat(MagicCards.All.Skip(Math.Max(0, offset - (_generated - _shadowed.Length))))
+            : candidates.Where(c => (wanted is null || c.Persona == wanted) && (locale is null || string.Equals(c.Locale, locale, StringComparison.OrdinalIgnoreCase)))
                 .Skip(offset);
         foreach (var card in cards)
         {
@@ -148,10 +151,19 @@ internal sealed class CardholderRegistry : ICardholderRegistry
         return Math.Min(index, _generated);
     }
 
-    private IEnumerable<CardholderRecord> Generated(int from)
+    // The locale as the generator spells it (a filter is case-insensitive).
+    private static string? Locale(string? locale) =>
+        locale is null ? null : Locales.FirstOrDefault(l => string.Equals(l, locale, StringComparison.OrdinalIgnoreCase));
+
+    private IEnumerable<CardholderRecord> Generated(int from, CancellationToken cancellationToken)
     {
         for (var i = from; i < _generated; i++)
         {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (_shadowed.Length == 0 || Array.BinarySearch(_shadowed, i) < 0)
             {
                 yield return _generator.Generate(i);

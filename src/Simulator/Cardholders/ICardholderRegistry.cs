@@ -13,5 +13,10 @@ internal interface ICardholderRegistry
 
     CardholderRecord? FindByPhone(string phone);
 
-    IEnumerable<CardholderRecord> List(int count, string? persona = null, string? locale = null, int offset = 0);
+    /// <summary>
+    /// A page of cardholders, filtered, derived as it is read; a filter no generated card can match (a persona of weight
+    /// 0, magic) skips the generated ones at once. <paramref name="cancellationToken"/> (the caller going away) ends a
+    /// long filtered scan with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    IEnumerable<CardholderRecord> List(int count, string? persona = null, string? locale = null, int offset = 0, CancellationToken cancellationToken = default);
 }

@@ -19,6 +19,19 @@ internal static class CliApp
     public const int Ok = 0;
     public const int BadInput = 2;
 
+    /// <summary>What the first Ctrl+C or SIGTERM says while the simulator serves (ShutdownSignals).</summary>
+    public const string ServeStopNotice = "stopping the simulator (Ctrl+C again to quit at once)";
+
+    /// <summary>What it says during a <c>cardholders</c> export, which runs no simulator.</summary>
+    public const string ExportStopNotice = "stopping the export (Ctrl+C again to quit at once)";
+
+    /// <summary>The first signal's line for this command line: the export's for <c>cardholders</c>, else the simulator's.</summary>
+    public static string StopNotice(string[] args)
+    {
+        var command = Build(TextWriter.Null, TextWriter.Null, null, (_, _) => Task.FromResult(Ok)).Parse(args).CommandResult.Command;
+        return command.Name == "cardholders" ? ExportStopNotice : ServeStopNotice;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Stream? stdoutStream = null, CancellationToken cancellationToken = default)
     {
         stdout ??= Console.Out;
@@ -131,18 +144,26 @@ internal static class CliApp
         {
             var json = p.GetValue(format) == "json";
             var (seedValue, shareValue, countValue, localeValue, personaValue) = (p.GetValue(seed), p.GetValue(share), p.GetValue(count), p.GetValue(locale), p.GetValue(persona));
+            var magic = string.Equals(personaValue, "magic", StringComparison.OrdinalIgnoreCase);
+            if (!magic && NoneMade(new CardholderGenerator(seedValue, shareValue), personaValue, localeValue, shareValue) is { } none)
+            {
+                // Nothing could match: say so and write the empty list at once instead of scanning every index.
+                await stderr.WriteLineAsync(none).ConfigureAwait(false);
+                countValue = 0;
+            }
+
             var stream = stdoutStream ?? (ReferenceEquals(stdout, Console.Out) ? StandardOutput.Open() : null);
-            if (stream is not null && !string.Equals(personaValue, "magic", StringComparison.OrdinalIgnoreCase))
+            if (stream is not null && !magic)
             {
                 // Generated cards: derived and formatted in parallel blocks, written in index order.
                 Persona? wanted = personaValue is not null && Personas.TryParse(personaValue, out var pp) ? pp : null;
                 var filtered = wanted is not null || localeValue is not null;
-                CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, ScanLimit(countValue, filtered), wanted, localeValue, Environment.ProcessorCount);
+                CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, ScanLimit(countValue, filtered), wanted, localeValue, Environment.ProcessorCount, ct);
                 await stream.FlushAsync(ct).ConfigureAwait(false);
                 return Ok;
             }
 
-            var rows = Select(seedValue, shareValue, countValue, localeValue, personaValue);
+            var rows = Select(seedValue, shareValue, countValue, localeValue, personaValue, ct);
             if (json)
             {
                 stream ??= StandardOutput.Open();
@@ -161,12 +182,33 @@ internal static class CliApp
         return command;
     }
 
+    /// <summary>
+    /// The one line a filter nothing can match gets (a persona of weight 0, a locale whose share is 0), or null:
+    /// the export then writes no rows at once, as docs/cardholders.md says the standalone simulator makes none.
+    /// </summary>
+    internal static string? NoneMade(CardholderGenerator generator, string? persona, string? locale, double zhCnShare)
+    {
+        Persona? wanted = persona is not null && Personas.TryParse(persona, out var p) ? p : null;
+        if (wanted is { } w && !generator.Makes(w, null))
+        {
+            return $"note: --persona {Personas.Name(w)}: the generator makes no {Personas.Name(w)} cardholders (its weight is 0), so none are written; "
+                + $"it makes {string.Join(", ", generator.MadePersonas.Select(Personas.Name))}, and --persona magic lists the magic cards";
+        }
+
+        if (!generator.Makes(null, locale))
+        {
+            return $"note: --locale {locale}: --zh-cn-share {zhCnShare.ToString(System.Globalization.CultureInfo.InvariantCulture)} makes no {locale} cardholders, so none are written";
+        }
+
+        return null;
+    }
+
     // How far a filtered export looks for matches, so a filter nothing matches ends; never past the last index.
     private static long ScanLimit(int count, bool filtered) =>
         Math.Min(filtered ? (long)count * 1000 + 10_000 : count, CardholderGenerator.MaxCount);
 
     /// <summary>Generated cardholders in index order, filtered lazily; the scan is bounded so a filter nothing matches ends.</summary>
-    internal static IEnumerable<CardholderRecord> Select(int seed, double zhCnShare, int count, string? locale, string? persona)
+    internal static IEnumerable<CardholderRecord> Select(int seed, double zhCnShare, int count, string? locale, string? persona, CancellationToken cancellationToken = default)
     {
         Persona? wanted = persona is not null && Personas.TryParse(persona, out var p) ? p : null;
         if (wanted == Persona.Magic)
@@ -180,10 +222,20 @@ internal static class CliApp
         }
 
         var generator = new CardholderGenerator(seed, zhCnShare);
+        if (!generator.Makes(wanted, locale))
+        {
+            yield break;
+        }
+
         var found = 0;
         var limit = ScanLimit(count, wanted is not null || locale is not null);
         for (var i = 0; found < count && i < limit; i++)
         {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var c = generator.Generate(i);
             if ((wanted is null || c.Persona == wanted) && (locale is null || c.Locale == locale))
             {
@@ -277,7 +329,7 @@ internal static class CliApp
         private readonly Option<bool> _noHeaderFaults = new("--no-header-faults") { Description = "Ignore x-sim-fault, x-sim-delay-ms and x-sim-status request metadata (for shared environments)." };
         private readonly Option<string?> _controlToken = new("--control-token") { Description = "Require 'Authorization: Bearer <token>' on every control call (HTTP and gRPC)." };
         private readonly Option<ulong?> _faultSeed = new("--fault-seed") { Description = "Seed of the fault draws (default: --seed). The same seed replays the same faults." };
-        private readonly Option<int?> _maxActiveFaults = new Option<int?>("--max-active-faults") { Description = "At most this many calls carry a fault at once (default: no limit)." }.Within(1, int.MaxValue);
+        private readonly Option<int?> _maxActiveFaults = new Option<int?>("--max-active-faults") { Description = $"At most this many calls carry a fault at once, 1..{Faults.FaultDefaults.MaxActiveFaults} (default: no limit)." }.Within(1, Faults.FaultDefaults.MaxActiveFaults);
         private readonly Option<string> _state = new("--state") { Description = "Issuer state: memory (this process) or redis://host:port (shared by every simulator process of --state-cluster on that Redis). See docs/scale-out.md.", DefaultValueFactory = _ => SimulatorOptions.MemoryState };
         private readonly Option<string> _stateCluster = new("--state-cluster") { Description = "With Redis state: processes with the same name act as one issuer; reset clears only their cluster.", DefaultValueFactory = _ => "default" };
         private readonly Option<string> _resendCooldown = ResendCooldownOption();

@@ -5,7 +5,7 @@ namespace PaySim.Simulator.Cli;
 /// <summary>
 /// The first Ctrl+C (SIGINT) or SIGTERM cancels <see cref="Token"/> and the program shuts down in its own
 /// time (a load run reverts faults and writes its report; the simulator stops its nodes); a second Ctrl+C
-/// quits at once, as k6 does. Registered in Program.cs before anything starts, so no signal finds the
+/// (or SIGTERM) quits at once, as k6 does. Registered in Program.cs before anything starts, so no signal finds the
 /// process without a handler, and the command line's own 2-second termination timer is not used.
 /// </summary>
 public sealed class ShutdownSignals : IDisposable
@@ -13,7 +13,7 @@ public sealed class ShutdownSignals : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly PosixSignalRegistration? _sigterm;
     private readonly TextWriter _stderr;
-    private readonly string _notice;
+    private string _notice;
     private int _count;
 
     /// <param name="notice">Printed after the signal's name on the first signal, e.g. "stopping".</param>
@@ -26,13 +26,24 @@ public sealed class ShutdownSignals : IDisposable
         {
             _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
             {
-                ctx.Cancel = true;
+                // As for Ctrl+C, only the first is cancelled: a second SIGTERM ends the process at once.
+                ctx.Cancel = Interlocked.CompareExchange(ref _count, 0, 0) == 0;
                 Interrupt("SIGTERM");
             });
         }
     }
 
     public CancellationToken Token => _cancel.Token;
+
+    /// <summary>
+    /// What the first signal's line says after its name; set once the command is known (the simulator's
+    /// <c>cardholders</c> export stops the export, not a simulator).
+    /// </summary>
+    public string Notice
+    {
+        get => Volatile.Read(ref _notice);
+        set => Volatile.Write(ref _notice, value);
+    }
 
     public void Dispose()
     {
@@ -52,7 +63,7 @@ public sealed class ShutdownSignals : IDisposable
     {
         if (Interlocked.Increment(ref _count) == 1)
         {
-            _stderr.WriteLine($"{what}: {_notice}");
+            _stderr.WriteLine($"{what}: {Notice}");
             _cancel.Cancel();
         }
     }

@@ -22,16 +22,15 @@ internal static class ControlHttpEndpoints
 
     /// <param name="settings">What this process was started with that a client must plan around (GET /v1/settings).</param>
     /// <param name="seed">The simulator's seed: the merchants of GET /v1/merchants follow from it.</param>
-    public static void Map(WebApplication app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints, Func<object> settings, int seed)
+    public static void Map(IEndpointRouteBuilder app, ControlPlane control, SimulatorMetrics metrics, Func<object> endpoints, Func<object> settings, int seed)
     {
         app.MapGet("/", () => Results.Json(endpoints(), Json));
         app.MapGet("/v1/settings", () => Results.Json(settings(), Json));
 
         app.MapGet("/v1/cardholders", (HttpRequest request) =>
         {
-            if (!ControlLimits.TryCheckQuery(request, out var error, "count", "persona", "locale", "offset")
-                // An explicit count=0 is no rows, like /v1/ledger's limit=0 (over gRPC 0 is the proto default, 100).
-                || !ControlLimits.TryQueryInt(request, "count", ControlPlane.DefaultCount, 0, ControlPlane.MaxCardholders, out var count, out error)
+            // An explicit count=0 is no rows, like /v1/ledger's limit=0 (over gRPC 0 is the proto default, 100).
+            if (!ControlLimits.TryQueryInt(request, "count", ControlPlane.DefaultCount, 0, ControlPlane.MaxCardholders, out var count, out var error)
                 || !ControlLimits.TryQueryInt(request, "offset", 0, 0, int.MaxValue, out var offset, out error))
             {
                 return Error(400, error!);
@@ -39,28 +38,25 @@ internal static class ControlHttpEndpoints
 
             try
             {
-                // Streamed: each row is derived as it is written, so the reply's size does not stay in memory.
-                var cardholders = control.Cardholders(count, request.Query["persona"].ToString(), request.Query["locale"].ToString(), offset);
+                // Streamed: each row is derived as it is written, so the reply's size does not stay in memory. A client
+                // that goes away ends the scan (RequestAborted), however rare the filter.
+                var cardholders = control.Cardholders(count, request.Query["persona"].ToString(), request.Query["locale"].ToString(), offset, request.HttpContext.RequestAborted);
                 return Results.Json(new { cardholders }, Json);
             }
             catch (ArgumentException e)
             {
                 return Error(400, e.Message);
             }
-        });
+        }).Query("count", "persona", "locale", "offset");
 
-        app.MapGet("/v1/merchants", (HttpRequest request) => Merchants(request, seed));
+        app.MapGet("/v1/merchants", (HttpRequest request) => Merchants(request, seed)).Query("count", "offset");
         app.MapGet("/v1/stats", () => Results.Json(control.GetStats(), Json));
         app.MapGet("/v1/invariants", () => Results.Json(control.GetInvariants(), Json));
-        app.MapGet("/v1/ledger", (HttpRequest request) => Ledger(control, request));
-        app.MapPost("/v1/reset", (HttpRequest request) =>
-        {
-            // A reset is the whole process's (or cluster's): a parameter such as ?node= would suggest less.
-            if (!ControlLimits.TryCheckQuery(request, out var error))
-            {
-                return Error(400, error!);
-            }
+        app.MapGet("/v1/ledger", (HttpRequest request) => Ledger(control, request)).Query("since", "limit");
 
+        // A reset is the whole process's (or cluster's): a parameter such as ?node= would suggest less (none is declared).
+        app.MapPost("/v1/reset", () =>
+        {
             control.Reset();
             return Results.Json(new { reset = true }, Json);
         });
@@ -93,8 +89,7 @@ internal static class ControlHttpEndpoints
     /// <summary>GET /v1/merchants?count=&amp;offset=: merchants and their EMVCo QR payloads, the same for the same seed.</summary>
     private static IResult Merchants(HttpRequest request, int seed)
     {
-        if (!ControlLimits.TryCheckQuery(request, out var error, "count", "offset")
-            || !ControlLimits.TryQueryInt(request, "count", MerchantCatalog.DefaultCount, 1, MerchantCatalog.MaxCount, out var count, out error)
+        if (!ControlLimits.TryQueryInt(request, "count", MerchantCatalog.DefaultCount, 1, MerchantCatalog.MaxCount, out var count, out var error)
             || !ControlLimits.TryQueryInt(request, "offset", 0, 0, MerchantCatalog.MaxOffset, out var offset, out error))
         {
             return Error(400, error!);
@@ -115,12 +110,7 @@ internal static class ControlHttpEndpoints
     /// <summary>GET /v1/ledger?since=&amp;limit=: limit defaults to <see cref="DefaultLedgerLimit"/> here (0 over gRPC means the head only).</summary>
     private static IResult Ledger(ControlPlane control, HttpRequest request)
     {
-        if (!ControlLimits.TryCheckQuery(request, out var error, "since", "limit"))
-        {
-            return Error(400, error!);
-        }
-
-        if (!ControlLimits.TryQueryInt(request, "limit", DefaultLedgerLimit, 0, ControlPlane.MaxLedgerLimit, out var limit, out error))
+        if (!ControlLimits.TryQueryInt(request, "limit", DefaultLedgerLimit, 0, ControlPlane.MaxLedgerLimit, out var limit, out var error))
         {
             return Error(400, $"{error} (0 = no rows, only the head cursor)");
         }

@@ -39,7 +39,7 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
     /// One gRPC reply: throws <see cref="ArgumentException"/> for an unknown persona or locale, a count outside
     /// 0..<see cref="MaxCardholdersPerReply"/> (0 = <see cref="DefaultCount"/>, the proto default) or a negative offset.
     /// </summary>
-    public ListCardholdersReply ListCardholders(ListCardholdersRequest request)
+    public ListCardholdersReply ListCardholders(ListCardholdersRequest request, CancellationToken cancellationToken = default)
     {
         if (request.Count is < 0 or > MaxCardholdersPerReply)
         {
@@ -47,7 +47,7 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
         }
 
         var reply = new ListCardholdersReply();
-        reply.Cardholders.AddRange(StreamedCardholders(request));
+        reply.Cardholders.AddRange(StreamedCardholders(request, cancellationToken));
         return reply;
     }
 
@@ -56,7 +56,7 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
     /// once for an unknown persona or locale, a count outside 0..<see cref="MaxCardholders"/> (0 = <see cref="DefaultCount"/>)
     /// or a negative offset.
     /// </summary>
-    public IEnumerable<Cardholder> StreamedCardholders(ListCardholdersRequest request)
+    public IEnumerable<Cardholder> StreamedCardholders(ListCardholdersRequest request, CancellationToken cancellationToken = default)
     {
         if (request.Count is < 0 or > MaxCardholders)
         {
@@ -68,21 +68,21 @@ internal sealed class ControlPlane(IIssuerState state, SmsGateway sms, CallMetri
             throw new ArgumentException($"offset must be 0 or more; got {request.Offset}");
         }
 
-        return Cardholders(request.Count > 0 ? request.Count : DefaultCount, request.Persona, request.Locale, request.Offset);
+        return Cardholders(request.Count > 0 ? request.Count : DefaultCount, request.Persona, request.Locale, request.Offset, cancellationToken);
     }
 
     /// <summary>
     /// The cardholders of a list, derived one by one as they are read (GET /v1/cardholders streams them). Throws
     /// <see cref="ArgumentException"/> at once for an unknown persona or locale or a count outside 0..<see cref="MaxCardholders"/>.
     /// </summary>
-    public IEnumerable<Cardholder> Cardholders(int count, string? persona, string? locale, int offset)
+    public IEnumerable<Cardholder> Cardholders(int count, string? persona, string? locale, int offset, CancellationToken cancellationToken = default)
     {
         if (count is < 0 or > MaxCardholders)
         {
             throw new ArgumentException($"count must be 0 to {MaxCardholders}; got {count}");
         }
 
-        return state.Cardholders.List(count, persona, locale, offset).Select(CardholderMapper.ToContract);
+        return state.Cardholders.List(count, persona, locale, offset, cancellationToken).Select(CardholderMapper.ToContract);
     }
 
     public StatsReply GetStats()

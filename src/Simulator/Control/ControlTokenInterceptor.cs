@@ -20,11 +20,12 @@ internal sealed class ControlTokenInterceptor(ControlToken token) : Interceptor
 
     private void Check(ServerCallContext context)
     {
+        var authorization = context.RequestHeaders.GetValue("authorization");
         if (token.Required
             && !context.Method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal)
-            && !token.Accepts(context.RequestHeaders.GetValue("authorization")))
+            && !token.Accepts(authorization))
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "control token required: send metadata 'authorization: Bearer <token>' (the simulator runs with --control-token)"));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, ControlToken.Refusal(authorization, "metadata 'authorization: Bearer <token>'")));
         }
     }
 }

@@ -12,7 +12,8 @@ internal static class ControlTokenMiddleware
 
         app.Use(async (context, next) =>
         {
-            if (token.Accepts(context.Request.Headers.Authorization.ToString()))
+            var authorization = context.Request.Headers.Authorization.ToString();
+            if (token.Accepts(authorization))
             {
                 await next(context).ConfigureAwait(false);
                 return;
@@ -20,7 +21,7 @@ internal static class ControlTokenMiddleware
 
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await context.Response.WriteAsJsonAsync(new { error = "control token required: send 'Authorization: Bearer <token>' (the simulator runs with --control-token)" }, ControlHttpEndpoints.Json).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(new { error = ControlToken.Refusal(authorization, "'Authorization: Bearer <token>'") }, ControlHttpEndpoints.Json).ConfigureAwait(false);
         });
     }
 }

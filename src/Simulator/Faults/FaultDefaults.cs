@@ -17,6 +17,15 @@ public static class FaultDefaults
 
     public const int MaxRules = 10_000;
 
+    /// <summary>The largest <c>maxActiveFaults</c> (a rule document's) and <c>--max-active-faults</c>.</summary>
+    public const int MaxActiveFaults = 1_000_000;
+
+    /// <summary>
+    /// The longest <c>error.message</c> or <c>decline.message</c> a rule may give: a gRPC status message is at most
+    /// 300 characters on one line (docs/simulator.md, "Limits"); a longer one broke the reply's trailers.
+    /// </summary>
+    public const int MaxMessage = 300;
+
     public const int MaxConcurrentLimit = 100_000;
 
     /// <summary>Upper bound for a header-requested delay (x-sim-delay-ms) and for retry pushbacks.</summary>

@@ -104,7 +104,10 @@ internal static class FaultJson
         {
             if (!allowed.Contains(property.Name))
             {
-                errors.Add(Join(path, property.Name), $"unknown field; allowed: {string.Join(", ", allowed)}");
+                // A kind without options (outage, notServing, smsDrop) says so instead of an empty "allowed: ".
+                errors.Add(Join(path, property.Name), allowed.Count == 0
+                    ? $"unknown field; {(path.Length == 0 ? "it" : path)} takes no fields, give {{}} (or true)"
+                    : $"unknown field; allowed: {string.Join(", ", allowed)}");
                 ok = false;
             }
         }
@@ -141,6 +144,32 @@ internal static class FaultJson
         if (text is not null && text.Length > maxLength)
         {
             errors.Add(Join(path, name), $"is {text.Length} characters; at most {maxLength} are allowed");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>"not valid JSON at line L, position P: {the parser's first sentence}", for any JSON a control call reads.</summary>
+    public static string NotJson(JsonException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var end = ex.Message.IndexOf(". ", StringComparison.Ordinal);
+        var first = end > 0 ? ex.Message[..end] : ex.Message.TrimEnd('.');
+        return $"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {first}";
+    }
+
+    /// <summary>
+    /// A message a fault puts in a reply (<c>error.message</c>, <c>decline.message</c>): a string of at most
+    /// <see cref="FaultDefaults.MaxMessage"/> characters on one line (no control characters), as a gRPC status
+    /// message must be; anything else is an error naming the field.
+    /// </summary>
+    public static string? ReadMessage(JsonElement obj, string name, string path, FaultRuleErrors errors)
+    {
+        var text = ReadString(obj, name, path, errors, FaultDefaults.MaxMessage);
+        if (text is not null && text.Any(char.IsControl))
+        {
+            errors.Add(Join(path, name), "must be one line, without line breaks or other control characters");
             return null;
         }
 

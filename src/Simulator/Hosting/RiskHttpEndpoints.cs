@@ -10,7 +10,7 @@ namespace PaySim.Simulator.Hosting;
 /// </summary>
 internal static class RiskHttpEndpoints
 {
-    public static void Map(WebApplication app, RiskControls risk)
+    public static void Map(IEndpointRouteBuilder app, RiskControls risk)
     {
         app.MapGet("/v1/risk", () => Rules(risk.Rules));
 

@@ -98,6 +98,10 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     /// <summary>Control plane JSON over HTTP/1.1 (curl).</summary>
     public Uri ControlUri => _controlHttp.Uri;
 
+    /// <summary>The HTTP control plane's routes (pattern and methods), as routing holds them: tests walk every one.</summary>
+    internal IReadOnlyList<RouteEndpoint> ControlHttpRoutes =>
+        [.. (_controlHttp.Services?.GetRequiredService<EndpointDataSource>().Endpoints ?? []).OfType<RouteEndpoint>()];
+
     /// <summary>Control plane gRPC (paysim.control.v1.Control), h2c, on its own port.</summary>
     public Uri ControlGrpcUri => _controlGrpc.Uri;
 
@@ -539,9 +543,13 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
         ControlBodyLimit.Use(app);
         ControlRoutingErrors.Use(app);
         ControlTokenMiddleware.Use(app, ControlToken);
-        FaultHttpEndpoints.Map(app, Faults);
-        RiskHttpEndpoints.Map(app, Risk);
-        ControlHttpEndpoints.Map(app, Control, Exported, () => new
+        ControlRequestChecks.Use(app);
+
+        // Every route in one group: each declares the query parameters it reads, ControlRequestChecks refuses the rest.
+        var routes = ControlRequestChecks.Routes(app);
+        FaultHttpEndpoints.Map(routes, Faults);
+        RiskHttpEndpoints.Map(routes, Risk);
+        ControlHttpEndpoints.Map(routes, Control, Exported, () => new
         {
             issuers = _issuers.Select(n => n.Status()).Select(ControlHttpEndpoints.ToJson),
             sms = _sms.Uri.ToString().TrimEnd('/'),

@@ -110,32 +110,29 @@ public sealed class SimulatorOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Nodes is < 1 or > MaxNodes)
+        var nodesValid = Nodes is >= 1 and <= MaxNodes;
+        if (!nodesValid)
         {
             errors.Add($"--nodes: must be 1..{MaxNodes} (was {Nodes})");
         }
 
-        CheckPort(errors, "--issuer-port", IssuerPort);
-        if (IssuerPort > 0 && IssuerPort + Math.Max(Nodes, 1) - 1 > 65535)
+        // Checks derived from other values (issuer-port + nodes, port clashes) run only on valid bases: a refused
+        // value would give contradictory extra errors ("port 7651 is used twice (issuer-11, …)" for --nodes 33).
+        var portsValid = CheckPort(errors, "--issuer-port", IssuerPort, MaxPort, "0 = ephemeral");
+        if (portsValid && nodesValid && IssuerPort > 0 && IssuerPort + Nodes - 1 > MaxPort)
         {
-            errors.Add($"--issuer-port: {IssuerPort} + {Nodes} nodes runs past port 65535; allowed 0..{65536 - Math.Max(Nodes, 1)}");
+            errors.Add($"--issuer-port: {IssuerPort} + {Nodes} nodes runs past port {MaxPort}; allowed 0..{MaxPort + 1 - Nodes}");
         }
 
-        CheckPort(errors, "--sms-port", SmsPort);
-        CheckPort(errors, "--control-port", ControlPort);
-        if (ControlGrpcPort is not null)
-        {
-            CheckPort(errors, nameof(ControlGrpcPort), ControlGrpcPort.Value);
-        }
-        else if (ControlPort == 65535)
-        {
-            errors.Add("--control-port: 65535 leaves no room for the control gRPC port (control port + 1); allowed 0..65534");
-        }
+        portsValid &= CheckPort(errors, "--sms-port", SmsPort, MaxPort, "0 = ephemeral");
+        portsValid &= ControlGrpcPort is { } grpcPort
+            ? CheckPort(errors, "--control-port", ControlPort, MaxPort, "0 = ephemeral") & CheckPort(errors, nameof(ControlGrpcPort), grpcPort, MaxPort, "0 = ephemeral")
+            : CheckPort(errors, "--control-port", ControlPort, MaxPort - 1, "0 = ephemeral; its gRPC port is this + 1");
 
         var fixedPorts = new List<(string Name, int Port)>();
         if (IssuerPort > 0)
         {
-            for (var i = 0; i < Math.Clamp(Nodes, 1, MaxNodes); i++)
+            for (var i = 0; i < Nodes; i++)
             {
                 fixedPorts.Add(($"issuer-{i + 1}", IssuerPort + i));
             }
@@ -144,7 +141,7 @@ public sealed class SimulatorOptions
         fixedPorts.Add(("--sms-port", SmsPort));
         fixedPorts.Add(("--control-port", ControlPort));
         fixedPorts.Add((ControlGrpcPort is null ? "control gRPC (--control-port + 1)" : nameof(ControlGrpcPort), EffectiveControlGrpcPort));
-        foreach (var clash in fixedPorts.Where(p => p.Port > 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))
+        foreach (var clash in fixedPorts.Where(p => p.Port > 0 && portsValid && nodesValid).GroupBy(p => p.Port).Where(g => g.Count() > 1))
         {
             errors.Add($"port {clash.Key} is used twice ({string.Join(", ", clash.Select(c => c.Name))}); every port must differ");
         }
@@ -213,9 +210,14 @@ public sealed class SimulatorOptions
             errors.Add("TimeProvider must be set (TimeProvider.System by default)");
         }
 
-        if (MaxActiveFaults is < 1)
+        if (MaxActiveFaults is < 1 or > Faults.FaultDefaults.MaxActiveFaults)
         {
-            errors.Add($"--max-active-faults: must be 1 or more, or left out for no limit (was {MaxActiveFaults})");
+            errors.Add($"--max-active-faults: must be 1..{Faults.FaultDefaults.MaxActiveFaults}, or left out for no limit (was {MaxActiveFaults})");
+        }
+
+        if (RiskFile is { } risk && string.IsNullOrWhiteSpace(risk))
+        {
+            errors.Add("--risk: a file name is required; give a risk rules .json file");
         }
 
         if (FaultJournal is < 0 or > Faults.FaultDefaults.MaxJournalCapacity)
@@ -241,11 +243,14 @@ public sealed class SimulatorOptions
         return errors;
     }
 
-    private static void CheckPort(List<string> errors, string name, int port)
+    private static bool CheckPort(List<string> errors, string name, int port, int max, string note)
     {
-        if (port is < 0 or > MaxPort)
+        if (port < 0 || port > max)
         {
-            errors.Add($"{name}: must be 0..{MaxPort}, 0 = ephemeral (was {port})");
+            errors.Add($"{name}: must be 0..{max}, {note} (was {port})");
+            return false;
         }
+
+        return true;
     }
 }

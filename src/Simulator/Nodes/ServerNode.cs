@@ -23,6 +23,9 @@ internal sealed class ServerNode(string name, string kind, IPAddress address, in
     public Uri Uri => new($"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString())}:{Port}");
     public IPAddress Address => address;
 
+    /// <summary>The running application's services (null while down): tests read the control routes from it.</summary>
+    internal IServiceProvider? Services => _app?.Services;
+
     public NodeStatus Status() => new() { Name = Name, Kind = Kind, Address = Uri.ToString().TrimEnd('/'), State = State };
 
     public async Task StartAsync(CancellationToken cancellationToken)

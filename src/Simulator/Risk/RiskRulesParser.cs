@@ -25,14 +25,20 @@ internal static class RiskRulesParser
     public static RiskRules Parse(string? json)
     {
         var errors = new FaultRuleErrors();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new RiskRuleException([new FaultRuleError("risk", "is empty; give a JSON object such as {\"velocity\": {\"count\": 5, \"window\": \"10s\"}} ({} is the defaults)")]);
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json ?? "", FaultJson.DocumentOptions);
+            document = JsonDocument.Parse(json, FaultJson.DocumentOptions);
         }
         catch (JsonException e)
         {
-            throw new RiskRuleException([new FaultRuleError("risk", $"is not valid JSON ({e.Message.Split('\n')[0].Split(" Path:")[0]})")]);
+            // Worded as the fault parser words it: where, and the parser's first sentence, without its internals.
+            throw new RiskRuleException([new FaultRuleError("risk", FaultJson.NotJson(e))]);
         }
         catch (InvalidOperationException)
         {

@@ -53,7 +53,7 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
     {
         try
         {
-            return Task.FromResult(control.ListCardholders(request));
+            return Task.FromResult(control.ListCardholders(request, context.CancellationToken));
         }
         catch (ArgumentException e)
         {
@@ -66,7 +66,7 @@ internal sealed class ControlService(ControlPlane control, SimulatorFaults fault
         IEnumerable<Cardholder> rows;
         try
         {
-            rows = control.StreamedCardholders(request);
+            rows = control.StreamedCardholders(request, context.CancellationToken);
         }
         catch (ArgumentException e)
         {

@@ -33,8 +33,11 @@ public sealed class CliTests
     }
 
     [Theory]
-    [InlineData("--control-port 65535", "error: --control-port: 65535 leaves no room for the control gRPC port (control port + 1); allowed 0..65534")]
-    [InlineData("--control-port 70000", "error: --control-port: must be 0..65535, 0 = ephemeral (was 70000)")]
+    [InlineData("--control-port 65535", "error: --control-port: must be 0..65534, 0 = ephemeral; its gRPC port is this + 1 (was 65535)")]
+    [InlineData("--control-port -1", "error: --control-port: must be 0..65534, 0 = ephemeral; its gRPC port is this + 1 (was -1)")]
+    [InlineData("--control-port 70000", "error: --control-port: must be 0..65534, 0 = ephemeral; its gRPC port is this + 1 (was 70000)")]
+    [InlineData("--max-active-faults 1000001", "error: --max-active-faults: must be 1..1000000, or left out for no limit (was 1000001)")]
+    [InlineData("--max-active-faults 0", "error: --max-active-faults: must be 1..1000000, or left out for no limit (was 0)")]
     [InlineData("--bind localhost", "error: --bind: must be an IP address such as 127.0.0.1 or 0.0.0.0 (was 'localhost')")]
     [InlineData("--control-token x --nodes 40", "error: --nodes: must be 1..32 (was 40)")]
     [InlineData("--fault-seed -5", "error: --fault-seed: \"-5\" is less than 0 (see --help)")]
@@ -46,6 +49,29 @@ public sealed class CliTests
     {
         var defaults = flags.Contains("--control-port", StringComparison.Ordinal) ? "--issuer-port 0 --sms-port 0" : "--issuer-port 0 --sms-port 0 --control-port 0";
         var (code, _, err) = await Run(["serve", .. (defaults + " " + flags).Split(' ')]);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task ServeRiskEmpty_IsOneLineAndExit2_NotAnInternalError()
+    {
+        var (code, _, err) = await Run("serve", "--issuer-port", "0", "--sms-port", "0", "--control-port", "0", "--risk", "");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --risk: a file name is required; give a risk rules .json file", err.TrimEnd('\n'));
+    }
+
+    // A refused base value (--nodes 33, --issuer-port 65536) is the only error: no port clashes or ranges derived from it.
+    [Theory]
+    [InlineData("--issuer-port 7641 --sms-port 7651 --control-port 7660 --nodes 33", "error: --nodes: must be 1..32 (was 33)")]
+    [InlineData("--issuer-port 65536 --sms-port 7651 --control-port 7660", "error: --issuer-port: must be 0..65535, 0 = ephemeral (was 65536)")]
+    [InlineData("--issuer-port 65535 --sms-port 7651 --control-port 7660", "error: --issuer-port: 65535 + 3 nodes runs past port 65535; allowed 0..65533")]
+    [InlineData("--issuer-port 7641 --sms-port 7642 --control-port 7660", "error: port 7642 is used twice (issuer-2, --sms-port); every port must differ")]
+    public async Task DerivedPortChecks_RunOnlyOnValidBaseValues(string flags, string expected)
+    {
+        var (code, _, err) = await Run(["serve", .. flags.Split(' ')]);
 
         Assert.Equal(2, code);
         Assert.Equal(expected, err.TrimEnd('\n'));
@@ -150,6 +176,50 @@ public sealed class CliTests
         }
 
         Assert.Equal(expected, parallel);
+    }
+
+    // The standalone simulator's cardholders have no risk persona (weight 0): a filter on one ends at once with no rows
+    // and says why, instead of scanning up to 100,000,000 cards for minutes (the same for a locale --zh-cn-share rules out).
+    [Theory]
+    [InlineData("csv", "--persona", "risk-flagged", "note: --persona risk-flagged: the generator makes no risk-flagged cardholders (its weight is 0), so none are written; it makes healthy, low-balance, expired, blocked, phone-mismatch, id-mismatch, name-mismatch, sms-unreachable, slow-sms, and --persona magic lists the magic cards")]
+    [InlineData("json", "--persona", "frequent-payer", "note: --persona frequent-payer: the generator makes no frequent-payer cardholders")]
+    [InlineData("csv", "--locale", "en", "note: --locale en: --zh-cn-share 1 makes no en cardholders, so none are written")]
+    public async Task CardholdersFilter_NoCardCanMatch_EndsAtOnceWithNoRows(string format, string flag, string value, string note)
+    {
+        using var stream = new MemoryStream();
+        var error = new StringWriter();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var code = await CliApp.RunAsync(["cardholders", "--count", "100000", "--format", format, flag, value, .. flag == "--locale" ? new[] { "--zh-cn-share", "1" } : []], new StringWriter(), error, stream);
+
+        Assert.Equal(0, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+        Assert.StartsWith(note, error.ToString());
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Equal(format == "json" ? "{\"cardholders\":[]}" : string.Join(',', PaySim.Simulator.Cardholders.CardholderExport.Columns) + "\n", text.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public async Task CardholdersExport_ObservesCancellation()
+    {
+        using var stream = new MemoryStream();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // slow-sms is 3 % of cards: 100,000,000 of them would scan every index, minutes of CPU.
+        var code = await CliApp.RunAsync(["cardholders", "--count", "100000000", "--persona", "slow-sms"], new StringWriter(), new StringWriter(), stream, cts.Token);
+
+        Assert.Equal(130, code);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public void StopNotice_NamesTheExportForCardholders_AndTheSimulatorOtherwise()
+    {
+        Assert.Equal("stopping the export (Ctrl+C again to quit at once)", CliApp.StopNotice(["cardholders", "--count", "5"]));
+        Assert.Equal("stopping the simulator (Ctrl+C again to quit at once)", CliApp.StopNotice(["serve", "--nodes", "1"]));
+        Assert.Equal("stopping the simulator (Ctrl+C again to quit at once)", CliApp.StopNotice([]));
     }
 
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)

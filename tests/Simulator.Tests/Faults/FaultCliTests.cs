@@ -32,6 +32,6 @@ public sealed class FaultCliTests
             stderr);
 
         Assert.Equal(2, code);
-        Assert.Contains("--max-active-faults: must be 1 or more", stderr.ToString());
+        Assert.Contains("--max-active-faults: must be 1..1000000, or left out for no limit (was 0)", stderr.ToString());
     }
 }

@@ -87,6 +87,22 @@ public sealed class FaultMatch
         var pan = FaultJson.ReadString(value, "pan", path, errors);
         var panPrefix = FaultJson.ReadString(value, "panPrefix", path, errors);
         var phone = FaultJson.ReadString(value, "phone", path, errors);
+        // A condition no call can meet makes a rule that never fires: refused, as the SMS kinds' are.
+        if (pan is { Length: 0 })
+        {
+            errors.Add(FaultJson.Join(path, "pan"), "must not be empty; give the card number, or leave pan out");
+        }
+
+        if (panPrefix is not null && (panPrefix.Length == 0 || !panPrefix.All(char.IsAsciiDigit)))
+        {
+            errors.Add(FaultJson.Join(path, "panPrefix"), $"\"{panPrefix}\" must be 1 or more digits 0-9, e.g. \"62\"");
+        }
+
+        if (phone is { Length: 0 })
+        {
+            errors.Add(FaultJson.Join(path, "phone"), "must not be empty; give the reserved phone, or leave phone out");
+        }
+
         var amountMin = FaultJson.ReadInteger(value, "amountMin", path, errors, 0, long.MaxValue);
         var amountMax = FaultJson.ReadInteger(value, "amountMax", path, errors, 0, long.MaxValue);
         if (amountMin is { } lo && amountMax is { } hi && hi < lo)
@@ -106,6 +122,12 @@ public sealed class FaultMatch
             {
                 foreach (var property in metadataValue.EnumerateObject())
                 {
+                    if (property.Name.Length == 0)
+                    {
+                        errors.Add(metadataPath, "a header name must not be empty, e.g. {\"x-tenant\": \"qa\"}");
+                        continue;
+                    }
+
                     if (property.Value.ValueKind != JsonValueKind.String)
                     {
                         errors.Add(FaultJson.Join(metadataPath, property.Name), $"must be a string, got {FaultJson.Describe(property.Value)}");

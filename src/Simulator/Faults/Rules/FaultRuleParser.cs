@@ -48,7 +48,7 @@ internal static class FaultRuleParser
         }
         catch (JsonException ex)
         {
-            errors.Add("json", $"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {FirstSentence(ex.Message)}");
+            errors.Add("json", FaultJson.NotJson(ex));
             return null;
         }
         catch (InvalidOperationException)
@@ -73,7 +73,7 @@ internal static class FaultRuleParser
                 case JsonValueKind.Object when root.TryGetProperty("rules", out _):
                 {
                     FaultJson.CheckObject(root, string.Empty, DocumentFields, errors);
-                    var max = FaultJson.ReadInteger(root, "maxActiveFaults", string.Empty, errors, 1, 1_000_000);
+                    var max = FaultJson.ReadInteger(root, "maxActiveFaults", string.Empty, errors, 1, FaultDefaults.MaxActiveFaults);
                     var description = FaultJson.ReadString(root, "description", string.Empty, errors, FaultDefaults.MaxDescription);
                     var rulesValue = root.GetProperty("rules");
                     if (rulesValue.ValueKind != JsonValueKind.Array)
@@ -321,16 +321,14 @@ internal static class FaultRuleParser
         foreach (var property in node.ToArray())
         {
             node.Remove(property.Key);
-            copy[property.Key] = property.Value;
+            if (property.Key != "name")
+            {
+                // "name": null is no name: the listing shows the generated one, the name to DELETE it by.
+                copy[property.Key] = property.Value;
+            }
         }
 
         return copy.ToJsonString();
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message.TrimEnd('.');
     }
 
     private readonly record struct Trigger(double? Probability, long? Times, TimeSpan Start, TimeSpan? Duration, FaultRamp? Ramp, FaultMatch? Match);

@@ -67,7 +67,7 @@ internal static class FaultProfiles
         var names = Names(directory);
         if (!names.Contains(nameOrPath, StringComparer.Ordinal))
         {
-            throw new FaultRuleException("profile", $"unknown profile \"{nameOrPath}\"; allowed: {string.Join(", ", names)}, or a path to a .json file");
+            throw new FaultRuleException("profile", $"unknown profile \"{nameOrPath}\"; allowed: {string.Join(", ", names)}{(allowPaths ? ", or a path to a .json file" : string.Empty)}");
         }
 
         return (nameOrPath, File.ReadAllText(Path.Combine(directory, nameOrPath + ".json")));

@@ -34,7 +34,7 @@ public sealed class DeclineOptions
         }
 
         var code = FaultJson.ReadString(value, "code", path, errors);
-        var message = FaultJson.ReadString(value, "message", path, errors);
+        var message = FaultJson.ReadMessage(value, "message", path, errors);
         var ok = true;
         if (code is null)
         {

@@ -32,7 +32,7 @@ public sealed class ErrorOptions
         var statusText = FaultJson.TryGet(value, "grpcStatus", out var statusValue)
             ? statusValue.ValueKind == JsonValueKind.Number ? statusValue.GetRawText() : statusValue.ValueKind == JsonValueKind.String ? statusValue.GetString() : null
             : null;
-        var message = FaultJson.ReadString(value, "message", path, errors);
+        var message = FaultJson.ReadMessage(value, "message", path, errors);
         var pushback = FaultJson.ReadInteger(value, "retryPushbackMs", path, errors, 0, FaultDefaults.MaxDelayMs);
 
         if (statusText is null)

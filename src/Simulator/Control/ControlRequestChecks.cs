@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Routing;
+
+namespace PaySim.Simulator.Control;
+
+/// <summary>
+/// What every HTTP control route refuses before its handler runs, in one place: a query parameter the route does not
+/// declare (<see cref="Query{TBuilder}"/>; none declared, none allowed), so a misspelt or unsupported filter never
+/// widens what a call does (<c>POST /v1/profiles/sms-late?node=issuer-1</c> would apply to every node), and a
+/// compressed body (<c>Content-Encoding</c>), which would be read as plain text. Both are one JSON line, 400 and 415,
+/// and nothing of the request is applied.
+/// </summary>
+internal static class ControlRequestChecks
+{
+    /// <summary>The group every control route is mapped in: the checks apply to its routes only (not routing's own 404/405).</summary>
+    public static RouteGroupBuilder Routes(WebApplication app) => app.MapGroup(string.Empty).WithMetadata(ControlRoute.Instance);
+
+    /// <summary>Declares the query parameters a route reads; any other is a 400 naming it and these.</summary>
+    public static TBuilder Query<TBuilder>(this TBuilder builder, params string[] names) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AllowedQuery(names));
+
+    /// <summary>The parameters a route declared (empty when it declared none).</summary>
+    public static IReadOnlyList<string> AllowedParameters(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<AllowedQuery>()?.Names ?? [];
+
+    /// <summary>True for a route mapped in <see cref="Routes"/>.</summary>
+    public static bool IsControlRoute(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<ControlRoute>() is not null;
+
+    public static void Use(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var endpoint = context.GetEndpoint();
+            if (!IsControlRoute(endpoint))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            if (!ControlLimits.TryCheckQuery(context.Request, out var error, [.. AllowedParameters(endpoint!)]))
+            {
+                await ControlHttpEndpoints.Error(StatusCodes.Status400BadRequest, error!).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            var encoding = context.Request.Headers.ContentEncoding.ToString();
+            if (encoding.Length > 0 && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+            {
+                await ControlHttpEndpoints.Error(StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; send the body uncompressed (no Content-Encoding)").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+    }
+
+    private sealed record AllowedQuery(string[] Names);
+
+    private sealed class ControlRoute
+    {
+        public static readonly ControlRoute Instance = new();
+    }
+}

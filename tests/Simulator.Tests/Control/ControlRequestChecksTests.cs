@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using PaySim.Simulator.Control;
+using PaySim.Simulator.Hosting;
+using PaySim.Simulator.Tests.Support;
+
+namespace PaySim.Simulator.Tests.Control;
+
+/// <summary>
+/// Bad input the HTTP control plane let through: a query parameter no route reads (POST /v1/profiles/sms-late?node=issuer-1
+/// applied to every node), a gzip body read as text, a path offered where paths are refused, a wrong token reported as a
+/// missing one.
+/// </summary>
+public sealed class ControlRequestChecksTests
+{
+    [Fact]
+    public async Task Every_route_refuses_a_query_parameter_it_does_not_declare_and_applies_nothing()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 2, cardholders: 10));
+        var riskBefore = await sim.Http.GetStringAsync("/v1/risk");
+        var routes = sim.Host.ControlHttpRoutes;
+        var walked = new List<string>();
+
+        foreach (var route in routes)
+        {
+            var pattern = route.RoutePattern.RawText!;
+            var url = pattern.Replace("{name}", pattern.StartsWith("/v1/profiles", StringComparison.Ordinal) ? "sms-late" : "issuer-1", StringComparison.Ordinal)
+                .Replace("{action}", "down", StringComparison.Ordinal);
+            var declared = ControlRequestChecks.AllowedParameters(route);
+            foreach (var method in route.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), url + "?zz=1&node=issuer-1");
+                if (method is "POST" or "PUT")
+                {
+                    request.Content = new StringContent("""{ "name": "q", "latency": "1ms" }""", Encoding.UTF8, "application/json");
+                }
+
+                using var response = await sim.Http.SendAsync(request);
+
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {url}: {response.StatusCode}");
+                Assert.Equal($"unknown query parameter 'zz'; allowed: {(declared.Count == 0 ? "none" : string.Join(", ", declared))}", await ErrorAsync(response));
+                walked.Add($"{method} {pattern}");
+            }
+        }
+
+        // The walk covers the whole plane (not a route left outside the checked group).
+        Assert.Equal(
+            ["DELETE /v1/faults", "GET /", "GET /metrics", "GET /v1/cardholders", "GET /v1/faults", "GET /v1/invariants", "GET /v1/journal", "GET /v1/ledger",
+             "GET /v1/merchants", "GET /v1/nodes", "GET /v1/profiles", "GET /v1/risk", "GET /v1/settings", "GET /v1/stats", "POST /v1/faults",
+             "POST /v1/nodes/{name}/{action}", "POST /v1/profiles/{name}", "POST /v1/reset", "PUT /v1/risk"],
+            walked.Order(StringComparer.Ordinal));
+        Assert.All(routes, r => Assert.True(ControlRequestChecks.IsControlRoute(r), r.DisplayName));
+
+        // Nothing was applied: no rule, every node up, the risk rules as they were.
+        Assert.Equal(0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+        Assert.All(JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/nodes")).RootElement.GetProperty("nodes").EnumerateArray(),
+            n => Assert.Equal("UP", n.GetProperty("state").GetString()));
+        Assert.Equal(riskBefore, await sim.Http.GetStringAsync("/v1/risk"));
+    }
+
+    [Fact]
+    public async Task The_declared_parameters_still_work()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        await sim.Http.PostAsync("/v1/faults", new StringContent("""{ "name": "a", "latency": "1ms" }""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.GetAsync("/v1/cardholders?count=2&offset=1&persona=healthy&locale=zh_CN")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.GetAsync("/v1/merchants?count=2&offset=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.GetAsync("/v1/ledger?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.DeleteAsync("/v1/faults?name=a")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_compressed_body_is_415_naming_the_header_and_applies_nothing()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var content = new StringContent("""{ "name": "z", "latency": "1ms" }""", Encoding.UTF8, "application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        using var response = await sim.Http.PostAsync("/v1/faults", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("Content-Encoding 'gzip' is not supported; send the body uncompressed (no Content-Encoding)", await ErrorAsync(response));
+        Assert.Equal(0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_unknown_profile_over_HTTP_does_not_offer_a_path()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var response = await sim.Http.PostAsync("/v1/profiles/nosuch", null);
+        var error = await ErrorAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("invalid fault rule: profile: unknown profile \"nosuch\"; allowed: flaky-network", error);
+        Assert.DoesNotContain("path", error);
+    }
+
+    [Fact]
+    public async Task A_wrong_control_token_says_it_does_not_match_and_never_echoes_it()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10);
+        options.ControlToken = "right-token";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        using var none = await sim.Http.GetAsync("/v1/stats");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1/stats") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "wrong-guess") } };
+        using var wrongReply = await sim.Http.SendAsync(wrong);
+        var error = await ErrorAsync(wrongReply);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.StartsWith("control token required: ", await ErrorAsync(none));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongReply.StatusCode);
+        Assert.Equal("control token does not match: send 'Authorization: Bearer <token>' with the token the simulator was started with (--control-token)", error);
+        Assert.DoesNotContain("wrong-guess", error);
+        Assert.DoesNotContain("right-token", error);
+    }
+
+    private static async Task<string> ErrorAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+}
