@@ -62,10 +62,6 @@ internal sealed partial class PaymentService(
             await accounts.VerifyPinAsync(userId, input.Pin, ct);
         }
 
-        var card = await cards.GetCardAsync(userId, input.CardId, ct)
-            ?? throw new WalletException(new WalletError(input.CardId is null ? 422 : 404, ErrorCodes.CardNotFound,
-                input.CardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{input.CardId}' for this user."));
-
         var amount = input.Amount!.Value;
         if (_ignoreIdempotencyKey)
         {
@@ -74,11 +70,18 @@ internal sealed partial class PaymentService(
             idempotencyKey += "#" + Guid.NewGuid().ToString("N");
         }
 
+        // Without cardId a retry means the card its key was first paid with: the default (the most recently bound card)
+        // is resolved only for a new key, so a card bound between a payment and its retry does not make it another payment.
         var existing = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
+        var cardId = input.CardId ?? existing?.CardId;
+        var card = await cards.GetCardAsync(userId, cardId, ct)
+            ?? throw new WalletException(new WalletError(cardId is null ? 422 : 404, ErrorCodes.CardNotFound,
+                cardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{cardId}' for this user."));
+
         PaymentRecord payment;
         if (existing is not null)
         {
-            var replay = Replay(existing, card.Id, amount, input);
+            var replay = Replay(existing, amount, input);
             if (replay is not null)
             {
                 return replay;
@@ -89,7 +92,7 @@ internal sealed partial class PaymentService(
             var resumedAt = Now();
             if (!await payments.TryResumeAsync(existing.Id, resumedAt, StaleBefore(), ct))
             {
-                return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, card.Id, amount, input)
+                return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, amount, input)
                     ?? throw InProgress();
             }
 
@@ -108,7 +111,7 @@ internal sealed partial class PaymentService(
             if (issuer.RemembersFailedPayments && !await payments.TryInsertAsync(payment, ct))
             {
                 var winner = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
-                return (winner is null ? null : Replay(winner, card.Id, amount, input)) ?? throw InProgress();
+                return (winner is null ? null : Replay(winner, amount, input)) ?? throw InProgress();
             }
         }
 
@@ -527,10 +530,13 @@ internal sealed partial class PaymentService(
     private async Task<PaymentResult> TakenOverAsync(PaymentRecord payment) =>
         Stored(await payments.GetAsync(payment.Id, CancellationToken.None) ?? payment) ?? throw InProgress();
 
-    /// <summary>The stored answer for a retry, or null when the stored payment failed and may be resumed.</summary>
-    private PaymentResult? Replay(PaymentRecord existing, string cardId, long amount, PaymentInput input)
+    /// <summary>
+    /// The stored answer for a retry, or null when the stored payment failed and may be resumed. A retry without
+    /// <c>cardId</c> asks for the card the key was paid with; one naming a card must name that one.
+    /// </summary>
+    private PaymentResult? Replay(PaymentRecord existing, long amount, PaymentInput input)
     {
-        if (!existing.SameRequest(cardId, amount, input.Currency!, input.Merchant!.Trim(), input.OrderReference!.Trim()))
+        if (!existing.SameRequest(input.CardId ?? existing.CardId, amount, input.Currency!, input.Merchant!.Trim(), input.OrderReference!.Trim()))
         {
             throw new WalletException(new WalletError(409, ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used for a different payment (card, amount, currency, merchant or orderReference differ)."));
