@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace PaySim.Wallet.Accounts;
@@ -40,9 +41,12 @@ internal static partial class CredentialRules
         return null;
     }
 
+    /// <summary>True for six ASCII digits: the only shape a payment PIN can have.</summary>
+    public static bool IsPinShaped([NotNullWhen(true)] string? pin) => pin is { Length: 6 } && pin.All(char.IsAsciiDigit);
+
     public static string? CheckPin(string? pin)
     {
-        if (pin is null || pin.Length != 6 || !pin.All(char.IsAsciiDigit))
+        if (!IsPinShaped(pin))
         {
             return "pin must be exactly 6 digits";
         }

@@ -106,6 +106,22 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Pay_PinNotSixDigits_Is422NamingPinBeforeAnyAttemptIsUsed()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000016");
+        var body = new { amount = 100, currency = "CNY", merchant = "m", orderReference = "o", pin = "2406" };
+
+        var shortPin = await client.PostAsync("/payments", body, "k-short");
+        var emptyPin = await client.PostAsync("/payments", body with { pin = "" }, "k-empty");
+        var wrong = await client.PostAsync("/payments", body with { pin = "999998" }, "k-wrong");
+
+        Assert.All([shortPin, emptyPin], r => Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_request"), (r.Status, r.ErrorCode)));
+        Assert.Contains("pin must be the 6-digit payment PIN", shortPin.Text, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Forbidden, "pin_wrong", 4), (wrong.Status, wrong.ErrorCode, wrong.Json!["error"]!["attemptsLeft"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Pay_FiveWrongPins_LocksPaymentsWith423()
     {
         using var client = new WalletClient(_host.Instances[0].Uri);
