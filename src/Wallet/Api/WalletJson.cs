@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using PaySim.Wallet.Errors;
 
 namespace PaySim.Wallet.Api;
 
@@ -42,12 +44,12 @@ internal static partial class WalletJson
         if (e.Path is { Length: > 2 } path && e.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             var name = path[2..];
-            var type = Requests.GetTypeInfo(typeof(T)).Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            var property = Requests.GetTypeInfo(typeof(T)).Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            var type = property?.PropertyType;
             type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
             return type switch
             {
-                _ when type == typeof(long) || type == typeof(int) =>
-                    $"field '{name}' must be a whole number written as digits (no quotes, fraction or exponent) from {(type == typeof(int) ? int.MinValue : long.MinValue)} to {(type == typeof(int) ? int.MaxValue : long.MaxValue)}",
+                _ when type == typeof(long) || type == typeof(int) => WholeNumberRule(name, property!, type),
                 _ when type == typeof(string) => $"field '{name}' must be text: a JSON string of valid Unicode (no unpaired surrogate escape such as \\ud800)",
                 _ when type == typeof(bool) => $"field '{name}' must be true or false",
                 _ => $"field '{name}' has the wrong type for this call",
@@ -55,6 +57,15 @@ internal static partial class WalletJson
         }
 
         return $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split(". ")[0]}.";
+    }
+
+    // The field's own range (WholeNumberAttribute) where it declares one, else its type's.
+    private static string WholeNumberRule(string name, JsonPropertyInfo property, Type type)
+    {
+        var declared = property.AttributeProvider?.GetCustomAttributes(typeof(WholeNumberAttribute), inherit: false).OfType<WholeNumberAttribute>().FirstOrDefault();
+        var (min, max) = declared is not null ? (declared.Min, declared.Max) : type == typeof(int) ? (int.MinValue, int.MaxValue) : (long.MinValue, long.MaxValue);
+        var note = declared?.Note is { } n ? " " + n : string.Empty;
+        return $"field '{name}' must be a whole number written as digits (no quotes, fraction or exponent) from {min} to {max}{note}";
     }
 
     [GeneratedRegex("'([^']*)'")]

@@ -83,7 +83,22 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("invalid_request", reply.Json!["error"]!["code"]!.GetValue<string>());
-        Assert.StartsWith("field 'amount' must be a whole number written as digits", reply.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("field 'amount' must be a whole number written as digits (no quotes, fraction or exponent) from 1 to 1000000000000",
+            reply.Json!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/payments/qr", """{"qr":"000201","pin":"246810","amount":"5"}""", "from 1 to 1000000000000")]
+    [InlineData("/payments/p_none/refund", """{"amount":"5"}""", "from 1 to 1000000000000 and at most what is left of the payment, or left out to refund the rest")]
+    [InlineData("/payments/p_none/refund", """{"amount":2.5}""", "from 1 to 1000000000000 and at most what is left of the payment, or left out to refund the rest")]
+    public async Task Amount_OfTheWrongKind_NamesTheCallsOwnRange_NotTheTypes(string path, string body, string range)
+    {
+        var reply = await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        var message = reply.Json!["error"]!["message"]!.GetValue<string>();
+        Assert.EndsWith(range, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("9223372036854775807", message, StringComparison.Ordinal);
     }
 
     [Fact]
