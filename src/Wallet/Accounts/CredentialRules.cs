@@ -11,10 +11,11 @@ internal static partial class CredentialRules
     [GeneratedRegex(@"^\+?[0-9]{6,15}$")]
     private static partial Regex PhonePattern();
 
-    public static string? CheckPhone(string? phone) =>
+    /// <param name="field">How the message names the field (binding: "phone (the phone reserved with the bank)").</param>
+    public static string? CheckPhone(string? phone, string field = "phone") =>
         phone is not null && PhonePattern().IsMatch(phone)
             ? null
-            : "phone must be 6 to 15 digits, optionally starting with + (e.g. 13812345678 or +447700900123)";
+            : $"{field} must be 6 to 15 digits, optionally starting with + (e.g. 13812345678 or +447700900123)";
 
     public static string? CheckPassword(string? password, string? phone, int minLength)
     {
