@@ -43,6 +43,7 @@ internal sealed class WalletEndpoints(
             try
             {
                 await next(context);
+                await RoutingErrorAsync(context);
             }
             catch (WalletException e)
             {
@@ -89,7 +90,27 @@ internal sealed class WalletEndpoints(
         app.MapPost("/payments/{id}/resend", ResendPaymentOtpAsync);
         app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
         app.MapGet("/users/{id}/notifications", ListNotificationsAsync);
-        app.MapFallback(context => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")));
+    }
+
+    /// <summary>
+    /// Routing's own answers, which it leaves without a body, get the one error line: a known path asked with another
+    /// method is routing's 405, whose Allow header lists the methods it takes; a path no route matches is a 404.
+    /// </summary>
+    private static Task RoutingErrorAsync(HttpContext context)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        return context.Response.StatusCode switch
+        {
+            StatusCodes.Status405MethodNotAllowed => WriteErrorAsync(context, new WalletError(405, ErrorCodes.MethodNotAllowed,
+                $"method {context.Request.Method} is not allowed on {context.Request.Path}; allowed: {context.Response.Headers.Allow}")),
+            StatusCodes.Status404NotFound when context.GetEndpoint() is null => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound,
+                $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")),
+            _ => Task.CompletedTask,
+        };
     }
 
     private async Task CreateUserAsync(HttpContext context)

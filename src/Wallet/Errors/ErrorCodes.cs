@@ -14,6 +14,7 @@ public static class ErrorCodes
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
     public const string CardNotFound = "card_not_found";
     public const string BindingNotFound = "binding_not_found";
     public const string BindingNotPending = "binding_not_pending";

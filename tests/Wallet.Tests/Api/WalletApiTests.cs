@@ -37,6 +37,30 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("POST", "/cards", "GET")]
+    [InlineData("HEAD", "/health", "GET")]
+    [InlineData("DELETE", "/payments/p_x", "GET")]
+    [InlineData("GET", "/payments", "POST")]
+    public async Task WrongMethod_OnAKnownRoute_Is405WithAllowAndOneLineNamingTheMethods(string method, string path, string allowed)
+    {
+        using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal([allowed], response.Content.Headers.Allow);
+        Assert.Equal("wallet-1", response.Headers.GetValues("X-Served-By").Single());
+        if (method != "HEAD")
+        {
+            var error = System.Text.Json.Nodes.JsonNode.Parse(text)!["error"]!;
+            Assert.Equal("method_not_allowed", error["code"]!.GetValue<string>());
+            Assert.Equal($"method {method} is not allowed on {path}; allowed: {allowed}", error["message"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task Register_OnOneInstance_LogsInAndPaysChecksOnTheOther()
     {
