@@ -116,7 +116,7 @@ internal sealed class WalletEndpoints(
     private async Task CreateUserAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateUserRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password, pin} is required");
-        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
+        var device = DeviceVerification.DeviceId(SingleHeader(context, DeviceVerification.Header));
         var (user, token, expiresAt) = await accounts.RegisterAsync(body.Phone, body.Password, body.Pin, body.Name, context.RequestAborted);
         await devices.TrustAsync(user.Id, device, context.RequestAborted);
         await WriteAsync(context, 201, new { userId = user.Id, phone = user.Phone, token, expiresAt });
@@ -125,7 +125,7 @@ internal sealed class WalletEndpoints(
     private async Task CreateSessionAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
-        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
+        var device = DeviceVerification.DeviceId(SingleHeader(context, DeviceVerification.Header));
         var user = await accounts.CheckPasswordAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
         if (!await devices.IsTrustedAsync(user.Id, device, context.RequestAborted))
         {
@@ -223,7 +223,7 @@ internal sealed class WalletEndpoints(
     {
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<PaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {amount, currency, merchant, orderReference, pin} is required");
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var key = SingleHeader(context, IdempotencyKeyHeader);
         await WritePaymentAsync(context, await payments.PayAsync(userId, key, body, context.RequestAborted));
     }
 
@@ -231,7 +231,7 @@ internal sealed class WalletEndpoints(
     {
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<QrPaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {qr, cardId?, pin, amount?} is required");
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var key = SingleHeader(context, IdempotencyKeyHeader);
         await WritePaymentAsync(context, await payments.PayAsync(userId, key, QrPayment.ToPayment(body, key), context.RequestAborted));
     }
 
@@ -278,7 +278,7 @@ internal sealed class WalletEndpoints(
     {
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<RefundBody>(context);
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var key = SingleHeader(context, IdempotencyKeyHeader);
         var result = await payments.RefundAsync(userId, RouteId(context), key, body?.Amount, context.RequestAborted);
         if (result.Replayed)
         {
@@ -347,6 +347,21 @@ internal sealed class WalletEndpoints(
         return RouteId(context) == userId
             ? userId
             : throw new WalletException(new WalletError(403, ErrorCodes.Forbidden, "A session may only read its own user's data."));
+    }
+
+    /// <summary>
+    /// A header the call reads as one value, or null when it is absent. Given more than once it is refused rather than
+    /// joined ("aaa,bbb" would be a key, or a device, that the client never sent).
+    /// </summary>
+    private static string? SingleHeader(HttpContext context, string name)
+    {
+        var values = context.Request.Headers[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => throw WalletException.Invalid($"header '{name}' is given {values.Count} times; send it once"),
+        };
     }
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

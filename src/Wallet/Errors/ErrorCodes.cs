@@ -27,6 +27,7 @@ public static class ErrorCodes
     public const string ChallengeExpired = "challenge_expired";
     public const string RefundExceedsPayment = "refund_exceeds_payment";
     public const string IdempotencyKeyMissing = "idempotency_key_missing";
+    public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string PinWrong = "pin_wrong";
     public const string PinLocked = "pin_locked";

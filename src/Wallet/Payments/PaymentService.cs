@@ -46,11 +46,13 @@ internal sealed partial class PaymentService(
 
     public async Task<PaymentResult> PayAsync(string userId, string? idempotencyKey, PaymentInput input, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > MaxKeyLength)
+        if (string.IsNullOrWhiteSpace(idempotencyKey))
         {
             throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyMissing,
                 $"Send an Idempotency-Key header (1 to {MaxKeyLength} characters) so a retried payment is not charged twice."));
         }
+
+        RequireKeyLength(idempotencyKey);
 
         Require(input.Amount is > 0 and <= MaxAmountMinor, $"amount must be a whole number of minor units between 1 and {MaxAmountMinor}");
         Require(input.Currency is not null && CurrencyPattern().IsMatch(input.Currency), "currency must be a 3-letter ISO 4217 code in capitals (e.g. CNY)");
@@ -140,10 +142,7 @@ internal sealed partial class PaymentService(
 
     public async Task<RefundResult> RefundAsync(string userId, string paymentId, string? idempotencyKey, long? amount, CancellationToken ct)
     {
-        if (idempotencyKey is { Length: > MaxKeyLength })
-        {
-            throw WalletException.Invalid($"Idempotency-Key must have at most {MaxKeyLength} characters");
-        }
+        RequireKeyLength(idempotencyKey);
 
         var payment = await payments.GetAsync(paymentId, ct);
         if (payment is null || payment.UserId != userId)
@@ -573,6 +572,15 @@ internal sealed partial class PaymentService(
 
     // Unwritten since before this, a pending payment or refund has no live process behind it (see StaleWindow).
     private long StaleBefore() => Now() - (long)StaleWindow.Of(options).TotalMilliseconds;
+
+    private static void RequireKeyLength(string? idempotencyKey)
+    {
+        if (idempotencyKey is { Length: > MaxKeyLength })
+        {
+            throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyInvalid,
+                $"Idempotency-Key must be 1 to {MaxKeyLength} characters (got {idempotencyKey.Length})"));
+        }
+    }
 
     private static void Require(bool ok, string message)
     {

@@ -146,6 +146,51 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Headers_GivenTwice_Are422NamingTheHeader_NotJoinedIntoOneValue()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000017");
+        var uri = _host.Instances[0].Uri;
+        const string Payment = """{"amount":100,"currency":"CNY","merchant":"m","orderReference":"o","pin":"246810"}""";
+        var bearer = "Authorization: Bearer " + client.Token;
+
+        var twoKeys = await RawHttp.PostAsync(uri, "/payments", [bearer, "Idempotency-Key: aaa", "Idempotency-Key: bbb"], Payment);
+        var twoRefundKeys = await RawHttp.PostAsync(uri, "/payments/p_x/refund", [bearer, "Idempotency-Key: aaa", "Idempotency-Key: bbb"], "{}");
+        var twoDevices = await RawHttp.PostAsync(uri, "/sessions", ["X-Device-Id: a", "X-Device-Id: b"], """{"phone":"13800000017","password":"passw0rd!"}""");
+        var oneKeyWithAComma = await client.PostAsync("/payments", System.Text.Json.JsonSerializer.Deserialize<object>(Payment), "aaa,bbb");
+
+        Assert.Equal((422, "invalid_request", "header 'Idempotency-Key' is given 2 times; send it once"), Error(twoKeys));
+        Assert.Equal((422, "invalid_request", "header 'Idempotency-Key' is given 2 times; send it once"), Error(twoRefundKeys));
+        Assert.Equal((422, "invalid_request", "header 'X-Device-Id' is given 2 times; send it once"), Error(twoDevices));
+        Assert.Equal("card_not_found", oneKeyWithAComma.ErrorCode);
+
+        static (int, string, string) Error((int Status, string Text) reply)
+        {
+            // The body, whether sent with a length or in one chunk.
+            var body = reply.Text[reply.Text.IndexOf("\r\n\r\n", StringComparison.Ordinal)..];
+            var error = System.Text.Json.Nodes.JsonNode.Parse(body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)])!["error"]!;
+            return (reply.Status, error["code"]!.GetValue<string>(), error["message"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Pay_IdempotencyKeyTooLong_IsIdempotencyKeyInvalid_NotMissing()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000018");
+        var body = new { amount = 100, currency = "CNY", merchant = "m", orderReference = "o", pin = "246810" };
+
+        var longest = await client.PostAsync("/payments", body, new string('k', 128));
+        var tooLong = await client.PostAsync("/payments", body, new string('k', 129));
+        var refundTooLong = await client.PostAsync("/payments/p_x/refund", null, new string('k', 129));
+
+        Assert.Equal("card_not_found", longest.ErrorCode);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_invalid"), (tooLong.Status, tooLong.ErrorCode));
+        Assert.Contains("Idempotency-Key must be 1 to 128 characters (got 129)", tooLong.Text, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_invalid"), (refundTooLong.Status, refundTooLong.ErrorCode));
+    }
+
+    [Fact]
     public async Task Pay_FiveWrongPins_LocksPaymentsWith423()
     {
         using var client = new WalletClient(_host.Instances[0].Uri);
