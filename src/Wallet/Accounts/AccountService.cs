@@ -31,9 +31,9 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
             }
         }
 
-        if (name is { Length: > 100 })
+        if (name is not null && TextLength.Of(name) > 100)
         {
-            throw WalletException.Invalid("name must have at most 100 characters");
+            throw WalletException.Invalid($"name must have at most 100 {TextLength.Unit}");
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using PaySim.Wallet.Errors;
 
 namespace PaySim.Wallet.Accounts;
 
@@ -19,14 +20,14 @@ internal static partial class CredentialRules
 
     public static string? CheckPassword(string? password, string? phone, int minLength)
     {
-        if (string.IsNullOrEmpty(password) || password.Length < minLength)
+        if (string.IsNullOrEmpty(password) || TextLength.Of(password) < minLength)
         {
-            return $"password must have at least {minLength} characters";
+            return $"password must have at least {minLength} {TextLength.Unit}";
         }
 
-        if (password.Length > MaxPasswordLength)
+        if (TextLength.Of(password) > MaxPasswordLength)
         {
-            return $"password must have at most {MaxPasswordLength} characters";
+            return $"password must have at most {MaxPasswordLength} {TextLength.Unit}";
         }
 
         if (!password.Any(char.IsLetter) || !password.Any(char.IsDigit))

@@ -43,7 +43,7 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
         Require(PassesLuhn(pan!), "pan fails the Luhn check: a digit of the card number is mistyped");
         Require(input.Expiry is not null && ExpiryPattern().IsMatch(input.Expiry), "expiry must be MM/YY");
         Require(input.Cvv is not null && CvvPattern().IsMatch(input.Cvv), "cvv must be 3 or 4 digits");
-        Require(!string.IsNullOrWhiteSpace(input.HolderName) && input.HolderName.Length <= 100, "holderName must be 1 to 100 characters");
+        Require(!string.IsNullOrWhiteSpace(input.HolderName) && TextLength.Of(input.HolderName) <= 100, $"holderName must be 1 to 100 {TextLength.Unit}");
         Require(input.IdNumber is not null && IdNumberPattern().IsMatch(input.IdNumber.Trim()),
             "idNumber must be 5 to 32 letters and digits (hyphens or spaces allowed between them), e.g. 11010119900101100X");
         if (CredentialRules.CheckPhone(input.Phone?.Trim(), "phone (the phone reserved with the bank)") is { } badPhone)

@@ -49,15 +49,15 @@ internal sealed partial class PaymentService(
         if (string.IsNullOrWhiteSpace(idempotencyKey))
         {
             throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyMissing,
-                $"Send an Idempotency-Key header (1 to {MaxKeyLength} characters) so a retried payment is not charged twice."));
+                $"Send an Idempotency-Key header (1 to {MaxKeyLength} {TextLength.Unit}) so a retried payment is not charged twice."));
         }
 
         RequireKeyLength(idempotencyKey);
 
         Require(input.Amount is > 0 and <= MaxAmountMinor, $"amount must be a whole number of minor units between 1 and {MaxAmountMinor}");
         Require(input.Currency is not null && CurrencyPattern().IsMatch(input.Currency), "currency must be a 3-letter ISO 4217 code in capitals (e.g. CNY)");
-        Require(!string.IsNullOrWhiteSpace(input.Merchant) && input.Merchant.Length <= 64, "merchant must be 1 to 64 characters");
-        Require(!string.IsNullOrWhiteSpace(input.OrderReference) && input.OrderReference.Length <= 64, "orderReference must be 1 to 64 characters");
+        Require(!string.IsNullOrWhiteSpace(input.Merchant) && TextLength.Of(input.Merchant) <= 64, $"merchant must be 1 to 64 {TextLength.Unit}");
+        Require(!string.IsNullOrWhiteSpace(input.OrderReference) && TextLength.Of(input.OrderReference) <= 64, $"orderReference must be 1 to 64 {TextLength.Unit}");
         if (options.RequirePaymentPin)
         {
             Require(input.Pin is not null, "pin (the 6-digit payment PIN) is required");
@@ -575,10 +575,10 @@ internal sealed partial class PaymentService(
 
     private static void RequireKeyLength(string? idempotencyKey)
     {
-        if (idempotencyKey is { Length: > MaxKeyLength })
+        if (idempotencyKey is not null && TextLength.Of(idempotencyKey) > MaxKeyLength)
         {
             throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyInvalid,
-                $"Idempotency-Key must be 1 to {MaxKeyLength} characters (got {idempotencyKey.Length})"));
+                $"Idempotency-Key must be 1 to {MaxKeyLength} {TextLength.Unit}; got {TextLength.Of(idempotencyKey)}"));
         }
     }
 

@@ -186,8 +186,24 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
 
         Assert.Equal("card_not_found", longest.ErrorCode);
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_invalid"), (tooLong.Status, tooLong.ErrorCode));
-        Assert.Contains("Idempotency-Key must be 1 to 128 characters (got 129)", tooLong.Text, StringComparison.Ordinal);
+        Assert.Contains("Idempotency-Key must be 1 to 128 characters (Unicode code points); got 129", tooLong.Text, StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_invalid"), (refundTooLong.Status, refundTooLong.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Pay_TextLimits_CountCharactersAsTheMessageSays()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000019");
+        string Emoji(int n) => string.Concat(Enumerable.Repeat("😀", n));
+
+        // No card is bound, so a body within every rule gets as far as card_not_found.
+        var fits = await client.PostAsync("/payments", new { amount = 100, currency = "CNY", merchant = Emoji(64), orderReference = Emoji(64), pin = "246810" }, "k-fits");
+        var tooLong = await client.PostAsync("/payments", new { amount = 100, currency = "CNY", merchant = "m", orderReference = Emoji(65), pin = "246810" }, "k-long");
+
+        Assert.Equal("card_not_found", fits.ErrorCode);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_request"), (tooLong.Status, tooLong.ErrorCode));
+        Assert.Equal("orderReference must be 1 to 64 characters (Unicode code points)", tooLong.Json!["error"]!["message"]!.GetValue<string>());
     }
 
     [Fact]
