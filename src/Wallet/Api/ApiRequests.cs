@@ -19,3 +19,6 @@ internal sealed record StartPasswordResetRequest(string? Phone);
 internal sealed record ConfirmPasswordResetRequest(string? Phone, string? Code, string? NewPassword);
 
 internal sealed record VerifySessionRequest(string? ChallengeId, string? Code);
+
+/// <summary>Body of the resend calls: none, or an empty object; a field is refused as on every other call.</summary>
+internal sealed record ResendBody;

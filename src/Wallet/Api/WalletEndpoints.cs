@@ -214,6 +214,7 @@ internal sealed class WalletEndpoints(
     private async Task ResendOtpAsync(HttpContext context)
     {
         var userId = await AuthenticateAsync(context);
+        await ReadAsync<ResendBody>(context);
         var id = RouteId(context);
         await bindings.ResendAsync(userId, id, context.RequestAborted);
         await WriteAsync(context, 202, new { bindingId = id, status = "otp_resent" });
@@ -257,6 +258,7 @@ internal sealed class WalletEndpoints(
     private async Task ResendPaymentOtpAsync(HttpContext context)
     {
         var userId = await AuthenticateAsync(context);
+        await ReadAsync<ResendBody>(context);
         var payment = await payments.ResendChallengeAsync(userId, RouteId(context), context.RequestAborted);
         await WriteAsync(context, 202, new { paymentId = payment.Id, status = "otp_resent", challenge = ChallengeJson(payment) });
     }

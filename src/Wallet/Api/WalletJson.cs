@@ -32,8 +32,18 @@ internal static partial class WalletJson
         var field = QuotedName().Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null;
         if (field is not null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            var allowed = Requests.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name);
-            return $"unknown field '{field}' in the body; this call takes {string.Join(", ", allowed)}";
+            return $"unknown field '{field}' in the body; {Takes<T>()}";
+        }
+
+        if (e.Path == "$" && e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            // An array, string, number or true where the object belongs: say what the body is, not the .NET type it fills.
+            return $"the body must be a JSON object; {Takes<T>()}";
+        }
+
+        if (e.Message.Contains("Expected depth to be zero", StringComparison.Ordinal))
+        {
+            return "the body ends before its JSON object or array is closed";
         }
 
         if (field is not null && e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
@@ -57,6 +67,12 @@ internal static partial class WalletJson
         }
 
         return $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split(". ")[0]}.";
+    }
+
+    private static string Takes<T>()
+    {
+        var fields = Requests.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToList();
+        return fields.Count == 0 ? "this call takes no fields (send no body, or {})" : $"this call takes {string.Join(", ", fields)}";
     }
 
     // The field's own range (WholeNumberAttribute) where it declares one, else its type's.

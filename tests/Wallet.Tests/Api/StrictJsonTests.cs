@@ -101,6 +101,41 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("9223372036854775807", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/payments", "[1,2]", "amount, currency, merchant, orderReference, cardId, pin")]
+    [InlineData("/users", "\"13800000080\"", "phone, password, pin, name")]
+    [InlineData("/payments/p_none/refund", "5", "amount")]
+    [InlineData("/sessions", "true", "phone, password")]
+    public async Task Body_ThatIsNoJsonObject_Is400SayingSo_WithoutDotNetTypeNames(string path, string body, string fields)
+    {
+        var reply = await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal($"the body must be a JSON object; this call takes {fields}", reply.Json!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Body_CutShort_SaysItEndsBeforeItIsClosed()
+    {
+        var reply = await PostAsync("/payments", "{");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("the body ends before its JSON object or array is closed", reply.Json!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/cards/bind/b_none/resend")]
+    [InlineData("/payments/p_none/resend")]
+    public async Task Resend_WithAField_Is400LikeEveryOtherCall_WhileNoBodyOrAnEmptyObjectPasses(string path)
+    {
+        var withField = await PostAsync(path, """{"x":1}""");
+        var empty = await PostAsync(path, "{}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, withField.Status);
+        Assert.Equal("unknown field 'x' in the body; this call takes no fields (send no body, or {})", withField.Json!["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, empty.Status);
+    }
+
     [Fact]
     public async Task Text_WithAnUnpairedSurrogate_Is400NamingTheField()
     {
