@@ -173,7 +173,8 @@ public static class EmvQr
         var dot = text.IndexOf('.', StringComparison.Ordinal);
         var whole = dot < 0 ? text : text[..dot];
         var fraction = dot < 0 ? string.Empty : text[(dot + 1)..];
-        if (whole.Length is 0 or > 10 || fraction.Length > 2 || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit))
+        // Up to 13 digits before the point: the whole EMVCo field (ans..13). How much a payment may be is the payer's rule.
+        if (whole.Length is 0 or > 13 || fraction.Length > 2 || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit))
         {
             return false;
         }

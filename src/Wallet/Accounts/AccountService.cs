@@ -31,9 +31,9 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
             }
         }
 
-        if (name is { Length: > 100 })
+        if (name is not null && TextLength.Of(name) > 100)
         {
-            throw WalletException.Invalid("name must have at most 100 characters");
+            throw WalletException.Invalid($"name must have at most 100 {TextLength.Unit}");
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -64,6 +64,19 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
     /// <summary>Everything <see cref="LoginAsync"/> checks (rate, lockout, password), without opening a session.</summary>
     public async Task<UserRecord> CheckPasswordAsync(string? phone, string? password, string client, CancellationToken ct)
     {
+        // A body no login can succeed with is a client's bug, not a guess: 422 naming the field, and no attempt counted
+        // (five of them would otherwise lock a real user's phone).
+        phone = phone?.Trim();
+        if (CredentialRules.CheckPhone(phone) is { } badPhone)
+        {
+            throw WalletException.Invalid(badPhone);
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            throw WalletException.Invalid("password is required");
+        }
+
         if (_loginRate.TryAcquire(client) is { } wait)
         {
             var ms = (long)Math.Ceiling(wait.TotalMilliseconds);
@@ -73,19 +86,17 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
             });
         }
 
-        phone = phone?.Trim();
-        var countable = CredentialRules.CheckPhone(phone) is null;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (countable && await loginAttempts.LockedUntilAsync(phone!, ct) is var until && until > now)
+        if (await loginAttempts.LockedUntilAsync(phone!, ct) is var until && until > now)
         {
             throw LoginLocked(until - now);
         }
 
-        var user = countable ? await users.FindByPhoneAsync(phone!, ct) : null;
-        var matches = SecretHasher.Verify(password ?? string.Empty, user?.PasswordHash ?? _dummyPasswordHash.Value);
-        if (user is null || password is null || !matches)
+        var user = await users.FindByPhoneAsync(phone!, ct);
+        var matches = SecretHasher.Verify(password, user?.PasswordHash ?? _dummyPasswordHash.Value);
+        if (user is null || !matches)
         {
-            throw await LoginFailedAsync(countable ? phone : null, ct);
+            throw await LoginFailedAsync(phone!, ct);
         }
 
         await loginAttempts.ResetAsync(user.Phone, ct);
@@ -112,6 +123,12 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
     /// </summary>
     public async Task VerifyPinAsync(string userId, string? pin, CancellationToken ct)
     {
+        // No PIN has another shape, so such a value is a client's bug rather than a guess: 422, and no attempt used.
+        if (!CredentialRules.IsPinShaped(pin))
+        {
+            throw WalletException.Invalid("pin must be the 6-digit payment PIN (exactly 6 digits 0-9)");
+        }
+
         var user = await users.GetAsync(userId, ct) ?? throw new WalletException(new WalletError(401, ErrorCodes.Unauthorized, "The user no longer exists."));
         var now = _time.GetUtcNow();
         if (user.PinLockedUntilMs > now.ToUnixTimeMilliseconds())
@@ -119,7 +136,7 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
             throw PinLocked(user.PinLockedUntilMs - now.ToUnixTimeMilliseconds());
         }
 
-        if (pin is null || !SecretHasher.Verify(pin, user.PinHash))
+        if (!SecretHasher.Verify(pin, user.PinHash))
         {
             var lockUntil = (now + options.PinLockout).ToUnixTimeMilliseconds();
             var (failures, lockedUntil) = await users.RecordPinFailureAsync(userId, options.PinMaxAttempts, lockUntil, ct);
@@ -142,13 +159,8 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
     }
 
     // The same answer for an unknown phone and a wrong password, so the API does not reveal who is registered.
-    private async Task<WalletException> LoginFailedAsync(string? phone, CancellationToken ct)
+    private async Task<WalletException> LoginFailedAsync(string phone, CancellationToken ct)
     {
-        if (phone is null)
-        {
-            return new WalletException(new WalletError(401, ErrorCodes.Unauthorized, "Phone or password is wrong."));
-        }
-
         var now = _time.GetUtcNow();
         var (failures, lockedUntil) = await loginAttempts.RecordFailureAsync(phone, options.LoginMaxAttempts, (now + options.LoginLockout).ToUnixTimeMilliseconds(), ct);
         if (lockedUntil > now.ToUnixTimeMilliseconds())

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using PaySim.Wallet.Errors;
 
 namespace PaySim.Wallet.Accounts;
 
@@ -10,21 +12,22 @@ internal static partial class CredentialRules
     [GeneratedRegex(@"^\+?[0-9]{6,15}$")]
     private static partial Regex PhonePattern();
 
-    public static string? CheckPhone(string? phone) =>
+    /// <param name="field">How the message names the field (binding: "phone (the phone reserved with the bank)").</param>
+    public static string? CheckPhone(string? phone, string field = "phone") =>
         phone is not null && PhonePattern().IsMatch(phone)
             ? null
-            : "phone must be 6 to 15 digits, optionally starting with + (e.g. 13812345678 or +447700900123)";
+            : $"{field} must be 6 to 15 digits, optionally starting with + (e.g. 13812345678 or +447700900123)";
 
     public static string? CheckPassword(string? password, string? phone, int minLength)
     {
-        if (string.IsNullOrEmpty(password) || password.Length < minLength)
+        if (string.IsNullOrEmpty(password) || TextLength.Of(password) < minLength)
         {
-            return $"password must have at least {minLength} characters";
+            return $"password must have at least {minLength} {TextLength.Unit}";
         }
 
-        if (password.Length > MaxPasswordLength)
+        if (TextLength.Of(password) > MaxPasswordLength)
         {
-            return $"password must have at most {MaxPasswordLength} characters";
+            return $"password must have at most {MaxPasswordLength} {TextLength.Unit}";
         }
 
         if (!password.Any(char.IsLetter) || !password.Any(char.IsDigit))
@@ -40,9 +43,12 @@ internal static partial class CredentialRules
         return null;
     }
 
+    /// <summary>True for six ASCII digits: the only shape a payment PIN can have.</summary>
+    public static bool IsPinShaped([NotNullWhen(true)] string? pin) => pin is { Length: 6 } && pin.All(char.IsAsciiDigit);
+
     public static string? CheckPin(string? pin)
     {
-        if (pin is null || pin.Length != 6 || !pin.All(char.IsAsciiDigit))
+        if (!IsPinShaped(pin))
         {
             return "pin must be exactly 6 digits";
         }

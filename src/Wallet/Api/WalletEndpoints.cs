@@ -43,6 +43,7 @@ internal sealed class WalletEndpoints(
             try
             {
                 await next(context);
+                await RoutingErrorAsync(context);
             }
             catch (WalletException e)
             {
@@ -89,13 +90,33 @@ internal sealed class WalletEndpoints(
         app.MapPost("/payments/{id}/resend", ResendPaymentOtpAsync);
         app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
         app.MapGet("/users/{id}/notifications", ListNotificationsAsync);
-        app.MapFallback(context => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")));
+    }
+
+    /// <summary>
+    /// Routing's own answers, which it leaves without a body, get the one error line: a known path asked with another
+    /// method is routing's 405, whose Allow header lists the methods it takes; a path no route matches is a 404.
+    /// </summary>
+    private static Task RoutingErrorAsync(HttpContext context)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        return context.Response.StatusCode switch
+        {
+            StatusCodes.Status405MethodNotAllowed => WriteErrorAsync(context, new WalletError(405, ErrorCodes.MethodNotAllowed,
+                $"method {context.Request.Method} is not allowed on {context.Request.Path}; allowed: {context.Response.Headers.Allow}")),
+            StatusCodes.Status404NotFound when context.GetEndpoint() is null => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound,
+                $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")),
+            _ => Task.CompletedTask,
+        };
     }
 
     private async Task CreateUserAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateUserRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password, pin} is required");
-        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
+        var device = DeviceVerification.DeviceId(SingleHeader(context, DeviceVerification.Header));
         var (user, token, expiresAt) = await accounts.RegisterAsync(body.Phone, body.Password, body.Pin, body.Name, context.RequestAborted);
         await devices.TrustAsync(user.Id, device, context.RequestAborted);
         await WriteAsync(context, 201, new { userId = user.Id, phone = user.Phone, token, expiresAt });
@@ -104,7 +125,7 @@ internal sealed class WalletEndpoints(
     private async Task CreateSessionAsync(HttpContext context)
     {
         var body = await ReadAsync<CreateSessionRequest>(context) ?? throw WalletException.Invalid("a JSON body {phone, password} is required");
-        var device = DeviceVerification.DeviceId(context.Request.Headers[DeviceVerification.Header]);
+        var device = DeviceVerification.DeviceId(SingleHeader(context, DeviceVerification.Header));
         var user = await accounts.CheckPasswordAsync(body.Phone, body.Password, ClientAddress(context), context.RequestAborted);
         if (!await devices.IsTrustedAsync(user.Id, device, context.RequestAborted))
         {
@@ -193,6 +214,7 @@ internal sealed class WalletEndpoints(
     private async Task ResendOtpAsync(HttpContext context)
     {
         var userId = await AuthenticateAsync(context);
+        await ReadAsync<ResendBody>(context);
         var id = RouteId(context);
         await bindings.ResendAsync(userId, id, context.RequestAborted);
         await WriteAsync(context, 202, new { bindingId = id, status = "otp_resent" });
@@ -202,7 +224,7 @@ internal sealed class WalletEndpoints(
     {
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<PaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {amount, currency, merchant, orderReference, pin} is required");
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var key = SingleHeader(context, IdempotencyKeyHeader);
         await WritePaymentAsync(context, await payments.PayAsync(userId, key, body, context.RequestAborted));
     }
 
@@ -210,7 +232,7 @@ internal sealed class WalletEndpoints(
     {
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<QrPaymentInput>(context) ?? throw WalletException.Invalid("a JSON body {qr, cardId?, pin, amount?} is required");
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var key = SingleHeader(context, IdempotencyKeyHeader);
         await WritePaymentAsync(context, await payments.PayAsync(userId, key, QrPayment.ToPayment(body, key), context.RequestAborted));
     }
 
@@ -236,6 +258,7 @@ internal sealed class WalletEndpoints(
     private async Task ResendPaymentOtpAsync(HttpContext context)
     {
         var userId = await AuthenticateAsync(context);
+        await ReadAsync<ResendBody>(context);
         var payment = await payments.ResendChallengeAsync(userId, RouteId(context), context.RequestAborted);
         await WriteAsync(context, 202, new { paymentId = payment.Id, status = "otp_resent", challenge = ChallengeJson(payment) });
     }
@@ -257,7 +280,7 @@ internal sealed class WalletEndpoints(
     {
         var userId = await AuthenticateAsync(context);
         var body = await ReadAsync<RefundBody>(context);
-        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        var key = SingleHeader(context, IdempotencyKeyHeader);
         var result = await payments.RefundAsync(userId, RouteId(context), key, body?.Amount, context.RequestAborted);
         if (result.Replayed)
         {
@@ -326,6 +349,21 @@ internal sealed class WalletEndpoints(
         return RouteId(context) == userId
             ? userId
             : throw new WalletException(new WalletError(403, ErrorCodes.Forbidden, "A session may only read its own user's data."));
+    }
+
+    /// <summary>
+    /// A header the call reads as one value, or null when it is absent. Given more than once it is refused rather than
+    /// joined ("aaa,bbb" would be a key, or a device, that the client never sent).
+    /// </summary>
+    private static string? SingleHeader(HttpContext context, string name)
+    {
+        var values = context.Request.Headers[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => throw WalletException.Invalid($"header '{name}' is given {values.Count} times; send it once"),
+        };
     }
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using PaySim.Wallet.Errors;
 
 namespace PaySim.Wallet.Api;
 
@@ -30,8 +32,18 @@ internal static partial class WalletJson
         var field = QuotedName().Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null;
         if (field is not null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            var allowed = Requests.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name);
-            return $"unknown field '{field}' in the body; this call takes {string.Join(", ", allowed)}";
+            return $"unknown field '{field}' in the body; {Takes<T>()}";
+        }
+
+        if (e.Path == "$" && e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            // An array, string, number or true where the object belongs: say what the body is, not the .NET type it fills.
+            return $"the body must be a JSON object; {Takes<T>()}";
+        }
+
+        if (e.Message.Contains("Expected depth to be zero", StringComparison.Ordinal))
+        {
+            return "the body ends before its JSON object or array is closed";
         }
 
         if (field is not null && e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
@@ -42,12 +54,12 @@ internal static partial class WalletJson
         if (e.Path is { Length: > 2 } path && e.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             var name = path[2..];
-            var type = Requests.GetTypeInfo(typeof(T)).Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            var property = Requests.GetTypeInfo(typeof(T)).Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            var type = property?.PropertyType;
             type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
             return type switch
             {
-                _ when type == typeof(long) || type == typeof(int) =>
-                    $"field '{name}' must be a whole number written as digits (no quotes, fraction or exponent) from {(type == typeof(int) ? int.MinValue : long.MinValue)} to {(type == typeof(int) ? int.MaxValue : long.MaxValue)}",
+                _ when type == typeof(long) || type == typeof(int) => WholeNumberRule(name, property!, type),
                 _ when type == typeof(string) => $"field '{name}' must be text: a JSON string of valid Unicode (no unpaired surrogate escape such as \\ud800)",
                 _ when type == typeof(bool) => $"field '{name}' must be true or false",
                 _ => $"field '{name}' has the wrong type for this call",
@@ -55,6 +67,21 @@ internal static partial class WalletJson
         }
 
         return $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split(". ")[0]}.";
+    }
+
+    private static string Takes<T>()
+    {
+        var fields = Requests.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToList();
+        return fields.Count == 0 ? "this call takes no fields (send no body, or {})" : $"this call takes {string.Join(", ", fields)}";
+    }
+
+    // The field's own range (WholeNumberAttribute) where it declares one, else its type's.
+    private static string WholeNumberRule(string name, JsonPropertyInfo property, Type type)
+    {
+        var declared = property.AttributeProvider?.GetCustomAttributes(typeof(WholeNumberAttribute), inherit: false).OfType<WholeNumberAttribute>().FirstOrDefault();
+        var (min, max) = declared is not null ? (declared.Min, declared.Max) : type == typeof(int) ? (int.MinValue, int.MaxValue) : (long.MinValue, long.MaxValue);
+        var note = declared?.Note is { } n ? " " + n : string.Empty;
+        return $"field '{name}' must be a whole number written as digits (no quotes, fraction or exponent) from {min} to {max}{note}";
     }
 
     [GeneratedRegex("'([^']*)'")]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PaySim.Contracts.Issuer.V1;
+using PaySim.Wallet.Accounts;
 using PaySim.Wallet.Defects;
 using PaySim.Wallet.Errors;
 using PaySim.Wallet.Integration;
@@ -29,15 +30,26 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
     [GeneratedRegex(@"^[0-9]{4,8}$")]
     private static partial Regex OtpPattern();
 
+    // A resident ID, passport or similar number: letters and digits, hyphens or spaces between them.
+    [GeneratedRegex(@"^[0-9A-Za-z](?:[0-9A-Za-z -]{3,30})[0-9A-Za-z]$")]
+    private static partial Regex IdNumberPattern();
+
     public async Task<(BindingRecord Binding, int OtpTtlSeconds)> StartAsync(string userId, StartBindingInput input, CancellationToken ct)
     {
         var pan = input.Pan?.Replace(" ", string.Empty, StringComparison.Ordinal);
-        Require(pan is not null && PanPattern().IsMatch(pan), "pan must be 12 to 19 digits");
+        // Only the shape is checked here: a well-formed value that is not the bank's (another ID, another phone) is the
+        // issuer's to refuse (id_mismatch, phone_mismatch), as a real bank would.
+        Require(pan is not null && PanPattern().IsMatch(pan), "pan must be 12 to 19 digits (spaces allowed)");
+        Require(PassesLuhn(pan!), "pan fails the Luhn check: a digit of the card number is mistyped");
         Require(input.Expiry is not null && ExpiryPattern().IsMatch(input.Expiry), "expiry must be MM/YY");
         Require(input.Cvv is not null && CvvPattern().IsMatch(input.Cvv), "cvv must be 3 or 4 digits");
-        Require(!string.IsNullOrWhiteSpace(input.HolderName) && input.HolderName.Length <= 100, "holderName must be 1 to 100 characters");
-        Require(!string.IsNullOrWhiteSpace(input.IdNumber) && input.IdNumber.Length <= 32, "idNumber must be 1 to 32 characters");
-        Require(!string.IsNullOrWhiteSpace(input.Phone) && input.Phone.Length <= 20, "phone (the phone reserved with the bank) must be 1 to 20 characters");
+        Require(!string.IsNullOrWhiteSpace(input.HolderName) && TextLength.Of(input.HolderName) <= 100, $"holderName must be 1 to 100 {TextLength.Unit}");
+        Require(input.IdNumber is not null && IdNumberPattern().IsMatch(input.IdNumber.Trim()),
+            "idNumber must be 5 to 32 letters and digits (hyphens or spaces allowed between them), e.g. 11010119900101100X");
+        if (CredentialRules.CheckPhone(input.Phone?.Trim(), "phone (the phone reserved with the bank)") is { } badPhone)
+        {
+            throw WalletException.Invalid(badPhone);
+        }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var binding = new BindingRecord("b_" + Guid.NewGuid().ToString("N"), userId, null, BindingStatus.Starting, pan![^4..], null, null, null, now);
@@ -183,6 +195,18 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
     {
         metrics.Binding(error.Code);
         await cards.UpdateBindingAsync(bindingId, BindingStatus.Failed, null, null, null, error.Code, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+    }
+
+    private static bool PassesLuhn(string digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[digits.Length - 1 - i] - '0';
+            sum += i % 2 == 0 ? d : d * 2 > 9 ? (d * 2) - 9 : d * 2;
+        }
+
+        return sum % 10 == 0;
     }
 
     private static void Require(bool ok, string message)

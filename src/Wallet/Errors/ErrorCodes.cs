@@ -14,6 +14,7 @@ public static class ErrorCodes
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
     public const string CardNotFound = "card_not_found";
     public const string BindingNotFound = "binding_not_found";
     public const string BindingNotPending = "binding_not_pending";
@@ -26,6 +27,7 @@ public static class ErrorCodes
     public const string ChallengeExpired = "challenge_expired";
     public const string RefundExceedsPayment = "refund_exceeds_payment";
     public const string IdempotencyKeyMissing = "idempotency_key_missing";
+    public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string PinWrong = "pin_wrong";
     public const string PinLocked = "pin_locked";

@@ -46,25 +46,23 @@ internal sealed partial class PaymentService(
 
     public async Task<PaymentResult> PayAsync(string userId, string? idempotencyKey, PaymentInput input, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > MaxKeyLength)
+        if (string.IsNullOrWhiteSpace(idempotencyKey))
         {
             throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyMissing,
-                $"Send an Idempotency-Key header (1 to {MaxKeyLength} characters) so a retried payment is not charged twice."));
+                $"Send an Idempotency-Key header (1 to {MaxKeyLength} {TextLength.Unit}) so a retried payment is not charged twice."));
         }
+
+        RequireKeyLength(idempotencyKey);
 
         Require(input.Amount is > 0 and <= MaxAmountMinor, $"amount must be a whole number of minor units between 1 and {MaxAmountMinor}");
         Require(input.Currency is not null && CurrencyPattern().IsMatch(input.Currency), "currency must be a 3-letter ISO 4217 code in capitals (e.g. CNY)");
-        Require(!string.IsNullOrWhiteSpace(input.Merchant) && input.Merchant.Length <= 64, "merchant must be 1 to 64 characters");
-        Require(!string.IsNullOrWhiteSpace(input.OrderReference) && input.OrderReference.Length <= 64, "orderReference must be 1 to 64 characters");
+        Require(!string.IsNullOrWhiteSpace(input.Merchant) && TextLength.Of(input.Merchant) <= 64, $"merchant must be 1 to 64 {TextLength.Unit}");
+        Require(!string.IsNullOrWhiteSpace(input.OrderReference) && TextLength.Of(input.OrderReference) <= 64, $"orderReference must be 1 to 64 {TextLength.Unit}");
         if (options.RequirePaymentPin)
         {
             Require(input.Pin is not null, "pin (the 6-digit payment PIN) is required");
             await accounts.VerifyPinAsync(userId, input.Pin, ct);
         }
-
-        var card = await cards.GetCardAsync(userId, input.CardId, ct)
-            ?? throw new WalletException(new WalletError(input.CardId is null ? 422 : 404, ErrorCodes.CardNotFound,
-                input.CardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{input.CardId}' for this user."));
 
         var amount = input.Amount!.Value;
         if (_ignoreIdempotencyKey)
@@ -74,11 +72,18 @@ internal sealed partial class PaymentService(
             idempotencyKey += "#" + Guid.NewGuid().ToString("N");
         }
 
+        // Without cardId a retry means the card its key was first paid with: the default (the most recently bound card)
+        // is resolved only for a new key, so a card bound between a payment and its retry does not make it another payment.
         var existing = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
+        var cardId = input.CardId ?? existing?.CardId;
+        var card = await cards.GetCardAsync(userId, cardId, ct)
+            ?? throw new WalletException(new WalletError(cardId is null ? 422 : 404, ErrorCodes.CardNotFound,
+                cardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{cardId}' for this user."));
+
         PaymentRecord payment;
         if (existing is not null)
         {
-            var replay = Replay(existing, card.Id, amount, input);
+            var replay = Replay(existing, amount, input);
             if (replay is not null)
             {
                 return replay;
@@ -89,7 +94,7 @@ internal sealed partial class PaymentService(
             var resumedAt = Now();
             if (!await payments.TryResumeAsync(existing.Id, resumedAt, StaleBefore(), ct))
             {
-                return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, card.Id, amount, input)
+                return Replay(await payments.FindByKeyAsync(userId, idempotencyKey, ct) ?? existing, amount, input)
                     ?? throw InProgress();
             }
 
@@ -108,7 +113,7 @@ internal sealed partial class PaymentService(
             if (issuer.RemembersFailedPayments && !await payments.TryInsertAsync(payment, ct))
             {
                 var winner = await payments.FindByKeyAsync(userId, idempotencyKey, ct);
-                return (winner is null ? null : Replay(winner, card.Id, amount, input)) ?? throw InProgress();
+                return (winner is null ? null : Replay(winner, amount, input)) ?? throw InProgress();
             }
         }
 
@@ -137,10 +142,7 @@ internal sealed partial class PaymentService(
 
     public async Task<RefundResult> RefundAsync(string userId, string paymentId, string? idempotencyKey, long? amount, CancellationToken ct)
     {
-        if (idempotencyKey is { Length: > MaxKeyLength })
-        {
-            throw WalletException.Invalid($"Idempotency-Key must have at most {MaxKeyLength} characters");
-        }
+        RequireKeyLength(idempotencyKey);
 
         var payment = await payments.GetAsync(paymentId, ct);
         if (payment is null || payment.UserId != userId)
@@ -527,10 +529,13 @@ internal sealed partial class PaymentService(
     private async Task<PaymentResult> TakenOverAsync(PaymentRecord payment) =>
         Stored(await payments.GetAsync(payment.Id, CancellationToken.None) ?? payment) ?? throw InProgress();
 
-    /// <summary>The stored answer for a retry, or null when the stored payment failed and may be resumed.</summary>
-    private PaymentResult? Replay(PaymentRecord existing, string cardId, long amount, PaymentInput input)
+    /// <summary>
+    /// The stored answer for a retry, or null when the stored payment failed and may be resumed. A retry without
+    /// <c>cardId</c> asks for the card the key was paid with; one naming a card must name that one.
+    /// </summary>
+    private PaymentResult? Replay(PaymentRecord existing, long amount, PaymentInput input)
     {
-        if (!existing.SameRequest(cardId, amount, input.Currency!, input.Merchant!.Trim(), input.OrderReference!.Trim()))
+        if (!existing.SameRequest(input.CardId ?? existing.CardId, amount, input.Currency!, input.Merchant!.Trim(), input.OrderReference!.Trim()))
         {
             throw new WalletException(new WalletError(409, ErrorCodes.IdempotencyKeyReused,
                 "This Idempotency-Key was used for a different payment (card, amount, currency, merchant or orderReference differ)."));
@@ -567,6 +572,15 @@ internal sealed partial class PaymentService(
 
     // Unwritten since before this, a pending payment or refund has no live process behind it (see StaleWindow).
     private long StaleBefore() => Now() - (long)StaleWindow.Of(options).TotalMilliseconds;
+
+    private static void RequireKeyLength(string? idempotencyKey)
+    {
+        if (idempotencyKey is not null && TextLength.Of(idempotencyKey) > MaxKeyLength)
+        {
+            throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyInvalid,
+                $"Idempotency-Key must be 1 to {MaxKeyLength} {TextLength.Unit}; got {TextLength.Of(idempotencyKey)}"));
+        }
+    }
 
     private static void Require(bool ok, string message)
     {

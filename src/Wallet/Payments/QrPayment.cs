@@ -26,7 +26,13 @@ internal static class QrPayment
             throw new WalletException(new WalletError(400, ErrorCodes.InvalidQr, "qr: " + problem));
         }
 
-        if (!Currencies.TryGetValue(qr!.CurrencyNumeric, out var currency))
+        if (qr!.AmountMinor > PaymentService.MaxAmountMinor)
+        {
+            throw new WalletException(new WalletError(400, ErrorCodes.InvalidQr,
+                $"qr: tag 54 (amount) {EmvQr.FormatAmount(qr.AmountMinor.Value)} is more than the largest payment ({EmvQr.FormatAmount(PaymentService.MaxAmountMinor)})"));
+        }
+
+        if (!Currencies.TryGetValue(qr.CurrencyNumeric, out var currency))
         {
             throw new WalletException(new WalletError(400, ErrorCodes.InvalidQr,
                 $"qr: currency (tag 53) '{qr.CurrencyNumeric}' is not one this wallet pays; allowed: {string.Join(", ", Currencies.Select(c => $"{c.Key} ({c.Value})"))}"));

@@ -82,6 +82,7 @@ public sealed class EmvQrTests
         Assert.StartsWith("bad TLV: tag 26", Problem(WithCrc(Head + Tlv("26", Tlv("00", EmvQr.GloballyUniqueId)) + "53031565902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.StartsWith("bad TLV: tag 54 (amount) '0.00'", Problem(WithCrc(Head + account + "530315654040.005902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.StartsWith("bad TLV: tag 54 (amount) '1.999'", Problem(WithCrc(Head + account + "530315654051.9995902Ab6005Xi'an")), StringComparison.Ordinal);
+        Assert.StartsWith("bad TLV: tag 54 (amount) '10000000000000'", Problem(WithCrc(Head + account + "5303156541410000000000000" + "5902Ab6005Xi'an")), StringComparison.Ordinal);
         Assert.Equal("bad TLV: tag 53 appears more than once", Problem(WithCrc(Head + account + "53031565303156" + "5902Ab6005Xi'an")));
     }
 
@@ -89,7 +90,7 @@ public sealed class EmvQrTests
     public void Parse_ReadsAmountsAsMinorUnits()
     {
         var account = Tlv("26", Tlv("00", EmvQr.GloballyUniqueId) + Tlv("01", "m-0001"));
-        foreach (var (text, minor) in new[] { ("5", 500L), ("5.5", 550L), ("0.01", 1L), ("1234567.89", 123456789L) })
+        foreach (var (text, minor) in new[] { ("5", 500L), ("5.5", 550L), ("0.01", 1L), ("1234567.89", 123456789L), ("10000000000.01", 1_000_000_000_001L), ("9999999999999", 999_999_999_999_900L) })
         {
             var payload = WithCrc(Head + account + "5303156" + Tlv("54", text) + "5902Ab6005Xi'an");
             Assert.True(EmvQr.TryParse(payload, out var qr, out var problem), problem);

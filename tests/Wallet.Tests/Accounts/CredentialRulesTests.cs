@@ -35,6 +35,14 @@ public sealed class CredentialRulesTests
         Assert.Contains(expected, CredentialRules.CheckPassword(password, "13812345678", 8));
 
     [Fact]
+    public void CheckPassword_CountsCodePoints_SoAnEmojiIsOneCharacter()
+    {
+        // 3 emoji + "a1" is 5 characters (8 UTF-16 units); 64 emoji + "a1" is 66 (130 units).
+        Assert.Equal("password must have at least 8 characters (Unicode code points)", CredentialRules.CheckPassword("😀😀😀a1", null, 8));
+        Assert.Null(CredentialRules.CheckPassword(string.Concat(Enumerable.Repeat("😀", 64)) + "a1", null, 8));
+    }
+
+    [Fact]
     public void CheckPassword_RejectsMoreThan128Characters() =>
         Assert.Contains("at most 128", CredentialRules.CheckPassword(new string('a', 128) + "1", null, 8));
 

@@ -58,6 +58,23 @@ public sealed class LoginTests : IDisposable
     }
 
     [Fact]
+    public async Task Login_MalformedPhoneOrMissingPassword_Is422NamingTheFieldAndCountsNoAttempt()
+    {
+        var accounts = await StartAsync();
+        var refused = new List<WalletError>();
+        foreach (var (phone, password) in new (string?, string?)[] { (Phone, null), (Phone, ""), ("abc", Password), (null, Password), ("12345", Password), (Phone + "0000000", Password) })
+        {
+            refused.Add((await Assert.ThrowsAsync<WalletException>(() => accounts.LoginAsync(phone, password, Client, CancellationToken.None))).Error);
+        }
+
+        Assert.All(refused, e => Assert.Equal((422, ErrorCodes.InvalidRequest, (int?)null), (e.Status, e.Code, e.AttemptsLeft)));
+        Assert.Equal(["password is required", "password is required"], refused.Take(2).Select(e => e.Message));
+        Assert.All(refused.Skip(2), e => Assert.StartsWith("phone must be 6 to 15 digits", e.Message, StringComparison.Ordinal));
+        Assert.Equal(4, (await WrongAsync(accounts, Phone)).AttemptsLeft);
+        await accounts.LoginAsync(Phone, Password, Client, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Login_RightPassword_ForgetsTheWrongOnes()
     {
         var accounts = await StartAsync();

@@ -93,6 +93,26 @@ public sealed class PinLockoutTests : IAsyncLifetime, IDisposable
         Assert.Equal(4, e.Error.AttemptsLeft);
     }
 
+    [Theory]
+    [InlineData("2406")]
+    [InlineData("")]
+    [InlineData("2406131")]
+    [InlineData("24061a")]
+    [InlineData("２４０６１３")]
+    [InlineData(null)]
+    public async Task VerifyPin_NotSixDigits_Is422NamingPinAndUsesNoAttempt(string? pin)
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            var e = await Assert.ThrowsAsync<WalletException>(() => _accounts.VerifyPinAsync(_userId, pin, CancellationToken.None));
+            Assert.Equal((422, ErrorCodes.InvalidRequest, (int?)null), (e.Error.Status, e.Error.Code, e.Error.AttemptsLeft));
+            Assert.StartsWith("pin must be the 6-digit payment PIN", e.Error.Message, StringComparison.Ordinal);
+        }
+
+        var wrong = await Assert.ThrowsAsync<WalletException>(() => _accounts.VerifyPinAsync(_userId, "000001", CancellationToken.None));
+        Assert.Equal((ErrorCodes.PinWrong, (int?)4), (wrong.Error.Code, wrong.Error.AttemptsLeft));
+    }
+
     [Fact]
     public async Task Authenticate_ExpiredSession_IsUnauthorized()
     {

@@ -83,7 +83,57 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("invalid_request", reply.Json!["error"]!["code"]!.GetValue<string>());
-        Assert.StartsWith("field 'amount' must be a whole number written as digits", reply.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("field 'amount' must be a whole number written as digits (no quotes, fraction or exponent) from 1 to 1000000000000",
+            reply.Json!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/payments/qr", """{"qr":"000201","pin":"246810","amount":"5"}""", "from 1 to 1000000000000")]
+    [InlineData("/payments/p_none/refund", """{"amount":"5"}""", "from 1 to 1000000000000 and at most what is left of the payment, or left out to refund the rest")]
+    [InlineData("/payments/p_none/refund", """{"amount":2.5}""", "from 1 to 1000000000000 and at most what is left of the payment, or left out to refund the rest")]
+    public async Task Amount_OfTheWrongKind_NamesTheCallsOwnRange_NotTheTypes(string path, string body, string range)
+    {
+        var reply = await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        var message = reply.Json!["error"]!["message"]!.GetValue<string>();
+        Assert.EndsWith(range, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("9223372036854775807", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/payments", "[1,2]", "amount, currency, merchant, orderReference, cardId, pin")]
+    [InlineData("/users", "\"13800000080\"", "phone, password, pin, name")]
+    [InlineData("/payments/p_none/refund", "5", "amount")]
+    [InlineData("/sessions", "true", "phone, password")]
+    public async Task Body_ThatIsNoJsonObject_Is400SayingSo_WithoutDotNetTypeNames(string path, string body, string fields)
+    {
+        var reply = await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal($"the body must be a JSON object; this call takes {fields}", reply.Json!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Body_CutShort_SaysItEndsBeforeItIsClosed()
+    {
+        var reply = await PostAsync("/payments", "{");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("the body ends before its JSON object or array is closed", reply.Json!["error"]!["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/cards/bind/b_none/resend")]
+    [InlineData("/payments/p_none/resend")]
+    public async Task Resend_WithAField_Is400LikeEveryOtherCall_WhileNoBodyOrAnEmptyObjectPasses(string path)
+    {
+        var withField = await PostAsync(path, """{"x":1}""");
+        var empty = await PostAsync(path, "{}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, withField.Status);
+        Assert.Equal("unknown field 'x' in the body; this call takes no fields (send no body, or {})", withField.Json!["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, empty.Status);
     }
 
     [Fact]

@@ -37,6 +37,30 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("POST", "/cards", "GET")]
+    [InlineData("HEAD", "/health", "GET")]
+    [InlineData("DELETE", "/payments/p_x", "GET")]
+    [InlineData("GET", "/payments", "POST")]
+    public async Task WrongMethod_OnAKnownRoute_Is405WithAllowAndOneLineNamingTheMethods(string method, string path, string allowed)
+    {
+        using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal([allowed], response.Content.Headers.Allow);
+        Assert.Equal("wallet-1", response.Headers.GetValues("X-Served-By").Single());
+        if (method != "HEAD")
+        {
+            var error = System.Text.Json.Nodes.JsonNode.Parse(text)!["error"]!;
+            Assert.Equal("method_not_allowed", error["code"]!.GetValue<string>());
+            Assert.Equal($"method {method} is not allowed on {path}; allowed: {allowed}", error["message"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task Register_OnOneInstance_LogsInAndPaysChecksOnTheOther()
     {
@@ -103,6 +127,83 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "card_not_found"), (noCard.Status, noCard.ErrorCode));
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_request"), (badCurrency.Status, badCurrency.ErrorCode));
         Assert.Contains("currency", badCurrency.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pay_PinNotSixDigits_Is422NamingPinBeforeAnyAttemptIsUsed()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000016");
+        var body = new { amount = 100, currency = "CNY", merchant = "m", orderReference = "o", pin = "2406" };
+
+        var shortPin = await client.PostAsync("/payments", body, "k-short");
+        var emptyPin = await client.PostAsync("/payments", body with { pin = "" }, "k-empty");
+        var wrong = await client.PostAsync("/payments", body with { pin = "999998" }, "k-wrong");
+
+        Assert.All([shortPin, emptyPin], r => Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_request"), (r.Status, r.ErrorCode)));
+        Assert.Contains("pin must be the 6-digit payment PIN", shortPin.Text, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Forbidden, "pin_wrong", 4), (wrong.Status, wrong.ErrorCode, wrong.Json!["error"]!["attemptsLeft"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Headers_GivenTwice_Are422NamingTheHeader_NotJoinedIntoOneValue()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000017");
+        var uri = _host.Instances[0].Uri;
+        const string Payment = """{"amount":100,"currency":"CNY","merchant":"m","orderReference":"o","pin":"246810"}""";
+        var bearer = "Authorization: Bearer " + client.Token;
+
+        var twoKeys = await RawHttp.PostAsync(uri, "/payments", [bearer, "Idempotency-Key: aaa", "Idempotency-Key: bbb"], Payment);
+        var twoRefundKeys = await RawHttp.PostAsync(uri, "/payments/p_x/refund", [bearer, "Idempotency-Key: aaa", "Idempotency-Key: bbb"], "{}");
+        var twoDevices = await RawHttp.PostAsync(uri, "/sessions", ["X-Device-Id: a", "X-Device-Id: b"], """{"phone":"13800000017","password":"passw0rd!"}""");
+        var oneKeyWithAComma = await client.PostAsync("/payments", System.Text.Json.JsonSerializer.Deserialize<object>(Payment), "aaa,bbb");
+
+        Assert.Equal((422, "invalid_request", "header 'Idempotency-Key' is given 2 times; send it once"), Error(twoKeys));
+        Assert.Equal((422, "invalid_request", "header 'Idempotency-Key' is given 2 times; send it once"), Error(twoRefundKeys));
+        Assert.Equal((422, "invalid_request", "header 'X-Device-Id' is given 2 times; send it once"), Error(twoDevices));
+        Assert.Equal("card_not_found", oneKeyWithAComma.ErrorCode);
+
+        static (int, string, string) Error((int Status, string Text) reply)
+        {
+            // The body, whether sent with a length or in one chunk.
+            var body = reply.Text[reply.Text.IndexOf("\r\n\r\n", StringComparison.Ordinal)..];
+            var error = System.Text.Json.Nodes.JsonNode.Parse(body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)])!["error"]!;
+            return (reply.Status, error["code"]!.GetValue<string>(), error["message"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Pay_IdempotencyKeyTooLong_IsIdempotencyKeyInvalid_NotMissing()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000018");
+        var body = new { amount = 100, currency = "CNY", merchant = "m", orderReference = "o", pin = "246810" };
+
+        var longest = await client.PostAsync("/payments", body, new string('k', 128));
+        var tooLong = await client.PostAsync("/payments", body, new string('k', 129));
+        var refundTooLong = await client.PostAsync("/payments/p_x/refund", null, new string('k', 129));
+
+        Assert.Equal("card_not_found", longest.ErrorCode);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_invalid"), (tooLong.Status, tooLong.ErrorCode));
+        Assert.Contains("Idempotency-Key must be 1 to 128 characters (Unicode code points); got 129", tooLong.Text, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "idempotency_key_invalid"), (refundTooLong.Status, refundTooLong.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Pay_TextLimits_CountCharactersAsTheMessageSays()
+    {
+        using var client = new WalletClient(_host.Instances[0].Uri);
+        await client.RegisterAsync("13800000019");
+        string Emoji(int n) => string.Concat(Enumerable.Repeat("😀", n));
+
+        // No card is bound, so a body within every rule gets as far as card_not_found.
+        var fits = await client.PostAsync("/payments", new { amount = 100, currency = "CNY", merchant = Emoji(64), orderReference = Emoji(64), pin = "246810" }, "k-fits");
+        var tooLong = await client.PostAsync("/payments", new { amount = 100, currency = "CNY", merchant = "m", orderReference = Emoji(65), pin = "246810" }, "k-long");
+
+        Assert.Equal("card_not_found", fits.ErrorCode);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_request"), (tooLong.Status, tooLong.ErrorCode));
+        Assert.Equal("orderReference must be 1 to 64 characters (Unicode code points)", tooLong.Json!["error"]!["message"]!.GetValue<string>());
     }
 
     [Fact]

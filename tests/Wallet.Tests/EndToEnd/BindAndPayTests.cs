@@ -58,6 +58,35 @@ public sealed class BindAndPayTests
         Assert.Equal(2, cluster.CallsPerNode("Refund").Values.Sum());
     }
 
+    [Theory]
+    [InlineData(WalletMode.Resilient)]
+    [InlineData(WalletMode.Naive)]
+    public async Task Pay_RetriedWithoutCardIdAfterAnotherCardIsBound_ReplaysOnTheFirstCardAndChargesOnce(WalletMode mode)
+    {
+        await using var cluster = await Cluster.StartAsync(mode);
+        using var user = await cluster.NewUserAsync();
+        var firstCard = await cluster.BindAsync(user, cluster.Cardholder("healthy"));
+        var currency = user.Currency;
+        var body = new { amount = 1999, currency, merchant = "m-coffee", orderReference = "o-rebind", pin = "246810" };
+
+        var paid = await user.PostAsync("/payments", body, "key-rebind");
+        Assert.True(paid.Status == HttpStatusCode.Created, paid.ToString());
+        Assert.Equal(firstCard, paid.Str("cardId"));
+
+        // The default card (no cardId) is now the second one; the byte-identical retry still means the first payment.
+        var secondCard = await cluster.BindAsync(user, cluster.Cardholder("healthy"));
+        Assert.NotEqual(firstCard, secondCard);
+        var retry = await user.PostAsync("/payments", body, "key-rebind");
+        var onSecondCard = await user.PostAsync("/payments", new { body.amount, currency, body.merchant, body.orderReference, body.pin, cardId = secondCard }, "key-rebind");
+
+        Assert.True(retry.Status == HttpStatusCode.OK, retry.ToString());
+        Assert.Equal((true, paid.Str("paymentId"), firstCard), (retry.Replayed, retry.Str("paymentId"), retry.Str("cardId")));
+        Assert.Equal((HttpStatusCode.Conflict, "idempotency_key_reused"), (onSecondCard.Status, onSecondCard.ErrorCode));
+        Assert.Equal(1, cluster.CallsPerNode("Authorize").Values.Sum());
+        Assert.Equal(1, cluster.CallsPerNode("Capture").Values.Sum());
+        Assert.Equal(0, cluster.Simulator.GetInvariants().DuplicateCharges);
+    }
+
     [Fact]
     public async Task Pay_OnEveryWalletInstance_SharesUsersCardsAndIdempotency()
     {

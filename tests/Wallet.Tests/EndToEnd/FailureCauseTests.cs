@@ -1,6 +1,7 @@
 using System.Net;
 using PaySim.Contracts.Control.V1;
 using PaySim.Wallet.Configuration;
+using PaySim.Wallet.Tests.Support;
 
 namespace PaySim.Wallet.Tests.EndToEnd;
 
@@ -25,6 +26,37 @@ public sealed class FailureCauseTests
         Assert.NotNull(reply.Json!["error"]!["issuerCode"]);
         var binding = await user.GetAsync("/cards");
         Assert.Empty(binding.Json!["cards"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task StartBinding_MalformedPhoneIdNumberOrPan_Is422NamingTheField_WithNoIssuerCall_WhileWellFormedWrongDataReachesTheIssuer()
+    {
+        await using var cluster = await Cluster.StartAsync(WalletMode.Resilient);
+        using var user = await cluster.NewUserAsync();
+        var card = cluster.Cardholder("healthy");
+        var body = new { pan = card.Pan, expiry = card.Expiry, cvv = card.Cvv, holderName = card.InputHolderName, idNumber = card.InputIdNumber, phone = card.InputPhone };
+        var lastDigit = card.Pan[^1] - '0';
+        var mistyped = card.Pan[..^1] + (char)('0' + ((lastDigit + 1) % 10));
+
+        var replies = new (string Field, WalletClient.Reply Reply)[]
+        {
+            ("phone", await user.PostAsync("/cards/bind", body with { phone = "abc" })),
+            ("phone", await user.PostAsync("/cards/bind", body with { phone = "1" })),
+            ("phone", await user.PostAsync("/cards/bind", body with { phone = "1380013800012345" })),
+            ("phone", await user.PostAsync("/cards/bind", body with { phone = (string)null! })),
+            ("idNumber", await user.PostAsync("/cards/bind", body with { idNumber = "x" })),
+            ("idNumber", await user.PostAsync("/cards/bind", body with { idNumber = "1101;DROP" })),
+            ("pan", await user.PostAsync("/cards/bind", body with { pan = mistyped })),
+        };
+        var startsBefore = cluster.CallsPerNode("StartBinding").Values.Sum();
+        var wrongPhone = await user.PostAsync("/cards/bind", body with { phone = card.Phone == "13800000000" ? "13800000001" : "13800000000" });
+
+        Assert.All(replies, r => Assert.True((r.Reply.Status, r.Reply.ErrorCode) == (HttpStatusCode.UnprocessableEntity, "invalid_request"), r.Field + ": " + r.Reply));
+        Assert.All(replies, r => Assert.StartsWith(r.Field + " ", r.Reply.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Contains("6 to 15 digits", replies[0].Reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Luhn", replies[^1].Reply.Text, StringComparison.Ordinal);
+        Assert.Equal(0, startsBefore);
+        Assert.Equal((HttpStatusCode.PaymentRequired, "phone_mismatch"), (wrongPhone.Status, wrongPhone.ErrorCode));
     }
 
     [Fact]

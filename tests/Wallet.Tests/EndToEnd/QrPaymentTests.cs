@@ -64,6 +64,7 @@ public sealed class QrPaymentTests
         var otherAmount = await user.PostAsync("/payments/qr", new { qr = dynamicQr, pin = "246810", amount = 5 }, "k4");
         var otherCurrency = await user.PostAsync("/payments/qr", new { qr = usd, pin = "246810" }, "k5");
         var noQr = await user.PostAsync("/payments/qr", new { pin = "246810", amount = 5 }, "k6");
+        var tooMuch = await user.PostAsync("/payments/qr", new { qr = EmvQr.Build(new MerchantQr("m-shop", "Shop", "Xi'an", "156", 1_000_000_000_001, null)), pin = "246810" }, "k7");
 
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_qr"), (badCrc.Status, badCrc.ErrorCode));
         Assert.StartsWith("qr: bad CRC: tag 63 says " + dynamicQr[^4..], Message(badCrc), StringComparison.Ordinal);
@@ -76,6 +77,8 @@ public sealed class QrPaymentTests
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_qr"), (otherCurrency.Status, otherCurrency.ErrorCode));
         Assert.Contains("'978' is not one this wallet pays; allowed: 156 (CNY), 840 (USD)", Message(otherCurrency), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_qr"), (noQr.Status, noQr.ErrorCode));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_qr"), (tooMuch.Status, tooMuch.ErrorCode));
+        Assert.Equal("qr: tag 54 (amount) 10000000000.01 is more than the largest payment (10000000000.00)", Message(tooMuch));
         Assert.Equal(0, cluster.CallsPerNode("Authorize").Values.Sum());
         Assert.Empty(cluster.Simulator.GetLedger("", 100).Entries);
     }

@@ -40,6 +40,24 @@ internal static class RawHttp
         return reply;
     }
 
+    /// <summary>
+    /// A POST with <paramref name="headerLines"/> written as given (a header may appear twice, which HttpClient would
+    /// join into one line) and a JSON <paramref name="body"/>; returns the status code and the response text.
+    /// </summary>
+    public static async Task<(int Status, string Text)> PostAsync(Uri uri, string path, IEnumerable<string> headerLines, string body)
+    {
+        using var client = new TcpClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await client.ConnectAsync(uri.Host, uri.Port, cts.Token);
+        var stream = client.GetStream();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var head = $"POST {path} HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\n"
+            + string.Concat(headerLines.Select(h => h + "\r\n")) + "\r\n";
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(head), cts.Token);
+        await stream.WriteAsync(bytes, cts.Token);
+        return await ReadResponseAsync(stream, cts.Token);
+    }
+
     /// <summary>Reads one response (status line, headers, Content-Length body) or (0, "") at end of stream.</summary>
     public static async Task<(int Status, string Text)> ReadResponseAsync(Stream stream, CancellationToken ct)
     {
