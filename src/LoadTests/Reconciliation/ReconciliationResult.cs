@@ -89,12 +89,49 @@ internal sealed class ReconciliationResult
             ["shards"] = new JsonArray(shards.Select(s => (JsonNode?)s.Views.DeepClone()).ToArray()),
             ["merge"] = "figures summed: every shard reconciled its own cards (shards never share one); evidence is the first rows by card of all shards' first rows",
         };
+        foreach (var view in new[] { "app", "wallet", "issuer" })
+        {
+            merged.Views[view] = MergeView(shards.Select(s => s.Views[view] as JsonObject).ToArray());
+        }
+
         merged.Settle = new JsonObject
         {
             ["limitS"] = shards.Max(s => s.Settle["limitS"]?.GetValue<double>() ?? 0),
             ["waitedS"] = shards.Max(s => s.Settle["waitedS"]?.GetValue<double>() ?? 0),
             ["settled"] = shards.All(s => s.Settle["settled"]?.GetValue<bool>() ?? false),
         };
+        return merged;
+    }
+
+    /// <summary>
+    /// One view's counts over the shards (each shard counted its own cards): a count is the sum when every shard has
+    /// it, "read" holds when every shard read the view, "error" lists the shards' errors; what not every shard has is left out.
+    /// </summary>
+    private static JsonObject MergeView(IReadOnlyList<JsonObject?> views)
+    {
+        var merged = new JsonObject();
+        if (views.Any(v => v is null))
+        {
+            return merged;
+        }
+
+        foreach (var key in views[0]!.Select(kv => kv.Key))
+        {
+            var values = views.Select(v => v![key] as JsonValue).ToArray();
+            if (values.All(v => v is not null && v.GetValueKind() == System.Text.Json.JsonValueKind.Number))
+            {
+                merged[key] = values.Sum(v => long.Parse(v!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (values.All(v => v is not null && v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+            {
+                merged[key] = values.All(v => v!.GetValue<bool>());
+            }
+            else if (values.Select(v => v?.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null).OfType<string>().Distinct().ToArray() is { Length: > 0 } texts)
+            {
+                merged[key] = string.Join("; ", texts);
+            }
+        }
+
         return merged;
     }
 

@@ -252,6 +252,12 @@ public sealed class ReconcilerTests
         {
             Assert.Equal(whole["evidence"]![field]!.ToJsonString(), merged["evidence"]![field]!.ToJsonString());
         }
+
+        // The counts the console's "reconciled:" line prints are the whole run's too (they were blank after a merge).
+        Assert.Equal("30", merged["views"]!["app"]!["payments"]!.ToJsonString());
+        Assert.Equal(whole["views"]!["wallet"]!["transactions"]!.ToJsonString(), merged["views"]!["wallet"]!["transactions"]!.ToJsonString());
+        Assert.Equal(whole["views"]!["issuer"]!["entries"]!.ToJsonString(), merged["views"]!["issuer"]!["entries"]!.ToJsonString());
+        Assert.True(merged["views"]!["wallet"]!["read"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -264,6 +270,8 @@ public sealed class ReconcilerTests
 
         Assert.Null(merged.Figures["lostPayments"]);
         Assert.Null(merged.Figures["stuckPending"]);
+        Assert.False(merged.Views["wallet"]!["read"]!.GetValue<bool>());
+        Assert.Null(merged.Views["wallet"]!["transactions"]);
         Assert.Equal(0, merged.Figures["excessCharges"]);
         Assert.Equal(2, merged.Cards);
     }
