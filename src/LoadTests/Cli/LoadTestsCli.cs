@@ -119,7 +119,7 @@ public static class LoadTestsCli
             Uri? otlpUri;
             try
             {
-                otlpUri = parse.GetValue(otlp) is { } o ? ParseUrl(o, "--otlp", OtlpExample) : null;
+                otlpUri = parse.GetValue(otlp) is { } o ? HttpUrl.Parse(o, "--otlp", OtlpExample) : null;
                 shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
@@ -128,9 +128,9 @@ public static class LoadTestsCli
                     WalletMode = parse.GetValue(mode),
                     Seed = parse.GetValue(seed) is { } s ? LoadLimits.ParseSeed(s, "--seed") : null,
                     Settle = parse.GetValue(settle) is { } st ? DurationText.Parse(st, "--settle", PlanCompiler.MaxSettle) : null,
-                    WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => ParseUrl(u, "--wallet-url")).ToArray() : null,
-                    SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? ParseUrl(su, "--simulator-url") : null,
-                    SmsUrl = parse.GetValue(smsUrl) is { } sms ? ParseUrl(sms, "--sms-url") : null,
+                    WalletUrls = parse.GetValue(walletUrls) is { Length: > 0 } urls ? urls.Select(u => HttpUrl.Parse(u, "--wallet-url")).ToArray() : null,
+                    SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? HttpUrl.Parse(su, "--simulator-url") : null,
+                    SmsUrl = parse.GetValue(smsUrl) is { } sms ? HttpUrl.Parse(sms, "--sms-url") : null,
                     WalletHooks = parse.GetValue(walletHooks) is { Length: > 0 } hooks ? WalletHooks.ParseFlags(hooks) : null,
                     Shards = shard.Count,
                     Defects = parse.GetValue(defect) is { Length: > 0 } defects ? defects : null,
@@ -273,9 +273,4 @@ public static class LoadTestsCli
 
     /// <summary>An OpenTelemetry collector's OTLP/HTTP port (the exporter speaks HTTP/protobuf, not gRPC's 4317).</summary>
     private const string OtlpExample = "http://localhost:4318";
-
-    private static Uri ParseUrl(string text, string field, string example = "http://localhost:7300") =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new PlanException($"{field}: \"{text}\" is not an http(s) URL, e.g. {example}.");
 }

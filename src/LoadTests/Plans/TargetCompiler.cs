@@ -21,7 +21,7 @@ internal static class TargetCompiler
             }
 
             Distinct(overrides.WalletUrls, _ => "--wallet-url");
-            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? ParseUrl(sms, $"{p} target.external.smsUrl") : null), Hooks(doc?.External, p, overrides));
+            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? HttpUrl.Parse(sms, $"{p} target.external.smsUrl") : null), Hooks(doc?.External, p, overrides));
         }
         else if (doc?.External is { } ext)
         {
@@ -30,10 +30,10 @@ internal static class TargetCompiler
                 throw new PlanException($"{p} target.external.walletUrls: at least one wallet URL is required, e.g. [\"http://localhost:7300\"].");
             }
 
-            var urls = ext.WalletUrls.Select((u, i) => ParseUrl(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
+            var urls = ext.WalletUrls.Select((u, i) => HttpUrl.Parse(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
             Distinct(urls, i => $"{p} target.external.walletUrls[{i}]");
-            var sim = ParseUrl(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
-            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : ParseUrl(ext.SmsUrl, $"{p} target.external.smsUrl")), Hooks(ext, p, overrides));
+            var sim = HttpUrl.Parse(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
+            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : HttpUrl.Parse(ext.SmsUrl, $"{p} target.external.smsUrl")), Hooks(ext, p, overrides));
         }
 
         if (external is null && overrides.WalletHooks is { Count: > 0 })
@@ -143,9 +143,4 @@ internal static class TargetCompiler
             }
         }
     }
-
-    private static Uri ParseUrl(string text, string field) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new PlanException($"{field}: \"{text}\" is not an http(s) URL, e.g. \"http://localhost:7300\".");
 }

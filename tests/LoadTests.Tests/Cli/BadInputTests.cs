@@ -15,6 +15,11 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--seed", "abc", "--seed")]
     [InlineData("--plan", "no-such-plan", "--plan")]
     [InlineData("--wallet-url", "not a url", "--wallet-url")]
+    [InlineData("--wallet-url", "http://qa:s3cret@localhost:7300", "--wallet-url: a user name or password in the URL is not supported (it would be printed and written into the reports); give http://localhost:7300 without it.")]
+    [InlineData("--wallet-url", "http://localhost:7300/api?x=1", "--wallet-url: \"http://localhost:7300/api?x=1\" has a query (?…); give the base URL only")]
+    [InlineData("--wallet-url", "http://localhost:7300/#top", "--wallet-url: \"http://localhost:7300/#top\" has a fragment (#…); give the base URL only")]
+    [InlineData("--wallet-url", "http://localhost:0", "--wallet-url: \"http://localhost:0\" has port 0; a port is 1..65535")]
+    [InlineData("--simulator-url", "https://u:p@localhost:7000", "--simulator-url: a user name or password in the URL is not supported")]
     [InlineData("--settle", "soon", "--settle")]
     [InlineData("--settle", "11m", "--settle")]
     [InlineData("--wallet-hook", "explode=kill -9 1", "--wallet-hook")]
@@ -26,6 +31,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Single(Lines(err));
         Assert.Contains(named, err, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", err, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 

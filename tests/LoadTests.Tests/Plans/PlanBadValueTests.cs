@@ -75,6 +75,16 @@ public sealed class PlanBadValueTests
     }
 
     [Fact]
+    public void ExternalTarget_WithCredentialsInAUrl_IsRefusedWithoutEchoingThem()
+    {
+        const string json = """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":["http://w:7300"],"simulatorUrl":"http://admin:hunter2@localhost:7000"}}}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.Equal("plan p.json: target.external.simulatorUrl: a user name or password in the URL is not supported (it would be printed and written into the reports); give http://localhost:7000 without it.", ex.Message);
+    }
+
+    [Fact]
     public void ExternalTarget_WithAWalletUrlListedTwice_IsRefused()
     {
         const string json = """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":["http://w:7300","http://w:7300/"],"simulatorUrl":"http://localhost:7000"}}}""";
