@@ -7,7 +7,8 @@ namespace PaySim.LoadTests.Plans;
 /// <summary>The plan's <c>claims</c>: each parsed in the load engine's threshold grammar and checked against what the run measures (<see cref="ClaimMetrics"/>).</summary>
 internal static class ClaimCompiler
 {
-    public static List<Claim> Compile(IReadOnlyList<string?>? texts, string p, IReadOnlyCollection<string> scenarioNames)
+    /// <param name="faultWindows">The plan's fault windows (its faults, then its nodeEvents): what <c>fault_p99_ms[N]</c> may name.</param>
+    public static List<Claim> Compile(IReadOnlyList<string?>? texts, string p, IReadOnlyCollection<string> scenarioNames, int faultWindows = int.MaxValue)
     {
         var claims = new List<Claim>();
         for (var i = 0; i < (texts?.Count ?? 0); i++)
@@ -20,6 +21,7 @@ internal static class ClaimCompiler
             }
 
             Validate(expression, field, scenarioNames);
+            CheckReachable(expression, field, faultWindows);
             claims.Add(new Claim(text!.Trim(), expression));
         }
 
@@ -72,6 +74,34 @@ internal static class ClaimCompiler
         if (!names.Contains(expression.ScopeName))
         {
             throw new PlanException($"{field}: unknown {expression.ScopeKind} \"{expression.ScopeName}\" in \"{expression.Text}\"; allowed: {KnownNames.List(names)}.");
+        }
+    }
+
+    /// <summary>
+    /// A claim no run could ever judge sensibly is refused, not left to pass or fail for nothing: a threshold that is not
+    /// a finite number, a share above 100%, a fault window the plan does not have.
+    /// </summary>
+    private static void CheckReachable(Expression expression, string field, int faultWindows)
+    {
+        if (!double.IsFinite(expression.Value))
+        {
+            throw new PlanException($"{field}: {expression.ValueText} in \"{expression.Text}\" is not a finite number.");
+        }
+
+        if (expression.Unit == ExpressionUnit.Percent && expression.Value > 1)
+        {
+            throw new PlanException($"{field}: {expression.ValueText} in \"{expression.Text}\" is more than 100%; a share is 0% to 100%.");
+        }
+
+        if (expression.ScopeKind is null && BareMetric(expression.Metric) == ClaimMetrics.FaultP99Ms && expression.Metric.Length > ClaimMetrics.FaultP99Ms.Length)
+        {
+            var index = expression.Metric[(ClaimMetrics.FaultP99Ms.Length + 1)..].TrimEnd(']');
+            if (!int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1 || n > faultWindows)
+            {
+                throw new PlanException(faultWindows == 0
+                    ? $"{field}: \"{expression.Text}\" names fault window {index}, but the plan has no faults or nodeEvents."
+                    : $"{field}: \"{expression.Text}\" names fault window {index}; the plan's windows are 1..{faultWindows} (its faults, then its nodeEvents, in order).");
+            }
         }
     }
 

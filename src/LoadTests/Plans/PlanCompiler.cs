@@ -166,7 +166,7 @@ internal static partial class PlanCompiler
         }
 
         var scenarioNames = scenarios.Select(s => s.Name).ToArray();
-        var claims = ClaimCompiler.Compile(doc.Claims, p, scenarioNames);
+        var claims = ClaimCompiler.Compile(doc.Claims, p, scenarioNames, faults.Count + nodeEvents.Count);
         var objectives = CapacityCompiler.Compile(doc.Capacity, p);
         var catches = CompileCatches(doc.Catches, p);
 

@@ -74,6 +74,29 @@ public sealed class PlanBadValueTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("success_rate >= 200%", "claims[0]: 200% in \"success_rate >= 200%\" is more than 100%; a share is 0% to 100%.")]
+    [InlineData("success_rate >= 1e309", "claims[0]: 1e309 in \"success_rate >= 1e309\" is not a finite number.")]
+    [InlineData("fault_p99_ms[0] < 2s", "claims[0]: \"fault_p99_ms[0] < 2s\" names fault window 0; the plan's windows are 1..2 (its faults, then its nodeEvents, in order).")]
+    [InlineData("fault_p99_ms[3] < 2s", "claims[0]: \"fault_p99_ms[3] < 2s\" names fault window 3; the plan's windows are 1..2")]
+    [InlineData("fault_p99_ms[99999999999] < 2s", "claims[0]: \"fault_p99_ms[99999999999] < 2s\" names fault window 99999999999; the plan's windows are 1..2")]
+    public void Claim_ThatNoRunCouldJudge_IsRefused(string claim, string expected)
+    {
+        var json = $$$"""{"duration":"20s","scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"embedded":{"nodes":2}},"faults":[{"name":"slow","node":"issuer-1","latency":"50ms","start":"2s","duration":"5s"}],"nodeEvents":[{"node":"issuer-2","state":"down","start":"10s","duration":"5s"}],"claims":["{{{claim}}}"]}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.StartsWith($"plan p.json: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Claim_OnTheLastFaultWindowAndAFullShare_IsAccepted()
+    {
+        const string json = """{"duration":"20s","scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"embedded":{"nodes":2}},"faults":[{"name":"slow","node":"issuer-1","latency":"50ms","start":"2s","duration":"5s"}],"nodeEvents":[{"node":"issuer-2","state":"down","start":"10s","duration":"5s"}],"claims":["fault_p99_ms[2] < 2s","success_rate >= 100%"]}""";
+
+        Assert.Equal(2, PlanCompiler.Compile(json, "p.json").Claims.Count);
+    }
+
     [Fact]
     public void ExternalTarget_WithCredentialsInAUrl_IsRefusedWithoutEchoingThem()
     {
