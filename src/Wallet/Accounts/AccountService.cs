@@ -31,9 +31,9 @@ internal sealed class AccountService(UserStore users, SessionStore sessions, Log
             }
         }
 
-        if (name is not null && TextLength.Of(name) > 100)
+        if (FreeText.CheckOptional(name, "name", 100) is { } badName)
         {
-            throw WalletException.Invalid($"name must have at most 100 {TextLength.Unit}");
+            throw WalletException.Invalid(badName);
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();

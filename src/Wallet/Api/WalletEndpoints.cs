@@ -106,9 +106,9 @@ internal sealed class WalletEndpoints(
         return context.Response.StatusCode switch
         {
             StatusCodes.Status405MethodNotAllowed => WriteErrorAsync(context, new WalletError(405, ErrorCodes.MethodNotAllowed,
-                $"method {context.Request.Method} is not allowed on {context.Request.Path}; allowed: {context.Response.Headers.Allow}")),
+                $"method {Echo.Plain(context.Request.Method)} is not allowed on {Echo.Plain(context.Request.Path.ToString())}; allowed: {context.Response.Headers.Allow}")),
             StatusCodes.Status404NotFound when context.GetEndpoint() is null => WriteErrorAsync(context, new WalletError(404, ErrorCodes.NotFound,
-                $"No route {context.Request.Method} {context.Request.Path}; see docs/wallet.md.")),
+                $"No route {Echo.Plain(context.Request.Method)} {Echo.Plain(context.Request.Path.ToString())}; see docs/wallet.md.")),
             _ => Task.CompletedTask,
         };
     }
@@ -196,7 +196,7 @@ internal sealed class WalletEndpoints(
         var binding = await cards.GetBindingAsync(id, context.RequestAborted);
         if (binding is null || binding.UserId != userId)
         {
-            throw new WalletException(new WalletError(404, ErrorCodes.BindingNotFound, $"No binding '{id}' for this user."));
+            throw new WalletException(new WalletError(404, ErrorCodes.BindingNotFound, $"No binding {Echo.Quoted(id)} for this user."));
         }
 
         await WriteAsync(context, 200, new { bindingId = binding.Id, status = binding.Status, maskedPhone = binding.MaskedPhone, last4 = binding.Last4, cardId = binding.CardId, errorCode = binding.ErrorCode });
@@ -270,7 +270,7 @@ internal sealed class WalletEndpoints(
         var payment = await paymentStore.GetAsync(id, context.RequestAborted);
         if (payment is null || payment.UserId != userId)
         {
-            throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment '{id}' for this user."));
+            throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment {Echo.Quoted(id)} for this user."));
         }
 
         await WriteAsync(context, 200, PaymentJson(payment));

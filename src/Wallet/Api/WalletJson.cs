@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -8,10 +9,23 @@ namespace PaySim.Wallet.Api;
 
 internal static partial class WalletJson
 {
-    /// <summary>Replies: camelCase, nulls left out.</summary>
+    /// <summary>
+    /// Replies, successes and errors alike (WalletEndpoints.WriteAsync and WriteErrorAsync both write with these):
+    /// camelCase, nulls left out, and text written as it is, so a message reads <c>unknown field 'pni'</c> and a phone
+    /// <c>+447700900123</c>, not <c>\u0027pni\u0027</c> and <c>\u002B44…</c>.
+    /// </summary>
+    /// <remarks>
+    /// Relaxed escaping is safe here because no reply is HTML or goes into HTML: every body this serializer writes is
+    /// sent as its own <c>application/json; charset=utf-8</c> response (WriteAsJsonAsync), the wallet serves no page
+    /// and no JSONP or script, and the only other body is /metrics, Prometheus text written without this serializer.
+    /// Quotes, backslashes and control characters are still escaped, so the JSON stays valid; what is no longer escaped
+    /// (<c>' + &lt; &gt; &amp;</c> and non-ASCII letters) matters only to a page that pastes the JSON into HTML. Should
+    /// the wallet ever serve HTML, or embed a reply in a page, that page must encode for HTML itself.
+    /// </remarks>
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>
@@ -32,7 +46,7 @@ internal static partial class WalletJson
         var field = QuotedName().Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null;
         if (field is not null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
-            return $"unknown field '{field}' in the body; {Takes<T>()}";
+            return $"unknown field {Echo.Quoted(field)} in the body; {Takes<T>()}";
         }
 
         if (e.Path == "$" && e.Message.Contains("could not be converted", StringComparison.Ordinal))
@@ -48,7 +62,7 @@ internal static partial class WalletJson
 
         if (field is not null && e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
         {
-            return $"field '{field}' appears more than once in the body";
+            return $"field {Echo.Quoted(field)} appears more than once in the body";
         }
 
         if (e.Path is { Length: > 2 } path && e.Message.Contains("could not be converted", StringComparison.Ordinal))

@@ -43,7 +43,11 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
         Require(PassesLuhn(pan!), "pan fails the Luhn check: a digit of the card number is mistyped");
         Require(input.Expiry is not null && ExpiryPattern().IsMatch(input.Expiry), "expiry must be MM/YY");
         Require(input.Cvv is not null && CvvPattern().IsMatch(input.Cvv), "cvv must be 3 or 4 digits");
-        Require(!string.IsNullOrWhiteSpace(input.HolderName) && TextLength.Of(input.HolderName) <= 100, $"holderName must be 1 to 100 {TextLength.Unit}");
+        if (FreeText.CheckRequired(input.HolderName, "holderName", 100) is { } badHolderName)
+        {
+            throw WalletException.Invalid(badHolderName);
+        }
+
         Require(input.IdNumber is not null && IdNumberPattern().IsMatch(input.IdNumber.Trim()),
             "idNumber must be 5 to 32 letters and digits (hyphens or spaces allowed between them), e.g. 11010119900101100X");
         if (CredentialRules.CheckPhone(input.Phone?.Trim(), "phone (the phone reserved with the bank)") is { } badPhone)
@@ -179,7 +183,7 @@ internal sealed partial class BindingService(CardStore cards, IIssuerIntegration
         var binding = await cards.GetBindingAsync(bindingId, ct);
         return binding is not null && binding.UserId == userId
             ? binding
-            : throw new WalletException(new WalletError(404, ErrorCodes.BindingNotFound, $"No binding '{bindingId}' for this user."));
+            : throw new WalletException(new WalletError(404, ErrorCodes.BindingNotFound, $"No binding {Echo.Quoted(bindingId)} for this user."));
     }
 
     private static void RequirePending(BindingRecord binding)

@@ -56,8 +56,8 @@ internal sealed partial class PaymentService(
 
         Require(input.Amount is > 0 and <= MaxAmountMinor, $"amount must be a whole number of minor units between 1 and {MaxAmountMinor}");
         Require(input.Currency is not null && CurrencyPattern().IsMatch(input.Currency), "currency must be a 3-letter ISO 4217 code in capitals (e.g. CNY)");
-        Require(!string.IsNullOrWhiteSpace(input.Merchant) && TextLength.Of(input.Merchant) <= 64, $"merchant must be 1 to 64 {TextLength.Unit}");
-        Require(!string.IsNullOrWhiteSpace(input.OrderReference) && TextLength.Of(input.OrderReference) <= 64, $"orderReference must be 1 to 64 {TextLength.Unit}");
+        RequireText(FreeText.CheckRequired(input.Merchant, "merchant", 64));
+        RequireText(FreeText.CheckRequired(input.OrderReference, "orderReference", 64));
         if (options.RequirePaymentPin)
         {
             Require(input.Pin is not null, "pin (the 6-digit payment PIN) is required");
@@ -78,7 +78,7 @@ internal sealed partial class PaymentService(
         var cardId = input.CardId ?? existing?.CardId;
         var card = await cards.GetCardAsync(userId, cardId, ct)
             ?? throw new WalletException(new WalletError(cardId is null ? 422 : 404, ErrorCodes.CardNotFound,
-                cardId is null ? "Bind a card first (POST /cards/bind)." : $"No card '{cardId}' for this user."));
+                cardId is null ? "Bind a card first (POST /cards/bind)." : $"No card {Echo.Quoted(cardId)} for this user."));
 
         PaymentRecord payment;
         if (existing is not null)
@@ -147,7 +147,7 @@ internal sealed partial class PaymentService(
         var payment = await payments.GetAsync(paymentId, ct);
         if (payment is null || payment.UserId != userId)
         {
-            throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment '{paymentId}' for this user."));
+            throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment {Echo.Quoted(paymentId)} for this user."));
         }
 
         var key = string.IsNullOrWhiteSpace(idempotencyKey) ? "auto-" + Guid.NewGuid().ToString("N") : idempotencyKey;
@@ -158,7 +158,7 @@ internal sealed partial class PaymentService(
 
         if (payment.Status != PaymentStatus.Completed || payment.AuthorizationId is null)
         {
-            throw new WalletException(new WalletError(409, ErrorCodes.PaymentNotRefundable, $"Payment '{paymentId}' is {payment.Status}; only completed payments can be refunded."));
+            throw new WalletException(new WalletError(409, ErrorCodes.PaymentNotRefundable, $"Payment {Echo.Quoted(paymentId)} is {payment.Status}; only completed payments can be refunded."));
         }
 
         var refundAmount = amount ?? payment.AmountMinor - payment.RefundedMinor;
@@ -491,7 +491,7 @@ internal sealed partial class PaymentService(
         var payment = await payments.GetAsync(paymentId, ct);
         return payment is not null && payment.UserId == userId
             ? payment
-            : throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment '{paymentId}' for this user."));
+            : throw new WalletException(new WalletError(404, ErrorCodes.PaymentNotFound, $"No payment {Echo.Quoted(paymentId)} for this user."));
     }
 
     private static WalletException NotChallenged(PaymentRecord payment) =>
@@ -579,6 +579,14 @@ internal sealed partial class PaymentService(
         {
             throw new WalletException(new WalletError(422, ErrorCodes.IdempotencyKeyInvalid,
                 $"Idempotency-Key must be 1 to {MaxKeyLength} {TextLength.Unit}; got {TextLength.Of(idempotencyKey)}"));
+        }
+    }
+
+    private static void RequireText(string? problem)
+    {
+        if (problem is not null)
+        {
+            throw WalletException.Invalid(problem);
         }
     }
 

@@ -32,10 +32,18 @@ internal static class QrPayment
                 $"qr: tag 54 (amount) {EmvQr.FormatAmount(qr.AmountMinor.Value)} is more than the largest payment ({EmvQr.FormatAmount(PaymentService.MaxAmountMinor)})"));
         }
 
+        // The code's merchant id and reference become the payment's merchant and orderReference: the free-text rule of
+        // POST /payments holds for them too, named here as the QR's tags (no body field is called merchant).
+        if ((FreeText.ControlCharacterProblem(qr.MerchantId, "qr: the merchant id (tag 26, sub-tag 01)")
+            ?? FreeText.ControlCharacterProblem(qr.Reference, "qr: the reference label (tag 62, sub-tag 05)")) is { } control)
+        {
+            throw new WalletException(new WalletError(400, ErrorCodes.InvalidQr, control));
+        }
+
         if (!Currencies.TryGetValue(qr.CurrencyNumeric, out var currency))
         {
             throw new WalletException(new WalletError(400, ErrorCodes.InvalidQr,
-                $"qr: currency (tag 53) '{qr.CurrencyNumeric}' is not one this wallet pays; allowed: {string.Join(", ", Currencies.Select(c => $"{c.Key} ({c.Value})"))}"));
+                $"qr: currency (tag 53) {Echo.Quoted(qr.CurrencyNumeric)} is not one this wallet pays; allowed: {string.Join(", ", Currencies.Select(c => $"{c.Key} ({c.Value})"))}"));
         }
 
         var amount = (qr.AmountMinor, input.Amount) switch
