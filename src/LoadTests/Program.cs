@@ -8,5 +8,5 @@ if (args is [WalletInstanceCommand.Verb, ..])
     return await LoadTestsCli.InvokeAsync(args).ConfigureAwait(false);
 }
 
-using var signals = new ShutdownSignals(Console.Error, "stopping the load, reverting faults, writing the report (Ctrl+C again to quit at once)");
+using var signals = new ShutdownSignals(Console.Error, SignalNotice.For(args));
 return await LoadTestsCli.InvokeAsync(args, cancellationToken: signals.Token).ConfigureAwait(false);
