@@ -92,13 +92,27 @@ internal static class PlanCatalog
 
             return buffer.ToArray();
         });
-        if (!read.Wait(timeout ?? ReadTimeout))
+        // WaitAny, not Wait: a read that failed is reported below as the file's own error, not as an AggregateException.
+        if (Task.WaitAny([read], timeout ?? ReadTimeout) < 0)
         {
             throw new PlanException($"{field}: \"{path}\" did not reach its end within {DurationText.Format(timeout ?? ReadTimeout)} (a pipe or a device?); give a plan .json file.");
         }
 
-        var bytes = read.GetAwaiter().GetResult()
-            ?? throw new PlanException($"{field}: \"{path}\" is more than {MaxPlanBytes / (1024 * 1024)} MiB; a plan is a JSON file of a few KB.");
+        byte[]? bytes;
+        try
+        {
+            bytes = read.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PlanException($"{field}: \"{path}\" cannot be read ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}); give a plan .json file.", ex);
+        }
+
+        if (bytes is null)
+        {
+            throw new PlanException($"{field}: \"{path}\" is more than {MaxPlanBytes / (1024 * 1024)} MiB; a plan is a JSON file of a few KB.");
+        }
+
         using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
     }

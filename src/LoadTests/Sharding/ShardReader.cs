@@ -103,7 +103,7 @@ internal static class ShardReader
 
             summary = RunSummary.FromJson(text);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or LoadConfigException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or LoadConfigException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             throw new PlanException($"merge: {file}: not a run summary ({ex.Message.Split('\n')[0]}).", ex);
         }

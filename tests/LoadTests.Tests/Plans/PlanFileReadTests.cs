@@ -51,6 +51,17 @@ public sealed class PlanFileReadTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "r")));
     }
 
+    [Theory]
+    [InlineData("/proc/self/mem", "error: --plan: \"/proc/self/mem\" cannot be read (Input/output error : '/proc/self/mem'); give a plan .json file.")]
+    public async Task A_file_that_cannot_be_read_is_one_line_not_an_internal_error(string path, string expected)
+    {
+        // Before, the failed read surfaced as an AggregateException: "internal error" and a stack trace, exit 3.
+        var (code, _, stderr) = await CliRunner.RunAsync("run", "--dry-run", "--plan", path, "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public async Task A_plan_file_is_read_as_before_with_or_without_a_byte_order_mark()
     {

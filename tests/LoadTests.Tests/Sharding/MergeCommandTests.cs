@@ -321,6 +321,18 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Merge_OfASummaryThatCannotBeRead_IsOneLine_NotAnInternalError()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var file = Path.Combine(b, "summary.json");
+        File.Delete(file);
+        File.CreateSymbolicLink(file, "/proc/self/mem");
+
+        await AssertBadInputAsync($"error: merge: {file}: not a run summary (Input/output error", a, b);
+    }
+
+    [Fact]
     public async Task Merge_OfShardsWithDifferentSeeds_ExitsTwo_TheyAreNotOneRun()
     {
         var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], seed: 42);

@@ -61,7 +61,14 @@ internal static class FaultProfiles
                 throw new FaultRuleException("profile", $"file \"{nameOrPath}\" does not exist; shipped profiles: {string.Join(", ", Names(directory))}");
             }
 
-            return (Path.GetFileNameWithoutExtension(nameOrPath), File.ReadAllText(nameOrPath));
+            try
+            {
+                return (Path.GetFileNameWithoutExtension(nameOrPath), File.ReadAllText(nameOrPath));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FaultRuleException("profile", $"cannot read the file \"{nameOrPath}\" ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')})");
+            }
         }
 
         var names = Names(directory);

@@ -51,6 +51,16 @@ public sealed class FaultProfilesTests
     }
 
     [Fact]
+    public void ProfilePath_ThatCannotBeRead_NamesTheProfileAndTheFile()
+    {
+        // Before, the read's IOException ended the start as "could not complete: … (IOException)", exit 3.
+        var ex = Assert.Throws<FaultRuleException>(() => FaultProfiles.Load("/proc/self/mem", FaultRuleContext.ForIssuers(3)));
+
+        Assert.Contains("cannot read the file \"/proc/self/mem\" (Input/output error", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("invalid fault rule: profile: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ProfilePath_IsRefusedWhenPathsAreNotAllowed()
     {
         var ex = Assert.Throws<FaultRuleException>(() => FaultProfiles.Load("/etc/passwd.json", FaultRuleContext.ForIssuers(3), allowPaths: false));
