@@ -275,10 +275,11 @@ internal static partial class PlanCompiler
         var found = false;
         try
         {
-            found = TryFind(JsonNode.Parse(json), path, out value);
+            found = TryFind(JsonNode.Parse(json, documentOptions: PlanNulls.Reading), path, out value);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
+            // Not readable as a tree (a doubled field later in the file): the message goes without the value.
         }
 
         if (!found)

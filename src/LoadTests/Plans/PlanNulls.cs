@@ -15,7 +15,8 @@ namespace PaySim.LoadTests.Plans;
 /// </summary>
 internal static class PlanNulls
 {
-    private static readonly JsonDocumentOptions Reading = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    /// <summary>How a plan's JSON is read beside its document types: comments and trailing commas, as the plan reader allows.</summary>
+    internal static readonly JsonDocumentOptions Reading = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>Call after the JSON deserialised, so that it is known to be valid and of the right shape.</summary>
     public static void Check(string json, string p)

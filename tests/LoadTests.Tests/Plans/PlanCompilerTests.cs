@@ -141,6 +141,8 @@ public sealed class PlanCompilerTests
     [InlineData("""{ "rate": 1, "scenarios": { "name": "onboarding" } }""", "scenarios", "scenarios: must be an array, got an object")]
     [InlineData("""[ 1, 2 ]""", "$", "$: must be an object, got an array")]
     [InlineData("""null""", "$", "$: must be a JSON object (a plan), got null.")]
+    [InlineData("""{ /* a comment */ "rate": "fast", "scenarios": [ { "name": "payment" }, ] }""", "rate", "rate: must be a number, got the string \"fast\"")]
+    [InlineData("""{ "rate": "fast", "scenarios": [ { "name": "payment" } ], "seed": 1, "seed": 2 }""", "rate", "rate: must be a number; see docs/plans.md for the schema.")]
     [InlineData("""{ "rate": 1, "rate": 2, "scenarios": [ { "name": "payment" } ] }""", "rate", "plan bad.json: rate: given twice (a duplicate field); give each field once.")]
     [InlineData("""{ "schema": "x", "rate": 1, "scenarios": [ { "name": "payment" } ] }""", "schema", "unknown field \"schema\"; allowed: $schema, name,")]
     [InlineData("""{ "rate": 0, "scenarios": [ { "name": "payment" } ] }""", "rate", "rate: 0 would send no load to the scenarios without a \"load\" of their own")]
