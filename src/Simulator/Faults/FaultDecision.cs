@@ -59,8 +59,11 @@ internal readonly struct FaultDecision
     /// <summary>Set when the call counts toward maxActiveFaults; the host calls the engine's Complete once the call ends.</summary>
     public bool HoldsActiveFault { get; init; }
 
-    public bool IsNone => Injections == 0;
+    /// <summary>The call's x-sim-* overrides were malformed or unauthorised: refused with <see cref="Status"/> and <see cref="Message"/>, not a fault (nothing counted).</summary>
+    public bool Refused { get; init; }
+
+    public bool IsNone => Injections == 0 && !Refused;
 
     public override string ToString() =>
-        IsNone ? "none" : $"{Action} latency={Latency.TotalMilliseconds}ms rule={RuleName}";
+        IsNone ? "none" : Refused ? $"refused {Status}: {Message}" : $"{Action} latency={Latency.TotalMilliseconds}ms rule={RuleName}";
 }

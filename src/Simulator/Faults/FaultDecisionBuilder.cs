@@ -33,6 +33,9 @@ internal struct FaultDecisionBuilder
     public TimeSpan SmsReorderWindow;
     public TimeSpan? SmsAfterExpiry;
 
+    /// <summary>A malformed or unauthorised x-sim-* override: the call is refused for its input; no fault fired.</summary>
+    public bool Refused;
+
     public readonly bool HasTerminal => Action is not null;
 
     public void Terminal(FaultAction action, string? rule, IFaultKind kind, object? options = null)
@@ -77,6 +80,7 @@ internal struct FaultDecisionBuilder
             AfterExpiry = SmsAfterExpiry,
         },
         Injections = injections,
+        Refused = Refused,
         HoldsActiveFault = holdsActiveFault,
     };
 }

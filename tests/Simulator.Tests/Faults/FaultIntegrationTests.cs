@@ -411,7 +411,14 @@ public sealed class FaultIntegrationTests
             await sim.Issuers[0].AuthorizeAsync(UnknownToken, new Metadata { { "x-sim-delay-ms", "soon" } }));
 
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
-        Assert.Contains("x-sim-delay-ms 'soon'", bad.Status.Detail);
+        Assert.StartsWith("x-sim-delay-ms 'soon' must be a whole number", bad.Status.Detail);
+
+        // The caller's mistake is not an injected fault: /v1/stats and /metrics count none.
+        var stats = JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/stats")).RootElement;
+        var authorize = stats.GetProperty("nodes").EnumerateArray().SelectMany(n => n.GetProperty("methods").EnumerateArray())
+            .Single(m => m.GetProperty("method").GetString() == "Authorize" && m.GetProperty("calls").GetInt64() > 0);
+        Assert.Empty(authorize.GetProperty("faults").EnumerateObject());
+        Assert.DoesNotContain("paysim_faults_total{", await sim.Http.GetStringAsync("/metrics"));
     }
 
     [Fact]

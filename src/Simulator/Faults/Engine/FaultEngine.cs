@@ -241,6 +241,11 @@ internal sealed class FaultEngine
         if (_headerOverrides && request.Headers is { Count: > 0 } headers)
         {
             _headers.Apply(index, headers, in request, ref decision, ref firings);
+            if (decision.Refused)
+            {
+                // The caller's mistake, not a fault: no rule runs, nothing is counted, maxActiveFaults does not apply.
+                return decision.ToDecision(0, holdsActiveFault: false);
+            }
         }
 
         var headerInjections = firings.Injections;

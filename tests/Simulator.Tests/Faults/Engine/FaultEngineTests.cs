@@ -255,7 +255,8 @@ public sealed class FaultEngineTests
         var decision = engine.Decide("issuer-1", "Authorize", new Metadata { { "x-sim-fault", "typo" } });
 
         Assert.Equal(StatusCode.InvalidArgument, decision.Status);
-        Assert.EndsWith("typo", decision.Message);
+        Assert.StartsWith("x-sim-fault 'typo' names no active rule", decision.Message);
+        Assert.True(decision.Refused);
     }
 
     [Fact]

@@ -26,6 +26,56 @@ public sealed class HeaderFaultInputTests
         Assert.Equal(TimeSpan.Zero, decision.Latency);
     }
 
+    [Theory]
+    [InlineData("x-sim-delay-ms", "soon")]
+    [InlineData("x-sim-status", "NOPE")]
+    [InlineData("x-sim-fault", "typo")]
+    public void A_refused_override_is_not_a_fault_nothing_is_counted_and_the_message_is_not_an_injected_one(string header, string value)
+    {
+        var engine = FaultTestEngine.Create();
+
+        var decision = engine.Decide("issuer-1", "Authorize", new Metadata { { header, value } });
+
+        Assert.True(decision.Refused);
+        Assert.Equal(0, decision.Injections);
+        Assert.StartsWith($"{header} '{value}'", decision.Message);
+        Assert.DoesNotContain("injected fault", decision.Message);
+        var stats = engine.GetStats();
+        Assert.Equal(0, stats.Total);
+        Assert.Empty(stats.ByKind("issuer-1"));
+    }
+
+    [Fact]
+    public void One_bad_override_refuses_the_call_before_a_good_one_forces_its_rule()
+    {
+        var engine = FaultTestEngine.Create();
+        engine.Apply("""{ "name": "demand", "probability": 0, "hang": {} }""");
+
+        var decision = engine.Decide("issuer-1", "Authorize", new Metadata { { "x-sim-fault", "demand" }, { "x-sim-delay-ms", "40" }, { "x-sim-status", "NOPE" } });
+
+        Assert.Equal(StatusCode.InvalidArgument, decision.Status);
+        Assert.Equal(FaultAction.Error, decision.Action);
+        Assert.Equal(TimeSpan.Zero, decision.Latency);
+        Assert.Null(decision.RuleName);
+        Assert.Equal(0, engine.GetStats().ByRule()["demand"]);
+    }
+
+    [Fact]
+    public void A_bad_override_is_refused_even_when_max_active_faults_are_in_flight()
+    {
+        var engine = FaultTestEngine.Create(maxActiveFaults: 1);
+        engine.Apply("""{ "name": "h", "hang": {} }""");
+        var holding = engine.Decide("issuer-1", "Authorize");
+        Assert.Equal(FaultAction.Hang, holding.Action);
+
+        var refused = engine.Decide("issuer-1", "Authorize", new Metadata { { "x-sim-delay-ms", "-5" } });
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.Status);
+        Assert.False(refused.HoldsActiveFault);
+        Assert.Equal(0, engine.GetStats().SkippedAtMaxActiveFaults);
+        Assert.Equal(1, engine.GetStats().ByRule()["h"]);
+    }
+
     [Fact]
     public void The_largest_allowed_delay_is_taken_as_is()
     {
@@ -76,6 +126,8 @@ public sealed class HeaderFaultInputTests
         Assert.Contains("x-sim-token", missing.Message);
         Assert.Equal(StatusCode.PermissionDenied, wrong.Status);
         Assert.Equal(TimeSpan.Zero, wrong.Latency);
+        Assert.True(missing.Refused);
+        Assert.Equal(0, engine.GetStats().Total);
     }
 
     [Fact]
