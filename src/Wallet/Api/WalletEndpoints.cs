@@ -414,6 +414,8 @@ internal sealed class WalletEndpoints(
 
     private static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     private static async Task<T?> ReadAsync<T>(HttpContext context)
         where T : class
     {
@@ -426,14 +428,21 @@ internal sealed class WalletEndpoints(
         // body (chunked, empty) from a malformed one.
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        if (buffer.Length == 0)
+        // RFC 8259 §8.1: a parser may ignore a UTF-8 byte order mark, and some clients (PowerShell, Windows editors) send one.
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (body.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
+        if (body.IsEmpty)
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), WalletJson.Requests);
+            return JsonSerializer.Deserialize<T>(body, WalletJson.Requests);
         }
         catch (JsonException e)
         {

@@ -162,10 +162,32 @@ public sealed class StrictJsonTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Created, reply.Status);
     }
 
-    private async Task<(HttpStatusCode Status, JsonNode? Json, string Text)> PostAsync(string path, string json)
+    [Fact]
+    public async Task Body_AfterAUtf8ByteOrderMark_IsReadAsIfTheMarkWereNotThere()
+    {
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+
+        var registered = await PostAsync("/users", [.. bom, .. """{"phone":"13800000081","password":"passw0rd!","pin":"246810"}"""u8]);
+        var typo = await PostAsync("/users", [.. bom, .. """{"phone":"13800000082","pni":"246810"}"""u8]);
+        var onlyTheMark = await PostAsync("/users", bom);
+        var none = await PostAsync("/users", []);
+
+        Assert.Equal(HttpStatusCode.Created, registered.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, typo.Status);
+        Assert.Contains("'pni'", typo.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(none.Status, onlyTheMark.Status);
+        Assert.Equal(none.Text, onlyTheMark.Text);
+        Assert.StartsWith("a JSON body {phone, password, pin} is required", onlyTheMark.Json!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private Task<(HttpStatusCode Status, JsonNode? Json, string Text)> PostAsync(string path, string json) => PostAsync(path, Encoding.UTF8.GetBytes(json));
+
+    private async Task<(HttpStatusCode Status, JsonNode? Json, string Text)> PostAsync(string path, byte[] body)
     {
         using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         request.Headers.Add("Idempotency-Key", "k-" + Guid.NewGuid().ToString("N"));
         using var response = await http.SendAsync(request);
