@@ -62,58 +62,7 @@ internal static class PlanCatalog
         return (File.ReadAllText(path), nameOrFile);
     }
 
-    /// <summary>The largest plan file read: far beyond any plan (the shipped ones are a few KB), small enough to read at once.</summary>
-    public const int MaxPlanBytes = 64 * 1024 * 1024;
-
-    /// <summary>How long a plan file may take to read before it is taken for a pipe or a device that never ends.</summary>
-    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// A user's plan file, read with bounds: a FIFO with no writer or a device such as /dev/zero would otherwise hang the
-    /// harness or fill its memory. More than <see cref="MaxPlanBytes"/>, or no end within <see cref="ReadTimeout"/>, is one
-    /// line naming the flag.
-    /// </summary>
-    internal static string ReadBounded(string path, string field, TimeSpan? timeout = null)
-    {
-        var read = Task.Run(() =>
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int n;
-            while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                buffer.Write(chunk, 0, n);
-                if (buffer.Length > MaxPlanBytes)
-                {
-                    return null;
-                }
-            }
-
-            return buffer.ToArray();
-        });
-        // WaitAny, not Wait: a read that failed is reported below as the file's own error, not as an AggregateException.
-        if (Task.WaitAny([read], timeout ?? ReadTimeout) < 0)
-        {
-            throw new PlanException($"{field}: \"{path}\" did not reach its end within {DurationText.Format(timeout ?? ReadTimeout)} (a pipe or a device?); give a plan .json file.");
-        }
-
-        byte[]? bytes;
-        try
-        {
-            bytes = read.GetAwaiter().GetResult();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new PlanException($"{field}: \"{path}\" cannot be read ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}); give a plan .json file.", ex);
-        }
-
-        if (bytes is null)
-        {
-            throw new PlanException($"{field}: \"{path}\" is more than {MaxPlanBytes / (1024 * 1024)} MiB; a plan is a JSON file of a few KB.");
-        }
-
-        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
-    }
+    /// <summary>A user's plan file, read with bounds (<see cref="BoundedFile"/>); each refusal names the flag.</summary>
+    internal static string ReadBounded(string path, string field, TimeSpan? timeout = null) =>
+        BoundedFile.ReadText(path, $"{field}: \"{path}\"", "give a plan .json file", "a plan is a JSON file of a few KB", timeout);
 }

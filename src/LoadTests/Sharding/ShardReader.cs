@@ -9,14 +9,15 @@ namespace PaySim.LoadTests.Sharding;
 /// <summary>Reads and checks the shard folders handed to <c>merge</c>; every refusal is one line (exit 2).</summary>
 internal static class ShardReader
 {
-    public static IReadOnlyList<ShardInput> ReadAll(IReadOnlyList<string> folders)
+    /// <summary>Reads every shard folder; <paramref name="readTimeout"/> bounds each file read (<see cref="BoundedFile.ReadTimeout"/> when null).</summary>
+    public static IReadOnlyList<ShardInput> ReadAll(IReadOnlyList<string> folders, TimeSpan? readTimeout = null)
     {
         if (folders.Count == 0)
         {
             throw new PlanException("merge: no shard folder given; usage: merge DIR... [--report-dir DIR].");
         }
 
-        var shards = folders.Select(Read).ToList();
+        var shards = folders.Select(f => Read(f, readTimeout)).ToList();
         var first = shards[0];
         foreach (var s in shards.Skip(1))
         {
@@ -73,7 +74,7 @@ internal static class ShardReader
         static string Full(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
     }
 
-    private static ShardInput Read(string folder)
+    private static ShardInput Read(string folder, TimeSpan? readTimeout)
     {
         if (File.Exists(folder))
         {
@@ -94,7 +95,7 @@ internal static class ShardReader
         RunSummary summary;
         try
         {
-            var text = File.ReadAllText(file);
+            var text = BoundedFile.ReadText(file, $"merge: {file}:", Give, "a shard's summary.json is a few MB at most", readTimeout);
 
             // A doubled field would otherwise be read twice (once as a property, once as an extra field) or throw.
             using (JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 }))
@@ -129,15 +130,24 @@ internal static class ShardReader
             }
         }
 
-        var series = ReadTimeSeries(Path.Combine(folder, ReportWriter.TimeSeriesFile), ReadStepSeries(Path.Combine(folder, ReportWriter.StepTimeSeriesFile)));
+        var series = ReadTimeSeries(Path.Combine(folder, ReportWriter.TimeSeriesFile), ReadStepSeries(Path.Combine(folder, ReportWriter.StepTimeSeriesFile), readTimeout), readTimeout);
         return new ShardInput(folder, summary, new ShardSpec(index, count), series);
     }
+
+    private const string Give = "give the report folder of `run --shard i/n`";
+
+    // A shard's CSV, read with the same bounds as its summary.json (a FIFO in its place must not hang merge).
+    private static IEnumerable<string> Lines(string file, TimeSpan? readTimeout) =>
+        BoundedFile.ReadText(file, $"merge: {file}:", Give, "a shard's time series is a few MB at most", readTimeout)
+            .Split('\n')
+            .Select(line => line.TrimEnd('\r'))
+            .Where(line => line.Length > 0);
 
     /// <summary>
     /// timeseries.csv: second,elapsed_s,scenario,requests,ok,fail,dropped,rps,p50_ms,p99_ms,concurrency[,target_rps]
     /// (absent = none; target_rps empty or missing = no target), with each point's steps from timeseries-steps.csv.
     /// </summary>
-    private static IReadOnlyList<TimeSeriesPoint> ReadTimeSeries(string file, ILookup<(int Second, string Scenario), StepPoint> steps)
+    private static IReadOnlyList<TimeSeriesPoint> ReadTimeSeries(string file, ILookup<(int Second, string Scenario), StepPoint> steps, TimeSpan? readTimeout)
     {
         if (!File.Exists(file))
         {
@@ -145,7 +155,7 @@ internal static class ShardReader
         }
 
         var points = new List<TimeSeriesPoint>();
-        foreach (var line in File.ReadLines(file).Skip(1))
+        foreach (var line in Lines(file, readTimeout).Skip(1))
         {
             var f = line.Split(',');
             if (f.Length < 11)
@@ -174,12 +184,12 @@ internal static class ShardReader
     }
 
     /// <summary>timeseries-steps.csv: second,elapsed_s,scenario,step,requests,ok,fail,p50_ms,p99_ms (absent, as in reports written before it = no steps).</summary>
-    private static ILookup<(int Second, string Scenario), StepPoint> ReadStepSeries(string file)
+    private static ILookup<(int Second, string Scenario), StepPoint> ReadStepSeries(string file, TimeSpan? readTimeout)
     {
         var rows = new List<((int, string) Key, StepPoint Step)>();
         if (File.Exists(file))
         {
-            foreach (var line in File.ReadLines(file).Skip(1))
+            foreach (var line in Lines(file, readTimeout).Skip(1))
             {
                 var f = line.Split(',');
                 if (f.Length < 9)

@@ -329,7 +329,38 @@ public sealed class MergeCommandTests : IDisposable
         File.Delete(file);
         File.CreateSymbolicLink(file, "/proc/self/mem");
 
-        await AssertBadInputAsync($"error: merge: {file}: not a run summary (Input/output error", a, b);
+        await AssertBadInputAsync($"error: merge: {file}: cannot be read (Input/output error", a, b);
+    }
+
+    [Theory]
+    [InlineData("summary.json")]
+    [InlineData("timeseries.csv")]
+    [InlineData("timeseries-steps.csv")]
+    public async Task Merge_OfAShardWhoseFileIsAPipe_IsRefusedAfterTheReadTimeout_InsteadOfHanging(string name)
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var fifo = Path.Combine(b, name);
+        File.Delete(fifo);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        try
+        {
+            var ex = Assert.Throws<PaySim.LoadTests.Plans.PlanException>(() => PaySim.LoadTests.Sharding.ShardReader.ReadAll([a, b], TimeSpan.FromMilliseconds(300)));
+
+            Assert.Equal($"merge: {fifo}: did not reach its end within 300ms (a pipe or a device?); give the report folder of `run --shard i/n`.", ex.Message);
+        }
+        finally
+        {
+            // Let the reader still blocked in open() finish: a writer comes and goes, the reader sees the end.
+            await using (new FileStream(fifo, FileMode.Open, FileAccess.Write))
+            {
+            }
+        }
     }
 
     [Fact]
