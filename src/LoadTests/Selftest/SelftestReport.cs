@@ -110,16 +110,21 @@ internal static class SelftestReport
     /// <summary>One test case per plan ("the clean wallet passes it") and one per defect ("some plan catches it, and every promise holds").</summary>
     public static string Junit(SelftestMatrix matrix, DateTimeOffset started, double seconds)
     {
-        var suite = new XElement("testsuite", new XAttribute("name", "selftest"), new XAttribute("errors", 0), new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)), new XAttribute("timestamp", started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)));
+        var suite = new XElement("testsuite", new XAttribute("name", "selftest"), new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)), new XAttribute("timestamp", started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)));
         var tests = 0;
         var failures = 0;
+        var errors = 0;
         foreach (var plan in matrix.Plans)
         {
             var cell = matrix.Find(null, plan)!;
             var text = cell.Passed ? "every claim held" : (cell.Error ?? string.Join("; ", cell.FailedClaims)) + cell.RunAlone("run it alone");
-            suite.Add(Case($"clean wallet passes {plan}", "selftest.plans", cell.Seconds, cell.Passed, text));
+
+            // A run that gave no verdict (exit 3, a crash) is a JUnit error, not a claim that failed.
+            var outcome = cell.Passed ? Outcome.Passed : cell.Error is not null ? Outcome.Error : Outcome.Failed;
+            suite.Add(Case($"clean wallet passes {plan}", "selftest.plans", cell.Seconds, outcome, text));
             tests++;
-            failures += cell.Passed ? 0 : 1;
+            failures += outcome == Outcome.Failed ? 1 : 0;
+            errors += outcome == Outcome.Error ? 1 : 0;
         }
 
         foreach (var defect in matrix.Defects)
@@ -128,22 +133,44 @@ internal static class SelftestReport
             var caughtBy = matrix.CaughtBy[defect];
             var ok = caughtBy.Count > 0 && broken.Length == 0;
             var text = caughtBy.Count == 0 ? "no plan failed with it" : $"caught by {string.Join(", ", caughtBy)}" + (broken.Length == 0 ? string.Empty : "; " + string.Join("; ", broken));
-            var time = matrix.Cells.Where(c => c.Defect == defect).Sum(c => c.Seconds);
-            suite.Add(Case($"{defect} is caught", "selftest.defects", time, ok, text));
+            var cells = matrix.Cells.Where(c => c.Defect == defect).ToArray();
+            var time = cells.Sum(c => c.Seconds);
+
+            // Not caught because no run with it gave a verdict: an error, with the runs' own reasons.
+            var outcome = ok ? Outcome.Passed : caughtBy.Count == 0 && cells.Length > 0 && cells.All(c => c.Error is not null) ? Outcome.Error : Outcome.Failed;
+            if (outcome == Outcome.Error)
+            {
+                text = "no run with it gave a verdict: " + string.Join("; ", cells.Select(c => $"{c.Plan}: {c.Error}"));
+            }
+
+            suite.Add(Case($"{defect} is caught", "selftest.defects", time, outcome, text));
             tests++;
-            failures += ok ? 0 : 1;
+            failures += outcome == Outcome.Failed ? 1 : 0;
+            errors += outcome == Outcome.Error ? 1 : 0;
         }
 
-        suite.Add(new XAttribute("tests", tests), new XAttribute("failures", failures));
+        suite.Add(new XAttribute("tests", tests), new XAttribute("failures", failures), new XAttribute("errors", errors));
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
         return doc.Declaration + Environment.NewLine + doc;
     }
 
-    private static XElement Case(string name, string classname, double seconds, bool ok, string text) =>
+    private static XElement Case(string name, string classname, double seconds, Outcome outcome, string text) =>
         new(
             "testcase",
             new XAttribute("name", name),
             new XAttribute("classname", classname),
             new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)),
-            ok ? new XElement("system-out", text) : new XElement("failure", new XAttribute("message", text), new XAttribute("type", "selftest"), text));
+            outcome switch
+            {
+                Outcome.Passed => new XElement("system-out", text),
+                Outcome.Error => new XElement("error", new XAttribute("message", text), new XAttribute("type", "no verdict"), text),
+                _ => new XElement("failure", new XAttribute("message", text), new XAttribute("type", "selftest"), text),
+            });
+
+    private enum Outcome
+    {
+        Passed,
+        Failed,
+        Error,
+    }
 }

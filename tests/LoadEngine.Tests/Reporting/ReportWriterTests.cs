@@ -93,6 +93,38 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Junit_OfAnInterruptedRun_HasAnErrorCase_SoCiDoesNotShowItGreen()
+    {
+        var result = await RunSmallAsync();
+        result.Summary.AbortReason = "interrupted (Ctrl+C or SIGTERM) after 4s";
+
+        await ReportWriter.WriteAsync(_folder, result.Summary, result.TimeSeries);
+        var doc = XDocument.Load(Path.Combine(_folder, "junit.xml"));
+        var suite = doc.Descendants("testsuite").Single();
+
+        Assert.Equal("4", (string?)suite.Attribute("tests"));
+        Assert.Equal("1", (string?)suite.Attribute("errors"));
+        var error = doc.Descendants("testcase").Single(c => (string?)c.Attribute("name") == "run completed").Element("error");
+        Assert.Equal("stopped early: interrupted (Ctrl+C or SIGTERM) after 4s", (string?)error!.Attribute("message"));
+    }
+
+    [Fact]
+    public async Task Junit_NamesEachClaimByItsRule_SoTwoClaimsOnOneMetricAreTwoTests()
+    {
+        var result = await RunSmallAsync();
+        result.Summary.AddClaim("success_rate", "success_rate >= 50%", _ => 0.9);
+        result.Summary.AddClaim("success_rate", "success_rate <= 100%", _ => 0.9);
+        result.Summary.AddClaim("fair", "jain_fairness >= 0.95", _ => 0.99);
+        result.Summary.AddClaim("fair", "jain_fairness >= 0.95", _ => 0.99);
+
+        await ReportWriter.WriteAsync(_folder, result.Summary, result.TimeSeries);
+        var names = XDocument.Load(Path.Combine(_folder, "junit.xml")).Descendants("testcase")
+            .Where(c => (string?)c.Attribute("classname") == "smoke.claims").Select(c => (string)c.Attribute("name")!).ToArray();
+
+        Assert.Equal(["success_rate >= 50%", "success_rate <= 100%", "fair", "fair (2)"], names);
+    }
+
+    [Fact]
     public async Task Html_IsSelfContained_WithChartsAndTheAddedClaims()
     {
         var result = await RunSmallAsync();

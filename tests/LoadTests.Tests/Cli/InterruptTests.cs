@@ -103,7 +103,14 @@ public sealed class InterruptTests : IDisposable
 
         Assert.Equal(2, timeline.Count(w => !w.EndsWith(" ended", StringComparison.Ordinal)));
         Assert.True(File.Exists(Path.Combine(report, "report.html")));
-        Assert.True(File.Exists(Path.Combine(report, "junit.xml")));
+
+        // CI test tabs read junit.xml: the interrupted run must not show green there.
+        var junit = System.Xml.Linq.XDocument.Load(Path.Combine(report, "junit.xml"));
+        var suite = junit.Descendants("testsuite").Single();
+        Assert.Equal("1", (string?)suite.Attribute("errors"));
+        Assert.Equal("2", (string?)suite.Attribute("tests"));
+        var error = junit.Descendants("testcase").Single(c => (string?)c.Attribute("name") == "run completed").Element("error")!;
+        Assert.StartsWith("stopped early: interrupted (Ctrl+C or SIGTERM) after ", (string?)error.Attribute("message"), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -86,6 +86,27 @@ public sealed class SelftestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_ThatGaveNoVerdict_AreJunitErrors_NotClaimFailures()
+    {
+        SelftestCommand.CellRunnerFactory = _ => (defect, plan, folder, _) =>
+        {
+            _ran.Add((defect, plan.Name));
+            return Task.FromResult(new SelftestCell(defect, plan.Name, false, [], "the run could not complete (exit 3): wallet did not start", 1, folder, "again"));
+        };
+
+        var (code, _, _) = await CliRunner.RunAsync("selftest", "--plans", "smoke", "--defects", "sticky-node", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        var junit = XDocument.Load(Path.Combine(_dir, "junit.xml"));
+        var suite = junit.Descendants("testsuite").Single();
+        Assert.Equal(("2", "0", "2"), ((string?)suite.Attribute("tests"), (string?)suite.Attribute("failures"), (string?)suite.Attribute("errors")));
+        Assert.Empty(junit.Descendants("failure"));
+        var errors = junit.Descendants("error").Select(e => (string)e.Attribute("message")!).ToArray();
+        Assert.StartsWith("the run could not complete (exit 3): wallet did not start", errors[0], StringComparison.Ordinal);
+        Assert.Equal("no run with it gave a verdict: smoke: the run could not complete (exit 3): wallet did not start", errors[1]);
+    }
+
+    [Fact]
     public async Task PromisedOnly_RunsEachDefectOnlyWhereAPlanPromisesIt()
     {
         Script((_, _) => true);
