@@ -1,3 +1,5 @@
+using System.Diagnostics.Tracing;
+using System.Globalization;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -10,19 +12,25 @@ namespace PaySim.LoadTests.Running;
 /// <summary>
 /// <c>--otlp URL</c>: the engine's per-second figures (the <see cref="MeterReportingSink"/> meter:
 /// iterations ok/fail/dropped, rps, p50/p99, concurrency, by scenario) pushed every second to an
-/// OpenTelemetry collector over OTLP/HTTP (protobuf, <c>URL/v1/metrics</c>), the sink k6 and NBomber
-/// users plug their Grafana into. The run's own files stay the source of truth.
+/// OpenTelemetry collector over OTLP/HTTP (protobuf, <c>URL/v1/metrics</c>, or URL itself when it already ends so),
+/// the sink k6 and NBomber users plug their Grafana into. The run's own files stay the source of truth; an export
+/// the collector did not take is not silent: <see cref="Finish"/> gives the run's warning.
 /// </summary>
 internal sealed class OtlpExport : IDisposable
 {
     public const string ServiceName = "paysim-loadtests";
 
+    /// <summary>The OTLP/HTTP path for metrics.</summary>
+    public const string MetricsPath = "/v1/metrics";
+
     private readonly MeterProvider _provider;
+    private readonly ExporterErrors _errors = new();
+    private bool _finished;
 
     public OtlpExport(Uri endpoint, string plan, ShardSpec shard)
     {
         Sink = new MeterReportingSink();
-        var metricsUri = new Uri(endpoint.ToString().TrimEnd('/') + "/v1/metrics");
+        MetricsUri = MetricsEndpoint(endpoint);
         _provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService(ServiceName).AddAttributes(
             [
@@ -32,7 +40,7 @@ internal sealed class OtlpExport : IDisposable
             .AddMeter(MeterReportingSink.MeterName)
             .AddOtlpExporter((exporter, reader) =>
             {
-                exporter.Endpoint = metricsUri;
+                exporter.Endpoint = MetricsUri;
                 exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
                 exporter.TimeoutMilliseconds = 5_000;
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 1_000;
@@ -43,11 +51,92 @@ internal sealed class OtlpExport : IDisposable
 
     public MeterReportingSink Sink { get; }
 
-    /// <summary>Pushes what is left (the last seconds of the run) before the process moves on.</summary>
+    /// <summary>Where the exports go.</summary>
+    public Uri MetricsUri { get; }
+
+    /// <summary>URL/v1/metrics; a URL that already ends in /v1/metrics (how OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is written) is taken as it is.</summary>
+    public static Uri MetricsEndpoint(Uri endpoint)
+    {
+        var text = endpoint.ToString().TrimEnd('/');
+        return new Uri(text.EndsWith(MetricsPath, StringComparison.OrdinalIgnoreCase) ? text : text + MetricsPath);
+    }
+
+    /// <summary>
+    /// Pushes what is left (the last seconds of the run) and says, in one line for the run's warnings, whether any
+    /// export failed (the collector down, a wrong path answered 404): null when every export was taken.
+    /// </summary>
+    public string? Finish()
+    {
+        var flushed = _provider.ForceFlush(5_000);
+        _finished = true;
+        var (count, first) = _errors.Snapshot();
+        if (flushed && count == 0)
+        {
+            return null;
+        }
+
+        var what = count == 0 ? "the last export did not complete within 5 s" : $"{count.ToString(CultureInfo.InvariantCulture)} export error(s), the first: {first}";
+        return $"--otlp: the collector at {MetricsUri} did not take every export ({what}); the load-side figures in your dashboard are incomplete, the report files are not";
+    }
+
     public void Dispose()
     {
-        _provider.ForceFlush(5_000);
+        if (!_finished)
+        {
+            _provider.ForceFlush(5_000);
+        }
+
         _provider.Dispose();
         Sink.Dispose();
+        _errors.Dispose();
+    }
+
+    /// <summary>The OTLP exporter reports a failed export only on its EventSource; this listens for its warnings and errors.</summary>
+    private sealed class ExporterErrors : EventListener
+    {
+        private const string SourceName = "OpenTelemetry-Exporter-OpenTelemetryProtocol";
+        private readonly Lock _gate = new();
+        private int _count;
+        private string? _first;
+
+        public (int Count, string? First) Snapshot()
+        {
+            lock (_gate)
+            {
+                return (_count, _first);
+            }
+        }
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == SourceName)
+            {
+                EnableEvents(eventSource, EventLevel.Warning);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventSource.Name != SourceName || eventData.Level > EventLevel.Warning)
+            {
+                return;
+            }
+
+            var text = eventData.Message is { } format && eventData.Payload is { } payload
+                ? string.Format(CultureInfo.InvariantCulture, format, payload.ToArray())
+                : eventData.EventName ?? "export failed";
+            lock (_gate)
+            {
+                _count++;
+                _first ??= Line(text);
+            }
+        }
+
+        // The exporter's messages carry an exception's whole text; its first line says what happened.
+        private static string Line(string text)
+        {
+            var line = text.ReplaceLineEndings("\n").Split('\n')[0].Trim();
+            return line.Length <= 200 ? line : line[..200] + "…";
+        }
     }
 }

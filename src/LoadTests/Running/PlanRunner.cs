@@ -80,6 +80,12 @@ internal static class PlanRunner
             log.WriteLine($"warning: {lagWarning}");
         }
 
+        if (otlp?.Finish() is { } otlpWarning)
+        {
+            warnings.Add(otlpWarning);
+            log.WriteLine($"warning: {otlpWarning}");
+        }
+
         // The run may have been cancelled; the closing snapshots must still be taken.
         using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var after = await SnapshotAsync(control, wallet, closing.Token).ConfigureAwait(false);

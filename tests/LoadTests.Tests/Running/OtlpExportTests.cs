@@ -24,6 +24,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("paysim-otlp-").FullName;
     private WebApplication? _collector;
     private Uri? _uri;
+    private volatile int _status = 200;
 
     public async Task InitializeAsync()
     {
@@ -37,7 +38,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
             await ctx.Request.Body.CopyToAsync(body);
             _posts.Enqueue((ctx.Request.Path, ctx.Request.ContentType, body.ToArray()));
             ctx.Response.ContentType = "application/x-protobuf";
-            ctx.Response.StatusCode = 200;
+            ctx.Response.StatusCode = _status;
         });
         await _collector.StartAsync();
         _uri = new Uri(_collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -69,6 +70,53 @@ public sealed class OtlpExportTests : IAsyncLifetime
         }
 
         Assert.True(File.Exists(Path.Combine(report, "summary.json")), "the run's own files are still written");
+    }
+
+    [Fact]
+    public async Task A_url_that_already_ends_in_v1_metrics_is_posted_to_as_it_is()
+    {
+        var report = Path.Combine(_dir, "report");
+
+        var (code, stdout, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--duration", "2s", "--no-progress", "--report-dir", report, "--otlp", new Uri(_uri!, "/v1/metrics").ToString());
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}: {stdout} {err}");
+        Assert.NotEmpty(_posts);
+        Assert.All(_posts, p => Assert.Equal("/v1/metrics", p.Path));
+        Assert.DoesNotContain("--otlp", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_collector_that_refuses_the_exports_is_a_warning_on_screen_and_in_the_summary()
+    {
+        _status = 404;
+        var report = Path.Combine(_dir, "report");
+
+        var (code, stdout, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--duration", "2s", "--no-progress", "--report-dir", report, "--otlp", _uri!.ToString());
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"the verdict is the report's, not the dashboard's: exit {code}: {stdout} {err}");
+        Assert.NotEmpty(_posts);
+        var expected = $"--otlp: the collector at {new Uri(_uri, "/v1/metrics")} did not take every export (";
+        Assert.Contains("warning: " + expected, stdout + err, StringComparison.Ordinal);
+        var warnings = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(report, "summary.json")))!["warnings"]!.AsArray();
+        Assert.Contains(warnings, w => w!.GetValue<string>().StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task No_collector_at_all_is_a_warning_naming_the_url()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var report = Path.Combine(_dir, "report");
+
+        var (code, stdout, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--duration", "2s", "--no-progress", "--report-dir", report, "--otlp", $"http://127.0.0.1:{port}");
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}: {stdout} {err}");
+        Assert.Contains($"warning: --otlp: the collector at http://127.0.0.1:{port}/v1/metrics did not take every export (", stdout + err, StringComparison.Ordinal);
     }
 
     [Theory]
