@@ -122,6 +122,19 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
+    public void TheWallet_NamesEveryPeerItCalls_InTheCluster_NotItsLocalhostDefaults()
+    {
+        // The wallet's defaults (--issuer http://localhost:7101…, --sms http://localhost:7201) are nothing inside a pod:
+        // password resets would fail in-cluster and be blamed on the wallet.
+        var wallet = Docs.SelectMany(d => Containers(d.Doc))
+            .Select(c => ((Yaml.At(c, "args") as List<object?>) ?? []).OfType<string>().ToArray())
+            .Single(args => args.Any(a => a.StartsWith("--issuer=", StringComparison.Ordinal)));
+
+        Assert.Contains("--sms=http://simulator:7201", wallet);
+        Assert.All(wallet.Where(a => a.Contains("://", StringComparison.Ordinal)), a => Assert.DoesNotContain("localhost", a, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheWalletPodsHaproxy_BalancesExactlyTheWalletContainersPorts_WithHealthChecks()
     {
         var cfg = HaproxyConfigFromConfigMap();
