@@ -4,9 +4,9 @@ using System.Xml.Linq;
 namespace PaySim.LoadEngine.Reporting;
 
 /// <summary>
-/// One test case per claim/threshold so CI shows each rule as a test. A run that stopped early (Ctrl+C, SIGTERM at a CI
-/// job's timeout) adds one more test case, "run completed", with an &lt;error&gt; giving the reason: a test tab must not
-/// show an interrupted run as green, since its claims were judged over only part of the load.
+/// One test case per claim/threshold so CI shows each rule as a test. A run that did not complete (Ctrl+C, SIGTERM at a
+/// CI job's timeout, a plan event that could not be applied) adds one more test case, "run completed", with an
+/// &lt;error&gt; giving the reason: a test tab must not show it as green, since its claims were judged over another run.
 /// </summary>
 internal static class JunitReport
 {
@@ -41,14 +41,14 @@ internal static class JunitReport
 
         if (s.AbortReason is not null)
         {
-            var text = "stopped early: " + s.AbortReason;
+            var text = s.AbortReason;
             suite.Add(new XElement(
                 "testcase",
                 new XAttribute("name", CompletedCase),
                 new XAttribute("classname", $"{s.Plan}.run"),
                 new XAttribute("time", s.DurationS.ToString("0.###", CultureInfo.InvariantCulture)),
                 new XElement("error", new XAttribute("message", text), new XAttribute("type", "aborted"), text)));
-            suite.Add(new XElement("system-err", text));
+            suite.Add(new XElement("system-err", "stopped early: " + text));
         }
 
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));

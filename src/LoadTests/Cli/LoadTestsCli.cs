@@ -174,6 +174,12 @@ public static class LoadTestsCli
                     return ExitCodes.Interrupted;
                 }
 
+                if (outcome.NotAsWritten)
+                {
+                    await stderr.WriteLineAsync($"run failed, no verdict: {outcome.Summary.AbortReason}; the report is in {outcome.ReportFolder}").ConfigureAwait(false);
+                    return ExitCodes.NotCompleted;
+                }
+
                 return outcome.Passed ? ExitCodes.AllClaimsHold : ExitCodes.ClaimFailed;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PaySim.LoadEngine;
 using Spectre.Console;
 
+
 namespace PaySim.LoadTests.Reporting;
 
 /// <summary>What the console shows at the end of a run: scenarios, steps, issuer nodes, wallet instances, claims, verdict.</summary>
@@ -76,9 +77,10 @@ internal static class FinalTable
         }
 
         console.Write(claims);
+        var notAsWritten = NotAsWritten.Is(summary);
         if (summary.AbortReason is not null)
         {
-            console.MarkupLine($"[yellow]run stopped early: {Esc(summary.AbortReason)}[/]");
+            console.MarkupLine(notAsWritten ? $"[yellow]{Esc(summary.AbortReason)}[/]" : $"[yellow]run stopped early: {Esc(summary.AbortReason)}[/]");
         }
 
         if (summary.Command is not null)
@@ -90,6 +92,8 @@ internal static class FinalTable
         var failed = summary.Claims.Count(c => !c.Pass);
         console.MarkupLine(summary.Passed
             ? $"[green]verdict: pass[/] ({summary.Claims.Count} of {summary.Claims.Count} claims hold)"
+            : notAsWritten
+                ? $"[red]no verdict[/] (the plan did not run as written; {summary.Claims.Count - failed} of {summary.Claims.Count} claims held over what ran)"
             : failed == 0
                 ? $"[red]verdict: fail[/] (the run stopped early; {summary.Claims.Count} of {summary.Claims.Count} claims held over what ran)"
                 : $"[red]verdict: fail[/] ({failed} of {summary.Claims.Count} claims failed: {Esc(string.Join("; ", summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})")))})");

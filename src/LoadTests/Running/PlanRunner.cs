@@ -101,6 +101,14 @@ internal static class PlanRunner
             summary.AbortReason = $"interrupted (Ctrl+C or SIGTERM) after {summary.DurationS.ToString("0.#", CultureInfo.InvariantCulture)}s of {DurationText.Format(plan.Duration)}; faults and wallet events were reverted, the report covers what ran";
         }
 
+        // A fault, node event or wallet event the plan asked for that could not be applied (a refused rule, a wallet hook
+        // that failed): the load ran, but not the plan as written, so its claims cannot certify it (no verdict, exit 3).
+        var notPlayed = timeline.Log.Where(e => e.Error is not null).ToArray();
+        if (!aborted && notPlayed.Length > 0)
+        {
+            summary.AbortReason = $"{NotAsWritten.Prefix}{string.Join("; ", notPlayed.Select(e => $"\"{e.What}\" at {e.AtS.ToString("0.#", CultureInfo.InvariantCulture)}s failed ({e.Error})"))}; its claims were judged over a run without it";
+        }
+
         var issuerNodes = IssuerNodesDuringRun(before, after);
         var walletInstances = CountWalletInstances(cluster, wallet, before, after);
         var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);

@@ -9,4 +9,10 @@ internal sealed record RunOutcome(RunSummary Summary, string ReportFolder)
 
     /// <summary>The run was interrupted (Ctrl+C, SIGTERM): summary.json says <c>"aborted": true</c> and the exit code is 130.</summary>
     public bool Aborted => Summary.Extra["aborted"]?.GetValue<bool>() == true;
+
+    /// <summary>
+    /// A fault, node event or wallet event of the plan could not be applied: the claims were judged over another run than
+    /// the plan's, so there is no verdict (exit 3); the reason is <see cref="RunSummary.AbortReason"/>.
+    /// </summary>
+    public bool NotAsWritten => Reporting.NotAsWritten.Is(Summary);
 }

@@ -2,7 +2,8 @@ namespace PaySim.LoadTests.Selftest;
 
 /// <summary>
 /// The verdict over the cells: the clean wallet must pass every plan (a red cell there is a false alarm), every defect
-/// must turn at least one plan red that the clean wallet passed (else nothing caught it), and every plan's
+/// must turn at least one plan red that the clean wallet passed, by a claim that failed (a run that gave no verdict,
+/// crashed or timed out catches nothing), and every plan's
 /// <c>"catches"</c> promise that was run must hold. <c>selftest</c> exits 0 when all three hold, else 1.
 /// </summary>
 internal sealed class SelftestMatrix
@@ -20,13 +21,18 @@ internal sealed class SelftestMatrix
         var cleanPassed = plans.Where(p => Find(null, p) is { Passed: true }).ToHashSet(StringComparer.Ordinal);
         CaughtBy = defects.ToDictionary(
             d => d,
-            d => (IReadOnlyList<string>)plans.Where(p => cleanPassed.Contains(p) && Find(d, p) is { Passed: false }).ToArray(),
+            d => (IReadOnlyList<string>)plans.Where(p => cleanPassed.Contains(p) && Find(d, p) is { Passed: false, Error: null }).ToArray(),
             StringComparer.Ordinal);
         Uncaught = defects.Where(d => CaughtBy[d].Count == 0).ToArray();
         BrokenPromises = plans
             .SelectMany(p => promises.TryGetValue(p, out var list) ? list.Select(d => (Plan: p, Defect: d)) : [])
-            .Where(x => defects.Contains(x.Defect, StringComparer.Ordinal) && Find(x.Defect, x.Plan) is { } cell && (cell.Passed || !cleanPassed.Contains(x.Plan)))
-            .Select(x => $"{x.Plan} promises to catch {x.Defect}, but " + (Find(x.Defect, x.Plan)!.Passed ? "that wallet passed it" : "the clean wallet failed it too"))
+            .Where(x => defects.Contains(x.Defect, StringComparer.Ordinal) && Find(x.Defect, x.Plan) is { } cell && (cell.Passed || cell.Error is not null || !cleanPassed.Contains(x.Plan)))
+            .Select(x => $"{x.Plan} promises to catch {x.Defect}, but " + Find(x.Defect, x.Plan)! switch
+            {
+                { Passed: true } => "that wallet passed it",
+                { Error: { } error } => $"that run gave no verdict ({error})",
+                _ => "the clean wallet failed it too",
+            })
             .ToArray();
     }
 
@@ -73,7 +79,9 @@ internal sealed class SelftestMatrix
             var ran = Plans.Where(p => Find(defect, p) is not null).ToArray();
             yield return ran.Length == 0
                 ? $"not caught: {defect} (no selected plan promises to catch it, and --promised-only ran no other)"
-                : $"not caught: {defect} passed every plan it ran ({string.Join(", ", ran)}){Find(defect, ran[0])!.RunAlone("run one alone")}";
+                : ran.Select(p => Find(defect, p)!).Where(c => c.Error is not null).ToArray() is { Length: > 0 } broke
+                    ? $"not caught: {defect} gave no verdict in {string.Join(", ", broke.Select(c => c.Plan))} ({broke[0].Error}) and passed any other plan it ran{broke[0].RunAlone("run one alone")}"
+                    : $"not caught: {defect} passed every plan it ran ({string.Join(", ", ran)}){Find(defect, ran[0])!.RunAlone("run one alone")}";
         }
 
         foreach (var broken in BrokenPromises)

@@ -86,12 +86,14 @@ internal static class SelftestRunner
             FinalTable.Print(console(log), outcome.Summary, outcome.ReportFolder);
             cancellationToken.ThrowIfCancellationRequested();
             var failed = outcome.Summary.Claims.Where(c => !c.Pass).Select(c => $"{c.Expression} (observed {c.ObservedText})").ToArray();
-            var error = outcome.Aborted ? $"did not end within {Minutes((compiled.Duration + compiled.Settle + CellGrace).TotalSeconds)} and was stopped" : null;
+            var error = outcome.Aborted ? $"did not end within {Minutes((compiled.Duration + compiled.Settle + CellGrace).TotalSeconds)} and was stopped"
+                : outcome.NotAsWritten ? outcome.Summary.AbortReason
+                : null;
             return new SelftestCell(defect, plan.Name, outcome.Passed, failed, error, clock.Elapsed.TotalSeconds, outcome.ReportFolder, again);
         }
         catch (Exception ex) when (ex is RunSetupException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The run went red before it could judge: for a defect that is a catch, for the clean wallet a false alarm.
+            // The run broke before it could judge: no verdict, so for a defect no catch, for the clean wallet a false alarm.
             await log.WriteLineAsync($"run failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
             return new SelftestCell(defect, plan.Name, false, [], $"{ex.Message.ReplaceLineEndings(" ")} (see {logFile})", clock.Elapsed.TotalSeconds, null, again);
         }

@@ -76,6 +76,59 @@ public sealed class ExternalTargetTests
     }
 
     [Fact]
+    public async Task Run_WhoseWalletCrashHookFails_GivesNoVerdict_EvenThoughEveryClaimHeld()
+    {
+        // The audit's false pass: the hook that should kill wallet-2 fails, nothing dies, and the HA claims "hold".
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
+        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
+        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
+        try
+        {
+            await using var wallet = await WalletHost.StartAsync(new WalletOptions
+            {
+                Instances = 2,
+                Port = 0,
+                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                DatabasePath = db,
+                PasswordHashIterations = 1_000,
+                PinHashIterations = 1_000,
+            });
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            string[] args =
+            [
+                "run", "--plan", "instance-crash", "--duration", "8s", "--settle", "2s", "--no-progress", "--report-dir", folder,
+                "--wallet-url", wallet.Instances[0].Uri.ToString(), "--wallet-url", wallet.Instances[1].Uri.ToString(),
+                "--simulator-url", simulator.ControlUri.ToString(), "--wallet-hook", "crash=false", "--wallet-hook", "restart=false",
+            ];
+
+            var code = await LoadTestsCli.InvokeAsync(args, new LoadTestsCliOptions(), stdout, stderr);
+
+            Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
+            Assert.Contains("run failed, no verdict: the plan did not run as written: \"wallet wallet-2 crash\" at ", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains("no verdict (the plan did not run as written;", stdout.ToString(), StringComparison.Ordinal);
+            var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!.AsObject();
+            Assert.Equal("fail", summary["verdict"]!.GetValue<string>());
+            Assert.StartsWith("the plan did not run as written: ", summary["abortReason"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.False(summary["aborted"]!.GetValue<bool>());
+            var junit = System.Xml.Linq.XDocument.Load(Path.Combine(folder, "junit.xml"));
+            Assert.Equal("1", (string?)junit.Descendants("testsuite").Single().Attribute("errors"));
+        }
+        finally
+        {
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" })
+            {
+                File.Delete(f);
+            }
+
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Run_WhosePlanFaultIsNamedLikeARuleAlreadyOnTheSimulator_IsRefusedBeforeAnything_AndTheRuleStays()
     {
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });

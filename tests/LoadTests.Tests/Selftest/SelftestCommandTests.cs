@@ -107,6 +107,25 @@ public sealed class SelftestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ADefectWhoseRunBroke_IsNotCaught_AndBreaksThePlansPromise()
+    {
+        // The clean wallet passes lb-fairness; the sticky-node run there crashes before a verdict: that proves nothing.
+        SelftestCommand.CellRunnerFactory = _ => (defect, plan, folder, _) =>
+        {
+            _ran.Add((defect, plan.Name));
+            var broke = defect is not null;
+            return Task.FromResult(new SelftestCell(defect, plan.Name, !broke, [], broke ? "wallet did not start" : null, 1, folder, $"again {defect ?? "clean"} {plan.Name}"));
+        };
+
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "lb-fairness", "--defects", "sticky-node", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        Assert.Contains("not caught: sticky-node gave no verdict in lb-fairness (wallet did not start) and passed any other plan it ran; run one alone: again sticky-node lb-fairness", output, StringComparison.Ordinal);
+        Assert.Contains("broken promise: lb-fairness promises to catch sticky-node, but that run gave no verdict (wallet did not start)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("selftest: pass", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PromisedOnly_RunsEachDefectOnlyWhereAPlanPromisesIt()
     {
         Script((_, _) => true);

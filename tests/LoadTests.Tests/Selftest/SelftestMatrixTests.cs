@@ -72,16 +72,24 @@ public sealed class SelftestMatrixTests
     }
 
     [Fact]
-    public void ARunThatCouldNotFinish_CountsRed()
+    public void ARunThatCouldNotFinish_GaveNoVerdict_SoItCatchesNothing()
     {
-        var matrix = new SelftestMatrix(["smoke"], ["misread-approval"], new Dictionary<string, IReadOnlyList<string>>(),
+        // Red, but not for a claim: a crash, a setup failure or a timeout proves no verdict (the audit's false catch).
+        var matrix = new SelftestMatrix(["smoke", "default"], ["misread-approval"], new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["smoke"] = ["misread-approval"],
+        },
         [
             Pass(null, "smoke"),
+            Pass(null, "default"),
             new SelftestCell("misread-approval", "smoke", false, [], "could not bind any card", 3, null),
+            Fail("misread-approval", "default", "excess_charges == 0 (observed 3)"),
         ]);
 
-        Assert.True(matrix.Passed);
         Assert.Equal("error", matrix.Find("misread-approval", "smoke")!.Short);
+        Assert.Equal(["default"], matrix.CaughtBy["misread-approval"]);
+        Assert.Equal(["smoke promises to catch misread-approval, but that run gave no verdict (could not bind any card)"], matrix.BrokenPromises);
+        Assert.False(matrix.Passed);
     }
 
     [Fact]
