@@ -17,18 +17,18 @@ public sealed class FigureMergeTests : IDisposable
     [Fact]
     public async Task MergeOfTwoShards_GivesEachKindOfMergeRuleItsValue()
     {
-        string[] claims = ["ok_count >= 0", "fault_p99_ms[1] < 1000", "p99_drift < 10", "knee_rps >= 0", "duplicate_charges == 0", "errors_during_fault >= 0"];
+        string[] claims = ["ok_count >= 0", "fault_p99_ms[1] < 1000", "p99_drift < 10", "knee_rps >= 0", "duplicate_charges == 0", "errors_during_fault >= 0", "recovery_ms <= 5s"];
         var a = await WriteShardAsync(1, ok: 90, fail: 10, walletReplies: [60, 40], payCalls: 300, excessCharges: 1, resends: 2, claims, new()
         {
             ["duplicate_charges"] = 0, ["issuer_jain_fairness"] = 0.9, ["issuer_node_share[issuer-1]"] = 0.6, ["issuer_node_share[issuer-2]"] = 0.4,
             ["errors_during_fault"] = 3, ["fault_p99_ms[1]"] = 120, ["knee_rps"] = 100, ["retry_amplification"] = 1.5,
-            ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["memory_growth_mb"] = 12, ["step_up_success_rate"] = 0.9,
+            ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["recovery_ms"] = 4000, ["memory_growth_mb"] = 12, ["step_up_success_rate"] = 0.9,
         }, qrCalls: 100, resets: (3, new() { ["sms_timeout"] = 1 }));
         var b = await WriteShardAsync(2, ok: 45, fail: 5, walletReplies: [20, 30], payCalls: 100, excessCharges: 2, resends: 4, claims, new()
         {
             ["duplicate_charges"] = 5, ["issuer_jain_fairness"] = 0.5, ["issuer_node_share[issuer-1]"] = 0.9, ["issuer_node_share[issuer-2]"] = 0.1,
             ["errors_during_fault"] = 4, ["fault_p99_ms[1]"] = 340, ["fault_p99_ms[2]"] = 80, ["knee_rps"] = 300, ["retry_amplification"] = 9,
-            ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["memory_growth_mb"] = 99, ["step_up_success_rate"] = 5.0 / 6,
+            ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["recovery_ms"] = 10000, ["memory_growth_mb"] = 99, ["step_up_success_rate"] = 5.0 / 6,
         }, qrCalls: 0, resets: (4, new() { ["sms_timeout"] = 1, ["reset_code_invalid"] = 1 }));
 
         var (merged, _) = ShardMerger.Merge(ShardReader.ReadAll([a, b]));
@@ -76,13 +76,16 @@ public sealed class FigureMergeTests : IDisposable
         Check("fault_p99_ms[1]", 340);
         Check("fault_p99_ms[2]", 80);
 
+        // The slowest shard's failover: shard 1 recovered within the claim's 5 s, shard 2's users waited 10 s.
+        Check("failover_detect_ms", 9000);
+        Check("recovery_ms", 10000);
+
         // Scaled: shard 1's knee × 2 shards; shard 1's issuer calls (global) over every shard's wallet calls (a QR payment is one Authorize too).
         Check("knee_rps", 200);
         Check("retry_amplification", 1.5 * (300 + 100) / (400 + 100));
 
         // NotMergeable: shard 1's, and the merged claim says so.
         Check("p99_drift", 1.2);
-        Check("failover_detect_ms", 2000);
         Check("memory_growth_mb", 12);
 
         Assert.Equal(Enum.GetValues<FigureMergeKind>().Order(), checkedKinds.Order());
@@ -90,6 +93,8 @@ public sealed class FigureMergeTests : IDisposable
         Assert.Contains("(shard 1's figure: not recomputable from shard summaries)", Message("p99_drift < 10"), StringComparison.Ordinal);
         Assert.Contains("(the largest shard's: an upper bound)", Message("fault_p99_ms[1] < 1000"), StringComparison.Ordinal);
         Assert.Contains("(shard 1's knee × shard count)", Message("knee_rps >= 0"), StringComparison.Ordinal);
+        Assert.False(merged.Claims.Single(c => c.Expression == "recovery_ms <= 5s").Pass);
+        Assert.Contains("(the slowest shard's: the run's is no shorter)", Message("recovery_ms <= 5s"), StringComparison.Ordinal);
         Assert.DoesNotContain("shard 1", Message("ok_count >= 0") ?? string.Empty, StringComparison.Ordinal);
         Assert.DoesNotContain("shard 1", Message("duplicate_charges == 0") ?? string.Empty, StringComparison.Ordinal);
     }
