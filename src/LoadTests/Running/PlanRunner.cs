@@ -60,6 +60,16 @@ internal static class PlanRunner
             log.WriteLine($"warning: {poolWarning}");
         }
 
+        if (!shard.AppliesTimeline && plan.Faults.Count + plan.NodeEvents.Count > 0)
+        {
+            // Alone, this shard's report reads as a pass of a fault plan by a load that met no fault.
+            var shardWarning = $"shard {shard.Index}/{shard.Count} plays none of the plan's {plan.Faults.Count + plan.NodeEvents.Count} faults and events: shard 1 plays them for every shard"
+                + (plan.Target.IsEmbedded ? ", on its own embedded cluster, so they never reach this shard's users" : " on the shared simulator")
+                + "; this report alone does not judge the plan under them: merge every shard's report (docs/scale-out.md)";
+            warnings.Add(shardWarning);
+            log.WriteLine($"warning: {shardWarning}");
+        }
+
         log.WriteLine($"preparing: {plan.PreboundCards} users with a bound card, cardholders for {string.Join(", ", plan.Personas.Keys)}");
         var data = await PrepareAsync(plan, shard, cluster, control, wallet, otp, counters, time, cancellationToken).ConfigureAwait(false);
         var calls = new AppCallLog();

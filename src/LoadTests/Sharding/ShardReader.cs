@@ -50,11 +50,44 @@ internal static class ShardReader
             throw new PlanException($"merge: shard(s) {string.Join(", ", missing)} of {first.Shard.Count} missing; the merged counts would not be the plan's.");
         }
 
-        return shards.OrderBy(s => s.Shard.Index).ToArray();
+        var ordered = shards.OrderBy(s => s.Shard.Index).ToArray();
+        CheckSideBySide(ordered);
+        return ordered;
 
         static string Seed(ShardInput s) => s.Summary.Extra["seed"]?.ToJsonString() ?? "(none)";
 
         static HashSet<string> Names(ShardInput s) => s.Summary.Scenarios.Select(x => x.Name).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Shards are one run only when they ran side by side: shard 1 plays the plan's faults and events for all of them, and
+    /// the simulator's counters (shard 1's before/after) span the others' calls only while they overlap. A shard that ran
+    /// before or after shard 1 carried fault-free load and would dilute the merged figures into a pass. Checked for shards
+    /// of an external target (one shared simulator).
+    /// </summary>
+    private static void CheckSideBySide(IReadOnlyList<ShardInput> ordered)
+    {
+        var one = ordered[0];
+        if (!ordered.All(s => (s.Summary.Extra["target"] as JsonObject)?["kind"]?.GetValue<string>() == "external"))
+        {
+            // Shards on embedded clusters each had their own simulator: nothing was shared, so no window to share.
+            return;
+        }
+
+        var (oneStart, oneEnd) = Window(one);
+        foreach (var s in ordered.Skip(1))
+        {
+            var (start, end) = Window(s);
+            if (start >= oneEnd || oneStart >= end)
+            {
+                throw new PlanException(
+                    $"merge: {s.Folder} (shard {s.Shard}) ran {Time(start)} to {Time(end)} but {one.Folder} (shard {one.Shard}), which plays the plan's faults for every shard, ran {Time(oneStart)} to {Time(oneEnd)}: they did not run side by side, so they are not one run; start every shard at the same time (docs/scale-out.md).");
+            }
+        }
+
+        static (DateTimeOffset Start, DateTimeOffset End) Window(ShardInput s) => (s.Summary.StartedUtc, s.Summary.StartedUtc.AddSeconds(s.Summary.DurationS));
+
+        static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Writing the merged report into a shard's folder would overwrite that shard's summary.json.</summary>

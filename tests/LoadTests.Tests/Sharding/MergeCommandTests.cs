@@ -373,6 +373,27 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Merge_OfShardsThatDidNotRunSideBySide_ExitsTwo_TheyAreNotOneRun()
+    {
+        // The audit's case: shard 2 ran after shard 1 had finished, saw none of the faults shard 1 played, and diluted
+        // the merged success_rate into a pass.
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1]);
+        foreach (var (folder, start) in new[] { (a, 0), (b, 15) })
+        {
+            var file = Path.Combine(folder, "summary.json");
+            var json = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+            json["startedUtc"] = DateTimeOffset.UnixEpoch.AddSeconds(start).ToString("O");
+            json["target"] = new JsonObject { ["kind"] = "external" };
+            await File.WriteAllTextAsync(file, json.ToJsonString());
+        }
+
+        await AssertBadInputAsync(
+            $"error: merge: {b} (shard 2/2) ran 1970-01-01 00:00:15Z to 1970-01-01 00:00:25Z but {a} (shard 1/2), which plays the plan's faults for every shard, ran 1970-01-01 00:00:00Z to 1970-01-01 00:00:10Z: they did not run side by side",
+            a, b);
+    }
+
+    [Fact]
     public async Task Merge_OfShardsWithDifferentScenarios_ExitsTwo()
     {
         var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);

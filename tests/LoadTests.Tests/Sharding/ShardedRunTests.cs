@@ -68,6 +68,32 @@ public sealed class ShardedRunTests : IDisposable
         Assert.Equal(0, Summary(merged)["figures"]!["orphan_holds"]!.GetValue<double>());
     }
 
+    [Fact]
+    public async Task AShardThatPlaysNoneOfThePlansFaults_SaysSo_OnScreenAndInItsSummary()
+    {
+        var plan = Path.Combine(_dir, "faulty.json");
+        await File.WriteAllTextAsync(plan, """
+            {
+              "name": "shard-faults",
+              "duration": "2s",
+              "warmUp": "0s",
+              "target": { "embedded": { "nodes": 1, "walletInstances": 1 } },
+              "personas": { "healthy": 1 },
+              "preboundCards": 2,
+              "scenarios": [ { "name": "history", "load": [ { "kind": "iterations", "copies": 1, "count": 4 } ] } ],
+              "faults": [ { "name": "slow", "method": "Authorize", "latency": "5ms", "start": "0s", "duration": "2s" } ],
+              "claims": [ "success_rate >= 50%" ]
+            }
+            """);
+        var s2 = Path.Combine(_dir, "s2");
+
+        var r2 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s2, "--shard", "2/2");
+
+        const string expected = "shard 2/2 plays none of the plan's 1 faults and events: shard 1 plays them for every shard, on its own embedded cluster, so they never reach this shard's users; this report alone does not judge the plan under them";
+        Assert.Contains("warning: " + expected, r2.Out + r2.Err, StringComparison.Ordinal);
+        Assert.Contains(Summary(s2)["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith(expected, StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         try
