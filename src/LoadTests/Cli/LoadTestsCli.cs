@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PaySim.Contracts.CommandLine;
+using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Running;

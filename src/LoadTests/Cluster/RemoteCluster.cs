@@ -33,13 +33,22 @@ internal sealed class RemoteCluster : ITargetCluster
 
     public IWalletInstanceControl? WalletControl { get; }
 
-    /// <summary>Reaches every wallet and the simulator; an unreachable one is bad input (exit 2), found before any load starts.</summary>
+    private static Exception Refusal(string flag, string problem) =>
+        problem.Contains(": unreachable (", StringComparison.Ordinal)
+            ? new RunSetupException($"{flag}: {problem}; nothing was run.")
+            : new PlanException($"{flag}: {problem}.");
+
+    /// <summary>
+    /// Reaches every wallet and the simulator before any load starts. One that answers but not as a wallet or simulator
+    /// (a wrong URL: 404, 500) is bad input (exit 2); one that does not answer at all (refused, no answer in 3 s: not up
+    /// yet, a CI readiness race) is a peer that failed, so no verdict (exit 3).
+    /// </summary>
     public static async Task<RemoteCluster> ConnectAsync(LoadPlan plan, ExternalTarget target, WalletClientFactory? factory, TextWriter log, CancellationToken cancellationToken)
     {
         using var control = new ControlPlaneClient(target.SimulatorUrl);
         if (await control.CheckReachableAsync(cancellationToken).ConfigureAwait(false) is { } simProblem)
         {
-            throw new PlanException($"--simulator-url: {simProblem}.");
+            throw Refusal("--simulator-url", simProblem);
         }
 
         await CheckSettingsAsync(plan, control, log, cancellationToken).ConfigureAwait(false);
@@ -49,7 +58,7 @@ internal sealed class RemoteCluster : ITargetCluster
         {
             if (await wallet.CheckHealthAsync(cancellationToken).ConfigureAwait(false) is { } walletProblem)
             {
-                throw new PlanException($"--wallet-url: {walletProblem}.");
+                throw Refusal("--wallet-url", walletProblem);
             }
         }
 

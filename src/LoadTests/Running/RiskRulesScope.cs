@@ -1,3 +1,4 @@
+using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.SimulatorControl;
 using PaySim.Simulator.Risk;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Running;
