@@ -3,7 +3,7 @@ using Grpc.Core.Interceptors;
 
 namespace PaySim.Simulator.Control;
 
-/// <summary>UNAUTHENTICATED for a gRPC control call without the right bearer token (health checks stay open).</summary>
+/// <summary>UNAUTHENTICATED for a gRPC call to the control port (any call shape, reflection included) without the right bearer token (health checks stay open).</summary>
 internal sealed class ControlTokenInterceptor(ControlToken token) : Interceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -16,6 +16,20 @@ internal sealed class ControlTokenInterceptor(ControlToken token) : Interceptor
     {
         Check(context);
         return continuation(request, responseStream, context);
+    }
+
+    // Reflection (grpc.reflection.v1 ServerReflectionInfo) is a duplex call: every call shape is checked, not only the two
+    // the control service uses, or reflection would list the control plane's services without the token.
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, responseStream, context);
     }
 
     private void Check(ServerCallContext context)

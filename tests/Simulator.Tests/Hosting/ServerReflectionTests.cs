@@ -49,6 +49,33 @@ public sealed class ServerReflectionTests
         Assert.Contains(issuer.Method, m => m.Name == "Void");
     }
 
+    [Fact]
+    public async Task WithAControlToken_TheControlPortsReflectionNeedsTheToken_AsDocsSay()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+        using var channel = GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var client = new V1.ServerReflection.ServerReflectionClient(channel);
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var call = client.ServerReflectionInfo();
+            await call.RequestStream.WriteAsync(new V1.ServerReflectionRequest { ListServices = "" });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        using var allowed = client.ServerReflectionInfo(new Metadata { { "authorization", "Bearer s3cret" } });
+        await allowed.RequestStream.WriteAsync(new V1.ServerReflectionRequest { ListServices = "" });
+        await allowed.RequestStream.CompleteAsync();
+
+        Assert.Equal(StatusCode.Unauthenticated, denied.StatusCode);
+        Assert.True(await allowed.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Contains(allowed.ResponseStream.Current.ListServicesResponse.Service, s => s.Name == "paysim.control.v1.Control");
+
+        // The data ports stay open: the token guards the control plane, not discovery of the issuer.
+        Assert.Contains("paysim.issuer.v1.Issuer", await ListV1Async(sim.Host.IssuerNodes[0].Uri));
+    }
+
     private static async Task<string[]> ListV1Async(Uri uri)
     {
         using var channel = GrpcChannel.ForAddress(uri);
