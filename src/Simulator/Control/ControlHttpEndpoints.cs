@@ -79,11 +79,17 @@ internal static class ControlHttpEndpoints
             }
         });
 
-        app.MapGet("/metrics", async context =>
+        // HEAD too (uptime and link checkers use it), and any query parameter a scraper adds, like other exporters.
+        app.MapMethods("/metrics", [HttpMethods.Get, HttpMethods.Head], async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                return;
+            }
+
             await metrics.WriteAsync(context.Response.Body, control.GetStats(), control.GetInvariants(), control.NodeControl.Nodes(), context.RequestAborted).ConfigureAwait(false);
-        });
+        }).AnyQuery();
     }
 
     /// <summary>GET /v1/merchants?count=&amp;offset=: merchants and their EMVCo QR payloads, the same for the same seed.</summary>

@@ -18,6 +18,16 @@ internal static class ControlRequestChecks
     public static TBuilder Query<TBuilder>(this TBuilder builder, params string[] names) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AllowedQuery(names));
 
+    /// <summary>
+    /// A route that takes any query parameter and reads none: /metrics, which scrapers call with their own parameters
+    /// (Prometheus' <c>params:</c>), as other exporters allow.
+    /// </summary>
+    public static TBuilder AnyQuery<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AllowedQuery(null));
+
+    /// <summary>True for a route declared with <see cref="AnyQuery"/>.</summary>
+    public static bool TakesAnyQuery(Endpoint endpoint) => endpoint.Metadata.GetMetadata<AllowedQuery>() is { Names: null };
+
     /// <summary>The parameters a route declared (empty when it declared none).</summary>
     public static IReadOnlyList<string> AllowedParameters(Endpoint endpoint) =>
         endpoint.Metadata.GetMetadata<AllowedQuery>()?.Names ?? [];
@@ -36,7 +46,7 @@ internal static class ControlRequestChecks
                 return;
             }
 
-            if (!ControlLimits.TryCheckQuery(context.Request, out var error, [.. AllowedParameters(endpoint!)]))
+            if (!TakesAnyQuery(endpoint!) && !ControlLimits.TryCheckQuery(context.Request, out var error, [.. AllowedParameters(endpoint!)]))
             {
                 await ControlHttpEndpoints.Error(StatusCodes.Status400BadRequest, error!).ExecuteAsync(context).ConfigureAwait(false);
                 return;
@@ -53,7 +63,8 @@ internal static class ControlRequestChecks
         });
     }
 
-    private sealed record AllowedQuery(string[] Names);
+    /// <summary>The query parameters a route reads; null: any is taken (and none read).</summary>
+    private sealed record AllowedQuery(string[]? Names);
 
     private sealed class ControlRoute
     {
