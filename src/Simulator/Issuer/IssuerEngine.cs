@@ -265,6 +265,10 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         return true;
     }
 
+    // Every caller with the right code gets 00 and the one token, however they race: the OTP stays accepted for its code
+    // (Verify answers Accepted again), and the binding keeps the first token Confirm wrote, with the code that confirmed it.
+    // A confirmed binding answers a replay of that code with its token, and any other code as a wrong one (nothing counted,
+    // nothing undone): the token is never handed out for a code that was not checked.
     private ConfirmBindingOutcome DoConfirm(string bindingId, string code)
     {
         var binding = state.Bindings.Get(bindingId ?? "");
@@ -274,22 +278,28 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         }
 
         var card = state.Cardholders.FindByPan(binding.Pan)!;
-        var network = CardNetworks.Name(card.Network);
+        code = (code ?? "").Trim();
         if (binding.CardToken is { } existing)
         {
-            return new ConfirmBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound", existing, 0, card.Pan[^4..], network);
+            return string.Equals(code, binding.ConfirmedCode, StringComparison.Ordinal) ? Bound(card, existing) : WrongCode(0);
         }
 
-        var verdict = state.Otps.Verify(binding.Id, code ?? "", time.GetUtcNow(), out var left);
+        var verdict = state.Otps.Verify(binding.Id, code, time.GetUtcNow(), out var left);
         return verdict switch
         {
-            OtpVerdict.Accepted => new ConfirmBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound",
-                state.Bindings.Confirm(binding, "tok_" + random.Hex(24)), 0, card.Pan[^4..], network),
-            OtpVerdict.Wrong => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpWrong, "wrong verification code", AttemptsLeft: left),
+            OtpVerdict.Accepted => Bound(card, state.Bindings.Confirm(binding, "tok_" + random.Hex(24), code)),
+            OtpVerdict.Wrong => WrongCode(left),
+            OtpVerdict.Used => WrongCode(0),
             OtpVerdict.Expired => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "verification code expired", AttemptsLeft: left),
             OtpVerdict.AttemptsExceeded => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; request a new one"),
             _ => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "no live verification code; request a new one"),
         };
+
+        static ConfirmBindingOutcome Bound(CardholderRecord card, string token) =>
+            new(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound", token, 0, card.Pan[^4..], CardNetworks.Name(card.Network));
+
+        static ConfirmBindingOutcome WrongCode(int left) =>
+            new(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpWrong, "wrong verification code", AttemptsLeft: left);
     }
 
     private AuthorizeOutcome AuthorizeOnce(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node) =>
