@@ -189,11 +189,16 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     private static string AuthorizeFingerprint(string cardToken, long amountMinor, string currency, string merchantId, string orderReference) =>
         string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference);
 
+    /// <summary>The decline of a Capture or Refund whose amount is negative: said before the ledger is asked, so nothing moves and no key is kept.</summary>
+    public const string NegativeAmount = "amount_minor must be positive, or 0 for the rest";
+
     public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey) =>
-        string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
+        amountMinor < 0 ? new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, NegativeAmount)
+        : string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
 
     public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey) =>
-        string.IsNullOrEmpty(idempotencyKey) ? DoRefund(authorizationId, amountMinor) : RefundOnce(authorizationId, amountMinor, idempotencyKey);
+        amountMinor < 0 ? new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, NegativeAmount)
+        : string.IsNullOrEmpty(idempotencyKey) ? DoRefund(authorizationId, amountMinor) : RefundOnce(authorizationId, amountMinor, idempotencyKey);
 
     /// <summary>Releases what is left of a hold; 57 once captured (refund it instead), 14 for an unknown id.</summary>
     public VoidOutcome Void(string authorizationId, string idempotencyKey) =>
