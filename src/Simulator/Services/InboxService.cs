@@ -48,6 +48,7 @@ internal sealed class InboxService : Inbox.InboxBase
 
     private async Task<WaitForMessageReply> WaitForMessageCore(WaitForMessageRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.Kind, "kind", FieldLimits.Short);
         var kind = SmsKinds.ParseWanted(request.Kind)
             ?? throw Invalid($"kind '{request.Kind}' is not allowed; allowed: otp, transaction, any (empty = otp)");
         RequirePhone(request.Phone);
@@ -89,6 +90,7 @@ internal sealed class InboxService : Inbox.InboxBase
     /// <summary>As <c>SmsGateway.Send</c>: an inbox is read by its phone.</summary>
     private static void RequirePhone(string phone)
     {
+        FieldLimits.Check(phone, "phone", FieldLimits.Short);
         if (string.IsNullOrWhiteSpace(phone))
         {
             throw Invalid("phone is required");
