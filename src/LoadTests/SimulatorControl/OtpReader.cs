@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Net.Client;
 using PaySim.Contracts.Sms.V1;
+using PaySim.Simulator.Services;
 
 namespace PaySim.LoadTests.SimulatorControl;
 
@@ -157,7 +158,7 @@ internal sealed class OtpReader : IDisposable
         try
         {
             var reply = await _inbox.WaitForMessageAsync(
-                new WaitForMessageRequest { Phone = phone, TimeoutMs = Math.Max(1, (int)timeout.TotalMilliseconds), AfterSequence = after, Kind = Otp },
+                new WaitForMessageRequest { Phone = phone, TimeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, InboxService.MaxWaitMs), AfterSequence = after, Kind = Otp },
                 cancellationToken: guard.Token).ConfigureAwait(false);
             return reply.Found ? reply.Message : null;
         }

@@ -7,4 +7,7 @@ internal sealed class BindingRecord(string id, string pan, DateTimeOffset create
     public string Pan { get; } = pan;
     public DateTimeOffset CreatedAt { get; } = createdAt;
     public string? CardToken { get; set; }
+
+    /// <summary>The code that confirmed the binding (set with <see cref="CardToken"/>): a replay of it answers the token, another code does not.</summary>
+    public string? ConfirmedCode { get; set; }
 }

@@ -7,8 +7,8 @@ internal interface IBindingStore
 
     BindingRecord? Get(string bindingId);
 
-    /// <summary>Sets the binding's token once; returns the token the binding ends up with.</summary>
-    string Confirm(BindingRecord binding, string newToken);
+    /// <summary>Sets the binding's token and the code that confirmed it once; returns the token the binding ends up with.</summary>
+    string Confirm(BindingRecord binding, string newToken, string code);
 
     /// <summary>The PAN a card token stands for, or null. A shared store may answer from a per-process cache.</summary>
     string? ResolveToken(string cardToken);

@@ -11,13 +11,14 @@ internal sealed class InMemoryBindingStore : IBindingStore
 
     public BindingRecord? Get(string bindingId) => _bindings.GetValueOrDefault(bindingId);
 
-    public string Confirm(BindingRecord binding, string newToken)
+    public string Confirm(BindingRecord binding, string newToken, string code)
     {
         lock (binding)
         {
             if (binding.CardToken is null)
             {
                 binding.CardToken = newToken;
+                binding.ConfirmedCode = code;
                 _tokens[newToken] = binding.Pan;
             }
 

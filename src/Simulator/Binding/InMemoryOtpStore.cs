@@ -21,6 +21,7 @@ internal sealed class InMemoryOtpStore(OtpOptions options) : IOtpStore
             entry.SentAt = now;
             entry.ExpiresAt = now + options.Ttl;
             entry.AttemptsLeft = options.Attempts;
+            entry.Accepted = false;
             retryAfter = TimeSpan.Zero;
             return true;
         }
@@ -41,6 +42,11 @@ internal sealed class InMemoryOtpStore(OtpOptions options) : IOtpStore
                 return OtpVerdict.Unknown;
             }
 
+            if (entry.Accepted)
+            {
+                return string.Equals(entry.Code, code?.Trim(), StringComparison.Ordinal) ? OtpVerdict.Accepted : OtpVerdict.Used;
+            }
+
             if (entry.AttemptsLeft <= 0)
             {
                 return OtpVerdict.AttemptsExceeded;
@@ -54,9 +60,10 @@ internal sealed class InMemoryOtpStore(OtpOptions options) : IOtpStore
 
             if (string.Equals(entry.Code, code?.Trim(), StringComparison.Ordinal))
             {
-                // A code works once: a replayed confirmation is answered from the binding, not the OTP.
+                // Kept as accepted: a replay (or a caller racing this one) with it is accepted again and finds the token
+                // the binding got; another code counts no attempt (Used).
                 entry.AttemptsLeft = 0;
-                entry.Code = null;
+                entry.Accepted = true;
                 return OtpVerdict.Accepted;
             }
 
@@ -74,5 +81,6 @@ internal sealed class InMemoryOtpStore(OtpOptions options) : IOtpStore
         public DateTimeOffset SentAt;
         public DateTimeOffset ExpiresAt;
         public int AttemptsLeft;
+        public bool Accepted;
     }
 }

@@ -7,4 +7,7 @@ internal enum OtpVerdict
     Expired,
     AttemptsExceeded,
     Unknown,
+
+    /// <summary>The live code was accepted already, and this is another code (nothing counted).</summary>
+    Used,
 }

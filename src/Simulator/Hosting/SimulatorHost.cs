@@ -527,6 +527,7 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
             o.Interceptors.Add<ExceptionStatusInterceptor>();
             o.Interceptors.Add<ControlTokenInterceptor>();
         });
+        RequestDecoding.Use(builder.Services);
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(Control);
         builder.Services.AddSingleton(node.Health);
@@ -577,11 +578,16 @@ public sealed class SimulatorHost : IAsyncDisposable, INodeControl
     private WebApplication BuildGrpcApp(ServerNode node, int port, Action<IServiceCollection> services, Action<WebApplication> map)
     {
         var builder = NewBuilder(node, port, HttpProtocols.Http2);
-        builder.Services.AddSingleton(new NodeIdentity(node.Name, node.Kind));
+        var identity = new NodeIdentity(node.Name, node.Kind);
+        builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(Pipeline);
         builder.Services.AddSingleton(node.Health);
         builder.Services.AddSingleton<CallDoor>();
         builder.Services.AddGrpc(o => o.Interceptors.Add<ExceptionStatusInterceptor>());
+        RequestDecoding.Use(builder.Services);
+
+        // A call that fails before its handler (its request unreadable) is still a call and an error of its method.
+        builder.Services.AddSingleton<ILoggerFactory>(new ReadFailureLoggerFactory(identity, Pipeline));
         builder.Services.AddGrpcReflection();
         services(builder.Services);
         var app = builder.Build();

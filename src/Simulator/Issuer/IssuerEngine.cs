@@ -189,11 +189,16 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
     private static string AuthorizeFingerprint(string cardToken, long amountMinor, string currency, string merchantId, string orderReference) =>
         string.Join('\u001f', cardToken, amountMinor.ToString(CultureInfo.InvariantCulture), currency, merchantId, orderReference);
 
+    /// <summary>The decline of a Capture or Refund whose amount is negative: said before the ledger is asked, so nothing moves and no key is kept.</summary>
+    public const string NegativeAmount = "amount_minor must be positive, or 0 for the rest";
+
     public CaptureOutcome Capture(string authorizationId, long amountMinor, string idempotencyKey) =>
-        string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
+        amountMinor < 0 ? new CaptureOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, NegativeAmount)
+        : string.IsNullOrEmpty(idempotencyKey) ? DoCapture(authorizationId, amountMinor) : CaptureOnce(authorizationId, amountMinor, idempotencyKey);
 
     public RefundOutcome Refund(string authorizationId, long amountMinor, string idempotencyKey) =>
-        string.IsNullOrEmpty(idempotencyKey) ? DoRefund(authorizationId, amountMinor) : RefundOnce(authorizationId, amountMinor, idempotencyKey);
+        amountMinor < 0 ? new RefundOutcome(ResponseCodes.InvalidAmount, DeclineReason.InvalidAmount, NegativeAmount)
+        : string.IsNullOrEmpty(idempotencyKey) ? DoRefund(authorizationId, amountMinor) : RefundOnce(authorizationId, amountMinor, idempotencyKey);
 
     /// <summary>Releases what is left of a hold; 57 once captured (refund it instead), 14 for an unknown id.</summary>
     public VoidOutcome Void(string authorizationId, string idempotencyKey) =>
@@ -265,6 +270,10 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         return true;
     }
 
+    // Every caller with the right code gets 00 and the one token, however they race: the OTP stays accepted for its code
+    // (Verify answers Accepted again), and the binding keeps the first token Confirm wrote, with the code that confirmed it.
+    // A confirmed binding answers a replay of that code with its token, and any other code as a wrong one (nothing counted,
+    // nothing undone): the token is never handed out for a code that was not checked.
     private ConfirmBindingOutcome DoConfirm(string bindingId, string code)
     {
         var binding = state.Bindings.Get(bindingId ?? "");
@@ -274,22 +283,28 @@ internal sealed class IssuerEngine(IIssuerState state, SmsGateway sms, OtpOption
         }
 
         var card = state.Cardholders.FindByPan(binding.Pan)!;
-        var network = CardNetworks.Name(card.Network);
+        code = (code ?? "").Trim();
         if (binding.CardToken is { } existing)
         {
-            return new ConfirmBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound", existing, 0, card.Pan[^4..], network);
+            return string.Equals(code, binding.ConfirmedCode, StringComparison.Ordinal) ? Bound(card, existing) : WrongCode(0);
         }
 
-        var verdict = state.Otps.Verify(binding.Id, code ?? "", time.GetUtcNow(), out var left);
+        var verdict = state.Otps.Verify(binding.Id, code, time.GetUtcNow(), out var left);
         return verdict switch
         {
-            OtpVerdict.Accepted => new ConfirmBindingOutcome(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound",
-                state.Bindings.Confirm(binding, "tok_" + random.Hex(24)), 0, card.Pan[^4..], network),
-            OtpVerdict.Wrong => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpWrong, "wrong verification code", AttemptsLeft: left),
+            OtpVerdict.Accepted => Bound(card, state.Bindings.Confirm(binding, "tok_" + random.Hex(24), code)),
+            OtpVerdict.Wrong => WrongCode(left),
+            OtpVerdict.Used => WrongCode(0),
             OtpVerdict.Expired => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "verification code expired", AttemptsLeft: left),
             OtpVerdict.AttemptsExceeded => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpAttemptsExceeded, "too many wrong codes; request a new one"),
             _ => new ConfirmBindingOutcome(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpExpired, "no live verification code; request a new one"),
         };
+
+        static ConfirmBindingOutcome Bound(CardholderRecord card, string token) =>
+            new(ResponseCodes.Approved, DeclineReason.Unspecified, "card bound", token, 0, card.Pan[^4..], CardNetworks.Name(card.Network));
+
+        static ConfirmBindingOutcome WrongCode(int left) =>
+            new(ResponseCodes.WrongPinOrOtp, DeclineReason.OtpWrong, "wrong verification code", AttemptsLeft: left);
     }
 
     private AuthorizeOutcome AuthorizeOnce(string cardToken, long amountMinor, string currency, string merchantId, string orderReference, string idempotencyKey, string node) =>

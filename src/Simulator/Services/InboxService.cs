@@ -8,7 +8,12 @@ namespace PaySim.Simulator.Services;
 
 internal sealed class InboxService : Inbox.InboxBase
 {
-    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+    /// <summary>What <c>timeout_ms</c> 0 waits.</summary>
+    public const int DefaultWaitMs = 10_000;
+
+    /// <summary>The longest <c>WaitForMessage</c> wait (10 minutes); a longer <c>timeout_ms</c> is refused, not cut.</summary>
+    public const int MaxWaitMs = 600_000;
+
     private readonly ISmsInbox _inbox;
     private readonly UnaryDoor<ListMessagesRequest, ListMessagesReply> _listMessages;
     private readonly UnaryDoor<WaitForMessageRequest, WaitForMessageReply> _waitForMessage;
@@ -30,6 +35,12 @@ internal sealed class InboxService : Inbox.InboxBase
 
     private Task<ListMessagesReply> ListMessagesCore(ListMessagesRequest request, ServerCallContext context)
     {
+        RequirePhone(request.Phone);
+        if (request.Limit < 0)
+        {
+            throw Invalid($"limit '{request.Limit}' is not allowed; allowed: 0 (every message) or more");
+        }
+
         var reply = new ListMessagesReply();
         reply.Messages.AddRange(_inbox.List(request.Phone, request.Limit).Select(ToMessage));
         return Task.FromResult(reply);
@@ -37,15 +48,23 @@ internal sealed class InboxService : Inbox.InboxBase
 
     private async Task<WaitForMessageReply> WaitForMessageCore(WaitForMessageRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.Kind, "kind", FieldLimits.Short);
         var kind = SmsKinds.ParseWanted(request.Kind)
-            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"kind '{request.Kind}' is not allowed; allowed: otp, transaction, any (empty = otp)"));
-        var timeout = request.TimeoutMs > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMs) : DefaultWait;
+            ?? throw Invalid($"kind '{request.Kind}' is not allowed; allowed: otp, transaction, any (empty = otp)");
+        RequirePhone(request.Phone);
+        if (request.TimeoutMs is < 0 or > MaxWaitMs)
+        {
+            throw Invalid($"timeout_ms '{request.TimeoutMs}' is not allowed; allowed: 0 to {MaxWaitMs} (0 = {DefaultWaitMs})");
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(request.TimeoutMs == 0 ? DefaultWaitMs : request.TimeoutMs);
         var m = await _inbox.WaitAsync(request.Phone, request.AfterSequence, timeout, context.CancellationToken, kind).ConfigureAwait(false);
         return m is null ? new WaitForMessageReply { Found = false } : new WaitForMessageReply { Found = true, Message = ToMessage(m) };
     }
 
     private async Task StreamMessagesCore(StreamMessagesRequest request, IServerStreamWriter<SmsMessage> responseStream, ServerCallContext context)
     {
+        RequirePhone(request.Phone);
         var after = _inbox.LastSequence(request.Phone);
         var ct = context.CancellationToken;
         try
@@ -67,6 +86,18 @@ internal sealed class InboxService : Inbox.InboxBase
             // The caller hung up: the stream simply ends.
         }
     }
+
+    /// <summary>As <c>SmsGateway.Send</c>: an inbox is read by its phone.</summary>
+    private static void RequirePhone(string phone)
+    {
+        FieldLimits.Check(phone, "phone", FieldLimits.Short);
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            throw Invalid("phone is required");
+        }
+    }
+
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     internal static SmsMessage ToMessage(SmsMessageRecord m) => new()
     {

@@ -54,6 +54,8 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<AuthenticatePaymentReply> AuthenticatePaymentCore(AuthenticatePaymentRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.ChallengeId, "challenge_id", FieldLimits.Short);
+        FieldLimits.Check(request.Otp, "otp", FieldLimits.Short);
         var o = _engine.AuthenticatePayment(request.ChallengeId, request.Otp, _node.Name);
         return Task.FromResult(new AuthenticatePaymentReply
         {
@@ -69,6 +71,13 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<StartBindingReply> StartBindingCore(StartBindingRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.Pan, "pan", FieldLimits.Short);
+        FieldLimits.Check(request.Expiry, "expiry", FieldLimits.Short);
+        FieldLimits.Check(request.Cvv, "cvv", FieldLimits.Short);
+        FieldLimits.Check(request.HolderName, "holder_name", FieldLimits.Reference);
+        FieldLimits.Check(request.IdNumber, "id_number", FieldLimits.Short);
+        FieldLimits.Check(request.Phone, "phone", FieldLimits.Short);
+        FieldLimits.Check(request.IdempotencyKey, "idempotency_key", FieldLimits.Reference);
         var o = _engine.StartBinding(request.Pan, request.Expiry, request.Cvv, request.HolderName, request.IdNumber, request.Phone, request.IdempotencyKey);
         return Task.FromResult(new StartBindingReply
         {
@@ -84,6 +93,9 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<ConfirmBindingReply> ConfirmBindingCore(ConfirmBindingRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.BindingId, "binding_id", FieldLimits.Short);
+        FieldLimits.Check(request.Otp, "otp", FieldLimits.Short);
+        FieldLimits.Check(request.IdempotencyKey, "idempotency_key", FieldLimits.Reference);
         var o = _engine.ConfirmBinding(request.BindingId, request.Otp, request.IdempotencyKey);
         return Task.FromResult(new ConfirmBindingReply
         {
@@ -100,6 +112,8 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<ResendOtpReply> ResendOtpCore(ResendOtpRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.BindingId, "binding_id", FieldLimits.Short);
+        FieldLimits.Check(request.ChallengeId, "challenge_id", FieldLimits.Short);
         var o = _engine.ResendOtp(request.BindingId, request.ChallengeId);
         return Task.FromResult(new ResendOtpReply
         {
@@ -114,6 +128,11 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
     // Awaits a shared ledger (Redis) instead of blocking a thread on it; in memory the task is already done.
     private Task<AuthorizeReply> AuthorizeCore(AuthorizeRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.CardToken, "card_token", FieldLimits.Short);
+        FieldLimits.Check(request.Currency, "currency", FieldLimits.Short);
+        FieldLimits.Check(request.MerchantId, "merchant_id", FieldLimits.Reference);
+        FieldLimits.Check(request.OrderReference, "order_reference", FieldLimits.Reference);
+        FieldLimits.Check(request.IdempotencyKey, "idempotency_key", FieldLimits.Reference);
         var task = _engine.AuthorizeAsync(request.CardToken, request.AmountMinor, request.Currency, request.MerchantId, request.OrderReference, request.IdempotencyKey, _node.Name);
         return task.IsCompletedSuccessfully ? Task.FromResult(AuthorizeReplyOf(task.Result)) : AwaitAuthorize(task);
     }
@@ -137,6 +156,8 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<CaptureReply> CaptureCore(CaptureRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.AuthorizationId, "authorization_id", FieldLimits.Short);
+        FieldLimits.Check(request.IdempotencyKey, "idempotency_key", FieldLimits.Reference);
         var o = _engine.Capture(request.AuthorizationId, request.AmountMinor, request.IdempotencyKey);
         return Task.FromResult(new CaptureReply
         {
@@ -150,6 +171,8 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<RefundReply> RefundCore(RefundRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.AuthorizationId, "authorization_id", FieldLimits.Short);
+        FieldLimits.Check(request.IdempotencyKey, "idempotency_key", FieldLimits.Reference);
         var o = _engine.Refund(request.AuthorizationId, request.AmountMinor, request.IdempotencyKey);
         return Task.FromResult(new RefundReply
         {
@@ -164,6 +187,8 @@ internal sealed class IssuerService : PaySim.Contracts.Issuer.V1.Issuer.IssuerBa
 
     private Task<VoidReply> VoidCore(VoidRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.AuthorizationId, "authorization_id", FieldLimits.Short);
+        FieldLimits.Check(request.IdempotencyKey, "idempotency_key", FieldLimits.Reference);
         var o = _engine.Void(request.AuthorizationId, request.IdempotencyKey);
         return Task.FromResult(new VoidReply
         {

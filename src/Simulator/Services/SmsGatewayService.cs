@@ -20,6 +20,12 @@ internal sealed class SmsGatewayService : PaySim.Contracts.Sms.V1.SmsGateway.Sms
 
     private Task<SendReply> SendCore(SendRequest request, ServerCallContext context)
     {
+        FieldLimits.Check(request.Phone, "phone", FieldLimits.Short);
+        FieldLimits.Check(request.Text, "text", FieldLimits.SmsText);
+        FieldLimits.Check(request.Sender, "sender", FieldLimits.Short);
+        FieldLimits.Check(request.CorrelationId, "correlation_id", FieldLimits.Short);
+        FieldLimits.Check(request.Kind, "kind", FieldLimits.Short);
+        FieldLimits.Check(request.Locale, "locale", FieldLimits.Short);
         if (string.IsNullOrWhiteSpace(request.Phone))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "phone is required"));

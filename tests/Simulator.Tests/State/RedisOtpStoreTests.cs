@@ -25,8 +25,11 @@ public sealed class RedisOtpStoreTests(RedisServerFixture redis)
         Assert.True(store.TryIssue("b1", "333333", clock.GetUtcNow(), out _));
         clock.Advance(TimeSpan.FromSeconds(299));
         Assert.Equal(OtpVerdict.Accepted, store.Verify("b1", " 333333 ", clock.GetUtcNow(), out _));
-        // A code works once.
-        Assert.Equal(OtpVerdict.Unknown, store.Verify("b1", "333333", clock.GetUtcNow(), out _));
+        // The accepted code stays accepted (a racing confirm finishes with it); another code is Used, and neither counts an attempt.
+        Assert.Equal(OtpVerdict.Accepted, store.Verify("b1", "333333", clock.GetUtcNow(), out _));
+        Assert.Equal(OtpVerdict.Used, store.Verify("b1", "444444", clock.GetUtcNow(), out _));
+        Assert.Equal(OtpVerdict.Used, store.Verify("b1", "444444", clock.GetUtcNow(), out _));
+        Assert.Equal(OtpVerdict.Accepted, store.Verify("b1", "333333", clock.GetUtcNow(), out _));
     }
 
     [ToolFact(ExternalTools.RedisServer)]

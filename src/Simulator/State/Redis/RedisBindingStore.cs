@@ -20,8 +20,9 @@ internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys 
             redis.call('HDEL', KEYS[1], 'token')
             return {err = 'token ' .. ARGV[1] .. ' already exists'}
           end
+          redis.call('HSET', KEYS[1], 'code', ARGV[3])
         end
-        return redis.call('HGET', KEYS[1], 'token')
+        return redis.call('HMGET', KEYS[1], 'token', 'code')
         """;
 
     private const string AddScript = """
@@ -44,7 +45,7 @@ internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys 
 
         if (binding.CardToken is not null)
         {
-            Confirm(binding, binding.CardToken);
+            Confirm(binding, binding.CardToken, binding.ConfirmedCode ?? "");
         }
     }
 
@@ -55,7 +56,7 @@ internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys 
             return null;
         }
 
-        var v = Db.HashGet(keys.Binding(bindingId), ["pan", "created", "token"]);
+        var v = Db.HashGet(keys.Binding(bindingId), ["pan", "created", "token", "code"]);
         if (v[0].IsNull)
         {
             return null;
@@ -64,15 +65,16 @@ internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys 
         return new BindingRecord(bindingId, v[0]!, DateTimeOffset.FromUnixTimeMilliseconds((long)v[1]))
         {
             CardToken = v[2].IsNull ? null : (string?)v[2],
+            ConfirmedCode = v[3].IsNull ? null : (string?)v[3],
         };
     }
 
-    public string Confirm(BindingRecord binding, string newToken)
+    public string Confirm(BindingRecord binding, string newToken, string code)
     {
         RedisResult result;
         try
         {
-            result = Db.ScriptEvaluate(ConfirmScript, [keys.Binding(binding.Id)], [newToken, keys.Root + "tok:"]);
+            result = Db.ScriptEvaluate(ConfirmScript, [keys.Binding(binding.Id)], [newToken, keys.Root + "tok:", code]);
         }
         catch (RedisServerException e) when (e.Message.Contains("already exists", StringComparison.Ordinal))
         {
@@ -82,13 +84,19 @@ internal sealed class RedisBindingStore(IConnectionMultiplexer redis, RedisKeys 
         if (result.IsNull)
         {
             // The binding was cleared by a Reset between Get and Confirm, as in memory the record still confirms.
-            binding.CardToken ??= newToken;
+            if (binding.CardToken is null)
+            {
+                binding.CardToken = newToken;
+                binding.ConfirmedCode = code;
+            }
+
             return binding.CardToken;
         }
 
-        var token = (string)result!;
-        binding.CardToken = token;
-        return token;
+        var r = RedisKeyspace.Array(result);
+        binding.CardToken = (string)r[0]!;
+        binding.ConfirmedCode = (string?)r[1];
+        return binding.CardToken;
     }
 
     public string? ResolveToken(string cardToken) =>

@@ -17,19 +17,23 @@ internal sealed class RedisOtpStore(IConnectionMultiplexer redis, RedisKeys keys
         if e[1] and e[1] ~= '' and now - tonumber(e[2]) < cooldown then
           return string.format('%.0f', cooldown - (now - tonumber(e[2])))
         end
-        redis.call('HSET', KEYS[1], 'code', ARGV[1], 'sent', ARGV[2], 'exp', string.format('%.0f', now + tonumber(ARGV[4])), 'left', ARGV[5])
+        redis.call('HSET', KEYS[1], 'code', ARGV[1], 'sent', ARGV[2], 'exp', string.format('%.0f', now + tonumber(ARGV[4])), 'left', ARGV[5], 'ok', '0')
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
         return '-1'
         """;
 
     private const string VerifyScript = """
-        local e = redis.call('HMGET', KEYS[1], 'code', 'exp', 'left')
+        local e = redis.call('HMGET', KEYS[1], 'code', 'exp', 'left', 'ok')
         if not e[1] or e[1] == '' then return {'unknown', 0} end
+        if e[4] == '1' then
+          if e[1] == ARGV[1] then return {'accepted', 0} end
+          return {'used', 0}
+        end
         local left = tonumber(e[3])
         if left <= 0 then return {'exceeded', 0} end
         if tonumber(ARGV[2]) >= tonumber(e[2]) then return {'expired', left} end
         if e[1] == ARGV[1] then
-          redis.call('HSET', KEYS[1], 'code', '', 'left', 0)
+          redis.call('HSET', KEYS[1], 'ok', '1', 'left', 0)
           return {'accepted', 0}
         end
         left = left - 1
@@ -67,6 +71,7 @@ internal sealed class RedisOtpStore(IConnectionMultiplexer redis, RedisKeys keys
             "wrong" => OtpVerdict.Wrong,
             "expired" => OtpVerdict.Expired,
             "exceeded" => OtpVerdict.AttemptsExceeded,
+            "used" => OtpVerdict.Used,
             _ => OtpVerdict.Unknown,
         };
     }
