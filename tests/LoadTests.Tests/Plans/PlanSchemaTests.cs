@@ -96,6 +96,9 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "paymnet" } ] }""", "scenarios[0].name")]
     [InlineData("""{ "rate": 2, "duration": "5x", "scenarios": [ { "name": "payment" } ] }""", "duration")]
     [InlineData("""{ "rate": 2, "seed": -1, "scenarios": [ { "name": "payment" } ] }""", "seed")]
+    [InlineData("""{ "rate": 2, "duration": "0s", "scenarios": [ { "name": "payment" } ] }""", "duration")]
+    [InlineData("""{ "rate": 2, "duration": "0", "scenarios": [ { "name": "payment" } ] }""", "duration")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "target": { "embedded": {}, "external": { "walletUrls": [ "http://127.0.0.1:1" ], "simulatorUrl": "http://127.0.0.1:2" } } }""", "target")]
     [InlineData("""{ "rate": 60000, "scenarios": [ { "name": "payment" } ] }""", "rate")]
     [InlineData("""{ "rate": 2, "personas": { "rich": 1 }, "scenarios": [ { "name": "payment" } ] }""", "personas.rich")]
     [InlineData("""{ "rate": 2, "target": { "embedded": { "nodes": 12 } }, "scenarios": [ { "name": "payment" } ] }""", "target.embedded.nodes")]
@@ -118,6 +121,20 @@ public sealed class PlanSchemaTests
         Assert.False(Schema.Evaluate(plan.RootElement).IsValid, "the schema must refuse it");
         var refused = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p"));
         Assert.Contains(field, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "rate": 2, "warmUp": "0", "settle": "0", "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "duration": "10s ", "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "target": {}, "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "target": { "external": { "walletUrls": [ "HTTP://127.0.0.1:7300" ], "simulatorUrl": "Http://127.0.0.1:7000" } }, "scenarios": [ { "name": "payment" } ] }""")]
+    public void What_the_compiler_takes_the_schema_takes_so_an_editor_does_not_mark_a_plan_that_runs(string json)
+    {
+        using var plan = JsonDocument.Parse(json);
+
+        PlanCompiler.Compile(json, "p");
+        var result = Schema.Evaluate(plan.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, Errors(result));
     }
 
     private static string[] Enum(string path) =>
