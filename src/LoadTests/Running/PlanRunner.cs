@@ -50,10 +50,24 @@ internal static class PlanRunner
             await RefuseFaultNameClashAsync(plan, control, cluster.ControlUri, cancellationToken).ConfigureAwait(false);
         }
 
+        var warnings = new List<string>();
+        if (!plan.Target.IsEmbedded && shard.AppliesTimeline && await LeftoverFaultsAsync(control, cluster.ControlUri, cancellationToken).ConfigureAwait(false) is { } leftover)
+        {
+            warnings.Add(leftover);
+            log.WriteLine($"warning: {leftover}");
+        }
+
+        if (plan.Claims.Count == 0)
+        {
+            // k6 runs without thresholds too, but a plan edited down to no claims must not read as a gate that held.
+            const string noClaims = "the plan has no claims: its verdict checks nothing and passes whatever the run does";
+            warnings.Add(noClaims);
+            log.WriteLine($"warning: {noClaims}");
+        }
+
         // The plan's risk rules go in before anything binds or pays; the judge and the card-pool check read what is in force.
         var risk = await RiskRulesScope.StartAsync(plan, control, restore: !plan.Target.IsEmbedded && shard.AppliesTimeline, log, cancellationToken).ConfigureAwait(false);
         await using var riskScope = risk.ConfigureAwait(false);
-        var warnings = new List<string>();
         if (CardPoolCheck.Warning(plan, risk.Rules) is { } poolWarning)
         {
             warnings.Add(poolWarning);
@@ -153,6 +167,43 @@ internal static class PlanRunner
                     $"faults[{i}].name: \"{plan.Faults[i].Name}\" is already a fault rule on the simulator at {controlUri}; the run would replace it and delete it at the end. Rename the plan's rule, or remove the simulator's first (DELETE /v1/faults?name={Uri.EscapeDataString(plan.Faults[i].Name)}).");
             }
         }
+    }
+
+    /// <summary>
+    /// An external simulator is never reset by a run, so fault rules or node states someone left there act on the run's
+    /// calls without being in its fault timeline: said before the load starts (one line, and in summary.json warnings).
+    /// </summary>
+    private static async Task<string?> LeftoverFaultsAsync(ControlPlaneClient control, Uri controlUri, CancellationToken ct)
+    {
+        var rules = await control.GetFaultNamesAsync(ct).ConfigureAwait(false);
+        IReadOnlyList<SimNode> nodes;
+        try
+        {
+            nodes = await control.GetNodesAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or PlanException)
+        {
+            nodes = [];
+        }
+
+        var odd = nodes.Where(n => !string.Equals(n.State, "UP", StringComparison.OrdinalIgnoreCase)).Select(n => $"{n.Name} {n.State}").ToArray();
+        if (rules.Count == 0 && odd.Length == 0)
+        {
+            return null;
+        }
+
+        var parts = new List<string>();
+        if (rules.Count > 0)
+        {
+            parts.Add($"{rules.Count} fault rule(s) already in force ({string.Join(", ", rules.Take(5))}{(rules.Count > 5 ? ", …" : string.Empty)})");
+        }
+
+        if (odd.Length > 0)
+        {
+            parts.Add($"node(s) not up ({string.Join(", ", odd)})");
+        }
+
+        return $"the simulator at {controlUri} has {string.Join(" and ", parts)} before the run: they act on its calls and are not in its fault timeline (remove them first: DELETE /v1/faults, POST /v1/nodes/NAME/up)";
     }
 
     /// <summary>The plan's scenarios on the load engine, each iteration played by the run's wallet flows (set once the users are prepared).</summary>

@@ -176,6 +176,59 @@ public sealed class ExternalTargetTests
         }
     }
 
+    [Fact]
+    public async Task Run_OnASimulatorWithLeftoverRules_AndAPlanWithoutClaims_WarnsOfBoth_OnScreenAndInTheSummary()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
+        simulator.ApplyFaults("""[{"name":"left-behind","node":"issuer-*","method":"Authorize","latency":"1ms"}]""");
+        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
+        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
+        var plan = Path.Combine(Path.GetTempPath(), $"paysim-lt-noclaims-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(plan, """{"name": "bare", "duration": "2s", "warmUp": "0s", "rate": 2, "scenarios": [{"name": "history"}], "claims": []}""");
+        try
+        {
+            await using var wallet = await WalletHost.StartAsync(new WalletOptions
+            {
+                Instances = 1,
+                Port = 0,
+                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                DatabasePath = db,
+                PasswordHashIterations = 1_000,
+                PinHashIterations = 1_000,
+            });
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            string[] args =
+            [
+                "run", "--plan", plan, "--no-progress", "--report-dir", folder,
+                "--wallet-url", wallet.Instances[0].Uri.ToString(), "--simulator-url", simulator.ControlUri.ToString(),
+            ];
+
+            var code = await LoadTestsCli.InvokeAsync(args, new LoadTestsCliOptions(), stdout, stderr);
+
+            Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+            var leftover = $"the simulator at {simulator.ControlUri} has 1 fault rule(s) already in force (left-behind) before the run: they act on its calls and are not in its fault timeline";
+            const string noClaims = "the plan has no claims: its verdict checks nothing and passes whatever the run does";
+            Assert.Contains("warning: " + leftover, stdout.ToString(), StringComparison.Ordinal);
+            Assert.Contains("warning: " + noClaims, stdout.ToString(), StringComparison.Ordinal);
+            var warnings = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToArray();
+            Assert.Contains(warnings, w => w.StartsWith(leftover, StringComparison.Ordinal));
+            Assert.Contains(noClaims, warnings);
+        }
+        finally
+        {
+            foreach (var f in new[] { db, db + "-wal", db + "-shm", plan })
+            {
+                File.Delete(f);
+            }
+
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
     /// <summary>The shape of an adapter: delegate to whatever speaks your wallet's API.</summary>
     private sealed class CountingClient(HttpWalletClient inner, ConcurrentDictionary<string, int> calls) : IWalletClient, IDisposable
     {
