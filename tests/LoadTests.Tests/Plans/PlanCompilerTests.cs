@@ -27,6 +27,7 @@ public sealed class PlanCompilerTests
     [InlineData("instance-freeze")]
     [InlineData("issuer-hang")]
     [InlineData("crash-abandon")]
+    [InlineData("late-capture")]
     [InlineData("sms-outage")]
     [InlineData("not-serving")]
     [InlineData("rate-limit")]
