@@ -50,6 +50,8 @@ internal static partial class ClaimMetrics
     public const string OrphanHolds = "orphan_holds";
     public const string StuckPending = "stuck_pending";
     public const string RefundMismatch = "refund_mismatch";
+    public const string ToldFailedCharged = "told_failed_charged";
+    public const string DuplicateWalletPayments = "duplicate_wallet_payments";
 
     /// <summary>Every run-wide figure's name and meaning, in <see cref="FigureCatalog"/>'s order (where each is declared).</summary>
     public static readonly IReadOnlyDictionary<string, string> RunWide = FigureCatalog.All.ToDictionary(f => f.Name, f => f.Description, StringComparer.Ordinal);
@@ -59,6 +61,7 @@ internal static partial class ClaimMetrics
     [
         (ExcessCharges, "excessCharges"), (ExcessMinor, "excessMinor"), (LostPayments, "lostPayments"),
         (OrphanHolds, "orphanHolds"), (StuckPending, "stuckPending"), (RefundMismatch, "refundMismatch"),
+        (ToldFailedCharged, "toldFailedCharged"), (DuplicateWalletPayments, "duplicateWalletPayments"),
     ];
 
     /// <summary>

@@ -163,7 +163,9 @@ internal static class FigureCatalog
         Reconciled(ClaimMetrics.LostPayments, "reconciliation: payments the app saw succeed (2xx) that the issuer never captured or the wallet has no record of"),
         Reconciled(ClaimMetrics.OrphanHolds, "reconciliation: issuer holds of the run's cards neither captured nor released after the settle window"),
         Reconciled(ClaimMetrics.StuckPending, "reconciliation: wallet payments or refunds of the run's users still pending after the settle window"),
-        Reconciled(ClaimMetrics.RefundMismatch, "reconciliation: payments whose refunds the wallet reports differ from what the issuer refunded"),
+        Reconciled(ClaimMetrics.RefundMismatch, "reconciliation: payments whose refunds the wallet reports (over every record it made for the payment) differ from what the issuer refunded"),
+        Reconciled(ClaimMetrics.ToldFailedCharged, "reconciliation: payments whose final answer to the app was the wallet's own 502/503/504 (no attempt succeeded) while the wallet records them completed, or has no record and the issuer captured money for them"),
+        Reconciled(ClaimMetrics.DuplicateWalletPayments, "reconciliation: payments (one user's Idempotency-Key) for which the wallet made more than one payment record"),
     ];
 
     /// <summary>The figure a figure key (name or name[...]) belongs to, or null.</summary>

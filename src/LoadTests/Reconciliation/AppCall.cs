@@ -1,3 +1,5 @@
+using PaySim.LoadTests.Wallets;
+
 namespace PaySim.LoadTests.Reconciliation;
 
 /// <summary>
@@ -24,6 +26,15 @@ internal sealed record AppCall(
 {
     /// <summary>The wallet's code for "the same key is still being processed": not an answer either way.</summary>
     public const string InProgressCode = "payment_in_progress";
+
+    /// <summary>
+    /// The wallet itself answered that the payment failed: 502, 503 or 504 (the reference wallet's "the issuer failed,
+    /// is unavailable, did not answer") with the wallet's own error code in the body. Not a proxy's or a load
+    /// balancer's page (no code: <c>http_502</c>), not a 500 (what an instance that dies mid-request or hits an
+    /// unexpected error answers, which says nothing about the payment), not a timeout, a reset or a 409 in progress.
+    /// </summary>
+    public bool WalletSaidFailed =>
+        Status is 502 or 503 or 504 && Code is { Length: > 0 } code && !code.StartsWith(WalletReply<object>.NoCodePrefix, StringComparison.Ordinal);
 
     public static CallOutcome Classify(int status, string? code) => status switch
     {

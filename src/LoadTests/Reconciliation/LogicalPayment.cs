@@ -13,15 +13,19 @@ internal sealed class LogicalPayment
     {
         Attempts = attempts;
         First = attempts.MinBy(a => a.StartedUnixMs)!;
+        Last = attempts.MaxBy(a => a.EndedUnixMs)!;
         Outcome = attempts.Any(a => a.Outcome == CallOutcome.Succeeded) ? CallOutcome.Succeeded
             : attempts.Any(a => a.Outcome == CallOutcome.Rejected) ? CallOutcome.Rejected
-            : attempts.MaxBy(a => a.EndedUnixMs)!.Outcome;
+            : Last.Outcome;
         PaymentId = attempts.FirstOrDefault(a => a.Outcome == CallOutcome.Succeeded && a.PaymentId is not null)?.PaymentId;
     }
 
     public IReadOnlyList<AppCall> Attempts { get; }
 
     public AppCall First { get; }
+
+    /// <summary>The attempt that ended last: the app's final word when no attempt succeeded or was refused.</summary>
+    public AppCall Last { get; }
 
     public string Pan => First.Pan;
 
@@ -41,6 +45,12 @@ internal sealed class LogicalPayment
 
     /// <summary>The app never learned whether it went through (5xx, timeout, no answer, still in progress).</summary>
     public bool Unknown => Outcome is not (CallOutcome.Succeeded or CallOutcome.Rejected);
+
+    /// <summary>
+    /// The app's final word was the wallet saying the payment failed (<see cref="AppCall.WalletSaidFailed"/>): no attempt
+    /// succeeded or was refused, and the last one got the wallet's own 502/503/504.
+    /// </summary>
+    public bool ToldFailed => Outcome == CallOutcome.ServerError && Last.WalletSaidFailed;
 
     /// <summary>
     /// The most the issuer may keep for it: the amount less app-seen refunds when the app saw it succeed; one

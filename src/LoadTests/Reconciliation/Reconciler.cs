@@ -20,6 +20,7 @@ internal static class Reconciler
         var rows = views.Issuer?.Where(r => pans.Contains(r.Pan)).ToArray();
         var unmatched = rows is null ? null : LedgerMatcher.Match(rows, payments);
         var links = views.Wallet is null ? null : WalletLink.Link(payments, views.Wallet);
+        var records = views.Wallet is null ? null : WalletLink.LinkAll(payments, views.Wallet);
         if (rows is not null)
         {
             Excess(result, payments, unmatched!);
@@ -29,12 +30,14 @@ internal static class Reconciler
         if (views.Wallet is not null)
         {
             Stuck(result, views.Wallet, views.Cards.GroupBy(c => c.User.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Pan, StringComparer.Ordinal));
+            DuplicateWalletPayments(result, payments, records!);
         }
 
         if (rows is not null && links is not null)
         {
             Lost(result, payments, links);
-            RefundMismatches(result, payments, unmatched!, links, WalletLink.RefundedByPayment(views.Wallet!));
+            RefundMismatches(result, payments, unmatched!, records!, WalletLink.RefundedByPayment(views.Wallet!));
+            ToldFailedCharged(result, payments, records!);
         }
 
         result.Views = DescribeViews(views, payments, rows);
@@ -136,19 +139,21 @@ internal static class Reconciler
         ReconciliationResult result,
         IReadOnlyList<LogicalPayment> payments,
         IReadOnlyList<LedgerEntry> unmatched,
-        IReadOnlyDictionary<LogicalPayment, WalletTransaction?> links,
+        IReadOnlyDictionary<LogicalPayment, IReadOnlyList<WalletTransaction>> records,
         IReadOnlyDictionary<(string User, string PaymentId), long> walletRefunds)
     {
         result.Readable("refundMismatch");
         foreach (var p in payments)
         {
-            var wallet = links[p] is { } record ? walletRefunds.GetValueOrDefault((p.First.UserId, record.Id)) : 0;
+            // The issuer's refunds of every row the payment owns against the wallet's of every record it made for it: a
+            // wallet that made two records for one key (and reversed one) reports that refund on the other record.
+            var wallet = records[p].Sum(t => walletRefunds.GetValueOrDefault((p.First.UserId, t.Id)));
             var issuer = p.Entries.Sum(e => e.RefundedMinor);
             if (wallet != issuer)
             {
                 result.Count("refundMismatch");
                 result.Evidence["refundMismatch"].Add(Row(p, wallet > issuer ? "the wallet reports refunds the issuer never made" : "the issuer refunded more than the wallet reports")
-                    .With("walletRefundedMinor", wallet).With("issuerRefundedMinor", issuer));
+                    .With("walletRefundedMinor", wallet).With("issuerRefundedMinor", issuer).WithRecords(records[p]));
             }
         }
 
@@ -156,6 +161,46 @@ internal static class Reconciler
         {
             result.Count("refundMismatch");
             result.Evidence["refundMismatch"].Add(Row(row, "the issuer refunded a payment no app payment on this card explains").With("issuerRefundedMinor", row.RefundedMinor));
+        }
+    }
+
+    /// <summary>
+    /// Payments (one user's Idempotency-Key) for which the wallet made more than one payment record: it did not honour
+    /// the key, so a retry became another payment (whether or not it moved money twice).
+    /// </summary>
+    private static void DuplicateWalletPayments(ReconciliationResult result, IReadOnlyList<LogicalPayment> payments, IReadOnlyDictionary<LogicalPayment, IReadOnlyList<WalletTransaction>> records)
+    {
+        result.Readable("duplicateWalletPayments");
+        foreach (var p in payments.Where(p => records[p].Count > 1))
+        {
+            result.Count("duplicateWalletPayments");
+            result.Evidence["duplicateWalletPayments"].Add(Row(p, $"the wallet has {records[p].Count} payment records for one Idempotency-Key ({p.Attempts.Count} app attempts)").WithRecords(records[p]));
+        }
+    }
+
+    /// <summary>
+    /// Payments whose final answer to the app was the wallet's own failure (502/503/504 with its error code, no attempt
+    /// succeeded: <see cref="LogicalPayment.ToldFailed"/>) while the money went anyway: the wallet records the payment
+    /// completed, or it has no record of it and the issuer captured money for it. A record the wallet keeps failed or
+    /// pending is its to settle (the reference wallet's recovery voids or reverses it after its stale window, which may
+    /// outlast the settle window), and a voided or reversed one is settled: neither counts.
+    /// </summary>
+    private static void ToldFailedCharged(ReconciliationResult result, IReadOnlyList<LogicalPayment> payments, IReadOnlyDictionary<LogicalPayment, IReadOnlyList<WalletTransaction>> records)
+    {
+        result.Readable("toldFailedCharged");
+        foreach (var p in payments.Where(p => p.ToldFailed))
+        {
+            var own = records[p];
+            var captured = p.Entries.Sum(e => Math.Max(0, e.CapturedMinor - e.RefundedMinor));
+            var told = $"the wallet answered the app {p.Last.Status} {p.Last.Code}";
+            var reason = own.FirstOrDefault(t => WalletStatuses.Done(t.Status)) is { } done
+                ? $"{told}, but records the payment {done.Status} ({done.Id}) and the issuer kept {captured} captured"
+                : own.Count == 0 && captured > 0 ? $"{told} and has no record of it, but the issuer captured {captured}" : null;
+            if (reason is not null)
+            {
+                result.Count("toldFailedCharged");
+                result.Evidence["toldFailedCharged"].Add(Row(p, reason).With("capturedMinor", captured).WithRecords(own));
+            }
         }
     }
 
@@ -168,6 +213,8 @@ internal static class Reconciler
         ["orderReference"] = p.First.OrderReference,
         ["amountMinor"] = p.AmountMinor,
         ["appOutcome"] = Describe(p.Outcome),
+        ["appLastStatus"] = p.Last.Status,
+        ["appLastCode"] = p.Last.Code,
         ["attempts"] = p.Attempts.Count,
         ["servedBy"] = new JsonArray(p.Attempts.Select(a => a.ServedBy).Distinct().Select(s => (JsonNode?)(s ?? "-")).ToArray()),
         ["paymentId"] = p.PaymentId,
@@ -193,6 +240,13 @@ internal static class Reconciler
     private static JsonObject With(this JsonObject row, string field, long value)
     {
         row[field] = value;
+        return row;
+    }
+
+    /// <summary>The wallet's payment records of the row's payment, one line each: id, status, amount, order reference, key.</summary>
+    private static JsonObject WithRecords(this JsonObject row, IReadOnlyList<WalletTransaction> records)
+    {
+        row["wallet"] = new JsonArray(records.Select(t => (JsonNode?)$"{t.Id} {t.Status} amount {t.AmountMinor} order {t.OrderReference ?? "-"} key {t.IdempotencyKey ?? "-"}").ToArray());
         return row;
     }
 

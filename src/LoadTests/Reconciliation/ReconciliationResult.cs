@@ -14,7 +14,7 @@ internal sealed class ReconciliationResult
     public const int EvidenceCap = 20;
 
     /// <summary>Evidence is kept per counted figure; excess_minor shares excess_charges' rows.</summary>
-    public static readonly IReadOnlyList<string> EvidenceFields = ["excessCharges", "lostPayments", "orphanHolds", "stuckPending", "refundMismatch"];
+    public static readonly IReadOnlyList<string> EvidenceFields = ["excessCharges", "lostPayments", "orphanHolds", "stuckPending", "refundMismatch", "toldFailedCharged", "duplicateWalletPayments"];
 
     public Dictionary<string, long?> Figures { get; } = ClaimMetrics.Reconciliation.ToDictionary(r => r.Field, _ => (long?)null, StringComparer.Ordinal);
 

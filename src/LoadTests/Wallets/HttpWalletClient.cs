@@ -354,7 +354,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
 
         // {"error": {"code", "message"}} as the contract says; a bare {"error": "text"} is read as the message.
         var error = json is JsonObject o ? o["error"] : null;
-        var code = Text((error as JsonObject)?["code"]) ?? $"http_{status}";
+        var code = Text((error as JsonObject)?["code"]) ?? $"{WalletReply<T>.NoCodePrefix}{status}";
         var message = error is JsonValue ? Text(error) : Text((error as JsonObject)?["message"]);
         return WalletReply<T>.Failure(status, code, message, servedBy) with
         {

@@ -22,6 +22,12 @@ public sealed record WalletReply<T>(bool Ok, T? Value, int Status, string? Code,
     /// </summary>
     public const string CallNotSupported = "call_not_supported";
 
+    /// <summary>
+    /// What <see cref="Code"/> starts with when a failed reply carried no wallet error code (<c>http_502</c>: an HTML page
+    /// from a proxy, an empty body): the status alone, not the wallet's word.
+    /// </summary>
+    public const string NoCodePrefix = "http_";
+
     /// <summary>The code <see cref="HttpWalletClient.LoginAsync"/> gives a login the wallet answered with a device challenge (202) instead of a session.</summary>
     public const string DeviceVerificationRequired = "device_verification_required";
 

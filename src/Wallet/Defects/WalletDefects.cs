@@ -23,6 +23,7 @@ public static class WalletDefects
     public const string CrashUnsafe = "crash-unsafe";
     public const string Unbalanced = "unbalanced";
     public const string RetryDeclines = "retry-declines";
+    public const string LateCaptureFails = "late-capture-fails";
 
     public static readonly IReadOnlyList<WalletDefect> All =
     [
@@ -38,6 +39,7 @@ public static class WalletDefects
         new(NoOtpResend, "the resend endpoint answers 501 resend_not_supported", "an app whose 'send the code again' button was never wired to the issuer"),
         new(CrashUnsafe, "records the payment only after Authorize returns", "write-after-call: a crash between the issuer's hold and the wallet's insert leaves money held that the wallet knows nothing of"),
         new(RetryDeclines, "retries an Authorize the issuer declined (05, 51, 59, 61, 65…) as if it were a network error, each time under a fresh issuer idempotency key for the same order", "a retry policy whose 'should handle' takes every non-approval for a failure: the issuer sees the declined order again and again, which card schemes limit (excessive reattempts) and fraud rules punish"),
+        new(LateCaptureFails, "answers 504 issuer_unavailable when the Capture reply took longer than 1 s, although the capture went through and the payment stays completed", "a deadline checked after the call instead of enforced on it: a stopwatch around the capture reports 'the bank did not answer in time' while the commit after it still runs, so the user is told the payment failed and the card is charged anyway"),
         new(Unbalanced, "every instance but wallet-1 closes each connection after one reply (Connection: close) and refuses new connections 750 ms of every second, so a balancer with passive health keeps skipping it and wallet-1 takes most of the load", "a load balancer with a stale pool that keeps marking replicas down, or sticky sessions that pin clients to one replica"),
     ];
 

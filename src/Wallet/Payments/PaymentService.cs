@@ -37,6 +37,10 @@ internal sealed partial class PaymentService(
     private readonly bool _misreadApproval = WalletDefects.IsOn(options.Defects, WalletDefects.MisreadApproval);
     private readonly bool _recordAfterAuthorize = WalletDefects.IsOn(options.Defects, WalletDefects.CrashUnsafe);
     private readonly bool _resendNotWired = WalletDefects.IsOn(options.Defects, WalletDefects.NoOtpResend);
+    private readonly bool _lateCaptureFails = WalletDefects.IsOn(options.Defects, WalletDefects.LateCaptureFails);
+
+    /// <summary>Defect late-capture-fails: a Capture reply slower than this is answered as a timeout after the payment completed.</summary>
+    public static readonly TimeSpan LateCaptureDeadline = TimeSpan.FromSeconds(1);
 
     [GeneratedRegex(@"^[A-Z]{3}$")]
     private static partial Regex CurrencyPattern();
@@ -252,6 +256,7 @@ internal sealed partial class PaymentService(
         var session = issuer.OpenSession();
         string? authorizationId = null;
         IssuerHold? stepUp = null;
+        WalletError? lateCapture = null;
         WalletError failure;
         bool final;
         try
@@ -270,13 +275,22 @@ internal sealed partial class PaymentService(
             else if (auth.ResponseCode == IssuerHold.Approved && !_misreadApproval)
             {
                 authorizationId = auth.AuthorizationId;
+                var captureStarted = _time.GetTimestamp();
                 var capture = await session.CaptureAsync(PaymentRequests.Capture(payment, auth.AuthorizationId), ct);
                 if (capture.ResponseCode == "00")
                 {
-                    return await CompleteAsync(payment, auth.AuthorizationId, ct);
+                    var completed = await CompleteAsync(payment, auth.AuthorizationId, ct);
+                    if (!_lateCaptureFails || _time.GetElapsedTime(captureStarted) <= LateCaptureDeadline)
+                    {
+                        return completed;
+                    }
+
+                    // Defect late-capture-fails: the capture's deadline is checked after the call, so a slow reply is
+                    // answered as a timeout (below) although the card was charged and the payment is stored completed.
+                    lateCapture = new WalletError(504, ErrorCodes.IssuerUnavailable, "The card's bank did not answer in time.");
                 }
 
-                failure = IssuerErrorMapper.FromDecline(capture.ResponseCode, capture.DeclineReason, capture.Message, capture.Node);
+                failure = lateCapture ?? IssuerErrorMapper.FromDecline(capture.ResponseCode, capture.DeclineReason, capture.Message, capture.Node);
             }
             else if (auth.ResponseCode == IssuerHold.Approved)
             {
@@ -306,6 +320,12 @@ internal sealed partial class PaymentService(
             await payments.SetOutcomeAsync(payment.Id, PaymentStatus.Failed, authorizationId, ErrorCodes.InternalError,
                 "The payment was interrupted; retry with the same Idempotency-Key.", 500, Now(), CancellationToken.None, lease: payment.UpdatedAtMs);
             throw;
+        }
+
+        if (lateCapture is not null)
+        {
+            metrics.Payment(lateCapture.Code);
+            throw new WalletException(lateCapture);
         }
 
         if (stepUp is not null)

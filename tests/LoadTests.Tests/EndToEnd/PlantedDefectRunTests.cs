@@ -15,10 +15,11 @@ public sealed class PlantedDefectRunTests
     [InlineData("rate-limit", "retry-storm", "retry_amplification <= 1.6")]
     [InlineData("issuer-hang", "no-deadline", "success_rate >= 99%")]
     [InlineData("crash-abandon", "crash-unsafe", "orphan_holds == 0")]
-    [InlineData("double-charge", "ignore-idempotency-key", "duplicate_charges == 0")]
+    [InlineData("double-charge", "ignore-idempotency-key", "duplicate_charges == 0", "duplicate_wallet_payments == 0")]
     [InlineData("step-up", "no-otp-resend", "step:pay_resend ok_rate >= 99%")]
     [InlineData("risk", "retry-declines", "declined_reattempts == 0")]
-    public async Task Plan_PassesTheResilientWallet_AndFailsTheWalletWithItsDefect(string plan, string defect, string catchingClaim)
+    [InlineData("late-capture", "late-capture-fails", "told_failed_charged == 0")]
+    public async Task Plan_PassesTheResilientWallet_AndFailsTheWalletWithItsDefect(string plan, string defect, params string[] catchingClaims)
     {
         var clean = await ShortRun.RunAsync(plan);
         try
@@ -37,7 +38,7 @@ public sealed class PlantedDefectRunTests
         {
             Assert.True(broken.ExitCode == ExitCodes.ClaimFailed, broken.Describe());
             Assert.Equal(defect, Assert.Single(broken.Summary["target"]!["defects"]!.AsArray())!.GetValue<string>());
-            Assert.False(broken.Claim(catchingClaim)["pass"]!.GetValue<bool>(), broken.Describe());
+            Assert.All(catchingClaims, claim => Assert.False(broken.Claim(claim)["pass"]!.GetValue<bool>(), claim + "\n" + broken.Describe()));
             Assert.Contains("planted defects: " + defect, broken.Out, StringComparison.Ordinal);
         }
         finally

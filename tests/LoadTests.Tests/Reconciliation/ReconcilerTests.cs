@@ -141,6 +141,63 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public void Reconcile_WalletThatMadeTwoRecordsForOneKeyAndReversedOne_ReportsItsReversalAndTheDuplicate()
+    {
+        // ignore-idempotency-key after a crash: the first attempt's record was captured and reversed by the recovery pass
+        // (its refund is on that record), the retry became a second record, captured once. Net: charged once.
+        var views = new Views().Card(1)
+            .Pay(1, "k1", 138, 0, atMs: 1_000)
+            .Pay(1, "k1", 138, 201, atMs: 2_000)
+            .Row(1, 138, refunded: 138, orderReference: "k1", issuerKey: "k1#a", atMs: 1_010)
+            .Row(1, 138, orderReference: "k1", issuerKey: "k1#b", atMs: 2_010)
+            .Tx(1, "w-a", "payment", "reversed", 138, orderReference: "k1", idempotencyKey: "k1#a")
+            .Tx(1, "r-a", "refund", "completed", 138, paymentId: "w-a")
+            .Tx(1, "p-k1", "payment", "completed", 138, orderReference: "k1", idempotencyKey: "k1#b");
+
+        var result = Reconciler.Reconcile(views.Build());
+
+        Assert.Equal(0, result.Figures["refundMismatch"]);
+        Assert.Equal(0, result.Figures["excessCharges"]);
+        Assert.Equal(0, result.Figures["lostPayments"]);
+        Assert.Equal(1, result.Figures["duplicateWalletPayments"]);
+        Assert.Equal(1, result.Metric("duplicate_wallet_payments"));
+        var row = Assert.Single(result.Evidence["duplicateWalletPayments"]);
+        Assert.Contains("the wallet has 2 payment records for one Idempotency-Key (2 app attempts)", row["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, row["wallet"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Reconcile_RecordsLinkedByTheKeyWithASuffix_AreTheSamePayment()
+    {
+        // No order reference in the wallet's history (a static QR code): the key alone, or with a suffix, links them.
+        var views = new Views().Card(1)
+            .Pay(1, "run1-qr-5", 90, 201)
+            .Row(1, 90, issuerKey: "run1-qr-5#x")
+            .Tx(1, "p-run1-qr-5", "payment", "completed", 90, idempotencyKey: "run1-qr-5#x")
+            .Tx(1, "w-2", "payment", "completed", 90, idempotencyKey: "run1-qr-5#y")
+            .Tx(1, "w-3", "payment", "completed", 90, idempotencyKey: "run1-qr-55");
+
+        var result = Reconciler.Reconcile(views.Build());
+
+        var row = Assert.Single(result.Evidence["duplicateWalletPayments"]);
+        Assert.Equal(["p-run1-qr-5", "w-2"], row["wallet"]!.AsArray().Select(r => r!.GetValue<string>().Split(' ')[0]).ToArray());
+    }
+
+    [Fact]
+    public void Reconcile_RefundOfAnotherRecordOfTheSameUser_IsNotCountedForThisPayment()
+    {
+        var views = new Views().Card(1)
+            .Pay(1, "k1", 100, 201).Row(1, 100, orderReference: "k1").Tx(1, "p-k1", "payment", "completed", 100, orderReference: "k1")
+            .Pay(1, "k2", 200, 201).Row(1, 200, refunded: 200, orderReference: "k2").Tx(1, "p-k2", "payment", "completed", 200, orderReference: "k2")
+            .AppRefund(1, "k2", 200, 201).Tx(1, "r-2", "refund", "completed", 200, paymentId: "p-k2");
+
+        var result = Reconciler.Reconcile(views.Build());
+
+        Assert.Equal(0, result.Figures["refundMismatch"]);
+        Assert.Equal(0, result.Figures["duplicateWalletPayments"]);
+    }
+
+    [Fact]
     public void Reconcile_RefundMadeEverywhere_LeavesNothing()
     {
         var views = new Views().Card(1)
@@ -162,6 +219,8 @@ public sealed class ReconcilerTests
         Assert.Null(result.Figures["lostPayments"]);
         Assert.Null(result.Figures["stuckPending"]);
         Assert.Null(result.Figures["refundMismatch"]);
+        Assert.Null(result.Figures["duplicateWalletPayments"]);
+        Assert.Null(result.Figures["toldFailedCharged"]);
         Assert.Equal(1, result.Figures["orphanHolds"]);
         Assert.Equal(0, result.Figures["excessCharges"]);
         Assert.Null(result.Metric("lost_payments"));
@@ -243,7 +302,7 @@ public sealed class ReconcilerTests
         var merged = ReconciliationResult.Merge(shards).ToJson();
 
         Assert.True(whole["excessCharges"]!.GetValue<long>() > 20, whole.ToJsonString());
-        foreach (var field in new[] { "excessCharges", "excessMinor", "lostPayments", "orphanHolds", "stuckPending", "refundMismatch", "cards" })
+        foreach (var field in new[] { "excessCharges", "excessMinor", "lostPayments", "orphanHolds", "stuckPending", "refundMismatch", "toldFailedCharged", "duplicateWalletPayments", "cards" })
         {
             Assert.Equal(whole[field]!.GetValue<long>(), merged[field]!.GetValue<long>());
         }

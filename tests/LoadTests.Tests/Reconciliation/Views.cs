@@ -54,9 +54,9 @@ internal sealed class Views
         return this;
     }
 
-    public Views Tx(int card, string id, string kind, string status, long amount, string? paymentId = null, string? orderReference = null)
+    public Views Tx(int card, string id, string kind, string status, long amount, string? paymentId = null, string? orderReference = null, string? idempotencyKey = null)
     {
-        _wallet[User(card)].Add(new WalletTransaction(id, kind, status, amount, paymentId ?? (kind == "payment" ? id : null), orderReference, "shop", null, null));
+        _wallet[User(card)].Add(new WalletTransaction(id, kind, status, amount, paymentId ?? (kind == "payment" ? id : null), orderReference, "shop", idempotencyKey, null));
         return this;
     }
 

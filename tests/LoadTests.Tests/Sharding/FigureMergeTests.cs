@@ -156,7 +156,7 @@ public sealed class FigureMergeTests : IDisposable
         summary.Extra["reconciliation"] = new JsonObject
         {
             ["excessCharges"] = excessCharges, ["excessMinor"] = excessCharges * 100, ["lostPayments"] = 0, ["orphanHolds"] = 0,
-            ["stuckPending"] = 0, ["refundMismatch"] = 0, ["cards"] = 10,
+            ["stuckPending"] = 0, ["refundMismatch"] = 0, ["toldFailedCharged"] = 0, ["duplicateWalletPayments"] = 0, ["cards"] = 10,
         };
         summary.Extra["figures"] = new JsonObject(figures.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value)));
         foreach (var c in claims)

@@ -102,6 +102,37 @@ public sealed class PaymentDefectTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task LateCaptureFails_ACaptureWhoseReplyTakesOverASecond_IsAnswered504ThoughTheCardIsCharged(bool planted)
+    {
+        await using var cluster = await DefectClusters.StartAsync(planted ? WalletDefects.LateCaptureFails : null);
+        using var user = await DefectClusters.BoundUserAsync(cluster);
+        var store = new PaymentStore(new WalletDatabase(cluster.DatabasePath));
+        var before = cluster.Simulator.GetInvariants();
+        // The issuer captures at once and its reply waits 1.5 s: past the defect's 1 s, inside the 2 s attempt timeout.
+        await DefectClusters.ApplyAsync(cluster, new { name = "slow-capture-reply", node = "*", method = "Capture", slowReply = "1500ms" });
+
+        var reply = await Cluster.PayAsync(user, 300, "lc-1", "lc-1");
+
+        var after = cluster.Simulator.GetInvariants();
+        Assert.Equal(300, after.CapturedMinor - before.CapturedMinor);
+        Assert.Equal(0, after.HeldMinor - before.HeldMinor);
+        Assert.Equal(1, cluster.CallsPerNode("Capture").Total());
+        var stored = await store.FindByKeyAsync(user.UserId!, "lc-1", CancellationToken.None);
+        Assert.Equal(PaymentStatus.Completed, stored!.Status);
+        Assert.Equal(planted ? "504 issuer_unavailable" : "201", reply.Outcome());
+
+        // A retry with the same key is answered the completed payment either way: only an app that retries learns the truth.
+        await cluster.ClearFaultsAsync();
+        var retry = await Cluster.PayAsync(user, 300, "lc-1", "lc-1");
+        Assert.Equal("200", retry.Outcome());
+        Assert.True(retry.Replayed);
+        Assert.Equal(stored.Id, retry.Str("paymentId"));
+        Assert.Equal(1, cluster.CallsPerNode("Capture").Total());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task CrashUnsafe_WhileAuthorizeIsInFlight_NothingIsRecorded(bool planted)
     {
         await using var cluster = await DefectClusters.StartAsync(planted ? WalletDefects.CrashUnsafe : null, o =>
