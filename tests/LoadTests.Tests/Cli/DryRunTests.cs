@@ -27,7 +27,8 @@ public sealed class DryRunTests : IDisposable
         Assert.Contains("  cards    40 users with a bound card; personas healthy 85%, phone-mismatch 5%, id-mismatch 3%, expired 3%, low-balance 2%, sms-unreachable 2%", lines);
         Assert.Contains(lines, l => l.StartsWith("  scenario journey: inject 12/s for 1m; mix payment ", StringComparison.Ordinal));
         Assert.Contains("  event    at 25s for 15s: issuer-2 down, then back up", lines);
-        Assert.Equal(13, lines.Count(l => l.StartsWith("  claim    ", StringComparison.Ordinal)));
+        Assert.Equal(14, lines.Count(l => l.StartsWith("  claim    ", StringComparison.Ordinal)));
+        Assert.Contains("  claim    told_failed_charged == 0", lines);
         Assert.Contains("  claim    duplicate_charges == 0", lines);
         Assert.Contains($"  report   {report}", lines);
         Assert.Equal("dry run: nothing was started and no request sent; drop --dry-run to run it.", lines[^1]);
