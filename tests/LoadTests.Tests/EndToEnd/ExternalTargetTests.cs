@@ -18,214 +18,153 @@ public sealed class ExternalTargetTests
     [Fact]
     public async Task Run_AgainstAnExternalWalletThroughACustomClient_JudgesItsClaimsAndCountsEveryCallThroughTheAdapter()
     {
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
-        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
-        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
-        try
+        await using var target = await ExternalStack.StartAsync(walletInstances: 2);
+        var calls = new ConcurrentDictionary<string, int>();
+        var options = new LoadTestsCliOptions
         {
-            await using (var wallet = await WalletHost.StartAsync(new WalletOptions
-            {
-                Instances = 2,
-                Port = 0,
-                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
-                DatabasePath = db,
-                PasswordHashIterations = 1_000,
-                PinHashIterations = 1_000,
-            }))
-            {
-                var calls = new ConcurrentDictionary<string, int>();
-                var options = new LoadTestsCliOptions
-                {
-                    WalletClientFactory = (urls, timeout) => new CountingClient(new HttpWalletClient(urls, timeout), calls),
-                };
-                using var stdout = new StringWriter();
-                using var stderr = new StringWriter();
-                string[] args =
-                [
-                    "run", "--plan", "smoke", "--duration", "6s", "--no-progress", "--report-dir", folder,
-                    "--wallet-url", wallet.Instances[0].Uri.ToString(), "--wallet-url", wallet.Instances[1].Uri.ToString(),
-                    "--simulator-url", simulator.ControlUri.ToString(),
-                ];
+            WalletClientFactory = (urls, timeout) => new CountingClient(new HttpWalletClient(urls, timeout), calls),
+        };
 
-                var code = await LoadTestsCli.InvokeAsync(args, options, stdout, stderr);
+        var (code, stdout, stderr) = await target.RunAsync(options, "run", "--plan", "smoke", "--duration", "6s");
 
-                Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
-                var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!.AsObject();
-                Assert.Equal("external", summary["target"]!["kind"]!.GetValue<string>());
-                Assert.Equal(2, summary["walletInstances"]!.AsArray().Count);
-                Assert.True(calls.GetValueOrDefault("pay") > 10, string.Join(", ", calls));
-                Assert.True(calls.GetValueOrDefault("register") >= 10, string.Join(", ", calls));
-                // The wallet's view for reconciliation came through the adapter too, one history per prepared user at least.
-                Assert.True(calls.GetValueOrDefault("reconcile_history") >= 10, string.Join(", ", calls));
-                Assert.Equal(0, summary["reconciliation"]!["excessCharges"]!.GetValue<long>());
-                Assert.StartsWith("counting adapter over round robin over 2 URLs", summary["target"]!["walletBalancing"]!.GetValue<string>(), StringComparison.Ordinal);
-            }
-        }
-        finally
-        {
-            foreach (var f in new[] { db, db + "-wal", db + "-shm" })
-            {
-                File.Delete(f);
-            }
-
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        var summary = target.Summary();
+        Assert.Equal("external", summary["target"]!["kind"]!.GetValue<string>());
+        Assert.Equal(2, summary["walletInstances"]!.AsArray().Count);
+        Assert.True(calls.GetValueOrDefault("pay") > 10, string.Join(", ", calls));
+        Assert.True(calls.GetValueOrDefault("register") >= 10, string.Join(", ", calls));
+        // The wallet's view for reconciliation came through the adapter too, one history per prepared user at least.
+        Assert.True(calls.GetValueOrDefault("reconcile_history") >= 10, string.Join(", ", calls));
+        Assert.Equal(0, summary["reconciliation"]!["excessCharges"]!.GetValue<long>());
+        Assert.StartsWith("counting adapter over round robin over 2 URLs", summary["target"]!["walletBalancing"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Run_WhoseWalletCrashHookFails_GivesNoVerdict_EvenThoughEveryClaimHeld()
     {
         // The audit's false pass: the hook that should kill wallet-2 fails, nothing dies, and the HA claims "hold".
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
-        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
-        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
-        try
-        {
-            await using var wallet = await WalletHost.StartAsync(new WalletOptions
-            {
-                Instances = 2,
-                Port = 0,
-                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
-                DatabasePath = db,
-                PasswordHashIterations = 1_000,
-                PinHashIterations = 1_000,
-            });
-            using var stdout = new StringWriter();
-            using var stderr = new StringWriter();
-            string[] args =
-            [
-                "run", "--plan", "instance-crash", "--duration", "8s", "--settle", "2s", "--no-progress", "--report-dir", folder,
-                "--wallet-url", wallet.Instances[0].Uri.ToString(), "--wallet-url", wallet.Instances[1].Uri.ToString(),
-                "--simulator-url", simulator.ControlUri.ToString(), "--wallet-hook", "crash=false", "--wallet-hook", "restart=false",
-            ];
+        await using var target = await ExternalStack.StartAsync(walletInstances: 2);
 
-            var code = await LoadTestsCli.InvokeAsync(args, new LoadTestsCliOptions(), stdout, stderr);
+        var (code, stdout, stderr) = await target.RunAsync(
+            new LoadTestsCliOptions(),
+            "run", "--plan", "instance-crash", "--duration", "8s", "--settle", "2s", "--wallet-hook", "crash=false", "--wallet-hook", "restart=false");
 
-            Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
-            Assert.Contains("run failed, no verdict: the plan did not run as written: \"wallet wallet-2 crash\" at ", stderr.ToString(), StringComparison.Ordinal);
-            Assert.Contains("no verdict (the plan did not run as written;", stdout.ToString(), StringComparison.Ordinal);
-            var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!.AsObject();
-            Assert.Equal("fail", summary["verdict"]!.GetValue<string>());
-            Assert.StartsWith("the plan did not run as written: ", summary["abortReason"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.False(summary["aborted"]!.GetValue<bool>());
-            var junit = System.Xml.Linq.XDocument.Load(Path.Combine(folder, "junit.xml"));
-            Assert.Equal("1", (string?)junit.Descendants("testsuite").Single().Attribute("errors"));
-        }
-        finally
-        {
-            foreach (var f in new[] { db, db + "-wal", db + "-shm" })
-            {
-                File.Delete(f);
-            }
-
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains("run failed, no verdict: the plan did not run as written: \"wallet wallet-2 crash\" at ", stderr, StringComparison.Ordinal);
+        Assert.Contains("no verdict (the plan did not run as written;", stdout, StringComparison.Ordinal);
+        var summary = target.Summary();
+        Assert.Equal("fail", summary["verdict"]!.GetValue<string>());
+        Assert.StartsWith("the plan did not run as written: ", summary["abortReason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(summary["aborted"]!.GetValue<bool>());
+        var junit = System.Xml.Linq.XDocument.Load(Path.Combine(target.Folder, "junit.xml"));
+        Assert.Equal("1", (string?)junit.Descendants("testsuite").Single().Attribute("errors"));
     }
 
     [Fact]
     public async Task Run_WhosePlanFaultIsNamedLikeARuleAlreadyOnTheSimulator_IsRefusedBeforeAnything_AndTheRuleStays()
     {
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
-        simulator.ApplyFaults("""[{"name":"pre-existing","node":"issuer-*","method":"Authorize","latency":"1ms","probability":0}]""");
-        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
-        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
-        var plan = Path.Combine(Path.GetTempPath(), $"paysim-lt-clash-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(plan, """
+        await using var target = await ExternalStack.StartAsync(walletInstances: 1, """[{"name":"pre-existing","node":"issuer-*","method":"Authorize","latency":"1ms","probability":0}]""");
+        var plan = target.File("clash.json", """
             {"name": "clash", "duration": "3s", "rate": 2, "scenarios": [{"name": "payment", "weight": 1}],
              "faults": [{"name": "pre-existing", "node": "issuer-*", "method": "Authorize", "latency": "5ms"}],
              "claims": ["excess_charges == 0"]}
             """);
-        try
-        {
-            await using var wallet = await WalletHost.StartAsync(new WalletOptions
-            {
-                Instances = 1,
-                Port = 0,
-                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
-                DatabasePath = db,
-            });
-            using var stdout = new StringWriter();
-            using var stderr = new StringWriter();
-            string[] args =
-            [
-                "run", "--plan", plan, "--no-progress", "--report-dir", folder,
-                "--wallet-url", wallet.Instances[0].Uri.ToString(), "--simulator-url", simulator.ControlUri.ToString(),
-            ];
 
-            var code = await LoadTestsCli.InvokeAsync(args, new LoadTestsCliOptions(), stdout, stderr);
+        var (code, stdout, stderr) = await target.RunAsync(new LoadTestsCliOptions(), "run", "--plan", plan);
 
-            Assert.True(code == ExitCodes.BadInput, $"exit {code}\n{stdout}\n{stderr}");
-            Assert.Contains("faults[0].name: \"pre-existing\" is already a fault rule on the simulator at", stderr.ToString(), StringComparison.Ordinal);
-            Assert.False(Directory.Exists(folder));
-            Assert.Equal(0, simulator.GetStats().Nodes.Sum(n => n.Requests));
-            var rule = Assert.Single(JsonNode.Parse(simulator.FaultRulesJson)!.AsArray())!;
-            Assert.Equal(("pre-existing", 0d), (rule["name"]!.GetValue<string>(), rule["probability"]!.GetValue<double>()));
-        }
-        finally
-        {
-            foreach (var f in new[] { db, db + "-wal", db + "-shm", plan })
-            {
-                File.Delete(f);
-            }
-        }
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains("faults[0].name: \"pre-existing\" is already a fault rule on the simulator at", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target.Folder));
+        Assert.Equal(0, target.Simulator.GetStats().Nodes.Sum(n => n.Requests));
+        var rule = Assert.Single(JsonNode.Parse(target.Simulator.FaultRulesJson)!.AsArray())!;
+        Assert.Equal(("pre-existing", 0d), (rule["name"]!.GetValue<string>(), rule["probability"]!.GetValue<double>()));
     }
 
     [Fact]
     public async Task Run_OnASimulatorWithLeftoverRules_AndAPlanWithoutClaims_WarnsOfBoth_OnScreenAndInTheSummary()
     {
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 });
-        simulator.ApplyFaults("""[{"name":"left-behind","node":"issuer-*","method":"Authorize","latency":"1ms"}]""");
-        var db = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}.db");
-        var folder = Path.Combine(Path.GetTempPath(), $"paysim-lt-ext-{Guid.NewGuid():N}");
-        var plan = Path.Combine(Path.GetTempPath(), $"paysim-lt-noclaims-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(plan, """{"name": "bare", "duration": "2s", "warmUp": "0s", "rate": 2, "scenarios": [{"name": "history"}], "claims": []}""");
-        try
+        await using var target = await ExternalStack.StartAsync(walletInstances: 1, """[{"name":"left-behind","node":"issuer-*","method":"Authorize","latency":"1ms"}]""");
+        var plan = target.File("bare.json", """{"name": "bare", "duration": "2s", "warmUp": "0s", "rate": 2, "scenarios": [{"name": "history"}], "claims": []}""");
+
+        var (code, stdout, stderr) = await target.RunAsync(new LoadTestsCliOptions(), "run", "--plan", plan);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        var leftover = $"the simulator at {target.Simulator.ControlUri} has 1 fault rule(s) already in force (left-behind) before the run: they act on its calls and are not in its fault timeline";
+        const string noClaims = "the plan has no claims: its verdict checks nothing and passes whatever the run does";
+        Assert.Contains("warning: " + leftover, stdout, StringComparison.Ordinal);
+        Assert.Contains("warning: " + noClaims, stdout, StringComparison.Ordinal);
+        var warnings = target.Summary()["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToArray();
+        Assert.Contains(warnings, w => w.StartsWith(leftover, StringComparison.Ordinal));
+        Assert.Contains(noClaims, warnings);
+    }
+
+    /// <summary>A simulator and a wallet started "by someone else" on port 0, the run's report folder, and its files, all removed at the end.</summary>
+    private sealed class ExternalStack : IAsyncDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("paysim-lt-ext-").FullName;
+
+        private ExternalStack(SimulatorHost simulator) => Simulator = simulator;
+
+        public SimulatorHost Simulator { get; }
+
+        public WalletHost? Wallet { get; private set; }
+
+        public string Folder => Path.Combine(_dir, "report");
+
+        /// <param name="faults">Fault rules already on the simulator before the wallet starts (an operator's, or a run's left behind).</param>
+        public static async Task<ExternalStack> StartAsync(int walletInstances, string? faults = null)
         {
-            await using var wallet = await WalletHost.StartAsync(new WalletOptions
+            var stack = new ExternalStack(await SimulatorHost.StartAsync(new SimulatorOptions { IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 5 }));
+            if (faults is not null)
             {
-                Instances = 1,
+                stack.Simulator.ApplyFaults(faults);
+            }
+
+            stack.Wallet = await WalletHost.StartAsync(new WalletOptions
+            {
+                Instances = walletInstances,
                 Port = 0,
-                IssuerUris = simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
-                DatabasePath = db,
+                IssuerUris = stack.Simulator.IssuerNodes.Select(n => n.Uri).ToArray(),
+                DatabasePath = Path.Combine(stack._dir, "wallet.db"),
                 PasswordHashIterations = 1_000,
                 PinHashIterations = 1_000,
             });
+            return stack;
+        }
+
+        public string File(string name, string text)
+        {
+            var path = Path.Combine(_dir, name);
+            System.IO.File.WriteAllText(path, text);
+            return path;
+        }
+
+        /// <summary>The CLI with <paramref name="args"/> plus the report folder, no progress, and every wallet instance's and the simulator's URL.</summary>
+        public async Task<(int Code, string Stdout, string Stderr)> RunAsync(LoadTestsCliOptions options, params string[] args)
+        {
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
-            string[] args =
+            string[] all =
             [
-                "run", "--plan", plan, "--no-progress", "--report-dir", folder,
-                "--wallet-url", wallet.Instances[0].Uri.ToString(), "--simulator-url", simulator.ControlUri.ToString(),
+                .. args, "--no-progress", "--report-dir", Folder,
+                .. Wallet!.Instances.SelectMany(i => new[] { "--wallet-url", i.Uri.ToString() }),
+                "--simulator-url", Simulator.ControlUri.ToString(),
             ];
-
-            var code = await LoadTestsCli.InvokeAsync(args, new LoadTestsCliOptions(), stdout, stderr);
-
-            Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
-            var leftover = $"the simulator at {simulator.ControlUri} has 1 fault rule(s) already in force (left-behind) before the run: they act on its calls and are not in its fault timeline";
-            const string noClaims = "the plan has no claims: its verdict checks nothing and passes whatever the run does";
-            Assert.Contains("warning: " + leftover, stdout.ToString(), StringComparison.Ordinal);
-            Assert.Contains("warning: " + noClaims, stdout.ToString(), StringComparison.Ordinal);
-            var warnings = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "summary.json")))!["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToArray();
-            Assert.Contains(warnings, w => w.StartsWith(leftover, StringComparison.Ordinal));
-            Assert.Contains(noClaims, warnings);
+            var code = await LoadTestsCli.InvokeAsync(all, options, stdout, stderr);
+            return (code, stdout.ToString(), stderr.ToString());
         }
-        finally
+
+        public JsonObject Summary() => JsonNode.Parse(System.IO.File.ReadAllText(Path.Combine(Folder, "summary.json")))!.AsObject();
+
+        public async ValueTask DisposeAsync()
         {
-            foreach (var f in new[] { db, db + "-wal", db + "-shm", plan })
+            if (Wallet is not null)
             {
-                File.Delete(f);
+                await Wallet.DisposeAsync();
             }
 
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
+            await Simulator.DisposeAsync();
+            Directory.Delete(_dir, recursive: true);
         }
     }
 
