@@ -3,6 +3,7 @@ using HdrHistogram;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Reconciliation;
+using PaySim.LoadTests.Reporting;
 
 namespace PaySim.LoadTests.Sharding;
 
@@ -25,7 +26,7 @@ internal static class ShardMerger
             Plan = first.Plan,
             StartedUtc = summaries.Min(s => s.StartedUtc),
             DurationS = summaries.Max(s => s.DurationS),
-            AbortReason = summaries.Select(s => s.AbortReason).OfType<string>().Distinct().ToArray() is { Length: > 0 } reasons ? string.Join("; ", reasons) : null,
+            AbortReason = AbortReason(shards),
             Extra = (JsonObject)first.Extra.DeepClone(),
         };
 
@@ -80,6 +81,21 @@ internal static class ShardMerger
         }
 
         return (merged, MergeTimeSeries(shards));
+    }
+
+    /// <summary>
+    /// The shards' reasons, joined. A shard whose plan did not run as written (<see cref="NotAsWritten"/>) makes the merged
+    /// run one too: its reason comes first, under <see cref="NotAsWritten.Prefix"/>, naming the shard, so <c>merge</c> gives
+    /// no verdict (exit 3) as that shard's <c>run</c> did.
+    /// </summary>
+    private static string? AbortReason(IReadOnlyList<ShardInput> shards)
+    {
+        var notAsWritten = shards.Where(s => NotAsWritten.Is(s.Summary)).ToArray();
+        var others = shards.Where(s => !NotAsWritten.Is(s.Summary)).Select(s => s.Summary.AbortReason).OfType<string>().Distinct();
+        var reasons = notAsWritten.Length == 0
+            ? others.ToArray()
+            : [NotAsWritten.Prefix + string.Join("; ", notAsWritten.Select(s => $"shard {s.Shard}: {s.Summary.AbortReason![NotAsWritten.Prefix.Length..]}")), .. others];
+        return reasons.Length > 0 ? string.Join("; ", reasons) : null;
     }
 
     private static void Fill(StepSummary target, string name, IReadOnlyList<StepSummary> parts, double[]? percentiles)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using HdrHistogram;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Tests.Cli;
 
 namespace PaySim.LoadTests.Tests.Sharding;
@@ -419,6 +420,28 @@ public sealed class MergeCommandTests : IDisposable
         Assert.Equal("shard 2/2 was interrupted; its counts stop short of the plan's", merged["abortReason"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Merge_WithAShardWhosePlanDidNotRunAsWritten_GivesNoVerdict_ExitThree_NamingTheShardAndWhy()
+    {
+        // Shard 2's claims all held, but a wallet event of the plan failed on it: its run gave no verdict (exit 3), so the
+        // merge of it must not give one either (it exited 1 before, as if a claim had failed).
+        const string why = "\"wallet wallet-2 crash\" at 4s failed (exit 1: no such process); its claims were judged over a run without it";
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], abortReason: NotAsWritten.Prefix + why);
+        var outDir = Path.Combine(_dir, "merged-not-as-written");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.NotCompleted, $"exit {code}\n{stdout}\n{stderr}");
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"merge failed, no verdict: {NotAsWritten.Prefix}shard 2/2: {why}; the merged report is in {Path.GetFullPath(outDir)}", line);
+        Assert.Contains("no verdict", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("verdict: pass", stdout, StringComparison.Ordinal);
+        var merged = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        Assert.Equal($"{NotAsWritten.Prefix}shard 2/2: {why}", merged.AbortReason);
+        Assert.False(merged.Passed);
+    }
+
     [Theory]
     [InlineData("", "error: --report-dir: an empty path; give a folder (it is created if missing).")]
     [InlineData("long", "error: --report-dir: the folder name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…\" is 300 bytes; a name is at most 255.")]
@@ -487,7 +510,7 @@ public sealed class MergeCommandTests : IDisposable
         string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
         string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null,
         IReadOnlyList<TimeSeriesPoint>? series = null, JsonArray? faultTimeline = null, int? seed = null, string scenarioName = "payment",
-        bool aborted = false)
+        bool aborted = false, string? abortReason = null)
     {
         var histogram = HistogramCodec.CreateHistogram();
         foreach (var v in okValues)
@@ -512,7 +535,7 @@ public sealed class MergeCommandTests : IDisposable
 
         var scenario = (ScenarioSummary)Stats(new ScenarioSummary { Name = scenarioName });
         scenario.Steps.Add(Stats(new StepSummary { Name = "pay" }));
-        var summary = new RunSummary { Plan = plan, StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario], Command = $"paysim run --plan {plan} --shard {index}/{count} --seed 42" };
+        var summary = new RunSummary { Plan = plan, StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario], Command = $"paysim run --plan {plan} --shard {index}/{count} --seed 42", AbortReason = abortReason };
         if (shardField)
         {
             summary.Extra["shard"] = new JsonObject { ["index"] = index, ["count"] = count };
