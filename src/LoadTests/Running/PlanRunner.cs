@@ -79,7 +79,9 @@ internal static class PlanRunner
             // Alone, this shard's report reads as a pass of a fault plan by a load that met no fault.
             var shardWarning = $"shard {shard.Index}/{shard.Count} plays none of the plan's {plan.Faults.Count + plan.NodeEvents.Count} faults and events: shard 1 plays them for every shard"
                 + (plan.Target.IsEmbedded ? ", on its own embedded cluster, so they never reach this shard's users" : " on the shared simulator")
-                + "; this report alone does not judge the plan under them: merge every shard's report (docs/scale-out.md)";
+                + (plan.Target.IsEmbedded
+                    ? "; this report alone does not judge the plan under them, and merge refuses it: run every shard against one external target (docs/scale-out.md)"
+                    : "; this report alone does not judge the plan under them: merge every shard's report (docs/scale-out.md)");
             warnings.Add(shardWarning);
             log.WriteLine($"warning: {shardWarning}");
         }
@@ -356,7 +358,8 @@ internal static class PlanRunner
         summary.Extra["seed"] = plan.Seed;
         if (shard.IsSharded)
         {
-            summary.Extra["shard"] = new JsonObject { ["index"] = shard.Index, ["count"] = shard.Count };
+            // planEvents: the plan's faults, node and wallet events (shard 1 plays them); merge refuses embedded shards of such a plan.
+            summary.Extra["shard"] = new JsonObject { ["index"] = shard.Index, ["count"] = shard.Count, ["planEvents"] = plan.Faults.Count + plan.NodeEvents.Count };
         }
 
         summary.Extra["rate"] = plan.Rate;

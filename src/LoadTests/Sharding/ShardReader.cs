@@ -52,6 +52,7 @@ internal static class ShardReader
 
         var ordered = shards.OrderBy(s => s.Shard.Index).ToArray();
         CheckSideBySide(ordered);
+        CheckEmbeddedFaults(ordered);
         return ordered;
 
         static string Seed(ShardInput s) => s.Summary.Extra["seed"]?.ToJsonString() ?? "(none)";
@@ -88,6 +89,32 @@ internal static class ShardReader
         static (DateTimeOffset Start, DateTimeOffset End) Window(ShardInput s) => (s.Summary.StartedUtc, s.Summary.StartedUtc.AddSeconds(s.Summary.DurationS));
 
         static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Shards of an embedded target each started their own cluster, and only shard 1 played the plan's faults, node and
+    /// wallet events, on its own cluster: the other shards' users met none of them, so a merged verdict would dilute the
+    /// fault window into a pass. Refused when the plan has any (<c>shard.planEvents</c>; a shard written before that field
+    /// counts shard 1's <c>faultTimeline</c>); embedded shards of a plan without faults merge as before.
+    /// </summary>
+    private static void CheckEmbeddedFaults(IReadOnlyList<ShardInput> ordered)
+    {
+        var events = ordered.Max(s => s.Summary.Extra["shard"]?["planEvents"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0);
+        if (events == 0)
+        {
+            events = (ordered[0].Summary.Extra["faultTimeline"] as JsonArray)?.Count(e => e?["what"]?.GetValue<string>() is { } w && !w.EndsWith(" ended", StringComparison.Ordinal)) ?? 0;
+        }
+
+        if (events == 0)
+        {
+            return;
+        }
+
+        if (ordered.Skip(1).FirstOrDefault(s => (s.Summary.Extra["target"] as JsonObject)?["kind"]?.GetValue<string>() != "external") is { } alone)
+        {
+            throw new PlanException(
+                $"merge: {alone.Folder} (shard {alone.Shard}) ran on its own embedded cluster, so it played none of the plan's {events} faults and events (shard 1 played them on its cluster only) and merged it would dilute the fault window into a pass; run every shard against one external target (--simulator-url, --wallet-url; docs/scale-out.md).");
+        }
     }
 
     /// <summary>Writing the merged report into a shard's folder would overwrite that shard's summary.json.</summary>

@@ -113,9 +113,9 @@ public sealed class MergeCommandTests : IDisposable
         var timeline = new JsonArray(
             new JsonObject { ["what"] = "node issuer-2 down", ["atS"] = 0.5, ["error"] = null },
             new JsonObject { ["what"] = "node issuer-2 down ended", ["atS"] = 1.5, ["error"] = null });
-        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: [], faultTimeline: timeline,
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: [], faultTimeline: timeline, target: "external",
             series: [Point(1, 6, Step("bind", 2, 0, 30), Step("pay", 5, 0, 40)), Point(2, 6, Step("pay", 6, 0, 20))]);
-        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: [],
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: [], target: "external",
             series: [Point(1, 4, Step("pay", 2, 1, 70)), Point(2, 4, Step("pay", 4, 0, 15))]);
         var outDir = Path.Combine(_dir, "series");
 
@@ -394,6 +394,39 @@ public sealed class MergeCommandTests : IDisposable
             a, b);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Merge_OfEmbeddedShardsOfAPlanWithFaults_ExitsTwo_NamingTheShard_AndSuggestsAnExternalTarget(bool planEventsField)
+    {
+        // Each embedded shard had its own cluster and only shard 1 played the faults: merged, shard 2's fault-free load
+        // diluted the fault window into a pass. A shard written before shard.planEvents is judged by shard 1's faultTimeline.
+        var timeline = new JsonArray(
+            new JsonObject { ["what"] = "fault slow", ["atS"] = 0.0, ["error"] = null },
+            new JsonObject { ["what"] = "fault slow ended", ["atS"] = 2.0, ["error"] = null },
+            new JsonObject { ["what"] = "node issuer-2 down", ["atS"] = 0.5, ["error"] = null },
+            new JsonObject { ["what"] = "node issuer-2 down ended", ["atS"] = 1.5, ["error"] = null });
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], target: "embedded", faultTimeline: timeline, planEvents: planEventsField ? 2 : null);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], target: "embedded", planEvents: planEventsField ? 2 : null);
+
+        await AssertBadInputAsync(
+            $"error: merge: {b} (shard 2/2) ran on its own embedded cluster, so it played none of the plan's 2 faults and events (shard 1 played them on its cluster only) and merged it would dilute the fault window into a pass; run every shard against one external target (--simulator-url, --wallet-url; docs/scale-out.md).",
+            a, b);
+    }
+
+    [Theory]
+    [InlineData("embedded", 0)]
+    [InlineData("external", 2)]
+    public async Task Merge_OfEmbeddedShardsOfAFaultFreePlan_OrExternalShardsOfAFaultPlan_StillMerges(string target, int planEvents)
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], target: target, planEvents: planEvents);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], target: target, planEvents: planEvents);
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", Path.Combine(_dir, "merged-" + target));
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+    }
+
     [Fact]
     public async Task Merge_OfShardsWithDifferentScenarios_ExitsTwo()
     {
@@ -510,7 +543,7 @@ public sealed class MergeCommandTests : IDisposable
         string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
         string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null,
         IReadOnlyList<TimeSeriesPoint>? series = null, JsonArray? faultTimeline = null, int? seed = null, string scenarioName = "payment",
-        bool aborted = false, string? abortReason = null)
+        bool aborted = false, string? abortReason = null, string? target = null, int? planEvents = null)
     {
         var histogram = HistogramCodec.CreateHistogram();
         foreach (var v in okValues)
@@ -539,6 +572,15 @@ public sealed class MergeCommandTests : IDisposable
         if (shardField)
         {
             summary.Extra["shard"] = new JsonObject { ["index"] = index, ["count"] = count };
+            if (planEvents is not null)
+            {
+                summary.Extra["shard"]!["planEvents"] = planEvents;
+            }
+        }
+
+        if (target is not null)
+        {
+            summary.Extra["target"] = new JsonObject { ["kind"] = target };
         }
 
         summary.Extra["rate"] = 30.0 / count;

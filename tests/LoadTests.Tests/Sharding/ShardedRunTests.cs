@@ -69,7 +69,7 @@ public sealed class ShardedRunTests : IDisposable
     }
 
     [Fact]
-    public async Task AShardThatPlaysNoneOfThePlansFaults_SaysSo_OnScreenAndInItsSummary()
+    public async Task AShardThatPlaysNoneOfThePlansFaults_SaysSo_AndMergeRefusesEmbeddedShardsOfAFaultPlan()
     {
         var plan = Path.Combine(_dir, "faulty.json");
         await File.WriteAllTextAsync(plan, """
@@ -85,13 +85,26 @@ public sealed class ShardedRunTests : IDisposable
               "claims": [ "success_rate >= 50%" ]
             }
             """);
+        var s1 = Path.Combine(_dir, "s1");
         var s2 = Path.Combine(_dir, "s2");
+        var merged = Path.Combine(_dir, "merged");
 
+        var r1 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s1, "--shard", "1/2");
         var r2 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s2, "--shard", "2/2");
+        var m = await CliRunner.RunAsync("merge", s1, s2, "--report-dir", merged);
 
-        const string expected = "shard 2/2 plays none of the plan's 1 faults and events: shard 1 plays them for every shard, on its own embedded cluster, so they never reach this shard's users; this report alone does not judge the plan under them";
+        const string expected = "shard 2/2 plays none of the plan's 1 faults and events: shard 1 plays them for every shard, on its own embedded cluster, so they never reach this shard's users; this report alone does not judge the plan under them, and merge refuses it";
         Assert.Contains("warning: " + expected, r2.Out + r2.Err, StringComparison.Ordinal);
         Assert.Contains(Summary(s2)["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith(expected, StringComparison.Ordinal));
+
+        // Each embedded shard had its own cluster: merged, shard 2's fault-free load would dilute shard 1's fault window.
+        Assert.True(r1.ExitCode is ExitCodes.AllClaimsHold or ExitCodes.ClaimFailed, $"shard 1: exit {r1.ExitCode}\n{r1.Out}\n{r1.Err}");
+        Assert.Equal(1, Shard(s2)["planEvents"]!.GetValue<int>());
+        Assert.True(m.ExitCode == ExitCodes.BadInput, $"merge: exit {m.ExitCode}\n{m.Out}\n{m.Err}");
+        Assert.Equal(
+            $"error: merge: {s2} (shard 2/2) ran on its own embedded cluster, so it played none of the plan's 1 faults and events (shard 1 played them on its cluster only) and merged it would dilute the fault window into a pass; run every shard against one external target (--simulator-url, --wallet-url; docs/scale-out.md).",
+            Assert.Single(m.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(merged));
     }
 
     public void Dispose()
