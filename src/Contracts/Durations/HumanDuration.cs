@@ -4,8 +4,9 @@ namespace PaySim.Contracts.Durations;
 
 /// <summary>
 /// The one duration grammar of the project, shared by fault rules, plans and flags:
-/// <c>250ms</c>, <c>10s</c>, <c>1.5s</c>, <c>2m</c>, <c>1h</c>, combinations such as <c>1m30s</c>,
-/// and a bare <c>0</c>. No sign, no exponent, no spaces inside.
+/// <c>250ms</c>, <c>10s</c>, <c>1.5s</c>, <c>2m</c>, <c>1h</c>, combinations such as <c>1m30s</c> (units largest
+/// first, each at most once: <c>1h1h</c> and <c>1s1m</c> are refused, not added up), and a bare <c>0</c>. No sign, no
+/// exponent, no spaces inside.
 /// <para>
 /// It lives in PaySim.Contracts because the simulator, the wallet and the load tests all reference
 /// that assembly already. A source file linked into each project was the other choice, but the load
@@ -24,7 +25,7 @@ namespace PaySim.Contracts.Durations;
 /// </summary>
 public static class HumanDuration
 {
-    public const string Allowed = "a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1m30s\", \"1h\"";
+    public const string Allowed = "a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\"";
 
     /// <summary>The smallest step of a duration: one microsecond, the precision <see cref="Format"/> writes.</summary>
     public static readonly TimeSpan Resolution = TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond);
@@ -67,12 +68,16 @@ public static class HumanDuration
         var limit = (decimal)Math.Min(max.Ticks, Ceiling.Ticks);
         decimal ticks = 0;
         var tooLong = false;
+        var previousUnit = long.MaxValue;
         while (!s.IsEmpty)
         {
-            if (!TryReadPart(ref s, out var number, out var unitTicks))
+            // A unit given twice ("1h1h") or after a smaller one ("1s1m") is a typo more often than a sum: refused.
+            if (!TryReadPart(ref s, out var number, out var unitTicks) || unitTicks >= previousUnit)
             {
                 return false;
             }
+
+            previousUnit = unitTicks;
 
             // Compare before multiplying: a huge amount is refused, it never overflows. The rest of
             // the text is still read, so "99999999999999999999h" is too long and "9999999x" malformed.

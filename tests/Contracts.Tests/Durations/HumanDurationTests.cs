@@ -15,6 +15,9 @@ public sealed class HumanDurationTests
     [InlineData("2h", 7_200_000)]
     [InlineData("1m30s", 90_000)]
     [InlineData("1h2m3s4ms", 3_723_004)]
+    [InlineData("1h30m", 5_400_000)]
+    [InlineData("1h500ms", 3_600_500)]
+    [InlineData("1.5s250ms", 1_750)]
     [InlineData("0.25ms", 0.25)]
     [InlineData(" 10s ", 10_000)]
     [InlineData("0", 0)]
@@ -43,6 +46,14 @@ public sealed class HumanDurationTests
     [InlineData("5d")]
     [InlineData("fast")]
     [InlineData("NaNs")]
+    [InlineData("1h1h")]
+    [InlineData("1s1m")]
+    [InlineData("30s1m")]
+    [InlineData("1ms1s")]
+    [InlineData("1m1h")]
+    [InlineData("1h30m30m")]
+    [InlineData("0s0s")]
+    [InlineData("1.5s500ms1s")]
     public void TryParse_RefusesWhatIsNotADuration(string? text)
     {
         Assert.False(HumanDuration.TryParse(text, Day, out _, out var problem));

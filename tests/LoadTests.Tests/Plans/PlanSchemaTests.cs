@@ -98,6 +98,9 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "seed": -1, "scenarios": [ { "name": "payment" } ] }""", "seed")]
     [InlineData("""{ "rate": 2, "duration": "0s", "scenarios": [ { "name": "payment" } ] }""", "duration")]
     [InlineData("""{ "rate": 2, "duration": "0", "scenarios": [ { "name": "payment" } ] }""", "duration")]
+    [InlineData("""{ "rate": 2, "duration": "1h1h", "scenarios": [ { "name": "payment" } ] }""", "duration")]
+    [InlineData("""{ "rate": 2, "warmUp": "1s1m", "scenarios": [ { "name": "payment" } ] }""", "warmUp")]
+    [InlineData("""{ "rate": 2, "duration": "1ms1s", "scenarios": [ { "name": "payment" } ] }""", "duration")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "target": { "embedded": {}, "external": { "walletUrls": [ "http://127.0.0.1:1" ], "simulatorUrl": "http://127.0.0.1:2" } } }""", "target")]
     [InlineData("""{ "rate": 60000, "scenarios": [ { "name": "payment" } ] }""", "rate")]
     [InlineData("""{ "rate": 2, "personas": { "rich": 1 }, "scenarios": [ { "name": "payment" } ] }""", "personas.rich")]
@@ -126,6 +129,8 @@ public sealed class PlanSchemaTests
     [Theory]
     [InlineData("""{ "rate": 2, "warmUp": "0", "settle": "0", "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "duration": "10s ", "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "duration": "1h30m", "warmUp": "1m30s", "settle": "1.5s", "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "duration": "1h1m1s250ms", "warmUp": "250ms", "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "target": {}, "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "target": { "external": { "walletUrls": [ "HTTP://127.0.0.1:7300" ], "simulatorUrl": "Http://127.0.0.1:7000" } }, "scenarios": [ { "name": "payment" } ] }""")]
     public void What_the_compiler_takes_the_schema_takes_so_an_editor_does_not_mark_a_plan_that_runs(string json)

@@ -156,6 +156,17 @@ public sealed class FaultRuleParserTests
         Assert.Equal((node, method), (rule.Node, rule.Method));
     }
 
+    [Theory]
+    [InlineData("1s1m", "latency.fixed")]
+    [InlineData("10ms10ms", "latency.fixed")]
+    public void Parse_ADurationWithAUnitTwiceOrOutOfOrder_IsRefusedNamingTheFieldAndTheGrammar(string duration, string field)
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse($$"""{ "name": "x", "latency": { "fixed": "{{duration}}" } }""", Context));
+
+        Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"\"{duration}\" is not a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\"", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_UnknownMethod_ListsEveryServedMethodOnce()
     {
