@@ -40,6 +40,9 @@ internal static partial class PlanCompiler
 
         // {"rate": 2, "rate": 2000} would silently keep one; refuse it like an unknown field.
         AllowDuplicateProperties = false,
+
+        // "seed": 1.0 is the integer 1, as the schema (JSON Schema 2020-12) and editors count it.
+        Converters = { new WholeNumberConverter<int>(), new WholeNumberConverter<long>() },
     };
 
     public static PlanDocument Read(string json, string source)
@@ -289,9 +292,13 @@ internal static partial class PlanCompiler
 
         if (expected == "a whole number" && value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
+            // A whole number past the field's type, written plainly (2147483648) or with a zero fraction (2147483648.0, 1e10).
             var text = v.ToJsonString();
-            return System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)
-                ? $"{text} is {(big.Sign < 0 ? "less" : "more")} than this field takes; see docs/plans.md for its range"
+            int? sign = System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big) ? big.Sign
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && d == Math.Truncate(d) ? Math.Sign(d)
+                : null;
+            return sign is { } s
+                ? $"{text} is {(s < 0 ? "less" : "more")} than this field takes; see docs/plans.md for its range"
                 : $"must be a whole number, got {text}; see docs/plans.md for the schema";
         }
 

@@ -138,6 +138,11 @@ public sealed class PlanCompilerTests
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": 2147483648 }""", "seed", "seed: 2147483648 is more than this field takes; see docs/plans.md for its range.")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "target": { "embedded": { "nodes": 99999999999 } } }""", "target.embedded.nodes", "target.embedded.nodes: 99999999999 is more than this field takes")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding", "maxConcurrency": 1.5 } ] }""", "scenarios[0].maxConcurrency", "scenarios[0].maxConcurrency: must be a whole number, got 1.5; see docs/plans.md for the schema.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": 1.5 }""", "seed", "plan bad.json: seed: must be a whole number, got 1.5; see docs/plans.md for the schema.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": 2147483648.0 }""", "seed", "plan bad.json: seed: 2147483648.0 is more than this field takes; see docs/plans.md for its range.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": 1e10 }""", "seed", "plan bad.json: seed: 1e10 is more than this field takes; see docs/plans.md for its range.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": -1.0 }""", "seed", "plan bad.json: seed: -1 is negative; a seed is a whole number from 0 to 2147483647.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": "1" }""", "seed", "plan bad.json: seed: must be a whole number, got the string \"1\"")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding", "maxConcurrency": -2147483649 } ] }""", "scenarios[0].maxConcurrency", "-2147483649 is less than this field takes")]
     [InlineData("""{ "rate": 1, "scenarios": { "name": "onboarding" } }""", "scenarios", "scenarios: must be an array, got an object")]
     [InlineData("""[ 1, 2 ]""", "$", "$: must be an object, got an array")]
@@ -155,6 +160,33 @@ public sealed class PlanCompilerTests
         Assert.DoesNotContain('\n', ex.Message);
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
         Assert.Contains(hint, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.0", 1)]
+    [InlineData("7.000", 7)]
+    [InlineData("0.0", 0)]
+    [InlineData("2147483647.0", 2147483647)]
+    [InlineData("4e1", 40)]
+    public void Compile_ASeedWithAZeroFraction_IsThatWholeNumber_AsTheSchemaCountsIt(string seed, int expected)
+    {
+        // JSON Schema 2020-12 counts 1.0 as an integer, so the schema's "seed": { "type": "integer" } lets an editor pass it.
+        var plan = PlanCompiler.Compile($$"""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "seed": {{seed}} }""", "t.json");
+
+        Assert.Equal(expected, plan.Seed);
+    }
+
+    [Fact]
+    public void Compile_OtherWholeNumberFieldsWithAZeroFraction_AreThoseWholeNumbers()
+    {
+        var plan = PlanCompiler.Compile("""
+            { "rate": 1, "preboundCards": 3.0, "target": { "embedded": { "nodes": 2.0 } },
+              "scenarios": [ { "name": "history", "maxConcurrency": 4.0, "load": [ { "kind": "iterations", "copies": 2.0, "count": 10.0 } ] } ] }
+            """, "t.json");
+
+        Assert.Equal(3, plan.PreboundCards);
+        Assert.Equal(2, plan.Target.Embedded.Nodes);
+        Assert.Equal(4, plan.Scenarios.Single().MaxConcurrency);
     }
 
     [Theory]

@@ -96,6 +96,8 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "paymnet" } ] }""", "scenarios[0].name")]
     [InlineData("""{ "rate": 2, "duration": "5x", "scenarios": [ { "name": "payment" } ] }""", "duration")]
     [InlineData("""{ "rate": 2, "seed": -1, "scenarios": [ { "name": "payment" } ] }""", "seed")]
+    [InlineData("""{ "rate": 2, "seed": 1.5, "scenarios": [ { "name": "payment" } ] }""", "seed")]
+    [InlineData("""{ "rate": 2, "seed": 2147483648.0, "scenarios": [ { "name": "payment" } ] }""", "seed")]
     [InlineData("""{ "rate": 2, "duration": "0s", "scenarios": [ { "name": "payment" } ] }""", "duration")]
     [InlineData("""{ "rate": 2, "duration": "0", "scenarios": [ { "name": "payment" } ] }""", "duration")]
     [InlineData("""{ "rate": 2, "duration": "1h1h", "scenarios": [ { "name": "payment" } ] }""", "duration")]
@@ -132,6 +134,7 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "duration": "1h30m", "warmUp": "1m30s", "settle": "1.5s", "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "duration": "1h1m1s250ms", "warmUp": "250ms", "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "target": {}, "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "seed": 1.0, "preboundCards": 2.0, "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "target": { "external": { "walletUrls": [ "HTTP://127.0.0.1:7300" ], "simulatorUrl": "Http://127.0.0.1:7000" } }, "scenarios": [ { "name": "payment" } ] }""")]
     public void What_the_compiler_takes_the_schema_takes_so_an_editor_does_not_mark_a_plan_that_runs(string json)
     {
