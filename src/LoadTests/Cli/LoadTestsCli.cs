@@ -107,11 +107,12 @@ public static class LoadTestsCli
         var otlp = new Option<string?>("--otlp") { Description = "Push the per-second figures (iterations, rps, p50/p99, concurrency by scenario) to an OpenTelemetry collector over OTLP/HTTP, e.g. " + OtlpExample + "; the report files stay the source of truth." };
         var defect = new Option<string[]>("--defect") { Description = $"Embedded wallet: plant an integration mistake to see whether the plan catches it (repeatable; docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the plan and every flag, print what the run would do (target, load, faults, node events, claims) and exit 0, or 2 on bad input; nothing is started and no request sent." };
+        var resetSimulator = new Option<bool>("--reset-simulator") { Description = "External target: before the load, remove every fault rule on the simulator and bring every node back up, and print what was reset (so rules or node states left there do not act on the run's calls). Shard 1 does it for every shard. Refused with the embedded target, which starts fresh." };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict).")
         {
-            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, shardOption, otlp, defect, dryRun,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, resetSimulator, shardOption, otlp, defect, dryRun,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -138,12 +139,17 @@ public static class LoadTestsCli
                 };
                 var (json, source) = PlanCatalog.Resolve(parse.GetValue(plan) ?? PlanCatalog.DefaultPlan);
                 compiled = PlanCompiler.Compile(json, source, overrides);
+                if (parse.GetValue(resetSimulator))
+                {
+                    SimulatorReset.CheckTarget(compiled);
+                }
+
                 if (parse.GetValue(dryRun))
                 {
                     // What the run checks before it starts anything, then the plan as it would play.
                     var folder = parse.GetValue(reportDir);
                     ReportFolder.EnsureUsable(folder ?? "reports", folder is null ? "report folder" : "--report-dir");
-                    foreach (var line in PlanPreview.Lines(compiled, shard, folder, otlpUri))
+                    foreach (var line in PlanPreview.Lines(compiled, shard, folder, otlpUri, parse.GetValue(resetSimulator)))
                     {
                         await stdout.WriteLineAsync(line).ConfigureAwait(false);
                     }
@@ -163,7 +169,7 @@ public static class LoadTestsCli
                     compiled,
                     new RunOptions
                     {
-                        ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri,
+                        ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), ResetSimulator = parse.GetValue(resetSimulator), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri,
                         Command = RunAgain.Of(parse.Tokens.Select(t => t.Value).ToArray(), compiled.Seed),
                     },
                     stdout,

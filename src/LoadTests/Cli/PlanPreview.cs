@@ -15,7 +15,7 @@ internal static class PlanPreview
 {
     /// <summary>The lines, in the order a reader checks them: what, against what, how much, which failures, which claims.</summary>
     /// <param name="reportFolder">The <c>--report-dir</c> given, or null for the run's default (named at its start).</param>
-    public static IReadOnlyList<string> Lines(LoadPlan plan, ShardSpec shard, string? reportFolder, Uri? otlp)
+    public static IReadOnlyList<string> Lines(LoadPlan plan, ShardSpec shard, string? reportFolder, Uri? otlp, bool resetSimulator = false)
     {
         plan = PlanSharder.Apply(plan, shard);
         var lines = new List<string>
@@ -27,6 +27,12 @@ internal static class PlanPreview
                 + (shard.IsSharded ? $"; shard {shard} of the load (the fault timeline {(shard.AppliesTimeline ? "plays here" : "plays on shard 1")})" : string.Empty),
             $"  cards    {plan.PreboundCards} users with a bound card; personas {Shares(plan.Personas)}",
         };
+        if (resetSimulator)
+        {
+            lines.Insert(3, shard.AppliesTimeline
+                ? "  reset    before the load: every fault rule on the simulator removed, every node not up brought back up (--reset-simulator)"
+                : "  reset    left to shard 1, which plays the faults for every shard (--reset-simulator)");
+        }
 
         foreach (var s in plan.Scenarios)
         {

@@ -45,6 +45,14 @@ internal static class PlanRunner
         using var otp = new OtpReader(cluster.SmsUri);
         var counters = new RunCounters();
 
+        if (options.ResetSimulator && !plan.Target.IsEmbedded)
+        {
+            // Shard 1 plays the faults for every shard: another shard resetting the shared simulator would remove them.
+            log.WriteLine(shard.AppliesTimeline
+                ? await SimulatorReset.ResetAsync(control, cluster.ControlUri, cancellationToken).ConfigureAwait(false)
+                : $"reset: shard {shard} leaves --reset-simulator to shard 1, which plays the faults for every shard");
+        }
+
         if (!plan.Target.IsEmbedded && shard.AppliesTimeline)
         {
             await RefuseFaultNameClashAsync(plan, control, cluster.ControlUri, cancellationToken).ConfigureAwait(false);
@@ -205,7 +213,7 @@ internal static class PlanRunner
             parts.Add($"node(s) not up ({string.Join(", ", odd)})");
         }
 
-        return $"the simulator at {controlUri} has {string.Join(" and ", parts)} before the run: they act on its calls and are not in its fault timeline (remove them first: DELETE /v1/faults, POST /v1/nodes/NAME/up)";
+        return $"the simulator at {controlUri} has {string.Join(" and ", parts)} before the run: they act on its calls and are not in its fault timeline (remove them first: run with --reset-simulator, or DELETE /v1/faults, POST /v1/nodes/NAME/up)";
     }
 
     /// <summary>The plan's scenarios on the load engine, each iteration played by the run's wallet flows (set once the users are prepared).</summary>

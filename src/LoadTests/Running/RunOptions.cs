@@ -22,6 +22,12 @@ internal sealed record RunOptions
     /// <summary><c>--otlp URL</c>: push the per-second figures to an OpenTelemetry collector (null = off).</summary>
     public Uri? Otlp { get; init; }
 
+    /// <summary>
+    /// <c>--reset-simulator</c>: before the load, remove every fault rule on the external simulator and bring every node
+    /// back up (<see cref="SimulatorReset"/>); shard 1 does it for every shard.
+    /// </summary>
+    public bool ResetSimulator { get; init; }
+
     /// <summary>The command that plays this run again (<see cref="RunAgain"/>), written into the summary and the reports; null = none.</summary>
     public string? Command { get; init; }
 }

@@ -36,6 +36,34 @@ public sealed class DryRunTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
     }
 
+    [Theory]
+    [InlineData("1/1", "  reset    before the load: every fault rule on the simulator removed, every node not up brought back up (--reset-simulator)")]
+    [InlineData("2/2", "  reset    left to shard 1, which plays the faults for every shard (--reset-simulator)")]
+    public async Task ResetSimulator_WithAnExternalTarget_SaysWhatTheRunWouldReset(string shard, string expected)
+    {
+        var (code, output, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--dry-run", "--reset-simulator", "--shard", shard,
+            "--wallet-url", "http://127.0.0.1:1", "--simulator-url", "http://127.0.0.1:2", "--report-dir", Path.Combine(_dir, "r"));
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{output}\n{err}");
+        Assert.Equal(expected, Lines(output)[3]);
+    }
+
+    [Fact]
+    public async Task ResetSimulator_WithTheEmbeddedTarget_IsRefusedWithOneLine()
+    {
+        var report = Path.Combine(_dir, "r");
+
+        var (code, output, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--reset-simulator", "--no-progress", "--report-dir", report);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(
+            "error: --reset-simulator: applies to an external simulator only (target.external or --simulator-url); the embedded target starts a fresh one for every run, with no fault rules and every node up.",
+            Assert.Single(Lines(err)));
+        Assert.Equal(string.Empty, output);
+        Assert.False(Directory.Exists(report));
+    }
+
     [Fact]
     public async Task ExternalTarget_Sharded_ShowsThisShardsLoad_AndNeverConnects()
     {

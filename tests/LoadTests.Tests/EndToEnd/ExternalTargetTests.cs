@@ -98,6 +98,30 @@ public sealed class ExternalTargetTests
         Assert.Contains(noClaims, warnings);
     }
 
+    [Fact]
+    public async Task Run_WithResetSimulator_RemovesLeftoverRulesAndBringsNodesUp_BeforeTheLoad_AndDoesNotWarn()
+    {
+        await using var target = await ExternalStack.StartAsync(walletInstances: 1, """[{"name":"left-behind","node":"issuer-*","method":"Authorize","latency":"1ms"}]""");
+        using (var http = new HttpClient { BaseAddress = target.Simulator.ControlUri })
+        {
+            (await http.PostAsync("v1/nodes/issuer-2/down", null)).EnsureSuccessStatusCode();
+        }
+
+        var plan = target.File("bare.json", """{"name": "bare", "duration": "2s", "warmUp": "0s", "rate": 2, "scenarios": [{"name": "history"}], "claims": ["success_rate >= 0%"]}""");
+
+        var (code, stdout, stderr) = await target.RunAsync(new LoadTestsCliOptions(), "run", "--plan", plan, "--reset-simulator");
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains($"reset: removed 1 fault rule(s) (left-behind) and brought 1 node(s) back up (issuer-2 was DOWN) on the simulator at {target.Simulator.ControlUri}", stdout, StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(target.Simulator.FaultRulesJson)!.AsArray());
+        Assert.All(target.Simulator.IssuerNodes, n => Assert.Equal("Up", target.Simulator.GetNodeState(n.Name).ToString()));
+        Assert.DoesNotContain("already in force", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("node(s) not up", stdout, StringComparison.Ordinal);
+        var warnings = target.Summary()["warnings"]?.AsArray().Select(w => w!.GetValue<string>()).ToArray() ?? [];
+        Assert.DoesNotContain(warnings, w => w.Contains("already in force", StringComparison.Ordinal) || w.Contains("not up", StringComparison.Ordinal));
+        Assert.Contains("--reset-simulator", target.Summary()["command"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     /// <summary>A simulator and a wallet started "by someone else" on port 0, the run's report folder, and its files, all removed at the end.</summary>
     private sealed class ExternalStack : IAsyncDisposable
     {
