@@ -148,7 +148,7 @@ public sealed class SelftestCommandTests : IDisposable
         Assert.DoesNotContain("capacity", plans);
         Assert.Contains("default", plans);
         Assert.Contains("instance-crash", plans);
-        Assert.Equal(["no-failover"], SelftestCommand.SelectPlans("node-loss").Single().Catches);
+        Assert.Equal(["no-failover"], SelftestCommand.SelectPlans("node-loss").Single().Catches.Select(c => c.Defect));
         await Task.CompletedTask;
     }
 
@@ -236,7 +236,12 @@ public sealed class SelftestCommandTests : IDisposable
         {
             _ran.Add((defect, plan.Name));
             var ok = passes(defect, plan.Name);
-            var claim = plan.Name == "lb-fairness" ? "issuer_jain_fairness >= 0.95 (observed 0.41)" : "success_rate >= 95% (observed 60%)";
+            var claim = plan.Name switch
+            {
+                "lb-fairness" => "issuer_jain_fairness >= 0.95 (observed 0.41)",
+                "node-loss" => "recovery_ms <= 3s (observed 6000ms)",
+                _ => "success_rate >= 95% (observed 60%)",
+            };
             return Task.FromResult(new SelftestCell(defect, plan.Name, ok, ok ? [] : [claim], null, 1, folder, $"again {defect ?? "clean"} {plan.Name}"));
         };
 }
