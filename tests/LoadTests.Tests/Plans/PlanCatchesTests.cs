@@ -58,5 +58,20 @@ public sealed class PlanCatchesTests
         Assert.Equal("plan p.json: catches[0].by[0]: \"success_rate\" is not the metric of a claim of this plan; allowed: none (the plan has no claims).", ex.Message);
     }
 
+    [Fact]
+    public void EveryShippedPromise_NamesItsClaims_AndEachIsAClaimOfItsPlan()
+    {
+        foreach (var (name, file) in PlanCatalog.List())
+        {
+            var plan = PlanCompiler.Compile(File.ReadAllText(file), name);
+            var claims = plan.Claims.Select(c => c.Name).ToArray();
+            foreach (var promise in plan.Catches)
+            {
+                Assert.True(promise.By.Count > 0, $"{name}: catches {promise.Defect} without \"by\": name the claims that fail with it (docs/plans.md)");
+                Assert.All(promise.By, metric => Assert.Contains(metric, claims));
+            }
+        }
+    }
+
     private static string With(string catches) => Plan.Replace("CATCHES", catches, StringComparison.Ordinal);
 }
