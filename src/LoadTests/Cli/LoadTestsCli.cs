@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using PaySim.Contracts.CommandLine;
 using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Plans;
@@ -243,7 +244,8 @@ public static class LoadTestsCli
                     description = doc.Description ?? string.Empty;
                     if (doc.Catches is { Count: > 0 } catches)
                     {
-                        description += $" [catches: {string.Join(", ", catches)}]";
+                        // The defect of each entry, string or {"defect", "by"}; `run --dry-run` shows the claims of each promise.
+                        description += $" [catches: {string.Join(", ", catches.Select(c => (c as JsonObject)?["defect"] ?? c).Select(c => c is JsonValue v && v.TryGetValue<string>(out var d) ? d : c?.ToJsonString()))}]";
                     }
                 }
                 catch (PlanException ex)

@@ -72,7 +72,7 @@ internal static class PlanPreview
 
         if (plan.Catches.Count > 0)
         {
-            lines.Add($"  catches  {string.Join(", ", plan.Catches)} (planted defects it promises to fail on)");
+            lines.Add($"  catches  {string.Join("; ", plan.Catches)} (planted defects it promises to fail on{(plan.Catches.Any(c => c.By.Count > 0) ? ", each by one of the claims named" : string.Empty)})");
         }
 
         lines.Add($"  report   {(reportFolder is null ? Path.Combine("reports", $"<UTC time of the start>-{plan.Name}") : Path.GetFullPath(reportFolder))}" + (otlp is null ? string.Empty : $"; per-second figures pushed to {otlp}"));

@@ -12,8 +12,9 @@ namespace PaySim.LoadTests.Cli;
 
 /// <summary>
 /// <c>selftest</c>: would a broken wallet have gone red? Every shipped plan (soak and capacity excepted) against the
-/// resilient wallet, clean and with each planted defect; exit 0 when the clean wallet passes every plan and every defect
-/// fails at least one, 1 otherwise (naming the false alarms and the defects nothing caught), 2 on bad input.
+/// resilient wallet, clean and with each planted defect; exit 0 when the clean wallet passes every plan, every defect
+/// fails at least one and every promise run is kept (<see cref="SelftestMatrix"/>), 1 otherwise (naming the false
+/// alarms, the defects nothing caught and the broken promises), 2 on bad input.
 /// </summary>
 internal static class SelftestCommand
 {
@@ -32,9 +33,9 @@ internal static class SelftestCommand
         var defects = new Option<string?>("--defects") { Description = $"Comma-separated planted defects (default: all): {string.Join(", ", WalletDefects.Names)}." };
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for selftest.md, selftest.json, junit.xml and each run's reports (default reports/<utc-timestamp>-selftest/)." };
         var seed = new Option<string?>("--seed") { Description = "Seed for every run (default: each plan's)." };
-        var promisedOnly = new Option<bool>("--promised-only") { Description = "Run each defect only against the plans whose \"catches\" promises it (the clean wallet still runs every plan): the quick check CI runs." };
+        var promisedOnly = new Option<bool>("--promised-only") { Description = "Run each defect only against the plans whose \"catches\" promises it (the clean wallet still runs every plan), and check each promise by its \"by\" claims: the quick check CI runs." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the plans, defects and flags, print the runs the matrix would make and exit 0, or 2 on bad input; nothing is started." };
-        var command = new Command(Name, "Prove the verdicts: run the plans against the resilient wallet, clean and with each planted defect, and print the matrix. Exit 0 no false alarm and every defect caught, 1 otherwise, 2 bad input.")
+        var command = new Command(Name, "Prove the verdicts: run the plans against the resilient wallet, clean and with each planted defect, and print the matrix. Exit 0 no false alarm, every defect caught and every \"catches\" promise run kept (a promise with \"by\" only by one of those claims), 1 otherwise, 2 bad input.")
         {
             duration, plans, defects, reportDir, seed, promisedOnly, dryRun,
         };
@@ -140,7 +141,7 @@ internal static class SelftestCommand
                 var length = doc.Duration is null ? PlanCompiler.DefaultDuration : DurationText.Parse(doc.Duration, $"plan {name}: duration", LoadLimits.MaxDuration);
                 if (doc.Capacity is null && length <= LongestDefaultPlan)
                 {
-                    all.Add(new SelftestPlan(name, json, name, doc.Catches ?? []));
+                    all.Add(new SelftestPlan(name, json, name, PlanCompiler.Compile(doc, name, new PlanOverrides()).Catches));
                 }
             }
 
@@ -159,7 +160,7 @@ internal static class SelftestCommand
                 throw new PlanException($"--plans: \"{entry}\" is listed twice (plan {name}).");
             }
 
-            plans.Add(new SelftestPlan(name, json, source, doc.Catches ?? []));
+            plans.Add(new SelftestPlan(name, json, source, PlanCompiler.Compile(doc, source, new PlanOverrides()).Catches));
         }
 
         return plans;
@@ -211,7 +212,8 @@ internal static class SelftestCommand
             foreach (var plan in matrix.Plans)
             {
                 var cell = matrix.Find(defect, plan);
-                cells.Add(cell is null ? "-" : cell.Passed ? "[green]pass[/]" : $"[red]{Markup.Escape(cell.Short)}[/]");
+                var missed = cell is null ? null : matrix.MissedBy(cell);
+                cells.Add(cell is null ? "-" : cell.Passed ? "[green]pass[/]" : $"[red]{Markup.Escape(cell.Short)}[/]" + (missed is null ? string.Empty : $" [yellow](promised by {Markup.Escape(string.Join(", ", missed.By))})[/]"));
             }
 
             cells.Add(defect is null

@@ -42,7 +42,7 @@ internal sealed record LoadPlan
     public PaySim.Simulator.Risk.RiskRules? Risk { get; init; }
 
     /// <summary>The planted wallet defects this plan promises to fail on (<c>"catches"</c>); <c>selftest</c> checks the promise.</summary>
-    public IReadOnlyList<string> Catches { get; init; } = [];
+    public IReadOnlyList<PlanCatch> Catches { get; init; } = [];
 
     /// <summary>The longest wait after the load for holds and pending payments to settle before reconciling (not scaled by --duration).</summary>
     public TimeSpan Settle { get; init; } = PlanCompiler.DefaultSettle;

@@ -171,7 +171,7 @@ internal static partial class PlanCompiler
         var scenarioNames = scenarios.Select(s => s.Name).ToArray();
         var claims = ClaimCompiler.Compile(doc.Claims, p, scenarioNames, faults.Count + nodeEvents.Count);
         var objectives = CapacityCompiler.Compile(doc.Capacity, p);
-        var catches = CompileCatches(doc.Catches, p);
+        var catches = CompileCatches(doc.Catches, p, claims);
 
         return new LoadPlan
         {
@@ -197,30 +197,115 @@ internal static partial class PlanCompiler
         };
     }
 
-    /// <summary><c>"catches": ["no-failover"]</c>: known defect names, each once.</summary>
-    private static string[] CompileCatches(List<string>? catches, string p)
+    /// <summary>
+    /// <c>"catches": ["no-failover", {"defect": "sticky-node", "by": ["issuer_jain_fairness"]}]</c>: each entry a known
+    /// defect name (any failed claim counts) or an object naming the defect and, in <c>by</c>, the claims of this plan
+    /// of which one must fail; each defect once.
+    /// </summary>
+    private static PlanCatch[] CompileCatches(List<JsonNode>? catches, string p, IReadOnlyList<Claim> claims)
     {
         if (catches is null)
         {
             return [];
         }
 
+        var defects = PaySim.Wallet.Defects.WalletDefects.Names;
+        var claimNames = claims.Select(c => c.Name).Distinct(StringComparer.Ordinal).ToArray();
+        var allowedClaims = claimNames.Length == 0 ? "none (the plan has no claims)" : KnownNames.List(claimNames);
+        var compiled = new List<PlanCatch>(catches.Count);
         for (var i = 0; i < catches.Count; i++)
         {
-            var name = catches[i];
-            if (!PaySim.Wallet.Defects.WalletDefects.IsKnown(name))
+            var field = $"{p} catches[{i}]";
+            string Defect(JsonNode? node, string at) =>
+                node is JsonValue value && value.TryGetValue<string>(out var name)
+                    ? PaySim.Wallet.Defects.WalletDefects.IsKnown(name)
+                        ? name
+                        : throw new PlanException($"{at}: \"{name}\" is not a planted defect; allowed: {KnownNames.List(defects)}.")
+                    : throw new PlanException($"{at}: must be a planted defect's name, got {Shown(node)}; allowed: {KnownNames.List(defects)}.");
+
+            PlanCatch entry;
+            switch (catches[i])
             {
-                throw new PlanException($"{p} catches[{i}]: \"{name}\" is not a planted defect; allowed: {KnownNames.List(PaySim.Wallet.Defects.WalletDefects.Names)}.");
+                case JsonObject obj:
+                    foreach (var (key, _) in obj)
+                    {
+                        if (key is not ("defect" or "by"))
+                        {
+                            throw new PlanException($"{field}.{key}: unknown field \"{key}\"; allowed: by, defect.");
+                        }
+                    }
+
+                    if (!obj.TryGetPropertyValue("defect", out var defectNode))
+                    {
+                        throw new PlanException($"{field}.defect: required: the planted defect this plan promises to fail on; allowed: {KnownNames.List(defects)}.");
+                    }
+
+                    var defect = Defect(defectNode, $"{field}.defect");
+                    if (!obj.TryGetPropertyValue("by", out var byNode))
+                    {
+                        throw new PlanException($"{field}.by: required: the claims of this plan of which one must fail with {defect} (write \"{defect}\" alone for any claim); allowed: {allowedClaims}.");
+                    }
+
+                    if (byNode is not JsonArray by)
+                    {
+                        throw new PlanException($"{field}.by: must be an array of this plan's claim metrics, got {Shown(byNode)}; allowed: {allowedClaims}.");
+                    }
+
+                    if (by.Count == 0)
+                    {
+                        throw new PlanException($"{field}.by: must name at least one of this plan's claim metrics (write \"{defect}\" alone for any claim); allowed: {allowedClaims}.");
+                    }
+
+                    var metrics = new List<string>(by.Count);
+                    for (var j = 0; j < by.Count; j++)
+                    {
+                        var at = $"{field}.by[{j}]";
+                        if (by[j] is not JsonValue metricValue || !metricValue.TryGetValue<string>(out var metric))
+                        {
+                            throw new PlanException($"{at}: must be one of this plan's claim metrics (a string), got {Shown(by[j])}; allowed: {allowedClaims}.");
+                        }
+
+                        if (!claimNames.Contains(metric, StringComparer.Ordinal))
+                        {
+                            throw new PlanException($"{at}: \"{metric}\" is not the metric of a claim of this plan; allowed: {allowedClaims}.");
+                        }
+
+                        if (metrics.Contains(metric, StringComparer.Ordinal))
+                        {
+                            throw new PlanException($"{at}: \"{metric}\" is listed twice.");
+                        }
+
+                        metrics.Add(metric);
+                    }
+
+                    entry = new PlanCatch(defect, metrics);
+                    break;
+                case JsonValue:
+                    entry = new PlanCatch(Defect(catches[i], field));
+                    break;
+                default:
+                    throw new PlanException($"{field}: must be a planted defect's name or an object {{\"defect\": name, \"by\": [claim metrics]}}, got {Shown(catches[i])}.");
             }
 
-            if (catches.IndexOf(name) != i)
+            if (compiled.Any(c => c.Defect == entry.Defect))
             {
-                throw new PlanException($"{p} catches[{i}]: \"{name}\" is listed twice.");
+                throw new PlanException($"{field}: \"{entry.Defect}\" is listed twice.");
             }
+
+            compiled.Add(entry);
         }
 
-        return catches.ToArray();
+        return compiled.ToArray();
     }
+
+    /// <summary>A JSON value as a message shows it: null, an array, an object, or the value as written (a string quoted).</summary>
+    private static string Shown(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonArray => "an array",
+        JsonObject => "an object",
+        _ => node.ToJsonString(),
+    };
 
     /// <summary>Turns System.Text.Json's messages into one line naming the field and, for unknown fields, the allowed ones.</summary>
     private static string Describe(JsonException ex, string json)

@@ -93,10 +93,16 @@ internal static class PlanNulls
             return "a number";
         }
 
+        // A bare JsonNode element (an entry of "catches") is a string or an object; its own reader says which.
+        if (type == typeof(JsonNode))
+        {
+            return "a string or an object";
+        }
+
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
         {
             var element = type.GetGenericArguments()[0];
-            return element == typeof(string) ? "an array of strings" : "an array of objects";
+            return element == typeof(string) ? "an array of strings" : element == typeof(JsonNode) ? "an array of strings or objects" : "an array of objects";
         }
 
         return "an object";

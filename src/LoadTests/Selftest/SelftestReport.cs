@@ -30,7 +30,7 @@ internal static class SelftestReport
         md.AppendLine(CultureInfo.InvariantCulture, $"# selftest: {(matrix.Passed ? "pass" : "FAIL")}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"`{command}`, {started.UtcDateTime:yyyy-MM-dd HH:mm} UTC, {matrix.Cells.Count} runs in {seconds / 60:0.#} min.");
-        md.AppendLine("Each cell is the plan's verdict for that wallet (the resilient reference wallet, clean or with one planted defect), with the figures of the claims that failed; `-` was not run (`--promised-only`); `*` marks a plan's promise to catch that defect.");
+        md.AppendLine("Each cell is the plan's verdict for that wallet (the resilient reference wallet, clean or with one planted defect), with the figures of the claims that failed; `-` was not run (`--promised-only`); `*` marks a plan's promise to catch that defect, and \"(promised by …)\" a promise whose claims did not fail (the run went red by others only).");
         md.AppendLine();
         md.Append("| wallet |");
         foreach (var plan in matrix.Plans)
@@ -48,10 +48,11 @@ internal static class SelftestReport
             md.Append(CultureInfo.InvariantCulture, $"| {(defect is null ? "clean" : $"`{defect}`")} |");
             foreach (var plan in matrix.Plans)
             {
-                var promised = defect is not null && matrix.Promises.TryGetValue(plan, out var list) && list.Contains(defect, StringComparer.Ordinal);
+                var promised = matrix.Promise(defect, plan) is not null;
                 var cell = matrix.Find(defect, plan);
                 var text = cell is null ? "-" : cell.Passed ? "pass" : $"**{cell.Short}**";
-                md.Append(CultureInfo.InvariantCulture, $" {text}{(promised ? " *" : string.Empty)} |");
+                var missed = cell is null ? null : matrix.MissedBy(cell);
+                md.Append(CultureInfo.InvariantCulture, $" {text}{(promised ? " *" : string.Empty)}{(missed is null ? string.Empty : $" (promised by {string.Join(", ", missed.By)})")} |");
             }
 
             var caught = defect is null
@@ -89,7 +90,10 @@ internal static class SelftestReport
         ["promisedOnly"] = request.PromisedOnly,
         ["plans"] = new JsonArray(matrix.Plans.Select(p => (JsonNode)p).ToArray()),
         ["defects"] = new JsonArray(matrix.Defects.Select(d => (JsonNode)d).ToArray()),
-        ["promises"] = new JsonObject(matrix.Promises.Where(kv => kv.Value.Count > 0).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(d => (JsonNode)d).ToArray())))),
+        ["promises"] = new JsonObject(matrix.Promises.Where(kv => kv.Value.Count > 0).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(c => (JsonNode)c.Defect).ToArray())))),
+
+        // Plan → defect → the claim metrics one of which must fail ([] = any claim), for the promises that name them.
+        ["promisedBy"] = new JsonObject(matrix.Promises.Where(kv => kv.Value.Count > 0).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject(kv.Value.Select(c => KeyValuePair.Create(c.Defect, (JsonNode?)new JsonArray(c.By.Select(m => (JsonNode)m).ToArray()))))))),
         ["falseAlarms"] = new JsonArray(matrix.FalseAlarms.Select(p => (JsonNode)p).ToArray()),
         ["uncaught"] = new JsonArray(matrix.Uncaught.Select(d => (JsonNode)d).ToArray()),
         ["brokenPromises"] = new JsonArray(matrix.BrokenPromises.Select(b => (JsonNode)b).ToArray()),
@@ -100,6 +104,7 @@ internal static class SelftestReport
             ["plan"] = c.Plan,
             ["verdict"] = c.Passed ? "pass" : "fail",
             ["failedClaims"] = new JsonArray(c.FailedClaims.Select(f => (JsonNode)f).ToArray()),
+            ["failedMetrics"] = new JsonArray(c.FailedMetrics.Select(f => (JsonNode)f).ToArray()),
             ["error"] = c.Error,
             ["seconds"] = Math.Round(c.Seconds, 1),
             ["reportFolder"] = c.ReportFolder,
@@ -107,7 +112,10 @@ internal static class SelftestReport
         }).ToArray()),
     };
 
-    /// <summary>One test case per plan ("the clean wallet passes it") and one per defect ("some plan catches it, and every promise holds").</summary>
+    /// <summary>
+    /// One test case per plan ("the clean wallet passes it") and one per defect ("some plan catches it, and every promise
+    /// holds", a promise with <c>by</c> kept only by one of its claims: its failure says what failed instead).
+    /// </summary>
     public static string Junit(SelftestMatrix matrix, DateTimeOffset started, double seconds)
     {
         var suite = new XElement("testsuite", new XAttribute("name", "selftest"), new XAttribute("time", seconds.ToString("0.###", CultureInfo.InvariantCulture)), new XAttribute("timestamp", started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)));
@@ -129,7 +137,7 @@ internal static class SelftestReport
 
         foreach (var defect in matrix.Defects)
         {
-            var broken = matrix.BrokenPromises.Where(b => b.Contains($" promises to catch {defect},", StringComparison.Ordinal)).ToArray();
+            var broken = matrix.Broken.Where(b => b.Defect == defect).Select(b => b.Text).ToArray();
             var caughtBy = matrix.CaughtBy[defect];
             var ok = caughtBy.Count > 0 && broken.Length == 0;
             var text = caughtBy.Count == 0 ? "no plan failed with it" : $"caught by {string.Join(", ", caughtBy)}" + (broken.Length == 0 ? string.Empty : "; " + string.Join("; ", broken));

@@ -28,7 +28,7 @@ internal sealed record SelftestRequest
 
         foreach (var defect in Defects)
         {
-            foreach (var plan in Plans.Where(p => !PromisedOnly || p.Catches.Contains(defect, StringComparer.Ordinal)))
+            foreach (var plan in Plans.Where(p => !PromisedOnly || p.Catches.Any(c => c.Defect == defect)))
             {
                 yield return (defect, plan);
             }

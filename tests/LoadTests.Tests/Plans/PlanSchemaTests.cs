@@ -72,7 +72,7 @@ public sealed class PlanSchemaTests
         Assert.Equal(KnownNames.BalancingPolicies, Enum("$defs.target.properties.embedded.properties.balancingPolicy"));
         Assert.Equal(KnownNames.JourneyActions, Enum("$defs.scenario.properties.mix.propertyNames"));
         Assert.Equal(KnownNames.NodeStates.Concat(KnownNames.WalletStates), Enum("$defs.nodeEvent.properties.state"));
-        Assert.Equal(PaySim.Wallet.Defects.WalletDefects.Names, Enum("properties.catches.items"));
+        Assert.Equal(PaySim.Wallet.Defects.WalletDefects.Names, Enum("$defs.defect"));
         Assert.Equal(LoadLimits.MaxRatePerSecond, SchemaJson["properties"]!["rate"]!["maximum"]!.GetValue<double>());
         Assert.Equal(LoadLimits.MaxCopies, SchemaJson["$defs"]!["load"]!["properties"]!["copies"]!["maximum"]!.GetValue<int>());
     }
@@ -111,6 +111,12 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "nodeEvents": [ { "node": "issuer-1", "state": "melted", "start": "1s" } ] }""", "nodeEvents[0].state")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "catches": [ "no-failovr" ] }""", "catches[0]")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "catches": [ "sticky-node", "sticky-node" ] }""", "catches[1]")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%" ], "catches": [ { "defect": "sticky-node", "by": [] } ] }""", "catches[0].by")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%" ], "catches": [ { "defect": "sticky-node" } ] }""", "catches[0].by")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%" ], "catches": [ { "defect": "sticky-nod", "by": [ "success_rate" ] } ] }""", "catches[0].defect")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%" ], "catches": [ { "defect": "sticky-node", "by": [ "success_rate" ], "why": "x" } ] }""", "catches[0].why")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%" ], "catches": [ { "defect": "sticky-node", "by": [ "success_rate", "success_rate" ] } ] }""", "catches[0].by[1]")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%" ], "catches": [ { "defect": "sticky-node", "by": [ 3 ] } ] }""", "catches[0].by[0]")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocity": { "count": 0, "window": "10s" } } }""", "risk.velocity.count")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "velocity": { "count": 5 } } }""", "risk.velocity.window")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "risk": { "repeat": { "window": "1s", "action": "block" } } }""", "risk.repeat.action")]
@@ -135,6 +141,7 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "duration": "1h1m1s250ms", "warmUp": "250ms", "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "target": {}, "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "seed": 1.0, "preboundCards": 2.0, "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%", "step:pay p99 < 2s" ], "catches": [ "no-failover", { "defect": "sticky-node", "by": [ "step:pay p99", "success_rate" ] } ] }""")]
     [InlineData("""{ "rate": 2, "target": { "external": { "walletUrls": [ "HTTP://127.0.0.1:7300" ], "simulatorUrl": "Http://127.0.0.1:7000" } }, "scenarios": [ { "name": "payment" } ] }""")]
     public void What_the_compiler_takes_the_schema_takes_so_an_editor_does_not_mark_a_plan_that_runs(string json)
     {

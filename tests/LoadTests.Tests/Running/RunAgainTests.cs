@@ -104,7 +104,7 @@ public sealed class RunAgainTests
         var (json, source) = PlanCatalog.Resolve("issuer-hang");
         var request = new SelftestRequest
         {
-            Plans = [new SelftestPlan("issuer-hang", json, source, ["no-deadline"])],
+            Plans = [new SelftestPlan("issuer-hang", json, source, [new PlanCatch("no-deadline")])],
             Defects = ["no-deadline"],
             Duration = TimeSpan.FromSeconds(10),
             Seed = 5,

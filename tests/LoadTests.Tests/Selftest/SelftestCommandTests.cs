@@ -55,6 +55,34 @@ public sealed class SelftestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task APromisedRunRedOnlyOutsideItsBy_ExitsOneSayingWhatFailedAndWhatWasPromised()
+    {
+        // node-loss promises no-failover by errors_during_fault and recovery_ms (plans/node-loss.json); this run fails success_rate only.
+        SelftestCommand.CellRunnerFactory = _ => (defect, plan, folder, _) =>
+        {
+            _ran.Add((defect, plan.Name));
+            return Task.FromResult(defect is null
+                ? new SelftestCell(defect, plan.Name, true, [], null, 1, folder)
+                : new SelftestCell(defect, plan.Name, false, ["success_rate >= 99% (observed 46%)"], null, 1, folder));
+        };
+
+        var (code, output, _) = await CliRunner.RunAsync("selftest", "--plans", "node-loss", "--defects", "no-failover", "--promised-only", "--report-dir", _dir);
+
+        Assert.Equal(ExitCodes.ClaimFailed, code);
+        const string Broken = "node-loss did not catch no-failover by errors_during_fault, recovery_ms; it failed success_rate";
+        Assert.Contains($"broken promise: {Broken}", output, StringComparison.Ordinal);
+        Assert.Contains("selftest: FAIL (0 false alarms, 1 of 1 defects caught, 1 broken promises)", output, StringComparison.Ordinal);
+        var md = await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.md"));
+        Assert.Contains("| `no-failover` | **fail: success_rate** * (promised by errors_during_fault, recovery_ms) | node-loss |", md, StringComparison.Ordinal);
+        Assert.Contains($"- broken promise: {Broken}", md, StringComparison.Ordinal);
+        var failure = Assert.Single(XDocument.Load(Path.Combine(_dir, "junit.xml")).Descendants("failure"));
+        Assert.Equal("no-failover is caught", failure.Parent!.Attribute("name")!.Value);
+        Assert.Equal($"caught by node-loss; {Broken}", failure.Attribute("message")!.Value);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!;
+        Assert.Equal(Broken, json["brokenPromises"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ADefectNoPlanCatches_ExitsOneNamingIt()
     {
         Script((_, _) => true);
@@ -148,7 +176,7 @@ public sealed class SelftestCommandTests : IDisposable
         Assert.DoesNotContain("capacity", plans);
         Assert.Contains("default", plans);
         Assert.Contains("instance-crash", plans);
-        Assert.Equal(["no-failover"], SelftestCommand.SelectPlans("node-loss").Single().Catches);
+        Assert.Equal(["no-failover"], SelftestCommand.SelectPlans("node-loss").Single().Catches.Select(c => c.Defect));
         await Task.CompletedTask;
     }
 
@@ -236,7 +264,12 @@ public sealed class SelftestCommandTests : IDisposable
         {
             _ran.Add((defect, plan.Name));
             var ok = passes(defect, plan.Name);
-            var claim = plan.Name == "lb-fairness" ? "issuer_jain_fairness >= 0.95 (observed 0.41)" : "success_rate >= 95% (observed 60%)";
+            var claim = plan.Name switch
+            {
+                "lb-fairness" => "issuer_jain_fairness >= 0.95 (observed 0.41)",
+                "node-loss" => "recovery_ms <= 3s (observed 6000ms)",
+                _ => "success_rate >= 95% (observed 60%)",
+            };
             return Task.FromResult(new SelftestCell(defect, plan.Name, ok, ok ? [] : [claim], null, 1, folder, $"again {defect ?? "clean"} {plan.Name}"));
         };
 }

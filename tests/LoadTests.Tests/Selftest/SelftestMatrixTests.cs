@@ -1,3 +1,4 @@
+using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Selftest;
 
 namespace PaySim.LoadTests.Tests.Selftest;
@@ -6,7 +7,7 @@ namespace PaySim.LoadTests.Tests.Selftest;
 public sealed class SelftestMatrixTests
 {
     private static readonly string[] Plans = ["node-loss", "lb-fairness"];
-    private static readonly Dictionary<string, IReadOnlyList<string>> Promises = new() { ["node-loss"] = ["no-failover"], ["lb-fairness"] = ["sticky-node"] };
+    private static readonly Dictionary<string, IReadOnlyList<PlanCatch>> Promises = new() { ["node-loss"] = [new("no-failover")], ["lb-fairness"] = [new("sticky-node")] };
 
     [Fact]
     public void EveryDefectRedSomewhereAndTheCleanWalletGreenEverywhere_Passes()
@@ -75,9 +76,9 @@ public sealed class SelftestMatrixTests
     public void ARunThatCouldNotFinish_GaveNoVerdict_SoItCatchesNothing()
     {
         // Red, but not for a claim: a crash, a setup failure or a timeout proves no verdict (the audit's false catch).
-        var matrix = new SelftestMatrix(["smoke", "default"], ["misread-approval"], new Dictionary<string, IReadOnlyList<string>>
+        var matrix = new SelftestMatrix(["smoke", "default"], ["misread-approval"], new Dictionary<string, IReadOnlyList<PlanCatch>>
         {
-            ["smoke"] = ["misread-approval"],
+            ["smoke"] = [new("misread-approval")],
         },
         [
             Pass(null, "smoke"),
@@ -98,6 +99,115 @@ public sealed class SelftestMatrixTests
         var cell = Fail("retry-storm", "rate-limit", "retry_amplification <= 1.5 (observed 4.1)", "lost_payments == 0 (observed 2)", "retry_amplification <= 2 (observed 4.1)");
 
         Assert.Equal("fail: retry_amplification, lost_payments", cell.Short);
+    }
+
+    [Fact]
+    public void APromiseByClaims_IsBrokenByARunThatFailedOnlyOtherClaims_SayingWhatFailedAndWhatWasPromised()
+    {
+        // no-failover turns node-loss red, but only by success_rate: the recovery claims it was written for stayed green.
+        var promises = new Dictionary<string, IReadOnlyList<PlanCatch>> { ["node-loss"] = [new("no-failover", ["recovery_ms", "errors_during_fault"])] };
+        var matrix = new SelftestMatrix(["node-loss"], ["no-failover"], promises,
+        [
+            Pass(null, "node-loss"),
+            Fail("no-failover", "node-loss", "success_rate >= 99% (observed 61%)", "excess_charges == 0 (observed 0)"),
+        ]);
+
+        Assert.False(matrix.Passed);
+        Assert.Equal(["node-loss did not catch no-failover by recovery_ms, errors_during_fault; it failed success_rate, excess_charges"], matrix.BrokenPromises);
+        Assert.Equal("no-failover", Assert.Single(matrix.Broken).Defect);
+        Assert.Equal(["node-loss"], matrix.CaughtBy["no-failover"]); // red it is; the promise is what broke
+        Assert.Empty(matrix.Uncaught);
+        Assert.Equal(["recovery_ms", "errors_during_fault"], matrix.MissedBy(matrix.Find("no-failover", "node-loss")!)!.By);
+        Assert.Contains("broken promise: node-loss did not catch no-failover by recovery_ms, errors_during_fault; it failed success_rate, excess_charges", matrix.Problems());
+    }
+
+    [Fact]
+    public void APromiseByClaims_IsKeptByARunThatFailedOneOfThem_WhateverElseFailed()
+    {
+        var promises = new Dictionary<string, IReadOnlyList<PlanCatch>> { ["node-loss"] = [new("no-failover", ["recovery_ms", "errors_during_fault"])] };
+        var matrix = new SelftestMatrix(["node-loss"], ["no-failover"], promises,
+        [
+            Pass(null, "node-loss"),
+            Fail("no-failover", "node-loss", "success_rate >= 99% (observed 61%)", "errors_during_fault <= 2 (observed 40)"),
+        ]);
+
+        Assert.True(matrix.Passed);
+        Assert.Empty(matrix.BrokenPromises);
+        Assert.Null(matrix.MissedBy(matrix.Find("no-failover", "node-loss")!));
+    }
+
+    [Fact]
+    public void APromiseByAScopedOrKeyedClaim_MatchesItsWholeLeftHandName()
+    {
+        var promises = new Dictionary<string, IReadOnlyList<PlanCatch>>
+        {
+            ["issuer-hang"] = [new("no-deadline", ["step:pay p99"])],
+            ["risk"] = [new("retry-declines", ["declined_reattempts"])],
+        };
+        var matrix = new SelftestMatrix(["issuer-hang", "risk"], ["no-deadline", "retry-declines"], promises,
+        [
+            Pass(null, "issuer-hang"), Pass(null, "risk"),
+            Fail("no-deadline", "issuer-hang", "step:pay p99 < 8s (observed 12s)"),
+            Fail("retry-declines", "risk", "risk_declines[velocity] >= 5 (observed 2)"),
+        ]);
+
+        Assert.Equal(["risk did not catch retry-declines by declined_reattempts; it failed risk_declines[velocity]"], matrix.BrokenPromises);
+    }
+
+    [Fact]
+    public void AnUnpromisedCell_RedByAnyClaim_StillCatchesTheDefect()
+    {
+        // Full matrix: sticky-node also runs node-loss, which promises only no-failover; any red claim there counts as today.
+        var promises = new Dictionary<string, IReadOnlyList<PlanCatch>> { ["node-loss"] = [new("no-failover", ["recovery_ms"])] };
+        var matrix = new SelftestMatrix(["node-loss"], ["sticky-node"], promises,
+        [
+            Pass(null, "node-loss"),
+            Fail("sticky-node", "node-loss", "success_rate >= 99% (observed 90%)"),
+        ]);
+
+        Assert.True(matrix.Passed);
+        Assert.Equal(["node-loss"], matrix.CaughtBy["sticky-node"]);
+        Assert.Null(matrix.MissedBy(matrix.Find("sticky-node", "node-loss")!));
+    }
+
+    [Fact]
+    public void TheReports_SayWhatTheMissedPromiseWasCaughtByAndWhatWasPromised()
+    {
+        var promises = new Dictionary<string, IReadOnlyList<PlanCatch>> { ["node-loss"] = [new("no-failover", ["recovery_ms", "errors_during_fault"])] };
+        var matrix = new SelftestMatrix(["node-loss"], ["no-failover"], promises,
+        [
+            Pass(null, "node-loss"),
+            Fail("no-failover", "node-loss", "success_rate >= 99% (observed 61%)"),
+        ]);
+        const string Expected = "node-loss did not catch no-failover by recovery_ms, errors_during_fault; it failed success_rate";
+
+        var markdown = SelftestReport.Markdown(matrix, "selftest", DateTimeOffset.UnixEpoch, 1);
+        Assert.Contains("| **fail: success_rate** * (promised by recovery_ms, errors_during_fault) |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"- broken promise: {Expected}", markdown, StringComparison.Ordinal);
+
+        var junit = System.Xml.Linq.XDocument.Parse(SelftestReport.Junit(matrix, DateTimeOffset.UnixEpoch, 1));
+        var failure = Assert.Single(junit.Descendants("failure"));
+        Assert.Equal($"caught by node-loss; {Expected}", (string?)failure.Attribute("message"));
+
+        var request = new SelftestRequest { Plans = [], Defects = ["no-failover"], Duration = TimeSpan.FromSeconds(10), ReportDir = "r" };
+        var json = SelftestReport.Json(matrix, request, "selftest", DateTimeOffset.UnixEpoch, 1);
+        Assert.Equal(Expected, json["brokenPromises"]![0]!.GetValue<string>());
+        Assert.Equal("errors_during_fault", json["promisedBy"]!["node-loss"]!["no-failover"]![1]!.GetValue<string>());
+        Assert.Equal("success_rate", json["cells"]![1]!["failedMetrics"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("excess_charges == 0 (observed 3)", "excess_charges")]
+    [InlineData("money_conserved == true (observed false)", "money_conserved")]
+    [InlineData("step:pay p99 < 8s (observed 12.1s)", "step:pay p99")]
+    [InlineData("step:pay_resend ok_rate >= 99% (observed 50%)", "step:pay_resend ok_rate")]
+    [InlineData("issuer_node_share[issuer-2] <= 25% (observed 33%)", "issuer_node_share[issuer-2]")]
+    [InlineData("step_up_failures[!sms_timeout] == 0 (observed 4)", "step_up_failures[!sms_timeout]")]
+    public void AFailedClaimsMetric_IsItsLeftHandName_AsTheCompilerNamesTheClaim(string failed, string metric)
+    {
+        Assert.Equal(metric, SelftestCell.Figure(failed));
+        var written = failed[..failed.LastIndexOf(" (observed ", StringComparison.Ordinal)];
+        Assert.Equal(metric, PlanCompiler.Compile($$"""{"rate":2,"scenarios":[{"name":"payment","weight":1}],"claims":["{{written}}"]}""", "p.json").Claims.Single().Name);
     }
 
     private static SelftestCell Pass(string? defect, string plan) => new(defect, plan, true, [], null, 10, null);

@@ -54,6 +54,9 @@ internal sealed class PlanDocument
 
     public PlanCapacityDocument? Capacity { get; set; }
 
-    /// <summary>The planted wallet defects (docs/wallet.md) this plan promises to fail on; <c>selftest</c> checks the promise.</summary>
-    public List<string>? Catches { get; set; }
+    /// <summary>
+    /// The planted wallet defects (docs/wallet.md) this plan promises to fail on, each a defect name or an object
+    /// <c>{"defect": name, "by": [claim metrics]}</c>; <see cref="PlanCompiler"/> reads them; <c>selftest</c> checks the promise.
+    /// </summary>
+    public List<JsonNode>? Catches { get; set; }
 }
