@@ -83,7 +83,7 @@ internal sealed class AbortOnFailCheck
         }
 
         judged.Pass = false;
-        var note = $"failed at {Seconds(f.AtS)} (was {f.Observed}) and stopped the run (abortOnFail)";
+        var note = $"failed at {Seconds(f.AtS)}, was {f.Observed}: stopped the run (abortOnFail)";
         judged.Message = judged.Message is null ? note : $"{judged.Message}; {note}";
     }
 

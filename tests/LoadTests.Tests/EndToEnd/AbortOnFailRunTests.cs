@@ -47,7 +47,8 @@ public sealed class AbortOnFailRunTests : IDisposable
         Assert.Contains("stopped the run (abortOnFail)", claims["success_rate >= 99%"]["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         Assert.Contains($"stopped early: {reason}", stdout, StringComparison.Ordinal);
-        Assert.Contains("run stopped early: claim \"success_rate >= 99%\" failed at", stdout, StringComparison.Ordinal);
+        Assert.Contains("verdict: fail (1 of 2 claims failed: success_rate >= 99%", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("run stopped early: claim", stdout, StringComparison.Ordinal); // the reason says it once
         Assert.DoesNotContain("interrupted", stderr, StringComparison.Ordinal);
 
         var junit = XDocument.Load(Path.Combine(folder, "junit.xml"));
