@@ -96,7 +96,14 @@ internal static class PlanNulls
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
         {
             var element = type.GetGenericArguments()[0];
-            return element == typeof(string) ? "an array of strings" : "an array of objects";
+            return element == typeof(string) ? "an array of strings"
+                : element == typeof(JsonNode) ? "an array of claim texts or objects"
+                : "an array of objects";
+        }
+
+        if (type == typeof(JsonNode))
+        {
+            return "a claim text or an object"; // claims[i] only: every other free-form field is a JsonObject
         }
 
         return "an object";
