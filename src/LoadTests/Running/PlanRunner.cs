@@ -126,8 +126,6 @@ internal static class PlanRunner
             summary.AbortReason = $"interrupted (Ctrl+C or SIGTERM) after {summary.DurationS.ToString("0.#", CultureInfo.InvariantCulture)}s of {DurationText.Format(plan.Duration)}; faults and wallet events were reverted, the report covers what ran";
         }
 
-        // A fault, node event or wallet event the plan asked for that could not be applied (a refused rule, a wallet hook
-        // that failed): the load ran, but not the plan as written, so its claims cannot certify it (no verdict, exit 3).
         var stoppedBy = aborted ? null : abortOnFail.Reason;
         if (stoppedBy is not null)
         {
@@ -136,6 +134,8 @@ internal static class PlanRunner
             log.WriteLine($"stopped early: {stoppedBy}");
         }
 
+        // A fault, node event or wallet event the plan asked for that could not be applied (a refused rule, a wallet hook
+        // that failed): the load ran, but not the plan as written, so its claims cannot certify it (no verdict, exit 3).
         var notPlayed = timeline.Log.Where(e => e.Error is not null).ToArray();
         if (!aborted && notPlayed.Length > 0)
         {
@@ -245,6 +245,7 @@ internal static class PlanRunner
         {
             runner = runner.WithLiveCheck(abortOnFail.Check);
         }
+
         if (otlp is not null)
         {
             runner = runner.WithReportingSinks(otlp.Sink);
