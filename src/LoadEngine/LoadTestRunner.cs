@@ -53,6 +53,13 @@ public sealed class LoadTestRunner
     /// <summary>Events the live progress shows as they are announced (faults starting and ending).</summary>
     public LoadTestRunner WithRunEvents(RunEvents events) => new(_options with { Events = events });
 
+    /// <summary>
+    /// A check of the caller's own, run once a second while the load runs (after the engine's abortOnFail thresholds), over
+    /// the cumulative live summary and the time since the run began. The first non-null answer stops the load like an
+    /// abortOnFail threshold: in-flight iterations get the graceful stop, the answer becomes <see cref="RunSummary.AbortReason"/>.
+    /// </summary>
+    public LoadTestRunner WithLiveCheck(Func<RunSummary, TimeSpan, string?> check) => new(_options with { LiveCheck = check });
+
     /// <summary>Load split by <see cref="ScenarioProps.WithWeight"/> among scenarios that have no simulations of their own.</summary>
     public LoadTestRunner WithSharedLoad(params LoadSimulation[] simulations) => new(_options with { SharedLoad = simulations.ToArray() });
 

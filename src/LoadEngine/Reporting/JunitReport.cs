@@ -7,6 +7,8 @@ namespace PaySim.LoadEngine.Reporting;
 /// One test case per claim/threshold so CI shows each rule as a test. A run that did not complete (Ctrl+C, SIGTERM at a
 /// CI job's timeout, a plan event that could not be applied) adds one more test case, "run completed", with an
 /// &lt;error&gt; giving the reason: a test tab must not show it as green, since its claims were judged over another run.
+/// A run an abortOnFail threshold or claim stopped gets it too: its claims were judged over a run shorter than planned
+/// (the claim that stopped it is a &lt;failure&gt; of its own).
 /// </summary>
 internal static class JunitReport
 {

@@ -226,6 +226,10 @@ internal sealed class RunEngine : IDisposable
         if (!final)
         {
             CheckAbortThresholds(live, now);
+            if (_options.LiveCheck?.Invoke(live, TimeSpan.FromSeconds(elapsed)) is { } reason)
+            {
+                Stop(reason);
+            }
         }
     }
 

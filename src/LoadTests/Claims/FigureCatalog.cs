@@ -32,9 +32,9 @@ internal static class FigureCatalog
     public static readonly IReadOnlyList<RunFigure> All =
     [
         new(ClaimMetrics.SuccessRate, "share of iterations that ended as the persona expects (a decline the persona, the card's state or a planned fault explains counts as success; an unexplained payment decline fails as unexpected_decline)",
-            run => Ok(run) + Fail(run) is var n and > 0 ? (double)Ok(run) / n : null, FigureMerge.Recompute),
+            run => Ok(run) + Fail(run) is var n and > 0 ? (double)Ok(run) / n : null, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.BindSuccessRate, "share of card bindings that ended with a bound card",
-            run => BindAttempts(run) is var n and > 0 ? (double)Bound(run) / n : null, FigureMerge.Recompute),
+            run => BindAttempts(run) is var n and > 0 ? (double)Bound(run) / n : null, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.BindFailures, "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch]), or every other cause with [!cause]",
             (run, figures) =>
             {
@@ -44,11 +44,11 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
                 }
             },
-            FigureMerge.Recompute),
+            FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.BindResends, "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
-            run => run.Resends, FigureMerge.Recompute),
+            run => run.Resends, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.BindBoundAfterResend, "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
-            run => run.BoundAfterResend, FigureMerge.Recompute),
+            run => run.BoundAfterResend, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.RiskDeclines, "payments the issuer's risk rules declined (the run's own cause, not a wallet failure), total or by cause with [cause]: velocity (65), limit (61: amount window or daily limit), fraud (59: risk-flagged card or repeat), not_permitted (57)",
             (run, figures) =>
             {
@@ -58,9 +58,9 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.RiskDeclines}[{cause}]", run.RiskDeclines.GetValueOrDefault(cause));
                 }
             },
-            FigureMerge.Recompute),
+            FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.StepUpSuccessRate, "share of step-up payments (scenario step-up: pay above the issuer's threshold, 202, the SMS code, authenticate) that ended completed",
-            run => StepUpAttempts(run) is var n and > 0 ? (double)Authenticated(run) / n : null, FigureMerge.Recompute),
+            run => StepUpAttempts(run) is var n and > 0 ? (double)Authenticated(run) / n : null, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.StepUpFailures, "failed step-up payments, total or by cause with [cause] (wallet error code, sms_timeout, not_challenged, timeout…, e.g. step_up_failures[otp_wrong])",
             (run, figures) =>
             {
@@ -70,9 +70,9 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.StepUpFailures}[{cause}]", n);
                 }
             },
-            FigureMerge.Recompute),
+            FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.PasswordResetSuccessRate, "share of password resets that ended with the new password logging in and the old session gone",
-            run => ResetAttempts(run) is var n and > 0 ? (double)run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome) / n : null, FigureMerge.Recompute),
+            run => ResetAttempts(run) is var n and > 0 ? (double)run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome) / n : null, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.PasswordResetFailures, "failed password resets, total or by cause with [cause] (sms_timeout, reset_code_invalid, new_password_refused, old_session_alive or the wallet's error code), or every other cause with [!cause]",
             (run, figures) =>
             {
@@ -87,14 +87,14 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.PasswordResetFailures}[{cause}]", n);
                 }
             },
-            FigureMerge.Recompute),
+            FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
-            run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute),
-        new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute),
-        new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute),
-        new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute),
+            run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute) { Live = true },
+        new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute) { Live = true },
+        new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute) { Live = true },
+        new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.MaxStartLagMs, "the load generator's own delay, in ms, over all scenarios: the latest an open-model iteration began after its intended start, or the longest the harness's thread pool kept work waiting (either model); latency includes it (a few ms on a healthy machine; above 100 ms the run warns)",
-            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute),
+            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global),
         new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global),
         new(ClaimMetrics.WalletJain, "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
@@ -167,6 +167,21 @@ internal static class FigureCatalog
         Reconciled(ClaimMetrics.ToldFailedCharged, "reconciliation: payments whose final answer to the app was the wallet's own 502/503/504 (no attempt succeeded) while the wallet records them completed, or has no record and the issuer captured money for them"),
         Reconciled(ClaimMetrics.DuplicateWalletPayments, "reconciliation: payments (one user's Idempotency-Key) for which the wallet made more than one payment record"),
     ];
+
+    /// <summary>The figures known while the load runs (<see cref="RunFigure.Live"/>), in catalog order: what an <c>abortOnFail</c> claim may name.</summary>
+    public static IReadOnlyList<string> LiveNames => All.Where(f => f.Live).Select(f => f.Name).ToArray();
+
+    /// <summary>The live figures of a run still going: its live summary and counters (nothing else of <paramref name="run"/> is read).</summary>
+    public static RunFigures ComputeLive(FigureRun run)
+    {
+        var figures = new RunFigures(run.Summary);
+        foreach (var figure in All.Where(f => f.Live))
+        {
+            figure.Compute(run, figures);
+        }
+
+        return figures;
+    }
 
     /// <summary>The figure a figure key (name or name[...]) belongs to, or null.</summary>
     public static RunFigure? Owner(string key) => All.FirstOrDefault(f => f.Owns(key));

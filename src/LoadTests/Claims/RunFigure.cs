@@ -29,6 +29,12 @@ internal sealed class RunFigure
 
     public FigureMerge Merge { get; }
 
+    /// <summary>
+    /// Known while the load runs: computed only from the engine's live summary and the run's own counters (no simulator
+    /// counters, ledgers, reconciliation or whole-run analysis), so a claim on it may stop the run (<c>abortOnFail</c>).
+    /// </summary>
+    public bool Live { get; init; }
+
     public void Compute(FigureRun run, RunFigures into) => _compute(run, into);
 
     /// <summary>Whether a figure key is this figure or one of its keyed values (name[...]).</summary>

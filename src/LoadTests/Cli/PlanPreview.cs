@@ -62,7 +62,9 @@ internal static class PlanPreview
 
         foreach (var c in plan.Claims)
         {
-            lines.Add($"  claim    {c.Text}");
+            lines.Add(c.AbortOnFail
+                ? $"  claim    {c.Text} (abortOnFail: checked each second from {DurationText.Format(plan.WarmUp + c.AbortDelay)}; stops the run when it fails)"
+                : $"  claim    {c.Text}");
         }
 
         if (plan.CapacityObjectives.Count > 0)

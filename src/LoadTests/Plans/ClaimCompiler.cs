@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
 using PaySim.LoadTests.Steps;
@@ -7,26 +9,133 @@ namespace PaySim.LoadTests.Plans;
 /// <summary>The plan's <c>claims</c>: each parsed in the load engine's threshold grammar and checked against what the run measures (<see cref="ClaimMetrics"/>).</summary>
 internal static class ClaimCompiler
 {
+    /// <summary>The fields of a claim written as an object (<c>{"claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10s"}</c>).</summary>
+    public static readonly IReadOnlyList<string> ObjectFields = ["claim", "abortOnFail", "delayAbortEval"];
+
+    /// <param name="items">Each claim as written: a text, or an object with <see cref="ObjectFields"/>.</param>
     /// <param name="faultWindows">The plan's fault windows (its faults, then its nodeEvents): what <c>fault_p99_ms[N]</c> may name.</param>
-    public static List<Claim> Compile(IReadOnlyList<string?>? texts, string p, IReadOnlyCollection<string> scenarioNames, int faultWindows = int.MaxValue)
+    /// <param name="warmUp">The run's warm-up (scaled): abortOnFail checks begin after it.</param>
+    /// <param name="duration">The run's length (scaled): a <c>delayAbortEval</c> that leaves nothing of it to check is refused.</param>
+    /// <param name="scale">Scales a plan span by <c>--duration</c>, as every other span of the plan is.</param>
+    public static List<Claim> Compile(
+        IReadOnlyList<JsonNode?>? items, string p, IReadOnlyCollection<string> scenarioNames, int faultWindows = int.MaxValue,
+        TimeSpan warmUp = default, TimeSpan duration = default, Func<TimeSpan, TimeSpan>? scale = null)
     {
         var claims = new List<Claim>();
-        for (var i = 0; i < (texts?.Count ?? 0); i++)
+        for (var i = 0; i < (items?.Count ?? 0); i++)
         {
             var field = $"{p} claims[{i}]";
-            var text = texts![i];
-            if (!Expression.TryParse(ClaimMetrics.Normalise(text ?? string.Empty), out var expression, out var error))
+            var (text, abortOnFail, delay) = Read(items![i], field);
+            var textField = items[i] is JsonObject ? $"{field}.claim" : field;
+            if (!Expression.TryParse(ClaimMetrics.Normalise(text), out var expression, out var error))
             {
-                throw new PlanException($"{field}: {error}");
+                throw new PlanException($"{textField}: {error}");
             }
 
-            Validate(expression, field, scenarioNames);
-            CheckReachable(expression, field, faultWindows);
-            claims.Add(new Claim(text!.Trim(), expression));
+            Validate(expression, textField, scenarioNames);
+            CheckReachable(expression, textField, faultWindows);
+            if (abortOnFail)
+            {
+                CheckLive(expression, field);
+                delay = scale?.Invoke(delay) ?? delay;
+                if (duration > TimeSpan.Zero && warmUp + delay >= duration)
+                {
+                    throw new PlanException(
+                        $"{field}.delayAbortEval: {DurationText.Format(delay)} after the {DurationText.Format(warmUp)} warm-up leaves nothing of the run's {DurationText.Format(duration)} to check; give less than {DurationText.Format(duration - warmUp)}.");
+                }
+            }
+
+            claims.Add(new Claim(text.Trim(), expression, abortOnFail, delay));
         }
 
         return claims;
     }
+
+    /// <summary>A claim as written: a text, or an object whose every field is known and of its type.</summary>
+    private static (string Text, bool AbortOnFail, TimeSpan Delay) Read(JsonNode? item, string field)
+    {
+        if (item is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            return (value.GetValue<string>(), false, TimeSpan.Zero);
+        }
+
+        if (item is not JsonObject o)
+        {
+            throw new PlanException(
+                $"{field}: must be a claim text such as \"success_rate >= 99%\" or an object {{\"claim\": \"…\", \"abortOnFail\": true, \"delayAbortEval\": \"10s\"}}, got {Kind(item)}.");
+        }
+
+        foreach (var (key, _) in o)
+        {
+            if (!ObjectFields.Contains(key))
+            {
+                throw new PlanException($"{field}.{key}: unknown field; allowed: {KnownNames.List(ObjectFields)}.");
+            }
+        }
+
+        if (o["claim"] is not JsonValue claim || claim.GetValueKind() != JsonValueKind.String)
+        {
+            throw new PlanException($"{field}.claim: {(o.ContainsKey("claim") ? $"must be a claim text such as \"success_rate >= 99%\", got {Kind(o["claim"])}" : "missing; an object claim names its claim text, e.g. {\"claim\": \"success_rate >= 99%\", \"abortOnFail\": true}")}.");
+        }
+
+        var abortOnFail = false;
+        if (o.ContainsKey("abortOnFail"))
+        {
+            if (o["abortOnFail"] is not JsonValue flag || flag.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new PlanException($"{field}.abortOnFail: must be true or false, got {Kind(o["abortOnFail"])}.");
+            }
+
+            abortOnFail = flag.GetValue<bool>();
+        }
+
+        var delay = TimeSpan.Zero;
+        if (o.ContainsKey("delayAbortEval"))
+        {
+            if (o["delayAbortEval"] is not JsonValue d || d.GetValueKind() != JsonValueKind.String)
+            {
+                throw new PlanException($"{field}.delayAbortEval: must be a duration such as \"10s\" ({DurationText.Allowed}), got {Kind(o["delayAbortEval"])}.");
+            }
+
+            delay = DurationText.Parse(d.GetValue<string>(), $"{field}.delayAbortEval", LoadLimits.MaxDuration);
+            if (!abortOnFail)
+            {
+                throw new PlanException($"{field}.delayAbortEval: only with \"abortOnFail\": true (it delays the checks that stop the run early).");
+            }
+        }
+
+        return (claim.GetValue<string>(), abortOnFail, delay);
+    }
+
+    /// <summary>Only a figure known while the load runs can stop it: not one the simulator, the ledgers or whole-run analysis give after it.</summary>
+    private static void CheckLive(Expression expression, string field)
+    {
+        if (expression.ScopeKind is not null)
+        {
+            return; // step:/scenario: statistics are the engine's own, live every second
+        }
+
+        var bare = BareMetric(expression.Metric);
+        if (!FigureCatalog.LiveNames.Contains(bare))
+        {
+            throw new PlanException(
+                $"{field}.abortOnFail: \"{bare}\" is known only after the load (from the simulator, the ledgers, the reconciliation or the whole run's series), so it cannot stop the run; abortOnFail is allowed on {KnownNames.List(FigureCatalog.LiveNames)}, or step:<name>/scenario:<name> statistics.");
+        }
+    }
+
+    private static string Kind(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => $"\"{v.GetValue<string>()}\"",
+            JsonValueKind.Number => $"the number {v.ToJsonString()}",
+            _ => v.ToJsonString(),
+        },
+        _ => "something else",
+    };
 
     /// <summary>Throws a <see cref="PlanException"/> when the claim names a metric or scope nobody measures.</summary>
     private static void Validate(Expression expression, string field, IReadOnlyCollection<string> scenarioNames)

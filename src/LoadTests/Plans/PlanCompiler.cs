@@ -169,7 +169,7 @@ internal static partial class PlanCompiler
         }
 
         var scenarioNames = scenarios.Select(s => s.Name).ToArray();
-        var claims = ClaimCompiler.Compile(doc.Claims, p, scenarioNames, faults.Count + nodeEvents.Count);
+        var claims = ClaimCompiler.Compile(doc.Claims, p, scenarioNames, faults.Count + nodeEvents.Count, warmUp, duration, Scale);
         var objectives = CapacityCompiler.Compile(doc.Capacity, p);
         var catches = CompileCatches(doc.Catches, p, claims);
 

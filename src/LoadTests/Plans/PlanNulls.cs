@@ -38,7 +38,7 @@ internal static class PlanNulls
 
         if (node is null)
         {
-            throw new PlanException($"{p} {field}: must be {What(type)}, got null{(field.EndsWith(']') ? string.Empty : "; leave the field out for its default")}.");
+            throw new PlanException($"{p} {field}: must be {What(type, field)}, got null{(field.EndsWith(']') ? string.Empty : "; leave the field out for its default")}.");
         }
 
         if (typeof(JsonNode).IsAssignableFrom(type))
@@ -76,7 +76,7 @@ internal static class PlanNulls
     private static string JsonName(PropertyInfo property) =>
         property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
 
-    private static string What(Type type)
+    private static string What(Type type, string field)
     {
         if (type == typeof(string))
         {
@@ -93,16 +93,18 @@ internal static class PlanNulls
             return "a number";
         }
 
-        // A bare JsonNode element (an entry of "catches") is a string or an object; its own reader says which.
+        // A bare JsonNode element (an entry of "claims" or "catches") is a string or an object; its own reader says which.
         if (type == typeof(JsonNode))
         {
-            return "a string or an object";
+            return field.StartsWith("claims[", StringComparison.Ordinal) ? "a claim text or an object" : "a string or an object";
         }
 
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
         {
             var element = type.GetGenericArguments()[0];
-            return element == typeof(string) ? "an array of strings" : element == typeof(JsonNode) ? "an array of strings or objects" : "an array of objects";
+            return element == typeof(string) ? "an array of strings"
+                : element == typeof(JsonNode) ? (field == "claims" ? "an array of claim texts or objects" : "an array of strings or objects")
+                : "an array of objects";
         }
 
         return "an object";

@@ -80,7 +80,9 @@ internal static class FinalTable
         var notAsWritten = NotAsWritten.Is(summary);
         if (summary.AbortReason is not null)
         {
-            console.MarkupLine(notAsWritten ? $"[yellow]{Esc(summary.AbortReason)}[/]" : $"[yellow]run stopped early: {Esc(summary.AbortReason)}[/]");
+            // An abortOnFail stop says "the run stopped early" itself (summary.json stoppedByClaim).
+            var saysItself = notAsWritten || summary.Extra["stoppedByClaim"] is not null;
+            console.MarkupLine(saysItself ? $"[yellow]{Esc(summary.AbortReason)}[/]" : $"[yellow]run stopped early: {Esc(summary.AbortReason)}[/]");
         }
 
         if (summary.Command is not null)

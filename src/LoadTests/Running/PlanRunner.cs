@@ -30,7 +30,9 @@ internal static class PlanRunner
         var flows = new StrongBox<WalletFlows>();
         var events = new RunEvents();
         using var otlp = options.Otlp is { } endpoint ? new OtlpExport(endpoint, plan.Name, shard) : null;
-        var runner = CreateRunner(plan, options, flows, events, otlp);
+        var counters = new RunCounters();
+        var abortOnFail = new AbortOnFailCheck(plan, counters);
+        var runner = CreateRunner(plan, options, flows, events, otlp, abortOnFail);
         var folder = options.ReportDir ?? Path.Combine("reports", $"{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{plan.Name}");
         ReportFolder.EnsureUsable(folder, options.ReportDir is null ? "report folder" : "--report-dir");
 
@@ -43,7 +45,6 @@ internal static class PlanRunner
         var wallet = factory(cluster.WalletUrls, plan.Client.Timeout);
         using var walletScope = wallet as IDisposable;
         using var otp = new OtpReader(cluster.SmsUri);
-        var counters = new RunCounters();
 
         if (options.ResetSimulator && !plan.Target.IsEmbedded)
         {
@@ -135,21 +136,40 @@ internal static class PlanRunner
             summary.AbortReason = $"interrupted (Ctrl+C or SIGTERM) after {summary.DurationS.ToString("0.#", CultureInfo.InvariantCulture)}s of {DurationText.Format(plan.Duration)}; faults and wallet events were reverted, the report covers what ran";
         }
 
+        var stoppedBy = aborted ? null : abortOnFail.Reason;
+        if (stoppedBy is not null)
+        {
+            // The plan's own stop, not the user's: the run settles and reconciles as usual, and its verdict is fail (exit 1).
+            summary.AbortReason = stoppedBy;
+            log.WriteLine($"stopped early: {stoppedBy}");
+        }
+
         // A fault, node event or wallet event the plan asked for that could not be applied (a refused rule, a wallet hook
         // that failed): the load ran, but not the plan as written, so its claims cannot certify it (no verdict, exit 3).
         var notPlayed = timeline.Log.Where(e => e.Error is not null).ToArray();
         if (!aborted && notPlayed.Length > 0)
         {
-            summary.AbortReason = $"{NotAsWritten.Prefix}{string.Join("; ", notPlayed.Select(e => $"\"{e.What}\" at {e.AtS.ToString("0.#", CultureInfo.InvariantCulture)}s failed ({e.Error})"))}; its claims were judged over a run without it";
+            summary.AbortReason = $"{NotAsWritten.Prefix}{string.Join("; ", notPlayed.Select(e => $"\"{e.What}\" at {e.AtS.ToString("0.#", CultureInfo.InvariantCulture)}s failed ({e.Error})"))}; its claims were judged over a run without it"
+                + (stoppedBy is null ? string.Empty : $"; {stoppedBy}");
         }
 
         var issuerNodes = IssuerNodesDuringRun(before, after);
         var walletInstances = CountWalletInstances(cluster, wallet, before, after);
         var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);
         var figures = FigureBuilder.Build(plan, result, counters, issuerNodes, walletInstances, before.Invariants, after.Invariants, (after.MemoryBytes - before.MemoryBytes) / (1024.0 * 1024.0), reconciliation, out var extra);
-        JudgeClaims(plan, summary, figures);
+        JudgeClaims(plan, summary, figures, stoppedBy is null ? null : abortOnFail);
         GeneratorLag.Annotate(summary.Claims, result.TimeSeries);
         WriteExtra(summary, extra, plan, shard, cluster, wallet, issuerNodes, timeline, aborted);
+        if (stoppedBy is not null && abortOnFail.Failed is { } failed)
+        {
+            summary.Extra["stoppedByClaim"] = new JsonObject
+            {
+                ["claim"] = failed.Text,
+                ["atS"] = Math.Round(failed.AtS, 3),
+                ["observed"] = failed.Observed,
+            };
+        }
+
         summary.Extra["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
         summary.Command = options.Command;
 
@@ -217,7 +237,7 @@ internal static class PlanRunner
     }
 
     /// <summary>The plan's scenarios on the load engine, each iteration played by the run's wallet flows (set once the users are prepared).</summary>
-    private static LoadTestRunner CreateRunner(LoadPlan plan, RunOptions options, StrongBox<WalletFlows> flows, RunEvents events, OtlpExport? otlp)
+    private static LoadTestRunner CreateRunner(LoadPlan plan, RunOptions options, StrongBox<WalletFlows> flows, RunEvents events, OtlpExport? otlp, AbortOnFailCheck abortOnFail)
     {
         var scenarios = plan.Scenarios.Select(s =>
             Scenario.Create(s.Name, ctx => flows.Value!.RunAsync(s.Kind, ctx, s.Mix))
@@ -231,6 +251,11 @@ internal static class PlanRunner
             .WithTimeProvider(options.TimeProvider)
             .WithGracefulStop(plan.Client.Timeout + TimeSpan.FromSeconds(1));
         runner = runner.WithRunEvents(events);
+        if (abortOnFail.Any)
+        {
+            runner = runner.WithLiveCheck(abortOnFail.Check);
+        }
+
         if (otlp is not null)
         {
             runner = runner.WithReportingSinks(otlp.Sink);
@@ -330,11 +355,17 @@ internal static class PlanRunner
             (wallet as HttpWalletClient)?.ServedThrough);
     }
 
-    private static void JudgeClaims(LoadPlan plan, RunSummary summary, RunFigures figures)
+    private static void JudgeClaims(LoadPlan plan, RunSummary summary, RunFigures figures, AbortOnFailCheck? stoppedBy)
     {
-        foreach (var claim in plan.Claims)
+        for (var i = 0; i < plan.Claims.Count; i++)
         {
-            summary.AddClaim(ClaimMetrics.Judge(claim.Name, claim.Text, figures.Lookup));
+            var judged = ClaimMetrics.Judge(plan.Claims[i].Name, plan.Claims[i].Text, figures.Lookup);
+            if (stoppedBy?.Failed?.Index == i)
+            {
+                stoppedBy.Mark(judged);
+            }
+
+            summary.AddClaim(judged);
         }
     }
 

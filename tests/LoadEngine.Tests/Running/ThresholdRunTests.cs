@@ -68,4 +68,30 @@ public sealed class ThresholdRunTests
         Assert.Equal("fail", result.Summary.Verdict);
         Assert.Equal(result.GetScenario("broken").Fail, result.GetScenario("broken").StatusCodes["UNAVAILABLE"]);
     }
+
+    [Fact]
+    public async Task LiveCheck_SeesTheCumulativeSummaryAndStopsTheRunWithItsReason()
+    {
+        var scenario = Scenario.Create("broken", async ctx =>
+            {
+                await Task.Delay(1, ctx.CancellationToken);
+                return Response.Fail("UNAVAILABLE");
+            })
+            .WithLoadSimulations(LoadSimulation.Inject(50, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
+        var seen = new List<long>();
+
+        var result = await LoadTestRunner.RegisterScenarios(scenario).WithProgress(false)
+            .WithLiveCheck((live, elapsed) =>
+            {
+                seen.Add(live.Scenarios.Sum(s => s.Fail));
+                return elapsed >= TimeSpan.FromSeconds(2) && live.Scenarios.Sum(s => s.Fail) > 0 ? "the caller's check failed" : null;
+            })
+            .RunAsync();
+
+        Assert.Equal("the caller's check failed", result.AbortReason);
+        Assert.Equal("fail", result.Summary.Verdict);
+        Assert.InRange(result.Summary.DurationS, 1.5, 15); // of 30 s planned: stopped, not run out
+        Assert.True(seen.Count >= 2, "checked once a second");
+        Assert.True(seen[^1] >= seen[0] && seen[^1] > 0, "the counts are the run's so far, not the last second's");
+    }
 }

@@ -65,6 +65,23 @@ public sealed class DryRunTests : IDisposable
     }
 
     [Fact]
+    public async Task An_abortOnFail_claim_shows_when_its_checks_begin_scaled_with_the_run()
+    {
+        var plan = Path.Combine(_dir, "abort.json");
+        await File.WriteAllTextAsync(plan, """
+            { "rate": 2, "duration": "60s", "warmUp": "2s", "scenarios": [ { "name": "payment" } ],
+              "claims": [ { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10s" }, "money_conserved == true" ] }
+            """);
+
+        var (code, output, err) = await CliRunner.RunAsync("run", "--plan", plan, "--duration", "30s", "--dry-run");
+
+        Assert.True(code == ExitCodes.AllClaimsHold, err);
+        var lines = Lines(output);
+        Assert.Contains("  claim    success_rate >= 99% (abortOnFail: checked each second from 6s; stops the run when it fails)", lines);
+        Assert.Contains("  claim    money_conserved == true", lines);
+    }
+
+    [Fact]
     public async Task ExternalTarget_Sharded_ShowsThisShardsLoad_AndNeverConnects()
     {
         // A wallet and a control plane that count who connects: a dry run must not.

@@ -10,10 +10,10 @@ public sealed class PlanBadValueTests
     [InlineData("""{"scenarios":[null],"rate":2}""", "plan p.json: scenarios[0]: must be an object, got null.")]
     [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"nodeEvents":[null]}""", "plan p.json: nodeEvents[0]: must be an object, got null.")]
     [InlineData("""{"scenarios":[{"name":"journey","weight":1,"load":[null]}],"rate":2}""", "plan p.json: scenarios[0].load[0]: must be an object, got null.")]
-    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":["success_rate >= 99%",null]}""", "plan p.json: claims[1]: must be a string, got null.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":["success_rate >= 99%",null]}""", "plan p.json: claims[1]: must be a claim text or an object, got null.")]
     [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"catches":[null]}""", "plan p.json: catches[0]: must be a string or an object, got null.")]
     [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":[null],"simulatorUrl":"http://localhost:7000"}}}""", "plan p.json: target.external.walletUrls[0]: must be a string, got null.")]
-    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":null}""", "plan p.json: claims: must be an array of strings, got null; leave the field out for its default.")]
+    [InlineData("""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":null}""", "plan p.json: claims: must be an array of claim texts or objects, got null; leave the field out for its default.")]
     [InlineData("""{"scenarios":null,"rate":2}""", "plan p.json: scenarios: must be an array of objects, got null; leave the field out for its default.")]
     public void Null_WhereAValueIsNeeded_IsOneLineNamingTheElement(string json, string expected)
     {

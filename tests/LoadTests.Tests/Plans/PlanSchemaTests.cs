@@ -125,6 +125,11 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "keepConstant", "copies": 2, "during": "5s", "rate": 3 } ] } ] }""", "load[0].rate")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": 3 } ] } ] }""", "load[0].during")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment", "load": [ { "kind": "injectRandom", "rate": 3, "during": "5s" } ] } ] }""", "load[0].maxRate")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ { "claim": "success_rate >= 99%", "abortOnFial": true } ] }""", "claims[0].abortOnFial")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ { "claim": "success_rate >= 99%", "abortOnFail": "yes" } ] }""", "claims[0].abortOnFail")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ { "abortOnFail": true } ] }""", "claims[0].claim")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "soon" } ] }""", "claims[0].delayAbortEval")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ 5 ] }""", "claims[0]")]
     public void What_the_schema_refuses_the_compiler_refuses_naming_the_field(string json, string field)
     {
         using var plan = JsonDocument.Parse(json);
@@ -143,6 +148,7 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "seed": 1.0, "preboundCards": 2.0, "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%", "step:pay p99 < 2s" ], "catches": [ "no-failover", { "defect": "sticky-node", "by": [ "step:pay p99", "success_rate" ] } ] }""")]
     [InlineData("""{ "rate": 2, "target": { "external": { "walletUrls": [ "HTTP://127.0.0.1:7300" ], "simulatorUrl": "Http://127.0.0.1:7000" } }, "scenarios": [ { "name": "payment" } ] }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "rps >= 0.5", { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10s" }, { "claim": "money_conserved == true" } ] }""")]
     public void What_the_compiler_takes_the_schema_takes_so_an_editor_does_not_mark_a_plan_that_runs(string json)
     {
         using var plan = JsonDocument.Parse(json);
@@ -150,6 +156,15 @@ public sealed class PlanSchemaTests
         PlanCompiler.Compile(json, "p");
         var result = Schema.Evaluate(plan.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, Errors(result));
+    }
+
+    [Fact]
+    public void The_schema_reads_an_object_claim_with_the_compilers_fields()
+    {
+        var claim = SchemaJson["$defs"]!["claim"]!["oneOf"]![1]!;
+
+        Assert.Equal(ClaimCompiler.ObjectFields.Order(StringComparer.Ordinal), claim["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.False(claim["additionalProperties"]!.GetValue<bool>(), "unknown fields of a claim must be refused, as the compiler does");
     }
 
     private static string[] Enum(string path) =>

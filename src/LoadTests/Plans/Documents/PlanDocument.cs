@@ -47,7 +47,8 @@ internal sealed class PlanDocument
     /// <summary>The issuer's risk rules for the run, in the simulator's risk document format (docs/simulator.md "Risk controls"), applied before the load.</summary>
     public JsonObject? Risk { get; set; }
 
-    public List<string>? Claims { get; set; }
+    /// <summary>Each a claim text, or <c>{"claim": "…", "abortOnFail": true, "delayAbortEval": "10s"}</c>; read by <see cref="ClaimCompiler"/>.</summary>
+    public List<JsonNode?>? Claims { get; set; }
 
     /// <summary>After the load: how long, at most, the wallet and issuer get to settle before the three views are reconciled, e.g. "10s".</summary>
     public string? Settle { get; set; }

@@ -1,0 +1,79 @@
+using PaySim.LoadTests.Claims;
+using PaySim.LoadTests.Plans;
+
+namespace PaySim.LoadTests.Tests.Plans;
+
+/// <summary>A claim may be an object with k6's abortOnFail and delayAbortEval; only live figures may stop a run.</summary>
+public sealed class ClaimCompilerAbortOnFailTests
+{
+    private static string Plan(string claims, string extra = "") =>
+        $$"""{ "rate": 1, "duration": "60s", "warmUp": "2s", "scenarios": [ { "name": "payment" } ]{{extra}}, "claims": [ {{claims}} ] }""";
+
+    [Fact]
+    public void An_object_claim_compiles_with_its_abort_settings_and_a_text_claim_is_unchanged()
+    {
+        var plan = PlanCompiler.Compile(Plan("""{ "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10s" }, "step:pay p99 < 1s", { "claim": "money_conserved == true" }"""), "t.json");
+
+        Assert.Equal("success_rate >= 99%", plan.Claims[0].Text);
+        Assert.True(plan.Claims[0].AbortOnFail);
+        Assert.Equal(TimeSpan.FromSeconds(10), plan.Claims[0].AbortDelay);
+        Assert.Equal(0.99, plan.Claims[0].Expression.Value, 9);
+        Assert.False(plan.Claims[1].AbortOnFail);
+        Assert.Equal(TimeSpan.Zero, plan.Claims[1].AbortDelay);
+        Assert.False(plan.Claims[2].AbortOnFail);
+    }
+
+    [Fact]
+    public void DelayAbortEval_scales_with_duration_like_every_other_span_of_the_plan()
+    {
+        var plan = PlanCompiler.Compile(Plan("""{ "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "30s" }"""), "t.json", new PlanOverrides { Duration = TimeSpan.FromSeconds(10) });
+
+        Assert.Equal(TimeSpan.FromSeconds(5), plan.Claims[0].AbortDelay);
+    }
+
+    [Fact]
+    public void Step_and_scenario_statistics_may_stop_the_run()
+    {
+        var plan = PlanCompiler.Compile(Plan("""{ "claim": "step:pay p99 < 1s", "abortOnFail": true }, { "claim": "scenario:payment fail_rate < 5%", "abortOnFail": true }, { "claim": "bind_failures[!sms_timeout] == 0", "abortOnFail": true }"""), "t.json");
+
+        Assert.All(plan.Claims, c => Assert.True(c.AbortOnFail));
+    }
+
+    [Theory]
+    [InlineData("""{ "claim": "money_conserved == true", "abortOnFail": true }""", "claims[0].abortOnFail: \"money_conserved\" is known only after the load")]
+    [InlineData("""{ "claim": "excess_charges == 0", "abortOnFail": true }""", "claims[0].abortOnFail: \"excess_charges\"")]
+    [InlineData("""{ "claim": "issuer_jain_fairness >= 0.9", "abortOnFail": true }""", "claims[0].abortOnFail: \"issuer_jain_fairness\"")]
+    [InlineData("""{ "claim": "retry_amplification <= 1.2", "abortOnFail": true }""", "claims[0].abortOnFail: \"retry_amplification\"")]
+    [InlineData("""{ "claim": "p99_drift <= 2", "abortOnFail": true }""", "claims[0].abortOnFail: \"p99_drift\"")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "abortOnFial": true }""", "claims[0].abortOnFial: unknown field; allowed: claim, abortOnFail, delayAbortEval.")]
+    [InlineData("""{ "abortOnFail": true }""", "claims[0].claim: missing")]
+    [InlineData("""{ "claim": 99, "abortOnFail": true }""", "claims[0].claim: must be a claim text such as \"success_rate >= 99%\", got the number 99.")]
+    [InlineData("""{ "claim": "happiness >= 1", "abortOnFail": true }""", "claims[0].claim: unknown metric \"happiness\"")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "abortOnFail": "yes" }""", "claims[0].abortOnFail: must be true or false, got \"yes\".")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": 10 }""", "claims[0].delayAbortEval: must be a duration such as \"10s\"")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10 seconds" }""", "claims[0].delayAbortEval: \"10 seconds\" is not a duration")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "-5s" }""", "claims[0].delayAbortEval: \"-5s\" is negative")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "delayAbortEval": "5s" }""", "claims[0].delayAbortEval: only with \"abortOnFail\": true")]
+    [InlineData("""{ "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "58s" }""", "claims[0].delayAbortEval: 58s after the 2s warm-up leaves nothing of the run's 1m to check; give less than 58s.")]
+    [InlineData("""5""", "claims[0]: must be a claim text such as \"success_rate >= 99%\" or an object")]
+    [InlineData("""[ "success_rate >= 99%" ]""", "claims[0]: must be a claim text such as \"success_rate >= 99%\" or an object {\"claim\": \"…\", \"abortOnFail\": true, \"delayAbortEval\": \"10s\"}, got an array.")]
+    public void A_bad_claim_is_refused_in_one_line_naming_the_field(string claim, string message)
+    {
+        var refused = Assert.Throws<PlanException>(() => PlanCompiler.Compile(Plan(claim), "t.json"));
+
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', refused.Message);
+    }
+
+    [Fact]
+    public void A_figure_known_only_after_the_run_is_refused_listing_the_live_figures()
+    {
+        var refused = Assert.Throws<PlanException>(() => PlanCompiler.Compile(Plan("""{ "claim": "lost_payments == 0", "abortOnFail": true }"""), "t.json"));
+
+        Assert.Contains($"abortOnFail is allowed on {string.Join(", ", FigureCatalog.LiveNames)}, or step:<name>/scenario:<name> statistics.", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(ClaimMetrics.SuccessRate, FigureCatalog.LiveNames);
+        Assert.Contains(ClaimMetrics.Rps, FigureCatalog.LiveNames);
+        Assert.DoesNotContain(ClaimMetrics.LostPayments, FigureCatalog.LiveNames);
+        Assert.DoesNotContain(ClaimMetrics.FaultP99Ms, FigureCatalog.LiveNames);
+    }
+}
