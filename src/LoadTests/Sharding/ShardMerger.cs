@@ -72,6 +72,8 @@ internal static class ShardMerger
         };
         merged.Extra["rate"] = summaries.Sum(s => s.Extra["rate"]?.GetValue<double>() ?? 0);
 
+        MarkStoppedByClaim(shards, merged);
+
         // One interrupted shard leaves the merged counts short of the plan's: the merged run was interrupted too.
         var interrupted = shards.Where(s => s.Summary.Extra["aborted"] is JsonValue v && v.TryGetValue<bool>(out var a) && a).ToArray();
         merged.Extra["aborted"] = interrupted.Length > 0;
@@ -91,11 +93,47 @@ internal static class ShardMerger
     private static string? AbortReason(IReadOnlyList<ShardInput> shards)
     {
         var notAsWritten = shards.Where(s => NotAsWritten.Is(s.Summary)).ToArray();
-        var others = shards.Where(s => !NotAsWritten.Is(s.Summary)).Select(s => s.Summary.AbortReason).OfType<string>().Distinct();
+        // A shard an abortOnFail claim stopped is named: the other shards ran on.
+        var others = shards.Where(s => !NotAsWritten.Is(s.Summary) && s.Summary.AbortReason is not null)
+            .Select(s => s.Summary.Extra["stoppedByClaim"] is null ? s.Summary.AbortReason! : $"shard {s.Shard}: {s.Summary.AbortReason}")
+            .Distinct();
         var reasons = notAsWritten.Length == 0
             ? others.ToArray()
             : [NotAsWritten.Prefix + string.Join("; ", notAsWritten.Select(s => $"shard {s.Shard}: {s.Summary.AbortReason![NotAsWritten.Prefix.Length..]}")), .. others];
         return reasons.Length > 0 ? string.Join("; ", reasons) : null;
+    }
+
+    /// <summary>
+    /// A shard that an <c>abortOnFail</c> claim stopped fails that claim in the merged verdict too, saying which shard and
+    /// when (the merged figures cover a load that stopped short, and may read as a pass). The earliest stop is the merged
+    /// run's <c>stoppedByClaim</c>, with its shard; the merged run's reason already carries the shard's.
+    /// </summary>
+    private static void MarkStoppedByClaim(IReadOnlyList<ShardInput> shards, RunSummary merged)
+    {
+        merged.Extra.Remove("stoppedByClaim");
+        var stops = shards
+            .Select(s => (s.Shard, Stop: s.Summary.Extra["stoppedByClaim"] as JsonObject))
+            .Where(s => s.Stop?["claim"] is JsonValue)
+            .OrderBy(s => s.Stop!["atS"]?.GetValue<double>() ?? double.MaxValue)
+            .ToArray();
+        foreach (var (shard, stop) in stops)
+        {
+            var text = stop!["claim"]!.GetValue<string>();
+            if (merged.Claims.FirstOrDefault(c => c.Expression == text) is { } claim)
+            {
+                claim.Pass = false;
+                var note = $"shard {shard} stopped at {stop["atS"]?.GetValue<double>().ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}s, was {stop["observed"]?.GetValue<string>()} (abortOnFail)";
+                claim.Message = claim.Message is null ? note : $"{claim.Message}; {note}";
+            }
+        }
+
+        if (stops.Length > 0)
+        {
+            var (shard, first) = stops[0];
+            var copy = (JsonObject)first!.DeepClone();
+            copy["shard"] = shard.Index;
+            merged.Extra["stoppedByClaim"] = copy;
+        }
     }
 
     private static void Fill(StepSummary target, string name, IReadOnlyList<StepSummary> parts, double[]? percentiles)

@@ -475,6 +475,33 @@ public sealed class MergeCommandTests : IDisposable
         Assert.False(merged.Passed);
     }
 
+    [Fact]
+    public async Task Merge_WithAShardAnAbortOnFailClaimStopped_FailsThatClaim_NamingTheShard()
+    {
+        // Shard 2 stopped its load when success_rate fell to 50% at 3s; its summary's counts (like shard 1's) are all ok,
+        // so the merged figure alone reads 100%. The merged claim must still fail, saying which shard stopped and when.
+        const string claim = "success_rate >= 99%";
+        const string reason = "claim \"success_rate >= 99%\" failed at 3s (was 50%); the run stopped early (abortOnFail)";
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: [claim]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: [claim], abortReason: reason,
+            stoppedByClaim: new JsonObject { ["claim"] = claim, ["atS"] = 3.0, ["observed"] = "50%" });
+        var outDir = Path.Combine(_dir, "merged-stopped");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{stdout}\n{stderr}");
+        var merged = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        var judged = Assert.Single(merged.Claims);
+        Assert.False(judged.Pass);
+        Assert.Equal(1.0, judged.Observed);
+        Assert.Contains("shard 2/2 stopped at 3s, was 50% (abortOnFail)", judged.Message, StringComparison.Ordinal);
+        Assert.Equal($"shard 2/2: {reason}", merged.AbortReason);
+        Assert.Equal(2, merged.Extra["stoppedByClaim"]!["shard"]!.GetValue<int>());
+        Assert.Equal(claim, merged.Extra["stoppedByClaim"]!["claim"]!.GetValue<string>());
+        Assert.DoesNotContain("run stopped early: claim", stdout, StringComparison.Ordinal);
+        Assert.Equal("fail", merged.Verdict);
+    }
+
     [Theory]
     [InlineData("", "error: --report-dir: an empty path; give a folder (it is created if missing).")]
     [InlineData("long", "error: --report-dir: the folder name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…\" is 300 bytes; a name is at most 255.")]
@@ -543,7 +570,7 @@ public sealed class MergeCommandTests : IDisposable
         string name, int index, int count, long[] okValues, int fail, long[] walletReplies,
         string plan = "lb-fairness", bool shardField = true, string[]? claims = null, Dictionary<string, double>? extraFigures = null,
         IReadOnlyList<TimeSeriesPoint>? series = null, JsonArray? faultTimeline = null, int? seed = null, string scenarioName = "payment",
-        bool aborted = false, string? abortReason = null, string? target = null, int? planEvents = null)
+        bool aborted = false, string? abortReason = null, string? target = null, int? planEvents = null, JsonObject? stoppedByClaim = null)
     {
         var histogram = HistogramCodec.CreateHistogram();
         foreach (var v in okValues)
@@ -592,6 +619,11 @@ public sealed class MergeCommandTests : IDisposable
         if (aborted)
         {
             summary.Extra["aborted"] = true;
+        }
+
+        if (stoppedByClaim is not null)
+        {
+            summary.Extra["stoppedByClaim"] = stoppedByClaim;
         }
 
         summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
