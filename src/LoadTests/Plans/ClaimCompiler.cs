@@ -37,11 +37,14 @@ internal static class ClaimCompiler
             if (abortOnFail)
             {
                 CheckLive(expression, field);
+                var written = delay;
                 delay = scale?.Invoke(delay) ?? delay;
                 if (duration > TimeSpan.Zero && warmUp + delay >= duration)
                 {
+                    // Scaled by --duration, the delay is not what the plan says: name both, and what the flag did.
+                    var scaled = delay != written ? $" (the plan's {DurationText.Format(written)}, scaled with --duration as the warm-up is)" : string.Empty;
                     throw new PlanException(
-                        $"{field}.delayAbortEval: {DurationText.Format(delay)} after the {DurationText.Format(warmUp)} warm-up leaves nothing of the run's {DurationText.Format(duration)} to check; give less than {DurationText.Format(duration - warmUp)}.");
+                        $"{field}.delayAbortEval: {DurationText.Format(delay)}{scaled} after the {DurationText.Format(warmUp)} warm-up leaves nothing of the run's {DurationText.Format(duration)} to check; give less than {DurationText.Format(duration - warmUp)}{(scaled.Length > 0 ? " at this --duration, or a longer --duration" : string.Empty)}.");
                 }
             }
 
@@ -110,18 +113,28 @@ internal static class ClaimCompiler
     /// <summary>Only a figure known while the load runs can stop it: not one the simulator, the ledgers or whole-run analysis give after it.</summary>
     private static void CheckLive(Expression expression, string field)
     {
-        if (expression.ScopeKind is not null)
-        {
-            return; // step:/scenario: statistics are the engine's own, live every second
-        }
-
         var bare = BareMetric(expression.Metric);
-        if (!FigureCatalog.LiveNames.Contains(bare))
+        // step:/scenario: statistics are the engine's own, live every second.
+        if (expression.ScopeKind is null && !FigureCatalog.LiveNames.Contains(bare))
         {
             throw new PlanException(
                 $"{field}.abortOnFail: \"{bare}\" is known only after the load (from the simulator, the ledgers, the reconciliation or the whole run's series), so it cannot stop the run; abortOnFail is allowed on {KnownNames.List(FigureCatalog.LiveNames)}, or step:<name>/scenario:<name> statistics.");
         }
+
+        // A count (or a running max) only grows while the run goes: checked against a lower bound (or an exact value) it
+        // fails at the first check, before the run has counted, and would stop a run that ends as a pass.
+        if (OnlyGrows(expression.ScopeKind, bare) && expression.Operator is not (ComparisonOperator.LessThan or ComparisonOperator.LessOrEqual)
+            && !(expression.Operator == ComparisonOperator.Equal && expression.Value == 0))
+        {
+            throw new PlanException(
+                $"{field}.abortOnFail: \"{expression.Text}\" holds a count that only grows while the run goes to a lower bound or an exact value, so it would fail at the first check, before the run has counted; abortOnFail takes a count's upper bound (<, <= or == 0), or a rate or a latency.");
+        }
     }
+
+    /// <summary>Whether a live figure can only grow while the load runs: a count of iterations, calls, codes, bytes or causes, or a maximum.</summary>
+    private static bool OnlyGrows(string? scopeKind, string bare) => scopeKind is null
+        ? bare is "ok_count" or "fail_count" or "dropped" or "requests" || (bare.EndsWith("_failures", StringComparison.Ordinal) || bare is "bind_resends" or "bind_bound_after_resend" or "risk_declines" or "max_start_lag_ms")
+        : bare is "ok" or "fail" or "count" or "dropped" or "bytes" or "max" or "status" or "ok_count" or "fail_count" or "requests";
 
     private static string Kind(JsonNode? node) => node switch
     {

@@ -25,7 +25,8 @@ internal sealed class SelftestMatrix
         var cleanPassed = plans.Where(p => Find(null, p) is { Passed: true }).ToHashSet(StringComparer.Ordinal);
         CaughtBy = defects.ToDictionary(
             d => d,
-            d => (IReadOnlyList<string>)plans.Where(p => cleanPassed.Contains(p) && Find(d, p) is { Passed: false, Error: null }).ToArray(),
+            // A plan that promised the defect by named claims and failed only others did not catch it: it broke its promise.
+            d => (IReadOnlyList<string>)plans.Where(p => cleanPassed.Contains(p) && Find(d, p) is { Passed: false, Error: null } cell && MissedBy(cell) is null).ToArray(),
             StringComparer.Ordinal);
         Uncaught = defects.Where(d => CaughtBy[d].Count == 0).ToArray();
         Broken = plans
@@ -116,6 +117,8 @@ internal sealed class SelftestMatrix
             var ran = Plans.Where(p => Find(defect, p) is not null).ToArray();
             yield return ran.Length == 0
                 ? $"not caught: {defect} (no selected plan promises to catch it, and --promised-only ran no other)"
+                : ran.Select(p => Find(defect, p)!).Where(c => MissedBy(c) is not null).ToArray() is { Length: > 0 } missed
+                    ? $"not caught: {defect} failed {string.Join(", ", missed.Select(c => c.Plan))} only by claims other than those promised (broken promise below) and passed any other plan it ran"
                 : ran.Select(p => Find(defect, p)!).Where(c => c.Error is not null).ToArray() is { Length: > 0 } broke
                     ? $"not caught: {defect} gave no verdict in {string.Join(", ", broke.Select(c => c.Plan))} ({broke[0].Error}) and passed any other plan it ran{broke[0].RunAlone("run one alone")}"
                     : $"not caught: {defect} passed every plan it ran ({string.Join(", ", ran)}){Find(defect, ran[0])!.RunAlone("run one alone")}";

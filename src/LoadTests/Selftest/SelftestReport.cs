@@ -140,7 +140,9 @@ internal static class SelftestReport
             var broken = matrix.Broken.Where(b => b.Defect == defect).Select(b => b.Text).ToArray();
             var caughtBy = matrix.CaughtBy[defect];
             var ok = caughtBy.Count > 0 && broken.Length == 0;
-            var text = caughtBy.Count == 0 ? "no plan failed with it" : $"caught by {string.Join(", ", caughtBy)}" + (broken.Length == 0 ? string.Empty : "; " + string.Join("; ", broken));
+            var text = caughtBy.Count == 0
+                ? (broken.Length == 0 ? "no plan failed with it" : "caught by no plan; " + string.Join("; ", broken))
+                : $"caught by {string.Join(", ", caughtBy)}" + (broken.Length == 0 ? string.Empty : "; " + string.Join("; ", broken));
             var cells = matrix.Cells.Where(c => c.Defect == defect).ToArray();
             var time = cells.Sum(c => c.Seconds);
 

@@ -99,7 +99,7 @@ internal static class ShardReader
     /// </summary>
     private static void CheckEmbeddedFaults(IReadOnlyList<ShardInput> ordered)
     {
-        var events = ordered.Max(s => s.Summary.Extra["shard"]?["planEvents"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0);
+        var events = ordered.Max(s => s.Summary.Extra["shard"]?["planEvents"] is JsonValue v && v.TryGetValue<int>(out var n) && n > 0 ? n : 0);
         if (events == 0)
         {
             events = (ordered[0].Summary.Extra["faultTimeline"] as JsonArray)?.Count(e => e?["what"]?.GetValue<string>() is { } w && !w.EndsWith(" ended", StringComparison.Ordinal)) ?? 0;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
@@ -31,6 +32,14 @@ internal static class ShardSummaryCheck
         if (summary.Scenarios is { Count: 0 })
         {
             throw new PlanException($"merge: {file}: scenarios: is empty; a run's summary has one entry per scenario of its plan.");
+        }
+
+        // An abortOnFail stop fails its claim in the merged verdict (ShardMerger): read only as run writes it.
+        if (summary.Extra["stoppedByClaim"] is { } stop
+            && !(stop is JsonObject o && o["claim"] is JsonValue claim && claim.GetValueKind() == JsonValueKind.String
+                && o["atS"] is JsonValue atS && atS.GetValueKind() == JsonValueKind.Number && o["observed"] is JsonValue observed && observed.GetValueKind() == JsonValueKind.String))
+        {
+            throw new PlanException($"merge: {file}: stoppedByClaim: must be an object {{\"claim\": text, \"atS\": seconds, \"observed\": text}}, as `run` writes it when an abortOnFail claim stopped the run; got {Excerpt(stop.ToJsonString())}.");
         }
 
         Walk(summary, $"merge: {file}:", string.Empty, new NullabilityInfoContext());
@@ -144,6 +153,8 @@ internal static class ShardSummaryCheck
             throw new PlanException($"merge: {file}: {field}.histogram: not a serialised latency histogram (base64 of HdrHistogram's compressed encoding, as `run` writes it): {ex.Message.Split('\n')[0].TrimEnd('.')}.", ex);
         }
     }
+
+    private static string Excerpt(string json) => json.Length <= 60 ? json : json[..57] + "…";
 
     private static bool IsSummaryType(Type type) => type.Namespace == typeof(RunSummary).Namespace && type.IsClass;
 

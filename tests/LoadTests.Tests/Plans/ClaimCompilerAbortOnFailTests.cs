@@ -65,6 +65,53 @@ public sealed class ClaimCompilerAbortOnFailTests
         Assert.DoesNotContain('\n', refused.Message);
     }
 
+    [Theory]
+    [InlineData("ok_count >= 10")]
+    [InlineData("ok_count > 0")]
+    [InlineData("bind_resends >= 1")]
+    [InlineData("risk_declines == 3")]
+    [InlineData("fail_count != 0")]
+    [InlineData("step:pay count >= 5")]
+    [InlineData("scenario:payment ok > 0")]
+    [InlineData("step:pay status[200] >= 1")]
+    [InlineData("step:pay max >= 1ms")]
+    [InlineData("max_start_lag_ms >= 0ms")]
+    public void A_growing_count_bounded_from_below_is_refused_it_would_fail_before_the_run_counted(string claim)
+    {
+        // At the first check ok_count is 1 or 2, so "ok_count >= 10" stopped a run that ended with hundreds: a false fail.
+        var refused = Assert.Throws<PlanException>(() => PlanCompiler.Compile(Plan($$"""{ "claim": "{{claim}}", "abortOnFail": true }"""), "t.json"));
+
+        Assert.Equal($"plan t.json: claims[0].abortOnFail: \"{claim}\" holds a count that only grows while the run goes to a lower bound or an exact value, so it would fail at the first check, before the run has counted; abortOnFail takes a count's upper bound (<, <= or == 0), or a rate or a latency.", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("fail_count <= 10")]
+    [InlineData("fail_count == 0")]
+    [InlineData("dropped < 1")]
+    [InlineData("step:pay status[503] <= 3")]
+    [InlineData("step:pay max < 2s")]
+    [InlineData("step:pay min >= 1ms")]
+    [InlineData("rps >= 5")]
+    [InlineData("scenario:payment ok_rate >= 99%")]
+    public void An_upper_bound_on_a_count_and_any_bound_on_a_rate_or_latency_may_stop_the_run(string claim)
+    {
+        var plan = PlanCompiler.Compile(Plan($$"""{ "claim": "{{claim}}", "abortOnFail": true }"""), "t.json");
+
+        Assert.True(Assert.Single(plan.Claims).AbortOnFail);
+    }
+
+    [Fact]
+    public void A_delay_too_long_under_a_duration_override_names_the_plan_value_and_the_flag()
+    {
+        // Valid as written (1s + 8999ms < 10s); at --duration 1s, rounded to the millisecond, 100ms + 900ms leaves nothing.
+        const string Written = """{ "rate": 1, "duration": "10s", "warmUp": "1s", "scenarios": [ { "name": "payment" } ], "claims": [ { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "8999ms" } ] }""";
+        PlanCompiler.Compile(Written, "t.json");
+        var refused = Assert.Throws<PlanException>(() => PlanCompiler.Compile(Written, "t.json", new PlanOverrides { Duration = TimeSpan.FromSeconds(1) }));
+
+        Assert.Contains("claims[0].delayAbortEval: 900ms (the plan's 8999ms, scaled with --duration as the warm-up is) after the", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith("at this --duration, or a longer --duration.", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_figure_known_only_after_the_run_is_refused_listing_the_live_figures()
     {

@@ -71,13 +71,14 @@ public sealed class SelftestCommandTests : IDisposable
         Assert.Equal(ExitCodes.ClaimFailed, code);
         const string Broken = "node-loss did not catch no-failover by errors_during_fault, recovery_ms; it failed success_rate";
         Assert.Contains($"broken promise: {Broken}", output, StringComparison.Ordinal);
-        Assert.Contains("selftest: FAIL (0 false alarms, 1 of 1 defects caught, 1 broken promises)", output, StringComparison.Ordinal);
+        Assert.Contains("selftest: FAIL (0 false alarms, 0 of 1 defects caught, 1 broken promises)", output, StringComparison.Ordinal);
         var md = await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.md"));
-        Assert.Contains("| `no-failover` | **fail: success_rate** * (promised by errors_during_fault, recovery_ms) | node-loss |", md, StringComparison.Ordinal);
+        // Red only outside its promise is not a catch: the headline, the caught-by column and junit say no plan caught it.
+        Assert.Contains("| `no-failover` | **fail: success_rate** * (promised by errors_during_fault, recovery_ms) | **NOT CAUGHT** |", md, StringComparison.Ordinal);
         Assert.Contains($"- broken promise: {Broken}", md, StringComparison.Ordinal);
         var failure = Assert.Single(XDocument.Load(Path.Combine(_dir, "junit.xml")).Descendants("failure"));
         Assert.Equal("no-failover is caught", failure.Parent!.Attribute("name")!.Value);
-        Assert.Equal($"caught by node-loss; {Broken}", failure.Attribute("message")!.Value);
+        Assert.Equal($"caught by no plan; {Broken}", failure.Attribute("message")!.Value);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "selftest.json")))!;
         Assert.Equal(Broken, json["brokenPromises"]![0]!.GetValue<string>());
     }

@@ -503,6 +503,30 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("\"oops\"")]
+    [InlineData("5")]
+    [InlineData("{}")]
+    [InlineData("{ \"claim\": \"success_rate >= 99%\", \"atS\": \"abc\", \"observed\": \"50%\" }")]
+    [InlineData("{ \"claim\": 7, \"atS\": 3, \"observed\": \"50%\" }")]
+    public async Task Merge_OfAShardWithADamagedStoppedByClaim_IsRefusedNamingTheField(string stop)
+    {
+        // Copied into the merged summary as it was before (exit 1): a damaged field is refused like any other, nothing written.
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], stoppedByClaim: new JsonObject { ["x"] = 1 });
+        var file = Path.Combine(b, "summary.json");
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+        json["stoppedByClaim"] = JsonNode.Parse(stop);
+        await File.WriteAllTextAsync(file, json.ToJsonString());
+        var outDir = Path.Combine(_dir, "merged-damaged-stop");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"error: merge: {file}: stoppedByClaim: must be an object {{\"claim\": text, \"atS\": seconds, \"observed\": text}}", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(Directory.Exists(outDir), stdout);
+    }
+
+    [Theory]
     [InlineData("", "error: --report-dir: an empty path; give a folder (it is created if missing).")]
     [InlineData("long", "error: --report-dir: the folder name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…\" is 300 bytes; a name is at most 255.")]
     public async Task Merge_IntoAPathThatCannotBeAFolder_IsOneLineAndExitTwo(string reportDir, string expected)
