@@ -75,6 +75,9 @@ internal static partial class ClaimMetrics
     public static readonly IReadOnlyList<string> StatNames =
         ["ok", "fail", "count", "ok_rate", "fail_rate", "rps", "ok_rps", "fail_rps", "dropped", "dropped_rate", "bytes", "mean", "max", "min", "stddev", "p50", "p75", "p90", "p95", "p99", "p99.9", "status[CODE]"];
 
+    /// <summary>The step and scenario statistics that only grow while the load runs: counts, bytes, codes and the maximum so far.</summary>
+    public static readonly IReadOnlyList<string> GrowingStatNames = ["ok", "fail", "count", "dropped", "bytes", "max", "status", "ok_count", "fail_count", "requests"];
+
     /// <summary>Claims may say "== true"/"== false" for yes/no figures; the grammar wants numbers.</summary>
     public static string Normalise(string text) => BoolLiteral().Replace(text, m => m.Groups[1].Value + (m.Groups[2].Value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "1" : "0"));
 

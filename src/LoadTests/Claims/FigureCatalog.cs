@@ -44,11 +44,11 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.BindFailures}[{cause}]", n);
                 }
             },
-            FigureMerge.Recompute) { Live = true },
+            FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.BindResends, "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
-            run => run.Resends, FigureMerge.Recompute) { Live = true },
+            run => run.Resends, FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.BindBoundAfterResend, "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
-            run => run.BoundAfterResend, FigureMerge.Recompute) { Live = true },
+            run => run.BoundAfterResend, FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.RiskDeclines, "payments the issuer's risk rules declined (the run's own cause, not a wallet failure), total or by cause with [cause]: velocity (65), limit (61: amount window or daily limit), fraud (59: risk-flagged card or repeat), not_permitted (57)",
             (run, figures) =>
             {
@@ -58,7 +58,7 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.RiskDeclines}[{cause}]", run.RiskDeclines.GetValueOrDefault(cause));
                 }
             },
-            FigureMerge.Recompute) { Live = true },
+            FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.StepUpSuccessRate, "share of step-up payments (scenario step-up: pay above the issuer's threshold, 202, the SMS code, authenticate) that ended completed",
             run => StepUpAttempts(run) is var n and > 0 ? (double)Authenticated(run) / n : null, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.StepUpFailures, "failed step-up payments, total or by cause with [cause] (wallet error code, sms_timeout, not_challenged, timeout…, e.g. step_up_failures[otp_wrong])",
@@ -70,7 +70,7 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.StepUpFailures}[{cause}]", n);
                 }
             },
-            FigureMerge.Recompute) { Live = true },
+            FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.PasswordResetSuccessRate, "share of password resets that ended with the new password logging in and the old session gone",
             run => ResetAttempts(run) is var n and > 0 ? (double)run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome) / n : null, FigureMerge.Recompute) { Live = true },
         new(ClaimMetrics.PasswordResetFailures, "failed password resets, total or by cause with [cause] (sms_timeout, reset_code_invalid, new_password_refused, old_session_alive or the wallet's error code), or every other cause with [!cause]",
@@ -87,14 +87,14 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.PasswordResetFailures}[{cause}]", n);
                 }
             },
-            FigureMerge.Recompute) { Live = true },
+            FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
             run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute) { Live = true },
-        new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute) { Live = true },
-        new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute) { Live = true },
-        new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute) { Live = true },
+        new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
+        new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
+        new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.MaxStartLagMs, "the load generator's own delay, in ms, over all scenarios: the latest an open-model iteration began after its intended start, or the longest the harness's thread pool kept work waiting (either model); latency includes it (a few ms on a healthy machine; above 100 ms the run warns)",
-            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute) { Live = true },
+            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global),
         new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global),
         new(ClaimMetrics.WalletJain, "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",

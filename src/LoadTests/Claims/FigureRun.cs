@@ -8,7 +8,7 @@ namespace PaySim.LoadTests.Claims;
 /// wallet-call counts, the wallet census and the reconciliation; figures whose merge rule is not
 /// <see cref="FigureMergeKind.Recompute"/> never read the rest of a merged run).
 /// </summary>
-internal sealed class FigureRun
+internal sealed record FigureRun
 {
     private FailoverResult? _failover;
     private (IReadOnlyList<CapacityStep> Steps, double? KneeRps, bool Reached)? _capacity;

@@ -35,6 +35,12 @@ internal sealed class RunFigure
     /// </summary>
     public bool Live { get; init; }
 
+    /// <summary>
+    /// Only grows while the load runs (a count, or a maximum so far): judged live against a lower bound or an exact value it
+    /// fails before the run has counted, so an <c>abortOnFail</c> claim on it takes an upper bound only.
+    /// </summary>
+    public bool OnlyGrows { get; init; }
+
     public void Compute(FigureRun run, RunFigures into) => _compute(run, into);
 
     /// <summary>Whether a figure key is this figure or one of its keyed values (name[...]).</summary>

@@ -131,10 +131,10 @@ internal static class ClaimCompiler
         }
     }
 
-    /// <summary>Whether a live figure can only grow while the load runs: a count of iterations, calls, codes, bytes or causes, or a maximum.</summary>
+    /// <summary>Whether a live figure can only grow while the load runs: the catalog's <see cref="RunFigure.OnlyGrows"/>, or a growing step/scenario statistic.</summary>
     private static bool OnlyGrows(string? scopeKind, string bare) => scopeKind is null
-        ? bare is "ok_count" or "fail_count" or "dropped" or "requests" || (bare.EndsWith("_failures", StringComparison.Ordinal) || bare is "bind_resends" or "bind_bound_after_resend" or "risk_declines" or "max_start_lag_ms")
-        : bare is "ok" or "fail" or "count" or "dropped" or "bytes" or "max" or "status" or "ok_count" or "fail_count" or "requests";
+        ? FigureCatalog.All.Any(f => f.Name == bare && f.OnlyGrows)
+        : ClaimMetrics.GrowingStatNames.Contains(bare);
 
     private static string Kind(JsonNode? node) => node switch
     {

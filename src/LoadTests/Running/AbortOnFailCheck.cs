@@ -49,17 +49,7 @@ internal sealed class AbortOnFailCheck
             return null;
         }
 
-        var figures = FigureCatalog.ComputeLive(new FigureRun
-        {
-            Summary = live,
-            BindOutcomes = _counters.BindOutcomes,
-            StepUpOutcomes = _counters.StepUpOutcomes,
-            ResetOutcomes = _counters.ResetOutcomes,
-            RiskDeclines = _counters.RiskDeclines,
-            Resends = _counters.Resends,
-            BoundAfterResend = _counters.BoundAfterResend,
-            WalletCalls = _counters.WalletCalls,
-        });
+        var figures = FigureCatalog.ComputeLive(FigureBuilder.Live(live, _counters));
         foreach (var (claim, index) in due)
         {
             // Nothing measured yet (no iteration ended) is no failure worth stopping for; the end of the run judges it.

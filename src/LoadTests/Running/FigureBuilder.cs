@@ -11,6 +11,19 @@ namespace PaySim.LoadTests.Running;
 /// <summary>Computes every run-wide figure of <see cref="FigureCatalog"/> (docs/plans.md, "Claims") from a run, and the matching summary.json fields.</summary>
 internal static class FigureBuilder
 {
+    /// <summary>What the run's own counters give, beside the engine's summary: all the live figures read (<see cref="FigureCatalog.ComputeLive"/>), and the start of <see cref="Build"/>'s.</summary>
+    public static FigureRun Live(RunSummary summary, RunCounters counters) => new()
+    {
+        Summary = summary,
+        BindOutcomes = counters.BindOutcomes,
+        StepUpOutcomes = counters.StepUpOutcomes,
+        Resends = counters.Resends,
+        RiskDeclines = counters.RiskDeclines,
+        ResetOutcomes = counters.ResetOutcomes,
+        BoundAfterResend = counters.BoundAfterResend,
+        WalletCalls = counters.WalletCalls,
+    };
+
     public static RunFigures Build(
         LoadPlan plan,
         RunResult result,
@@ -25,17 +38,9 @@ internal static class FigureBuilder
     {
         var summary = result.Summary;
         var stepped = plan.CapacityObjectives.Count > 0 ? plan.Scenarios.FirstOrDefault(s => s.IsOpen) : null;
-        var run = new FigureRun
+        var run = Live(summary, counters) with
         {
-            Summary = summary,
             TimeSeries = result.TimeSeries,
-            BindOutcomes = counters.BindOutcomes,
-            StepUpOutcomes = counters.StepUpOutcomes,
-            Resends = counters.Resends,
-            RiskDeclines = counters.RiskDeclines,
-            ResetOutcomes = counters.ResetOutcomes,
-            BoundAfterResend = counters.BoundAfterResend,
-            WalletCalls = counters.WalletCalls,
             IssuerNodes = issuerNodes.Select(n => new IssuerNodeCount(n.Name, n.Requests, FigureCatalog.PrimaryIssuerCalls.Keys.Sum(m => n.CallsByMethod.GetValueOrDefault(m)))).ToArray(),
             WalletInstances = walletInstances,
             DuplicateCharges = Math.Max(0, invariantsAfter.DuplicateCharges - invariantsBefore.DuplicateCharges),

@@ -44,13 +44,8 @@ public sealed class ShardedRunTests : IDisposable
               "claims": [ "scenario:history count == {{PlanIterations}}", "success_rate >= 99%" ]
             }
             """);
-        var s1 = Path.Combine(_dir, "s1");
-        var s2 = Path.Combine(_dir, "s2");
-        var merged = Path.Combine(_dir, "merged");
-
-        var r1 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s1, "--shard", "1/2");
-        var r2 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s2, "--shard", "2/2");
-        var m = await CliRunner.RunAsync("merge", s1, s2, "--report-dir", merged);
+        var (s1, s2, merged) = (Path.Combine(_dir, "s1"), Path.Combine(_dir, "s2"), Path.Combine(_dir, "merged"));
+        var (r1, r2, m) = await RunTwoShardsAndMergeAsync(plan, s1, s2, merged);
 
         // Alone, each shard falls short of the plan's count (its claim fails); merged they are exact.
         Assert.True(r1.ExitCode == ExitCodes.ClaimFailed, $"shard 1: exit {r1.ExitCode}\n{r1.Out}\n{r1.Err}");
@@ -85,13 +80,8 @@ public sealed class ShardedRunTests : IDisposable
               "claims": [ "success_rate >= 50%" ]
             }
             """);
-        var s1 = Path.Combine(_dir, "s1");
-        var s2 = Path.Combine(_dir, "s2");
-        var merged = Path.Combine(_dir, "merged");
-
-        var r1 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s1, "--shard", "1/2");
-        var r2 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s2, "--shard", "2/2");
-        var m = await CliRunner.RunAsync("merge", s1, s2, "--report-dir", merged);
+        var (s1, s2, merged) = (Path.Combine(_dir, "s1"), Path.Combine(_dir, "s2"), Path.Combine(_dir, "merged"));
+        var (r1, r2, m) = await RunTwoShardsAndMergeAsync(plan, s1, s2, merged);
 
         const string expected = "shard 2/2 plays none of the plan's 1 faults and events: shard 1 plays them for every shard, on its own embedded cluster, so they never reach this shard's users; this report alone does not judge the plan under them, and merge refuses it";
         Assert.Contains("warning: " + expected, r2.Out + r2.Err, StringComparison.Ordinal);
@@ -116,6 +106,15 @@ public sealed class ShardedRunTests : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    /// <summary><c>run --shard 1/2</c>, <c>run --shard 2/2</c> of the plan into their folders, then <c>merge</c> of both.</summary>
+    private static async Task<((int ExitCode, string Out, string Err) R1, (int ExitCode, string Out, string Err) R2, (int ExitCode, string Out, string Err) Merge)> RunTwoShardsAndMergeAsync(
+        string plan, string s1, string s2, string merged)
+    {
+        var r1 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s1, "--shard", "1/2");
+        var r2 = await CliRunner.RunAsync("run", "--plan", plan, "--no-progress", "--report-dir", s2, "--shard", "2/2");
+        return (r1, r2, await CliRunner.RunAsync("merge", s1, s2, "--report-dir", merged));
     }
 
     private static JsonObject Summary(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!.AsObject();
