@@ -14,7 +14,7 @@ internal static class MergeCommand
     {
         var folders = new Argument<string[]>("DIR") { Description = "Report folders written by `run --shard i/n`, one per shard.", Arity = ArgumentArity.ZeroOrMore };
         var reportDir = new Option<string?>("--report-dir") { Description = "Merged report folder (default reports/<utc-timestamp>-<plan>-merged/)." };
-        var merge = new Command("merge", "Merge shard reports: counts add, histograms merge exactly, claims are judged again. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 no verdict (a shard's plan did not run as written).")
+        var merge = new Command("merge", "Merge shard reports: counts add, histograms merge exactly, claims are judged again. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 no verdict (a shard's plan did not run as written, or a shard was interrupted).")
         {
             folders, reportDir,
         };
@@ -56,7 +56,7 @@ internal static class MergeCommand
             FinalTable.Print(console(stdout), summary, Path.GetFullPath(folder));
             if (NotAsWritten.Is(summary))
             {
-                // A shard's plan did not run as written: its run gave no verdict, so the merged run gives none either.
+                // A shard's plan did not run as written, or a shard was interrupted: its run gave no verdict, so the merged run gives none either.
                 await stderr.WriteLineAsync($"merge failed, no verdict: {summary.AbortReason}; the merged report is in {Path.GetFullPath(folder)}").ConfigureAwait(false);
                 return ExitCodes.NotCompleted;
             }

@@ -74,33 +74,46 @@ internal static class ShardMerger
 
         MarkStoppedByClaim(shards, merged);
 
-        // One interrupted shard leaves the merged counts short of the plan's: the merged run was interrupted too.
-        var interrupted = shards.Where(s => s.Summary.Extra["aborted"] is JsonValue v && v.TryGetValue<bool>(out var a) && a).ToArray();
-        merged.Extra["aborted"] = interrupted.Length > 0;
-        if (interrupted.Length > 0 && merged.AbortReason is null)
-        {
-            merged.AbortReason = $"shard {string.Join(", ", interrupted.Select(s => s.Shard.ToString()))} was interrupted; its counts stop short of the plan's";
-        }
+        // The merge itself ran to its end: a shard that was interrupted makes the merged run one whose plan did not run as
+        // written (its reason says which shard, and merge gives no verdict), not an interrupted one (exit 130 is run's, on Ctrl+C).
+        merged.Extra["aborted"] = false;
 
         return (merged, MergeTimeSeries(shards));
     }
 
     /// <summary>
-    /// The shards' reasons, joined. A shard whose plan did not run as written (<see cref="NotAsWritten"/>) makes the merged
-    /// run one too: its reason comes first, under <see cref="NotAsWritten.Prefix"/>, naming the shard, so <c>merge</c> gives
-    /// no verdict (exit 3) as that shard's <c>run</c> did.
+    /// The shards' reasons, joined. A shard that gave no verdict makes the merged run give none either: one whose plan did
+    /// not run as written (<see cref="NotAsWritten"/>, its <c>run</c> exited 3), and one that was interrupted (Ctrl+C or
+    /// SIGTERM, <c>"aborted": true</c>, exit 130), whose counts stop short of the plan's. Their reasons come first, under
+    /// <see cref="NotAsWritten.Prefix"/>, each naming its shard, so <c>merge</c> gives no verdict (exit 3).
     /// </summary>
     private static string? AbortReason(IReadOnlyList<ShardInput> shards)
     {
-        var notAsWritten = shards.Where(s => NotAsWritten.Is(s.Summary)).ToArray();
+        var noVerdict = shards.Where(s => NotAsWritten.Is(s.Summary) || Interrupted(s.Summary)).ToArray();
         // A shard an abortOnFail claim stopped is named: the other shards ran on.
-        var others = shards.Where(s => !NotAsWritten.Is(s.Summary) && s.Summary.AbortReason is not null)
+        var others = shards.Except(noVerdict).Where(s => s.Summary.AbortReason is not null)
             .Select(s => s.Summary.Extra["stoppedByClaim"] is null ? s.Summary.AbortReason! : $"shard {s.Shard}: {s.Summary.AbortReason}")
             .Distinct();
-        var reasons = notAsWritten.Length == 0
+        var reasons = noVerdict.Length == 0
             ? others.ToArray()
-            : [NotAsWritten.Prefix + string.Join("; ", notAsWritten.Select(s => $"shard {s.Shard}: {s.Summary.AbortReason![NotAsWritten.Prefix.Length..]}")), .. others];
+            : [NotAsWritten.Prefix + string.Join("; ", noVerdict.Select(NoVerdictReason)), .. others];
         return reasons.Length > 0 ? string.Join("; ", reasons) : null;
+    }
+
+    private static bool Interrupted(RunSummary summary) => summary.Extra["aborted"] is JsonValue v && v.TryGetValue<bool>(out var a) && a;
+
+    // "shard 2/2: "wallet wallet-2 crash" at 4s failed (…)", or "shard 2/3 was interrupted (Ctrl+C or SIGTERM) after 4.2s of 10s; its counts stop short of the plan's".
+    private static string NoVerdictReason(ShardInput shard)
+    {
+        var reason = shard.Summary.AbortReason;
+        if (!Interrupted(shard.Summary))
+        {
+            return $"shard {shard.Shard}: {reason![NotAsWritten.Prefix.Length..]}";
+        }
+
+        // run writes "interrupted (Ctrl+C or SIGTERM) after 4.2s of 10s; faults and wallet events were reverted, …": keep its first part.
+        var how = reason?.StartsWith("interrupted", StringComparison.Ordinal) == true ? reason.Split(';', 2)[0].Trim() : "interrupted";
+        return $"shard {shard.Shard} was {how}; its counts stop short of the plan's";
     }
 
     /// <summary>
