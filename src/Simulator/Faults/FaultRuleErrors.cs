@@ -11,6 +11,18 @@ internal sealed class FaultRuleErrors
 
     public void Add(string field, string problem) => _errors.Add(new FaultRuleError(field, problem));
 
+    /// <summary>Adds <paramref name="suffix"/> to each problem reported on <paramref name="field"/> itself since the <paramref name="from"/>-th.</summary>
+    public void Amend(int from, string field, string suffix)
+    {
+        for (var i = from; i < _errors.Count; i++)
+        {
+            if (_errors[i].Field == field)
+            {
+                _errors[i] = _errors[i] with { Problem = _errors[i].Problem + suffix };
+            }
+        }
+    }
+
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)

@@ -142,7 +142,7 @@ internal static class FaultRuleParser
 
         var trigger = ReadTrigger(value, path, kind, errors);
         CheckKindFits(value, path, kind, node, method, context, errors);
-        var options = kind.ReadOptions(value.GetProperty(kind.Name), FaultJson.Join(path, kind.Name), errors);
+        var options = ReadOptions(kind, value.GetProperty(kind.Name), FaultJson.Join(path, kind.Name), errors);
         var unique = UniqueName(name, $"{kind.Name}:{node}:{method}", path, names, errors);
         if (options is null || errors.Count != before)
         {
@@ -165,6 +165,30 @@ internal static class FaultRuleParser
             Options = options,
             Json = name is not null ? Compact(value) : WithName(value, unique),
         };
+    }
+
+    /// <summary>
+    /// The kind's options. When they are refused as a whole for being the wrong sort of JSON value (<c>"latency": 50</c>,
+    /// <c>"error": true</c>), the line shows the kind's form from its catalog <see cref="IFaultKind.Example"/>
+    /// (<c>e.g. "latency": "50ms"</c>); a value of the example's own sort (a bad duration string) is about its content, and
+    /// says that already.
+    /// </summary>
+    private static object? ReadOptions(IFaultKind kind, JsonElement value, string path, FaultRuleErrors errors)
+    {
+        var before = errors.Count;
+        var options = kind.ReadOptions(value, path, errors);
+        if (options is null && value.ValueKind != JsonValueKind.Object && value.ValueKind != ExampleKind(kind))
+        {
+            errors.Amend(before, path, $"; e.g. \"{kind.Name}\": {kind.Example}");
+        }
+
+        return options;
+    }
+
+    private static JsonValueKind ExampleKind(IFaultKind kind)
+    {
+        using var example = JsonDocument.Parse(kind.Example);
+        return example.RootElement.ValueKind;
     }
 
     private static string? ReadName(JsonElement value, string path, FaultRuleErrors errors)

@@ -2,6 +2,7 @@ using Grpc.Core;
 using PaySim.Contracts.Durations;
 using PaySim.Contracts.Issuer.V1;
 using PaySim.Simulator.Faults;
+using PaySim.Simulator.Faults.Kinds;
 using PaySim.Simulator.Faults.Kinds.Decline;
 using PaySim.Simulator.Faults.Kinds.Error;
 using PaySim.Simulator.Faults.Kinds.Latency;
@@ -165,6 +166,41 @@ public sealed class FaultRuleParserTests
 
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
         Assert.Contains($"\"{duration}\" is not a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\"", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "x", "latency": 50 }""", "latency", "must be a duration or a JSON object with one of fixed, uniform, lognormal, got 50; e.g. \"latency\": \"50ms\"")]
+    [InlineData("""{ "name": "x", "latency": [ "50ms" ] }""", "latency", "must be a duration or a JSON object with one of fixed, uniform, lognormal, got an array; e.g. \"latency\": \"50ms\"")]
+    [InlineData("""{ "name": "x", "error": "UNAVAILABLE" }""", "error", "must be a JSON object, got \"UNAVAILABLE\"; e.g. \"error\": {\"grpcStatus\":\"UNAVAILABLE\"}")]
+    [InlineData("""{ "name": "x", "error": true }""", "error", "must be a JSON object, got true; e.g. \"error\": {\"grpcStatus\":\"UNAVAILABLE\"}")]
+    [InlineData("""{ "name": "x", "hang": 100 }""", "hang", "must be a JSON object, got 100; e.g. \"hang\": {\"max\":\"100ms\"}")]
+    [InlineData("""{ "name": "x", "outage": 1 }""", "outage", "must be a JSON object, got 1; e.g. \"outage\": {}")]
+    public void Parse_KindOptionsOfTheWrongSort_ShowTheKindsForm(string json, string field, string problem)
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse(json, FaultRuleContext.ForIssuers(3)));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(field, error.Field);
+        Assert.Equal(problem, error.Problem);
+    }
+
+    [Fact]
+    public void Parse_KindOptionsOfTheWrongSort_ShowTheKindsForm_ForEveryKind()
+    {
+        foreach (var kind in FaultKindCatalog.All)
+        {
+            var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse($$"""{ "name": "x", "{{kind.Name}}": 50 }""", FaultRuleContext.ForIssuers(3)));
+
+            Assert.Contains(ex.Errors, e => e.Field == kind.Name && e.Problem.EndsWith($"; e.g. \"{kind.Name}\": {kind.Example}", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Parse_ABadDurationOfTheExamplesSort_IsNotGivenTheExample()
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse("""{ "name": "x", "latency": "soon" }""", Context));
+
+        Assert.Equal($"\"soon\" is not {HumanDuration.Allowed}", Assert.Single(ex.Errors).Problem);
     }
 
     [Fact]

@@ -99,6 +99,13 @@ public sealed class LatencyDistribution
             return delay is { } d ? Fixed(d) : null;
         }
 
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            // A string is read above: "must be a JSON object" alone would hide the duration form.
+            errors.Add(path, $"must be a duration or a JSON object with one of {string.Join(", ", Shapes)}, got {FaultJson.Describe(value)}");
+            return null;
+        }
+
         if (!FaultJson.CheckObject(value, path, Shapes, errors))
         {
             return null;
