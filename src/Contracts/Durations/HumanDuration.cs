@@ -6,7 +6,8 @@ namespace PaySim.Contracts.Durations;
 /// The one duration grammar of the project, shared by fault rules, plans and flags:
 /// <c>250ms</c>, <c>10s</c>, <c>1.5s</c>, <c>2m</c>, <c>1h</c>, combinations such as <c>1m30s</c> (units largest
 /// first, each at most once: <c>1h1h</c> and <c>1s1m</c> are refused, not added up), and a bare <c>0</c>. No sign, no
-/// exponent, no spaces inside.
+/// exponent, no spaces, inside or around (<c>" 9s"</c> is refused like <c>"9 s"</c>: a pasted value with a stray space
+/// is a typo to show, not one to guess at).
 /// <para>
 /// It lives in PaySim.Contracts because the simulator, the wallet and the load tests all reference
 /// that assembly already. A source file linked into each project was the other choice, but the load
@@ -47,12 +48,13 @@ public static class HumanDuration
     {
         value = TimeSpan.Zero;
         problem = DurationProblem.Malformed;
-        if (string.IsNullOrWhiteSpace(text))
+        // Surrounding spaces are refused as malformed, not trimmed: the plan schema's pattern refuses them too.
+        if (string.IsNullOrEmpty(text) || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
         {
             return false;
         }
 
-        var s = text.AsSpan().Trim();
+        var s = text.AsSpan();
         if (s[0] == '-')
         {
             problem = DurationProblem.Negative;

@@ -19,7 +19,6 @@ public sealed class HumanDurationTests
     [InlineData("1h500ms", 3_600_500)]
     [InlineData("1.5s250ms", 1_750)]
     [InlineData("0.25ms", 0.25)]
-    [InlineData(" 10s ", 10_000)]
     [InlineData("0", 0)]
     [InlineData("0s", 0)]
     [InlineData("0.0004ms", 0)]
@@ -54,6 +53,14 @@ public sealed class HumanDurationTests
     [InlineData("1h30m30m")]
     [InlineData("0s0s")]
     [InlineData("1.5s500ms1s")]
+    [InlineData(" 9s")]
+    [InlineData("9s ")]
+    [InlineData(" 10s ")]
+    [InlineData("\t9s")]
+    [InlineData("9s\n")]
+    [InlineData(" 0")]
+    [InlineData(" -1m30s")]
+    [InlineData(" ")]
     public void TryParse_RefusesWhatIsNotADuration(string? text)
     {
         Assert.False(HumanDuration.TryParse(text, Day, out _, out var problem));
@@ -63,7 +70,7 @@ public sealed class HumanDurationTests
     [Theory]
     [InlineData("-5s")]
     [InlineData("-0")]
-    [InlineData(" -1m30s")]
+    [InlineData("-1m30s")]
     public void TryParse_RefusesNegativesAsSuch(string text)
     {
         Assert.False(HumanDuration.TryParse(text, Day, out _, out var problem));

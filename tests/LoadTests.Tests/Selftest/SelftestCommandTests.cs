@@ -187,6 +187,7 @@ public sealed class SelftestCommandTests : IDisposable
     [InlineData("--plans", "smoke,smokey", "--plans: no plan named \"smokey\"")]
     [InlineData("--plans", "smoke,smoke", "--plans: \"smoke\" is listed twice")]
     [InlineData("--duration", "0s", "--duration: must be > 0")]
+    [InlineData("--duration", "10s ", "--duration: \"10s \" is not a duration; expected a number with a unit")]
     [InlineData("--duration", "ten", "--duration")]
     [InlineData("--seed", "x", "--seed: \"x\" is not a whole number.")]
     [InlineData("--seed", "99999999999", "--seed: \"99999999999\" is more than 2147483647; a seed is a whole number from 0 to 2147483647.")]

@@ -15,6 +15,8 @@ public sealed class ResendCooldownFlagTests
     [Theory]
     [InlineData("5x", "error: --resend-cooldown '5x' is not a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\" (see --help)")]
     [InlineData("30s30s", "error: --resend-cooldown '30s30s' is not a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\" (see --help)")]
+    [InlineData(" 9s", "error: --resend-cooldown ' 9s' is not a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\" (see --help)")]
+    [InlineData("9s ", "error: --resend-cooldown '9s ' is not a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\" (see --help)")]
     [InlineData("-1s", "error: --resend-cooldown '-1s' must not be negative (see --help)")]
     [InlineData("61m", "error: --resend-cooldown '61m' is more than 1h (see --help)")]
     public async Task ABadCooldown_ExitsTwoWithOneLineNamingTheFlag(string value, string line)

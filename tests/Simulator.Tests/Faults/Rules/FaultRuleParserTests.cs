@@ -169,6 +169,21 @@ public sealed class FaultRuleParserTests
     }
 
     [Theory]
+    [InlineData("""{ "name": "x", "latency": " 9s" }""", "latency", " 9s")]
+    [InlineData("""{ "name": "x", "latency": { "fixed": "9s " } }""", "latency.fixed", "9s ")]
+    [InlineData("""{ "name": "x", "latency": "1ms", "start": " 1s" }""", "start", " 1s")]
+    [InlineData("""{ "name": "x", "latency": "1ms", "duration": "10s " }""", "duration", "10s ")]
+    [InlineData("""{ "name": "x", "node": "issuer-1", "flap": { "period": "10s", "downFor": "\t3s" } }""", "flap.downFor", "\t3s")]
+    public void Parse_ADurationWithSpacesAround_IsRefusedNamingTheFieldAndTheGrammar(string json, string field, string duration)
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse(json, Context));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(field, error.Field);
+        Assert.Equal($"\"{duration}\" is not {HumanDuration.Allowed}", error.Problem);
+    }
+
+    [Theory]
     [InlineData("""{ "name": "x", "latency": 50 }""", "latency", "must be a duration or a JSON object with one of fixed, uniform, lognormal, got 50; e.g. \"latency\": \"50ms\"")]
     [InlineData("""{ "name": "x", "latency": [ "50ms" ] }""", "latency", "must be a duration or a JSON object with one of fixed, uniform, lognormal, got an array; e.g. \"latency\": \"50ms\"")]
     [InlineData("""{ "name": "x", "error": "UNAVAILABLE" }""", "error", "must be a JSON object, got \"UNAVAILABLE\"; e.g. \"error\": {\"grpcStatus\":\"UNAVAILABLE\"}")]
