@@ -123,6 +123,15 @@ public static class HumanDuration
         return FormattableString.Invariant($"{value.TotalMilliseconds:0.###}ms");
     }
 
+    /// <summary>
+    /// What a field that must be more than 0 says of a text that parsed to 0, quoting nothing: "must be more than 0", and
+    /// when the text has a digit other than 0 ("0.0001ms"), that it rounds to 0 and what the smallest duration is.
+    /// </summary>
+    public static string NotPositive(string? text) =>
+        text is not null && text.Any(c => c is >= '1' and <= '9')
+            ? $"must be more than 0 (it rounds to 0; the smallest duration is {Format(Resolution)})"
+            : "must be more than 0";
+
     // One "<digits>[.<digits>]<unit>" off the front of s.
     private static bool TryReadPart(ref ReadOnlySpan<char> s, out ReadOnlySpan<char> number, out long unitTicks)
     {

@@ -126,7 +126,7 @@ public static class LoadTestsCli
                 shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
-                    Duration = parse.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration", LoadLimits.MaxDuration) : null,
+                    Duration = parse.GetValue(duration) is { } d ? DurationText.ParsePositive(d, "--duration", LoadLimits.MaxDuration) : null,
                     Rate = parse.GetValue(rate) is { } r ? ParseDouble(r, "--rate") : null,
                     WalletMode = parse.GetValue(mode),
                     Seed = parse.GetValue(seed) is { } s ? LoadLimits.ParseSeed(s, "--seed") : null,

@@ -44,11 +44,7 @@ internal static class SelftestCommand
             SelftestRequest request;
             try
             {
-                var length = DurationText.Parse(parse.GetValue(duration) ?? SelftestRequest.DefaultDuration, "--duration", LoadLimits.MaxDuration);
-                if (length <= TimeSpan.Zero)
-                {
-                    throw new PlanException($"--duration: must be > 0, got {DurationText.Format(length)}.");
-                }
+                var length = DurationText.ParsePositive(parse.GetValue(duration) ?? SelftestRequest.DefaultDuration, "--duration", LoadLimits.MaxDuration);
 
                 var folder = parse.GetValue(reportDir) ?? Path.Combine("reports", $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-selftest");
                 ReportFolder.EnsureUsable(folder, parse.GetValue(reportDir) is null ? "report folder" : "--report-dir");

@@ -33,5 +33,15 @@ internal static class DurationText
         });
     }
 
+    /// <summary>
+    /// <see cref="Parse"/> for a field that must be more than 0: a text that reads as 0 is refused quoting it as written
+    /// (<c>--duration: "0.0001ms" must be more than 0 (it rounds to 0; …)</c>), never as the rounded value ("0s").
+    /// </summary>
+    public static TimeSpan ParsePositive(string? text, string field, TimeSpan? limit = null)
+    {
+        var value = Parse(text, field, limit);
+        return value > TimeSpan.Zero ? value : throw new PlanException($"{field}: \"{text}\" {HumanDuration.NotPositive(text)}.");
+    }
+
     public static string Format(TimeSpan value) => HumanDuration.Format(value);
 }

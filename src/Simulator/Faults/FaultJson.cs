@@ -209,8 +209,7 @@ internal static class FaultJson
         if (positive && duration == TimeSpan.Zero)
         {
             // "0.0004ms" is well formed but rounds to 0 (durations count whole microseconds): say so.
-            var rounded = value.GetString()!.Trim() is "0" ? "" : $" (it rounds to 0; the smallest duration is {HumanDuration.Format(HumanDuration.Resolution)})";
-            errors.Add(field, $"{Describe(value)} must be more than 0{rounded}");
+            errors.Add(field, $"{Describe(value)} {HumanDuration.NotPositive(value.GetString())}");
             return null;
         }
 

@@ -120,4 +120,11 @@ public sealed class HumanDurationTests
         Assert.True(HumanDuration.TryParse(text, out var back));
         Assert.Equal(value, back);
     }
+
+    [Theory]
+    [InlineData("0", "must be more than 0")]
+    [InlineData("0s", "must be more than 0")]
+    [InlineData("0.0001ms", "must be more than 0 (it rounds to 0; the smallest duration is 0.001ms)")]
+    public void NotPositive_SaysItRoundsToZero_OnlyWhenTheTextHadADigit(string text, string expected) =>
+        Assert.Equal(expected, HumanDuration.NotPositive(text));
 }

@@ -22,6 +22,8 @@ public sealed class LoadLimitsTests : IDisposable
     [InlineData(new[] { "--duration", " 9s" }, "--duration: \" 9s\" is not a duration; expected a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\".")]
     [InlineData(new[] { "--duration", "9s " }, "--duration: \"9s \" is not a duration; expected a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\".")]
     [InlineData(new[] { "--settle", " 9s" }, "--settle: \" 9s\" is not a duration; expected a number with a unit ms, s, m or h, e.g. \"250ms\", \"30s\", \"1.5s\", \"2m\", \"1h\", or several units largest first, each once, e.g. \"1h30m\", \"1m30s\".")]
+    [InlineData(new[] { "--duration", "0.0001ms" }, "--duration: \"0.0001ms\" must be more than 0 (it rounds to 0; the smallest duration is 0.001ms).")]
+    [InlineData(new[] { "--duration", "0s" }, "--duration: \"0s\" must be more than 0.")]
     [InlineData(new[] { "--seed", "-1" }, "--seed: -1 is negative; a seed is a whole number from 0 to 2147483647.")]
     [InlineData(new[] { "--seed", "99999999999" }, "--seed: \"99999999999\" is more than 2147483647; a seed is a whole number from 0 to 2147483647.")]
     [InlineData(new[] { "--seed", "-99999999999" }, "--seed: \"-99999999999\" is negative; a seed is a whole number from 0 to 2147483647.")]
