@@ -102,26 +102,45 @@ public static class HumanDuration
         return true;
     }
 
-    /// <summary>The shortest exact form ("1h", "2m", "90s", "1500ms"), so a value reads like what was written.</summary>
+    /// <summary>
+    /// An exact form the parser reads back (<c>TryParse(Format(x))</c> gives x, to the <see cref="Resolution"/>), in the
+    /// largest units that read well: one unit when the value is whole in it ("2h", "2m", "90s"); from an hour on, hours,
+    /// minutes and seconds with the fraction in the seconds ("1h30m", "167h58m59.52s"); under an hour, seconds with a
+    /// fraction ("90.5s") and under a minute milliseconds ("1500ms", "0.5ms"), never a long run of milliseconds. Finer
+    /// than a microsecond is rounded, half away from zero.
+    /// </summary>
     public static string Format(TimeSpan value)
     {
-        if (value.Ticks != 0 && value.Ticks % TimeSpan.TicksPerHour == 0)
+        var ticks = RoundToResolution(value.Ticks);
+        if (ticks < 0)
         {
-            return FormattableString.Invariant($"{value.Ticks / TimeSpan.TicksPerHour}h");
+            return "-" + Format(TimeSpan.FromTicks(-ticks));
         }
 
-        if (value.Ticks != 0 && value.Ticks % TimeSpan.TicksPerMinute == 0)
+        if (ticks != 0 && ticks % TimeSpan.TicksPerHour == 0)
         {
-            return FormattableString.Invariant($"{value.Ticks / TimeSpan.TicksPerMinute}m");
+            return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerHour}h");
         }
 
-        if (value.Ticks % TimeSpan.TicksPerSecond == 0)
+        if (ticks >= TimeSpan.TicksPerHour)
         {
-            return FormattableString.Invariant($"{value.Ticks / TimeSpan.TicksPerSecond}s");
+            // Hours, then the minutes and seconds that are not 0, the fraction (to the microsecond) in the seconds.
+            var minutes = ticks % TimeSpan.TicksPerHour / TimeSpan.TicksPerMinute;
+            var seconds = Seconds(ticks % TimeSpan.TicksPerMinute);
+            return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerHour}h{(minutes > 0 ? $"{minutes}m" : string.Empty)}{(seconds is "0" ? string.Empty : $"{seconds}s")}");
         }
 
-        return FormattableString.Invariant($"{value.TotalMilliseconds:0.###}ms");
+        if (ticks != 0 && ticks % TimeSpan.TicksPerMinute == 0)
+        {
+            return FormattableString.Invariant($"{ticks / TimeSpan.TicksPerMinute}m");
+        }
+
+        return ticks % TimeSpan.TicksPerSecond == 0 || ticks >= TimeSpan.TicksPerMinute
+            ? $"{Seconds(ticks)}s"
+            : FormattableString.Invariant($"{(decimal)ticks / TimeSpan.TicksPerMillisecond:0.###}ms");
     }
+
+    private static string Seconds(long ticks) => ((decimal)ticks / TimeSpan.TicksPerSecond).ToString("0.######", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// What a field that must be more than 0 says of a text that parsed to 0, quoting nothing: "must be more than 0", and
@@ -131,6 +150,22 @@ public static class HumanDuration
         text is not null && text.Any(c => c is >= '1' and <= '9')
             ? $"must be more than 0 (it rounds to 0; the smallest duration is {Format(Resolution)})"
             : "must be more than 0";
+
+    // Whole microseconds, half away from zero; at the ends of TimeSpan the last step is cut instead of overflowing.
+    private static long RoundToResolution(long ticks)
+    {
+        var step = Resolution.Ticks;
+        var rest = ticks % step;
+        var down = ticks - rest;
+        if (Math.Abs(rest) * 2 < step)
+        {
+            return down;
+        }
+
+        return rest > 0
+            ? (down <= long.MaxValue - step ? down + step : down)
+            : (down >= long.MinValue + step ? down - step : down);
+    }
 
     // One "<digits>[.<digits>]<unit>" off the front of s.
     private static bool TryReadPart(ref ReadOnlySpan<char> s, out ReadOnlySpan<char> number, out long unitTicks)

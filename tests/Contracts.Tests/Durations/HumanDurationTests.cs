@@ -112,14 +112,65 @@ public sealed class HumanDurationTests
     [InlineData(0.5, "0.5ms")]
     [InlineData(0.001, "0.001ms")]
     [InlineData(0, "0s")]
+    [InlineData(61_500, "61.5s")]
+    [InlineData(3_599_999.5, "3599.9995s")]
+    [InlineData(5_400_000, "1h30m")]
+    [InlineData(5_400_500, "1h30m0.5s")]
+    [InlineData(3_600_000.5, "1h0.0005s")]
+    [InlineData(3_601_000, "1h1s")]
+    [InlineData(604_739_520, "167h58m59.52s")]
+    [InlineData(604_799_000, "167h59m59s")]
+    [InlineData(59_999.5, "59999.5ms")]
+    [InlineData(-1_500, "-1500ms")]
     public void Format_GivesTheShortestExactForm_WhichParsesBack(double ms, string text)
     {
         var value = TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond));
 
         Assert.Equal(text, HumanDuration.Format(value));
-        Assert.True(HumanDuration.TryParse(text, out var back));
-        Assert.Equal(value, back);
+        if (value >= TimeSpan.Zero)
+        {
+            Assert.True(HumanDuration.TryParse(text, out var back));
+            Assert.Equal(value, back);
+        }
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.001ms")]
+    [InlineData("250ms")]
+    [InlineData("1.5s")]
+    [InlineData("90s")]
+    [InlineData("1m30.25s")]
+    [InlineData("2h")]
+    [InlineData("1h0.5s")]
+    [InlineData("167h58m59.52s")]
+    [InlineData("604739520ms")]
+    [InlineData("604739519.999ms")]
+    [InlineData("10079.991m")]
+    [InlineData("167.9998h")]
+    [InlineData("8759h59m59.999999s")]
+    [InlineData("8760h")]
+    public void Format_OfAParsedValue_ParsesBackToTheSameValue(string text)
+    {
+        Assert.True(HumanDuration.TryParse(text, out var value));
+
+        var formatted = HumanDuration.Format(value);
+
+        Assert.True(HumanDuration.TryParse(formatted, out var back), $"\"{formatted}\" does not parse");
+        Assert.Equal(value, back);
+        if (value >= TimeSpan.FromMinutes(1))
+        {
+            Assert.DoesNotMatch("ms$", formatted); // a long span is never a run of milliseconds
+        }
+    }
+
+    [Theory]
+    [InlineData(10_000_004, "1s")] // 1.0000004s: under half a microsecond, rounded down
+    [InlineData(599_999_995, "1m")] // 59.9999995s: half a microsecond, away from zero, to the next whole unit
+    [InlineData(36_000_000_005, "1h0.000001s")] // 1h0.0000005s
+    [InlineData(35_999_999_995, "1h")] // 59m59.9999995s
+    public void Format_RoundsTicksFinerThanAMicrosecond_HalfAwayFromZero(long ticks, string expected) =>
+        Assert.Equal(expected, HumanDuration.Format(TimeSpan.FromTicks(ticks)));
 
     [Theory]
     [InlineData("0", "must be more than 0")]

@@ -82,6 +82,30 @@ public sealed class DryRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_span_that_is_not_whole_prints_in_hours_minutes_and_seconds_that_parse_back()
+    {
+        // --duration 167h59m59s scales the plan's 2s warm-up to 20159967ms and the abort checks' start to 120959800ms:
+        // printed as raw milliseconds before ("from 120959800ms"), now in the grammar's largest units, which paste back.
+        var plan = Path.Combine(_dir, "long.json");
+        await File.WriteAllTextAsync(plan, """
+            { "rate": 2, "duration": "60s", "warmUp": "2s", "scenarios": [ { "name": "payment" } ],
+              "claims": [ { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10s" } ] }
+            """);
+
+        var (code, output, err) = await CliRunner.RunAsync("run", "--plan", plan, "--duration", "167h59m59s", "--dry-run");
+
+        Assert.True(code == ExitCodes.AllClaimsHold, err);
+        var lines = Lines(output);
+        Assert.Contains("  load     167h59m59s at 2/s in all (warm-up 5h35m59.967s), seed 42, settle up to 30s", lines);
+        Assert.Contains("  claim    success_rate >= 99% (abortOnFail: checked each second from 33h35m59.8s; stops the run when it fails)", lines);
+        Assert.DoesNotMatch("[0-9]{6,}ms", output);
+        Assert.True(DurationText.TryParse("5h35m59.967s", out var warmUp));
+        Assert.Equal(TimeSpan.FromMilliseconds(20_159_967), warmUp);
+        Assert.True(DurationText.TryParse("33h35m59.8s", out var checks));
+        Assert.Equal(TimeSpan.FromMilliseconds(120_959_800), checks);
+    }
+
+    [Fact]
     public async Task ExternalTarget_Sharded_ShowsThisShardsLoad_AndNeverConnects()
     {
         // A wallet and a control plane that count who connects: a dry run must not.
