@@ -139,11 +139,11 @@ internal static class FigureCatalog
             },
             // Per-second p99s cannot be merged exactly without per-second histograms: the largest shard's bounds the run's.
             FigureMerge.UpperBound("the largest shard's: an upper bound")),
-        new(ClaimMetrics.DuplicateCharges, "payments the issuer charged twice (simulator invariants, this run)", run => run.DuplicateCharges, FigureMerge.Global),
+        new(ClaimMetrics.DuplicateCharges, "payments the issuer charged twice (simulator invariants, this run)", run => run.DuplicateCharges, FigureMerge.GlobalWorst(Enumerable.Max)),
         new(ClaimMetrics.DeclinedReattempts, "Authorize calls that sent an order the issuer had declined again under a new idempotency key (simulator invariants, this run; card schemes limit such reattempts)",
-            run => run.DeclinedReattempts, FigureMerge.Global),
+            run => run.DeclinedReattempts, FigureMerge.GlobalWorst(Enumerable.Max)),
         new(ClaimMetrics.MoneyConserved, "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
-            run => run.MoneyConserved ? 1 : 0, FigureMerge.Global),
+            run => run.MoneyConserved ? 1 : 0, FigureMerge.GlobalWorst(Enumerable.Min)),
         new(ClaimMetrics.KneeRps, "capacity plans: the highest judged stepped rate meeting the capacity objectives below the first judged one that does not (seconds the generator was late in are not judged)",
             (run, figures) =>
             {

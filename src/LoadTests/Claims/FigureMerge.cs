@@ -7,12 +7,14 @@ namespace PaySim.LoadTests.Claims;
 internal sealed class FigureMerge
 {
     private readonly Func<FigureShards, double?>? _factor;
+    private readonly Func<IEnumerable<double>, double>? _worst;
 
-    private FigureMerge(FigureMergeKind kind, string? note, Func<FigureShards, double?>? factor = null)
+    private FigureMerge(FigureMergeKind kind, string? note, Func<FigureShards, double?>? factor = null, Func<IEnumerable<double>, double>? worst = null)
     {
         Kind = kind;
         Note = note;
         _factor = factor;
+        _worst = worst;
     }
 
     public static FigureMerge Recompute { get; } = new(FigureMergeKind.Recompute, null);
@@ -20,6 +22,12 @@ internal sealed class FigureMerge
     public static FigureMerge Sum { get; } = new(FigureMergeKind.Sum, null);
 
     public static FigureMerge Global { get; } = new(FigureMergeKind.Global, null);
+
+    /// <summary>
+    /// The shared simulator's figure where one direction is worse (a count of violations: the most; a 1/0 invariant: the
+    /// least): the worst shard's value, so a violation inside one shard's window only is not lost.
+    /// </summary>
+    public static FigureMerge GlobalWorst(Func<IEnumerable<double>, double> worst) => new(FigureMergeKind.Global, null, worst: worst);
 
     public FigureMergeKind Kind { get; }
 
@@ -40,6 +48,14 @@ internal sealed class FigureMerge
         {
             case FigureMergeKind.Recompute:
                 figure.Compute(shards.Merged, merged);
+                break;
+            case FigureMergeKind.Global when _worst is not null:
+                foreach (var key in shards.Figures.SelectMany(f => f.Keys).Where(figure.Owns).Distinct().ToArray())
+                {
+                    var values = shards.Figures.Select(f => f.GetValueOrDefault(key)).OfType<double>().ToArray();
+                    merged.Set(key, values.Length == 0 ? null : _worst(values));
+                }
+
                 break;
             case FigureMergeKind.Global or FigureMergeKind.NotMergeable:
                 foreach (var (key, value) in one.Where(kv => figure.Owns(kv.Key)))

@@ -9,7 +9,12 @@ internal enum FigureMergeKind
     /// <summary>Each shard counted its own: the shards' values add.</summary>
     Sum,
 
-    /// <summary>The shared simulator's figure: every shard saw the same, so shard 1's stands.</summary>
+    /// <summary>
+    /// The shared simulator's figure: each shard measured it over its own window (before/after deltas of the simulator's
+    /// counters), which spans the other shards' calls when they run side by side. Shard 1's stands, or the worst shard's
+    /// for a figure that says which way is worse (<see cref="FigureMerge.GlobalWorst"/>); a merged claim on it fails when
+    /// any shard's value fails it, since a shard whose window started late or ended late saw calls shard 1's did not.
+    /// </summary>
     Global,
 
     /// <summary>Not exactly mergeable; the largest shard's value bounds the run's (said in the merged claim).</summary>

@@ -109,11 +109,12 @@ public static class LoadTestsCli
         var defect = new Option<string[]>("--defect") { Description = $"Embedded wallet: plant an integration mistake to see whether the plan catches it (repeatable; docs/wallet.md): {string.Join(", ", PaySim.Wallet.Defects.WalletDefects.Names)}.", AllowMultipleArgumentsPerToken = false };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the plan and every flag, print what the run would do (target, load, faults, node events, claims) and exit 0, or 2 on bad input; nothing is started and no request sent." };
         var resetSimulator = new Option<bool>("--reset-simulator") { Description = "External target: before the load, remove every fault rule on the simulator and bring every node back up, and print what was reset (so rules or node states left there do not act on the run's calls). Shard 1 does it for every shard. Refused with the embedded target, which starts fresh." };
+        var allowRemote = new Option<bool>(LocalTarget.Flag) { Description = "External target: let --wallet-url, --simulator-url, --sms-url (or the plan's target.external) name another host. Without it every target URL must be this machine (localhost, 127.0.0.0/8, ::1), so a typo or a copied plan cannot load a shared environment." };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict).")
         {
-            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, walletHooks, resetSimulator, shardOption, otlp, defect, dryRun,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, allowRemote, walletHooks, resetSimulator, shardOption, otlp, defect, dryRun,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -135,6 +136,7 @@ public static class LoadTestsCli
                     SimulatorUrl = parse.GetValue(simulatorUrl) is { } su ? HttpUrl.Parse(su, "--simulator-url") : null,
                     SmsUrl = parse.GetValue(smsUrl) is { } sms ? HttpUrl.Parse(sms, "--sms-url") : null,
                     WalletHooks = parse.GetValue(walletHooks) is { Length: > 0 } hooks ? WalletHooks.ParseFlags(hooks) : null,
+                    AllowRemote = parse.GetValue(allowRemote),
                     Shards = shard.Count,
                     Defects = parse.GetValue(defect) is { Length: > 0 } defects ? defects : null,
                 };

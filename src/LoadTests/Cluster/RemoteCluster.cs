@@ -100,6 +100,11 @@ internal sealed class RemoteCluster : ITargetCluster
 
         var sms = target.SmsUrl ?? nodes.Where(n => n.Kind == "sms").Select(n => ToUri(n.Address)).FirstOrDefault()
             ?? throw new PlanException("target.external.smsUrl: the simulator lists no SMS gateway; give its address.");
+        if (target.SmsUrl is null)
+        {
+            LocalTarget.Check(sms, "the SMS gateway the simulator lists (GET /v1/nodes; --sms-url names another)", target.AllowRemote);
+        }
+
         return new RemoteCluster(target, sms, issuers);
     }
 

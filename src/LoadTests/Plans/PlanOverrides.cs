@@ -24,6 +24,9 @@ internal sealed record PlanOverrides
     /// <summary><c>--wallet-hook NAME=COMMAND</c>: wallet-instance actions for an external target; they replace the plan's hooks of the same name.</summary>
     public IReadOnlyDictionary<string, string>? WalletHooks { get; init; }
 
+    /// <summary><c>--allow-remote</c>: an external target may be on another host (<see cref="LocalTarget"/>).</summary>
+    public bool AllowRemote { get; init; }
+
     /// <summary><c>--shard i/n</c>: n processes share the load, so each is checked against the limits for 1/n of it.</summary>
     public int Shards { get; init; } = 1;
 

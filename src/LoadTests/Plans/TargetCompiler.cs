@@ -21,7 +21,13 @@ internal static class TargetCompiler
             }
 
             Distinct(overrides.WalletUrls, _ => "--wallet-url");
-            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, overrides.SmsUrl ?? (doc?.External?.SmsUrl is { } sms ? HttpUrl.Parse(sms, $"{p} target.external.smsUrl") : null), Hooks(doc?.External, p, overrides));
+            foreach (var url in overrides.WalletUrls)
+            {
+                LocalTarget.Check(url, "--wallet-url", overrides.AllowRemote);
+            }
+
+            LocalTarget.Check(overrides.SimulatorUrl, "--simulator-url", overrides.AllowRemote);
+            external = new ExternalTarget(overrides.WalletUrls, overrides.SimulatorUrl, SmsUrl(doc?.External, p, overrides), Hooks(doc?.External, p, overrides)) { AllowRemote = overrides.AllowRemote };
         }
         else if (doc?.External is { } ext)
         {
@@ -32,13 +38,24 @@ internal static class TargetCompiler
 
             var urls = ext.WalletUrls.Select((u, i) => HttpUrl.Parse(u, $"{p} target.external.walletUrls[{i}]")).ToArray();
             Distinct(urls, i => $"{p} target.external.walletUrls[{i}]");
+            for (var i = 0; i < urls.Length; i++)
+            {
+                LocalTarget.Check(urls[i], $"{p} target.external.walletUrls[{i}]", overrides.AllowRemote);
+            }
+
             var sim = HttpUrl.Parse(ext.SimulatorUrl ?? throw new PlanException($"{p} target.external.simulatorUrl: required, e.g. \"http://localhost:7000\"."), $"{p} target.external.simulatorUrl");
-            external = new ExternalTarget(urls, sim, overrides.SmsUrl ?? (ext.SmsUrl is null ? null : HttpUrl.Parse(ext.SmsUrl, $"{p} target.external.smsUrl")), Hooks(ext, p, overrides));
+            LocalTarget.Check(sim, $"{p} target.external.simulatorUrl", overrides.AllowRemote);
+            external = new ExternalTarget(urls, sim, SmsUrl(ext, p, overrides), Hooks(ext, p, overrides)) { AllowRemote = overrides.AllowRemote };
         }
 
         if (external is null && overrides.WalletHooks is { Count: > 0 })
         {
             throw new PlanException("--wallet-hook: applies to an external target only (with --wallet-url and --simulator-url); the embedded wallet instances are child processes the run kills and freezes itself.");
+        }
+
+        if (external is null && overrides.AllowRemote)
+        {
+            throw new PlanException($"{LocalTarget.Flag}: applies to an external target only (with --wallet-url and --simulator-url, or the plan's target.external); the embedded cluster runs on this machine.");
         }
 
         if (external is null && overrides.SmsUrl is not null)
@@ -118,6 +135,25 @@ internal static class TargetCompiler
         }
 
         return new PlanTarget { Embedded = embedded, External = external };
+    }
+
+    /// <summary>--sms-url, else the plan's target.external.smsUrl, else null (the simulator's node list gives it).</summary>
+    private static Uri? SmsUrl(PlanExternalDocument? doc, string p, PlanOverrides overrides)
+    {
+        if (overrides.SmsUrl is { } flag)
+        {
+            LocalTarget.Check(flag, "--sms-url", overrides.AllowRemote);
+            return flag;
+        }
+
+        if (doc?.SmsUrl is not { } text)
+        {
+            return null;
+        }
+
+        var url = HttpUrl.Parse(text, $"{p} target.external.smsUrl");
+        LocalTarget.Check(url, $"{p} target.external.smsUrl", overrides.AllowRemote);
+        return url;
     }
 
     /// <summary>The plan's hooks, then the --wallet-hook flags over them.</summary>

@@ -52,6 +52,11 @@ internal static class ShardMerger
         {
             var judged = ClaimMetrics.Judge(claim.Name, claim.Expression, figures.Lookup, claim.Scenario);
             var expression = Expression.Parse(ClaimMetrics.Normalise(claim.Expression));
+            if (judged.Pass && expression.ScopeKind is null && FigureCatalog.Owner(expression.Metric) is { Merge.Kind: FigureMergeKind.Global } shared
+                && FailingShard(shards, claim, shared, figures) is { } failing)
+            {
+                judged = failing;
+            }
             if (expression.ScopeKind is null && FigureCatalog.Owner(expression.Metric)?.Merge.Note is { } note)
             {
                 judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + $"({note})";
@@ -79,6 +84,28 @@ internal static class ShardMerger
         merged.Extra["aborted"] = false;
 
         return (merged, MergeTimeSeries(shards));
+    }
+
+    /// <summary>
+    /// A claim on the shared simulator's figure, judged on each shard's own value: each shard measured the simulator over
+    /// its own window, so a violation only another shard's window saw (it started or ended later than shard 1) fails the
+    /// merged claim too. Null when every shard's value holds.
+    /// </summary>
+    private static ClaimResult? FailingShard(IReadOnlyList<ShardInput> shards, ClaimResult claim, RunFigure shared, RunFigures merged)
+    {
+        foreach (var shard in shards)
+        {
+            var own = shard.Summary.Extra["figures"] as JsonObject;
+            var judged = ClaimMetrics.Judge(claim.Name, claim.Expression, key => shared.Owns(key) ? (own?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null) : merged.Lookup(key), claim.Scenario);
+            if (!judged.Pass)
+            {
+                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ")
+                    + $"(shard {shard.Shard}'s: each shard saw the shared simulator over its own window, and this one's fails the claim)";
+                return judged;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -259,6 +286,21 @@ internal static class ShardMerger
         }
 
         merged.Extra["retryAmplification"] = Round(figures.Get(ClaimMetrics.RetryAmplification));
+        // The simulator's invariants as merged (the worst shard's), not shard 1's copied with the rest of its summary.
+        if (figures.Get(ClaimMetrics.DuplicateCharges) is { } duplicates)
+        {
+            merged.Extra["duplicateCharges"] = (long)duplicates;
+        }
+
+        if (figures.Get(ClaimMetrics.DeclinedReattempts) is { } reattempts)
+        {
+            merged.Extra["declinedReattempts"] = (long)reattempts;
+        }
+
+        if (figures.Get(ClaimMetrics.MoneyConserved) is { } conserved)
+        {
+            merged.Extra["moneyConserved"] = conserved == 1;
+        }
         merged.Extra["reconciliation"] = reconciliation?.ToJson();
         if (figures.Get(ClaimMetrics.ErrorsDuringFault) is { } errors && merged.Extra["failover"] is JsonObject failover)
         {

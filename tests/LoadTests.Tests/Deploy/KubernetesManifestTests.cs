@@ -62,6 +62,29 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
+    public async Task LoadAgentsCommand_IsAcceptedByTheCli_AsTheFirstPodRunsIt()
+    {
+        // The agent's shell command with the pod's values put in, checked by the real command line (--dry-run): a flag the
+        // CLI refuses (the cluster's hosts without --allow-remote, a renamed flag) fails here, not in someone's cluster.
+        var agent = Containers(Docs.Single(d => Name(d.Doc) == "load-agents").Doc).Single();
+        var line = Command(agent);
+        var run = line[(line.IndexOf("PaySim.LoadTests.dll", StringComparison.Ordinal) + "PaySim.LoadTests.dll".Length)..line.IndexOf(';', StringComparison.Ordinal)]
+            .Replace("$((JOB_COMPLETION_INDEX+1))", "1", StringComparison.Ordinal)
+            .Replace("$SHARDS", Env(agent, "SHARDS"), StringComparison.Ordinal)
+            .Replace("$PLAN", Env(agent, "PLAN"), StringComparison.Ordinal)
+            .Replace("$DURATION", Env(agent, "DURATION"), StringComparison.Ordinal)
+            .Replace("\"", string.Empty, StringComparison.Ordinal);
+        var args = run.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        args[args.IndexOf("--report-dir") + 1] = Path.Combine(Path.GetTempPath(), "paysim-k8s-" + Guid.NewGuid().ToString("N"));
+
+        var (code, output, err) = await Cli.CliRunner.RunAsync([.. args, "--dry-run"]);
+
+        Assert.True(code == PaySim.LoadTests.Cli.ExitCodes.AllClaimsHold, $"`{string.Join(' ', args)} --dry-run` exited {code}: {err.Trim()}");
+        Assert.Contains("http://wallet:8080", output, StringComparison.Ordinal);
+        Assert.Contains("shard 1/", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EveryService_SelectsADeploymentsPods_AndTargetsOneOfItsContainerPorts()
     {
         foreach (var (file, service) in Docs.Where(d => Kind(d.Doc) == "Service"))

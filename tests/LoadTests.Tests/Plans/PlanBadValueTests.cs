@@ -100,7 +100,7 @@ public sealed class PlanBadValueTests
     [Fact]
     public void ExternalTarget_WithCredentialsInAUrl_IsRefusedWithoutEchoingThem()
     {
-        const string json = """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":["http://w:7300"],"simulatorUrl":"http://admin:hunter2@localhost:7000"}}}""";
+        const string json = """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"target":{"external":{"walletUrls":["http://localhost:7300"],"simulatorUrl":"http://admin:hunter2@localhost:7000"}}}""";
 
         var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
 

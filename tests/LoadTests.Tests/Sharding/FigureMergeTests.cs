@@ -7,7 +7,8 @@ namespace PaySim.LoadTests.Tests.Sharding;
 
 /// <summary>
 /// A merged run of two shards gives each figure its rule's value (<see cref="FigureMergeKind"/>): recomputed from the
-/// merged histograms, counts, census and ledgers; summed; the shared simulator's (shard 1's); bounded by the largest
+/// merged histograms, counts, census and ledgers; summed; the shared simulator's (shard 1's, or the worst shard's for an
+/// invariant, and any shard's own value can fail the claim); bounded by the largest
 /// shard's; scaled; or not mergeable, said in the merged claim.
 /// </summary>
 public sealed class FigureMergeTests : IDisposable
@@ -17,16 +18,16 @@ public sealed class FigureMergeTests : IDisposable
     [Fact]
     public async Task MergeOfTwoShards_GivesEachKindOfMergeRuleItsValue()
     {
-        string[] claims = ["ok_count >= 0", "fault_p99_ms[1] < 1000", "p99_drift < 10", "knee_rps >= 0", "duplicate_charges == 0", "errors_during_fault >= 0", "recovery_ms <= 5s"];
+        string[] claims = ["ok_count >= 0", "fault_p99_ms[1] < 1000", "p99_drift < 10", "knee_rps >= 0", "duplicate_charges == 0", "errors_during_fault >= 0", "recovery_ms <= 5s", "issuer_jain_fairness >= 0.8", "money_conserved == true"];
         var a = await WriteShardAsync(1, ok: 90, fail: 10, walletReplies: [60, 40], payCalls: 300, excessCharges: 1, resends: 2, claims, new()
         {
-            ["duplicate_charges"] = 0, ["issuer_jain_fairness"] = 0.9, ["issuer_node_share[issuer-1]"] = 0.6, ["issuer_node_share[issuer-2]"] = 0.4,
+            ["duplicate_charges"] = 0, ["money_conserved"] = 1, ["issuer_jain_fairness"] = 0.9, ["issuer_node_share[issuer-1]"] = 0.6, ["issuer_node_share[issuer-2]"] = 0.4,
             ["errors_during_fault"] = 3, ["fault_p99_ms[1]"] = 120, ["knee_rps"] = 100, ["retry_amplification"] = 1.5,
             ["p99_drift"] = 1.2, ["failover_detect_ms"] = 2000, ["recovery_ms"] = 4000, ["memory_growth_mb"] = 12, ["step_up_success_rate"] = 0.9,
         }, qrCalls: 100, resets: (3, new() { ["sms_timeout"] = 1 }));
         var b = await WriteShardAsync(2, ok: 45, fail: 5, walletReplies: [20, 30], payCalls: 100, excessCharges: 2, resends: 4, claims, new()
         {
-            ["duplicate_charges"] = 5, ["issuer_jain_fairness"] = 0.5, ["issuer_node_share[issuer-1]"] = 0.9, ["issuer_node_share[issuer-2]"] = 0.1,
+            ["duplicate_charges"] = 5, ["money_conserved"] = 0, ["issuer_jain_fairness"] = 0.5, ["issuer_node_share[issuer-1]"] = 0.9, ["issuer_node_share[issuer-2]"] = 0.1,
             ["errors_during_fault"] = 4, ["fault_p99_ms[1]"] = 340, ["fault_p99_ms[2]"] = 80, ["knee_rps"] = 300, ["retry_amplification"] = 9,
             ["p99_drift"] = 3, ["failover_detect_ms"] = 9000, ["recovery_ms"] = 10000, ["memory_growth_mb"] = 99, ["step_up_success_rate"] = 5.0 / 6,
         }, qrCalls: 0, resets: (4, new() { ["sms_timeout"] = 1, ["reset_code_invalid"] = 1 }));
@@ -67,8 +68,13 @@ public sealed class FigureMergeTests : IDisposable
         Check("errors_during_fault", 7);
         Assert.Equal(7, merged.Extra["failover"]!["errorsDuringFault"]!.GetValue<long>());
 
-        // Global: the simulator is shared, so shard 1's figures are the run's (summing shard 2's would double count).
-        Check("duplicate_charges", 0);
+        // Global: the simulator is shared, so shard 1's figures stand (summing shard 2's would double count), but each
+        // shard measured it over its own window: a violation count is the most any shard saw, an invariant the worst,
+        // and the summary's own fields say the same.
+        Check("duplicate_charges", 5);
+        Check("money_conserved", 0);
+        Assert.Equal(5, merged.Extra["duplicateCharges"]!.GetValue<long>());
+        Assert.False(merged.Extra["moneyConserved"]!.GetValue<bool>());
         Check("issuer_jain_fairness", 0.9);
         Check("issuer_node_share[issuer-1]", 0.6);
 
@@ -96,7 +102,15 @@ public sealed class FigureMergeTests : IDisposable
         Assert.False(merged.Claims.Single(c => c.Expression == "recovery_ms <= 5s").Pass);
         Assert.Contains("(the slowest shard's: the run's is no shorter)", Message("recovery_ms <= 5s"), StringComparison.Ordinal);
         Assert.DoesNotContain("shard 1", Message("ok_count >= 0") ?? string.Empty, StringComparison.Ordinal);
+        Assert.False(merged.Claims.Single(c => c.Expression == "duplicate_charges == 0").Pass);
+        Assert.False(merged.Claims.Single(c => c.Expression == "money_conserved == true").Pass);
         Assert.DoesNotContain("shard 1", Message("duplicate_charges == 0") ?? string.Empty, StringComparison.Ordinal);
+
+        // A claim on a shared figure shard 1's value passes fails when another shard's own value fails it, and says whose.
+        var fairness = merged.Claims.Single(c => c.Expression == "issuer_jain_fairness >= 0.8");
+        Assert.False(fairness.Pass);
+        Assert.Equal(0.5, fairness.Observed);
+        Assert.Contains("(shard 2/2's: each shard saw the shared simulator over its own window, and this one's fails the claim)", fairness.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -22,7 +22,7 @@ public sealed class MergeCommandTests : IDisposable
         var values = Enumerable.Range(0, 5_000).Select(_ => (long)Math.Exp(5 + random.NextDouble() * 8)).ToArray(); // ~150 µs .. 450 ms
         var shard1 = values.Where((_, i) => i % 3 != 0).ToArray(); // uneven on purpose: 3,333 vs 1,667
         var shard2 = values.Where((_, i) => i % 3 == 0).ToArray();
-        string[] claims = [$"scenario:payment count == {values.Length}", "wallet_jain_fairness >= 0.95", "duplicate_charges == 0", "step:pay p99 < 1h", "bind_resends == 6"];
+        string[] claims = [$"scenario:payment count == {values.Length}", "wallet_jain_fairness >= 0.95", "duplicate_charges <= 2", "step:pay p99 < 1h", "bind_resends == 6"];
         var a = await WriteShardAsync("a", 1, 2, shard1, fail: 7, walletReplies: [1700, 1640], claims: claims);
         var b = await WriteShardAsync("b", 2, 2, shard2, fail: 3, walletReplies: [830, 840], claims: claims);
         var outDir = Path.Combine(_dir, "merged");
@@ -77,8 +77,9 @@ public sealed class MergeCommandTests : IDisposable
         Assert.Equal(3, merged.Extra["bindings"]!["boundAfterResend"]!.GetValue<long>());
         Assert.Equal(6, merged.Claims.Single(c => c.Expression == "bind_resends == 6").Observed);
 
-        // Simulator-side figures are global: shard 1's stand (shard 2 reported a different, wrong-if-summed value).
-        Assert.Equal(0, merged.Claims.Single(c => c.Expression == "duplicate_charges == 0").Observed);
+        // Simulator-side figures are global: both shards saw the same 2 duplicates over their overlapping windows; summed
+        // they would count 4.
+        Assert.Equal(2, merged.Claims.Single(c => c.Expression == "duplicate_charges <= 2").Observed);
         Assert.Equal(2, merged.Extra["shard"]!["count"]!.GetValue<int>());
         foreach (var file in new[] { "report.html", "report.md", "junit.xml", "timeseries.csv" })
         {
@@ -174,6 +175,23 @@ public sealed class MergeCommandTests : IDisposable
         var knee = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json"))).Claims.Single();
         Assert.Equal(200, knee.Observed);
         Assert.Contains("shard 1's knee", knee.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merge_WhenOnlyShardTwosWindowSawADuplicateCharge_Fails_AndTheMergedSummarySaysSo()
+    {
+        // Shard 2 ran on after shard 1 had finished; an order charged twice then is in shard 2's simulator delta only.
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["duplicate_charges == 0"], extraFigures: new() { ["duplicate_charges"] = 0 });
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["duplicate_charges == 0"], extraFigures: new() { ["duplicate_charges"] = 1 });
+        var outDir = Path.Combine(_dir, "merged-duplicate");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{stdout}\n{stderr}");
+        var merged = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        Assert.Equal(1, Assert.Single(merged.Claims).Observed);
+        Assert.Equal(1, merged.Extra["duplicateCharges"]!.GetValue<long>());
+        Assert.Equal(1, merged.Extra["figures"]!["duplicate_charges"]!.GetValue<double>());
     }
 
     [Fact]
@@ -661,8 +679,8 @@ public sealed class MergeCommandTests : IDisposable
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.99, ["walletJain"] = 0.5 };
         summary.Extra["walletCalls"] = new JsonObject { ["pay"] = okValues.Length };
         summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = 2 * index, ["boundAfterResend"] = index, ["byCause"] = new JsonObject() };
-        // Shard 2's simulator snapshot would double count if summed; merge must take shard 1's.
-        var figures = new JsonObject { ["duplicate_charges"] = index == 1 ? 0 : 5, ["issuer_jain_fairness"] = 0.99, ["retry_amplification"] = 1.0 };
+        // Both shards' simulator deltas saw the same duplicates; summed they would count them twice.
+        var figures = new JsonObject { ["duplicate_charges"] = 2, ["issuer_jain_fairness"] = 0.99, ["retry_amplification"] = 1.0 };
         foreach (var (key, value) in extraFigures ?? [])
         {
             figures[key] = value;

@@ -1,0 +1,23 @@
+namespace PaySim.LoadTests.Plans;
+
+/// <summary>
+/// Load stays on this machine unless the user says otherwise: every URL the run sends load or control calls to (each
+/// wallet instance, the simulator's control plane, the SMS gateway) must be a loopback address (localhost, 127.0.0.0/8,
+/// ::1) unless <c>run --allow-remote</c> is given, so a typo or a copied staging plan cannot put a load test on a shared
+/// environment. The OTLP collector only receives the run's figures, and is not checked.
+/// </summary>
+internal static class LocalTarget
+{
+    public const string Flag = "--allow-remote";
+
+    public static bool IsLocal(Uri uri) => uri.IsLoopback;
+
+    /// <summary>Refuses <paramref name="uri"/> (exit 2, one line naming <paramref name="field"/>) when it is another host and remote targets are not allowed.</summary>
+    public static void Check(Uri uri, string field, bool allowRemote)
+    {
+        if (!allowRemote && !IsLocal(uri))
+        {
+            throw new PlanException($"{field}: {uri.Host} is not this machine (localhost, 127.0.0.0/8 or ::1); load goes to another host only with {Flag}, so that a typo or a copied plan cannot load a shared environment.");
+        }
+    }
+}
