@@ -60,6 +60,17 @@ public sealed class LoadTestRunner
     /// </summary>
     public LoadTestRunner WithLiveCheck(Func<RunSummary, TimeSpan, string?> check) => new(_options with { LiveCheck = check });
 
+    /// <summary>
+    /// Per-request results (k6's <c>--out json</c>): <paramref name="observer"/> sees every iteration and every
+    /// <see cref="Step.Run"/> step the statistics count, with its latency, status and end time, on the load's threads.
+    /// It must never block (see <see cref="IRequestObserver"/>). Without one the hot path pays a null check.
+    /// </summary>
+    public LoadTestRunner WithRequestObserver(IRequestObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return new(_options with { RequestObserver = observer });
+    }
+
     /// <summary>Load split by <see cref="ScenarioProps.WithWeight"/> among scenarios that have no simulations of their own.</summary>
     public LoadTestRunner WithSharedLoad(params LoadSimulation[] simulations) => new(_options with { SharedLoad = simulations.ToArray() });
 

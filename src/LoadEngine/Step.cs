@@ -37,7 +37,13 @@ public static class Step
 
         if (sc.Record && !sc.CancellationToken.IsCancellationRequested)
         {
-            sc.Runtime.Stats.GetStep(name).Record(response, sc.Runtime.ToMicros(time.GetTimestamp() - start));
+            var runtime = sc.Runtime;
+            var micros = runtime.ToMicros(time.GetTimestamp() - start);
+            runtime.Stats.GetStep(name).Record(response, micros);
+            if (runtime.Observer is { } observer)
+            {
+                observer.OnRequest(new RequestSample(runtime.Props.Name, name, response.IsOk, response.EffectiveStatusCode, micros, time.GetUtcNow()));
+            }
         }
 
         return response;

@@ -38,6 +38,8 @@ internal sealed class RunEngine : IDisposable
 
     public CancellationToken RunToken => _run.Token;
 
+    public IRequestObserver? RequestObserver => _options.RequestObserver;
+
     public CancellationToken Stopping => _stopping.Token;
 
     public void Stop(string reason)

@@ -42,6 +42,7 @@ internal sealed class ScenarioRuntime
             : props.StartDelay.TotalSeconds + simulations.Sum(s => s.During.TotalSeconds);
         _ticksToMicros = 1_000_000.0 / engine.Time.TimestampFrequency;
         _targetSchedule = IsOpen ? ArrivalSchedule.Build(simulations, seed) : null;
+        Observer = engine.RequestObserver;
     }
 
     public RunEngine Engine { get; }
@@ -53,6 +54,9 @@ internal sealed class ScenarioRuntime
     public int Seed { get; }
 
     public ScenarioCollector Stats { get; }
+
+    /// <summary>The run's per-request observer; null when none is set (the hot path's only cost then is this check).</summary>
+    public IRequestObserver? Observer { get; }
 
     public bool IsOpen { get; }
 
@@ -424,7 +428,13 @@ internal sealed class ScenarioRuntime
             return;
         }
 
-        Stats.Record(response, ToMicros(Time.GetTimestamp() - start));
+        var micros = ToMicros(Time.GetTimestamp() - start);
+        Stats.Record(response, micros);
+        if (Observer is { } observer)
+        {
+            observer.OnRequest(new RequestSample(Props.Name, null, response.IsOk, response.EffectiveStatusCode, micros, Time.GetUtcNow()));
+        }
+
         if (response.IsFail && Props.MaxFailCount > 0 && Stats.Fail > Props.MaxFailCount)
         {
             Engine.Stop($"scenario \"{Props.Name}\" exceeded maxFailCount {Props.MaxFailCount}");

@@ -110,20 +110,23 @@ public static class LoadTestsCli
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the plan and every flag, print what the run would do (target, load, faults, node events, claims) and exit 0, or 2 on bad input; nothing is started and no request sent." };
         var resetSimulator = new Option<bool>("--reset-simulator") { Description = "External target: before the load, remove every fault rule on the simulator and bring every node back up, and print what was reset (so rules or node states left there do not act on the run's calls). Shard 1 does it for every shard. Refused with the embedded target, which starts fresh." };
         var allowRemote = new Option<bool>(LocalTarget.Flag) { Description = "External target: let --wallet-url, --simulator-url, --sms-url (or the plan's target.external) name another host. Without it every target URL must be this machine (localhost, 127.0.0.0/8, ::1), so a typo or a copied plan cannot load a shared environment." };
+        var outOption = new Option<string?>(OutTarget.Flag) { Description = "Per-request results as k6's --out json: json=PATH writes one JSON object a line, a Metric line when a metric first appears, then a Point per sample: step_duration (ms) and step_reqs per wallet call, iteration_duration and iterations per iteration, tagged scenario, step, status and ok. A PATH ending in .gz is gzip-compressed; its folder must exist; each shard writes its own file. The load never waits on the disk: samples the writer cannot keep up with are dropped and counted." };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
         var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict).")
         {
-            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, allowRemote, walletHooks, resetSimulator, shardOption, otlp, defect, dryRun,
+            plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, allowRemote, walletHooks, resetSimulator, shardOption, otlp, outOption, defect, dryRun,
         };
         run.SetAction(async (parse, ct) =>
         {
             LoadPlan compiled;
             ShardSpec shard;
             Uri? otlpUri;
+            OutTarget? rawOut;
             try
             {
                 otlpUri = parse.GetValue(otlp) is { } o ? HttpUrl.Parse(o, "--otlp", OtlpExample) : null;
+                rawOut = parse.GetValue(outOption) is { } ov ? OutTarget.Parse(ov) : null;
                 shard = parse.GetValue(shardOption) is { } sh ? ShardSpec.Parse(sh) : ShardSpec.Whole;
                 var overrides = new PlanOverrides
                 {
@@ -152,13 +155,17 @@ public static class LoadTestsCli
                     // What the run checks before it starts anything, then the plan as it would play.
                     var folder = parse.GetValue(reportDir);
                     ReportFolder.EnsureUsable(folder ?? "reports", folder is null ? "report folder" : "--report-dir");
-                    foreach (var line in PlanPreview.Lines(compiled, shard, folder, otlpUri, parse.GetValue(resetSimulator)))
+                    rawOut?.EnsureWritable();
+                    foreach (var line in PlanPreview.Lines(compiled, shard, folder, otlpUri, parse.GetValue(resetSimulator), rawOut))
                     {
                         await stdout.WriteLineAsync(line).ConfigureAwait(false);
                     }
 
                     return ExitCodes.AllClaimsHold;
                 }
+
+                // Before anything starts: a file that cannot be written is bad input, not a run lost at its end.
+                rawOut?.EnsureWritable();
             }
             catch (PlanException ex)
             {
@@ -172,7 +179,7 @@ public static class LoadTestsCli
                     compiled,
                     new RunOptions
                     {
-                        ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), ResetSimulator = parse.GetValue(resetSimulator), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri,
+                        ReportDir = parse.GetValue(reportDir), ShowProgress = !parse.GetValue(noProgress), ResetSimulator = parse.GetValue(resetSimulator), WalletClientFactory = cliOptions.WalletClientFactory, Shard = shard, Otlp = otlpUri, Out = rawOut,
                         Command = RunAgain.Of(parse.Tokens.Select(t => t.Value).ToArray(), compiled.Seed),
                     },
                     stdout,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PaySim.LoadEngine;
 using PaySim.LoadTests.Plans;
+using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Sharding;
 using PaySim.Simulator.Risk;
 
@@ -15,7 +16,8 @@ internal static class PlanPreview
 {
     /// <summary>The lines, in the order a reader checks them: what, against what, how much, which failures, which claims.</summary>
     /// <param name="reportFolder">The <c>--report-dir</c> given, or null for the run's default (named at its start).</param>
-    public static IReadOnlyList<string> Lines(LoadPlan plan, ShardSpec shard, string? reportFolder, Uri? otlp, bool resetSimulator = false)
+    /// <param name="rawOut">The <c>--out</c> given, or null.</param>
+    public static IReadOnlyList<string> Lines(LoadPlan plan, ShardSpec shard, string? reportFolder, Uri? otlp, bool resetSimulator = false, OutTarget? rawOut = null)
     {
         plan = PlanSharder.Apply(plan, shard);
         var lines = new List<string>
@@ -77,7 +79,8 @@ internal static class PlanPreview
             lines.Add($"  catches  {string.Join("; ", plan.Catches)} (planted defects it promises to fail on{(plan.Catches.Any(c => c.By.Count > 0) ? ", each by one of the claims named" : string.Empty)})");
         }
 
-        lines.Add($"  report   {(reportFolder is null ? Path.Combine("reports", $"<UTC time of the start>-{plan.Name}") : Path.GetFullPath(reportFolder))}" + (otlp is null ? string.Empty : $"; per-second figures pushed to {otlp}"));
+        lines.Add($"  report   {(reportFolder is null ? Path.Combine("reports", $"<UTC time of the start>-{plan.Name}") : Path.GetFullPath(reportFolder))}" + (otlp is null ? string.Empty : $"; per-second figures pushed to {otlp}")
+            + (rawOut is null ? string.Empty : $"; every request as k6 JSON lines to {Path.GetFullPath(rawOut.Path)}{(rawOut.Gzip ? " (gzip)" : string.Empty)}"));
 
         // The run's own pre-load check, with the rules it would read: the plan's, else (embedded) the simulator's defaults.
         // An external simulator's rules are only known once it is asked, which a dry run does not do.

@@ -32,7 +32,8 @@ internal static class PlanRunner
         using var otlp = options.Otlp is { } endpoint ? new OtlpExport(endpoint, plan.Name, shard) : null;
         var counters = new RunCounters();
         var abortOnFail = new AbortOnFailCheck(plan, counters);
-        var runner = CreateRunner(plan, options, flows, events, otlp, abortOnFail);
+        var rawOut = options.Out is { } outTarget ? new JsonLinesOutput(outTarget) : null;
+        var runner = CreateRunner(plan, options, flows, events, otlp, abortOnFail, rawOut);
         var folder = options.ReportDir ?? Path.Combine("reports", $"{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{plan.Name}");
         ReportFolder.EnsureUsable(folder, options.ReportDir is null ? "report folder" : "--report-dir");
 
@@ -108,7 +109,18 @@ internal static class PlanRunner
         log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
         var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl, events);
-        var result = await PlayAsync(runner, timeline, declines, counters, cancellationToken).ConfigureAwait(false);
+        var result = await PlayAsync(runner, timeline, declines, counters, rawOut, cancellationToken).ConfigureAwait(false);
+        if (rawOut is not null)
+        {
+            var (outLine, outWarning) = rawOut.Closing();
+            log.WriteLine(outLine);
+            if (outWarning is not null)
+            {
+                warnings.Add(outWarning);
+                log.WriteLine($"warning: {outWarning}");
+            }
+        }
+
         if (GeneratorLag.Warning(result.TimeSeries) is { } lagWarning)
         {
             warnings.Add(lagWarning);
@@ -171,6 +183,20 @@ internal static class PlanRunner
         }
 
         summary.Extra["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
+        if (rawOut is not null)
+        {
+            // What --out wrote: a script reading the file checks its point count against the report's requests here.
+            summary.Extra["out"] = new JsonObject
+            {
+                ["path"] = Path.GetFullPath(rawOut.Target.Path),
+                ["format"] = "json",
+                ["gzip"] = rawOut.Target.Gzip,
+                ["requests"] = rawOut.WrittenRequests,
+                ["points"] = rawOut.WrittenPoints,
+                ["dropped"] = rawOut.DroppedRequests,
+            };
+        }
+
         summary.Command = options.Command;
 
         await ReportWriter.WriteAsync(folder, summary, result.TimeSeries, CancellationToken.None).ConfigureAwait(false);
@@ -237,7 +263,7 @@ internal static class PlanRunner
     }
 
     /// <summary>The plan's scenarios on the load engine, each iteration played by the run's wallet flows (set once the users are prepared).</summary>
-    private static LoadTestRunner CreateRunner(LoadPlan plan, RunOptions options, StrongBox<WalletFlows> flows, RunEvents events, OtlpExport? otlp, AbortOnFailCheck abortOnFail)
+    private static LoadTestRunner CreateRunner(LoadPlan plan, RunOptions options, StrongBox<WalletFlows> flows, RunEvents events, OtlpExport? otlp, AbortOnFailCheck abortOnFail, JsonLinesOutput? rawOut)
     {
         var scenarios = plan.Scenarios.Select(s =>
             Scenario.Create(s.Name, ctx => flows.Value!.RunAsync(s.Kind, ctx, s.Mix))
@@ -259,6 +285,11 @@ internal static class PlanRunner
         if (otlp is not null)
         {
             runner = runner.WithReportingSinks(otlp.Sink);
+        }
+
+        if (rawOut is not null)
+        {
+            runner = runner.WithRequestObserver(rawOut);
         }
 
         try
@@ -320,9 +351,10 @@ internal static class PlanRunner
         return new RunSnapshot(stats, invariants, served, GC.GetTotalMemory(forceFullCollection: true));
     }
 
-    /// <summary>Plays the load and the fault timeline together; the counters record only while the load runs.</summary>
-    private static async Task<RunResult> PlayAsync(LoadTestRunner runner, FaultTimeline timeline, DeclineJudge declines, RunCounters counters, CancellationToken cancellationToken)
+    /// <summary>Plays the load and the fault timeline together; the counters record, and <c>--out</c>'s file is open, only while the load runs.</summary>
+    private static async Task<RunResult> PlayAsync(LoadTestRunner runner, FaultTimeline timeline, DeclineJudge declines, RunCounters counters, JsonLinesOutput? rawOut, CancellationToken cancellationToken)
     {
+        rawOut?.Start();
         counters.Recording = true;
         declines.Start();
         timeline.Start();
@@ -334,6 +366,10 @@ internal static class PlanRunner
         {
             await timeline.DisposeAsync().ConfigureAwait(false);
             counters.Recording = false;
+            if (rawOut is not null)
+            {
+                await rawOut.FinishAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -6,7 +6,7 @@ namespace PaySim.LoadTests.Running;
 /// <summary>
 /// The command that plays a run again, written into its summary.json (<c>command</c>), report.md, report.html and the
 /// console's last lines, so a run that failed in CI can be repeated on a laptop with one paste: the run's own arguments
-/// as given, without <c>--report-dir</c> (a second run gets a folder of its own instead of overwriting the first) and
+/// as given, without <c>--report-dir</c> and <c>--out</c> (a second run gets a folder of its own instead of overwriting the first's files) and
 /// <c>--dry-run</c>, with <c>--seed</c> added when it was not given (the seed the plan ran with), each argument quoted
 /// for a POSIX shell where it needs it.
 /// </summary>
@@ -45,7 +45,7 @@ internal static partial class RunAgain
         return "dotnet " + Quote(Path.Combine(full, typeof(RunAgain).Assembly.GetName().Name + ".dll"));
     }
 
-    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "--report-dir" };
+    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "--report-dir", "--out" };
     private static readonly HashSet<string> DroppedFlags = new(StringComparer.Ordinal) { "--dry-run" };
 
     /// <summary>

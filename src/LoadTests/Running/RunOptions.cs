@@ -1,3 +1,4 @@
+using PaySim.LoadTests.Reporting;
 using PaySim.LoadTests.Sharding;
 using PaySim.LoadTests.Wallets;
 
@@ -21,6 +22,9 @@ internal sealed record RunOptions
 
     /// <summary><c>--otlp URL</c>: push the per-second figures to an OpenTelemetry collector (null = off).</summary>
     public Uri? Otlp { get; init; }
+
+    /// <summary><c>--out json=PATH</c>: every counted request written as k6's JSON lines (<see cref="JsonLinesOutput"/>; null = off).</summary>
+    public OutTarget? Out { get; init; }
 
     /// <summary>
     /// <c>--reset-simulator</c>: before the load, remove every fault rule on the external simulator and bring every node

@@ -74,7 +74,12 @@ internal static class ShardMerger
             ["folders"] = new JsonArray(shards.Select(s => (JsonNode?)Path.GetFullPath(s.Folder)).ToArray()),
             // Each shard's own "run again" command (null for a report written before commands were), in the folders' order.
             ["commands"] = new JsonArray(shards.Select(s => (JsonNode?)s.Summary.Command).ToArray()),
+            // Each shard's --out file (null: it wrote none), in the folders' order: merge does not read them, the lines of all are the run's requests.
+            ["outs"] = new JsonArray(shards.Select(s => s.Summary.Extra["out"]?["path"]?.DeepClone()).ToArray()),
         };
+
+        // Shard 1's "out" names one shard's file and counts: not the merged run's.
+        merged.Extra.Remove("out");
         merged.Extra["rate"] = summaries.Sum(s => s.Extra["rate"]?.GetValue<double>() ?? 0);
 
         MarkStoppedByClaim(shards, merged);

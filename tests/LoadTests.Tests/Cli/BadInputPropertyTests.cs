@@ -31,6 +31,7 @@ public sealed class BadInputPropertyTests : IDisposable
         ["--sms-url"] = ["", "not a url", "ftp://x", "💥"],
         ["--wallet-hook"] = ["", "explode=kill 1", "crash", "=x", "crash=", "💥=1"],
         ["--otlp"] = ["", "not a url", "grpc://127.0.0.1:4317", "localhost:4318", "💥"],
+        ["--out"] = ["", "csv=x.csv", "json", "json=", "json=/nonexistent-paysim-dir/r.json", "influxdb=http://localhost:8086", "💥"],
         ["--plan"] = ["no-such-plan", "/nonexistent/plan.json", "💥", "../../etc/passwd"],
     };
 

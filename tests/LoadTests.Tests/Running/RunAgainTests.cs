@@ -26,6 +26,14 @@ public sealed class RunAgainTests
     }
 
     [Fact]
+    public void Of_DropsOut_SoASecondRunDoesNotReplaceTheFirstsResults()
+    {
+        var command = RunAgain.Of(["run", "--plan", "smoke", "--out", "json=/tmp/r.json.gz", "--rate", "5"], 7);
+
+        Assert.Equal($"{Program} run --plan smoke --rate 5 --seed 7", command);
+    }
+
+    [Fact]
     public void TheProgram_IsTheToolFromAToolStore_TheSourceTreeInACheckout_ElseTheAssemblyItself()
     {
         var root = Directory.CreateTempSubdirectory("paysim-again-").FullName;

@@ -113,6 +113,19 @@ public sealed class FigureMergeTests : IDisposable
         Assert.Contains("(shard 2/2's: each shard saw the shared simulator over its own window, and this one's fails the claim)", fairness.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Merge_ListsEachShardsOutFile_AndKeepsNoShardsOutAsTheMergedRuns()
+    {
+        var figures = new Dictionary<string, double> { ["errors_during_fault"] = 0 };
+        var a = await WriteShardAsync(1, ok: 9, fail: 1, walletReplies: [5], payCalls: 10, excessCharges: 0, resends: 0, [], figures, qrCalls: 0, resets: (0, []), outPath: "/tmp/shard-1.json");
+        var b = await WriteShardAsync(2, ok: 9, fail: 1, walletReplies: [5], payCalls: 10, excessCharges: 0, resends: 0, [], figures, qrCalls: 0, resets: (0, []), outPath: null);
+
+        var (merged, _) = ShardMerger.Merge(ShardReader.ReadAll([a, b]));
+
+        Assert.Null(merged.Extra["out"]);
+        Assert.Equal("[\"/tmp/shard-1.json\",null]", merged.Extra["shard"]!["outs"]!.ToJsonString());
+    }
+
     public void Dispose()
     {
         try
@@ -126,7 +139,7 @@ public sealed class FigureMergeTests : IDisposable
 
     private async Task<string> WriteShardAsync(
         int index, int ok, int fail, long[] walletReplies, long payCalls, long excessCharges, long resends, string[] claims, Dictionary<string, double> figures,
-        long qrCalls, (long Reset, Dictionary<string, long> Failed) resets)
+        long qrCalls, (long Reset, Dictionary<string, long> Failed) resets, string? outPath = null)
     {
         var histogram = HistogramCodec.CreateHistogram();
         for (var i = 0; i < ok + fail; i++)
@@ -151,6 +164,10 @@ public sealed class FigureMergeTests : IDisposable
         var summary = new RunSummary { Plan = "lb-fairness", StartedUtc = DateTimeOffset.UnixEpoch, DurationS = 10, Scenarios = [scenario] };
         summary.Extra["shard"] = new JsonObject { ["index"] = index, ["count"] = 2 };
         summary.Extra["rate"] = 15.0;
+        if (outPath is not null)
+        {
+            summary.Extra["out"] = new JsonObject { ["path"] = outPath, ["format"] = "json", ["gzip"] = false, ["requests"] = ok + fail, ["points"] = 2 * (ok + fail), ["dropped"] = 0 };
+        }
         summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.9, ["walletJain"] = 0.5 };
         summary.Extra["failover"] = new JsonObject { ["errorsDuringFault"] = figures["errors_during_fault"] };

@@ -1,0 +1,117 @@
+using System.IO.Compression;
+using PaySim.LoadEngine;
+using PaySim.LoadTests.Reporting;
+
+namespace PaySim.LoadTests.Tests.Reporting;
+
+public sealed class JsonLinesOutputTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 7, 22, 1, 25, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("paysim-out-").FullName;
+
+    [Fact]
+    public async Task Writes_K6sMetricAndPointLines_MetricFirst_TwoPointsARequest()
+    {
+        var path = Path.Combine(_dir, "r.json");
+        var output = new JsonLinesOutput(new OutTarget(path, Gzip: false));
+        output.Start();
+        output.OnRequest(new RequestSample("pay", "pay", true, "200", 12_345, At.AddTicks(1_234_567)));
+        output.OnRequest(new RequestSample("pay", "bind_start", false, "503", 900, At.AddSeconds(1)));
+        output.OnRequest(new RequestSample("pay", null, false, "503", 20_001, At.AddSeconds(2)));
+        await output.FinishAsync();
+
+        var lines = (await File.ReadAllTextAsync(path)).Split('\n');
+        Assert.Equal(
+            """{"type":"Metric","data":{"name":"step_duration","type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"step_duration"}""",
+            lines[0]);
+        Assert.Equal(
+            """{"type":"Point","data":{"time":"2026-12-07T22:01:25.123456Z","value":12.345,"tags":{"scenario":"pay","step":"pay","status":"200","ok":"true"}},"metric":"step_duration"}""",
+            lines[1]);
+        Assert.Equal(
+            """{"type":"Metric","data":{"name":"step_reqs","type":"counter","contains":"default","thresholds":[],"submetrics":null},"metric":"step_reqs"}""",
+            lines[2]);
+        Assert.Equal(
+            """{"type":"Point","data":{"time":"2026-12-07T22:01:25.123456Z","value":1,"tags":{"scenario":"pay","step":"pay","status":"200","ok":"true"}},"metric":"step_reqs"}""",
+            lines[3]);
+
+        var read = K6JsonLines.Read(path);
+        Assert.Equal(6, read.Points.Count);
+        Assert.Equal(4, read.Metrics.Count);
+        Assert.Equal(10, read.Lines);
+        Assert.Equal([12.345, 0.9], read.Of(JsonLinesOutput.StepDuration).Select(p => p.Value));
+        Assert.Equal(["200", "503"], read.Of(JsonLinesOutput.StepRequests).Select(p => p.Tags["status"]));
+        Assert.Equal(["true", "false"], read.Of(JsonLinesOutput.StepRequests).Select(p => p.Tags["ok"]));
+        var iteration = Assert.Single(read.Of(JsonLinesOutput.IterationDuration));
+        Assert.Equal(20.001, iteration.Value);
+        Assert.Equal(At.AddSeconds(2), iteration.Time);
+        Assert.False(iteration.Tags.ContainsKey("step"));
+        Assert.Equal("trend", read.Metrics[JsonLinesOutput.IterationDuration]["type"]!.GetValue<string>());
+        Assert.Equal("counter", read.Metrics[JsonLinesOutput.Iterations]["type"]!.GetValue<string>());
+        Assert.Equal(3, output.WrittenRequests);
+        Assert.Equal(6, output.WrittenPoints);
+        var (line, warning) = output.Closing();
+        Assert.Equal($"out: 6 points of 3 requests written to {path} (k6 JSON lines), 0 dropped", line);
+        Assert.Null(warning);
+    }
+
+    [Fact]
+    public async Task GzPath_IsGzipCompressed_AndDecompressesToTheSameLines()
+    {
+        var plain = Path.Combine(_dir, "r.json");
+        var gz = Path.Combine(_dir, "r.json.gz");
+        foreach (var path in new[] { plain, gz })
+        {
+            var output = new JsonLinesOutput(new OutTarget(path, path.EndsWith(".gz", StringComparison.Ordinal)));
+            output.Start();
+            for (var i = 0; i < 1000; i++)
+            {
+                output.OnRequest(new RequestSample("s", i % 2 == 0 ? "pay" : null, true, "200", 1_000 + i, At.AddMilliseconds(i)));
+            }
+
+            await output.FinishAsync();
+        }
+
+        var bytes = await File.ReadAllBytesAsync(gz);
+        Assert.Equal([0x1f, 0x8b], bytes[..2]);
+        await using var unzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        using var reader = new StreamReader(unzip);
+        Assert.Equal(await File.ReadAllTextAsync(plain), await reader.ReadToEndAsync());
+        Assert.Equal(2000, K6JsonLines.Read(gz).Points.Count);
+    }
+
+    [Fact]
+    public async Task FullQueue_DropsAndCountsInsteadOfWaiting_AndTheWarningSaysSo()
+    {
+        var path = Path.Combine(_dir, "r.json");
+        var output = new JsonLinesOutput(new OutTarget(path, Gzip: false), capacity: 4);
+
+        // Before the writer starts nothing drains the queue: the first four wait, the other six are dropped at once.
+        for (var i = 0; i < 10; i++)
+        {
+            output.OnRequest(new RequestSample("s", "pay", true, "200", 1_000, At));
+        }
+
+        Assert.Equal(6, output.DroppedRequests);
+        output.Start();
+        await output.FinishAsync();
+
+        Assert.Equal(4, K6JsonLines.Read(path).Of(JsonLinesOutput.StepDuration).Count());
+        var (line, warning) = output.Closing();
+        Assert.Equal($"out: 8 points of 4 requests written to {path} (k6 JSON lines), 6 dropped", line);
+        Assert.Equal($"--out: 6 of 10 requests were dropped from {path}: its writer fell behind the load (the report's figures count them all)", warning);
+    }
+
+    [Fact]
+    public async Task NeverStarted_CreatesNoFile()
+    {
+        var path = Path.Combine(_dir, "r.json");
+        var output = new JsonLinesOutput(new OutTarget(path, Gzip: false));
+        output.OnRequest(new RequestSample("s", "pay", true, "200", 1_000, At));
+        await output.FinishAsync();
+
+        Assert.False(File.Exists(path));
+        Assert.Equal(1, output.DroppedRequests);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
