@@ -34,6 +34,9 @@ internal sealed class WalletEndpoints(
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    // The listings have no paging: an offset or cursor would be ignored, so it is refused with this.
+    private const string ListingNote = "the listing has no paging or cursor: it returns the newest entries, limit 1..1000 (default 50)";
+
     public void Map(WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -42,6 +45,7 @@ internal sealed class WalletEndpoints(
             var started = options.TimeProvider.GetTimestamp();
             try
             {
+                RequestChecks.Check(context);
                 await next(context);
                 await RoutingErrorAsync(context);
             }
@@ -65,31 +69,33 @@ internal sealed class WalletEndpoints(
             metrics.HttpRequest(context.Response.StatusCode, route, options.TimeProvider.GetElapsedTime(started));
         });
 
-        app.MapGet("/health", context => WriteAsync(context, 200, new { status = "ok", instance = instanceName, mode = integrationName, policy = options.BalancingPolicy }));
-        app.MapGet("/metrics", async context =>
+        // Every route in one group: each declares the query parameters it reads, RequestChecks refuses the rest.
+        var routes = RequestChecks.Routes(app);
+        routes.MapGet("/health", context => WriteAsync(context, 200, new { status = "ok", instance = instanceName, mode = integrationName, policy = options.BalancingPolicy }));
+        routes.MapGet("/metrics", async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4";
             await metrics.WriteAsync(context.Response.Body, context.RequestAborted);
-        });
+        }).AnyQuery();
 
-        app.MapPost("/users", CreateUserAsync);
-        app.MapPost("/sessions", CreateSessionAsync);
-        app.MapPost("/sessions/verify", VerifySessionAsync);
-        app.MapPost("/password-resets", StartPasswordResetAsync);
-        app.MapPost("/password-resets/confirm", ConfirmPasswordResetAsync);
-        app.MapGet("/cards", ListCardsAsync);
-        app.MapPost("/cards/bind", StartBindingAsync);
-        app.MapGet("/cards/bind/{id}", GetBindingAsync);
-        app.MapPost("/cards/bind/{id}/confirm", ConfirmBindingAsync);
-        app.MapPost("/cards/bind/{id}/resend", ResendOtpAsync);
-        app.MapPost("/payments", PayAsync);
-        app.MapPost("/payments/qr", PayByQrAsync);
-        app.MapGet("/payments/{id}", GetPaymentAsync);
-        app.MapPost("/payments/{id}/refund", RefundAsync);
-        app.MapPost("/payments/{id}/authenticate", AuthenticatePaymentAsync);
-        app.MapPost("/payments/{id}/resend", ResendPaymentOtpAsync);
-        app.MapGet("/users/{id}/transactions", ListTransactionsAsync);
-        app.MapGet("/users/{id}/notifications", ListNotificationsAsync);
+        routes.MapPost("/users", CreateUserAsync);
+        routes.MapPost("/sessions", CreateSessionAsync);
+        routes.MapPost("/sessions/verify", VerifySessionAsync);
+        routes.MapPost("/password-resets", StartPasswordResetAsync);
+        routes.MapPost("/password-resets/confirm", ConfirmPasswordResetAsync);
+        routes.MapGet("/cards", ListCardsAsync);
+        routes.MapPost("/cards/bind", StartBindingAsync);
+        routes.MapGet("/cards/bind/{id}", GetBindingAsync);
+        routes.MapPost("/cards/bind/{id}/confirm", ConfirmBindingAsync);
+        routes.MapPost("/cards/bind/{id}/resend", ResendOtpAsync);
+        routes.MapPost("/payments", PayAsync);
+        routes.MapPost("/payments/qr", PayByQrAsync);
+        routes.MapGet("/payments/{id}", GetPaymentAsync);
+        routes.MapPost("/payments/{id}/refund", RefundAsync);
+        routes.MapPost("/payments/{id}/authenticate", AuthenticatePaymentAsync);
+        routes.MapPost("/payments/{id}/resend", ResendPaymentOtpAsync);
+        routes.MapGet("/users/{id}/transactions", ListTransactionsAsync).Query(ListingNote, "limit");
+        routes.MapGet("/users/{id}/notifications", ListNotificationsAsync).Query(ListingNote, "limit");
     }
 
     /// <summary>
@@ -430,6 +436,13 @@ internal sealed class WalletEndpoints(
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         // RFC 8259 §8.1: a parser may ignore a UTF-8 byte order mark, and some clients (PowerShell, Windows editors) send one.
         var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (WalletJson.InvalidUtf8At(body) is { } at)
+        {
+            // Once for every field: a byte that is no UTF-8 is a broken body, not a field of the wrong kind.
+            throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest,
+                $"the body is not valid UTF-8: byte 0x{body[at]:X2} at byte {at} (counting from 0) starts no UTF-8 character; send JSON text encoded as UTF-8"));
+        }
+
         if (body.StartsWith(Utf8Bom))
         {
             body = body[Utf8Bom.Length..];
@@ -446,7 +459,7 @@ internal sealed class WalletEndpoints(
         }
         catch (JsonException e)
         {
-            throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest, WalletJson.Describe<T>(e)));
+            throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest, WalletJson.Describe<T>(e, body)));
         }
     }
 

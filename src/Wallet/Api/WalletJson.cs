@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -40,8 +42,28 @@ internal static partial class WalletJson
         NumberHandling = JsonNumberHandling.Strict,
     };
 
+    /// <summary>
+    /// Where <paramref name="body"/> stops being UTF-8: the index of its first byte that starts no valid sequence
+    /// (or a sequence cut short), or null when it is all valid. JSON text is UTF-8 (RFC 8259 §8.1).
+    /// </summary>
+    public static int? InvalidUtf8At(ReadOnlySpan<byte> body)
+    {
+        var at = 0;
+        while (at < body.Length)
+        {
+            if (Rune.DecodeFromUtf8(body[at..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return at;
+            }
+
+            at += consumed;
+        }
+
+        return null;
+    }
+
     /// <summary>One line for a body <typeparamref name="T"/> could not be read from, naming the field.</summary>
-    public static string Describe<T>(JsonException e)
+    public static string Describe<T>(JsonException e, ReadOnlySpan<byte> body)
     {
         var field = QuotedName().Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null;
         if (field is not null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
@@ -74,13 +96,57 @@ internal static partial class WalletJson
             return type switch
             {
                 _ when type == typeof(long) || type == typeof(int) => WholeNumberRule(name, property!, type),
-                _ when type == typeof(string) => $"field '{name}' must be text: a JSON string of valid Unicode (no unpaired surrogate escape such as \\ud800)",
+                _ when type == typeof(string) => StringRule(name, body),
                 _ when type == typeof(bool) => $"field '{name}' must be true or false",
                 _ => $"field '{name}' has the wrong type for this call",
             };
         }
 
         return $"The body is not valid JSON for this call ({e.Path}): {e.Message.Split(". ")[0]}.";
+    }
+
+    // A string field refused for its kind of value says which kind it got; one refused although it is a JSON string
+    // held an escape that is no Unicode text (an unpaired surrogate such as \ud800: invalid UTF-8 is refused before).
+    private static string StringRule(string name, ReadOnlySpan<byte> body) => TopLevelValueKind(body, name) switch
+    {
+        JsonTokenType.String or null => $"field '{name}' must be text: a JSON string of valid Unicode (no unpaired surrogate escape such as \\ud800)",
+        JsonTokenType.Number => $"field '{name}' must be a JSON string, got a number",
+        JsonTokenType.True or JsonTokenType.False => $"field '{name}' must be a JSON string, got true or false",
+        JsonTokenType.StartObject => $"field '{name}' must be a JSON string, got an object",
+        JsonTokenType.StartArray => $"field '{name}' must be a JSON string, got an array",
+        var other => $"field '{name}' must be a JSON string, got {other}",
+    };
+
+    // The kind of value the body's top-level field <paramref name="name"/> has (first occurrence, any letter case,
+    // as the reader matches names), or null when the body cannot be read that far.
+    private static JsonTokenType? TopLevelValueKind(ReadOnlySpan<byte> body, string name)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var matches = string.Equals(reader.GetString(), name, StringComparison.OrdinalIgnoreCase);
+                reader.Read();
+                if (matches)
+                {
+                    return reader.TokenType;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // The body breaks off or holds an escape the reader cannot decode before the field: say what today says.
+        }
+
+        return null;
     }
 
     private static string Takes<T>()

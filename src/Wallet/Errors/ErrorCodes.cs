@@ -6,6 +6,7 @@ public static class ErrorCodes
     // wallet-side
     public const string InvalidRequest = "invalid_request";
     public const string BodyTooLarge = "body_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string TooManyRequests = "too_many_requests";
     public const string LoginLocked = "login_locked";
     public const string WeakPassword = "weak_password";

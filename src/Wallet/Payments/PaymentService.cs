@@ -534,9 +534,11 @@ internal sealed partial class PaymentService(
         }
         else if (!await payments.TryInsertAsync(completed, CancellationToken.None))
         {
-            // Two naive requests with one key raced and both charged; the first stored wins the replay.
-            var first = await payments.FindByKeyAsync(payment.UserId, payment.IdempotencyKey, ct);
-            return new PaymentResult(first ?? completed, true);
+            // Two naive requests with one key raced and both charged (naive mode's flaw, docs/wallet.md "Payment
+            // idempotency"): the first stored is the key's payment, but this request charged the card itself, so it
+            // answers what it did (201, its own authorization) rather than claiming a replay it is not.
+            metrics.Payment("completed");
+            return new PaymentResult(completed, false);
         }
 
         await notifications.AddAsync(payment.UserId, payment.Id, "payment_completed",
