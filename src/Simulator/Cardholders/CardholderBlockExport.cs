@@ -21,7 +21,8 @@ internal static class CardholderBlockExport
     /// (<c>{"cardholders":[...]}</c>). Observes <paramref name="cancellationToken"/> between blocks (a block is a
     /// few milliseconds), so Ctrl+C ends even a long filtered scan at once with <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static void Write(Stream output, bool json, CardholderGenerator generator, int count, long scanLimit, Persona? persona, string? locale, int workers, CancellationToken cancellationToken = default)
+    /// <returns>How many rows were written: fewer than <paramref name="count"/> when the scan ended first.</returns>
+    public static int Write(Stream output, bool json, CardholderGenerator generator, int count, long scanLimit, Persona? persona, string? locale, int workers, CancellationToken cancellationToken = default)
     {
         Write(output, json ? "{\"cardholders\":[" : CardholderExport.CsvHeader);
         var blocks = (scanLimit + BlockSize - 1) / BlockSize;
@@ -85,6 +86,7 @@ internal static class CardholderBlockExport
         }
 
         output.Flush();
+        return written;
     }
 
     private static Block Format(CardholderGenerator generator, int from, int size, Persona? persona, string? locale, bool json, CancellationToken cancellationToken)

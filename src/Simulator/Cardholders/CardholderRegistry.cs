@@ -151,8 +151,8 @@ internal sealed class CardholderRegistry : ICardholderRegistry
         return Math.Min(index, _generated);
     }
 
-    // The locale as the generator spells it (a filter is case-insensitive).
-    private static string? Locale(string? locale) =>
+    /// <summary>The locale as the generator spells it (<c>EN</c> is <c>en</c>: a filter is case-insensitive), or null for an unknown one.</summary>
+    public static string? Locale(string? locale) =>
         locale is null ? null : Locales.FirstOrDefault(l => string.Equals(l, locale, StringComparison.OrdinalIgnoreCase));
 
     private IEnumerable<CardholderRecord> Generated(int from, CancellationToken cancellationToken)

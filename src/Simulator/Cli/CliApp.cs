@@ -74,13 +74,16 @@ internal static class CliApp
     }
 
 
-    /// <summary>Like AcceptOnlyFromAmong, but the error names the flag: "--format 'xml' is unknown; allowed: csv, json".</summary>
+    /// <summary>
+    /// Like AcceptOnlyFromAmong, but the error names the flag: "--format 'xml' is unknown; allowed: csv, json"; letter
+    /// case does not matter (<c>--format JSON</c>, <c>--locale EN</c>), as for <c>--persona</c> and the control plane's filters.
+    /// </summary>
     private static void OneOf(Option option, params string[] allowed) =>
         option.Validators.Add(r =>
         {
             foreach (var token in r.Tokens)
             {
-                if (!allowed.Contains(token.Value, StringComparer.Ordinal))
+                if (!allowed.Contains(token.Value, StringComparer.OrdinalIgnoreCase))
                 {
                     r.AddError($"{option.Name} '{token.Value}' is unknown; allowed: {string.Join(", ", allowed)}");
                 }
@@ -105,7 +108,7 @@ internal static class CliApp
 
     private static Command BuildCardholders(TextWriter stdout, TextWriter stderr, Stream? stdoutStream)
     {
-        var count = new Option<int>("--count", "-n") { Description = "How many cardholders to write.", DefaultValueFactory = _ => 100 }.Within(0, CardholderGenerator.MaxCount);
+        var count = new Option<int>("--count", "-n") { Description = "How many cardholders to write. With --persona or --locale the scan stops after count × 1,000 + 10,000 cards (never past index 100,000,000): a filter rarer than about one card in 1,000 writes fewer rows and one note on stderr (exit 0).", DefaultValueFactory = _ => 100 }.Within(0, CardholderGenerator.MaxCount);
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output.", DefaultValueFactory = _ => 42 };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "csv" };
         OneOf(format, "csv", "json");
@@ -142,8 +145,8 @@ internal static class CliApp
         };
         command.SetAction(async (p, ct) =>
         {
-            var json = p.GetValue(format) == "json";
-            var (seedValue, shareValue, countValue, localeValue, personaValue) = (p.GetValue(seed), p.GetValue(share), p.GetValue(count), p.GetValue(locale), p.GetValue(persona));
+            var json = string.Equals(p.GetValue(format), "json", StringComparison.OrdinalIgnoreCase);
+            var (seedValue, shareValue, countValue, localeValue, personaValue) = (p.GetValue(seed), p.GetValue(share), p.GetValue(count), CardholderRegistry.Locale(p.GetValue(locale)), p.GetValue(persona));
             var magic = string.Equals(personaValue, "magic", StringComparison.OrdinalIgnoreCase);
             if (!magic && NoneMade(new CardholderGenerator(seedValue, shareValue), personaValue, localeValue, shareValue) is { } none)
             {
@@ -158,12 +161,19 @@ internal static class CliApp
                 // Generated cards: derived and formatted in parallel blocks, written in index order.
                 Persona? wanted = personaValue is not null && Personas.TryParse(personaValue, out var pp) ? pp : null;
                 var filtered = wanted is not null || localeValue is not null;
-                CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, ScanLimit(countValue, filtered), wanted, localeValue, Environment.ProcessorCount, ct);
+                var limit = ScanLimit(countValue, filtered);
+                var wrote = CardholderBlockExport.Write(stream, json, new CardholderGenerator(seedValue, shareValue), countValue, limit, wanted, localeValue, Environment.ProcessorCount, ct);
                 await stream.FlushAsync(ct).ConfigureAwait(false);
+                await NoteShortAsync(stderr, wrote, countValue, limit, wanted, localeValue, shareValue).ConfigureAwait(false);
                 return Ok;
             }
 
-            var rows = Select(seedValue, shareValue, countValue, localeValue, personaValue, ct);
+            var rowCount = 0;
+            var rows = Select(seedValue, shareValue, countValue, localeValue, personaValue, ct).Select(r =>
+            {
+                rowCount++;
+                return r;
+            });
             if (json)
             {
                 stream ??= StandardOutput.Open();
@@ -177,9 +187,61 @@ internal static class CliApp
                 await writer.FlushAsync(ct).ConfigureAwait(false);
             }
 
+            if (!magic)
+            {
+                Persona? wantedPersona = personaValue is not null && Personas.TryParse(personaValue, out var wp) ? wp : null;
+                await NoteShortAsync(stderr, rowCount, countValue, ScanLimit(countValue, wantedPersona is not null || localeValue is not null), wantedPersona, localeValue, shareValue).ConfigureAwait(false);
+            }
+
             return Ok;
         });
         return command;
+    }
+
+    private static async Task NoteShortAsync(TextWriter stderr, int written, int count, long scanned, Persona? persona, string? locale, double zhCnShare)
+    {
+        if (ShortNote(written, count, scanned, persona, locale, zhCnShare) is { } note)
+        {
+            await stderr.WriteLineAsync(note).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The one line an export that wrote fewer rows than <c>--count</c> gets (a filter that matches fewer than one card
+    /// in 1,000, so the bounded scan ended first), or null when it wrote them all. Exit 0, like <see cref="NoneMade"/>.
+    /// </summary>
+    internal static string? ShortNote(int written, int count, long scanned, Persona? persona, string? locale, double zhCnShare)
+    {
+        if (written >= count)
+        {
+            return null;
+        }
+
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var filters = new List<string>();
+        if (persona is { } p)
+        {
+            filters.Add($"--persona {Personas.Name(p)}");
+        }
+
+        if (locale is not null)
+        {
+            filters.Add($"--locale {locale}");
+        }
+
+        var filter = string.Join(' ', filters) + (locale is null ? string.Empty : $" with --zh-cn-share {zhCnShare.ToString(invariant)}");
+        var where = scanned >= CardholderGenerator.MaxCount
+            ? $"of all {scanned.ToString("N0", invariant)} cards the generator makes"
+            : $"of the first {scanned.ToString("N0", invariant)} generated";
+        var bound = scanned >= CardholderGenerator.MaxCount ? "its last index" : "--count × 1,000 + 10,000 cards";
+        var hint = locale switch
+        {
+            CardholderGenerator.En => "lower --zh-cn-share or drop a filter",
+            CardholderGenerator.ZhCn => "raise --zh-cn-share or drop a filter",
+            _ => "drop the filter or ask for fewer",
+        };
+        return $"note: wrote {written.ToString("N0", invariant)} of {count.ToString("N0", invariant)} cardholders: only {written.ToString("N0", invariant)} {where} match {filter} "
+            + $"(the scan stops at {bound}); {hint}";
     }
 
     /// <summary>

@@ -33,8 +33,20 @@ internal static class ControlBodyLimit
             {
                 await TooLarge(context).ConfigureAwait(false);
             }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                // The web server's other refusals while the body streams in (408 a stalled body, 400 a broken chunk):
+                // one JSON line like every control error, not an empty reply.
+                context.Response.StatusCode = e.StatusCode;
+                context.Response.Headers.Connection = "close";
+                await context.Response.WriteAsJsonAsync(new { error = ControlLimits.Line(BodyError(e)) }, ControlHttpEndpoints.Json).ConfigureAwait(false);
+            }
         });
     }
+
+    private static string BodyError(BadHttpRequestException e) => e.StatusCode == StatusCodes.Status408RequestTimeout
+        ? "request body timed out: it stalled or arrived slower than the web server's minimum rate (240 bytes/s after 5 s); send the whole body at once (nothing was applied)"
+        : $"request body could not be read: {e.Message.TrimEnd('.')} (nothing was applied)";
 
     private static Task TooLarge(HttpContext context)
     {

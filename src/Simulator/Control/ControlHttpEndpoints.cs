@@ -69,6 +69,14 @@ internal static class ControlHttpEndpoints
                 return Error(400, $"action '{action}' is unknown; allowed: down, up, not-serving, serving");
             }
 
+            // serving and not-serving switch only the health of a running node: on a DOWN node they would start its
+            // listener, which is what up is for.
+            var health = !string.Equals(action, "up", StringComparison.OrdinalIgnoreCase) && state != NodeState.Down;
+            if (health && control.NodeControl.Nodes().FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase)) is { State: NodeState.Down } down)
+            {
+                return Error(409, $"node {down.Name} is DOWN: {action.ToLowerInvariant()} only switches the health of a running node; bring it up first (POST /v1/nodes/{down.Name}/up)");
+            }
+
             try
             {
                 return Results.Json(ToJson(await control.NodeControl.SetNodeStateAsync(name, state).ConfigureAwait(false)), Json);

@@ -25,6 +25,17 @@ internal static class ControlRequestChecks
     public static TBuilder AnyQuery<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AllowedQuery(null));
 
+    /// <summary>
+    /// Declares that a route reads a request body (<c>POST /v1/faults</c>, <c>PUT /v1/risk</c>). Every other route that
+    /// changes something (POST, PUT, DELETE) refuses a non-empty body with a 400, so a body meant as options (a JSON
+    /// document sent to <c>POST /v1/nodes/issuer-1/down</c>) is never silently ignored.
+    /// </summary>
+    public static TBuilder TakesBody<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(BodyRoute.Instance);
+
+    /// <summary>True for a route declared with <see cref="TakesBody"/>.</summary>
+    public static bool ReadsBody(Endpoint endpoint) => endpoint.Metadata.GetMetadata<BodyRoute>() is not null;
+
     /// <summary>True for a route declared with <see cref="AnyQuery"/>.</summary>
     public static bool TakesAnyQuery(Endpoint endpoint) => endpoint.Metadata.GetMetadata<AllowedQuery>() is { Names: null };
 
@@ -59,8 +70,32 @@ internal static class ControlRequestChecks
                 return;
             }
 
+            if (!ReadsBody(endpoint!) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && await HasBodyAsync(context.Request).ConfigureAwait(false))
+            {
+                await ControlHttpEndpoints.Error(StatusCodes.Status400BadRequest, $"this route takes no body: send {context.Request.Method} {context.Request.Path} without one (nothing was applied)").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         });
+    }
+
+    // A Content-Length over 0, or a chunked body with at least one byte (an empty chunked body is no body).
+    private static async Task<bool> HasBodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength is { } length)
+        {
+            return length > 0;
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return false;
+        }
+
+        var one = new byte[1];
+        return await request.Body.ReadAsync(one, request.HttpContext.RequestAborted).ConfigureAwait(false) > 0;
     }
 
     /// <summary>The query parameters a route reads; null: any is taken (and none read).</summary>
@@ -69,5 +104,10 @@ internal static class ControlRequestChecks
     private sealed class ControlRoute
     {
         public static readonly ControlRoute Instance = new();
+    }
+
+    private sealed class BodyRoute
+    {
+        public static readonly BodyRoute Instance = new();
     }
 }

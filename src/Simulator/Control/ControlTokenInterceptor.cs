@@ -34,12 +34,11 @@ internal sealed class ControlTokenInterceptor(ControlToken token) : Interceptor
 
     private void Check(ServerCallContext context)
     {
-        var authorization = context.RequestHeaders.GetValue("authorization");
         if (token.Required
             && !context.Method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal)
-            && !token.Accepts(authorization))
+            && token.Refusal([.. context.RequestHeaders.Where(e => !e.IsBinary && string.Equals(e.Key, "authorization", StringComparison.OrdinalIgnoreCase)).Select(e => e.Value)], "metadata 'authorization: Bearer <token>'") is { } refusal)
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, ControlToken.Refusal(authorization, "metadata 'authorization: Bearer <token>'")));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, refusal));
         }
     }
 }

@@ -12,8 +12,7 @@ internal static class ControlTokenMiddleware
 
         app.Use(async (context, next) =>
         {
-            var authorization = context.Request.Headers.Authorization.ToString();
-            if (token.Accepts(authorization))
+            if (token.Refusal([.. context.Request.Headers.Authorization], "'Authorization: Bearer <token>'") is not { } refusal)
             {
                 await next(context).ConfigureAwait(false);
                 return;
@@ -21,7 +20,7 @@ internal static class ControlTokenMiddleware
 
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await context.Response.WriteAsJsonAsync(new { error = ControlToken.Refusal(authorization, "'Authorization: Bearer <token>'") }, ControlHttpEndpoints.Json).ConfigureAwait(false);
+            await context.Response.WriteAsJsonAsync(new { error = refusal }, ControlHttpEndpoints.Json).ConfigureAwait(false);
         });
     }
 }

@@ -150,13 +150,62 @@ internal static class FaultJson
         return text;
     }
 
-    /// <summary>"not valid JSON at line L, position P: {the parser's first sentence}", for any JSON a control call reads.</summary>
-    public static string NotJson(JsonException ex)
+    /// <summary>
+    /// "not valid JSON at line L, position P: {the parser's first sentence}", for any JSON a control call reads. A
+    /// duplicate field is found after the parse, so the parser gives no place: it is then the second occurrence of the
+    /// field in <paramref name="json"/> (1-based line and byte in the line, as the parser counts), or no place at all.
+    /// </summary>
+    public static string NotJson(JsonException ex, string json)
     {
         ArgumentNullException.ThrowIfNull(ex);
         var end = ex.Message.IndexOf(". ", StringComparison.Ordinal);
         var first = end > 0 ? ex.Message[..end] : ex.Message.TrimEnd('.');
-        return $"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {first}";
+        if (ex.LineNumber is { } line)
+        {
+            return $"not valid JSON at line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {first}";
+        }
+
+        return DuplicateAt(json) is var (l, p)
+            ? $"not valid JSON at line {l}, position {p}: {first}"
+            : $"not valid JSON: {first}";
+    }
+
+    // Where the first field that repeats a name of its object starts (the opening quote), or null.
+    private static (long Line, long Position)? DuplicateAt(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = DocumentOptions.MaxDepth });
+        var objects = new Stack<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        objects.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        objects.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when !objects.Peek().Add(reader.GetString()!):
+                        var start = (int)reader.TokenStartIndex;
+                        var lineStart = Array.LastIndexOf(bytes, (byte)'\n', Math.Max(0, start - 1)) + 1;
+                        if (start == 0)
+                        {
+                            lineStart = 0;
+                        }
+
+                        return (bytes.AsSpan(0, start).Count((byte)'\n') + 1, start - lineStart + 1);
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal static class RiskHttpEndpoints
             {
                 return ControlHttpEndpoints.Error(400, e.Message);
             }
-        });
+        }).TakesBody();
     }
 
     private static IResult Rules(RiskRules rules) => Results.Content(rules.ToJson(), "application/json; charset=utf-8");

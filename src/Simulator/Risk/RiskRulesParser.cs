@@ -38,7 +38,7 @@ internal static class RiskRulesParser
         catch (JsonException e)
         {
             // Worded as the fault parser words it: where, and the parser's first sentence, without its internals.
-            throw new RiskRuleException([new FaultRuleError("risk", FaultJson.NotJson(e))]);
+            throw new RiskRuleException([new FaultRuleError("risk", FaultJson.NotJson(e, json))]);
         }
         catch (InvalidOperationException)
         {

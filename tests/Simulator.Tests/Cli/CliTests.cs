@@ -200,6 +200,56 @@ public sealed class CliTests
         Assert.Equal(format == "json" ? "{\"cardholders\":[]}" : string.Join(',', PaySim.Simulator.Cardholders.CardholderExport.Columns) + "\n", text.Replace("\r\n", "\n"));
     }
 
+    // A filter rarer than one card in 1,000 ends its bounded scan (count × 1,000 + 10,000 cards) before --count rows:
+    // it writes what it found and says so in one line, exit 0 like the note of a persona never made. Both writers
+    // (the parallel one to a stream, the one-card-at-a-time one to a text writer) say the same.
+    [Theory]
+    [InlineData(true, new[] { "--locale", "en", "--zh-cn-share", "0.9999", "--count", "100" }, "note: wrote 5 of 100 cardholders: only 5 of the first 110,000 generated match --locale en with --zh-cn-share 0.9999 (the scan stops at --count × 1,000 + 10,000 cards); lower --zh-cn-share or drop a filter")]
+    [InlineData(false, new[] { "--locale", "en", "--zh-cn-share", "0.9999", "--count", "100" }, "note: wrote 5 of 100 cardholders: only 5 of the first 110,000 generated match --locale en with --zh-cn-share 0.9999 (the scan stops at --count × 1,000 + 10,000 cards); lower --zh-cn-share or drop a filter")]
+    [InlineData(true, new[] { "--persona", "sms-unreachable", "--locale", "en", "--zh-cn-share", "0.999", "--count", "50" }, "note: wrote 0 of 50 cardholders: only 0 of the first 60,000 generated match --persona sms-unreachable --locale en with --zh-cn-share 0.999 (the scan stops at --count × 1,000 + 10,000 cards); lower --zh-cn-share or drop a filter")]
+    [InlineData(false, new[] { "--locale", "zh_CN", "--zh-cn-share", "0.0001", "--count", "100", "--format", "json" }, "note: wrote ")]
+    public async Task CardholdersFilter_RarerThanTheScan_WritesWhatItFound_AndSaysSo(bool parallel, string[] flags, string note)
+    {
+        using var stream = new MemoryStream();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(["cardholders", .. flags], output, error, parallel ? stream : null);
+
+        Assert.Equal(0, code);
+        var err = error.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.StartsWith(note, err, StringComparison.Ordinal);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        var text = parallel ? Encoding.UTF8.GetString(stream.ToArray()) : output.ToString();
+        if (note.Contains(" of 100 cardholders: only 5 ", StringComparison.Ordinal))
+        {
+            Assert.Equal(5 + 1, text.Replace("\r\n", "\n", StringComparison.Ordinal).Count(c => c == '\n'));
+        }
+    }
+
+    [Fact]
+    public async Task CardholdersFilter_ThatFindsEveryRow_PrintsNoNote()
+    {
+        var (code, _, err) = await Run("cardholders", "--locale", "en", "--persona", "slow-sms", "--count", "200");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, err);
+    }
+
+    // --locale and --format take any letter case, as --persona and the control plane's ?locale= do.
+    [Fact]
+    public async Task CardholdersLocaleAndFormat_IgnoreLetterCase()
+    {
+        var upper = await Export("cardholders", "--count", "30", "--seed", "4", "--format", "JSON", "--locale", "EN");
+        var lower = await Export("cardholders", "--count", "30", "--seed", "4", "--format", "json", "--locale", "en");
+        var csv = await Export("cardholders", "--count", "5", "--format", "Csv", "--locale", "ZH_cn");
+
+        Assert.Equal(lower, upper);
+        Assert.Equal(30, JsonDocument.Parse(upper).RootElement.GetProperty("cardholders").GetArrayLength());
+        Assert.StartsWith("index,pan,", Encoding.UTF8.GetString(csv), StringComparison.Ordinal);
+        Assert.Contains(",zh_CN,", Encoding.UTF8.GetString(csv), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CardholdersExport_ObservesCancellation()
     {

@@ -150,6 +150,32 @@ public sealed class ControlHttpTests
         Assert.Equal(HttpStatusCode.BadRequest, (await sim.Http.PostAsync("/v1/nodes/issuer-1/explode", null)).StatusCode);
     }
 
+    // serving and not-serving switch only the health of a running node: on a DOWN node they are a 409 saying to bring
+    // it up first, and the node stays DOWN (they used to restart its listener).
+    [Theory]
+    [InlineData("serving")]
+    [InlineData("not-serving")]
+    [InlineData("Not-Serving")]
+    public async Task HealthSwitch_OnADownNode_Is409_AndLeavesItDown(string action)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 2));
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.PostAsync("/v1/nodes/issuer-1/down", null)).StatusCode);
+
+        using var response = await sim.Http.PostAsync($"/v1/nodes/ISSUER-1/{action}", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(
+            $"node issuer-1 is DOWN: {action.ToLowerInvariant()} only switches the health of a running node; bring it up first (POST /v1/nodes/issuer-1/up)",
+            JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        Assert.Equal(NodeState.Down, sim.Host.GetNodeState("issuer-1"));
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await sim.Issuers[0].AuthorizeAsync(new AuthorizeRequest { CardToken = "nope", AmountMinor = 1 }));
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+
+        // Up, then the switch works.
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.PostAsync("/v1/nodes/issuer-1/up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.PostAsync($"/v1/nodes/issuer-1/{action}", null)).StatusCode);
+    }
+
     [Fact]
     public async Task Reset_ClearsLedgerAndCounters_ButKeepsCardholders()
     {

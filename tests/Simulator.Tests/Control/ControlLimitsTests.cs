@@ -193,6 +193,31 @@ public sealed class ControlLimitsTests
         Assert.All(doc.RootElement.GetProperty("cardholders").EnumerateArray(), c => Assert.Equal("zh_CN", c.GetProperty("locale").GetString()));
     }
 
+    // A body that stops arriving is the web server's 408; it comes with one JSON line like every control error
+    // (it was an empty reply), and nothing is applied.
+    [Fact]
+    public async Task A_stalled_body_is_408_with_one_json_line()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(sim.Host.ControlUri.Host, sim.Host.ControlUri.Port);
+        var stream = tcp.GetStream();
+
+        // 100 bytes promised, 10 sent, then nothing: Kestrel's minimum body rate times it out after its 5 s grace.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v1/faults HTTP/1.1\r\nHost: {sim.Host.ControlUri.Authority}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{ \"name\":"));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var reply = await reader.ReadToEndAsync(cts.Token);
+
+        Assert.StartsWith("HTTP/1.1 408 ", reply, StringComparison.Ordinal);
+        var body = reply[(reply.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        var json = body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)];
+        Assert.Equal(
+            "request body timed out: it stalled or arrived slower than the web server's minimum rate (240 bytes/s after 5 s); send the whole body at once (nothing was applied)",
+            JsonDocument.Parse(json).RootElement.GetProperty("error").GetString());
+        Assert.Equal(0, await RuleCountAsync(sim));
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task<string> ErrorAsync(HttpResponseMessage response)

@@ -139,6 +139,101 @@ public sealed class ControlRequestChecksTests
         Assert.DoesNotContain("right-token", error);
     }
 
+    // The auth scheme is case-insensitive (RFC 9110 11.1): "bearer s3cret" is the token, on HTTP and on the control gRPC.
+    [Theory]
+    [InlineData("bearer s3cret")]
+    [InlineData("BEARER s3cret")]
+    [InlineData("Bearer  s3cret")]
+    public async Task The_auth_scheme_is_accepted_in_any_letter_case(string authorization)
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/stats");
+        Assert.True(request.Headers.TryAddWithoutValidation("Authorization", authorization));
+        using var response = await sim.Http.SendAsync(request);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+        var faults = await control.ListFaultsAsync(new PaySim.Contracts.Control.V1.ListFaultsRequest(), new Grpc.Core.Metadata { { "authorization", authorization } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, faults.Count);
+    }
+
+    // Two Authorization headers are not "a token that does not match": the reply says the header came twice.
+    [Fact]
+    public async Task An_authorization_header_sent_twice_is_refused_saying_so()
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        var (status, body) = await RawGetAsync(sim.Host.ControlUri, "/v1/stats", "Authorization: Bearer s3cret", "Authorization: Bearer s3cret");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+        var denied = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await control.ListFaultsAsync(
+            new PaySim.Contracts.Control.V1.ListFaultsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer s3cret" }, { "authorization", "Bearer s3cret" } }));
+
+        Assert.Equal(401, status);
+        Assert.Equal("control token: the authorization header was sent 2 times; send it once: 'Authorization: Bearer <token>'", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, denied.StatusCode);
+        Assert.Equal("control token: the authorization header was sent 2 times; send it once: metadata 'authorization: Bearer <token>'", denied.Status.Detail);
+    }
+
+    // A route that reads no body refuses one, instead of ignoring what the caller meant as options; nothing is applied.
+    [Theory]
+    [InlineData("POST", "/v1/nodes/issuer-1/down")]
+    [InlineData("POST", "/v1/reset")]
+    [InlineData("POST", "/v1/profiles/sms-late")]
+    [InlineData("DELETE", "/v1/faults")]
+    public async Task A_route_that_takes_no_body_refuses_one_and_applies_nothing(string method, string path)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("""{ "for": "10s" }""", Encoding.UTF8, "application/json") };
+        using var response = await sim.Http.SendAsync(request);
+        using var chunked = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ChunkedContent("x") };
+        using var chunkedResponse = await sim.Http.SendAsync(chunked);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"this route takes no body: send {method} {path} without one (nothing was applied)", await ErrorAsync(response));
+        Assert.Equal(HttpStatusCode.BadRequest, chunkedResponse.StatusCode);
+        Assert.Contains("\"state\":\"UP\"", await sim.Http.GetStringAsync("/v1/nodes"), StringComparison.Ordinal);
+        Assert.Equal(0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+
+        // Without a body (Content-Length: 0, as curl -X POST sends) the route works.
+        using var empty = new HttpRequestMessage(new HttpMethod(method), path);
+        Assert.Equal(HttpStatusCode.OK, (await sim.Http.SendAsync(empty)).StatusCode);
+    }
+
+    private static async Task<(int Status, string Body)> RawGetAsync(Uri server, string path, params string[] headers)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        var stream = tcp.GetStream();
+        var request = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\n{string.Concat(headers.Select(h => h + "\r\n"))}Connection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var reply = await reader.ReadToEndAsync();
+        var status = int.Parse(reply.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        // The JSON line, without the chunk sizes around it.
+        var body = reply[(reply.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        return (status, body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)]);
+    }
+
+    // A body without Content-Length (Transfer-Encoding: chunked).
+    private sealed class ChunkedContent(string text) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     private static async Task<string> ErrorAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
 }

@@ -25,6 +25,19 @@ public sealed class RiskBodyTests
         Assert.DoesNotContain("LineNumber", error);
     }
 
+    [Fact]
+    public async Task A_duplicate_field_in_a_risk_body_is_placed_at_its_second_occurrence_not_at_position_1()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var response = await sim.Http.PutAsync("/v1/risk", new StringContent("{\"amount\": {\"maxMinor\": 100},\n \"amount\": {\"maxMinor\": 200}}", Encoding.UTF8, "application/json"));
+        var error = await ErrorAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("invalid risk rules: risk: not valid JSON at line 2, position 2: ", error, StringComparison.Ordinal);
+        Assert.Contains("amount", error, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ErrorAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
 }

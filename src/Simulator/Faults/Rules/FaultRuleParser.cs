@@ -48,7 +48,7 @@ internal static class FaultRuleParser
         }
         catch (JsonException ex)
         {
-            errors.Add("json", FaultJson.NotJson(ex));
+            errors.Add("json", FaultJson.NotJson(ex, json));
             return null;
         }
         catch (InvalidOperationException)

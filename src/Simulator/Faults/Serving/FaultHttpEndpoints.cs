@@ -26,7 +26,7 @@ internal static class FaultHttpEndpoints
             {
                 return Error(400, e.Message);
             }
-        });
+        }).TakesBody();
 
         // Only a bare DELETE clears every rule: an empty or misspelt name is refused, never taken as "all".
         app.MapDelete("/v1/faults", (HttpRequest request) =>

@@ -279,6 +279,29 @@ public sealed class FaultRuleParserTests
         Assert.StartsWith("""{"name":"latency:issuer-1:*",""", set.Rules[0].Json);
     }
 
+    // A field repeated in one object is found after the parse, so the parser gives no place: the error points at the
+    // second occurrence (it said "line 1, position 1" whatever the document).
+    [Fact]
+    public void Parse_ADuplicateField_IsReportedWhereItsSecondOccurrenceIs()
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse(
+            "{ \"name\": \"a\",\n  \"latency\": \"1ms\",\n    \"latency\": \"2ms\" }", Context));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("json", error.Field);
+        Assert.StartsWith("not valid JSON at line 3, position 5: ", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("latency", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ADuplicateFieldInANestedObject_IsReportedWhereItIs()
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse(
+            "[ { \"name\": \"a\", \"latency\": \"1ms\" },\n  { \"name\": \"b\", \"error\": { \"grpcStatus\": \"UNAVAILABLE\", \"grpcStatus\": \"INTERNAL\" } } ]", Context));
+
+        Assert.StartsWith("not valid JSON at line 2, position 58: ", Assert.Single(ex.Errors).Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_DuplicateExplicitNames_AreRefused()
     {
