@@ -68,7 +68,7 @@ internal static class SelftestCommand
             var cells = request.Cells().Count();
             var started = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
-            await stdout.WriteLineAsync($"selftest: {request.Defects.Count + 1} wallets (clean + {request.Defects.Count} defects) × {request.Plans.Count} plans{(request.PromisedOnly ? ", defects only where promised" : string.Empty)} = {cells} runs of {DurationText.Format(request.Duration)}; {(parse.GetValue(dryRun) ? "reports would go in" : "reports in")} {Path.GetFullPath(request.ReportDir)}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"selftest: {request.Defects.Count + 1} wallets (clean + {request.Defects.Count} defects) × {request.Plans.Count} plans{(request.PromisedOnly ? ", defects only where promised" : string.Empty)} = {cells} runs of {DurationText.Format(request.Duration)} ({DurationText.Format(TimeSpan.FromTicks(request.Duration.Ticks * cells))} of load); {(parse.GetValue(dryRun) ? "reports would go in" : "reports in")} {Path.GetFullPath(request.ReportDir)}").ConfigureAwait(false);
             if (parse.GetValue(dryRun))
             {
                 foreach (var text in DryRunLines(request))
@@ -119,7 +119,7 @@ internal static class SelftestCommand
             .Select(g => $"  {g.Key.PadRight(width)}  {string.Join(", ", g.Select(c => c.Plan.Name))}")
             .ToList();
         var load = TimeSpan.FromTicks(request.Duration.Ticks * cells.Length);
-        lines.Add($"load time {load.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min over {cells.Length} runs, plus each run's start-up and settle");
+        lines.Add($"load time {DurationText.Format(load)} over {cells.Length} runs, plus each run's start-up and settle");
         lines.Add("dry run: nothing was started; drop --dry-run to run it.");
         return lines;
     }
@@ -170,15 +170,21 @@ internal static class SelftestCommand
         }
 
         var names = Split(list, "--defects");
-        foreach (var name in names)
+        for (var i = 0; i < names.Length; i++)
         {
-            if (!WalletDefects.IsKnown(name))
+            if (!WalletDefects.IsKnown(names[i]))
             {
-                throw new PlanException($"--defects: \"{name}\" is not a planted defect; allowed: {KnownNames.List(WalletDefects.Names)}.");
+                throw new PlanException($"--defects: \"{names[i]}\" is not a planted defect; allowed: {KnownNames.List(WalletDefects.Names)}.");
+            }
+
+            // As --plans: a name given twice is a typo for another one more often than a wish to run it twice.
+            if (names.Take(i).Contains(names[i], StringComparer.Ordinal))
+            {
+                throw new PlanException($"--defects: \"{names[i]}\" is listed twice.");
             }
         }
 
-        return names.Distinct(StringComparer.Ordinal).ToArray();
+        return names;
     }
 
     private static string[] Split(string list, string field)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PaySim.Simulator.Faults;
 
 namespace PaySim.LoadTests.Plans;
 
@@ -34,7 +35,7 @@ internal static class FaultCompiler
 
             // The timeline applies the rule at its (scaled) start; the fault engine only sees the window's length.
             rule.Remove("start");
-            var scaledDuration = duration is null ? (TimeSpan?)null : scale(duration.Value);
+            var scaledDuration = duration is null ? (TimeSpan?)null : Scaled(duration.Value, $"{f}.duration", planDuration, scale);
             if (scaledDuration is { } sd)
             {
                 rule["duration"] = DurationText.Format(sd);
@@ -43,7 +44,7 @@ internal static class FaultCompiler
             if (rule["ramp"] is JsonObject ramp && ramp["over"] is JsonValue over && over.TryGetValue<string>(out var overText)
                 && DurationText.TryParse(overText, out var overSpan))
             {
-                ramp["over"] = DurationText.Format(scale(overSpan));
+                ramp["over"] = DurationText.Format(Scaled(overSpan, $"{f}.ramp.over", planDuration, scale));
             }
 
             // The embedded topology is known now, so the fault engine's own parser can refuse a bad rule before anything starts.
@@ -56,6 +57,24 @@ internal static class FaultCompiler
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A span of the rule scaled with --duration. The fault engine takes at most <see cref="FaultDefaults.MaxSchedule"/>;
+    /// when only the scaling took it over, the line names the plan's value, the scaled one and the longest --duration that fits,
+    /// instead of the engine's line about a value the user never wrote.
+    /// </summary>
+    private static TimeSpan Scaled(TimeSpan written, string field, TimeSpan planDuration, Func<TimeSpan, TimeSpan> scale)
+    {
+        var scaled = scale(written);
+        if (scaled > FaultDefaults.MaxSchedule && written <= FaultDefaults.MaxSchedule)
+        {
+            var longest = TimeSpan.FromSeconds(Math.Floor(scale(planDuration).TotalSeconds * FaultDefaults.MaxSchedule.Ticks / scaled.Ticks));
+            throw new PlanException(
+                $"{field}: the plan's {DurationText.Format(written)}, scaled with --duration to {DurationText.Format(scaled)}, is more than the fault engine's limit of {DurationText.Format(FaultDefaults.MaxSchedule)}; give a --duration of at most {DurationText.Format(longest)}.");
+        }
+
+        return scaled;
     }
 
     private static TimeSpan? ReadDuration(JsonObject rule, string field, string f)

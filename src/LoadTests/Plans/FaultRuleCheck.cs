@@ -13,8 +13,9 @@ internal static class FaultRuleCheck
     {
         if (!FaultRuleParser.TryParse(rule.ToJsonString(), new FaultRuleContext(nodes), out _, out var errors))
         {
-            var first = errors.Count > 0 ? errors[0].ToString() : "refused by the fault engine";
-            throw new PlanException($"{field}: {first}{(errors.Count > 1 ? $" (and {errors.Count - 1} more)" : string.Empty)}.");
+            // Every problem, not the first and a count: the user cannot see the others any other way before the run.
+            var all = errors.Count > 0 ? string.Join("; ", errors.Take(5).Select(e => e.ToString())) : "refused by the fault engine";
+            throw new PlanException($"{field}: {all}{(errors.Count > 5 ? $" (and {errors.Count - 5} more)" : string.Empty)}.");
         }
     }
 }

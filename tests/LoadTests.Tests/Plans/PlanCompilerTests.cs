@@ -221,6 +221,31 @@ public sealed class PlanCompilerTests
         Assert.Contains("issuer-9", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Compile_AFaultRuleWithSeveralProblems_NamesEachOfThem()
+    {
+        const string json = """{ "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "name": "x", "node": "issuer-9", "method": "Authorize", "latency": "5ms", "probability": 7 } ] }""";
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "bad.json"));
+
+        Assert.Contains("issuer-9", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("probability", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("more)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_AFaultWindowOnlyTheDurationFlagMakesTooLong_NamesThePlansValueTheScaledOneAndTheLongestDurationThatFits()
+    {
+        // The plan runs 60 s with a 30 s fault window: at --duration 40h the window is 20h (fits the engine's 24h), at
+        // 100h it is 50h, and 48h is the longest run whose window fits.
+        const string json = """{ "duration": "60s", "rate": 1, "scenarios": [ { "name": "payment" } ], "faults": [ { "name": "slow", "node": "issuer-1", "method": "Authorize", "latency": "50ms", "start": "20s", "duration": "30s", "ramp": { "over": "8s" } } ] }""";
+
+        Assert.Equal(TimeSpan.FromHours(20), PlanCompiler.Compile(json, "p.json", new PlanOverrides { Duration = TimeSpan.FromHours(40) }).Faults.Single().Duration);
+        Assert.Equal(TimeSpan.FromHours(24), PlanCompiler.Compile(json, "p.json", new PlanOverrides { Duration = TimeSpan.FromHours(48) }).Faults.Single().Duration);
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json", new PlanOverrides { Duration = TimeSpan.FromHours(100) }));
+
+        Assert.Equal("plan p.json: faults[0].duration: the plan's 30s, scaled with --duration to 50h, is more than the fault engine's limit of 24h; give a --duration of at most 48h.", ex.Message);
+    }
+
     [Theory]
     [InlineData("30s", 30_000)]
     [InlineData("2m", 120_000)]

@@ -186,6 +186,7 @@ public sealed class SelftestCommandTests : IDisposable
     [InlineData("--defects", "no-failover,", "--defects: \"no-failover,\" has an empty entry")]
     [InlineData("--plans", "smoke,smokey", "--plans: no plan named \"smokey\"")]
     [InlineData("--plans", "smoke,smoke", "--plans: \"smoke\" is listed twice")]
+    [InlineData("--defects", "no-failover,no-failover", "--defects: \"no-failover\" is listed twice")]
     [InlineData("--duration", "0s", "--duration: \"0s\" must be more than 0.")]
     [InlineData("--duration", "0.0001ms", "--duration: \"0.0001ms\" must be more than 0 (it rounds to 0; the smallest duration is 0.001ms).")]
     [InlineData("--duration", "10s ", "--duration: \"10s \" is not a duration; expected a number with a unit")]
@@ -231,11 +232,11 @@ public sealed class SelftestCommandTests : IDisposable
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal(
         [
-            $"selftest: 3 wallets (clean + 2 defects) × 2 plans = 6 runs of 20s; reports would go in {_dir}",
+            $"selftest: 3 wallets (clean + 2 defects) × 2 plans = 6 runs of 20s (2m of load); reports would go in {_dir}",
             "  clean        node-loss, lb-fairness",
             "  no-failover  node-loss, lb-fairness",
             "  sticky-node  node-loss, lb-fairness",
-            "load time 2 min over 6 runs, plus each run's start-up and settle",
+            "load time 2m over 6 runs, plus each run's start-up and settle",
             "dry run: nothing was started; drop --dry-run to run it.",
         ], lines);
     }
