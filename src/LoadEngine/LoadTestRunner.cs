@@ -63,12 +63,14 @@ public sealed class LoadTestRunner
     /// <summary>
     /// Per-request results (k6's <c>--out json</c>): <paramref name="observer"/> sees every iteration and every
     /// <see cref="Step.Run"/> step the statistics count, with its latency, status and end time, on the load's threads.
-    /// It must never block (see <see cref="IRequestObserver"/>). Without one the hot path pays a null check.
+    /// It must never block (see <see cref="IRequestObserver"/>). Each call adds one: all of them see every request, in the
+    /// order they were added (<c>--out json</c> and <c>--otlp</c>'s histograms together). Without one the hot path pays a
+    /// null check, with one a call to it.
     /// </summary>
     public LoadTestRunner WithRequestObserver(IRequestObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        return new(_options with { RequestObserver = observer });
+        return new(_options with { RequestObserver = CompositeRequestObserver.Append(_options.RequestObserver, observer) });
     }
 
     /// <summary>Load split by <see cref="ScenarioProps.WithWeight"/> among scenarios that have no simulations of their own.</summary>

@@ -29,7 +29,7 @@ internal sealed record LoadTestRunnerOptions
     /// <summary>Called once a second while the load runs, with the live summary and the time since the run began; a non-null answer stops the run with that reason.</summary>
     public Func<RunSummary, TimeSpan, string?>? LiveCheck { get; init; }
 
-    /// <summary>Sees every counted iteration and step as it completes; null (the default): nothing extra on the hot path.</summary>
+    /// <summary>Sees every counted iteration and step as it completes: the one observer, or a <see cref="CompositeRequestObserver"/> of several; null (the default): nothing extra on the hot path.</summary>
     public IRequestObserver? RequestObserver { get; init; }
 
     /// <summary>Where the dispatch probe queues its item; null: the thread pool (tests hold items to stand for a starved pool).</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Diagnostics.Tracing;
 using System.Globalization;
 using OpenTelemetry;
@@ -13,17 +15,34 @@ namespace PaySim.LoadTests.Running;
 /// <c>--otlp URL</c>: the engine's per-second figures (the <see cref="MeterReportingSink"/> meter:
 /// iterations ok/fail/dropped, rps, p50/p99, concurrency, by scenario) pushed every second to an
 /// OpenTelemetry collector over OTLP/HTTP (protobuf, <c>URL/v1/metrics</c>, or URL itself when it already ends so),
-/// the sink k6 and NBomber users plug their Grafana into. The run's own files stay the source of truth; an export
-/// the collector did not take is not silent: <see cref="Finish"/> gives the run's warning.
+/// the sink k6 and NBomber users plug their Grafana into. Beside them, as an <see cref="IRequestObserver"/>, every counted
+/// request's latency on two histograms of its own meter (<see cref="MeterName"/>): <see cref="StepDuration"/> (each
+/// <c>Step.Run</c> step, tagged <c>scenario</c>, <c>step</c>, <c>ok</c>, <c>status</c>) and <see cref="IterationDuration"/>
+/// (each iteration, tagged <c>scenario</c>, <c>ok</c>, <c>status</c>), in ms, aggregated as base-2 exponential histograms
+/// so any percentile can be drawn from them, across shards too, within the histogram's relative error at any scale.
+/// The run's own files stay the source of truth; an export the collector did not take is not silent:
+/// <see cref="Finish"/> gives the run's warning.
 /// </summary>
-internal sealed class OtlpExport : IDisposable
+internal sealed class OtlpExport : IRequestObserver, IDisposable
 {
     public const string ServiceName = "paysim-loadtests";
+
+    /// <summary>The meter of the request histograms.</summary>
+    public const string MeterName = "PaySim.LoadTests.Requests";
+
+    /// <summary>Each counted step's latency, from its start to its reply (ms).</summary>
+    public const string StepDuration = "paysim.step.duration";
+
+    /// <summary>Each counted iteration's latency, from its intended start (ms).</summary>
+    public const string IterationDuration = "paysim.iteration.duration";
 
     /// <summary>The OTLP/HTTP path for metrics.</summary>
     public const string MetricsPath = "/v1/metrics";
 
     private readonly MeterProvider _provider;
+    private readonly Meter _meter;
+    private readonly Histogram<double> _stepDuration;
+    private readonly Histogram<double> _iterationDuration;
     private readonly ExporterErrors _errors = new();
     private bool _finished;
 
@@ -31,13 +50,18 @@ internal sealed class OtlpExport : IDisposable
     {
         Sink = new MeterReportingSink();
         MetricsUri = MetricsEndpoint(endpoint);
+        _meter = new Meter(MeterName);
+        _stepDuration = _meter.CreateHistogram<double>(StepDuration, "ms", "Latency of each counted step, from its start to its reply");
+        _iterationDuration = _meter.CreateHistogram<double>(IterationDuration, "ms", "Latency of each counted iteration, from its intended start");
         _provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService(ServiceName).AddAttributes(
             [
                 new KeyValuePair<string, object>("paysim.plan", plan),
                 new KeyValuePair<string, object>("paysim.shard", $"{shard.Index}/{shard.Count}"),
             ]))
-            .AddMeter(MeterReportingSink.MeterName)
+            .AddMeter(MeterReportingSink.MeterName, MeterName)
+            .AddView(StepDuration, new Base2ExponentialBucketHistogramConfiguration())
+            .AddView(IterationDuration, new Base2ExponentialBucketHistogramConfiguration())
             .AddOtlpExporter((exporter, reader) =>
             {
                 exporter.Endpoint = MetricsUri;
@@ -53,6 +77,31 @@ internal sealed class OtlpExport : IDisposable
 
     /// <summary>Where the exports go.</summary>
     public Uri MetricsUri { get; }
+
+    /// <summary>Records the request on its histogram; a <see cref="TagList"/> of up to eight tags allocates nothing.</summary>
+    public void OnRequest(in RequestSample sample)
+    {
+        var tags = new TagList
+        {
+            { "scenario", sample.Scenario },
+        };
+        if (sample.Step is { } step)
+        {
+            tags.Add("step", step);
+        }
+
+        tags.Add("ok", sample.IsOk ? "true" : "false");
+        tags.Add("status", sample.StatusCode);
+        var ms = sample.LatencyMicros / 1000.0;
+        if (sample.Step is null)
+        {
+            _iterationDuration.Record(ms, in tags);
+        }
+        else
+        {
+            _stepDuration.Record(ms, in tags);
+        }
+    }
 
     /// <summary>URL/v1/metrics; a URL that already ends in /v1/metrics (how OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is written) is taken as it is.</summary>
     public static Uri MetricsEndpoint(Uri endpoint)
@@ -87,6 +136,7 @@ internal sealed class OtlpExport : IDisposable
         }
 
         _provider.Dispose();
+        _meter.Dispose();
         Sink.Dispose();
         _errors.Dispose();
     }

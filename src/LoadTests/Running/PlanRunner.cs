@@ -284,7 +284,8 @@ internal static class PlanRunner
 
         if (otlp is not null)
         {
-            runner = runner.WithReportingSinks(otlp.Sink);
+            // The per-second gauges as a sink, every request's latency on the histograms as an observer.
+            runner = runner.WithReportingSinks(otlp.Sink).WithRequestObserver(otlp);
         }
 
         if (rawOut is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PaySim.LoadEngine.Running;
 
 namespace PaySim.LoadEngine.Tests.Running;
 
@@ -71,6 +72,66 @@ public sealed class RequestObserverTests
     }
 
     [Fact]
+    public async Task TwoObservers_BothSeeEveryRequest_InTheOrderTheyWereAdded()
+    {
+        var order = new ConcurrentQueue<string>();
+        var first = new CollectingObserver(order, "first");
+        var second = new CollectingObserver(order, "second");
+        var scenario = Scenario.Create("pay", async ctx =>
+            {
+                await Step.Run("charge", ctx, () => Task.FromResult(Response.Ok(200)));
+                return ctx.InvocationNumber % 4 == 0 ? Response.Fail(503) : Response.Ok(200);
+            })
+            .WithLoadSimulations(LoadSimulation.Iterations(1, 40));
+
+        var result = await LoadTestRunner.RegisterScenarios(scenario).WithProgress(false)
+            .WithRequestObserver(first).WithRequestObserver(second).RunAsync();
+        var s = result.GetScenario("pay");
+
+        Assert.Equal(40, s.Ok + s.Fail);
+        // 40 iterations and 40 steps, each seen by both.
+        Assert.Equal(80, first.Samples.Count);
+        Assert.Equal(first.Samples.ToArray(), second.Samples.ToArray());
+        Assert.Equal(s.StatusCodes, Codes(first.Samples.Where(x => x.Step is null)));
+        Assert.Equal(40, first.Samples.Count(x => x.Step == "charge"));
+        // One copy at a time: each sample goes to the first observer, then the second, before the next sample.
+        Assert.Equal(Enumerable.Range(0, 80).SelectMany(_ => new[] { "first", "second" }), order.ToArray());
+    }
+
+    [Fact]
+    public async Task ThreeObservers_AllSeeEveryRequest()
+    {
+        var observers = Enumerable.Range(0, 3).Select(_ => new CollectingObserver()).ToArray();
+        var scenario = Scenario.Create("pay", _ => Task.FromResult(Response.Ok()))
+            .WithLoadSimulations(LoadSimulation.Iterations(2, 25));
+
+        var runner = LoadTestRunner.RegisterScenarios(scenario).WithProgress(false);
+        foreach (var observer in observers)
+        {
+            runner = runner.WithRequestObserver(observer);
+        }
+
+        await runner.RunAsync();
+
+        Assert.All(observers, o => Assert.Equal(25, o.Samples.Count));
+    }
+
+    [Fact]
+    public void One_observer_is_called_as_it_is_and_more_are_one_flat_composite_in_order()
+    {
+        var a = new CollectingObserver();
+        var b = new CollectingObserver();
+        var c = new CollectingObserver();
+
+        Assert.Same(a, CompositeRequestObserver.Append(null, a));
+        var two = Assert.IsType<CompositeRequestObserver>(CompositeRequestObserver.Append(a, b));
+        Assert.Equal([a, b], two.Observers);
+        var three = Assert.IsType<CompositeRequestObserver>(CompositeRequestObserver.Append(two, c));
+        Assert.Equal([a, b, c], three.Observers);
+        Assert.Equal([a, b], two.Observers);
+    }
+
+    [Fact]
     public void WithRequestObserver_Null_IsRefused()
     {
         var runner = LoadTestRunner.RegisterScenarios(Scenario.Create("x", _ => Task.FromResult(Response.Ok())));
@@ -80,10 +141,14 @@ public sealed class RequestObserverTests
     private static Dictionary<string, long> Codes(IEnumerable<RequestSample> samples) =>
         samples.GroupBy(x => x.StatusCode, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
 
-    private sealed class CollectingObserver : IRequestObserver
+    private sealed class CollectingObserver(ConcurrentQueue<string>? order = null, string name = "") : IRequestObserver
     {
         public ConcurrentQueue<RequestSample> Samples { get; } = new();
 
-        public void OnRequest(in RequestSample sample) => Samples.Enqueue(sample);
+        public void OnRequest(in RequestSample sample)
+        {
+            Samples.Enqueue(sample);
+            order?.Enqueue(name);
+        }
     }
 }

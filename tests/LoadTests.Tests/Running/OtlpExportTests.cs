@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Running;
 using PaySim.LoadTests.Tests.EndToEnd;
 using PaySim.LoadTests.Tests.Cli;
 
@@ -70,6 +72,77 @@ public sealed class OtlpExportTests : IAsyncLifetime
         }
 
         Assert.True(File.Exists(Path.Combine(report, "summary.json")), "the run's own files are still written");
+    }
+
+    [Fact]
+    public async Task Every_counted_request_is_on_cumulative_exponential_histograms_that_match_the_report()
+    {
+        var report = Path.Combine(_dir, "report");
+        var raw = Path.Combine(_dir, "requests.json");
+
+        var (code, stdout, err) = await CliRunner.RunAsync(
+            "run", "--plan", "smoke", "--duration", "4s", "--no-progress", "--report-dir", report, "--otlp", _uri!.ToString(), "--out", "json=" + raw);
+
+        Assert.True(code == ExitCodes.AllClaimsHold, $"exit {code}: {stdout} {err}");
+        var exports = _posts.Select(p => OtlpMetricsDecoder.ExponentialHistograms(p.Body)).Where(p => p.Count > 0).ToArray();
+        Assert.True(exports.Length >= 2, $"{exports.Length} export(s) with histograms");
+        // Cumulative: the last export (by its points' time) holds every request of the run.
+        var last = exports.MaxBy(e => e.Max(p => p.TimeUnixNano))!;
+        Assert.Equal([OtlpExport.IterationDuration, OtlpExport.StepDuration], last.Select(p => p.Metric).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(last, p =>
+        {
+            Assert.Equal("ms", p.Unit);
+            Assert.Equal(OtlpMetricsDecoder.Cumulative, p.Temporality);
+            Assert.Equal(p.Count, p.ZeroCount + p.PositiveBucketCounts.Aggregate(0UL, (a, b) => a + b));
+            Assert.True(p.Sum > 0, $"{p.Metric} sum {p.Sum}");
+            Assert.Contains(p.Attributes["ok"], new[] { "true", "false" });
+        });
+
+        var summary = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(report, "summary.json")))!;
+        var scenarios = summary["scenarios"]!.AsArray();
+        Assert.NotEmpty(scenarios);
+        var stepsChecked = 0;
+        foreach (var scenario in scenarios)
+        {
+            var name = scenario!["name"]!.GetValue<string>();
+            var iterations = last.Where(p => p.Metric == OtlpExport.IterationDuration && p.Attributes["scenario"] == name).ToArray();
+            Assert.All(iterations, p => Assert.False(p.Attributes.ContainsKey("step")));
+            AssertMatches($"scenario {name}", scenario, iterations);
+            foreach (var step in scenario["steps"]!.AsArray())
+            {
+                var stepName = step!["name"]!.GetValue<string>();
+                var points = last.Where(p => p.Metric == OtlpExport.StepDuration && p.Attributes["scenario"] == name && p.Attributes["step"] == stepName).ToArray();
+                AssertMatches($"step {name}/{stepName}", step, points);
+                stepsChecked++;
+            }
+
+            var reported = scenario["steps"]!.AsArray().Select(x => x!["name"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            Assert.All(last.Where(p => p.Metric == OtlpExport.StepDuration && p.Attributes["scenario"] == name), p => Assert.Contains(p.Attributes["step"], reported));
+        }
+
+        Assert.True(stepsChecked >= 2, $"{stepsChecked} step(s) in the report");
+
+        // With --out json as well, both observers saw every request: one step_duration line per counted step.
+        var stepLines = (await File.ReadAllLinesAsync(raw)).Count(l => l.Contains("\"type\":\"Point\"", StringComparison.Ordinal) && l.EndsWith("\"metric\":\"step_duration\"}", StringComparison.Ordinal));
+        Assert.Equal(last.Where(p => p.Metric == OtlpExport.StepDuration).Aggregate(0UL, (a, p) => a + p.Count), (ulong)stepLines);
+    }
+
+    // The points of one scenario or step (one per ok/status) add up to the report's ok+fail, split as its statusCodes,
+    // and their sum is the report's mean latency times the count, within 5% (the report's mean is its HdrHistogram's).
+    private static void AssertMatches(string what, JsonNode reported, OtlpExponentialPoint[] points)
+    {
+        var ok = reported["ok"]!.GetValue<long>();
+        var fail = reported["fail"]!.GetValue<long>();
+        Assert.True(ok + fail > 0, $"{what}: nothing counted");
+        var count = points.Aggregate(0UL, (a, p) => a + p.Count);
+        Assert.True((ulong)(ok + fail) == count, $"{what}: the report counted {ok}+{fail}, the histogram {count}");
+        Assert.Equal((ulong)ok, points.Where(p => p.Attributes["ok"] == "true").Aggregate(0UL, (a, p) => a + p.Count));
+        var codes = reported["statusCodes"]!.AsObject().ToDictionary(kv => kv.Key, kv => (ulong)kv.Value!.GetValue<long>(), StringComparer.Ordinal);
+        var byStatus = points.GroupBy(p => p.Attributes["status"], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Aggregate(0UL, (a, p) => a + p.Count), StringComparer.Ordinal);
+        Assert.Equal(codes, byStatus);
+        var sum = points.Sum(p => p.Sum);
+        var expected = reported["latencyMs"]!["mean"]!.GetValue<double>() * (ok + fail);
+        Assert.True(sum > 0 && Math.Abs(sum - expected) <= expected * 0.05, $"{what}: histogram sum {sum} ms, the report's mean × count {expected} ms");
     }
 
     [Fact]
