@@ -52,8 +52,9 @@ internal sealed class FigureMerge
             case FigureMergeKind.Global when _worst is not null:
                 foreach (var key in shards.Figures.SelectMany(f => f.Keys).Where(figure.Owns).Distinct().ToArray())
                 {
-                    var values = shards.Figures.Select(f => f.GetValueOrDefault(key)).OfType<double>().ToArray();
-                    merged.Set(key, values.Length == 0 ? null : _worst(values));
+                    // A shard that measured no value leaves the run's unknown: the worst may be the one it did not see.
+                    var values = shards.Figures.Select(f => f.GetValueOrDefault(key)).ToArray();
+                    merged.Set(key, values.Any(v => v is null) ? null : _worst(values.Select(v => v!.Value)));
                 }
 
                 break;

@@ -59,7 +59,8 @@ internal static class ShardMerger
             }
             if (expression.ScopeKind is null && FigureCatalog.Owner(expression.Metric)?.Merge.Note is { } note)
             {
-                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ") + $"({note})";
+                // Every report puts the message in brackets after the observed value: the note goes in as it is.
+                judged.Message = judged.Message is null ? note : $"{judged.Message}; {note}";
             }
 
             merged.AddClaim(judged);
@@ -104,8 +105,8 @@ internal static class ShardMerger
             var judged = ClaimMetrics.Judge(claim.Name, claim.Expression, key => shared.Owns(key) ? (own?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null) : merged.Lookup(key), claim.Scenario);
             if (!judged.Pass)
             {
-                judged.Message = (judged.Message is null ? string.Empty : judged.Message + " ")
-                    + $"(shard {shard.Shard}'s: each shard saw the shared simulator over its own window, and this one's fails the claim)";
+                var note = $"shard {shard.Shard}'s: each shard saw the shared simulator over its own window, and this one's fails the claim";
+                judged.Message = judged.Message is null ? note : $"{judged.Message}; {note}";
                 return judged;
             }
         }
@@ -292,20 +293,10 @@ internal static class ShardMerger
 
         merged.Extra["retryAmplification"] = Round(figures.Get(ClaimMetrics.RetryAmplification));
         // The simulator's invariants as merged (the worst shard's), not shard 1's copied with the rest of its summary.
-        if (figures.Get(ClaimMetrics.DuplicateCharges) is { } duplicates)
-        {
-            merged.Extra["duplicateCharges"] = (long)duplicates;
-        }
-
-        if (figures.Get(ClaimMetrics.DeclinedReattempts) is { } reattempts)
-        {
-            merged.Extra["declinedReattempts"] = (long)reattempts;
-        }
-
-        if (figures.Get(ClaimMetrics.MoneyConserved) is { } conserved)
-        {
-            merged.Extra["moneyConserved"] = conserved == 1;
-        }
+        // A shard without the figure leaves it unknown (null), never shard 1's copied value.
+        merged.Extra["duplicateCharges"] = figures.Get(ClaimMetrics.DuplicateCharges) is { } duplicates ? (long)duplicates : null;
+        merged.Extra["declinedReattempts"] = figures.Get(ClaimMetrics.DeclinedReattempts) is { } reattempts ? (long)reattempts : null;
+        merged.Extra["moneyConserved"] = figures.Get(ClaimMetrics.MoneyConserved) is { } conserved ? conserved == 1 : null;
         merged.Extra["reconciliation"] = reconciliation?.ToJson();
         if (figures.Get(ClaimMetrics.ErrorsDuringFault) is { } errors && merged.Extra["failover"] is JsonObject failover)
         {

@@ -20,7 +20,7 @@ internal sealed class ControlPlaneClient : IDisposable
     public ControlPlaneClient(Uri baseUri)
     {
         BaseUri = baseUri;
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(3) })
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(3), AllowAutoRedirect = false })
         {
             BaseAddress = baseUri,
             Timeout = TimeSpan.FromSeconds(15),
@@ -217,7 +217,7 @@ internal sealed class ControlPlaneClient : IDisposable
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(TimeSpan.FromSeconds(3));
             using var reply = await _http.GetAsync("v1/stats", cts.Token).ConfigureAwait(false);
-            return reply.IsSuccessStatusCode ? null : $"simulator {BaseUri}: GET /v1/stats answered {(int)reply.StatusCode}";
+            return reply.IsSuccessStatusCode ? null : $"simulator {BaseUri}: GET /v1/stats answered {(int)reply.StatusCode}{Redirect.Describe(reply)}";
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PaySim.LoadTests.Plans;
 
 namespace PaySim.LoadTests.Wallets;
 
@@ -47,6 +48,8 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             UseProxy = false,
             ConnectTimeout = timeout,
+            // A redirect would take the load to a host the target check never saw (LocalTarget): a 3xx is the reply.
+            AllowAutoRedirect = false,
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -171,7 +174,7 @@ public sealed class HttpWalletClient : IWalletClient, IDisposable
                 using var reply = await _http.GetAsync(new Uri(endpoint, "health"), cts.Token).ConfigureAwait(false);
                 if (!reply.IsSuccessStatusCode)
                 {
-                    return $"wallet {endpoint}: GET /health answered {(int)reply.StatusCode}";
+                    return $"wallet {endpoint}: GET /health answered {(int)reply.StatusCode}{Redirect.Describe(reply)}";
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

@@ -41,6 +41,8 @@ public sealed class LocalTargetTests
     [InlineData("http://127.0.0.2:7300")]
     [InlineData("http://[::1]:7300")]
     [InlineData("https://LOCALHOST:7300")]
+    [InlineData("http://0.0.0.0:7300")]
+    [InlineData("http://[::]:7300")]
     public void LoopbackTargets_NeedNoFlag(string wallet)
     {
         var json = Scenarios + ",\"target\":{\"external\":{\"walletUrls\":[\"" + wallet + "\"],\"simulatorUrl\":\"http://127.0.0.1:7000\",\"smsUrl\":\"http://[::1]:7201\"}}}";
@@ -77,6 +79,39 @@ public sealed class LocalTargetTests
 
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.StartsWith("error: --allow-remote: applies to an external target only", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWalletThatRedirects_IsRefusedBeforeTheLoad_NamingWhereItPointed_AndTheRedirectIsNotFollowed()
+    {
+        // The redirect's target stands in for another host: it must see no request at all.
+        var elsewhere = WebApplication.CreateSlimBuilder();
+        elsewhere.Logging.ClearProviders();
+        elsewhere.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var other = elsewhere.Build();
+        var hits = 0;
+        other.Run(ctx =>
+        {
+            Interlocked.Increment(ref hits);
+            return Task.CompletedTask;
+        });
+        await other.StartAsync();
+        var otherUrl = other.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        app.MapGet("/v1/stats", () => Results.Json(new { nodes = Array.Empty<object>() }));
+        app.MapGet("/health", () => Results.Redirect(otherUrl + "/health", permanent: false, preserveMethod: true));
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--no-progress", "--wallet-url", url, "--simulator-url", url, "--report-dir", Path.Combine(Path.GetTempPath(), "paysim-redirect-" + Guid.NewGuid().ToString("N")));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"GET /health answered 307 (a redirect to {otherUrl}/health; the harness follows none: give that URL itself)", err, StringComparison.Ordinal);
+        Assert.Equal(0, hits);
     }
 
     [Fact]

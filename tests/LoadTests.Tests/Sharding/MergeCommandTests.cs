@@ -195,6 +195,22 @@ public sealed class MergeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Merge_WhenAShardHasNoMoneyConservedFigure_TheMergedOneIsUnknown_NotShardOnesTrue()
+    {
+        var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["money_conserved == true"], extraFigures: new() { ["money_conserved"] = 1 });
+        var b = await WriteShardAsync("b", 2, 2, [100], fail: 0, walletReplies: [1, 1], claims: ["money_conserved == true"]);
+        var outDir = Path.Combine(_dir, "merged-unknown");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("merge", a, b, "--report-dir", outDir);
+
+        Assert.True(code == ExitCodes.ClaimFailed, $"exit {code}\n{stdout}\n{stderr}");
+        var merged = RunSummary.FromJson(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        Assert.Null(Assert.Single(merged.Claims).Observed);
+        Assert.Null(merged.Extra["moneyConserved"]);
+        Assert.Null(merged.Extra["figures"]!["money_conserved"]);
+    }
+
+    [Fact]
     public async Task Merge_OfAMissingDirectory_ExitsTwoWithOneLine()
     {
         var a = await WriteShardAsync("a", 1, 2, [100], fail: 0, walletReplies: [1, 1]);
