@@ -67,6 +67,13 @@ internal static class RequestChecks
                 throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest,
                     $"query parameter {Echo.Quoted(key)} is not read here; allowed: {list}{note}"));
             }
+
+            // ?limit=1&limit=2: which one counts? Neither: one line saying so, not a range error about a value in range.
+            if (request.Query[key].Count > 1)
+            {
+                throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest,
+                    $"query parameter {Echo.Quoted(key)} is given {request.Query[key].Count} times; give it once"));
+            }
         }
     }
 

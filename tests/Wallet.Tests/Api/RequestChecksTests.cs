@@ -86,6 +86,14 @@ public sealed class RequestChecksTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, limited.Status);
     }
 
+    [Fact]
+    public async Task Transactions_WithLimitGivenTwice_Is400SayingSo_NotARangeError()
+    {
+        var reply = await SendAsync(HttpMethod.Get, $"/users/{_userId}/transactions?limit=1&limit=2");
+
+        AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "query parameter 'limit' is given 2 times; give it once");
+    }
+
     [Theory]
     [InlineData("/cards?x=1", "x")]
     [InlineData("/health?x=1", "x")]
