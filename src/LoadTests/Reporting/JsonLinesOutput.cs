@@ -53,7 +53,9 @@ internal sealed class JsonLinesOutput : IRequestObserver
     private long _dropped;
     private long _requests;
     private long _points;
+    private long _pendingRequests;
     private Task? _writer;
+    private Func<Stream>? _open;
     private string? _error;
 
     public JsonLinesOutput(OutTarget target, int capacity = Capacity)
@@ -68,21 +70,28 @@ internal sealed class JsonLinesOutput : IRequestObserver
         });
     }
 
+    /// <summary>Tests: writes to the stream <paramref name="open"/> gives instead of creating <see cref="OutTarget.Path"/>.</summary>
+    internal JsonLinesOutput(OutTarget target, Func<Stream> open, int capacity = Capacity)
+        : this(target, capacity)
+    {
+        _open = open;
+    }
+
     public OutTarget Target { get; }
 
-    /// <summary>Requests written (two points each).</summary>
+    /// <summary>Requests written: their bytes were flushed to the file without an error (two points each).</summary>
     public long WrittenRequests => Interlocked.Read(ref _requests);
 
     /// <summary>Point lines written.</summary>
     public long WrittenPoints => Interlocked.Read(ref _points);
 
-    /// <summary>Requests not written: the queue was full, or the file could no longer be written.</summary>
+    /// <summary>Requests not written: the queue was full, or the file failed before their bytes were flushed to it.</summary>
     public long DroppedRequests => Interlocked.Read(ref _dropped);
 
     /// <summary>Creates (or replaces) the file and starts the writer; samples observed before wait in the queue.</summary>
     public void Start()
     {
-        var file = new FileStream(Target.Path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        var file = _open?.Invoke() ?? new FileStream(Target.Path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         Stream stream = Target.Gzip ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: false) : file;
         _writer = Task.Run(() => WriteAsync(stream));
     }
@@ -174,8 +183,7 @@ internal sealed class JsonLinesOutput : IRequestObserver
                         WritePair(json, buffer, sample, StepDuration, StepRequests);
                     }
 
-                    Interlocked.Increment(ref _requests);
-                    Interlocked.Add(ref _points, 2);
+                    _pendingRequests++;
                     if (buffer.WrittenCount >= FlushBytes || reader.Count == 0)
                     {
                         await DrainAsync(stream, buffer).ConfigureAwait(false);
@@ -184,17 +192,6 @@ internal sealed class JsonLinesOutput : IRequestObserver
             }
 
             await DrainAsync(stream, buffer).ConfigureAwait(false);
-            if (_error is null)
-            {
-                try
-                {
-                    await stream.FlushAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    _error = ex.Message.ReplaceLineEndings(" ");
-                }
-            }
         }
     }
 
@@ -203,20 +200,34 @@ internal sealed class JsonLinesOutput : IRequestObserver
         if (_error is not null || buffer.WrittenCount == 0)
         {
             buffer.Clear();
+            Lost();
             return;
         }
 
         try
         {
+            // Counted as written only once flushed: a write the stream only buffered can still fail (ENOSPC on flush).
             await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            await stream.FlushAsync().ConfigureAwait(false);
+            Interlocked.Add(ref _requests, _pendingRequests);
+            Interlocked.Add(ref _points, 2 * _pendingRequests);
+            _pendingRequests = 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A disk that filled up mid-run: the rest is dropped and said, the run goes on.
+            // A disk that filled up mid-run: what was not flushed and the rest are dropped and said, the run goes on.
             _error = ex.Message.ReplaceLineEndings(" ");
+            Lost();
         }
 
         buffer.Clear();
+    }
+
+    /// <summary>The requests in a buffer that never reached the file: dropped.</summary>
+    private void Lost()
+    {
+        Interlocked.Add(ref _dropped, _pendingRequests);
+        _pendingRequests = 0;
     }
 
     private void WritePair(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, in RequestSample sample, string duration, string count)
