@@ -10,7 +10,9 @@ namespace PaySim.LoadTests.Reporting;
 
 /// <summary>
 /// <c>run --out json=PATH</c>: every counted request as k6's JSON output writes its samples (k6 <c>output/json</c>:
-/// <c>wrapper.go</c>'s envelopes, <c>json.go</c>'s writer), so jq, Grafana's JSON sources and scripts written for k6 read it.
+/// <c>wrapper.go</c>'s envelopes, <c>json.go</c>'s writer), so jq and Grafana's JSON sources read it; scripts written for
+/// k6 need the metric names mapped (<c>http_req_duration</c> → <c>step_duration</c>, <c>http_reqs</c> → <c>step_reqs</c>,
+/// <c>expected_response</c> → <c>ok</c>).
 /// <para>
 /// Matched: newline-delimited JSON, one object a line; a <c>Metric</c> line
 /// <c>{"type":"Metric","data":{"name":…,"type":"trend"|"counter","contains":"time"|"default","thresholds":[],"submetrics":null},"metric":…}</c>
@@ -27,13 +29,16 @@ namespace PaySim.LoadTests.Reporting;
 /// Where it differs: tags are <c>scenario</c>, <c>step</c> (step metrics only), <c>status</c> (the step's status
 /// code: an HTTP code, or a wallet error code) and <c>ok</c> (<c>"true"</c>/<c>"false"</c>, the response's verdict, what
 /// k6 calls <c>expected_response</c>); k6's <c>method</c>, <c>url</c>, <c>name</c>, <c>proto</c>, <c>group</c> are not
-/// written. <c>time</c> is UTC with microseconds (<c>2026-12-07T22:01:25.123456Z</c>; k6 writes the local offset and
+/// written. The Metric line has <c>name</c> and no <c>tainted</c> (as newer k6 builds write it); its <c>thresholds</c>
+/// is always empty, even when a claim judges the metric. <c>sms_wait</c> (reading the OTP from the simulator's SMS inbox,
+/// not a wallet call) is written as a step. <c>json=-</c> (stdout) is refused. <c>time</c> is UTC with microseconds (<c>2026-12-07T22:01:25.123456Z</c>; k6 writes the local offset and
 /// nanoseconds); a point's time is when the request ended, as k6's HTTP samples. No <c>vus</c>, <c>data_sent</c>,
 /// <c>checks</c> or <c>dropped_iterations</c> points: per-second figures are in timeseries.csv. Requests in warm-up or
 /// cut short by the end of the run are not written, as the report does not count them. k6 flushes every 200 ms while the
 /// test runs; this writes as the samples come, through a bounded queue (<see cref="Capacity"/> samples) to one writer
 /// task, so the load never waits on the disk: when the queue is full a sample is dropped and counted
-/// (<see cref="DroppedRequests"/>), where k6 would hold it in memory.
+/// (<see cref="DroppedRequests"/>), where k6 would hold it in memory. A request counts as written only once its bytes
+/// were flushed; when the file fails, the rest counts as dropped.
 /// </para>
 /// </summary>
 internal sealed class JsonLinesOutput : IRequestObserver
