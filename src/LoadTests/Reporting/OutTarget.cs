@@ -162,10 +162,19 @@ internal sealed record OutTarget(string Path, bool Gzip)
         }
 
         // .NET has no file-type query: its own native shim's stat (follows links) gives the mode with its S_IFMT bits.
+        // Its FileStatus begins with Flags then Mode (int32 each); should a later runtime drop the shim, a file that
+        // exists is taken as regular rather than the run failing on a check.
         var status = new byte[256];
-        if (SystemNativeStat(path, status) != 0)
+        try
         {
-            return false;
+            if (SystemNativeStat(path, status) != 0)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return File.Exists(path);
         }
 
         var mode = BitConverter.ToInt32(status, 4);
