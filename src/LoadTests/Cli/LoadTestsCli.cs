@@ -155,6 +155,7 @@ public static class LoadTestsCli
                     // What the run checks before it starts anything, then the plan as it would play.
                     var folder = parse.GetValue(reportDir);
                     ReportFolder.EnsureUsable(folder ?? "reports", folder is null ? "report folder" : "--report-dir");
+                    rawOut?.EnsureNotOwnFile(PlanFile(source), folder);
                     rawOut?.EnsureWritable();
                     foreach (var line in PlanPreview.Lines(compiled, shard, folder, otlpUri, parse.GetValue(resetSimulator), rawOut))
                     {
@@ -164,7 +165,9 @@ public static class LoadTestsCli
                     return ExitCodes.AllClaimsHold;
                 }
 
-                // Before anything starts: a file that cannot be written is bad input, not a run lost at its end.
+                // Before anything starts: a file that cannot be written, or one this run reads or writes itself, is bad
+                // input, not a run lost at its end. The default report folder is new, so only --report-dir can clash.
+                rawOut?.EnsureNotOwnFile(PlanFile(source), parse.GetValue(reportDir));
                 rawOut?.EnsureWritable();
             }
             catch (PlanException ex)
@@ -289,6 +292,10 @@ public static class LoadTestsCli
 
     /// <summary>Columns of the plain console: no line the CLI prints comes near it, and tables still size to their content.</summary>
     internal const int PlainWidth = 100_000;
+
+    /// <summary>The file a plan was read from: the --plan path, or a named plan's file in the catalog.</summary>
+    private static string? PlanFile(string source) =>
+        File.Exists(source) ? source : PlanCatalog.List().TryGetValue(source, out var path) ? path : null;
 
     private static double ParseDouble(string text, string field) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)

@@ -10,7 +10,9 @@ namespace PaySim.LoadTests.Reporting;
 
 /// <summary>
 /// <c>run --out json=PATH</c>: every counted request as k6's JSON output writes its samples (k6 <c>output/json</c>:
-/// <c>wrapper.go</c>'s envelopes, <c>json.go</c>'s writer), so jq, Grafana's JSON sources and scripts written for k6 read it.
+/// <c>wrapper.go</c>'s envelopes, <c>json.go</c>'s writer), so jq and Grafana's JSON sources read it; scripts written for
+/// k6 need the metric names mapped (<c>http_req_duration</c> → <c>step_duration</c>, <c>http_reqs</c> → <c>step_reqs</c>,
+/// <c>expected_response</c> → <c>ok</c>).
 /// <para>
 /// Matched: newline-delimited JSON, one object a line; a <c>Metric</c> line
 /// <c>{"type":"Metric","data":{"name":…,"type":"trend"|"counter","contains":"time"|"default","thresholds":[],"submetrics":null},"metric":…}</c>
@@ -27,13 +29,16 @@ namespace PaySim.LoadTests.Reporting;
 /// Where it differs: tags are <c>scenario</c>, <c>step</c> (step metrics only), <c>status</c> (the step's status
 /// code: an HTTP code, or a wallet error code) and <c>ok</c> (<c>"true"</c>/<c>"false"</c>, the response's verdict, what
 /// k6 calls <c>expected_response</c>); k6's <c>method</c>, <c>url</c>, <c>name</c>, <c>proto</c>, <c>group</c> are not
-/// written. <c>time</c> is UTC with microseconds (<c>2026-12-07T22:01:25.123456Z</c>; k6 writes the local offset and
+/// written. The Metric line has <c>name</c> and no <c>tainted</c> (as newer k6 builds write it); its <c>thresholds</c>
+/// is always empty, even when a claim judges the metric. <c>sms_wait</c> (reading the OTP from the simulator's SMS inbox,
+/// not a wallet call) is written as a step. <c>json=-</c> (stdout) is refused. <c>time</c> is UTC with microseconds (<c>2026-12-07T22:01:25.123456Z</c>; k6 writes the local offset and
 /// nanoseconds); a point's time is when the request ended, as k6's HTTP samples. No <c>vus</c>, <c>data_sent</c>,
 /// <c>checks</c> or <c>dropped_iterations</c> points: per-second figures are in timeseries.csv. Requests in warm-up or
 /// cut short by the end of the run are not written, as the report does not count them. k6 flushes every 200 ms while the
 /// test runs; this writes as the samples come, through a bounded queue (<see cref="Capacity"/> samples) to one writer
 /// task, so the load never waits on the disk: when the queue is full a sample is dropped and counted
-/// (<see cref="DroppedRequests"/>), where k6 would hold it in memory.
+/// (<see cref="DroppedRequests"/>), where k6 would hold it in memory. A request counts as written only once its bytes
+/// were flushed; when the file fails, the rest counts as dropped.
 /// </para>
 /// </summary>
 internal sealed class JsonLinesOutput : IRequestObserver
@@ -53,7 +58,9 @@ internal sealed class JsonLinesOutput : IRequestObserver
     private long _dropped;
     private long _requests;
     private long _points;
+    private long _pendingRequests;
     private Task? _writer;
+    private Func<Stream>? _open;
     private string? _error;
 
     public JsonLinesOutput(OutTarget target, int capacity = Capacity)
@@ -68,21 +75,28 @@ internal sealed class JsonLinesOutput : IRequestObserver
         });
     }
 
+    /// <summary>Tests: writes to the stream <paramref name="open"/> gives instead of creating <see cref="OutTarget.Path"/>.</summary>
+    internal JsonLinesOutput(OutTarget target, Func<Stream> open, int capacity = Capacity)
+        : this(target, capacity)
+    {
+        _open = open;
+    }
+
     public OutTarget Target { get; }
 
-    /// <summary>Requests written (two points each).</summary>
+    /// <summary>Requests written: their bytes were flushed to the file without an error (two points each).</summary>
     public long WrittenRequests => Interlocked.Read(ref _requests);
 
     /// <summary>Point lines written.</summary>
     public long WrittenPoints => Interlocked.Read(ref _points);
 
-    /// <summary>Requests not written: the queue was full, or the file could no longer be written.</summary>
+    /// <summary>Requests not written: the queue was full, or the file failed before their bytes were flushed to it.</summary>
     public long DroppedRequests => Interlocked.Read(ref _dropped);
 
     /// <summary>Creates (or replaces) the file and starts the writer; samples observed before wait in the queue.</summary>
     public void Start()
     {
-        var file = new FileStream(Target.Path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        var file = _open?.Invoke() ?? new FileStream(Target.Path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         Stream stream = Target.Gzip ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: false) : file;
         _writer = Task.Run(() => WriteAsync(stream));
     }
@@ -174,8 +188,7 @@ internal sealed class JsonLinesOutput : IRequestObserver
                         WritePair(json, buffer, sample, StepDuration, StepRequests);
                     }
 
-                    Interlocked.Increment(ref _requests);
-                    Interlocked.Add(ref _points, 2);
+                    _pendingRequests++;
                     if (buffer.WrittenCount >= FlushBytes || reader.Count == 0)
                     {
                         await DrainAsync(stream, buffer).ConfigureAwait(false);
@@ -184,17 +197,6 @@ internal sealed class JsonLinesOutput : IRequestObserver
             }
 
             await DrainAsync(stream, buffer).ConfigureAwait(false);
-            if (_error is null)
-            {
-                try
-                {
-                    await stream.FlushAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    _error = ex.Message.ReplaceLineEndings(" ");
-                }
-            }
         }
     }
 
@@ -203,20 +205,34 @@ internal sealed class JsonLinesOutput : IRequestObserver
         if (_error is not null || buffer.WrittenCount == 0)
         {
             buffer.Clear();
+            Lost();
             return;
         }
 
         try
         {
+            // Counted as written only once flushed: a write the stream only buffered can still fail (ENOSPC on flush).
             await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            await stream.FlushAsync().ConfigureAwait(false);
+            Interlocked.Add(ref _requests, _pendingRequests);
+            Interlocked.Add(ref _points, 2 * _pendingRequests);
+            _pendingRequests = 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A disk that filled up mid-run: the rest is dropped and said, the run goes on.
+            // A disk that filled up mid-run: what was not flushed and the rest are dropped and said, the run goes on.
             _error = ex.Message.ReplaceLineEndings(" ");
+            Lost();
         }
 
         buffer.Clear();
+    }
+
+    /// <summary>The requests in a buffer that never reached the file: dropped.</summary>
+    private void Lost()
+    {
+        Interlocked.Add(ref _dropped, _pendingRequests);
+        _pendingRequests = 0;
     }
 
     private void WritePair(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, in RequestSample sample, string duration, string count)

@@ -35,6 +35,12 @@ internal sealed record OutTarget(string Path, bool Gzip)
             throw new PlanException($"{Flag}: \"{Shown(text)}\" names no file; {Allowed}.");
         }
 
+        if (path == "-")
+        {
+            // k6 writes json=- to stdout; here stdout carries the run's progress and closing lines.
+            throw new PlanException($"{Flag}: json=- (stdout) is not supported; give a file path.");
+        }
+
         return new OutTarget(path, path.EndsWith(".gz", StringComparison.Ordinal));
     }
 
@@ -52,6 +58,17 @@ internal sealed record OutTarget(string Path, bool Gzip)
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {
             throw new PlanException($"{Flag}: \"{Shown(Path)}\" is not a usable path (it holds a character no file name may hold, such as NUL); {Allowed}.");
+        }
+
+        var info = new FileInfo(full);
+        if (info.Exists || info.LinkTarget is not null)
+        {
+            // /dev/full, /proc/version, /dev/stdout, a FIFO: writes there fail or go elsewhere, and are never a file to read back.
+            var resolved = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+            if (resolved is null || !resolved.Exists || !IsRegularFile(resolved.FullName))
+            {
+                throw new PlanException($"{Flag}: json={Shown(Path)} is not a regular file; give a file path.");
+            }
         }
 
         if (Directory.Exists(full) || Path.EndsWith('/') || Path.EndsWith(System.IO.Path.DirectorySeparatorChar))
@@ -87,6 +104,85 @@ internal sealed record OutTarget(string Path, bool Gzip)
             throw new PlanException($"{Flag}: \"{Shown(Path)}\" is not writable ({ex.Message.ReplaceLineEndings(" ")}).");
         }
     }
+
+    /// <summary>
+    /// Refuses a PATH that is a file this run reads or writes itself: the plan file it runs (<paramref name="planFile"/>),
+    /// or one of the report's files in <paramref name="reportFolder"/> (which the report would overwrite after the points
+    /// were written). Full paths compared, case-sensitively on Linux. One line naming <c>--out</c> if so.
+    /// </summary>
+    public void EnsureNotOwnFile(string? planFile, string? reportFolder)
+    {
+        string full;
+        try
+        {
+            full = System.IO.Path.GetFullPath(Path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return; // EnsureWritable says why.
+        }
+
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (planFile is not null && string.Equals(full, System.IO.Path.GetFullPath(planFile), comparison))
+        {
+            throw new PlanException($"{Flag}: json={Shown(Path)} is the plan file this run reads; give another path.");
+        }
+
+        if (reportFolder is not null)
+        {
+            var folder = System.IO.Path.GetFullPath(reportFolder);
+            foreach (var name in ReportFiles)
+            {
+                if (string.Equals(full, System.IO.Path.Combine(folder, name), comparison))
+                {
+                    throw new PlanException($"{Flag}: json={Shown(Path)} is the report's own {name}; give a path outside the report folder or another name.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The files the report writes into its folder (<see cref="LoadEngine.ReportWriter"/>).</summary>
+    public static readonly IReadOnlyList<string> ReportFiles =
+    [
+        LoadEngine.ReportWriter.SummaryFile, LoadEngine.ReportWriter.MarkdownFile, LoadEngine.ReportWriter.HtmlFile,
+        LoadEngine.ReportWriter.JunitFile, LoadEngine.ReportWriter.TimeSeriesFile, LoadEngine.ReportWriter.StepTimeSeriesFile,
+    ];
+
+    private static bool IsRegularFile(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return File.Exists(path);
+        }
+
+        // /proc and /sys files stat as regular yet are the kernel's, not a file to fill with results.
+        if (path.StartsWith("/proc/", StringComparison.Ordinal) || path.StartsWith("/sys/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // .NET has no file-type query: its own native shim's stat (follows links) gives the mode with its S_IFMT bits.
+        // Its FileStatus begins with Flags then Mode (int32 each); should a later runtime drop the shim, a file that
+        // exists is taken as regular rather than the run failing on a check.
+        var status = new byte[256];
+        try
+        {
+            if (SystemNativeStat(path, status) != 0)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return File.Exists(path);
+        }
+
+        var mode = BitConverter.ToInt32(status, 4);
+        return (mode & 0xF000) == 0x8000;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", CharSet = System.Runtime.InteropServices.CharSet.Ansi, SetLastError = true)]
+    private static extern int SystemNativeStat(string path, byte[] status);
 
     /// <summary>What the run writes, for the dry run and the run's closing line.</summary>
     public override string ToString() => $"json={Path}";

@@ -14,6 +14,10 @@ public sealed class OutFlagTests : IDisposable
     [InlineData("json=DIR/missing/r.json", "does not exist")]
     [InlineData("json=DIR/missing/r.json.gz", "does not exist")]
     [InlineData("json=DIR", "is a folder")]
+    [InlineData("json=-", "json=- (stdout) is not supported; give a file path")]
+    [InlineData("json=/dev/full", "json=/dev/full is not a regular file; give a file path")]
+    [InlineData("json=/proc/version", "json=/proc/version is not a regular file; give a file path")]
+    [InlineData("json=/dev/stdout", "json=/dev/stdout is not a regular file; give a file path")]
     public async Task Run_WithABadOut_ExitsTwoWithOneLineNamingOut_AndCreatesNothing(string value, string why)
     {
         var report = Path.Combine(_dir, "report");
@@ -50,6 +54,64 @@ public sealed class OutFlagTests : IDisposable
         Assert.StartsWith("error: --out: ", err, StringComparison.Ordinal);
         Assert.Equal("", stdout);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_WithOutOnThePlanFile_IsRefused_AndThePlanIsKept(bool dryRun)
+    {
+        var plan = Path.Combine(_dir, "plan.json");
+        var source = File.ReadAllText(PlanFileOf("smoke"));
+        await File.WriteAllTextAsync(plan, source);
+        string[] args = ["run", "--plan", plan, "--no-progress", "--report-dir", Path.Combine(_dir, "report"), "--out", "json=" + Path.Combine(_dir, ".", "plan.json")];
+
+        var (code, stdout, err) = await CliRunner.RunAsync(dryRun ? [.. args, "--dry-run"] : args);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"error: --out: json={Path.Combine(_dir, ".", "plan.json")} is the plan file this run reads; give another path.", err.Trim());
+        Assert.Equal("", stdout);
+        Assert.Equal(source, await File.ReadAllTextAsync(plan));
+        Assert.Equal([plan], Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Theory]
+    [InlineData("summary.json", false)]
+    [InlineData("report.html", false)]
+    [InlineData("report.md", false)]
+    [InlineData("junit.xml", false)]
+    [InlineData("timeseries.csv", false)]
+    [InlineData("timeseries-steps.csv", true)]
+    public async Task Run_WithOutOnAReportFile_IsRefused(string name, bool dryRun)
+    {
+        var report = Path.Combine(_dir, "report");
+        var file = Path.Combine(report, name);
+        string[] args = ["run", "--plan", "smoke", "--no-progress", "--report-dir", report, "--out", "json=" + file];
+
+        var (code, stdout, err) = await CliRunner.RunAsync(dryRun ? [.. args, "--dry-run"] : args);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"error: --out: json={file} is the report's own {name}; give a path outside the report folder or another name.", err.Trim());
+        Assert.Equal("", stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public async Task Run_WithOutOnAFifo_IsRefusedWithoutOpeningIt()
+    {
+        var fifo = Path.Combine(_dir, "pipe");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mk.WaitForExitAsync();
+            Assert.Equal(0, mk.ExitCode);
+        }
+
+        var (code, _, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--dry-run", "--out", "json=" + fifo);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"error: --out: json={fifo} is not a regular file; give a file path.", err.Trim());
+    }
+
+    private static string PlanFileOf(string name) => PaySim.LoadTests.Plans.PlanCatalog.List()[name];
 
     [Fact]
     public void Help_SaysWhatOutTakes()

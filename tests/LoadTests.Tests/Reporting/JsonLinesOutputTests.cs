@@ -80,6 +80,78 @@ public sealed class JsonLinesOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task AFlushThatFails_CountsNothingUnflushedAsWritten_EverythingDropped()
+    {
+        var output = new JsonLinesOutput(new OutTarget("/x/r.json", Gzip: false), () => new FailingFlushStream());
+        for (var i = 0; i < 32; i++)
+        {
+            output.OnRequest(new RequestSample("s", "pay", true, "200", 1_000, At));
+        }
+
+        output.Start();
+        await output.FinishAsync();
+
+        Assert.Equal(0, output.WrittenRequests);
+        Assert.Equal(0, output.WrittenPoints);
+        Assert.Equal(32, output.DroppedRequests);
+        var (line, warning) = output.Closing();
+        Assert.Equal("out: 0 points of 0 requests written to /x/r.json (k6 JSON lines), 32 dropped", line);
+        Assert.Equal("--out: writing /x/r.json failed after 0 requests (No space left on device); the other 32 were dropped", warning);
+    }
+
+    [Fact]
+    public async Task AFlushThatFailsLater_KeepsWhatWasFlushed_DropsTheRest()
+    {
+        var stream = new FailingFlushStream { FlushesThatSucceed = 1 };
+        var output = new JsonLinesOutput(new OutTarget("/x/r.json", Gzip: false), () => stream);
+        output.Start();
+        output.OnRequest(new RequestSample("s", "pay", true, "200", 1_000, At));
+        await WaitUntil(() => output.WrittenRequests == 1);
+        for (var i = 0; i < 5; i++)
+        {
+            output.OnRequest(new RequestSample("s", "pay", true, "200", 1_000, At));
+        }
+
+        await output.FinishAsync();
+
+        Assert.Equal(1, output.WrittenRequests);
+        Assert.Equal(2, output.WrittenPoints);
+        Assert.Equal(5, output.DroppedRequests);
+    }
+
+    private static async Task WaitUntil(Func<bool> done)
+    {
+        for (var i = 0; i < 500 && !done(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(done());
+    }
+
+    /// <summary>Takes writes into memory (as a FileStream buffers them) and fails on flush, as /dev/full does.</summary>
+    private sealed class FailingFlushStream : MemoryStream
+    {
+        public int FlushesThatSucceed { get; init; }
+
+        private int _flushes;
+
+        public override void Flush()
+        {
+            if (_flushes++ >= FlushesThatSucceed)
+            {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken)
+        {
+            Flush();
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task FullQueue_DropsAndCountsInsteadOfWaiting_AndTheWarningSaysSo()
     {
         var path = Path.Combine(_dir, "r.json");
