@@ -43,7 +43,7 @@ internal static class RequestChecks
             return;
         }
 
-        CheckQuery(context.Request, endpoint.Metadata.GetMetadata<AllowedQuery>() ?? new AllowedQuery([], null));
+        CheckQuery(context.Request, endpoint.Metadata.GetMetadata<AllowedQuery>() ?? AllowedQuery.None);
         CheckEncoding(context.Request);
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.ContentLength > 0)
         {
@@ -123,7 +123,11 @@ internal static class RequestChecks
     }
 
     /// <summary>The query parameters a route reads (null: any is taken, none read) and a note for the refusal.</summary>
-    private sealed record AllowedQuery(string[]? Names, string? Note);
+    private sealed record AllowedQuery(string[]? Names, string? Note)
+    {
+        /// <summary>A route that declares none takes none (one instance, not one per request).</summary>
+        public static readonly AllowedQuery None = new([], null);
+    }
 
     private sealed class WalletRoute
     {

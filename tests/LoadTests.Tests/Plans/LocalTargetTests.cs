@@ -1,13 +1,9 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.Tests.Cli;
+using PaySim.LoadTests.Tests.Support;
 
 namespace PaySim.LoadTests.Tests.Plans;
 
@@ -85,27 +81,19 @@ public sealed class LocalTargetTests
     public async Task AWalletThatRedirects_IsRefusedBeforeTheLoad_NamingWhereItPointed_AndTheRedirectIsNotFollowed()
     {
         // The redirect's target stands in for another host: it must see no request at all.
-        var elsewhere = WebApplication.CreateSlimBuilder();
-        elsewhere.Logging.ClearProviders();
-        elsewhere.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var other = elsewhere.Build();
         var hits = 0;
-        other.Run(ctx =>
+        await using var other = await FakeHttpServer.StartAsync(app => app.Run(_ =>
         {
             Interlocked.Increment(ref hits);
             return Task.CompletedTask;
+        }));
+        var otherUrl = FakeHttpServer.UrlOf(other);
+        await using var redirecting = await FakeHttpServer.StartAsync(app =>
+        {
+            app.MapGet("/v1/stats", () => Results.Json(new { nodes = Array.Empty<object>() }));
+            app.MapGet("/health", () => Results.Redirect(otherUrl + "/health", permanent: false, preserveMethod: true));
         });
-        await other.StartAsync();
-        var otherUrl = other.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = builder.Build();
-        app.MapGet("/v1/stats", () => Results.Json(new { nodes = Array.Empty<object>() }));
-        app.MapGet("/health", () => Results.Redirect(otherUrl + "/health", permanent: false, preserveMethod: true));
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = FakeHttpServer.UrlOf(redirecting);
 
         var (code, _, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--no-progress", "--wallet-url", url, "--simulator-url", url, "--report-dir", Path.Combine(Path.GetTempPath(), "paysim-redirect-" + Guid.NewGuid().ToString("N")));
 
@@ -118,23 +106,21 @@ public sealed class LocalTargetTests
     public async Task AnSmsGatewayTheSimulatorListsOnAnotherHost_IsRefusedBeforeTheLoad_UnlessAllowed()
     {
         // A wallet and a control plane on this machine; the control plane lists its SMS gateway on another host.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = builder.Build();
-        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/v1/stats", () => Results.Json(new { nodes = Array.Empty<object>() }));
-        app.MapGet("/v1/settings", () => Results.Json(new { resendCooldownMs = 0 }));
-        app.MapGet("/v1/nodes", () => Results.Json(new
+        await using var server = await FakeHttpServer.StartAsync(app =>
         {
-            nodes = new[]
+            app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+            app.MapGet("/v1/stats", () => Results.Json(new { nodes = Array.Empty<object>() }));
+            app.MapGet("/v1/settings", () => Results.Json(new { resendCooldownMs = 0 }));
+            app.MapGet("/v1/nodes", () => Results.Json(new
             {
-                new { name = "issuer-1", kind = "issuer", address = "127.0.0.1:1", state = "up" },
-                new { name = "sms", kind = "sms", address = "sms.example:7201", state = "up" },
-            },
-        }));
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                nodes = new[]
+                {
+                    new { name = "issuer-1", kind = "issuer", address = "127.0.0.1:1", state = "up" },
+                    new { name = "sms", kind = "sms", address = "sms.example:7201", state = "up" },
+                },
+            }));
+        });
+        var url = FakeHttpServer.UrlOf(server);
         var dir = Path.Combine(Path.GetTempPath(), "paysim-remote-sms-" + Guid.NewGuid().ToString("N"));
 
         var (code, _, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--no-progress", "--wallet-url", url, "--simulator-url", url, "--report-dir", dir);
