@@ -6,7 +6,7 @@ namespace PaySim.LoadTests.Reconciliation;
 /// One money call the load generator made (the app's view): a payment attempt or a refund attempt, with the
 /// Idempotency-Key and order reference it sent, the card (PAN) it meant, the amount, how it ended and which
 /// instance answered. A payment's <see cref="PaymentId"/> is the wallet's id from a 2xx reply; a refund's is the
-/// payment it refunds.
+/// payment it refunds. <see cref="DoubleTap"/>: one of two requests the app sent at once with the key (client.doubleTap).
 /// </summary>
 internal sealed record AppCall(
     bool IsRefund,
@@ -22,7 +22,8 @@ internal sealed record AppCall(
     string? Code,
     string? ServedBy,
     long StartedUnixMs,
-    long EndedUnixMs)
+    long EndedUnixMs,
+    bool DoubleTap = false)
 {
     /// <summary>The wallet's code for "the same key is still being processed": not an answer either way.</summary>
     public const string InProgressCode = "payment_in_progress";

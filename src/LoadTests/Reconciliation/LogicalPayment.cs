@@ -13,18 +13,20 @@ internal sealed class LogicalPayment
     {
         Attempts = attempts;
         First = attempts.MinBy(a => a.StartedUnixMs)!;
-        Last = attempts.MaxBy(a => a.EndedUnixMs)!;
+        // A double tap's 409 payment_in_progress says only that the other tap is being processed: not the app's last word.
+        Last = attempts.Where(a => !(a.DoubleTap && a.Outcome == CallOutcome.InProgress)).MaxBy(a => a.EndedUnixMs) ?? attempts.MaxBy(a => a.EndedUnixMs)!;
         Outcome = attempts.Any(a => a.Outcome == CallOutcome.Succeeded) ? CallOutcome.Succeeded
             : attempts.Any(a => a.Outcome == CallOutcome.Rejected) ? CallOutcome.Rejected
             : Last.Outcome;
-        PaymentId = attempts.FirstOrDefault(a => a.Outcome == CallOutcome.Succeeded && a.PaymentId is not null)?.PaymentId;
+        PaymentIds = attempts.Where(a => a.Outcome == CallOutcome.Succeeded && a.PaymentId is not null).Select(a => a.PaymentId!).Distinct(StringComparer.Ordinal).ToArray();
+        PaymentId = PaymentIds.Count > 0 ? PaymentIds[0] : null;
     }
 
     public IReadOnlyList<AppCall> Attempts { get; }
 
     public AppCall First { get; }
 
-    /// <summary>The attempt that ended last: the app's final word when no attempt succeeded or was refused.</summary>
+    /// <summary>The attempt that ended last (a double tap's 409 in progress aside): the app's final word when no attempt succeeded or was refused.</summary>
     public AppCall Last { get; }
 
     public string Pan => First.Pan;
@@ -35,6 +37,9 @@ internal sealed class LogicalPayment
 
     /// <summary>The wallet's id from a 2xx reply; null when the app never got one.</summary>
     public string? PaymentId { get; }
+
+    /// <summary>Every payment id the wallet's 2xx replies gave the app for the key: one when the wallet honours it, one per charge when it does not (a double tap a naive wallet charged twice).</summary>
+    public IReadOnlyList<string> PaymentIds { get; }
 
     /// <summary>Refunds of this payment the app saw succeed.</summary>
     public long AppRefundedMinor { get; set; }

@@ -165,16 +165,20 @@ internal static class Reconciler
     }
 
     /// <summary>
-    /// Payments (one user's Idempotency-Key) for which the wallet made more than one payment record: it did not honour
-    /// the key, so a retry became another payment (whether or not it moved money twice).
+    /// Payments (one user's Idempotency-Key) for which the wallet made more than one payment record, or answered the app
+    /// with more than one payment id (a double tap's two requests each paid, though the history lists one): it did not
+    /// honour the key, so a retry or a second tap became another payment (whether or not it moved money twice).
     /// </summary>
     private static void DuplicateWalletPayments(ReconciliationResult result, IReadOnlyList<LogicalPayment> payments, IReadOnlyDictionary<LogicalPayment, IReadOnlyList<WalletTransaction>> records)
     {
         result.Readable("duplicateWalletPayments");
-        foreach (var p in payments.Where(p => records[p].Count > 1))
+        foreach (var p in payments.Where(p => records[p].Count > 1 || p.PaymentIds.Count > 1))
         {
+            var reason = records[p].Count > 1
+                ? $"the wallet has {records[p].Count} payment records for one Idempotency-Key ({p.Attempts.Count} app attempts)"
+                : $"the wallet answered one Idempotency-Key with {p.PaymentIds.Count} payment ids ({string.Join(", ", p.PaymentIds)}; {p.Attempts.Count} app attempts) and lists {records[p].Count} record(s)";
             result.Count("duplicateWalletPayments");
-            result.Evidence["duplicateWalletPayments"].Add(Row(p, $"the wallet has {records[p].Count} payment records for one Idempotency-Key ({p.Attempts.Count} app attempts)").WithRecords(records[p]));
+            result.Evidence["duplicateWalletPayments"].Add(Row(p, reason).WithRecords(records[p]));
         }
     }
 

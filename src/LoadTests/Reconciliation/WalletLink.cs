@@ -21,7 +21,7 @@ internal static class WalletLink
     }
 
     /// <summary>
-    /// Every payment record the wallet made for each app payment: the one whose id the app was given, and every one with
+    /// Every payment record the wallet made for each app payment: each whose id the app was given, and every one with
     /// its order reference or its Idempotency-Key (alone, or with a suffix after a separator, "KEY#…"). A wallet that
     /// honours the key has one; one that ignores it has one per attempt that reached it.
     /// </summary>
@@ -31,7 +31,7 @@ internal static class WalletLink
         foreach (var p in payments)
         {
             links[p] = Payments(p, wallet)
-                .Where(t => (p.PaymentId is { } id && t.Id == id) || SameOrder(t, p)
+                .Where(t => p.PaymentIds.Contains(t.Id, StringComparer.Ordinal) || SameOrder(t, p)
                     || (t.IdempotencyKey is { Length: > 0 } k && LedgerMatcher.KeyMatches(k, p.First.IdempotencyKey)))
                 .DistinctBy(t => t.Id)
                 .ToArray();

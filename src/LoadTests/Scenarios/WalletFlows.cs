@@ -26,6 +26,7 @@ internal sealed class WalletFlows
     private const int StreamPersona = 1;
     private const int StreamAmount = 2;
     private const int StreamJourney = 3;
+    private const int StreamDoubleTap = 4;
 
     /// <summary>The status of a payment iteration the issuer's risk rules declined, before its cause (<c>risk_decline:velocity</c>).</summary>
     public const string RiskDeclineStatus = "risk_decline:";
@@ -490,41 +491,31 @@ internal sealed class WalletFlows
         return outcome;
     }
 
-    /// <summary>One logical payment of <paramref name="money"/> under its key, timed as <paramref name="step"/>: the attempts, the record of each, the judge of declines.</summary>
+    /// <summary>
+    /// One logical payment of <paramref name="money"/> under its key, timed as <paramref name="step"/>: the attempts, the record of each, the judge of
+    /// declines. A <see cref="ClientBehaviour.DoubleTap"/> share of payments (drawn from the run's seed) sends the first attempt twice at once, the
+    /// second timed as <see cref="StepNames.PayTap2"/>; the app's answer is the pair's (<see cref="Combine"/>), and only the first attempt is doubled.
+    /// </summary>
     private async Task<(Response Outcome, (PreboundCard User, string PaymentId, long Amount, string OrderReference)? Payment)> PayWithRetriesAsync(
         IScenarioContext ctx, string step, MoneyCall money, Func<CancellationToken, Task<WalletReply<PaymentDone>>> send)
     {
         var owner = money.Owner;
         var amount = money.AmountMinor;
-        WalletReply<PaymentDone>? paid = null;
-        string? unexplained = null;
-        string? risk = null;
+        var twice = _client.DoubleTap > 0 && Draw.Unit(_data.Seed, StreamDoubleTap, Key(ctx)) < _client.DoubleTap;
+        var tap = default(Tap);
         for (var attempt = 0; attempt <= _client.PaymentRetries; attempt++)
         {
-            await Step.Run(step, ctx, async () =>
+            if (attempt == 0 && twice)
             {
-                var started = _time.GetUtcNow();
-                _declines?.Reserve(owner.Pan, amount);
-                paid = await send(ctx.CancellationToken).ConfigureAwait(false);
-                _counters.WalletCall(step, paid.Status);
-                Record(false, owner, money.Key, money.OrderReference, money.Merchant, amount, paid.Value?.PaymentId, paid, started);
-                if (paid.Status is >= 400 and < 500)
-                {
-                    // The wallet said no: no money left the card.
-                    _declines?.Release(owner.Pan, amount);
-                }
+                var both = await Task.WhenAll(TapAsync(ctx, step, money, send, doubleTap: true), TapAsync(ctx, StepNames.PayTap2, money, send, doubleTap: true)).ConfigureAwait(false);
+                tap = Combine(both[0], both[1]);
+            }
+            else
+            {
+                tap = await TapAsync(ctx, step, money, send, doubleTap: false).ConfigureAwait(false);
+            }
 
-                // The issuer's risk rules declined it: their own cause, the wallet answered as designed.
-                risk = paid.Status == 402 ? _declines?.RiskCause(owner.Pan, paid.IssuerCode, paid.Code, Merchant, amount) : null;
-                if (paid.Status == 402 && risk is null && _declines?.Explain(owner.Pan, amount) is null)
-                {
-                    // A decline neither the persona, the card's state nor a planned fault explains: the wallet's failure.
-                    unexplained = _declines?.Unexplained(owner.Pan, paid.Code, amount) ?? $"402 {paid.Code}: no judge of declines";
-                    return Response.Fail(DeclineJudge.UnexpectedDecline, unexplained, paid.Bytes);
-                }
-
-                return StepResponse(paid);
-            }).ConfigureAwait(false);
+            var paid = tap.Reply;
             if (paid is { Ok: true } || !IsRetryable(paid) || attempt == _client.PaymentRetries)
             {
                 break;
@@ -537,22 +528,71 @@ internal sealed class WalletFlows
             }
         }
 
-        if (paid is { Ok: true, Value: { } done })
+        var (last, risk, unexplained) = tap;
+        if (last is { Ok: true, Value: { } done })
         {
             return (Response.Ok(), (owner, done.PaymentId, amount, money.OrderReference));
         }
 
-        if (paid is { Status: 402 } && risk is not null)
+        if (last is { Status: 402 } && risk is not null)
         {
             _counters.RiskDecline(risk);
             return (Response.Ok(RiskDeclineStatus + risk), null);
         }
 
         // A bank's decline the card explains (too little money, over the limit) is a correct answer of the wallet.
-        return paid is { Status: 402 }
-            ? (unexplained is null ? Response.Ok("declined:" + paid.Code) : Response.Fail(DeclineJudge.UnexpectedDecline, unexplained), null)
-            : (Response.Fail(paid?.Code ?? "pay_failed", paid?.Message), null);
+        return last is { Status: 402 }
+            ? (unexplained is null ? Response.Ok("declined:" + last.Code) : Response.Fail(DeclineJudge.UnexpectedDecline, unexplained), null)
+            : (Response.Fail(last?.Code ?? "pay_failed", last?.Message), null);
     }
+
+    /// <summary>One request of a payment, timed as <paramref name="step"/> and recorded for reconciliation; its reply (null when the step threw), the risk cause of a 402 and what leaves a 402 unexplained.</summary>
+    private async Task<Tap> TapAsync(IScenarioContext ctx, string step, MoneyCall money, Func<CancellationToken, Task<WalletReply<PaymentDone>>> send, bool doubleTap)
+    {
+        var owner = money.Owner;
+        var amount = money.AmountMinor;
+        WalletReply<PaymentDone>? paid = null;
+        string? unexplained = null;
+        string? risk = null;
+        await Step.Run(step, ctx, async () =>
+        {
+            var started = _time.GetUtcNow();
+            _declines?.Reserve(owner.Pan, amount);
+            paid = await send(ctx.CancellationToken).ConfigureAwait(false);
+            _counters.WalletCall(step, paid.Status);
+            Record(false, owner, money.Key, money.OrderReference, money.Merchant, amount, paid.Value?.PaymentId, paid, started, doubleTap);
+            if (paid.Status is >= 400 and < 500)
+            {
+                // The wallet said no: no money left the card.
+                _declines?.Release(owner.Pan, amount);
+            }
+
+            // The issuer's risk rules declined it: their own cause, the wallet answered as designed.
+            risk = paid.Status == 402 ? _declines?.RiskCause(owner.Pan, paid.IssuerCode, paid.Code, Merchant, amount) : null;
+            if (paid.Status == 402 && risk is null && _declines?.Explain(owner.Pan, amount) is null)
+            {
+                // A decline neither the persona, the card's state nor a planned fault explains: the wallet's failure.
+                unexplained = _declines?.Unexplained(owner.Pan, paid.Code, amount) ?? $"402 {paid.Code}: no judge of declines";
+                return Response.Fail(DeclineJudge.UnexpectedDecline, unexplained, paid.Bytes);
+            }
+
+            return StepResponse(paid);
+        }).ConfigureAwait(false);
+        return new Tap(paid, risk, unexplained);
+    }
+
+    /// <summary>
+    /// What the app makes of a double tap: the tap that paid (the first when both did: a wallet that charged twice answers
+    /// two payment ids, both recorded); else the one that is an answer (a decline, a refusal) over one that is not (409
+    /// payment_in_progress, 5xx, no reply: the other tap is being processed, or nothing is known); else the first tap's,
+    /// which the app retries as any unknown outcome.
+    /// </summary>
+    internal static Tap Combine(Tap first, Tap second) =>
+        first.Reply is { Ok: true } ? first
+        : second.Reply is { Ok: true } ? second
+        : !IsRetryable(first.Reply) ? first
+        : !IsRetryable(second.Reply) ? second
+        : first;
 
     /// <summary>The issuer's step-up threshold a step-up plan sets: every amount the app pays otherwise is at most this.</summary>
     public static long StepUpThreshold(ClientBehaviour client) => client.MaxAmountMinor;
@@ -719,11 +759,11 @@ internal sealed class WalletFlows
         reply is null || reply.Status == 0 || reply.Status >= 500 || reply.Code == AppCall.InProgressCode;
 
     /// <summary>The app's view of one money call, for reconciliation: one queue append, nothing else on the hot path.</summary>
-    private void Record<T>(bool refund, PreboundCard owner, string key, string orderReference, string merchant, long amount, string? paymentId, WalletReply<T> reply, DateTimeOffset started) =>
+    private void Record<T>(bool refund, PreboundCard owner, string key, string orderReference, string merchant, long amount, string? paymentId, WalletReply<T> reply, DateTimeOffset started, bool doubleTap = false) =>
         _calls?.Add(new AppCall(
             refund, owner.User.UserId, owner.Pan, key, orderReference, merchant, amount, paymentId,
             AppCall.Classify(reply.Status, reply.Code), reply.Status, reply.Code, reply.ServedBy,
-            started.ToUnixTimeMilliseconds(), _time.GetUtcNow().ToUnixTimeMilliseconds()));
+            started.ToUnixTimeMilliseconds(), _time.GetUtcNow().ToUnixTimeMilliseconds(), doubleTap));
 
     /// <summary>A step is ok when the wallet answered as designed: success, or a bank's decline (HTTP 4xx with a decline code).</summary>
     private static Response StepResponse<T>(WalletReply<T> reply)
@@ -763,6 +803,9 @@ internal sealed class WalletFlows
 
     /// <summary>The money of one logical payment as the app records it: the card, its Idempotency-Key, the merchant paid, the order reference the app sent (empty when none) and the amount.</summary>
     private readonly record struct MoneyCall(PreboundCard Owner, string Key, string Merchant, string OrderReference, long AmountMinor);
+
+    /// <summary>One request of a payment as the app saw it: the wallet's reply (null when the step threw), the risk cause of a 402, what leaves a 402 unexplained.</summary>
+    internal readonly record struct Tap(WalletReply<PaymentDone>? Reply, string? Risk, string? Unexplained);
 
     /// <summary>What one tap on "resend" came to: accepted, impossible for this client, the binding gone, or the late SMS after all.</summary>
     private readonly record struct ResendResult(bool Accepted, bool Unsupported, WalletReply<OtpResent>? Gone, OtpMessage? Otp);

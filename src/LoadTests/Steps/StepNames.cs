@@ -22,6 +22,13 @@ internal static class StepNames
 
     /// <summary><c>POST /payments/qr</c>: a payment to a merchant's EMVCo QR code (scenario qr-pay).</summary>
     public const string PayQr = "pay_qr";
+
+    /// <summary>
+    /// The second of a double tap (<c>client.doubleTap</c>): the same <c>POST /payments</c> (or <c>/payments/qr</c>), body and
+    /// Idempotency-Key as the <c>pay</c> (<c>pay_qr</c>) it races; a wallet that honours the key answers it
+    /// <c>409 payment_in_progress</c> or the replay, and it needs no issuer call of its own.
+    /// </summary>
+    public const string PayTap2 = "pay_tap2";
     public const string Refund = "refund";
     public const string History = "history";
 
@@ -38,5 +45,5 @@ internal static class StepNames
     public const string OldSession = "old_session";
 
     /// <summary>Every step, in the order of a user's journey (the final table's order).</summary>
-    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, PayQr, PayResend, PayAuthenticate, Refund, History, ResetStart, ResetConfirm, Login, OldSession];
+    public static readonly IReadOnlyList<string> All = [Register, BindStart, SmsWait, BindResend, BindConfirm, Pay, PayQr, PayTap2, PayResend, PayAuthenticate, Refund, History, ResetStart, ResetConfirm, Login, OldSession];
 }

@@ -21,6 +21,7 @@ public sealed class PlanCompilerTests
     [InlineData("brownout")]
     [InlineData("lb-fairness")]
     [InlineData("double-charge")]
+    [InlineData("double-tap")]
     [InlineData("capacity")]
     [InlineData("soak")]
     [InlineData("instance-crash")]

@@ -15,6 +15,9 @@ internal sealed class PlanClientDocument
     /// <summary>How often the app asks the wallet to resend the OTP when the SMS is late (0 = never), as a user taps "resend".</summary>
     public int? OtpResends { get; set; }
 
+    /// <summary>The share of payments (0..1) the user taps "Pay" twice at once: two concurrent requests with one Idempotency-Key and one body.</summary>
+    public double? DoubleTap { get; set; }
+
     /// <summary>Payment amounts in minor units, drawn uniformly from [min, max].</summary>
     public long? MinAmountMinor { get; set; }
 
