@@ -136,6 +136,9 @@ public sealed class PlanCompilerTests
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": 6 } }""", "client.otpResends", "between 0 and 5, got 6")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": -1 } }""", "client.otpResends", "between 0 and 5, got -1")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "client": { "otpResends": "twice" } }""", "client.otpResends", "client.otpResends: must be a whole number, got the string \"twice\"")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 1.5 } }""", "client.doubleTap", "must be a share between 0 and 1 (0.3 = 30% of payments sent twice at once), got 1.5.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": -0.1 } }""", "client.doubleTap", "must be a share between 0 and 1 (0.3 = 30% of payments sent twice at once), got -0.1.")]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": "half" } }""", "client.doubleTap", "client.doubleTap: must be a number, got the string \"half\"")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "seed": 2147483648 }""", "seed", "seed: 2147483648 is more than this field takes; see docs/plans.md for its range.")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding" } ], "target": { "embedded": { "nodes": 99999999999 } } }""", "target.embedded.nodes", "target.embedded.nodes: 99999999999 is more than this field takes")]
     [InlineData("""{ "rate": 1, "scenarios": [ { "name": "onboarding", "maxConcurrency": 1.5 } ] }""", "scenarios[0].maxConcurrency", "scenarios[0].maxConcurrency: must be a whole number, got 1.5; see docs/plans.md for the schema.")]
@@ -200,6 +203,27 @@ public sealed class PlanCompilerTests
         var plan = PlanCompiler.Compile(json, "t.json");
 
         Assert.Equal(expected, plan.Client.OtpResends);
+    }
+
+    [Theory]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ] }""", 0.0)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "paymentRetries": 2 } }""", 0.0)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 0 } }""", 0.0)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 0.35 } }""", 0.35)]
+    [InlineData("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 1 } }""", 1.0)]
+    public void Compile_DoubleTap_DefaultsToNoneAndKeepsAnyShareFromZeroToOne(string json, double expected)
+    {
+        var plan = PlanCompiler.Compile(json, "t.json");
+
+        Assert.Equal(expected, plan.Client.DoubleTap);
+    }
+
+    [Fact]
+    public void Compile_AClaimOnTheSecondTapStep_IsAccepted()
+    {
+        var plan = PlanCompiler.Compile("""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 0.5 }, "claims": [ "step:pay_tap2 p99 < 2s" ] }""", "t.json");
+
+        Assert.Equal("step:pay_tap2 p99", Assert.Single(plan.Claims).Name);
     }
 
     [Fact]

@@ -135,6 +135,9 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ { "abortOnFail": true } ] }""", "claims[0].claim")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "soon" } ] }""", "claims[0].delayAbortEval")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ 5 ] }""", "claims[0]")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 1.5 } }""", "client.doubleTap")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": -0.5 } }""", "client.doubleTap")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": "often" } }""", "client.doubleTap")]
     public void What_the_schema_refuses_the_compiler_refuses_naming_the_field(string json, string field)
     {
         using var plan = JsonDocument.Parse(json);
@@ -153,6 +156,9 @@ public sealed class PlanSchemaTests
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "success_rate >= 99%", "step:pay p99 < 2s" ], "catches": [ "no-failover", { "defect": "sticky-node", "by": [ "step:pay p99", "success_rate" ] } ] }""")]
     [InlineData("""{ "rate": 2, "target": { "external": { "walletUrls": [ "HTTP://127.0.0.1:7300" ], "simulatorUrl": "Http://127.0.0.1:7000" } }, "scenarios": [ { "name": "payment" } ] }""")]
     [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "claims": [ "rps >= 0.5", { "claim": "success_rate >= 99%", "abortOnFail": true, "delayAbortEval": "10s" }, { "claim": "money_conserved == true" } ] }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 0.4 } }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 0, "paymentRetries": 1 } }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" } ], "client": { "doubleTap": 1 } }""")]
     public void What_the_compiler_takes_the_schema_takes_so_an_editor_does_not_mark_a_plan_that_runs(string json)
     {
         using var plan = JsonDocument.Parse(json);

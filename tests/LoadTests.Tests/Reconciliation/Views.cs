@@ -36,6 +36,11 @@ internal sealed class Views
         return this;
     }
 
+    /// <summary>One of a double tap's two requests (client.doubleTap), sent at <paramref name="atMs"/> and answered at <paramref name="endMs"/>; a 2xx carries <paramref name="paymentId"/>.</summary>
+    public Views Tap(int card, string key, long amount, int status, string? paymentId = null, string? code = null, long atMs = 1_000, long endMs = 1_050) =>
+        Add(new AppCall(false, User(card), Pan(card), key, key, "shop", amount, status is >= 200 and < 300 ? paymentId ?? "p-" + key : null,
+            AppCall.Classify(status, code), status, code, "wallet-1", atMs, endMs, DoubleTap: true));
+
     public Views AppRefund(int card, string paymentKey, long amount, int status) =>
         Add(new AppCall(true, User(card), Pan(card), paymentKey + "-refund", paymentKey, "shop", amount, "p-" + paymentKey,
             AppCall.Classify(status, null), status, null, "wallet-2", 2_000, 2_050));
