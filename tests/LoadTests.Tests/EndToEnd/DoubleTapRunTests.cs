@@ -5,7 +5,8 @@ namespace PaySim.LoadTests.Tests.EndToEnd;
 /// <summary>
 /// double-tap (client.doubleTap: 40% of payments sent twice at once with one Idempotency-Key), shortened to 4 s: the
 /// naive wallet's check-then-act race charges the card once per tap and answers each its own payment id; the resilient
-/// wallet answers the loser 409 payment_in_progress (or the replay) and charges once.
+/// wallet answers the loser 409 payment_in_progress (or the replay) and charges once; with ignore-idempotency-key it
+/// pays both, as the plan's "catches" promises.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class DoubleTapRunTests
@@ -51,6 +52,24 @@ public sealed class DoubleTapRunTests
             Assert.True(run.Claim("duplicate_wallet_payments == 0")["pass"]!.GetValue<bool>(), run.Describe());
             Assert.Contains("pay_tap2", run.Out, StringComparison.Ordinal);
             run.AssertMoneyReconciles();
+        }
+        finally
+        {
+            run.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Run_DoubleTapWithIgnoreIdempotencyKeyDefect_KeepsThePlansPromiseByTheDuplicateClaims()
+    {
+        // plans/double-tap.json "catches": ignore-idempotency-key by duplicate_charges and duplicate_wallet_payments.
+        var run = await ShortRun.RunForAsync("double-tap", Length, "--defect", "ignore-idempotency-key", "--settle", "2s");
+        try
+        {
+            Assert.True(run.ExitCode == ExitCodes.ClaimFailed, run.Describe());
+            Assert.False(run.Claim("duplicate_charges == 0")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.False(run.Claim("duplicate_wallet_payments == 0")["pass"]!.GetValue<bool>(), run.Describe());
+            Assert.True(run.Claim("lost_payments == 0")["pass"]!.GetValue<bool>(), run.Describe());
         }
         finally
         {
