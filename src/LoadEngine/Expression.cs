@@ -180,9 +180,15 @@ public sealed partial class Expression
             return "no comparison operator";
         }
 
-        var parts = OperatorAnywhere().Split(text, 2);
-        var left = parts[0].Trim();
-        var right = parts.Length > 1 ? parts[1].Trim() : string.Empty;
+        var op = OperatorAnywhere().Match(text);
+        var left = text[..op.Index].Trim();
+        var right = text[(op.Index + op.Length)..].Trim();
+        if (right.Length > 0 && right[0] is '<' or '>' or '=' or '!')
+        {
+            // "=>", "=<", "<>", "!==": an operator the grammar does not have, not a number that went wrong.
+            return $"\"{op.Value}{right[0]}\" is not an operator";
+        }
+
         if (left.Length == 0)
         {
             return "no metric before the operator";

@@ -32,12 +32,18 @@ internal static class FigureCatalog
     public static readonly IReadOnlyList<RunFigure> All =
     [
         new(ClaimMetrics.SuccessRate, "share of iterations that ended as the persona expects (a decline the persona, the card's state or a planned fault explains counts as success; an unexplained payment decline fails as unexpected_decline)",
-            run => Ok(run) + Fail(run) is var n and > 0 ? (double)Ok(run) / n : null, FigureMerge.Recompute) { Live = true },
+            run => Ok(run) + Fail(run) is var n and > 0 ? (double)Ok(run) / n : null, FigureMerge.Recompute) { Live = true, Unit = FigureUnit.Share },
         new(ClaimMetrics.BindSuccessRate, "share of card bindings that ended with a bound card",
-            run => BindAttempts(run) is var n and > 0 ? (double)Bound(run) / n : null, FigureMerge.Recompute) { Live = true },
+            run => BindAttempts(run) is var n and > 0 ? (double)Bound(run) / n : null, FigureMerge.Recompute) { Live = true, Unit = FigureUnit.Share },
         new(ClaimMetrics.BindFailures, "failed bindings, total or by cause with [cause] (wallet error code, e.g. bind_failures[phone_mismatch]), or every other cause with [!cause]",
             (run, figures) =>
             {
+                // No binding ended: nothing measured, so "bind_failures == 0" fails with no value instead of passing.
+                if (BindAttempts(run) == 0)
+                {
+                    return;
+                }
+
                 figures.Set(ClaimMetrics.BindFailures, BindAttempts(run) - Bound(run));
                 foreach (var (cause, n) in run.BindOutcomes.Where(o => o.Key != FigureRun.BoundOutcome))
                 {
@@ -46,9 +52,9 @@ internal static class FigureCatalog
             },
             FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.BindResends, "OTP resends the wallet accepted (the app asks when no SMS came within client.smsTimeout, at most client.otpResends times per binding)",
-            run => run.Resends, FigureMerge.Recompute) { Live = true, OnlyGrows = true },
+            run => BindAttempts(run) > 0 ? run.Resends : null, FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.BindBoundAfterResend, "bindings bound with a code that arrived after an accepted resend (they would have ended sms_timeout without it)",
-            run => run.BoundAfterResend, FigureMerge.Recompute) { Live = true, OnlyGrows = true },
+            run => BindAttempts(run) > 0 ? run.BoundAfterResend : null, FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.RiskDeclines, "payments the issuer's risk rules declined (the run's own cause, not a wallet failure), total or by cause with [cause]: velocity (65), limit (61: amount window or daily limit), fraud (59: risk-flagged card or repeat), not_permitted (57)",
             (run, figures) =>
             {
@@ -60,10 +66,15 @@ internal static class FigureCatalog
             },
             FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.StepUpSuccessRate, "share of step-up payments (scenario step-up: pay above the issuer's threshold, 202, the SMS code, authenticate) that ended completed",
-            run => StepUpAttempts(run) is var n and > 0 ? (double)Authenticated(run) / n : null, FigureMerge.Recompute) { Live = true },
+            run => StepUpAttempts(run) is var n and > 0 ? (double)Authenticated(run) / n : null, FigureMerge.Recompute) { Live = true, Unit = FigureUnit.Share },
         new(ClaimMetrics.StepUpFailures, "failed step-up payments, total or by cause with [cause] (wallet error code, sms_timeout, not_challenged, timeout…, e.g. step_up_failures[otp_wrong])",
             (run, figures) =>
             {
+                if (StepUpAttempts(run) == 0)
+                {
+                    return;
+                }
+
                 figures.Set(ClaimMetrics.StepUpFailures, StepUpAttempts(run) - Authenticated(run));
                 foreach (var (cause, n) in run.StepUpOutcomes.Where(o => o.Key != FigureRun.AuthenticatedOutcome))
                 {
@@ -72,7 +83,7 @@ internal static class FigureCatalog
             },
             FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.PasswordResetSuccessRate, "share of password resets that ended with the new password logging in and the old session gone",
-            run => ResetAttempts(run) is var n and > 0 ? (double)run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome) / n : null, FigureMerge.Recompute) { Live = true },
+            run => ResetAttempts(run) is var n and > 0 ? (double)run.ResetOutcomes.GetValueOrDefault(FigureRun.ResetOutcome) / n : null, FigureMerge.Recompute) { Live = true, Unit = FigureUnit.Share },
         new(ClaimMetrics.PasswordResetFailures, "failed password resets, total or by cause with [cause] (sms_timeout, reset_code_invalid, new_password_refused, old_session_alive or the wallet's error code), or every other cause with [!cause]",
             (run, figures) =>
             {
@@ -89,18 +100,18 @@ internal static class FigureCatalog
             },
             FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.Rps, "iterations per second over the measured part of the run",
-            run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute) { Live = true },
+            run => run.Summary.Scenarios.Select(s => s.DurationS).DefaultIfEmpty(0).Max() is var s and > 0 ? (Ok(run) + Fail(run)) / s : null, FigureMerge.Recompute) { Live = true, Unit = FigureUnit.Number },
         new(ClaimMetrics.OkCount, "successful iterations", run => Ok(run), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.FailCount, "failed iterations", run => Fail(run), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.MaxStartLagMs, "the load generator's own delay, in ms, over all scenarios: the latest an open-model iteration began after its intended start, or the longest the harness's thread pool kept work waiting (either model); latency includes it (a few ms on a healthy machine; above 100 ms the run warns)",
-            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
-        new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global),
-        new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global),
+            run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute) { Live = true, OnlyGrows = true, Unit = FigureUnit.Milliseconds },
+        new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global) { Unit = FigureUnit.Number },
+        new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global) { Unit = FigureUnit.Share },
         new(ClaimMetrics.WalletJain, "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
-            run => Fairness.Jain(WalletReplies(run)), FigureMerge.Recompute),
+            run => Fairness.Jain(WalletReplies(run)), FigureMerge.Recompute) { Unit = FigureUnit.Number },
         new(ClaimMetrics.WalletMaxShare, "largest share of replies served by one wallet instance",
-            run => WalletReplies(run) is { Length: > 0 } counts ? Fairness.MaxShare(counts) : null, FigureMerge.Recompute),
+            run => WalletReplies(run) is { Length: > 0 } counts ? Fairness.MaxShare(counts) : null, FigureMerge.Recompute) { Unit = FigureUnit.Share },
         new(ClaimMetrics.IssuerNodeShare, "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
             (run, figures) =>
             {
@@ -110,18 +121,18 @@ internal static class FigureCatalog
                     figures.Set($"{ClaimMetrics.IssuerNodeShare}[{n.Name}]", total == 0 ? null : (double)n.Requests / total);
                 }
             },
-            FigureMerge.Global),
-        new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global),
-        new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global),
+            FigureMerge.Global) { Unit = FigureUnit.Share },
+        new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global) { Unit = FigureUnit.Number },
+        new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global) { Unit = FigureUnit.Share },
         new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund, AuthenticatePayment) per wallet call that needs one (bind_start, bind_confirm, pay, pay_qr, pay_authenticate, refund)",
             run => PrimaryWalletCalls(run.WalletCalls) is var calls and > 0 ? (double)run.IssuerNodes.Sum(n => n.PrimaryCalls) / calls : null,
             // Shard 1's simulator delta spans every shard's issuer calls (they run side by side), so issuer calls =
             // its figure × its own wallet calls, over all shards' wallet calls.
-            FigureMerge.Scaled(s => PrimaryWalletCalls(s.Merged.WalletCalls) is var all and > 0 ? (double)PrimaryWalletCalls(s.WalletCalls[0]) / all : null, note: null)),
+            FigureMerge.Scaled(s => PrimaryWalletCalls(s.Merged.WalletCalls) is var all and > 0 ? (double)PrimaryWalletCalls(s.WalletCalls[0]) / all : null, note: null)) { Unit = FigureUnit.Number },
         new(ClaimMetrics.FailoverDetectMs, "from the first fault's start to the first second with errors above the baseline",
-            Failover(f => f.DetectMs, ClaimMetrics.FailoverDetectMs), FigureMerge.UpperBound(SlowestShard)),
+            Failover(f => f.DetectMs, ClaimMetrics.FailoverDetectMs), FigureMerge.UpperBound(SlowestShard)) { Unit = FigureUnit.Milliseconds },
         new(ClaimMetrics.RecoveryMs, "from that first error second until the error rate is back to the baseline",
-            Failover(f => f.RecoverMs, ClaimMetrics.RecoveryMs), FigureMerge.UpperBound(SlowestShard)),
+            Failover(f => f.RecoverMs, ClaimMetrics.RecoveryMs), FigureMerge.UpperBound(SlowestShard)) { Unit = FigureUnit.Milliseconds },
         new(ClaimMetrics.ErrorsDuringFault, "failed iterations inside the fault windows",
             Failover(f => f.ErrorsDuringFault, ClaimMetrics.ErrorsDuringFault), FigureMerge.Sum),
         new(ClaimMetrics.FaultP99Ms, "fault_p99_ms[N]: worst per-second p99 of iterations finishing in the N-th fault window (1-based: faults, then nodeEvents, in plan order) or up to client.timeout after it; how long that fault stalled calls",
@@ -138,12 +149,12 @@ internal static class FigureCatalog
                 }
             },
             // Per-second p99s cannot be merged exactly without per-second histograms: the largest shard's bounds the run's.
-            FigureMerge.UpperBound("the largest shard's: an upper bound")),
+            FigureMerge.UpperBound("the largest shard's: an upper bound")) { Unit = FigureUnit.Milliseconds },
         new(ClaimMetrics.DuplicateCharges, "payments the issuer charged twice (simulator invariants, this run)", run => run.DuplicateCharges, FigureMerge.GlobalWorst(Enumerable.Max)),
         new(ClaimMetrics.DeclinedReattempts, "Authorize calls that sent an order the issuer had declined again under a new idempotency key (simulator invariants, this run; card schemes limit such reattempts)",
             run => run.DeclinedReattempts, FigureMerge.GlobalWorst(Enumerable.Max)),
         new(ClaimMetrics.MoneyConserved, "1 when the simulator's ledger balances (balances + held + captured - refunded == initial), else 0",
-            run => run.MoneyConserved ? 1 : 0, FigureMerge.GlobalWorst(Enumerable.Min)),
+            run => run.MoneyConserved ? 1 : 0, FigureMerge.GlobalWorst(Enumerable.Min)) { Unit = FigureUnit.Flag },
         new(ClaimMetrics.KneeRps, "capacity plans: the highest judged stepped rate meeting the capacity objectives below the first judged one that does not (seconds the generator was late in are not judged)",
             (run, figures) =>
             {
@@ -153,11 +164,11 @@ internal static class FigureCatalog
                 }
             },
             // Each shard stepped through 1/n of every capacity step, so its knee is 1/n of the system's.
-            FigureMerge.Scaled(s => s.Count, "shard 1's knee × shard count")),
+            FigureMerge.Scaled(s => s.Count, "shard 1's knee × shard count")) { Unit = FigureUnit.Number },
         new(ClaimMetrics.P99Drift, "median per-second p99 of the last fifth of the run divided by the same of the first measured fifth (soak)",
-            run => P99Drift(run.TimeSeries, run.WarmUp), FigureMerge.NotMergeable(NotFromSummaries)),
+            run => P99Drift(run.TimeSeries, run.WarmUp), FigureMerge.NotMergeable(NotFromSummaries)) { Unit = FigureUnit.Number },
         new(ClaimMetrics.MemoryGrowthMb, "growth of this process's managed heap over the run, in MB (soak, embedded target)",
-            run => run.MemoryGrowthMb, FigureMerge.NotMergeable(NotFromSummaries)),
+            run => run.MemoryGrowthMb, FigureMerge.NotMergeable(NotFromSummaries)) { Unit = FigureUnit.SignedNumber },
         Reconciled(ClaimMetrics.ExcessCharges, "reconciliation: payments whose money the issuer captured or still holds beyond what the app saw succeed (one charge allowed when the app never learned the outcome), joined per card by order reference, key or amount"),
         Reconciled(ClaimMetrics.ExcessMinor, "reconciliation: the money behind excess_charges, in minor units"),
         Reconciled(ClaimMetrics.LostPayments, "reconciliation: payments the app saw succeed (2xx) that the issuer never captured or the wallet has no record of"),

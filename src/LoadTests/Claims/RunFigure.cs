@@ -41,6 +41,9 @@ internal sealed class RunFigure
     /// </summary>
     public bool OnlyGrows { get; init; }
 
+    /// <summary>The kind of number it is: what unit a claim on it is written in, and the values it can take.</summary>
+    public FigureUnit Unit { get; init; } = FigureUnit.Count;
+
     public void Compute(FigureRun run, RunFigures into) => _compute(run, into);
 
     /// <summary>Whether a figure key is this figure or one of its keyed values (name[...]).</summary>

@@ -34,6 +34,16 @@ internal static class ClaimCompiler
 
             Validate(expression, textField, scenarioNames);
             CheckReachable(expression, textField, faultWindows);
+            if (expression.ScopeKind is null)
+            {
+                CheckUnit(expression, textField, FigureCatalog.All.First(f => f.Name == BareMetric(expression.Metric)).Unit);
+            }
+            if (claims.FindIndex(c => c.Expression.Key == expression.Key && c.Expression.Operator == expression.Operator && c.Expression.Value == expression.Value) is var same and >= 0)
+            {
+                // The verdict, junit.xml and the report would list it twice, under one name.
+                throw new PlanException($"{textField}: \"{text.Trim()}\" says the same as claims[{same}] (\"{claims[same].Text}\"); give each claim once.");
+            }
+
             if (abortOnFail)
             {
                 CheckLive(expression, field);
@@ -224,6 +234,61 @@ internal static class ClaimCompiler
                     ? $"{field}: \"{expression.Text}\" names fault window {index}, but the plan has no faults or nodeEvents."
                     : $"{field}: \"{expression.Text}\" names fault window {index}; the plan's windows are 1..{faultWindows} (its faults, then its nodeEvents, in order).");
             }
+        }
+    }
+
+    /// <summary>
+    /// A run-wide claim is written in its figure's unit and can go either way: "success_rate >= 95" compares a share with
+    /// 95 and "excess_charges &lt; 1s" a count with 1000 ms, so either judges nothing the run measured.
+    /// </summary>
+    private static void CheckUnit(Expression expression, string field, FigureUnit unit)
+    {
+        var bare = BareMetric(expression.Metric);
+        var written = $"\"{expression.Text}\"";
+        var wrong = unit switch
+        {
+            FigureUnit.Share when expression.Unit == ExpressionUnit.Duration || (expression.Unit == ExpressionUnit.None && expression.Value is < 0 or > 1) =>
+                $"\"{bare}\" is a share; write a percent such as 99% or a fraction between 0 and 1",
+            FigureUnit.Milliseconds when expression.Unit == ExpressionUnit.Percent =>
+                $"\"{bare}\" is a time; write one such as 250ms or 3s (no unit means ms)",
+            FigureUnit.Count or FigureUnit.Number or FigureUnit.SignedNumber when expression.Unit != ExpressionUnit.None =>
+                $"\"{bare}\" is a plain {(unit == FigureUnit.Count ? "count" : "number")}; write it without a unit",
+            FigureUnit.Flag when expression.Unit != ExpressionUnit.None || expression.Value is not (0 or 1)
+                || expression.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual) =>
+                $"\"{bare}\" is yes or no; write \"{bare} == true\" or \"{bare} == false\"",
+            _ => null,
+        };
+        if (wrong is not null)
+        {
+            throw new PlanException($"{field}: {written}: {wrong}.");
+        }
+
+        // The values the figure can take; a bound outside them makes a claim that always passes or never can.
+        var (min, max) = unit switch
+        {
+            FigureUnit.Share or FigureUnit.Flag => (0d, 1d),
+            FigureUnit.SignedNumber => (double.NegativeInfinity, double.PositiveInfinity),
+            _ => (0d, double.PositiveInfinity),
+        };
+        var v = expression.Value;
+        var outcome = expression.Operator switch
+        {
+            ComparisonOperator.GreaterOrEqual => v <= min ? "always passes" : v > max ? "can never pass" : null,
+            ComparisonOperator.GreaterThan => v < min ? "always passes" : v >= max ? "can never pass" : null,
+            ComparisonOperator.LessOrEqual => v >= max ? "always passes" : v < min ? "can never pass" : null,
+            ComparisonOperator.LessThan => v > max ? "always passes" : v <= min ? "can never pass" : null,
+            ComparisonOperator.Equal => v < min || v > max ? "can never pass" : null,
+            _ => v < min || v > max ? "always passes" : null,
+        };
+        if (outcome is not null)
+        {
+            var range = unit switch
+            {
+                FigureUnit.Share => "0% to 100%",
+                FigureUnit.Flag => "true or false",
+                _ => "0 or more",
+            };
+            throw new PlanException($"{field}: {written} {outcome}: \"{bare}\" is {range}; give a bound inside that.");
         }
     }
 

@@ -79,6 +79,9 @@ public sealed class ExpressionTests
     [InlineData("p99 < 250xs", "unknown unit \"xs\"")]
     [InlineData("9lives < 3", "is not a metric name")]
     [InlineData("", "it is empty")]
+    [InlineData("ok_rate => 99%", "\"=>\" is not an operator")]
+    [InlineData("p99 =< 1s", "\"=<\" is not an operator")]
+    [InlineData("fail <> 0", "\"<>\" is not an operator")]
     public void Parse_OfAMalformedExpression_ThrowsOneLineNamingTheProblem(string text, string reason)
     {
         var ex = Assert.Throws<LoadConfigException>(() => Expression.Parse(text));

@@ -27,6 +27,9 @@ public sealed class ThresholdTests
     [InlineData("node:a p99 < 1s", "unknown scope")]
     [InlineData("p101 < 1s", "percentile must be in (0, 100]")]
     [InlineData("p99 <", "no number after the operator")]
+    [InlineData("p99 < -1", "-1 is below 0, and \"p99\" never is")]
+    [InlineData("fail >= -1", "-1 is below 0, and \"fail\" never is")]
+    [InlineData("rps > -0.5", "-0.5 is below 0, and \"rps\" never is")]
     public void Create_RefusesAMalformedOrMeaninglessThreshold(string text, string reason)
     {
         var ex = Assert.Throws<LoadConfigException>(() => Threshold.Create(text));

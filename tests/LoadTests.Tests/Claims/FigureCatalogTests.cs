@@ -1,4 +1,5 @@
 using System.Reflection;
+using PaySim.LoadEngine;
 using PaySim.LoadTests.Claims;
 
 namespace PaySim.LoadTests.Tests.Claims;
@@ -35,6 +36,56 @@ public sealed class FigureCatalogTests
         Assert.All(names, name => Assert.True(FigureCatalog.Owner(name)?.Name == name, $"{name}: declared in ClaimMetrics but not a figure in FigureCatalog"));
         Assert.Equal(FigureCatalog.All.Select(f => f.Name).Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
         Assert.Equal(FigureCatalog.All.Select(f => f.Name), ClaimMetrics.RunWide.Keys);
+    }
+
+    [Fact]
+    public void EveryFigure_SaysItsUnit_AsItsNameDoes()
+    {
+        // A claim is checked against its figure's unit: a share left a Count would refuse "success_rate >= 99%".
+        foreach (var figure in FigureCatalog.All)
+        {
+            var expected = figure.Name switch
+            {
+                var n when n.EndsWith("_rate", StringComparison.Ordinal) || n.EndsWith("_share", StringComparison.Ordinal) => FigureUnit.Share,
+                var n when n.EndsWith("_ms", StringComparison.Ordinal) => FigureUnit.Milliseconds,
+                ClaimMetrics.MoneyConserved => FigureUnit.Flag,
+                _ => figure.Unit,
+            };
+            Assert.True(expected == figure.Unit, $"{figure.Name}: unit {figure.Unit}, its name says {expected}");
+        }
+    }
+
+    [Fact]
+    public void ARunThatBoundNothing_HasNoBindingFigures_SoAClaimOnThemFailsWithNoValue()
+    {
+        // A payment-only run: "bind_failures == 0" must not pass for bindings that never happened.
+        var run = new FigureRun { Summary = new RunSummary(), Resends = 0, BoundAfterResend = 0 };
+        var figures = new RunFigures(run.Summary);
+        foreach (var figure in FigureCatalog.All)
+        {
+            figure.Compute(run, figures);
+        }
+
+        foreach (var key in new[] { "bind_failures", "bind_failures[sms_timeout]", "bind_failures[!sms_timeout]", "bind_resends", "bind_bound_after_resend", "bind_success_rate", "step_up_failures", "password_reset_failures" })
+        {
+            Assert.True(figures.Lookup(key) is null, $"{key}: {figures.Lookup(key)} for a run that bound nothing");
+        }
+
+        var judged = ClaimMetrics.Judge("c", "bind_failures == 0", figures.Lookup);
+        Assert.False(judged.Pass);
+        Assert.Null(judged.Observed);
+
+        // One binding, bound: the figures are measured, and zero.
+        var bound = new FigureRun { Summary = new RunSummary(), BindOutcomes = new Dictionary<string, long> { [FigureRun.BoundOutcome] = 1 } };
+        var measured = new RunFigures(bound.Summary);
+        foreach (var figure in FigureCatalog.All)
+        {
+            figure.Compute(bound, measured);
+        }
+
+        Assert.Equal(0, measured.Lookup("bind_failures"));
+        Assert.Equal(0, measured.Lookup("bind_failures[sms_timeout]"));
+        Assert.Equal(0, measured.Lookup("bind_resends"));
     }
 
     [Fact]

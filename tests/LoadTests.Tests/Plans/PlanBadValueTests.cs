@@ -89,6 +89,65 @@ public sealed class PlanBadValueTests
         Assert.StartsWith($"plan p.json: {expected}", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("excess_charges < 1s", "\"excess_charges < 1s\": \"excess_charges\" is a plain count; write it without a unit.")]
+    [InlineData("duplicate_charges < 1m", "\"duplicate_charges < 1m\": \"duplicate_charges\" is a plain count; write it without a unit.")]
+    [InlineData("bind_failures[phone_mismatch] <= 5%", "\"bind_failures[phone_mismatch] <= 5%\": \"bind_failures\" is a plain count; write it without a unit.")]
+    [InlineData("success_rate >= 95", "\"success_rate >= 95\": \"success_rate\" is a share; write a percent such as 99% or a fraction between 0 and 1.")]
+    [InlineData("issuer_max_node_share <= 30", "\"issuer_max_node_share <= 30\": \"issuer_max_node_share\" is a share; write a percent")]
+    [InlineData("issuer_node_share[issuer-1] <= 20", "\"issuer_node_share[issuer-1] <= 20\": \"issuer_node_share\" is a share; write a percent")]
+    [InlineData("wallet_max_node_share <= 2s", "\"wallet_max_node_share <= 2s\": \"wallet_max_node_share\" is a share; write a percent")]
+    [InlineData("success_rate >= -0.05", "\"success_rate >= -0.05\": \"success_rate\" is a share; write a percent")]
+    [InlineData("recovery_ms <= 5%", "\"recovery_ms <= 5%\": \"recovery_ms\" is a time; write one such as 250ms or 3s (no unit means ms).")]
+    [InlineData("rps >= 10s", "\"rps >= 10s\": \"rps\" is a plain number; write it without a unit.")]
+    [InlineData("money_conserved >= 1", "\"money_conserved >= 1\": \"money_conserved\" is yes or no; write \"money_conserved == true\" or \"money_conserved == false\".")]
+    [InlineData("money_conserved == 2", "\"money_conserved == 2\": \"money_conserved\" is yes or no;")]
+    [InlineData("success_rate <= 100%", "\"success_rate <= 100%\" always passes: \"success_rate\" is 0% to 100%; give a bound inside that.")]
+    [InlineData("success_rate >= 0%", "\"success_rate >= 0%\" always passes: \"success_rate\" is 0% to 100%")]
+    [InlineData("success_rate > 100%", "\"success_rate > 100%\" can never pass: \"success_rate\" is 0% to 100%")]
+    [InlineData("dropped >= 0", "\"dropped >= 0\" always passes: \"dropped\" is 0 or more; give a bound inside that.")]
+    [InlineData("excess_charges < 0", "\"excess_charges < 0\" can never pass: \"excess_charges\" is 0 or more")]
+    [InlineData("recovery_ms <= -1", "\"recovery_ms <= -1\" can never pass: \"recovery_ms\" is 0 or more")]
+    [InlineData("lost_payments != -1", "\"lost_payments != -1\" always passes: \"lost_payments\" is 0 or more")]
+    public void RunWideClaim_NotInItsFiguresUnitOrThatCannotGoEitherWay_IsRefused(string claim, string expected)
+    {
+        var json = $$"""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"faults":[{"name":"slow","node":"issuer-1","latency":"50ms","start":"2s","duration":"5s"}],"claims":["{{claim.Replace("\"", "\\\"", StringComparison.Ordinal)}}"]}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.StartsWith($"plan p.json: claims[0]: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("success_rate >= 0.95")]
+    [InlineData("success_rate >= 95%")]
+    [InlineData("excess_charges == 0")]
+    [InlineData("excess_charges <= 0")]
+    [InlineData("recovery_ms <= 3000")]
+    [InlineData("recovery_ms <= 3s")]
+    [InlineData("money_conserved == true")]
+    [InlineData("money_conserved != false")]
+    [InlineData("memory_growth_mb >= -50")]
+    [InlineData("wallet_jain_fairness >= 0.95")]
+    public void RunWideClaim_InItsFiguresUnit_IsAccepted(string claim)
+    {
+        var json = $$"""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"faults":[{"name":"slow","node":"issuer-1","latency":"50ms","start":"2s","duration":"5s"}],"claims":["{{claim}}"]}""";
+
+        var plan = PlanCompiler.Compile(json, "p.json");
+
+        Assert.Equal(claim, Assert.Single(plan.Claims).Text);
+    }
+
+    [Fact]
+    public void Claim_GivenTwice_IsRefusedNamingTheFirst()
+    {
+        const string json = """{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":["excess_charges == 0","success_rate >= 99%",{"claim":"success_rate>=0.99"}]}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.Equal("plan p.json: claims[2].claim: \"success_rate>=0.99\" says the same as claims[1] (\"success_rate >= 99%\"); give each claim once.", ex.Message);
+    }
+
     [Fact]
     public void Claim_OnTheLastFaultWindowAndAFullShare_IsAccepted()
     {

@@ -183,7 +183,7 @@ public sealed class FigureMergeTests : IDisposable
             ["attempts"] = resets.Reset + resets.Failed.Values.Sum(), ["reset"] = resets.Reset,
             ["byCause"] = new JsonObject(resets.Failed.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value))),
         };
-        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = resends, ["boundAfterResend"] = 0, ["byCause"] = new JsonObject() };
+        summary.Extra["bindings"] = new JsonObject { ["attempts"] = resends, ["bound"] = resends, ["resends"] = resends, ["boundAfterResend"] = 0, ["byCause"] = new JsonObject { ["bound"] = resends } };
         summary.Extra["reconciliation"] = new JsonObject
         {
             ["excessCharges"] = excessCharges, ["excessMinor"] = excessCharges * 100, ["lostPayments"] = 0, ["orphanHolds"] = 0,

@@ -694,7 +694,7 @@ public sealed class MergeCommandTests : IDisposable
         summary.Extra["walletInstances"] = new JsonArray(walletReplies.Select((r, i) => (JsonNode?)new JsonObject { ["name"] = $"wallet-{i + 1}", ["replies"] = r }).ToArray());
         summary.Extra["fairness"] = new JsonObject { ["jain"] = 0.99, ["walletJain"] = 0.5 };
         summary.Extra["walletCalls"] = new JsonObject { ["pay"] = okValues.Length };
-        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 0, ["bound"] = 0, ["resends"] = 2 * index, ["boundAfterResend"] = index, ["byCause"] = new JsonObject() };
+        summary.Extra["bindings"] = new JsonObject { ["attempts"] = 3 * index, ["bound"] = 3 * index, ["resends"] = 2 * index, ["boundAfterResend"] = index, ["byCause"] = new JsonObject { ["bound"] = 3 * index } };
         // Both shards' simulator deltas saw the same duplicates; summed they would count them twice.
         var figures = new JsonObject { ["duplicate_charges"] = 2, ["issuer_jain_fairness"] = 0.99, ["retry_amplification"] = 1.0 };
         foreach (var (key, value) in extraFigures ?? [])
