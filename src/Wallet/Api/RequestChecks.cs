@@ -18,8 +18,27 @@ internal static class RequestChecks
     /// <summary>What a body's Content-Type may be, for the messages.</summary>
     public const string AllowedContentTypes = "application/json (optionally with charset=utf-8), or a +json type such as application/problem+json; or no Content-Type";
 
-    /// <summary>The group every wallet route is mapped in.</summary>
-    public static RouteGroupBuilder Routes(IEndpointRouteBuilder app) => app.MapGroup(string.Empty).WithMetadata(WalletRoute.Instance);
+    /// <summary>
+    /// The group every wallet route is mapped in. Each GET route also answers HEAD, as GET without the body (a load
+    /// balancer's health check, an uptime checker), not routing's 405.
+    /// </summary>
+    public static RouteGroupBuilder Routes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(string.Empty).WithMetadata(WalletRoute.Instance);
+        ((IEndpointConventionBuilder)group).Finally(AlsoHead);
+        return group;
+    }
+
+    /// <summary>A GET route takes HEAD too (routing reads the last method metadata); the server sends no body for HEAD.</summary>
+    private static void AlsoHead(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault() is { } methods
+            && methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
+            && !methods.HttpMethods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
+        {
+            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.HttpMethods, HttpMethods.Head]));
+        }
+    }
 
     /// <summary>Declares the query parameters a route reads; any other is a 400 naming it and these (and <paramref name="note"/>).</summary>
     public static TBuilder Query<TBuilder>(this TBuilder builder, string? note, params string[] names)

@@ -48,6 +48,11 @@ public sealed class ControlRequestChecksTests
                 }
 
                 Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {url}: {response.StatusCode}");
+                if (method == "HEAD")
+                {
+                    continue; // the same refusal as GET's, without its body
+                }
+
                 Assert.Equal($"unknown query parameter 'zz'; allowed: {(declared.Count == 0 ? "none" : string.Join(", ", declared))}", await ErrorAsync(response));
             }
         }
@@ -55,7 +60,9 @@ public sealed class ControlRequestChecksTests
         // The walk covers the whole plane (not a route left outside the checked group).
         Assert.Equal(
             ["DELETE /v1/faults", "GET /", "GET /metrics", "GET /v1/cardholders", "GET /v1/faults", "GET /v1/invariants", "GET /v1/journal", "GET /v1/ledger",
-             "GET /v1/merchants", "GET /v1/nodes", "GET /v1/profiles", "GET /v1/risk", "GET /v1/settings", "GET /v1/stats", "HEAD /metrics", "POST /v1/faults",
+             "GET /v1/merchants", "GET /v1/nodes", "GET /v1/profiles", "GET /v1/risk", "GET /v1/settings", "GET /v1/stats",
+             "HEAD /", "HEAD /metrics", "HEAD /v1/cardholders", "HEAD /v1/faults", "HEAD /v1/invariants", "HEAD /v1/journal", "HEAD /v1/ledger",
+             "HEAD /v1/merchants", "HEAD /v1/nodes", "HEAD /v1/profiles", "HEAD /v1/risk", "HEAD /v1/settings", "HEAD /v1/stats", "POST /v1/faults",
              "POST /v1/nodes/{name}/{action}", "POST /v1/profiles/{name}", "POST /v1/reset", "PUT /v1/risk"],
             walked.Order(StringComparer.Ordinal));
         Assert.All(routes, r => Assert.True(ControlRequestChecks.IsControlRoute(r), r.DisplayName));
@@ -78,6 +85,38 @@ public sealed class ControlRequestChecksTests
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal("text/plain", head.Content.Headers.ContentType!.MediaType);
         Assert.Contains("paysim_", scraped, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/v1/stats")]
+    [InlineData("/v1/nodes")]
+    [InlineData("/v1/settings")]
+    [InlineData("/v1/faults")]
+    [InlineData("/v1/risk")]
+    public async Task A_GET_route_answers_HEAD_like_GET_without_the_body(string path)
+    {
+        // Load balancers' health checks use HEAD: the GET's status and headers, no body, never routing's 405.
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var get = await sim.Http.GetAsync(path);
+        using var head = await sim.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (get.StatusCode, head.StatusCode));
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/json", head.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task HEAD_on_a_route_that_only_changes_something_is_still_405_naming_its_methods()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var head = await sim.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/reset"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
+        Assert.Equal(["POST"], head.Content.Headers.Allow);
     }
 
     [Fact]
