@@ -82,8 +82,10 @@ internal static class ControlRequestChecks
                 return;
             }
 
+            // identity is no encoding at all, however often it is listed ("identity, identity", or the header twice).
             var encoding = context.Request.Headers.ContentEncoding.ToString();
-            if (encoding.Length > 0 && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+            if (!context.Request.Headers.ContentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    .All(c => string.Equals(c, "identity", StringComparison.OrdinalIgnoreCase)))
             {
                 await ControlHttpEndpoints.Error(StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; send the body uncompressed (no Content-Encoding)").ExecuteAsync(context).ConfigureAwait(false);
                 return;

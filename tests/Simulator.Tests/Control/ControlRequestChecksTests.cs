@@ -145,6 +145,23 @@ public sealed class ControlRequestChecksTests
         Assert.Equal(0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
     }
 
+    // identity is no encoding at all, however often it is listed; one other coding among them is still a 415.
+    [Theory]
+    [InlineData("identity", HttpStatusCode.OK)]
+    [InlineData("identity, identity", HttpStatusCode.OK)]
+    [InlineData("identity, gzip", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Content_encoding_identity_is_no_encoding_however_often_it_is_listed(string encoding, HttpStatusCode expected)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var content = new StringContent("""{ "name": "z", "latency": "1ms" }""", Encoding.UTF8, "application/json");
+        Assert.True(content.Headers.TryAddWithoutValidation("Content-Encoding", encoding));
+
+        using var response = await sim.Http.PostAsync("/v1/faults", content);
+
+        Assert.True(response.StatusCode == expected, $"{encoding}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(expected == HttpStatusCode.OK ? 1 : 0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+    }
+
     [Fact]
     public async Task An_unknown_profile_over_HTTP_does_not_offer_a_path()
     {
@@ -216,6 +233,30 @@ public sealed class ControlRequestChecksTests
 
         Assert.Equal(401, status);
         Assert.Equal("control token: the authorization header was sent 2 times; send it once: 'Authorization: Bearer <token>'", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, denied.StatusCode);
+        Assert.Equal("control token: the authorization header was sent 2 times; send it once: metadata 'authorization: Bearer <token>'", denied.Status.Detail);
+    }
+
+    // An empty Authorization beside the right one is still the header twice: which one counts is not guessed.
+    [Theory]
+    [InlineData("Authorization: Bearer s3cret", "Authorization: ")]
+    [InlineData("Authorization: ", "Authorization: Bearer s3cret")]
+    public async Task An_empty_second_authorization_header_beside_a_valid_one_is_refused_as_sent_twice(string first, string second)
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        var (status, body) = await RawGetAsync(sim.Host.ControlUri, "/v1/stats", first, second);
+        var (alone, _) = await RawGetAsync(sim.Host.ControlUri, "/v1/stats", "Authorization: ");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+        var denied = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await control.ListFaultsAsync(
+            new PaySim.Contracts.Control.V1.ListFaultsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer s3cret" }, { "authorization", string.Empty } }));
+
+        Assert.Equal(401, status);
+        Assert.Equal("control token: the authorization header was sent 2 times; send it once: 'Authorization: Bearer <token>'", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal(401, alone);
         Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, denied.StatusCode);
         Assert.Equal("control token: the authorization header was sent 2 times; send it once: metadata 'authorization: Bearer <token>'", denied.Status.Detail);
     }
