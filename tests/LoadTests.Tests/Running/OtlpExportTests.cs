@@ -2,16 +2,12 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Running;
 using PaySim.LoadTests.Tests.EndToEnd;
 using PaySim.LoadTests.Tests.Cli;
+using PaySim.LoadTests.Tests.Support;
 
 namespace PaySim.LoadTests.Tests.Running;
 
@@ -30,20 +26,18 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _collector = builder.Build();
-        _collector.Run(async ctx =>
+        _collector = await FakeHttpServer.StartAsync(server =>
         {
-            using var body = new MemoryStream();
-            await ctx.Request.Body.CopyToAsync(body);
-            _posts.Enqueue((ctx.Request.Path, ctx.Request.ContentType, body.ToArray()));
-            ctx.Response.ContentType = "application/x-protobuf";
-            ctx.Response.StatusCode = _status;
+            server.Run(async ctx =>
+            {
+                using var body = new MemoryStream();
+                await ctx.Request.Body.CopyToAsync(body);
+                _posts.Enqueue((ctx.Request.Path, ctx.Request.ContentType, body.ToArray()));
+                ctx.Response.ContentType = "application/x-protobuf";
+                ctx.Response.StatusCode = _status;
+            });
         });
-        await _collector.StartAsync();
-        _uri = new Uri(_collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _uri = FakeHttpServer.UriOf(_collector);
     }
 
     public async Task DisposeAsync()
