@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading.Channels;
 using PaySim.LoadEngine;
+using PaySim.LoadTests.Steps;
 
 namespace PaySim.LoadTests.Reporting;
 
@@ -23,15 +24,16 @@ namespace PaySim.LoadTests.Reporting;
 /// what <c>http_req_duration</c> and <c>http_reqs</c> are per HTTP request (a step is one wallet call, timed from its
 /// start to its reply: k6's duration without its <c>http_req_blocked</c>/<c>connecting</c> split); and
 /// <c>iteration_duration</c> (trend, ms, from the iteration's intended start, so a late start counts) and
-/// <c>iterations</c> (counter) per iteration, as k6 names them.
+/// <c>iterations</c> (counter) per iteration, as k6 names them. The <c>sms_wait</c> step (reading the OTP from the
+/// simulator's SMS inbox, not a wallet call) has metrics of its own, <c>sms_wait_duration</c> (trend, ms) and
+/// <c>sms_waits</c> (counter), so the <c>step_reqs</c> points count wallet requests only, as k6's <c>http_reqs</c>.
 /// </para>
 /// <para>
 /// Where it differs: tags are <c>scenario</c>, <c>step</c> (step metrics only), <c>status</c> (the step's status
 /// code: an HTTP code, or a wallet error code) and <c>ok</c> (<c>"true"</c>/<c>"false"</c>, the response's verdict, what
 /// k6 calls <c>expected_response</c>); k6's <c>method</c>, <c>url</c>, <c>name</c>, <c>proto</c>, <c>group</c> are not
 /// written. The Metric line has <c>name</c> and no <c>tainted</c> (as newer k6 builds write it); its <c>thresholds</c>
-/// is always empty, even when a claim judges the metric. <c>sms_wait</c> (reading the OTP from the simulator's SMS inbox,
-/// not a wallet call) is written as a step. <c>json=-</c> (stdout) is refused. <c>time</c> is UTC with microseconds (<c>2026-12-07T22:01:25.123456Z</c>; k6 writes the local offset and
+/// is always empty, even when a claim judges the metric. <c>json=-</c> (stdout) is refused. <c>time</c> is UTC with microseconds (<c>2026-12-07T22:01:25.123456Z</c>; k6 writes the local offset and
 /// nanoseconds); a point's time is when the request ended, as k6's HTTP samples. No <c>vus</c>, <c>data_sent</c>,
 /// <c>checks</c> or <c>dropped_iterations</c> points: per-second figures are in timeseries.csv. Requests in warm-up or
 /// cut short by the end of the run are not written, as the report does not count them. k6 flushes every 200 ms while the
@@ -48,6 +50,8 @@ internal sealed class JsonLinesOutput : IRequestObserver
 
     public const string StepDuration = "step_duration";
     public const string StepRequests = "step_reqs";
+    public const string SmsWaitDuration = "sms_wait_duration";
+    public const string SmsWaits = "sms_waits";
     public const string IterationDuration = "iteration_duration";
     public const string Iterations = "iterations";
 
@@ -182,6 +186,10 @@ internal sealed class JsonLinesOutput : IRequestObserver
                     if (sample.Step is null)
                     {
                         WritePair(json, buffer, sample, IterationDuration, Iterations);
+                    }
+                    else if (sample.Step == StepNames.SmsWait)
+                    {
+                        WritePair(json, buffer, sample, SmsWaitDuration, SmsWaits);
                     }
                     else
                     {

@@ -72,6 +72,7 @@ internal sealed class OtpReader : IDisposable
             var arrived = await WaitForMessageAsync(phone, after, remaining, cancellationToken).ConfigureAwait(false);
             if (arrived is null)
             {
+                await WaitOutAsync(deadline, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
@@ -123,8 +124,14 @@ internal sealed class OtpReader : IDisposable
         while (true)
         {
             var remaining = TimeSpan.FromSeconds((deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
-            if (remaining < TimeSpan.FromMilliseconds(1) || await WaitForMessageAsync(phone, after, remaining, cancellationToken).ConfigureAwait(false) is not { } arrived)
+            if (remaining < TimeSpan.FromMilliseconds(1))
             {
+                return null;
+            }
+
+            if (await WaitForMessageAsync(phone, after, remaining, cancellationToken).ConfigureAwait(false) is not { } arrived)
+            {
+                await WaitOutAsync(deadline, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
@@ -158,7 +165,7 @@ internal sealed class OtpReader : IDisposable
         try
         {
             var reply = await _inbox.WaitForMessageAsync(
-                new WaitForMessageRequest { Phone = phone, TimeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, InboxService.MaxWaitMs), AfterSequence = after, Kind = Otp },
+                new WaitForMessageRequest { Phone = phone, TimeoutMs = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, InboxService.MaxWaitMs), AfterSequence = after, Kind = Otp },
                 cancellationToken: guard.Token).ConfigureAwait(false);
             return reply.Found ? reply.Message : null;
         }
@@ -166,6 +173,20 @@ internal sealed class OtpReader : IDisposable
         {
             // An inbox that cannot be read is, for the user, an SMS that never came.
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A wait that found nothing ends at its deadline by this reader's clock, never before: the inbox's "not found"
+    /// may come early (its timer, a timeout cut to whole milliseconds) and a failed read comes at once, yet a caller
+    /// waiting out a retry-after asks again as soon as this returns.
+    /// </summary>
+    private async Task WaitOutAsync(long deadline, CancellationToken cancellationToken)
+    {
+        while (deadline - _time.GetTimestamp() is var left && left > 0)
+        {
+            var ms = Math.Ceiling(left * 1000.0 / _time.TimestampFrequency);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, ms)), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -112,7 +112,7 @@ internal static class CliApp
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical output.", DefaultValueFactory = _ => 42 };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "csv" };
         OneOf(format, "csv", "json");
-        var locale = new Option<string?>("--locale") { Description = "Only cardholders of this locale." };
+        var locale = new Option<string?>("--locale") { Description = "Only cardholders of this locale (the magic cards are all zh_CN)." };
         OneOf(locale, CardholderGenerator.ZhCn, CardholderGenerator.En);
         var persona = new Option<string?>("--persona") { Description = $"Only cardholders of this persona: {Personas.AllNames}." };
         persona.Validators.Add(r =>
@@ -148,7 +148,7 @@ internal static class CliApp
             var json = string.Equals(p.GetValue(format), "json", StringComparison.OrdinalIgnoreCase);
             var (seedValue, shareValue, countValue, localeValue, personaValue) = (p.GetValue(seed), p.GetValue(share), p.GetValue(count), CardholderRegistry.Locale(p.GetValue(locale)), p.GetValue(persona));
             var magic = string.Equals(personaValue, "magic", StringComparison.OrdinalIgnoreCase);
-            if (!magic && NoneMade(new CardholderGenerator(seedValue, shareValue), personaValue, localeValue, shareValue) is { } none)
+            if (NoneMade(new CardholderGenerator(seedValue, shareValue), personaValue, localeValue, shareValue) is { } none)
             {
                 // Nothing could match: say so and write the empty list at once instead of scanning every index.
                 await stderr.WriteLineAsync(none).ConfigureAwait(false);
@@ -251,6 +251,15 @@ internal static class CliApp
     internal static string? NoneMade(CardholderGenerator generator, string? persona, string? locale, double zhCnShare)
     {
         Persona? wanted = persona is not null && Personas.TryParse(persona, out var p) ? p : null;
+        if (wanted == Persona.Magic)
+        {
+            // The magic cards are a fixed list, not generated: a locale none of them has gives none, whatever --zh-cn-share.
+            var locales = MagicCards.All.Select(m => m.Locale).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            return locale is null || locales.Contains(locale, StringComparer.Ordinal)
+                ? null
+                : $"note: --persona magic --locale {locale}: magic cardholders exist only for {string.Join(", ", locales)}, so none are written; drop --locale or give --locale {locales[0]}";
+        }
+
         if (wanted is { } w && !generator.Makes(w, null))
         {
             return $"note: --persona {Personas.Name(w)}: the generator makes no {Personas.Name(w)} cardholders (its weight is 0), so none are written; "

@@ -29,16 +29,17 @@ internal sealed class ControlToken(string? token)
         }
 
         // A header sent twice may arrive as two values or folded into one, "Bearer a, Bearer b" (as HTTP/2 clients and
-        // proxies combine a repeated field): a token has no whitespace, so a credential with ", Bearer " is two.
-        var sent = authorization.Where(v => !string.IsNullOrEmpty(v)).SelectMany(Unfold).ToList();
-        if (sent.Count == 0)
-        {
-            return $"control token required: send {how} (the simulator runs with --control-token)";
-        }
-
+        // proxies combine a repeated field): a token has no whitespace, so a credential with ", Bearer " is two. An empty
+        // value counts as a header sent: "Bearer s3cret" beside an empty Authorization is the header twice, not once.
+        var sent = authorization.Where(v => v is not null).SelectMany(v => v!.Length == 0 ? [v] : Unfold(v)).ToList();
         if (sent.Count > 1)
         {
             return $"control token: the authorization header was sent {sent.Count} times; send it once: {how}";
+        }
+
+        if (sent.Count == 0 || sent[0]!.Length == 0)
+        {
+            return $"control token required: send {how} (the simulator runs with --control-token)";
         }
 
         return Matches(sent[0]!)
@@ -46,10 +47,11 @@ internal sealed class ControlToken(string? token)
             : $"control token does not match: send {how} with the token the simulator was started with (--control-token)";
     }
 
+    // An empty part is an empty header folded in ("Bearer a, " over gRPC): a bearer token (RFC 6750 b64token) has no comma.
     private static IEnumerable<string> Unfold(string? value)
     {
         var parts = value!.Split(',', StringSplitOptions.TrimEntries);
-        return parts.Length > 1 && parts.All(p => p.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)) ? parts : [value];
+        return parts.Length > 1 && parts.All(p => p.Length == 0 || p.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)) ? parts : [value];
     }
 
     // "Bearer <token>": the scheme case-insensitive, then one or more spaces, then the token compared in constant time.

@@ -9,17 +9,36 @@ namespace PaySim.Wallet.Api;
 /// <summary>
 /// What every wallet route refuses before its handler runs, in one place (docs/wallet.md, "Requests"): a query
 /// parameter the route does not declare (<see cref="Query{TBuilder}"/>; none declared, none allowed), so
-/// <c>?offset=5</c> is not silently ignored; a compressed body (<c>Content-Encoding</c>), which would be parsed as
-/// JSON; and a body whose <c>Content-Type</c> is not JSON. Each is one JSON error line (400, 415, 415) and nothing of
-/// the request is done. The checks apply to the routes mapped in <see cref="Routes"/> (not to routing's own 404/405).
+/// <c>?offset=5</c> is not silently ignored; a compressed body (<c>Content-Encoding</c> other than <c>identity</c>),
+/// which would be parsed as JSON; a body on a GET, which would be ignored; and a body whose <c>Content-Type</c> is not
+/// JSON. Each is one JSON error line (400, 415, 400, 415) and nothing of the request is done. The checks apply to the routes mapped in <see cref="Routes"/> (not to routing's own 404/405).
 /// </summary>
 internal static class RequestChecks
 {
     /// <summary>What a body's Content-Type may be, for the messages.</summary>
     public const string AllowedContentTypes = "application/json (optionally with charset=utf-8), or a +json type such as application/problem+json; or no Content-Type";
 
-    /// <summary>The group every wallet route is mapped in.</summary>
-    public static RouteGroupBuilder Routes(IEndpointRouteBuilder app) => app.MapGroup(string.Empty).WithMetadata(WalletRoute.Instance);
+    /// <summary>
+    /// The group every wallet route is mapped in. Each GET route also answers HEAD, as GET without the body (a load
+    /// balancer's health check, an uptime checker), not routing's 405.
+    /// </summary>
+    public static RouteGroupBuilder Routes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(string.Empty).WithMetadata(WalletRoute.Instance);
+        ((IEndpointConventionBuilder)group).Finally(AlsoHead);
+        return group;
+    }
+
+    /// <summary>A GET route takes HEAD too (routing reads the last method metadata); the server sends no body for HEAD.</summary>
+    private static void AlsoHead(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault() is { } methods
+            && methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
+            && !methods.HttpMethods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
+        {
+            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.HttpMethods, HttpMethods.Head]));
+        }
+    }
 
     /// <summary>Declares the query parameters a route reads; any other is a 400 naming it and these (and <paramref name="note"/>).</summary>
     public static TBuilder Query<TBuilder>(this TBuilder builder, string? note, params string[] names)
@@ -35,7 +54,7 @@ internal static class RequestChecks
         builder.WithMetadata(new AllowedQuery(null, null));
 
     /// <summary>Throws the one error for a request its route refuses; does nothing for a request outside <see cref="Routes"/>.</summary>
-    public static void Check(HttpContext context)
+    public static async Task CheckAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<WalletRoute>() is null)
@@ -45,10 +64,40 @@ internal static class RequestChecks
 
         CheckQuery(context.Request, endpoint.Metadata.GetMetadata<AllowedQuery>() ?? AllowedQuery.None);
         CheckEncoding(context.Request);
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            // A GET reads no body: one sent (filters meant as JSON) would be silently ignored, so it is refused, as the
+            // simulator's control plane refuses a body on a route that reads none.
+            if (await HasBodyAsync(context.Request))
+            {
+                throw new WalletException(new WalletError(400, ErrorCodes.InvalidRequest,
+                    $"{Echo.Plain(context.Request.Method)} {Echo.Plain(context.Request.Path.ToString())} takes no body: send it without one (query parameters, where the route reads any, go in the URL)"));
+            }
+
+            return;
+        }
+
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.ContentLength > 0)
         {
             CheckContentType(context.Request);
         }
+    }
+
+    // A Content-Length over 0, or a chunked body with at least one byte (an empty chunked body is no body).
+    private static async Task<bool> HasBodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength is { } length)
+        {
+            return length > 0;
+        }
+
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return false;
+        }
+
+        var one = new byte[1];
+        return await request.Body.ReadAsync(one, request.HttpContext.RequestAborted) > 0;
     }
 
     private static void CheckQuery(HttpRequest request, AllowedQuery allowed)
@@ -79,14 +128,20 @@ internal static class RequestChecks
 
     private static void CheckEncoding(HttpRequest request)
     {
-        // As the simulator's control plane answers (ControlRequestChecks): identity is no encoding at all.
-        var encoding = request.Headers.ContentEncoding.ToString();
-        if (encoding.Length > 0 && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+        // As the simulator's control plane answers (ControlRequestChecks): identity is no encoding at all, however often
+        // it is listed ("identity, identity", or the header twice).
+        if (!IsIdentity(request.Headers.ContentEncoding))
         {
+            var encoding = request.Headers.ContentEncoding.ToString();
             throw new WalletException(new WalletError(415, ErrorCodes.UnsupportedMediaType,
                 $"Content-Encoding {Echo.Quoted(encoding)} is not supported; send the body uncompressed (no Content-Encoding)"));
         }
     }
+
+    /// <summary>True when every coding listed is <c>identity</c> (any letter case), or none is.</summary>
+    internal static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues contentEncoding) =>
+        contentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .All(c => string.Equals(c, "identity", StringComparison.OrdinalIgnoreCase));
 
     private static void CheckContentType(HttpRequest request)
     {

@@ -45,7 +45,7 @@ internal sealed class WalletEndpoints(
             var started = options.TimeProvider.GetTimestamp();
             try
             {
-                RequestChecks.Check(context);
+                await RequestChecks.CheckAsync(context);
                 await next(context);
                 await RoutingErrorAsync(context);
             }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +9,7 @@ using PaySim.LoadTests.Cli;
 using PaySim.LoadTests.Cluster;
 using PaySim.LoadTests.Tests.Cli;
 using PaySim.LoadTests.Tests.EndToEnd;
+using PaySim.LoadTests.Tests.Support;
 using PaySim.Simulator.Hosting;
 using PaySim.Wallet.Configuration;
 
@@ -111,16 +111,14 @@ public sealed class HaproxyWalletCrashTests : IDisposable
     /// <summary>What an operator's tooling does for the hooks: POST /crash/{instance}, POST /restart/{instance}; 500 when the action failed.</summary>
     private static async Task<WebApplication> StartOperatorAsync(IWalletInstanceControl wallets)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapPost("/{action}/{instance}", async (string action, string instance, CancellationToken ct) =>
+        var app = await FakeHttpServer.StartAsync(server =>
         {
-            var done = await wallets.RunAsync(instance, action, ct);
-            return done.Error is null ? Results.Text(done.Command) : Results.Text(done.Error, statusCode: 500);
+            server.MapPost("/{action}/{instance}", async (string action, string instance, CancellationToken ct) =>
+            {
+                var done = await wallets.RunAsync(instance, action, ct);
+                return done.Error is null ? Results.Text(done.Command) : Results.Text(done.Error, statusCode: 500);
+            });
         });
-        await app.StartAsync();
         return app;
     }
 }

@@ -84,6 +84,9 @@ public sealed class OtpResendRunTests : IDisposable
     {
         // The issuer's cooldown (5 s) outlasts the app's wait (3 s) by 2 s; the naive wallet passes RESEND_TOO_SOON
         // through as 429 with retryAfterMs (about 2 s, within the app's wait), which the app honours before asking again.
+        // The second resend lands on the cooldown's end by design: the retry-after is the exact rest of it (rounded up to
+        // the millisecond), and the app's wait ends by its own clock, not when the inbox's long poll answers
+        // (OtpReaderTests); the margin is the reply's and the resend's way through the wallet.
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
         {
             Nodes = 1, IssuerPort = 0, SmsPort = 0, ControlPort = 0, Seed = 11, ResendCooldown = TimeSpan.FromSeconds(5),

@@ -46,12 +46,18 @@ public sealed class OutJsonRunTests
         var reportRequests = scenarios.Sum(Requests) + steps.Sum(s => Requests(s.Step));
         Assert.True(reportRequests > 20, $"a 5 s smoke run at 5/s times more than 20 requests: {reportRequests}");
 
-        var stepPoints = read.Of(JsonLinesOutput.StepDuration).ToArray();
+        // sms_wait (not a wallet call) has its own metrics: step_reqs counts wallet requests only.
+        var walletPoints = read.Of(JsonLinesOutput.StepDuration).ToArray();
+        var smsPoints = read.Of(JsonLinesOutput.SmsWaitDuration).ToArray();
+        Assert.DoesNotContain(walletPoints, p => p.Tags["step"] == "sms_wait");
+        Assert.All(smsPoints, p => Assert.Equal("sms_wait", p.Tags["step"]));
+        Assert.Equal(smsPoints.Length, read.Of(JsonLinesOutput.SmsWaits).Count());
+        var stepPoints = walletPoints.Concat(smsPoints).ToArray();
         var iterationPoints = read.Of(JsonLinesOutput.IterationDuration).ToArray();
         Assert.Equal(reportRequests - dropped, stepPoints.Length + iterationPoints.Length);
-        Assert.Equal(stepPoints.Length, read.Of(JsonLinesOutput.StepRequests).Count());
+        Assert.Equal(walletPoints.Length, read.Of(JsonLinesOutput.StepRequests).Count());
         Assert.Equal(iterationPoints.Length, read.Of(JsonLinesOutput.Iterations).Count());
-        Assert.All(read.Of(JsonLinesOutput.StepRequests).Concat(read.Of(JsonLinesOutput.Iterations)), p => Assert.Equal(1, p.Value));
+        Assert.All(read.Of(JsonLinesOutput.StepRequests).Concat(read.Of(JsonLinesOutput.Iterations)).Concat(read.Of(JsonLinesOutput.SmsWaits)), p => Assert.Equal(1, p.Value));
         Assert.Equal("time", read.Metrics[JsonLinesOutput.StepDuration]["contains"]!.GetValue<string>());
 
         // The tags name the plan's scenarios and steps, and nothing else.

@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PaySim.LoadTests.Cli;
+using PaySim.LoadTests.Tests.Support;
 using PaySim.Simulator.Hosting;
 
 namespace PaySim.LoadTests.Tests.EndToEnd;
@@ -100,25 +99,23 @@ public sealed class SetupFailureRunTests : IDisposable
     /// <summary>Healthy, and answers every other call 400 invalid_request "phone", framed with a Content-Length.</summary>
     private static async Task<WebApplication> StartRefusingWalletAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async ctx =>
+        var app = await FakeHttpServer.StartAsync(server =>
         {
-            ctx.Response.Headers["X-Served-By"] = "refusing-wallet";
-            if (ctx.Request.Path == "/health")
+            server.Run(async ctx =>
             {
-                return;
-            }
+                ctx.Response.Headers["X-Served-By"] = "refusing-wallet";
+                if (ctx.Request.Path == "/health")
+                {
+                    return;
+                }
 
-            var body = Encoding.UTF8.GetBytes("""{"error":{"code":"invalid_request","message":"phone"}}""");
-            ctx.Response.StatusCode = 400;
-            ctx.Response.ContentType = "application/json; charset=utf-8";
-            ctx.Response.ContentLength = body.Length;
-            await ctx.Response.Body.WriteAsync(body);
+                var body = Encoding.UTF8.GetBytes("""{"error":{"code":"invalid_request","message":"phone"}}""");
+                ctx.Response.StatusCode = 400;
+                ctx.Response.ContentType = "application/json; charset=utf-8";
+                ctx.Response.ContentLength = body.Length;
+                await ctx.Response.Body.WriteAsync(body);
+            });
         });
-        await app.StartAsync();
         return app;
     }
 }

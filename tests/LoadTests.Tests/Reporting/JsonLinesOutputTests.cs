@@ -55,6 +55,32 @@ public sealed class JsonLinesOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task SmsWait_IsNotAWalletCall_HasMetricsOfItsOwn_SoStepReqsCountsWalletRequestsOnly()
+    {
+        var path = Path.Combine(_dir, "r.json");
+        var output = new JsonLinesOutput(new OutTarget(path, Gzip: false));
+        output.Start();
+        output.OnRequest(new RequestSample("onboarding", "bind_start", true, "202", 5_000, At));
+        output.OnRequest(new RequestSample("onboarding", "sms_wait", true, "ok", 1_500_250, At.AddSeconds(2)));
+        output.OnRequest(new RequestSample("onboarding", "sms_wait", false, "sms_timeout", 3_000_000, At.AddSeconds(5)));
+        output.OnRequest(new RequestSample("onboarding", "bind_confirm", true, "200", 7_000, At.AddSeconds(6)));
+        await output.FinishAsync();
+
+        var read = K6JsonLines.Read(path);
+        Assert.Equal(["bind_start", "bind_confirm"], read.Of(JsonLinesOutput.StepRequests).Select(p => p.Tags["step"]));
+        Assert.Equal(["bind_start", "bind_confirm"], read.Of(JsonLinesOutput.StepDuration).Select(p => p.Tags["step"]));
+        Assert.Equal([1500.25, 3000.0], read.Of(JsonLinesOutput.SmsWaitDuration).Select(p => p.Value));
+        Assert.Equal(["ok", "sms_timeout"], read.Of(JsonLinesOutput.SmsWaits).Select(p => p.Tags["status"]));
+        Assert.All(read.Of(JsonLinesOutput.SmsWaits), p => Assert.Equal(("sms_wait", 1.0), (p.Tags["step"], p.Value)));
+        Assert.Equal("sms_wait_duration", JsonLinesOutput.SmsWaitDuration);
+        Assert.Equal("sms_waits", JsonLinesOutput.SmsWaits);
+        Assert.Equal(("trend", "time"), (read.Metrics[JsonLinesOutput.SmsWaitDuration]["type"]!.GetValue<string>(), read.Metrics[JsonLinesOutput.SmsWaitDuration]["contains"]!.GetValue<string>()));
+        Assert.Equal(("counter", "default"), (read.Metrics[JsonLinesOutput.SmsWaits]["type"]!.GetValue<string>(), read.Metrics[JsonLinesOutput.SmsWaits]["contains"]!.GetValue<string>()));
+        Assert.Equal(4, output.WrittenRequests);
+        Assert.Equal(8, output.WrittenPoints);
+    }
+
+    [Fact]
     public async Task GzPath_IsGzipCompressed_AndDecompressesToTheSameLines()
     {
         var plain = Path.Combine(_dir, "r.json");

@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.LoadTests.Scenarios;
 using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Tests.Support;
 
 namespace PaySim.LoadTests.Tests.Scenarios;
 
@@ -23,44 +20,42 @@ public sealed class EarlierSpendingReaderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        var today = Now.AddHours(-2).ToUnixTimeMilliseconds();
-        var yesterday = Now.AddDays(-1).ToUnixTimeMilliseconds();
-        _app.MapGet("/v1/ledger", (HttpRequest r) =>
+        _app = await FakeHttpServer.StartAsync(server =>
         {
-            if (_broken)
+            var today = Now.AddHours(-2).ToUnixTimeMilliseconds();
+            var yesterday = Now.AddDays(-1).ToUnixTimeMilliseconds();
+            server.MapGet("/v1/ledger", (HttpRequest r) =>
             {
-                return Results.Json(new { error = "no ledger" }, statusCode: 404);
-            }
+                if (_broken)
+                {
+                    return Results.Json(new { error = "no ledger" }, statusCode: 404);
+                }
 
-            // Page 1 (no cursor): a captured payment yesterday, another card's row; page 2: a hold partly refunded today, a released one today.
-            return r.Query["since"].Count == 0
-                ? Results.Json(new
-                {
-                    entries = new object[]
+                // Page 1 (no cursor): a captured payment yesterday, another card's row; page 2: a hold partly refunded today, a released one today.
+                return r.Query["since"].Count == 0
+                    ? Results.Json(new
                     {
-                        Row(1, Mine, authorized: 1_000, captured: 1_000, released: 0, refunded: 0, yesterday),
-                        Row(2, Other, authorized: 9_999, captured: 0, released: 0, refunded: 0, today),
-                    },
-                    nextCursor = "0.2",
-                    more = true,
-                })
-                : Results.Json(new
-                {
-                    entries = new object[]
+                        entries = new object[]
+                        {
+                            Row(1, Mine, authorized: 1_000, captured: 1_000, released: 0, refunded: 0, yesterday),
+                            Row(2, Other, authorized: 9_999, captured: 0, released: 0, refunded: 0, today),
+                        },
+                        nextCursor = "0.2",
+                        more = true,
+                    })
+                    : Results.Json(new
                     {
-                        Row(3, Mine, authorized: 500, captured: 500, released: 0, refunded: 200, today),
-                        Row(4, Mine, authorized: 300, captured: 0, released: 300, refunded: 0, today),
-                    },
-                    nextCursor = "0.4",
-                    more = false,
-                });
+                        entries = new object[]
+                        {
+                            Row(3, Mine, authorized: 500, captured: 500, released: 0, refunded: 200, today),
+                            Row(4, Mine, authorized: 300, captured: 0, released: 300, refunded: 0, today),
+                        },
+                        nextCursor = "0.4",
+                        more = false,
+                    });
+            });
         });
-        await _app.StartAsync();
-        _uri = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _uri = FakeHttpServer.UriOf(_app);
     }
 
     public async Task DisposeAsync()

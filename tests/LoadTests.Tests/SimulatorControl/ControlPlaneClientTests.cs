@@ -1,11 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Tests.Support;
 using PaySim.Simulator.Hosting;
 
 namespace PaySim.LoadTests.Tests.SimulatorControl;
@@ -17,26 +13,24 @@ public sealed class ControlPlaneClientTests
     public async Task Cardholders_AskedForMoreThanOneReplyHolds_AreReadPageByPage_FromTheOffset_UntilTheListEnds()
     {
         // A control plane with 100 cardholders that, like the simulator, refuses a count above its cap (here 40).
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = builder.Build();
         var asks = new List<(int Count, int Offset)>();
-        app.MapGet("/v1/cardholders", (HttpRequest r) =>
+        await using var app = await FakeHttpServer.StartAsync(server =>
         {
-            var count = int.Parse(r.Query["count"]!, System.Globalization.CultureInfo.InvariantCulture);
-            var offset = int.Parse(r.Query["offset"]!, System.Globalization.CultureInfo.InvariantCulture);
-            lock (asks)
+            server.MapGet("/v1/cardholders", (HttpRequest r) =>
             {
-                asks.Add((count, offset));
-            }
+                var count = int.Parse(r.Query["count"]!, System.Globalization.CultureInfo.InvariantCulture);
+                var offset = int.Parse(r.Query["offset"]!, System.Globalization.CultureInfo.InvariantCulture);
+                lock (asks)
+                {
+                    asks.Add((count, offset));
+                }
 
-            return count > 40
-                ? Results.Json(new { error = "count must be 0..40" }, statusCode: 400)
-                : Results.Json(new { cardholders = Enumerable.Range(offset, Math.Max(0, Math.Min(count, 100 - offset))).Select(i => new { pan = $"pan-{i}" }) });
+                return count > 40
+                    ? Results.Json(new { error = "count must be 0..40" }, statusCode: 400)
+                    : Results.Json(new { cardholders = Enumerable.Range(offset, Math.Max(0, Math.Min(count, 100 - offset))).Select(i => new { pan = $"pan-{i}" }) });
+            });
         });
-        await app.StartAsync();
-        var uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var uri = FakeHttpServer.UriOf(app);
         using var client = new ControlPlaneClient(uri) { CardholderPage = 40 };
 
         var some = await client.GetCardholdersAsync(90, null, 5, CancellationToken.None);

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PaySim.LoadTests.Plans;
 using PaySim.LoadTests.SimulatorControl;
+using PaySim.LoadTests.Tests.Support;
 using PaySim.LoadTests.Timeline;
 
 namespace PaySim.LoadTests.Tests.Timeline;
@@ -29,17 +25,15 @@ public sealed class FaultTimelineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(async ctx =>
+        _app = await FakeHttpServer.StartAsync(server =>
         {
-            _calls.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
-            await ctx.Response.WriteAsync("{}");
+            server.Run(async ctx =>
+            {
+                _calls.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+                await ctx.Response.WriteAsync("{}");
+            });
         });
-        await _app.StartAsync();
-        _uri = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _uri = FakeHttpServer.UriOf(_app);
     }
 
     public async Task DisposeAsync() => await _app!.DisposeAsync();

@@ -1,11 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using PaySim.LoadTests.Tests.Support;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Tests.Wallets;
@@ -22,64 +18,62 @@ public sealed class HttpWalletClientTests : IAsyncLifetime
         {
             var app = await StartFakeAsync(name, 0);
             _apps.Add(app);
-            _urls.Add(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+            _urls.Add(FakeHttpServer.UriOf(app));
         }
     }
 
     private static async Task<WebApplication> StartFakeAsync(string name, int port)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        app.Use(async (ctx, next) =>
+        var app = await FakeHttpServer.StartAsync(server =>
         {
-            ctx.Response.Headers["X-Served-By"] = name;
-            await next();
-        });
-        app.MapPost("/users", () => Results.Json(new { userId = "u1", token = "t1" }, statusCode: 201));
-        app.MapPost("/payments", (HttpRequest r) => r.Headers["Idempotency-Key"] == "k-1"
-            ? Results.Json(new { paymentId = "p1", status = "completed" }, statusCode: 201)
-            : Results.Json(new { error = new { code = "insufficient_funds", message = "too little money" } }, statusCode: 402));
-        app.MapGet("/users/{id}/transactions", async (HttpRequest r) =>
-        {
-            if (r.Query["limit"] == "1000")
+            server.Use(async (ctx, next) =>
             {
-                return Results.Json(new
+                ctx.Response.Headers["X-Served-By"] = name;
+                await next();
+            });
+            server.MapPost("/users", () => Results.Json(new { userId = "u1", token = "t1" }, statusCode: 201));
+            server.MapPost("/payments", (HttpRequest r) => r.Headers["Idempotency-Key"] == "k-1"
+                ? Results.Json(new { paymentId = "p1", status = "completed" }, statusCode: 201)
+                : Results.Json(new { error = new { code = "insufficient_funds", message = "too little money" } }, statusCode: 402));
+            server.MapGet("/users/{id}/transactions", async (HttpRequest r) =>
+            {
+                if (r.Query["limit"] == "1000")
                 {
-                    transactions = new object[]
+                    return Results.Json(new
                     {
-                        new { id = "p1", kind = "payment", status = "completed", amount = 100, orderReference = "o-1", paymentId = "p1" },
-                        new { id = "r1", kind = "Refund", status = "Pending", amount = "40", paymentId = "p1" },
-                    },
-                });
-            }
+                        transactions = new object[]
+                        {
+                            new { id = "p1", kind = "payment", status = "completed", amount = 100, orderReference = "o-1", paymentId = "p1" },
+                            new { id = "r1", kind = "Refund", status = "Pending", amount = "40", paymentId = "p1" },
+                        },
+                    });
+                }
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            return Results.Json(new { transactions = Array.Empty<object>() });
-        });
-        app.MapPost("/cards/bind/{id}/resend", (string id, HttpContext ctx) =>
-        {
-            if (id == "b-ok")
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                return Results.Json(new { transactions = Array.Empty<object>() });
+            });
+            server.MapPost("/cards/bind/{id}/resend", (string id, HttpContext ctx) =>
             {
-                return Results.Json(new { bindingId = id, status = "otp_resent" }, statusCode: 202);
-            }
+                if (id == "b-ok")
+                {
+                    return Results.Json(new { bindingId = id, status = "otp_resent" }, statusCode: 202);
+                }
 
-            if (id == "b-unsupported")
-            {
-                return Results.Json(new { error = new { code = "resend_not_supported", message = "no resend here" } }, statusCode: 501);
-            }
+                if (id == "b-unsupported")
+                {
+                    return Results.Json(new { error = new { code = "resend_not_supported", message = "no resend here" } }, statusCode: 501);
+                }
 
-            if (id == "b-header")
-            {
-                ctx.Response.Headers.RetryAfter = "3";
-                return Results.Json(new { error = new { code = "resend_too_soon", message = "wait" } }, statusCode: 429);
-            }
+                if (id == "b-header")
+                {
+                    ctx.Response.Headers.RetryAfter = "3";
+                    return Results.Json(new { error = new { code = "resend_too_soon", message = "wait" } }, statusCode: 429);
+                }
 
-            return Results.Json(new { error = new { code = "resend_too_soon", message = "wait", retryAfterMs = 1234 } }, statusCode: 429);
-        });
-        app.MapGet("/health", () => Results.Ok());
-        await app.StartAsync();
+                return Results.Json(new { error = new { code = "resend_too_soon", message = "wait", retryAfterMs = 1234 } }, statusCode: 429);
+            });
+            server.MapGet("/health", () => Results.Ok());
+        }, port);
         return app;
     }
 

@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using PaySim.LoadTests.Tests.Support;
 using PaySim.LoadTests.Wallets;
 
 namespace PaySim.LoadTests.Tests.Wallets;
@@ -25,47 +21,45 @@ public sealed class RequestFramingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(async ctx =>
+        _app = await FakeHttpServer.StartAsync(server =>
         {
-            // Only Content-Length: without one the body is taken as empty, as a naive server does.
-            var length = ctx.Request.ContentLength;
-            var bytes = new byte[length ?? 0];
-            var read = 0;
-            while (read < bytes.Length)
+            server.Run(async ctx =>
             {
-                var n = await ctx.Request.Body.ReadAsync(bytes.AsMemory(read));
-                if (n == 0)
+                // Only Content-Length: without one the body is taken as empty, as a naive server does.
+                var length = ctx.Request.ContentLength;
+                var bytes = new byte[length ?? 0];
+                var read = 0;
+                while (read < bytes.Length)
                 {
-                    break;
+                    var n = await ctx.Request.Body.ReadAsync(bytes.AsMemory(read));
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    read += n;
                 }
 
-                read += n;
-            }
-
-            var body = Encoding.UTF8.GetString(bytes, 0, read);
-            _seen.Enqueue((ctx.Request.Path.Value!, length, ctx.Request.Headers.TransferEncoding.FirstOrDefault(), ctx.Request.ContentType, body));
-            ctx.Response.Headers["X-Served-By"] = "cl-only";
-            var phone = body.Length > 0 ? JsonNode.Parse(body)?["phone"]?.GetValue<string>() : null;
-            var (status, reply) = ctx.Request.Path.Value switch
-            {
-                "/users" when phone is { Length: > 0 } => (201, """{"userId":"u1","token":"t1"}"""),
-                "/users" => (400, """{"error":{"code":"invalid_request","message":"phone"}}"""),
-                "/cards/bind/b1/resend" => (202, """{"bindingId":"b1","status":"otp_resent"}"""),
-                { } path when path.StartsWith("/bare-error/", StringComparison.Ordinal) => (400, """{"error":"no such thing"}"""),
-                _ => (404, """{"error":{"code":"not_found","message":"no route"}}"""),
-            };
-            var out_ = Encoding.UTF8.GetBytes(reply);
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = "application/json; charset=utf-8";
-            ctx.Response.ContentLength = out_.Length;
-            await ctx.Response.Body.WriteAsync(out_);
+                var body = Encoding.UTF8.GetString(bytes, 0, read);
+                _seen.Enqueue((ctx.Request.Path.Value!, length, ctx.Request.Headers.TransferEncoding.FirstOrDefault(), ctx.Request.ContentType, body));
+                ctx.Response.Headers["X-Served-By"] = "cl-only";
+                var phone = body.Length > 0 ? JsonNode.Parse(body)?["phone"]?.GetValue<string>() : null;
+                var (status, reply) = ctx.Request.Path.Value switch
+                {
+                    "/users" when phone is { Length: > 0 } => (201, """{"userId":"u1","token":"t1"}"""),
+                    "/users" => (400, """{"error":{"code":"invalid_request","message":"phone"}}"""),
+                    "/cards/bind/b1/resend" => (202, """{"bindingId":"b1","status":"otp_resent"}"""),
+                    { } path when path.StartsWith("/bare-error/", StringComparison.Ordinal) => (400, """{"error":"no such thing"}"""),
+                    _ => (404, """{"error":{"code":"not_found","message":"no route"}}"""),
+                };
+                var out_ = Encoding.UTF8.GetBytes(reply);
+                ctx.Response.StatusCode = status;
+                ctx.Response.ContentType = "application/json; charset=utf-8";
+                ctx.Response.ContentLength = out_.Length;
+                await ctx.Response.Body.WriteAsync(out_);
+            });
         });
-        await _app.StartAsync();
-        _url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _url = FakeHttpServer.UriOf(_app);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();

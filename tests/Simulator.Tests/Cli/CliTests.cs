@@ -200,6 +200,41 @@ public sealed class CliTests
         Assert.Equal(format == "json" ? "{\"cardholders\":[]}" : string.Join(',', PaySim.Simulator.Cardholders.CardholderExport.Columns) + "\n", text.Replace("\r\n", "\n"));
     }
 
+    // The magic cards are a fixed list, all zh_CN: --locale en finds none, and says so in the same kind of line as a
+    // persona the generator never makes (exit 0, the empty list), not a bare CSV header.
+    [Theory]
+    [InlineData("csv", true)]
+    [InlineData("json", true)]
+    [InlineData("csv", false)]
+    public async Task CardholdersMagic_WithALocaleNoMagicCardHas_SaysSoAndWritesNoRows(string format, bool toStream)
+    {
+        using var stream = new MemoryStream();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(["cardholders", "--persona", "magic", "--locale", "EN", "--format", format], output, error, toStream ? stream : null);
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            "note: --persona magic --locale en: magic cardholders exist only for zh_CN, so none are written; drop --locale or give --locale zh_CN\n",
+            error.ToString().Replace("\r\n", "\n"));
+        var text = (toStream ? Encoding.UTF8.GetString(stream.ToArray()) : output.ToString()).Replace("\r\n", "\n");
+        Assert.Equal(format == "json" ? "{\"cardholders\":[]}" : string.Join(',', PaySim.Simulator.Cardholders.CardholderExport.Columns) + "\n", text);
+    }
+
+    [Fact]
+    public async Task CardholdersMagic_WithZhCn_WritesTheMagicCards_WithNoNote()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(["cardholders", "--persona", "magic", "--locale", "zh_CN"], output, error, null);
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, error.ToString());
+        Assert.Equal(PaySim.Simulator.Cardholders.MagicCards.All.Count + 1, output.ToString().Count(c => c == '\n'));
+    }
+
     // A filter rarer than one card in 1,000 ends its bounded scan (count × 1,000 + 10,000 cards) before --count rows:
     // it writes what it found and says so in one line, exit 0 like the note of a persona never made. Both writers
     // (the parallel one to a stream, the one-card-at-a-time one to a text writer) say the same.

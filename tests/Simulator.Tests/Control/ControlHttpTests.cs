@@ -44,8 +44,8 @@ public sealed class ControlHttpTests
 
     [Theory]
     [InlineData("GET", "/v1/reset", "POST")]
-    [InlineData("POST", "/v1/risk", "GET, PUT")]
-    [InlineData("PUT", "/v1/faults", "DELETE, GET, POST")]
+    [InlineData("POST", "/v1/risk", "GET, HEAD, PUT")]
+    [InlineData("PUT", "/v1/faults", "DELETE, GET, HEAD, POST")]
     public async Task WrongMethod_Is405WithTheAllowHeader_AndOneJsonLineNamingTheAllowedMethods(string method, string path, string allowed)
     {
         await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));

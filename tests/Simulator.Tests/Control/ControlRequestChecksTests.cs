@@ -48,6 +48,11 @@ public sealed class ControlRequestChecksTests
                 }
 
                 Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {url}: {response.StatusCode}");
+                if (method == "HEAD")
+                {
+                    continue; // the same refusal as GET's, without its body
+                }
+
                 Assert.Equal($"unknown query parameter 'zz'; allowed: {(declared.Count == 0 ? "none" : string.Join(", ", declared))}", await ErrorAsync(response));
             }
         }
@@ -55,7 +60,9 @@ public sealed class ControlRequestChecksTests
         // The walk covers the whole plane (not a route left outside the checked group).
         Assert.Equal(
             ["DELETE /v1/faults", "GET /", "GET /metrics", "GET /v1/cardholders", "GET /v1/faults", "GET /v1/invariants", "GET /v1/journal", "GET /v1/ledger",
-             "GET /v1/merchants", "GET /v1/nodes", "GET /v1/profiles", "GET /v1/risk", "GET /v1/settings", "GET /v1/stats", "HEAD /metrics", "POST /v1/faults",
+             "GET /v1/merchants", "GET /v1/nodes", "GET /v1/profiles", "GET /v1/risk", "GET /v1/settings", "GET /v1/stats",
+             "HEAD /", "HEAD /metrics", "HEAD /v1/cardholders", "HEAD /v1/faults", "HEAD /v1/invariants", "HEAD /v1/journal", "HEAD /v1/ledger",
+             "HEAD /v1/merchants", "HEAD /v1/nodes", "HEAD /v1/profiles", "HEAD /v1/risk", "HEAD /v1/settings", "HEAD /v1/stats", "POST /v1/faults",
              "POST /v1/nodes/{name}/{action}", "POST /v1/profiles/{name}", "POST /v1/reset", "PUT /v1/risk"],
             walked.Order(StringComparer.Ordinal));
         Assert.All(routes, r => Assert.True(ControlRequestChecks.IsControlRoute(r), r.DisplayName));
@@ -78,6 +85,38 @@ public sealed class ControlRequestChecksTests
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal("text/plain", head.Content.Headers.ContentType!.MediaType);
         Assert.Contains("paysim_", scraped, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/v1/stats")]
+    [InlineData("/v1/nodes")]
+    [InlineData("/v1/settings")]
+    [InlineData("/v1/faults")]
+    [InlineData("/v1/risk")]
+    public async Task A_GET_route_answers_HEAD_like_GET_without_the_body(string path)
+    {
+        // Load balancers' health checks use HEAD: the GET's status and headers, no body, never routing's 405.
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var get = await sim.Http.GetAsync(path);
+        using var head = await sim.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (get.StatusCode, head.StatusCode));
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/json", head.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task HEAD_on_a_route_that_only_changes_something_is_still_405_naming_its_methods()
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+
+        using var head = await sim.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/reset"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
+        Assert.Equal(["POST"], head.Content.Headers.Allow);
     }
 
     [Fact]
@@ -104,6 +143,23 @@ public sealed class ControlRequestChecksTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("Content-Encoding 'gzip' is not supported; send the body uncompressed (no Content-Encoding)", await ErrorAsync(response));
         Assert.Equal(0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
+    }
+
+    // identity is no encoding at all, however often it is listed; one other coding among them is still a 415.
+    [Theory]
+    [InlineData("identity", HttpStatusCode.OK)]
+    [InlineData("identity, identity", HttpStatusCode.OK)]
+    [InlineData("identity, gzip", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Content_encoding_identity_is_no_encoding_however_often_it_is_listed(string encoding, HttpStatusCode expected)
+    {
+        await using var sim = await TestSimulator.StartAsync(TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10));
+        var content = new StringContent("""{ "name": "z", "latency": "1ms" }""", Encoding.UTF8, "application/json");
+        Assert.True(content.Headers.TryAddWithoutValidation("Content-Encoding", encoding));
+
+        using var response = await sim.Http.PostAsync("/v1/faults", content);
+
+        Assert.True(response.StatusCode == expected, $"{encoding}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(expected == HttpStatusCode.OK ? 1 : 0, JsonDocument.Parse(await sim.Http.GetStringAsync("/v1/faults")).RootElement.GetProperty("count").GetInt32());
     }
 
     [Fact]
@@ -177,6 +233,30 @@ public sealed class ControlRequestChecksTests
 
         Assert.Equal(401, status);
         Assert.Equal("control token: the authorization header was sent 2 times; send it once: 'Authorization: Bearer <token>'", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, denied.StatusCode);
+        Assert.Equal("control token: the authorization header was sent 2 times; send it once: metadata 'authorization: Bearer <token>'", denied.Status.Detail);
+    }
+
+    // An empty Authorization beside the right one is still the header twice: which one counts is not guessed.
+    [Theory]
+    [InlineData("Authorization: Bearer s3cret", "Authorization: ")]
+    [InlineData("Authorization: ", "Authorization: Bearer s3cret")]
+    public async Task An_empty_second_authorization_header_beside_a_valid_one_is_refused_as_sent_twice(string first, string second)
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+
+        var (status, body) = await RawGetAsync(sim.Host.ControlUri, "/v1/stats", first, second);
+        var (alone, _) = await RawGetAsync(sim.Host.ControlUri, "/v1/stats", "Authorization: ");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sim.Host.ControlGrpcUri);
+        var control = new PaySim.Contracts.Control.V1.Control.ControlClient(channel);
+        var denied = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await control.ListFaultsAsync(
+            new PaySim.Contracts.Control.V1.ListFaultsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer s3cret" }, { "authorization", string.Empty } }));
+
+        Assert.Equal(401, status);
+        Assert.Equal("control token: the authorization header was sent 2 times; send it once: 'Authorization: Bearer <token>'", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+        Assert.Equal(401, alone);
         Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, denied.StatusCode);
         Assert.Equal("control token: the authorization header was sent 2 times; send it once: metadata 'authorization: Bearer <token>'", denied.Status.Detail);
     }

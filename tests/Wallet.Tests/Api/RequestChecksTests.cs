@@ -185,6 +185,60 @@ public sealed class RequestChecksTests : IAsyncLifetime, IDisposable
             "Content-Encoding 'gzip' is not supported; send the body uncompressed (no Content-Encoding)");
     }
 
+    // identity is no encoding at all (RFC 9110 §8.4.1), however often it is listed.
+    [Theory]
+    [InlineData("identity")]
+    [InlineData("IDENTITY")]
+    [InlineData("identity, identity")]
+    [InlineData("identity,identity,")]
+    public async Task Body_WithContentEncodingIdentity_IsTakenAsNoEncoding(string encoding)
+    {
+        var phone = "1380001" + Interlocked.Increment(ref _phones).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
+        var reply = await SendAsync(HttpMethod.Post, "/users", Encoding.UTF8.GetBytes($$"""{"phone":"{{phone}}","password":"passw0rd!","pin":"246810"}"""), encoding: encoding);
+
+        Assert.True(reply.Status == HttpStatusCode.Created, $"{encoding}: {(int)reply.Status} {reply.Text}");
+    }
+
+    [Fact]
+    public async Task Body_WithIdentityAndAnotherEncoding_Is415NamingThem()
+    {
+        var reply = await SendAsync(HttpMethod.Post, "/users", """{"phone":"13800000065","password":"passw0rd!","pin":"246810"}"""u8.ToArray(), encoding: "identity, gzip");
+
+        AssertError(reply, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type",
+            "Content-Encoding 'identity, gzip' is not supported; send the body uncompressed (no Content-Encoding)");
+    }
+
+    // A GET reads no body: filters sent as JSON would be silently ignored, so the request is refused (as the simulator's
+    // control plane refuses a body on a route that reads none), chunked or with a Content-Length.
+    [Theory]
+    [InlineData("/cards", false)]
+    [InlineData("/users/{user}/transactions", true)]
+    [InlineData("/health", false)]
+    public async Task Get_WithABody_Is400_NotIgnored(string path, bool chunked)
+    {
+        path = path.Replace("{user}", _userId, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Content = chunked ? new ChunkedContent("""{"limit":5}""") : new StringContent("""{"limit":5}""", Encoding.UTF8, "application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        AssertError((response.StatusCode, JsonNode.Parse(text), text), HttpStatusCode.BadRequest, "invalid_request",
+            $"GET {path} takes no body: send it without one (query parameters, where the route reads any, go in the URL)");
+    }
+
+    [Fact]
+    public async Task Get_WithAnEmptyBody_IsAnsweredAsAGet()
+    {
+        using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/cards") { Content = new ByteArrayContent([]) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task AnEmptyPost_NeedsNoContentType()
     {
@@ -192,6 +246,18 @@ public sealed class RequestChecksTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
         Assert.Equal("binding_not_found", reply.Json!["error"]!["code"]!.GetValue<string>());
+    }
+
+    // A body without Content-Length (Transfer-Encoding: chunked).
+    private sealed class ChunkedContent(string text) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private static void AssertError((HttpStatusCode Status, JsonNode? Json, string Text) reply, HttpStatusCode status, string code, string message)
@@ -215,7 +281,7 @@ public sealed class RequestChecksTests : IAsyncLifetime, IDisposable
 
             if (encoding is not null)
             {
-                content.Headers.ContentEncoding.Add(encoding);
+                Assert.True(content.Headers.TryAddWithoutValidation("Content-Encoding", encoding));
             }
 
             request.Content = content;

@@ -38,9 +38,9 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData("POST", "/cards", "GET")]
-    [InlineData("HEAD", "/health", "GET")]
-    [InlineData("DELETE", "/payments/p_x", "GET")]
+    [InlineData("POST", "/cards", "GET, HEAD")]
+    [InlineData("HEAD", "/payments", "POST")]
+    [InlineData("DELETE", "/payments/p_x", "GET, HEAD")]
     [InlineData("GET", "/payments", "POST")]
     public async Task WrongMethod_OnAKnownRoute_Is405WithAllowAndOneLineNamingTheMethods(string method, string path, string allowed)
     {
@@ -51,7 +51,7 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Equal([allowed], response.Content.Headers.Allow);
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
         Assert.Equal("wallet-1", response.Headers.GetValues("X-Served-By").Single());
         if (method != "HEAD")
         {
@@ -59,6 +59,25 @@ public sealed class WalletApiTests : IAsyncLifetime, IDisposable
             Assert.Equal("method_not_allowed", error["code"]!.GetValue<string>());
             Assert.Equal($"method {method} is not allowed on {path}; allowed: {allowed}", error["message"]!.GetValue<string>());
         }
+    }
+
+    [Theory]
+    [InlineData("/health", HttpStatusCode.OK)]
+    [InlineData("/metrics", HttpStatusCode.OK)]
+    [InlineData("/cards", HttpStatusCode.Unauthorized)]
+    [InlineData("/payments/p_x", HttpStatusCode.Unauthorized)]
+    public async Task Head_OnAGetRoute_AnswersLikeGetWithoutTheBody(string path, HttpStatusCode status)
+    {
+        // Load balancers' health checks use HEAD: the GET's status and headers, no body, never routing's 405.
+        using var http = new HttpClient { BaseAddress = _host.Instances[0].Uri };
+        using var get = await http.GetAsync(path);
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal((status, status), (get.StatusCode, head.StatusCode));
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("wallet-1", head.Headers.GetValues("X-Served-By").Single());
     }
 
     [Fact]

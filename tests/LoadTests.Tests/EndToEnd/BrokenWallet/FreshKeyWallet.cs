@@ -3,13 +3,9 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PaySim.Contracts.Issuer.V1;
+using PaySim.LoadTests.Tests.Support;
 
 namespace PaySim.LoadTests.Tests.EndToEnd.BrokenWallet;
 
@@ -43,14 +39,13 @@ internal sealed class FreshKeyWallet : IAsyncDisposable
 
     public static async Task<FreshKeyWallet> StartAsync(IReadOnlyList<Uri> issuerNodes)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var wallet = new FreshKeyWallet(app, issuerNodes.Select(u => GrpcChannel.ForAddress(u)).ToArray());
-        wallet.Map(app);
-        await app.StartAsync();
-        wallet.Uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        FreshKeyWallet? wallet = null;
+        var app = await FakeHttpServer.StartAsync(server =>
+        {
+            wallet = new FreshKeyWallet(server, issuerNodes.Select(u => GrpcChannel.ForAddress(u)).ToArray());
+            wallet.Map(server);
+        });
+        wallet!.Uri = FakeHttpServer.UriOf(app);
         return wallet;
     }
 

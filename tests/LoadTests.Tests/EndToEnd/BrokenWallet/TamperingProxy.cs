@@ -1,11 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using PaySim.LoadTests.Tests.Support;
 
 namespace PaySim.LoadTests.Tests.EndToEnd.BrokenWallet;
 
@@ -44,14 +40,13 @@ internal sealed class TamperingProxy : IAsyncDisposable
     public static async Task<TamperingProxy> StartAsync(
         Uri upstream, Func<HttpRequest, TamperedReply?>? answer = null, Func<HttpRequest, int, string, TamperedReply?>? rewrite = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var proxy = new TamperingProxy(app, upstream) { Answer = answer, Rewrite = rewrite };
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        proxy.Uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        TamperingProxy? proxy = null;
+        var app = await FakeHttpServer.StartAsync(server =>
+        {
+            proxy = new TamperingProxy(server, upstream) { Answer = answer, Rewrite = rewrite };
+            server.Run(proxy.HandleAsync);
+        });
+        proxy!.Uri = FakeHttpServer.UriOf(app);
         return proxy;
     }
 

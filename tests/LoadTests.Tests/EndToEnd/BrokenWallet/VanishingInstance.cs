@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using PaySim.LoadTests.Tests.Support;
 
 namespace PaySim.LoadTests.Tests.EndToEnd.BrokenWallet;
 
@@ -26,28 +22,27 @@ internal sealed class VanishingInstance : IAsyncDisposable
 
     public static async Task<VanishingInstance> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var instance = new VanishingInstance(app);
-        app.MapGet("/health", (HttpContext ctx) =>
+        VanishingInstance? started = null;
+        var app = await FakeHttpServer.StartAsync(server =>
         {
-            instance.HealthChecks++;
-            ctx.Response.OnCompleted(() =>
+            var instance = started = new VanishingInstance(server);
+            server.MapGet("/health", (HttpContext ctx) =>
             {
-                if (Interlocked.Exchange(ref instance._stopping, 1) == 0)
+                instance.HealthChecks++;
+                ctx.Response.OnCompleted(() =>
                 {
-                    _ = Task.Run(() => app.StopAsync());
-                }
+                    if (Interlocked.Exchange(ref instance._stopping, 1) == 0)
+                    {
+                        _ = Task.Run(() => server.StopAsync());
+                    }
 
-                return Task.CompletedTask;
+                    return Task.CompletedTask;
+                });
+                return Results.Ok();
             });
-            return Results.Ok();
         });
-        await app.StartAsync();
-        instance.Uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return instance;
+        started!.Uri = FakeHttpServer.UriOf(app);
+        return started;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
