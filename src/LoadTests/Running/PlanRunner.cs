@@ -165,6 +165,13 @@ internal static class PlanRunner
                 + (stoppedBy is null ? string.Empty : $"; {stoppedBy}");
         }
 
+        // No iteration ran after the warm-up (every one dropped, or none scheduled): the claims would be judged over nothing,
+        // and a pass would certify a wallet that was never called, so there is no verdict (exit 3).
+        if (!aborted && summary.AbortReason is null && NotAsWritten.NoIterationRan(summary) is { } noLoad)
+        {
+            summary.AbortReason = noLoad;
+        }
+
         var issuerNodes = IssuerNodesDuringRun(before, after);
         var walletInstances = CountWalletInstances(cluster, wallet, before, after);
         var reconciliation = await ReconcileAsync(plan, views, ledgerStart, calls, data, log, cancellationToken).ConfigureAwait(false);

@@ -163,6 +163,31 @@ public sealed class PlanCompilerTests
     }
 
     [Theory]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "keepConstant", "copies": 0, "during": "3s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": 0, "during": "3s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "injectRandom", "rate": 0, "maxRate": 0, "during": "1s" }, { "kind": "pause", "during": "1s" }, { "kind": "rampingInject", "rate": 0, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "iterations", "copies": 2, "count": 0 } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "rampingConstant", "copies": 0, "during": "3s" } ] }, { "name": "history", "load": [ { "kind": "pause", "during": "1s" } ] } ], "duration": "3s" }""")]
+    public void Compile_LoadPhasesThatAllTogetherSendNoLoad_AreRefusedNamingTheLoad(string json)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "zero.json"));
+
+        Assert.StartsWith("plan zero.json: scenarios[0].load: every phase sends no load", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("give a phase a rate, copies or count above 0", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": 5, "during": "1s" }, { "kind": "inject", "rate": 0, "during": "1s" }, { "kind": "inject", "rate": 5, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "keepConstant", "copies": 0, "during": "1s" }, { "kind": "keepConstant", "copies": 2, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "injectRandom", "rate": 0, "maxRate": 3, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" }, { "name": "history", "load": [ { "kind": "keepConstant", "copies": 0, "during": "3s" } ] } ], "duration": "3s" }""")]
+    public void Compile_APhaseAtZeroBetweenOthersThatSendLoad_IsAPause_AndAllowed(string json)
+    {
+        Assert.NotEmpty(PlanCompiler.Compile(json, "pause.json").Scenarios);
+    }
+
+    [Theory]
     [InlineData("1.0", 1)]
     [InlineData("7.000", 7)]
     [InlineData("0.0", 0)]
