@@ -121,6 +121,12 @@ internal static class PlanRunner
             }
         }
 
+        foreach (var droppedWarning in DroppedIterations.Warnings(result.Summary, plan.Scenarios))
+        {
+            warnings.Add(droppedWarning);
+            log.WriteLine($"warning: {droppedWarning}");
+        }
+
         if (GeneratorLag.Warning(result.TimeSeries) is { } lagWarning)
         {
             warnings.Add(lagWarning);
