@@ -55,6 +55,24 @@ public sealed class CliUxTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--help")]
+    [InlineData("run", "--help")]
+    public async Task Help_ListsEveryExitCode_Including130ForAnInterruptedRun(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await LoadTestsCli.InvokeAsync(args, stdout, stderr);
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        var help = System.Text.RegularExpressions.Regex.Replace(stdout.ToString(), @"\s+", " ");
+        foreach (var exit in new[] { "0 all claims hold", "1 a claim failed", "2 bad input", "3 ", $"{ExitCodes.Interrupted} interrupted by Ctrl+C or SIGTERM" })
+        {
+            Assert.Contains(exit, help, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("plans")]
     [InlineData("run", "--help")]
     public async Task OutputThatCannotBeWritten_IsOneLineAndExitThree_NotAStackTrace(params string[] args)
