@@ -106,7 +106,7 @@ internal static class PlanRunner
 
         var riskBefore = await StepUpRiskAsync(plan, control, log, cancellationToken).ConfigureAwait(false);
         var before = await SnapshotAsync(control, wallet, cancellationToken).ConfigureAwait(false);
-        log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
+        log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {RateText.Format(plan.Rate)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
         var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl, events);
         var result = await PlayAsync(runner, timeline, declines, counters, rawOut, cancellationToken).ConfigureAwait(false);
