@@ -236,7 +236,7 @@ public static class LoadTestsCli
 
     private static Command BuildPlans(TextWriter stdout, TextWriter stderr)
     {
-        var plans = new Command("plans", "List the shipped plans: name, one-line description and the planted defects each promises to catch.");
+        var plans = new Command("plans", "List the plans --plan NAME finds: the shipped ones, then those of ./plans/ in the current folder (said with their path; a shipped plan wins a name both have), each with its one-line description and the planted defects it promises to catch.");
         plans.SetAction(async (_, _) =>
         {
             var list = PlanCatalog.List();
@@ -264,8 +264,14 @@ public static class LoadTestsCli
                 {
                     description = "(invalid: " + ex.Message + ")";
                 }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    description = $"(unreadable: {ex.GetType().Name}: {ex.Message})";
+                }
 
-                await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}").ConfigureAwait(false);
+                // A plan of the current folder's plans/ (not shipped) says where it comes from: --plan NAME runs it too.
+                var from = PlanCatalog.IsShipped(file) ? string.Empty : $"  (from {file})";
+                await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}{from}").ConfigureAwait(false);
             }
 
             return ExitCodes.AllClaimsHold;
