@@ -16,6 +16,10 @@ internal sealed class RunEngine : IDisposable
     private long _runStart;
     private int _second;
     private double _lastElapsed;
+    private double _elapsedBefore;
+
+    /// <summary>A closing row shorter than this is folded into the last full row rather than charted as its own second.</summary>
+    internal const double FoldFinalSliverS = 0.5;
 
     public RunEngine(LoadTestRunnerOptions options)
     {
@@ -176,14 +180,15 @@ internal sealed class RunEngine : IDisposable
     {
         var now = Time.GetTimestamp();
         var elapsed = (now - _runStart) / (double)Time.TimestampFrequency;
-        var second = final ? (int)Math.Ceiling(elapsed - 1e-9) : ++_second;
-        if (final && second <= _second)
-        {
-            second = _second + 1;
-        }
 
-        _second = second;
-        var intervalSeconds = final ? Math.Max(1e-3, elapsed - (_series.Count == 0 ? 0 : _series[^1].ElapsedS)) : 1.0;
+        // The closing row is the next second after the last full one (a 6.002 s run's rows are 1 … 6, not 1 … 5, 7), and
+        // its rate counts over its real span: from the last row to the end. A closing sliver shorter than
+        // FoldFinalSliverS (iterations that completed just after the last tick) is folded into the last row instead, for
+        // the report's series, so 3 requests in 20 ms do not read as a 150/s spike.
+        var second = ++_second;
+        var span = elapsed - _lastElapsed;
+        var fold = final && _series.Count > 0 && span < FoldFinalSliverS;
+        var intervalSeconds = final ? Math.Max(1e-3, span) : 1.0;
         var points = new List<TimeSeriesPoint>(_scenarios.Count);
         foreach (var s in _scenarios)
         {
@@ -205,7 +210,7 @@ internal sealed class RunEngine : IDisposable
                 Ok = f.Ok,
                 Fail = f.Fail,
                 Dropped = dropped,
-                Rps = Math.Round((f.Ok + f.Fail) / (final ? Math.Min(1.0, intervalSeconds) : 1.0), 3),
+                Rps = Math.Round((f.Ok + f.Fail) / (fold ? 1.0 : intervalSeconds), 3),
                 P50Ms = f.P50Ms,
                 P99Ms = f.P99Ms,
                 MaxStartLagMs = startLagMs,
@@ -215,9 +220,19 @@ internal sealed class RunEngine : IDisposable
             });
         }
 
+        var spanBefore = _lastElapsed - _elapsedBefore;
+        _elapsedBefore = _lastElapsed;
         _lastElapsed = elapsed;
 
-        _series.AddRange(points);
+        if (fold)
+        {
+            FoldIntoLastRows(points, spanBefore, span);
+        }
+        else
+        {
+            _series.AddRange(points);
+        }
+
         foreach (var sink in _options.Sinks)
         {
             await sink.OnSnapshotAsync(points, CancellationToken.None).ConfigureAwait(false);
@@ -233,6 +248,57 @@ internal sealed class RunEngine : IDisposable
                 Stop(reason);
             }
         }
+    }
+
+    /// <summary>
+    /// The closing sliver's points merged into each scenario's last row of the series: counts add up (so the series'
+    /// totals stay the summary's), the rate counts over both spans together, the row ends where the run did.
+    /// </summary>
+    private void FoldIntoLastRows(List<TimeSeriesPoint> sliver, double lastSpan, double span)
+    {
+        foreach (var p in sliver)
+        {
+            var i = _series.FindLastIndex(x => x.Scenario == p.Scenario);
+            if (i < 0 || _series[i].Second != _second - 1)
+            {
+                _series.Add(p with { Second = _second - 1 });
+                continue;
+            }
+
+            var last = _series[i];
+            var requests = last.Requests + p.Requests;
+            var steps = last.Steps.ToDictionary(x => x.Name, StringComparer.Ordinal);
+            foreach (var st in p.Steps)
+            {
+                steps[st.Name] = steps.TryGetValue(st.Name, out var had)
+                    ? had with
+                    {
+                        Requests = had.Requests + st.Requests, Ok = had.Ok + st.Ok, Fail = had.Fail + st.Fail,
+                        P50Ms = had.Requests > 0 ? had.P50Ms : st.P50Ms, P99Ms = Math.Max(had.P99Ms, st.P99Ms),
+                    }
+                    : st;
+            }
+
+            _series[i] = last with
+            {
+                ElapsedS = p.ElapsedS,
+                Requests = requests,
+                Ok = last.Ok + p.Ok,
+                Fail = last.Fail + p.Fail,
+                Dropped = last.Dropped + p.Dropped,
+                Rps = Math.Round(requests / Math.Max(1e-3, lastSpan + span), 3),
+
+                // Percentiles do not add: the second's own median stands (the sliver's few iterations barely move it), the
+                // tail is the worse of the two.
+                P50Ms = last.Requests > 0 ? last.P50Ms : p.P50Ms,
+                P99Ms = Math.Max(last.P99Ms, p.P99Ms),
+                MaxStartLagMs = Math.Max(last.MaxStartLagMs, p.MaxStartLagMs),
+                Concurrency = p.Concurrency,
+                Steps = steps.Values.ToArray(),
+            };
+        }
+
+        _second--;
     }
 
     private void CheckAbortThresholds(RunSummary live, long now)

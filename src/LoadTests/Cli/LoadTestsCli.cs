@@ -81,7 +81,7 @@ public static class LoadTestsCli
 
     private static RootCommand Build(LoadTestsCliOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("PaySim load tests: drive a wallet through issuer and SMS failures and judge its HA and load-balancing claims.");
+        var root = new RootCommand("PaySim load tests: drive a wallet through issuer and SMS failures and judge its HA and load-balancing claims. Exit codes: 0 all claims hold, 1 a claim failed, 2 bad input, 3 no verdict (the run could not be completed), 130 interrupted by Ctrl+C or SIGTERM.");
         root.Subcommands.Add(BuildRun(options, stdout, stderr));
         root.Subcommands.Add(MergeCommand.Build(stdout, stderr, CreateConsole));
         root.Subcommands.Add(BuildPlans(stdout, stderr));
@@ -113,7 +113,7 @@ public static class LoadTestsCli
         var outOption = new Option<string?>(OutTarget.Flag) { Description = "Per-request results as k6's --out json: json=PATH writes one JSON object a line, a Metric line when a metric first appears, then a Point per sample: step_duration (ms) and step_reqs per wallet call, sms_wait_duration (ms) and sms_waits per OTP read from the SMS inbox, iteration_duration and iterations per iteration, tagged scenario, step, status and ok. A PATH ending in .gz is gzip-compressed; its folder must exist; each shard writes its own file. The load never waits on the disk: samples the writer cannot keep up with are dropped and counted." };
         var shardOption = new Option<string?>("--shard") { Description = "Run the i-th of n shares of the plan's load (1-based, e.g. 2/4); combine the reports with `merge`. Only shard 1 plays the fault timeline." };
 
-        var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict).")
+        var run = new Command("run", "Run a plan (default: the default plan on the embedded cluster) and judge its claims. Exit 0 all claims hold, 1 a claim failed, 2 bad input, 3 the run could not be completed (no verdict), 130 interrupted by Ctrl+C or SIGTERM (faults reverted, partial report).")
         {
             plan, duration, rate, mode, seed, settle, reportDir, noProgress, walletUrls, simulatorUrl, smsUrl, allowRemote, walletHooks, resetSimulator, shardOption, otlp, outOption, defect, dryRun,
         };
@@ -236,7 +236,7 @@ public static class LoadTestsCli
 
     private static Command BuildPlans(TextWriter stdout, TextWriter stderr)
     {
-        var plans = new Command("plans", "List the shipped plans: name, one-line description and the planted defects each promises to catch.");
+        var plans = new Command("plans", "List the plans --plan NAME finds: the shipped ones, then those of ./plans/ in the current folder (said with their path; a shipped plan wins a name both have), each with its one-line description and the planted defects it promises to catch.");
         plans.SetAction(async (_, _) =>
         {
             var list = PlanCatalog.List();
@@ -264,8 +264,14 @@ public static class LoadTestsCli
                 {
                     description = "(invalid: " + ex.Message + ")";
                 }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    description = $"(unreadable: {ex.GetType().Name}: {ex.Message})";
+                }
 
-                await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}").ConfigureAwait(false);
+                // A plan of the current folder's plans/ (not shipped) says where it comes from: --plan NAME runs it too.
+                var from = PlanCatalog.IsShipped(file) ? string.Empty : $"  (from {file})";
+                await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}{from}").ConfigureAwait(false);
             }
 
             return ExitCodes.AllClaimsHold;

@@ -154,7 +154,7 @@ internal static class PlanPreview
         return string.Join(", ", list.Select(w => $"{w.Key} {Pct(sum > 0 ? w.Value / sum : 0)}"));
     }
 
-    private static string N(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string N(double v) => RateText.Format(v);
 
     private static string Pct(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

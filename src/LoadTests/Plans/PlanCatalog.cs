@@ -1,15 +1,22 @@
 namespace PaySim.LoadTests.Plans;
 
-/// <summary>Finds plans by name (plans/NAME.json next to the binary, then under the working directory) or by file path.</summary>
+/// <summary>Finds plans by name (plans/NAME.json next to the binary, the shipped ones, then ./plans/ of the working directory) or by file path.</summary>
 internal static class PlanCatalog
 {
     public const string DefaultPlan = "default";
 
+    /// <summary>The shipped plans: plans/ beside the binary.</summary>
+    public static string ShippedDirectory => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "plans"));
+
     public static IReadOnlyList<string> Directories()
     {
-        var dirs = new List<string> { Path.Combine(AppContext.BaseDirectory, "plans"), Path.Combine(Directory.GetCurrentDirectory(), "plans") };
+        var dirs = new List<string> { ShippedDirectory, Path.Combine(Directory.GetCurrentDirectory(), "plans") };
         return dirs.Where(Directory.Exists).Select(Path.GetFullPath).Distinct().ToArray();
     }
+
+    /// <summary>Whether <paramref name="file"/> (from <see cref="List"/>) is a shipped plan, not one of the current folder's plans/.</summary>
+    public static bool IsShipped(string file) =>
+        string.Equals(Path.GetDirectoryName(Path.GetFullPath(file)), ShippedDirectory.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 
     /// <summary>plans/plan.schema.json (the plans' JSON Schema) sits beside the plans and is not one.</summary>
     public const string SchemaSuffix = ".schema.json";

@@ -49,6 +49,7 @@ internal static partial class PlanCompiler
     {
         try
         {
+            PlanText.Check(json, $"plan {source}:");
             var doc = JsonSerializer.Deserialize<PlanDocument>(json, Options)
                 ?? throw new PlanException($"plan {source}: $: must be a JSON object (a plan), got null.");
             PlanNulls.Check(json, $"plan {source}:");
@@ -86,7 +87,7 @@ internal static partial class PlanCompiler
     private static LoadPlan Compile(PlanDocument doc, string source, PlanOverrides overrides, Action<TimeSpan>? observeSpan)
     {
         var p = $"plan {source}:";
-        var name = string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim();
+        var name = doc.Name is null ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim();
         if (!SafeName().IsMatch(name))
         {
             throw new PlanException($"{p} name: \"{(name.Length > 70 ? name[..64] + "…" : name)}\" must be 1 to 64 letters, digits, '-' or '_'.");
@@ -332,14 +333,38 @@ internal static partial class PlanCompiler
             return $"{Trim(where)}: given twice (a duplicate field); give each field once.";
         }
 
+        if (PlanText.IsLoneSurrogate(ex))
+        {
+            return $"{Trim(path)}: {PlanText.LoneSurrogate}.";
+        }
+
         if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return $"{Trim(path)}: {WrongType(ex.Message, path, json)}.";
         }
 
-        var firstLine = ex.Message.Split('\n')[0];
-        return $"{Trim(path)}: not valid JSON ({firstLine.Split(" Path:")[0].TrimEnd('.')}).";
+        var at = ex.LineNumber is { } line
+            ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}{(ex.BytePositionInLine is { } b ? $", byte {b + 1}" : string.Empty)}")
+            : string.Empty;
+        if (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            // Its path would be the whole chain of nested fields; where it is said by line and byte.
+            return $"$: nested deeper than the reader's limit of {MaxDepth} levels{at}; a plan needs only a few.";
+        }
+
+        // One line: a newline inside a quoted token ('name: x\n...' of a YAML file) is shown as \n, not cut there.
+        var reason = ex.Message.Split(" Path: ")[0].Split(" LineNumber: ")[0].TrimEnd('.', ' ', '|')
+            .Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        if (reason.Length > 200)
+        {
+            reason = reason[..197] + "...";
+        }
+
+        return $"{Trim(path)}: not valid JSON{at} ({reason}).";
     }
+
+    /// <summary>How deep the reader follows nested objects and arrays (System.Text.Json's default).</summary>
+    private const int MaxDepth = 64;
 
     /// <summary>
     /// What a value the document's type could not take should have been, and what it was, in the plan's words instead of
@@ -387,7 +412,21 @@ internal static partial class PlanCompiler
                 : $"must be a whole number, got {text}; see docs/plans.md for the schema";
         }
 
-        var got = value switch
+        string got;
+        try
+        {
+            got = Got(value);
+        }
+        catch (InvalidOperationException ex) when (PlanText.IsLoneSurrogate(ex))
+        {
+            return PlanText.LoneSurrogate;
+        }
+
+        return $"must be {expected}, got {(got.Length > 80 ? got[..77] + "..." : got)}; see docs/plans.md for the schema";
+    }
+
+    private static string Got(JsonNode? value) =>
+        value switch
         {
             null => "null",
             JsonObject => "an object",
@@ -400,8 +439,6 @@ internal static partial class PlanCompiler
             },
             _ => value.ToJsonString(),
         };
-        return $"must be {expected}, got {(got.Length > 80 ? got[..77] + "..." : got)}; see docs/plans.md for the schema";
-    }
 
     // Follows a System.Text.Json path ($.a.b[0]['c d']) through the document; false when a step is not there.
     private static bool TryFind(JsonNode? node, string path, out JsonNode? value)

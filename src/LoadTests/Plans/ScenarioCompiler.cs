@@ -118,8 +118,26 @@ internal static class ScenarioCompiler
             result.Add(new PlanScenario(kind, s.Name, weight, load, mix, s.MaxConcurrency ?? ScenarioProps.DefaultMaxConcurrency));
         }
 
+        // A phase at 0 (a pause between phases) is fine; phases that all together send nothing would run and judge an
+        // empty run, which must not read as a pass: refused like "rate": 0.
+        if (result.All(r => r.Load.All(l => !SendsLoad(l))))
+        {
+            var i = doc.Scenarios.FindIndex(s => s.Load is not null);
+            throw new PlanException($"{p} scenarios[{i}].load: every phase sends no load (rate 0, copies 0, count 0 or pause){(result.Count > 1 ? " and so do the other scenarios" : string.Empty)}, so the run would judge nothing; give a phase a rate, copies or count above 0.");
+        }
+
         return result;
     }
+
+    /// <summary>Whether a phase starts any iteration: an inject phase with a rate (or maxRate) above 0, a closed phase with copies (and a count) above 0.</summary>
+    internal static bool SendsLoad(LoadSimulation l) => l.Kind switch
+    {
+        LoadSimulationKind.Inject or LoadSimulationKind.RampingInject => l.Rate > 0,
+        LoadSimulationKind.InjectRandom => l.MaxRate > 0,
+        LoadSimulationKind.KeepConstant or LoadSimulationKind.RampingConstant => l.Copies > 0,
+        LoadSimulationKind.Iterations => l.Copies > 0 && l.IterationCount > 0,
+        _ => false,
+    };
 
     private static double ExplicitPeakRate(PlanDocument doc) =>
         doc.Scenarios!.Sum(s => s.Load?.Where(l => l.Kind is "inject" or "rampingInject" or "injectRandom")

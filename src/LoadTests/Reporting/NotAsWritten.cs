@@ -1,3 +1,4 @@
+using System.Globalization;
 using PaySim.LoadEngine;
 
 namespace PaySim.LoadTests.Reporting;
@@ -13,4 +14,22 @@ internal static class NotAsWritten
 
     public static bool Is(RunSummary summary) =>
         summary.AbortReason?.StartsWith(Prefix, StringComparison.Ordinal) == true && summary.Extra["aborted"]?.GetValue<bool>() != true;
+
+    /// <summary>
+    /// The reason when no iteration ran after the warm-up (every one dropped, or all done within the warm-up): claims
+    /// judged over nothing must not certify the wallet, so such a run gives no verdict. Null when any iteration ran, or
+    /// when this run was given no load to send: a shard whose share of a closed load is no copy (copies 1 over 2 shards)
+    /// pauses by design, and <c>merge</c> judges the shards together.
+    /// </summary>
+    public static string? NoIterationRan(RunSummary summary, bool givenLoad = true)
+    {
+        if (!givenLoad || summary.Scenarios.Sum(s => s.Ok + s.Fail) > 0)
+        {
+            return null;
+        }
+
+        var dropped = summary.Scenarios.Sum(s => s.Dropped);
+        return $"{Prefix}no iteration ran after the warm-up of the {summary.DurationS.ToString("0.#", CultureInfo.InvariantCulture)}s run"
+            + (dropped > 0 ? $" ({dropped} dropped)" : string.Empty) + "; claims cannot judge a run that sent no load";
+    }
 }

@@ -106,7 +106,7 @@ internal static class PlanRunner
 
         var riskBefore = await StepUpRiskAsync(plan, control, log, cancellationToken).ConfigureAwait(false);
         var before = await SnapshotAsync(control, wallet, cancellationToken).ConfigureAwait(false);
-        log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {plan.Rate.ToString("0.##", CultureInfo.InvariantCulture)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
+        log.WriteLine($"running {plan.Name}: {DurationText.Format(plan.Duration)} at {RateText.Format(plan.Rate)}/s against {cluster.Kind} target ({string.Join(", ", cluster.WalletUrls)})");
         // Faults and node events act on the shared simulator: one agent plays them for all shards.
         var timeline = new FaultTimeline(shard.AppliesTimeline ? plan : plan with { Faults = [], NodeEvents = [] }, control, time, cluster.WalletControl, events);
         var result = await PlayAsync(runner, timeline, declines, counters, rawOut, cancellationToken).ConfigureAwait(false);
@@ -119,6 +119,12 @@ internal static class PlanRunner
                 warnings.Add(outWarning);
                 log.WriteLine($"warning: {outWarning}");
             }
+        }
+
+        foreach (var droppedWarning in DroppedIterations.Warnings(result.Summary, plan.Scenarios))
+        {
+            warnings.Add(droppedWarning);
+            log.WriteLine($"warning: {droppedWarning}");
         }
 
         if (GeneratorLag.Warning(result.TimeSeries) is { } lagWarning)
@@ -163,6 +169,13 @@ internal static class PlanRunner
         {
             summary.AbortReason = $"{NotAsWritten.Prefix}{string.Join("; ", notPlayed.Select(e => $"\"{e.What}\" at {e.AtS.ToString("0.#", CultureInfo.InvariantCulture)}s failed ({e.Error})"))}; its claims were judged over a run without it"
                 + (stoppedBy is null ? string.Empty : $"; {stoppedBy}");
+        }
+
+        // No iteration ran after the warm-up (every one dropped, or none scheduled): the claims would be judged over nothing,
+        // and a pass would certify a wallet that was never called, so there is no verdict (exit 3).
+        if (!aborted && summary.AbortReason is null && NotAsWritten.NoIterationRan(summary, givenLoad: plan.Scenarios.Any(s => s.Load.Any(ScenarioCompiler.SendsLoad))) is { } noLoad)
+        {
+            summary.AbortReason = noLoad;
         }
 
         var issuerNodes = IssuerNodesDuringRun(before, after);

@@ -294,7 +294,9 @@ internal static class FaultJson
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        // A zero fraction (1.0, 1e2) is that whole number, as JSON Schema counts it and as the load-test plans read
+        // their whole numbers (docs/plans.md): what a schema-checked editor accepts is not refused here.
+        if (value.ValueKind != JsonValueKind.Number || !TryGetWholeNumber(value, out var number))
         {
             errors.Add(Join(path, name), $"must be a whole number between {min} and {max}, got {Describe(value)}");
             return null;
@@ -307,6 +309,24 @@ internal static class FaultJson
         }
 
         return number;
+    }
+
+    /// <summary>A JSON number that is a whole number: an integer literal, or one with a zero fraction or exponent (<c>1.0</c>, <c>1e2</c>).</summary>
+    internal static bool TryGetWholeNumber(JsonElement value, out long number)
+    {
+        if (value.TryGetInt64(out number))
+        {
+            return true;
+        }
+
+        if (value.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d >= long.MinValue && d <= long.MaxValue)
+        {
+            number = (long)d;
+            return true;
+        }
+
+        number = 0;
+        return false;
     }
 
     public static bool? ReadBoolean(JsonElement obj, string name, string path, FaultRuleErrors errors)

@@ -34,6 +34,42 @@ public sealed class TimeSeriesTests
         Assert.Equal(40, result.GetScenario("open").Ok);
     }
 
+    [Theory]
+    [InlineData(200, 3)]    // the last iteration completes 0.1 s after the 3 s tick: a sliver, folded into second 3 (was a row "4" at 1 per 0.1 s)
+    [InlineData(700, 4)]    // 0.6 s after it: its own row, the next second after the last full one, its rate over 0.6 s
+    [InlineData(1300, 4)]   // 1.2 s after the 3 s tick, 0.2 s after the 4 s one: folded into second 4 (was a row "5")
+    public async Task TheClosingRow_IsTheNextSecond_ItsRateOverItsRealSpan_AndASliverIsFoldedIn(int iterationMs, int lastSecond)
+    {
+        var fake = new FakeTimeProvider();
+        var scenario = Scenario.Create("pay", async ctx =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(iterationMs), ctx.TimeProvider, ctx.CancellationToken);
+                return Response.Ok();
+            })
+            .WithLoadSimulations(LoadSimulation.Inject(10, Second, TimeSpan.FromSeconds(3)));
+
+        var run = LoadTestRunner.RegisterScenarios(scenario).WithTimeProvider(fake).WithProgress(false).RunAsync();
+        await FakeClock.DriveAsync(fake, run, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(20));
+        var result = await run;
+
+        var points = result.TimeSeries.Where(p => p.Scenario == "pay").OrderBy(p => p.Second).ToArray();
+        Assert.Equal(Enumerable.Range(1, lastSecond), points.Select(p => p.Second));
+        Assert.Equal(result.GetScenario("pay").Ok, points.Sum(p => p.Ok));
+        Assert.Equal(30, points.Sum(p => p.Requests));
+        var last = points[^1];
+        // The last iteration starts at 2.9 s; the closing row ends when it completes.
+        Assert.InRange(last.ElapsedS, 2.9 + (iterationMs / 1000.0) - 0.05, 2.9 + (iterationMs / 1000.0) + 0.1);
+
+        // No spike: 10/s asked, and no row reads more than 10 per second of its span (plus one iteration of jitter).
+        var before = 0.0;
+        foreach (var p in points)
+        {
+            Assert.True(p.Rps <= 12, $"second {p.Second}: {p.Rps}/s");
+            Assert.Equal(Math.Round(p.Requests / (p.ElapsedS - before), 0), Math.Round(p.Rps, 0));
+            before = p.ElapsedS;
+        }
+    }
+
     [Fact]
     public async Task EverySecond_HoldsEachStepThatCompletedInIt_AddingUpToTheStepsTotals()
     {

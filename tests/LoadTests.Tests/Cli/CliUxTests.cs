@@ -54,6 +54,44 @@ public sealed class CliUxTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(project, "reports")) && Directory.GetDirectories(Path.Combine(project, "reports")).Any(d => d.EndsWith(Path.GetFileName(report), StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Plans_FromAFolderWithItsOwnPlans_SaysWhereEachComesFrom_AndListsABadFileWithItsReason()
+    {
+        var mine = Directory.CreateDirectory(Path.Combine(_dir, "plans")).FullName;
+        File.WriteAllText(Path.Combine(mine, "ours.json"), """{ "description": "our own", "rate": 1, "scenarios": [ { "name": "payment" } ] }""");
+        File.WriteAllText(Path.Combine(mine, "lonesur.json"), """{ "scenarios": [ { "name": "payment" } ], "rate": 5, "description": "a\ud800b" }""");
+        var project = Path.Combine(RepoPaths.Root, "src", "LoadTests");
+
+        var run = await ChildProcess.RunAsync("dotnet", ["run", "--no-build", "--project", project, "--", "plans"], TimeSpan.FromMinutes(2), _dir);
+
+        Assert.True(run.ExitCode == ExitCodes.AllClaimsHold, $"exit {run.ExitCode}: {run.Output}");
+        var lines = run.Output.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains(lines, l => l.StartsWith("ours ", StringComparison.Ordinal) && l.EndsWith($"our own  (from {Path.Combine(mine, "ours.json")})", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("lonesur ", StringComparison.Ordinal)
+            && l.Contains("(invalid: plan lonesur: description: holds a \\ud800-\\udfff escape without its pair", StringComparison.Ordinal)
+            && l.EndsWith($"(from {Path.Combine(mine, "lonesur.json")})", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("smoke ", StringComparison.Ordinal) && !l.Contains("(from ", StringComparison.Ordinal));
+        Assert.DoesNotContain("internal error", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run", "--help")]
+    public async Task Help_ListsEveryExitCode_Including130ForAnInterruptedRun(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await LoadTestsCli.InvokeAsync(args, stdout, stderr);
+
+        Assert.Equal(ExitCodes.AllClaimsHold, code);
+        var help = System.Text.RegularExpressions.Regex.Replace(stdout.ToString(), @"\s+", " ");
+        foreach (var exit in new[] { "0 all claims hold", "1 a claim failed", "2 bad input", "3 ", $"{ExitCodes.Interrupted} interrupted by Ctrl+C or SIGTERM" })
+        {
+            Assert.Contains(exit, help, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("plans")]
     [InlineData("run", "--help")]

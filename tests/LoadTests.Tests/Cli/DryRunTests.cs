@@ -37,6 +37,20 @@ public sealed class DryRunTests : IDisposable
     }
 
     [Theory]
+    [InlineData("0.0001", "0.0001")]
+    [InlineData("0.25", "0.25")]
+    [InlineData("12.3456", "12.346")]
+    public async Task ASmallRate_IsPrintedAsGiven_NotAsZero(string rate, string shown)
+    {
+        var (code, output, err) = await CliRunner.RunAsync("run", "--plan", "smoke", "--rate", rate, "--dry-run");
+
+        Assert.True(code == ExitCodes.AllClaimsHold, err);
+        var lines = Lines(output);
+        Assert.Contains($"  load     10s at {shown}/s in all (warm-up 1s), seed 42, settle up to 30s", lines);
+        Assert.Contains(lines, l => l.StartsWith($"  scenario journey: inject {shown}/s for 10s", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("1/1", "  reset    before the load: every fault rule on the simulator removed, every node not up brought back up (--reset-simulator)")]
     [InlineData("2/2", "  reset    left to shard 1, which plays the faults for every shard (--reset-simulator)")]
     public async Task ResetSimulator_WithAnExternalTarget_SaysWhatTheRunWouldReset(string shard, string expected)

@@ -167,6 +167,88 @@ public sealed class PlanCompilerTests
     }
 
     [Theory]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "keepConstant", "copies": 0, "during": "3s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": 0, "during": "3s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "injectRandom", "rate": 0, "maxRate": 0, "during": "1s" }, { "kind": "pause", "during": "1s" }, { "kind": "rampingInject", "rate": 0, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "iterations", "copies": 2, "count": 0 } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "rampingConstant", "copies": 0, "during": "3s" } ] }, { "name": "history", "load": [ { "kind": "pause", "during": "1s" } ] } ], "duration": "3s" }""")]
+    public void Compile_LoadPhasesThatAllTogetherSendNoLoad_AreRefusedNamingTheLoad(string json)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "zero.json"));
+
+        Assert.StartsWith("plan zero.json: scenarios[0].load: every phase sends no load", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("give a phase a rate, copies or count above 0", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Theory]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "inject", "rate": 5, "during": "1s" }, { "kind": "inject", "rate": 0, "during": "1s" }, { "kind": "inject", "rate": 5, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "keepConstant", "copies": 0, "during": "1s" }, { "kind": "keepConstant", "copies": 2, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "load": [ { "kind": "injectRandom", "rate": 0, "maxRate": 3, "during": "1s" } ] } ], "duration": "3s" }""")]
+    [InlineData("""{ "rate": 2, "scenarios": [ { "name": "payment" }, { "name": "history", "load": [ { "kind": "keepConstant", "copies": 0, "during": "3s" } ] } ], "duration": "3s" }""")]
+    public void Compile_APhaseAtZeroBetweenOthersThatSendLoad_IsAPause_AndAllowed(string json)
+    {
+        Assert.NotEmpty(PlanCompiler.Compile(json, "pause.json").Scenarios);
+    }
+
+    [Theory]
+    [InlineData("""{ "scenarios": [ { "name": "payment" } ], "rate": 5, "description": "a\ud800b" }""", "plan s.json: description: holds a \\ud800-\\udfff escape without its pair")]
+    [InlineData("""{ "scenarios": [ { "name": "payment" } ], "rate": 5, "name": "a\udc00b" }""", "plan s.json: name: holds a \\ud800-\\udfff escape")]
+    [InlineData("""{ "scenarios": [ { "name": "pay\ud800" } ], "rate": 5 }""", "plan s.json: scenarios[0].name: holds a \\ud800-\\udfff escape")]
+    [InlineData("""{ "scenarios": [ { "name": "payment" } ], "rate": 5, "claims": [ "ok_rate >= 1\udc00" ] }""", "plan s.json: claims[0]: holds a \\ud800-\\udfff escape")]
+    [InlineData("""{ "scenarios": [ { "name": "payment" } ], "rate": 5, "claims": [ { "claim": "ok_rate >= 1\udc00" } ] }""", "plan s.json: claims[0].claim: holds a \\ud800-\\udfff escape")]
+    [InlineData("""{ "scenarios": [ { "name": "payment" } ], "rate": 5, "x\udc00": 1 }""", "plan s.json: $: field 3's name holds a \\ud800-\\udfff escape")]
+    [InlineData("""{ "scenarios": [ { "name": "payment", "mix": 1 } ], "rate": "\ud800" }""", "plan s.json: rate: holds a \\ud800-\\udfff escape")]
+    public void Compile_ALoneSurrogateEscape_IsOneLineNamingTheField_NotAnInternalError(string json, string expectedStart)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "s.json"));
+
+        Assert.StartsWith(expectedStart, ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("write the character itself, or a complete surrogate pair.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_ALoneSurrogateBeforeASyntaxError_IsStillOneLine()
+    {
+        // The document does not parse, so the reader meets the surrogate first, converting the field.
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile("""{ "description": "a\ud800b", "rate": 1 "scenarios": [] }""", "s.json"));
+
+        Assert.StartsWith("plan s.json: description: holds a \\ud800-\\udfff escape", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"rate\": 1\n  \"scenarios\": []\n}", "plan j.json: $: not valid JSON at line 3, byte 3 ('\"' is invalid after a value. Expected either ',', '}', or ']').")]
+    [InlineData("name: x\nrate: 1\n", "plan j.json: $: not valid JSON at line 1, byte 2 ('name: x\\nrate: 1\\n' is an invalid JSON literal. Expected the literal 'null').")]
+    public void Compile_JsonThatDoesNotParse_SaysWhereByLineAndByte_OnOneLine(string json, string expected)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "j.json"));
+
+        Assert.Equal(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Compile_JsonNestedPastTheReadersDepth_SaysTheLimit_NotInvalidJson()
+    {
+        var json = """{ "rate": 1, "scenarios": [ { "name": "payment" } ], "risk": """ + string.Concat(Enumerable.Repeat("{\"a\":", 70)) + "1" + new string('}', 71);
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "d.json"));
+
+        Assert.StartsWith("plan d.json: $: nested deeper than the reader's limit of 64 levels at line 1, byte ", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not valid JSON", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"  \"")]
+    public void Compile_AnEmptyName_IsRefused_AsTheNameRuleSays(string name)
+    {
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile($$"""{ "name": {{name}}, "rate": 1, "scenarios": [ { "name": "payment" } ] }""", "n.json"));
+
+        Assert.Equal("plan n.json: name: \"\" must be 1 to 64 letters, digits, '-' or '_'.", ex.Message);
+        Assert.Equal("n", PlanCompiler.Compile("""{ "rate": 1, "scenarios": [ { "name": "payment" } ] }""", "n.json").Name);
+    }
+
+    [Theory]
     [InlineData("1.0", 1)]
     [InlineData("7.000", 7)]
     [InlineData("0.0", 0)]

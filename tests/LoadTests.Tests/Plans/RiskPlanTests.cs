@@ -25,6 +25,24 @@ public sealed class RiskPlanTests
     }
 
     [Fact]
+    public void RiskWholeNumbers_WithAZeroFraction_AreThatNumber_AsSeedAndCopiesAre()
+    {
+        var plan = PlanCompiler.Compile(Plan("""
+            { "velocity": { "count": 1.0, "window": "1s" }, "amount": { "maxMinor": 100.0, "window": "1h" },
+              "stepUp": { "aboveMinor": 100.0 }, "riskFlagged": { "aboveMinor": 1e2 } }
+            """), "p.json");
+
+        var risk = Assert.IsType<PaySim.Simulator.Risk.RiskRules>(plan.Risk);
+        Assert.Equal(1, risk.Velocity!.Limit);
+        Assert.Equal(100, risk.Amount!.Limit);
+        Assert.Equal(100, risk.StepUp!.Limit);
+        Assert.Equal(100, risk.RiskFlagged!.Limit);
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(Plan("""{ "velocity": { "count": 1.5, "window": "1s" } }"""), "p.json"));
+        Assert.StartsWith("plan p.json: risk.velocity.count: must be a whole number between 1 and 1000000, got 1.5", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoRisk_LeavesTheTargetsRules()
     {
         Assert.Null(PlanCompiler.Compile(Plan(null), "p.json").Risk);

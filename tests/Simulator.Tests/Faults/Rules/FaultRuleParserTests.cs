@@ -136,6 +136,29 @@ public sealed class FaultRuleParserTests
     }
 
     [Theory]
+    [InlineData("3", 3)]
+    [InlineData("3.0", 3)]
+    [InlineData("3e0", 3)]
+    [InlineData("1e2", 100)]
+    public void Parse_AWholeNumberWithAZeroFraction_IsThatNumber_AsJsonSchemaCountsIt(string times, int expected)
+    {
+        var rule = Assert.Single(FaultRuleParser.Parse($$"""{ "name": "x", "times": {{times}}, "latency": "1ms" }""", Context).Rules);
+
+        Assert.Equal(expected, rule.Times);
+    }
+
+    [Theory]
+    [InlineData("2.5")]
+    [InlineData("1e-1")]
+    [InlineData("1e30")]
+    public void Parse_AFractionOrANumberPastLong_IsStillRefusedAsNotAWholeNumber(string times)
+    {
+        var ex = Assert.Throws<FaultRuleException>(() => FaultRuleParser.Parse($$"""{ "name": "x", "times": {{times}}, "latency": "1ms" }""", Context));
+
+        Assert.Contains($"times: must be a whole number between 1 and {int.MaxValue}, got {times}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("sms", "ListMessages", "\"latency\": \"1ms\"")]
     [InlineData("sms", "WaitForMessage", "\"latency\": \"1ms\"")]
     [InlineData("sms", "StreamMessages", "\"latency\": \"1ms\"")]

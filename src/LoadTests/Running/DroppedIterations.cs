@@ -1,0 +1,39 @@
+using System.Globalization;
+using PaySim.LoadEngine;
+
+namespace PaySim.LoadTests.Running;
+
+/// <summary>
+/// Open-model iterations the engine dropped (the scenario's <c>maxConcurrency</c> was reached): load the plan asked
+/// for and never sent. The verdict stays the claims' (k6 too only warns of dropped iterations), but a run that sent a
+/// fraction of its load must not pass silently: above <see cref="Share"/> of the planned iterations it warns.
+/// </summary>
+internal static class DroppedIterations
+{
+    /// <summary>The share of a scenario's planned iterations dropped above which the run warns.</summary>
+    public const double Share = 0.01;
+
+    /// <summary>How the warning begins: tests and scripts tell it from the run's other warnings by it.</summary>
+    public const string WarningStart = "dropped iterations";
+
+    /// <summary>One warning line per scenario that dropped more than <see cref="Share"/> of its planned iterations.</summary>
+    public static IEnumerable<string> Warnings(RunSummary summary, IReadOnlyList<PaySim.LoadTests.Plans.PlanScenario> scenarios)
+    {
+        foreach (var s in summary.Scenarios)
+        {
+            var started = s.Ok + s.Fail;
+            var planned = started + s.Dropped;
+            if (s.Dropped == 0 || s.Dropped <= planned * Share)
+            {
+                continue;
+            }
+
+            var seconds = s.DurationS > 0 ? s.DurationS : summary.DurationS;
+            var maxConcurrency = scenarios.FirstOrDefault(p => p.Name == s.Name)?.MaxConcurrency;
+            var rates = seconds > 0 ? FormattableString.Invariant($": asked {planned / seconds:0.##}/s, achieved {started / seconds:0.##}/s") : string.Empty;
+            var share = ((double)s.Dropped / planned).ToString("0.#%", CultureInfo.InvariantCulture);
+            yield return $"{WarningStart}: scenario {s.Name} dropped {s.Dropped} of {planned} planned iterations ({share}) and never sent them{rates}"
+                + $"; its maxConcurrency{(maxConcurrency is { } m ? $" ({m})" : string.Empty)} was reached. The verdict does not count them: add the claim \"dropped == 0\" (or \"scenario:{s.Name} dropped == 0\") to fail such a run, or raise maxConcurrency.";
+        }
+    }
+}
