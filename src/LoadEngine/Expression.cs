@@ -99,19 +99,19 @@ public sealed partial class Expression
 
         var number = double.Parse(match.Groups["num"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
         var unitText = match.Groups["unit"].Value;
-        (double factor, ExpressionUnit unit) = unitText switch
+        (decimal? factor, ExpressionUnit unit) = unitText switch
         {
-            "" => (1d, ExpressionUnit.None),
-            "%" => (0.01, ExpressionUnit.Percent),
-            "us" or "µs" => (0.001, ExpressionUnit.Duration),
-            "ms" => (1d, ExpressionUnit.Duration),
-            "s" => (1000d, ExpressionUnit.Duration),
-            "m" or "min" => (60_000d, ExpressionUnit.Duration),
-            "h" => (3_600_000d, ExpressionUnit.Duration),
-            _ => (double.NaN, ExpressionUnit.None),
+            "" => (1m, ExpressionUnit.None),
+            "%" => (0.01m, ExpressionUnit.Percent),
+            "us" or "µs" => (0.001m, ExpressionUnit.Duration),
+            "ms" => (1m, ExpressionUnit.Duration),
+            "s" => (1000m, ExpressionUnit.Duration),
+            "m" or "min" => (60_000m, ExpressionUnit.Duration),
+            "h" => (3_600_000m, ExpressionUnit.Duration),
+            _ => ((decimal?)null, ExpressionUnit.None),
         };
 
-        if (double.IsNaN(factor))
+        if (factor is null)
         {
             error = $"invalid expression \"{trimmed}\": unknown unit \"{unitText}\"; {Grammar}.";
             return false;
@@ -132,10 +132,19 @@ public sealed partial class Expression
         }
 
         var metric = match.Groups["metric"].Value.ToLowerInvariant() + match.Groups["key"].Value;
-        expression = new Expression(trimmed, scopeKind, scopeName, metric, op, number * factor, unit, match.Groups["num"].Value + unitText);
+        expression = new Expression(trimmed, scopeKind, scopeName, metric, op, Scale(match.Groups["num"].Value, number, factor.Value), unit, match.Groups["num"].Value + unitText);
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// The number in the expression's base unit, as written: scaled in decimal, so 70% is the double nearest 0.7 (as 7/10
+    /// is) and 1.1s is 1100 ms; in binary, 70 * 0.01 is 0.7000000000000001 and a share of exactly 70% failed ">= 70%".
+    /// </summary>
+    private static double Scale(string written, double number, decimal factor) =>
+        decimal.TryParse(written, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact) && Math.Abs(exact) < 1e15m
+            ? (double)(exact * factor)
+            : number * (double)factor;
 
     /// <summary>
     /// Looks up <see cref="Key"/> and compares. A missing value (null, NaN) fails with a message rather
@@ -153,15 +162,46 @@ public sealed partial class Expression
         return new ExpressionResult(Compare(observed.Value), observed, FormatObserved(observed.Value), null);
     }
 
-    public bool Compare(double observed) => Operator switch
+    /// <summary>
+    /// Whether this comparison can go either way for a figure whose values lie in [<paramref name="min"/>,
+    /// <paramref name="max"/>] (whole numbers only, with <paramref name="whole"/>): null when it can, else "always passes"
+    /// or "can never pass". "ok_rate &lt;= 100%" or "count == 0.5" judges nothing the run measured.
+    /// </summary>
+    public string? Vacuity(double min, double max, bool whole = false)
     {
-        ComparisonOperator.LessThan => observed < Value,
-        ComparisonOperator.LessOrEqual => observed <= Value,
-        ComparisonOperator.GreaterThan => observed > Value,
-        ComparisonOperator.GreaterOrEqual => observed >= Value,
-        ComparisonOperator.Equal => Math.Abs(observed - Value) <= 1e-9 * Math.Max(1, Math.Abs(Value)),
-        _ => Math.Abs(observed - Value) > 1e-9 * Math.Max(1, Math.Abs(Value)),
-    };
+        const string Always = "always passes";
+        const string Never = "can never pass";
+        var v = Value;
+        var outside = v < min || v > max || (whole && v != Math.Floor(v));
+        return Operator switch
+        {
+            ComparisonOperator.GreaterOrEqual => v <= min ? Always : v > max ? Never : null,
+            ComparisonOperator.GreaterThan => v < min ? Always : v >= max ? Never : null,
+            ComparisonOperator.LessOrEqual => v >= max ? Always : v < min ? Never : null,
+            ComparisonOperator.LessThan => v > max ? Always : v <= min ? Never : null,
+            ComparisonOperator.Equal => outside ? Never : null,
+            _ => outside ? Always : null,
+        };
+    }
+
+    /// <summary>
+    /// Compares with the same tolerance for every operator: a figure that is a ratio (19/20) and a bound written as a
+    /// percent (95%) can differ in the last bit, and "== 95%" took it as equal while ">= 95%" failed it.
+    /// </summary>
+    public bool Compare(double observed)
+    {
+        var tolerance = 1e-9 * Math.Max(1, Math.Abs(Value));
+        var equal = Math.Abs(observed - Value) <= tolerance;
+        return Operator switch
+        {
+            ComparisonOperator.LessThan => observed < Value && !equal,
+            ComparisonOperator.LessOrEqual => observed <= Value || equal,
+            ComparisonOperator.GreaterThan => observed > Value && !equal,
+            ComparisonOperator.GreaterOrEqual => observed >= Value || equal,
+            ComparisonOperator.Equal => equal,
+            _ => !equal,
+        };
+    }
 
     /// <summary>Formats an observed value in the unit the expression was written in.</summary>
     public string FormatObserved(double observed) => Unit switch
@@ -185,8 +225,9 @@ public sealed partial class Expression
         var right = text[(op.Index + op.Length)..].Trim();
         if (right.Length > 0 && right[0] is '<' or '>' or '=' or '!')
         {
-            // "=>", "=<", "<>", "!==": an operator the grammar does not have, not a number that went wrong.
-            return $"\"{op.Value}{right[0]}\" is not an operator";
+            // "=>", "=<", "<>", "!==", ">= =": an operator the grammar does not have, not a number that went wrong; quoted as typed.
+            var end = text.IndexOf(right[0], op.Index + op.Length);
+            return $"\"{text[op.Index..(end + 1)]}\" is not an operator";
         }
 
         if (left.Length == 0)

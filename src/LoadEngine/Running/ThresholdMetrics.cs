@@ -77,9 +77,13 @@ internal static partial class ThresholdMetrics
                 throw new LoadConfigException($"{where}: \"{e.Metric}\" is a rate; write a percent such as 99.5% or a fraction between 0 and 1.");
             case Kind.Count or Kind.Throughput when e.Unit != ExpressionUnit.None:
                 throw new LoadConfigException($"{where}: \"{e.Metric}\" is a plain number; write it without a unit.");
-            case Kind.Count or Kind.Throughput or Kind.Duration when e.Value < 0:
-                // "p99 < -1" could never pass, "count >= -1" never fail (with a unit, the parser already refused it).
-                throw new LoadConfigException($"{where}: {e.ValueText} is below 0, and \"{e.Metric}\" never is; the threshold would always pass or never could.");
+        }
+
+        // A bound outside the values the metric takes judges nothing: "p99 < -1" can never pass, "ok_rate <= 100%" always does.
+        var (min, max, range) = kind == Kind.Rate ? (0d, 1d, "0% to 100%") : (0d, double.PositiveInfinity, kind == Kind.Count ? "a whole number, 0 or more" : "0 or more");
+        if (e.Vacuity(min, max, whole: kind == Kind.Count) is { } outcome)
+        {
+            throw new LoadConfigException($"{where} {outcome}: \"{e.Metric}\" is {range}; give a bound inside that.");
         }
     }
 

@@ -106,10 +106,10 @@ internal static class FigureCatalog
         new(ClaimMetrics.Dropped, "open-model iterations that could not start on time", run => run.Summary.Scenarios.Sum(s => s.Dropped), FigureMerge.Recompute) { Live = true, OnlyGrows = true },
         new(ClaimMetrics.MaxStartLagMs, "the load generator's own delay, in ms, over all scenarios: the latest an open-model iteration began after its intended start, or the longest the harness's thread pool kept work waiting (either model); latency includes it (a few ms on a healthy machine; above 100 ms the run warns)",
             run => run.Summary.Scenarios.Count == 0 ? null : run.Summary.Scenarios.Max(s => s.MaxStartLagMs), FigureMerge.Recompute) { Live = true, OnlyGrows = true, Unit = FigureUnit.Milliseconds },
-        new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global) { Unit = FigureUnit.Number },
+        new(ClaimMetrics.IssuerJain, "Jain's fairness index of issuer calls over issuer nodes (simulator counters)", IssuerJain, FigureMerge.Global) { Unit = FigureUnit.Fraction },
         new(ClaimMetrics.IssuerMaxShare, "largest share of issuer calls taken by one issuer node", IssuerMaxShare, FigureMerge.Global) { Unit = FigureUnit.Share },
         new(ClaimMetrics.WalletJain, "Jain's fairness index of replies over wallet instances (X-Served-By names, and every given wallet URL or embedded instance at 0 when it never answered)",
-            run => Fairness.Jain(WalletReplies(run)), FigureMerge.Recompute) { Unit = FigureUnit.Number },
+            run => Fairness.Jain(WalletReplies(run)), FigureMerge.Recompute) { Unit = FigureUnit.Fraction },
         new(ClaimMetrics.WalletMaxShare, "largest share of replies served by one wallet instance",
             run => WalletReplies(run) is { Length: > 0 } counts ? Fairness.MaxShare(counts) : null, FigureMerge.Recompute) { Unit = FigureUnit.Share },
         new(ClaimMetrics.IssuerNodeShare, "one issuer node's share of issuer calls, e.g. issuer_node_share[issuer-2] (a browned-out node's share should drop)",
@@ -122,8 +122,8 @@ internal static class FigureCatalog
                 }
             },
             FigureMerge.Global) { Unit = FigureUnit.Share },
-        new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global) { Unit = FigureUnit.Number },
-        new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global) { Unit = FigureUnit.Share },
+        new(ClaimMetrics.Jain, "same as issuer_jain_fairness", IssuerJain, FigureMerge.Global) { Unit = FigureUnit.Fraction, SameAs = ClaimMetrics.IssuerJain },
+        new(ClaimMetrics.MaxShare, "same as issuer_max_node_share", IssuerMaxShare, FigureMerge.Global) { Unit = FigureUnit.Share, SameAs = ClaimMetrics.IssuerMaxShare },
         new(ClaimMetrics.RetryAmplification, "issuer calls (StartBinding, ConfirmBinding, Authorize, Refund, AuthenticatePayment) per wallet call that needs one (bind_start, bind_confirm, pay, pay_qr, pay_authenticate, refund)",
             run => PrimaryWalletCalls(run.WalletCalls) is var calls and > 0 ? (double)run.IssuerNodes.Sum(n => n.PrimaryCalls) / calls : null,
             // Shard 1's simulator delta spans every shard's issuer calls (they run side by side), so issuer calls =

@@ -13,6 +13,9 @@ internal enum FigureUnit
     /// <summary>A share between 0 and 1: a percent (99%) or a fraction (0.99).</summary>
     Share,
 
+    /// <summary>An index between 0 and 1 (Jain's fairness): a fraction (0.95) or a percent.</summary>
+    Fraction,
+
     /// <summary>A time in ms: a duration (3s) or a plain number of ms, never below 0.</summary>
     Milliseconds,
 

@@ -41,6 +41,9 @@ internal sealed class RunFigure
     /// </summary>
     public bool OnlyGrows { get; init; }
 
+    /// <summary>The figure this one is another name of (<c>jain_fairness</c> is <c>issuer_jain_fairness</c>), or null.</summary>
+    public string? SameAs { get; init; }
+
     /// <summary>The kind of number it is: what unit a claim on it is written in, and the values it can take.</summary>
     public FigureUnit Unit { get; init; } = FigureUnit.Count;
 

@@ -38,7 +38,7 @@ internal static class ClaimCompiler
             {
                 CheckUnit(expression, textField, FigureCatalog.All.First(f => f.Name == BareMetric(expression.Metric)).Unit);
             }
-            if (claims.FindIndex(c => c.Expression.Key == expression.Key && c.Expression.Operator == expression.Operator && c.Expression.Value == expression.Value) is var same and >= 0)
+            if (claims.FindIndex(c => SameFigure(c.Expression, expression) && c.Expression.Operator == expression.Operator && c.Expression.Value == expression.Value) is var same and >= 0)
             {
                 // The verdict, junit.xml and the report would list it twice, under one name.
                 throw new PlanException($"{textField}: \"{text.Trim()}\" says the same as claims[{same}] (\"{claims[same].Text}\"); give each claim once.");
@@ -249,6 +249,8 @@ internal static class ClaimCompiler
         {
             FigureUnit.Share when expression.Unit == ExpressionUnit.Duration || (expression.Unit == ExpressionUnit.None && expression.Value is < 0 or > 1) =>
                 $"\"{bare}\" is a share; write a percent such as 99% or a fraction between 0 and 1",
+            FigureUnit.Fraction when expression.Unit == ExpressionUnit.Duration || (expression.Unit == ExpressionUnit.None && expression.Value is < 0 or > 1) =>
+                $"\"{bare}\" is an index between 0 and 1; write a fraction such as 0.95 (or a percent)",
             FigureUnit.Milliseconds when expression.Unit == ExpressionUnit.Percent =>
                 $"\"{bare}\" is a time; write one such as 250ms or 3s (no unit means ms)",
             FigureUnit.Count or FigureUnit.Number or FigureUnit.SignedNumber when expression.Unit != ExpressionUnit.None =>
@@ -264,32 +266,30 @@ internal static class ClaimCompiler
         }
 
         // The values the figure can take; a bound outside them makes a claim that always passes or never can.
-        var (min, max) = unit switch
+        var (min, max, range) = unit switch
         {
-            FigureUnit.Share or FigureUnit.Flag => (0d, 1d),
-            FigureUnit.SignedNumber => (double.NegativeInfinity, double.PositiveInfinity),
-            _ => (0d, double.PositiveInfinity),
+            FigureUnit.Share => (0d, 1d, "0% to 100%"),
+            FigureUnit.Fraction => (0d, 1d, "0 to 1"),
+            FigureUnit.Flag => (0d, 1d, "true or false"),
+            FigureUnit.SignedNumber => (double.NegativeInfinity, double.PositiveInfinity, "any number"),
+            FigureUnit.Count => (0d, double.PositiveInfinity, "a whole number, 0 or more"),
+            _ => (0d, double.PositiveInfinity, "0 or more"),
         };
-        var v = expression.Value;
-        var outcome = expression.Operator switch
+        if (expression.Vacuity(min, max, whole: unit == FigureUnit.Count) is { } outcome)
         {
-            ComparisonOperator.GreaterOrEqual => v <= min ? "always passes" : v > max ? "can never pass" : null,
-            ComparisonOperator.GreaterThan => v < min ? "always passes" : v >= max ? "can never pass" : null,
-            ComparisonOperator.LessOrEqual => v >= max ? "always passes" : v < min ? "can never pass" : null,
-            ComparisonOperator.LessThan => v > max ? "always passes" : v <= min ? "can never pass" : null,
-            ComparisonOperator.Equal => v < min || v > max ? "can never pass" : null,
-            _ => v < min || v > max ? "always passes" : null,
-        };
-        if (outcome is not null)
-        {
-            var range = unit switch
-            {
-                FigureUnit.Share => "0% to 100%",
-                FigureUnit.Flag => "true or false",
-                _ => "0 or more",
-            };
             throw new PlanException($"{field}: {written} {outcome}: \"{bare}\" is {range}; give a bound inside that.");
         }
+    }
+
+    /// <summary>Whether two claims name one figure: the same key, or a figure and its other name (<see cref="RunFigure.SameAs"/>).</summary>
+    private static bool SameFigure(Expression a, Expression b) => a.ScopeKind is null && b.ScopeKind is null
+        ? Canonical(a.Metric) == Canonical(b.Metric)
+        : a.Key == b.Key;
+
+    private static string Canonical(string metric)
+    {
+        var bare = BareMetric(metric);
+        return FigureCatalog.Owner(bare)?.SameAs is { } name ? name + metric[bare.Length..] : metric;
     }
 
     private static string OperatorText(ComparisonOperator op) => op switch

@@ -71,6 +71,28 @@ public sealed class ExpressionTests
         Assert.Equal("231.5ms", Expression.Parse("p99 < 1s").Evaluate(Values(("p99", 231.5))).ObservedText);
     }
 
+    [Fact]
+    public void APercentOrADuration_IsTheNumberAsWritten_SoABoundIsMetExactlyAtItself()
+    {
+        // In binary 70 * 0.01 is 0.7000000000000001: a share of exactly 7/10 failed ">= 70%" and passed "< 70%".
+        for (var percent = 0; percent <= 100; percent++)
+        {
+            var share = percent / 100.0;
+            Assert.Equal(share, Expression.Parse($"ok_rate >= {percent}%").Value);
+            Assert.True(Expression.Parse($"ok_rate >= {percent}%").Compare(share), $">= {percent}% at {share}");
+            Assert.True(Expression.Parse($"ok_rate <= {percent}%").Compare(share), $"<= {percent}% at {share}");
+            Assert.False(Expression.Parse($"ok_rate < {percent}%").Compare(share), $"< {percent}% at {share}");
+            Assert.False(Expression.Parse($"ok_rate > {percent}%").Compare(share), $"> {percent}% at {share}");
+        }
+
+        Assert.True(Expression.Parse("ok_rate >= 95%").Compare(19.0 / 20));
+        Assert.True(Expression.Parse("ok_rate >= 99.2%").Compare(124.0 / 125));
+        Assert.Equal(1100, Expression.Parse("p99 < 1.1s").Value);
+        Assert.Equal(0.3, Expression.Parse("p99 < 300us").Value);
+        Assert.False(Expression.Parse("p99 < 1.1s").Compare(1100));
+        Assert.True(double.IsPositiveInfinity(Expression.Parse("p99 < 1e309").Value));
+    }
+
     [Theory]
     [InlineData("p99 250ms", "no comparison operator")]
     [InlineData("p99 < ", "no number after the operator")]
@@ -82,6 +104,7 @@ public sealed class ExpressionTests
     [InlineData("ok_rate => 99%", "\"=>\" is not an operator")]
     [InlineData("p99 =< 1s", "\"=<\" is not an operator")]
     [InlineData("fail <> 0", "\"<>\" is not an operator")]
+    [InlineData("ok_rate >= =99%", "\">= =\" is not an operator")]
     public void Parse_OfAMalformedExpression_ThrowsOneLineNamingTheProblem(string text, string reason)
     {
         var ex = Assert.Throws<LoadConfigException>(() => Expression.Parse(text));

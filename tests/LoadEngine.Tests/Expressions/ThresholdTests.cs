@@ -27,9 +27,14 @@ public sealed class ThresholdTests
     [InlineData("node:a p99 < 1s", "unknown scope")]
     [InlineData("p101 < 1s", "percentile must be in (0, 100]")]
     [InlineData("p99 <", "no number after the operator")]
-    [InlineData("p99 < -1", "-1 is below 0, and \"p99\" never is")]
-    [InlineData("fail >= -1", "-1 is below 0, and \"fail\" never is")]
-    [InlineData("rps > -0.5", "-0.5 is below 0, and \"rps\" never is")]
+    [InlineData("p99 < -1", "threshold \"p99 < -1\" can never pass: \"p99\" is 0 or more; give a bound inside that.")]
+    [InlineData("fail >= -1", "threshold \"fail >= -1\" always passes: \"fail\" is a whole number, 0 or more")]
+    [InlineData("rps > -0.5", "always passes: \"rps\" is 0 or more")]
+    [InlineData("ok_rate <= 100%", "always passes: \"ok_rate\" is 0% to 100%")]
+    [InlineData("ok_rate >= 0", "always passes: \"ok_rate\" is 0% to 100%")]
+    [InlineData("fail_rate > 1", "can never pass: \"fail_rate\" is 0% to 100%")]
+    [InlineData("count == 0.5", "can never pass: \"count\" is a whole number, 0 or more")]
+    [InlineData("step:pay p99 >= 0ms", "always passes: \"p99\" is 0 or more")]
     public void Create_RefusesAMalformedOrMeaninglessThreshold(string text, string reason)
     {
         var ex = Assert.Throws<LoadConfigException>(() => Threshold.Create(text));

@@ -105,10 +105,19 @@ public sealed class PlanBadValueTests
     [InlineData("success_rate <= 100%", "\"success_rate <= 100%\" always passes: \"success_rate\" is 0% to 100%; give a bound inside that.")]
     [InlineData("success_rate >= 0%", "\"success_rate >= 0%\" always passes: \"success_rate\" is 0% to 100%")]
     [InlineData("success_rate > 100%", "\"success_rate > 100%\" can never pass: \"success_rate\" is 0% to 100%")]
-    [InlineData("dropped >= 0", "\"dropped >= 0\" always passes: \"dropped\" is 0 or more; give a bound inside that.")]
-    [InlineData("excess_charges < 0", "\"excess_charges < 0\" can never pass: \"excess_charges\" is 0 or more")]
+    [InlineData("dropped >= 0", "\"dropped >= 0\" always passes: \"dropped\" is a whole number, 0 or more; give a bound inside that.")]
+    [InlineData("excess_charges < 0", "\"excess_charges < 0\" can never pass: \"excess_charges\" is a whole number, 0 or more")]
     [InlineData("recovery_ms <= -1", "\"recovery_ms <= -1\" can never pass: \"recovery_ms\" is 0 or more")]
-    [InlineData("lost_payments != -1", "\"lost_payments != -1\" always passes: \"lost_payments\" is 0 or more")]
+    [InlineData("lost_payments != -1", "\"lost_payments != -1\" always passes: \"lost_payments\" is a whole number, 0 or more")]
+    [InlineData("excess_charges == 0.5", "\"excess_charges == 0.5\" can never pass: \"excess_charges\" is a whole number, 0 or more")]
+    [InlineData("duplicate_charges != 1.5", "\"duplicate_charges != 1.5\" always passes: \"duplicate_charges\" is a whole number, 0 or more")]
+    [InlineData("issuer_jain_fairness <= 1", "\"issuer_jain_fairness <= 1\" always passes: \"issuer_jain_fairness\" is 0 to 1")]
+    [InlineData("wallet_jain_fairness > 1", "\"wallet_jain_fairness > 1\" can never pass: \"wallet_jain_fairness\" is 0 to 1")]
+    [InlineData("jain_fairness >= 95", "\"jain_fairness >= 95\": \"jain_fairness\" is an index between 0 and 1; write a fraction such as 0.95 (or a percent).")]
+    [InlineData("scenario:payment dropped >= 0", "threshold \"dropped >= 0\" always passes: \"dropped\" is a whole number, 0 or more")]
+    [InlineData("step:pay ok_rate <= 100%", "threshold \"step:pay ok_rate <= 100%\" always passes: \"ok_rate\" is 0% to 100%")]
+    [InlineData("step:pay fail >= 0", "threshold \"step:pay fail >= 0\" always passes: \"fail\" is a whole number, 0 or more")]
+    [InlineData("step:pay p99 >= 0ms", "threshold \"step:pay p99 >= 0ms\" always passes: \"p99\" is 0 or more")]
     public void RunWideClaim_NotInItsFiguresUnitOrThatCannotGoEitherWay_IsRefused(string claim, string expected)
     {
         var json = $$"""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"faults":[{"name":"slow","node":"issuer-1","latency":"50ms","start":"2s","duration":"5s"}],"claims":["{{claim.Replace("\"", "\\\"", StringComparison.Ordinal)}}"]}""";
@@ -129,6 +138,9 @@ public sealed class PlanBadValueTests
     [InlineData("money_conserved != false")]
     [InlineData("memory_growth_mb >= -50")]
     [InlineData("wallet_jain_fairness >= 0.95")]
+    [InlineData("issuer_jain_fairness >= 95%")]
+    [InlineData("excess_charges <= 0.5")]
+    [InlineData("step:pay p99 < 1s")]
     public void RunWideClaim_InItsFiguresUnit_IsAccepted(string claim)
     {
         var json = $$"""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"faults":[{"name":"slow","node":"issuer-1","latency":"50ms","start":"2s","duration":"5s"}],"claims":["{{claim}}"]}""";
@@ -136,6 +148,21 @@ public sealed class PlanBadValueTests
         var plan = PlanCompiler.Compile(json, "p.json");
 
         Assert.Equal(claim, Assert.Single(plan.Claims).Text);
+    }
+
+    [Theory]
+    [InlineData("success_rate >= 95%", "success_rate >= 0.95")]
+    [InlineData("success_rate >= 70%", "success_rate >= 0.7")]
+    [InlineData("max_node_share <= 50%", "issuer_max_node_share <= 0.5")]
+    [InlineData("jain_fairness >= 0.9", "issuer_jain_fairness >= 90%")]
+    [InlineData("step:pay p99 < 1.1s", "step:pay p99 < 1100ms")]
+    public void Claim_GivenTwice_AsAPercentAndAFraction_OrUnderItsOtherName_IsRefused(string first, string second)
+    {
+        var json = $$"""{"scenarios":[{"name":"payment","weight":1}],"rate":2,"claims":["{{first}}","{{second}}"]}""";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "p.json"));
+
+        Assert.Equal($"plan p.json: claims[1]: \"{second}\" says the same as claims[0] (\"{first}\"); give each claim once.", ex.Message);
     }
 
     [Fact]
