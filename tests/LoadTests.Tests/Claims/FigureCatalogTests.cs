@@ -48,10 +48,22 @@ public sealed class FigureCatalogTests
             {
                 var n when n.EndsWith("_rate", StringComparison.Ordinal) || n.EndsWith("_share", StringComparison.Ordinal) => FigureUnit.Share,
                 var n when n.EndsWith("_ms", StringComparison.Ordinal) => FigureUnit.Milliseconds,
+                var n when n.EndsWith("_fairness", StringComparison.Ordinal) => FigureUnit.Fraction,
                 ClaimMetrics.MoneyConserved => FigureUnit.Flag,
                 _ => figure.Unit,
             };
             Assert.True(expected == figure.Unit, $"{figure.Name}: unit {figure.Unit}, its name says {expected}");
+        }
+    }
+
+    [Fact]
+    public void AFigureWithAnotherName_IsTheSameKindOfNumber_AndItsOtherNameIsAFigure()
+    {
+        foreach (var figure in FigureCatalog.All.Where(f => f.SameAs is not null))
+        {
+            var same = FigureCatalog.All.Single(f => f.Name == figure.SameAs);
+            Assert.Equal(same.Unit, figure.Unit);
+            Assert.Null(same.SameAs);
         }
     }
 
