@@ -236,7 +236,7 @@ public static class LoadTestsCli
 
     private static Command BuildPlans(TextWriter stdout, TextWriter stderr)
     {
-        var plans = new Command("plans", "List the plans --plan NAME finds: the shipped ones, then those of ./plans/ in the current folder (said with their path; a shipped plan wins a name both have), each with its one-line description and the planted defects it promises to catch.");
+        var plans = new Command("plans", "List the plans --plan NAME finds: the shipped ones, then those of ./plans/ in the current folder (said with their path; a shipped plan wins a name both have, and the file it hides is listed with how to run it; a file that is not a valid plan is listed as invalid, with why), each with its one-line description and the planted defects it promises to catch.");
         plans.SetAction(async (_, _) =>
         {
             var list = PlanCatalog.List();
@@ -246,37 +246,62 @@ public static class LoadTestsCli
                 return ExitCodes.BadInput;
             }
 
+            var hidden = PlanCatalog.Hidden().ToLookup(h => h.Name, h => h.File, StringComparer.Ordinal);
             var width = list.Keys.Max(k => k.Length);
-            foreach (var (name, file) in list)
+            foreach (var (name, listed) in list)
             {
-                string description;
-                try
+                foreach (var file in hidden[name].Prepend(listed))
                 {
-                    var doc = PlanCompiler.Read(await File.ReadAllTextAsync(file, CancellationToken.None).ConfigureAwait(false), name);
-                    description = doc.Description ?? string.Empty;
-                    if (doc.Catches is { Count: > 0 } catches)
-                    {
-                        // The defect of each entry, string or {"defect", "by"}; `run --dry-run` shows the claims of each promise.
-                        description += $" [catches: {string.Join(", ", catches.Select(c => (c as JsonObject)?["defect"] ?? c).Select(c => c is JsonValue v && v.TryGetValue<string>(out var d) ? d : c?.ToJsonString()))}]";
-                    }
-                }
-                catch (PlanException ex)
-                {
-                    description = "(invalid: " + ex.Message + ")";
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    description = $"(unreadable: {ex.GetType().Name}: {ex.Message})";
-                }
+                    var shipped = PlanCatalog.IsShipped(file);
+                    var description = await DescribeAsync(name, file, shipped).ConfigureAwait(false);
 
-                // A plan of the current folder's plans/ (not shipped) says where it comes from: --plan NAME runs it too.
-                var from = PlanCatalog.IsShipped(file) ? string.Empty : $"  (from {file})";
-                await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}{from}").ConfigureAwait(false);
+                    // A plan of the current folder's plans/ (not shipped) says where it comes from: --plan NAME runs it too,
+                    // unless a shipped plan has its name, which --plan NAME runs instead.
+                    var from = shipped ? string.Empty
+                        : !ReferenceEquals(file, listed) ? $"  (from {file}, hidden by the shipped plan of that name; run it with --plan {file})"
+                        : $"  (from {file})";
+                    await stdout.WriteLineAsync($"{name.PadRight(width)}  {description}{from}").ConfigureAwait(false);
+                }
             }
 
             return ExitCodes.AllClaimsHold;
         });
         return plans;
+    }
+
+    /// <summary>
+    /// A plan's one-line description and promised defects, or why it is no plan: a current-folder plan is compiled as
+    /// <c>run --dry-run</c> compiles it (nothing started, nothing written), so one that <c>run</c> would refuse is listed
+    /// <c>(invalid: …)</c> with the first line of that refusal, never as if it ran.
+    /// </summary>
+    private static async Task<string> DescribeAsync(string name, string file, bool shipped)
+    {
+        try
+        {
+            var json = await File.ReadAllTextAsync(file, CancellationToken.None).ConfigureAwait(false);
+            var doc = PlanCompiler.Read(json, name);
+            if (!shipped)
+            {
+                _ = PlanCompiler.Compile(json, name);
+            }
+
+            var description = doc.Description ?? string.Empty;
+            if (doc.Catches is { Count: > 0 } catches)
+            {
+                // The defect of each entry, string or {"defect", "by"}; `run --dry-run` shows the claims of each promise.
+                description += $" [catches: {string.Join(", ", catches.Select(c => (c as JsonObject)?["defect"] ?? c).Select(c => c is JsonValue v && v.TryGetValue<string>(out var d) ? d : c?.ToJsonString()))}]";
+            }
+
+            return description;
+        }
+        catch (PlanException ex)
+        {
+            return "(invalid: " + ex.Message.Split('\n')[0].TrimEnd('\r') + ")";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"(unreadable: {ex.GetType().Name}: {ex.Message})";
+        }
     }
 
     /// <summary>Colours on a terminal; plain text in CI logs, files and captured output.</summary>

@@ -41,6 +41,27 @@ internal static class PlanCatalog
         return map;
     }
 
+    /// <summary>
+    /// The current folder's plans/ files whose name a shipped plan takes: <c>--plan NAME</c> runs the shipped one, so
+    /// <c>plans</c> lists these apart (run them with <c>--plan PATH</c>). Empty when the current folder's plans/ is the shipped one.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string File)> Hidden()
+    {
+        var listed = List();
+        var local = Path.GetFullPath(Path.Combine(Directory.GetCurrentDirectory(), "plans"));
+        if (!Directory.Exists(local) || string.Equals(local.TrimEnd(Path.DirectorySeparatorChar), ShippedDirectory.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(local, "*.json")
+            .Where(f => !f.EndsWith(SchemaSuffix, StringComparison.OrdinalIgnoreCase))
+            .Select(f => (Name: Path.GetFileNameWithoutExtension(f), File: f))
+            .Where(p => listed.TryGetValue(p.Name, out var winner) && !string.Equals(winner, p.File, StringComparison.Ordinal))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ToArray();
+    }
+
     public static (string Json, string Source) Resolve(string nameOrFile, string field = "--plan")
     {
         var looksLikeFile = nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase)

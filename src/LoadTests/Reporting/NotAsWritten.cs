@@ -17,13 +17,12 @@ internal static class NotAsWritten
 
     /// <summary>
     /// The reason when no iteration ran after the warm-up (every one dropped, or all done within the warm-up): claims
-    /// judged over nothing must not certify the wallet, so such a run gives no verdict. Null when any iteration ran, or
-    /// when this run was given no load to send: a shard whose share of a closed load is no copy (copies 1 over 2 shards)
-    /// pauses by design, and <c>merge</c> judges the shards together.
+    /// judged over nothing must not certify the wallet, so such a run gives no verdict. Null when any iteration ran. (A
+    /// <c>--shard</c> whose share of the load is nothing never gets here: PlanSharder refuses it before anything starts.)
     /// </summary>
-    public static string? NoIterationRan(RunSummary summary, bool givenLoad = true)
+    public static string? NoIterationRan(RunSummary summary)
     {
-        if (!givenLoad || summary.Scenarios.Sum(s => s.Ok + s.Fail) > 0)
+        if (summary.Scenarios.Sum(s => s.Ok + s.Fail) > 0)
         {
             return null;
         }

@@ -173,7 +173,7 @@ internal static class PlanRunner
 
         // No iteration ran after the warm-up (every one dropped, or none scheduled): the claims would be judged over nothing,
         // and a pass would certify a wallet that was never called, so there is no verdict (exit 3).
-        if (!aborted && summary.AbortReason is null && NotAsWritten.NoIterationRan(summary, givenLoad: plan.Scenarios.Any(s => s.Load.Any(ScenarioCompiler.SendsLoad))) is { } noLoad)
+        if (!aborted && summary.AbortReason is null && NotAsWritten.NoIterationRan(summary) is { } noLoad)
         {
             summary.AbortReason = noLoad;
         }

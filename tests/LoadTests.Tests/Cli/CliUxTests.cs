@@ -60,6 +60,9 @@ public sealed class CliUxTests : IDisposable
         var mine = Directory.CreateDirectory(Path.Combine(_dir, "plans")).FullName;
         File.WriteAllText(Path.Combine(mine, "ours.json"), """{ "description": "our own", "rate": 1, "scenarios": [ { "name": "payment" } ] }""");
         File.WriteAllText(Path.Combine(mine, "lonesur.json"), """{ "scenarios": [ { "name": "payment" } ], "rate": 5, "description": "a\ud800b" }""");
+        File.WriteAllText(Path.Combine(mine, "empty.json"), """{ "name": "", "description": "nameless", "rate": 1, "scenarios": [ { "name": "payment" } ] }""");
+        File.WriteAllText(Path.Combine(mine, "norate.json"), """{ "description": "no rate", "scenarios": [ { "name": "payment" } ] }""");
+        File.WriteAllText(Path.Combine(mine, "smoke.json"), """{ "description": "our smoke", "rate": 1, "scenarios": [ { "name": "payment" } ] }""");
         var project = Path.Combine(RepoPaths.Root, "src", "LoadTests");
 
         var run = await ChildProcess.RunAsync("dotnet", ["run", "--no-build", "--project", project, "--", "plans"], TimeSpan.FromMinutes(2), _dir);
@@ -71,6 +74,17 @@ public sealed class CliUxTests : IDisposable
             && l.Contains("(invalid: plan lonesur: description: holds a \\ud800-\\udfff escape without its pair", StringComparison.Ordinal)
             && l.EndsWith($"(from {Path.Combine(mine, "lonesur.json")})", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("smoke ", StringComparison.Ordinal) && !l.Contains("(from ", StringComparison.Ordinal));
+
+        // A file that parses but that run would refuse is listed (invalid: <first line of that refusal>), not as a plan.
+        Assert.Contains(lines, l => l.StartsWith("empty ", StringComparison.Ordinal)
+            && l.Contains("(invalid: plan empty: name: \"\" must be 1 to 64", StringComparison.Ordinal) && !l.Contains("nameless", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("norate ", StringComparison.Ordinal)
+            && l.Contains("(invalid: plan norate: rate: required", StringComparison.Ordinal) && !l.Contains("no rate  (from", StringComparison.Ordinal));
+
+        // ./plans/smoke.json is hidden by the shipped smoke (which --plan smoke runs), and says so instead of vanishing.
+        var ours = Path.Combine(mine, "smoke.json");
+        Assert.Contains(lines, l => l.StartsWith("smoke ", StringComparison.Ordinal)
+            && l.EndsWith($"our smoke  (from {ours}, hidden by the shipped plan of that name; run it with --plan {ours})", StringComparison.Ordinal));
         Assert.DoesNotContain("internal error", run.Output, StringComparison.Ordinal);
     }
 

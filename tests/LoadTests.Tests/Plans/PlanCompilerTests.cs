@@ -237,6 +237,30 @@ public sealed class PlanCompilerTests
         Assert.DoesNotContain("not valid JSON", ex.Message, StringComparison.Ordinal);
     }
 
+    // The deserializer stops at an unknown field or a wrong type before it reaches the depth inside: the depth is said first.
+    [Theory]
+    [InlineData("a", 70)]
+    [InlineData("a", 300)]
+    [InlineData("description", 70)]
+    public void Compile_OverDeepNestingInsideAnUnknownOrWrongTypedField_SaysTheLimit_NotTheField(string field, int levels)
+    {
+        var json = $$"""{ "rate": 1, "scenarios": [ { "name": "payment" } ], "{{field}}": """ + new string('[', levels) + new string(']', levels) + "}";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "d.json"));
+
+        Assert.StartsWith("plan d.json: $: nested deeper than the reader's limit of 64 levels at line 1, byte ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_AnUnknownFieldNestedWithinTheLimit_IsStillTheUnknownField()
+    {
+        var json = """{ "rate": 1, "scenarios": [ { "name": "payment" } ], "a": """ + new string('[', 10) + new string(']', 10) + "}";
+
+        var ex = Assert.Throws<PlanException>(() => PlanCompiler.Compile(json, "d.json"));
+
+        Assert.StartsWith("plan d.json: a: unknown field \"a\"", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"\"")]
     [InlineData("\"  \"")]

@@ -32,16 +32,4 @@ public sealed class NoIterationRanTests
         Assert.Null(NotAsWritten.NoIterationRan(summary));
     }
 
-    [Fact]
-    public void AShardGivenNoShareOfTheLoad_HasNone_ItsPauseIsByDesign()
-    {
-        // keepConstant with 1 copy over 2 shards: shard 2's share is no copy, a pause; merge judges the shards together.
-        var phase = PaySim.LoadTests.Sharding.PlanSharder.Split(LoadSimulation.KeepConstant(1, TimeSpan.FromSeconds(3)), PaySim.LoadTests.Sharding.ShardSpec.Parse("2/2"));
-        var summary = new RunSummary { DurationS = 3 };
-        summary.Scenarios.Add(new ScenarioSummary { Name = "payment" });
-
-        Assert.False(PaySim.LoadTests.Plans.ScenarioCompiler.SendsLoad(phase));
-        Assert.Null(NotAsWritten.NoIterationRan(summary, givenLoad: false));
-        Assert.NotNull(NotAsWritten.NoIterationRan(summary, givenLoad: true));
-    }
 }

@@ -18,7 +18,7 @@ public sealed class DroppedIterationsTests
         var warning = Assert.Single(DroppedIterations.Warnings(summary, []));
 
         Assert.Equal(
-            "dropped iterations: scenario payment dropped 182 of 300 planned iterations (60.7%) and never sent them: asked 100/s, achieved 39.33/s; its maxConcurrency was reached. The verdict does not count them: add the claim \"dropped == 0\" (or \"scenario:payment dropped == 0\") to fail such a run, or raise maxConcurrency.",
+            "dropped iterations: scenario payment dropped 182 of 300 planned iterations (60.7%) and never sent them: asked about 100/s, achieved 39.33/s; its maxConcurrency was reached. The verdict does not count them: add the claim \"dropped == 0\" (or \"scenario:payment dropped == 0\") to fail such a run, or raise maxConcurrency.",
             warning);
         Assert.True(summary.Passed);
     }
@@ -44,9 +44,24 @@ public sealed class DroppedIterationsTests
         var warning = Assert.Single(DroppedIterations.Warnings(summary, plan.Scenarios));
 
         Assert.Contains("dropped 40 of 100 planned iterations (40%)", warning, StringComparison.Ordinal);
-        Assert.Contains("asked 25/s, achieved 15/s; its maxConcurrency (2) was reached", warning, StringComparison.Ordinal);
+        Assert.Contains("asked 100/s, achieved 15/s; its maxConcurrency (2) was reached", warning, StringComparison.Ordinal);
         Assert.Equal(2, plan.Claims.Count);
         Assert.StartsWith(DroppedIterations.WarningStart, warning, StringComparison.Ordinal);
         Assert.DoesNotContain(GeneratorLag.WarningStart, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheAskedRate_IsThePlansRate_NotPlannedOverMeasuredSeconds()
+    {
+        // The audit's run: a plan asking 100/s whose 299 planned iterations over a 2.997 s window read 99.77/s.
+        var plan = PlanCompiler.Compile("""{ "rate": 100, "scenarios": [ { "name": "payment", "maxConcurrency": 1 } ] }""", "d.json");
+        var summary = new RunSummary { DurationS = 3 };
+        summary.Scenarios.Add(new ScenarioSummary { Name = "payment", Ok = 117, Dropped = 182, DurationS = 2.997 });
+
+        var known = Assert.Single(DroppedIterations.Warnings(summary, plan.Scenarios));
+        var unknown = Assert.Single(DroppedIterations.Warnings(summary, []));
+
+        Assert.Contains(": asked 100/s, achieved 39.04/s;", known, StringComparison.Ordinal);
+        Assert.Contains(": asked about 99.77/s, achieved 39.04/s;", unknown, StringComparison.Ordinal);
     }
 }

@@ -261,6 +261,86 @@ public sealed class ControlRequestChecksTests
         Assert.Equal("control token: the authorization header was sent 2 times; send it once: metadata 'authorization: Bearer <token>'", denied.Status.Detail);
     }
 
+    // curl -H 'authorization;' -H 'authorization: Bearer T' over gRPC sends two header fields (no client folding them into
+    // one); the gRPC metadata drops the empty one, so the check reads the request's own fields, as the HTTP port does.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_empty_authorization_field_beside_a_valid_one_over_raw_grpc_is_refused_in_either_order(bool emptyFirst)
+    {
+        var options = TestSimulator.EphemeralOptions(nodes: 1, cardholders: 10);
+        options.ControlToken = "s3cret";
+        await using var sim = await TestSimulator.StartAsync(options);
+        var valid = ("authorization", "Bearer s3cret");
+        var empty = ("authorization", string.Empty);
+
+        var alone = await RawGrpcListFaultsAsync(sim.Host.ControlGrpcUri, valid);
+        var pair = await RawGrpcListFaultsAsync(sim.Host.ControlGrpcUri, emptyFirst ? [empty, valid] : [valid, empty]);
+
+        Assert.True(alone, "the valid header alone is answered with a message");
+        Assert.False(pair, "the valid header beside an empty one is the header twice: no message, only the UNAUTHENTICATED trailers");
+    }
+
+    // One unary ListFaults call over h2c with the header fields exactly as given (HPACK literals, none folded);
+    // true when the reply carries a message (a DATA frame), false when the stream ends without one (a refusal).
+    private static async Task<bool> RawGrpcListFaultsAsync(Uri server, params (string Name, string Value)[] extra)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        static byte[] Frame(byte type, byte flags, int streamId, byte[] payload) =>
+            [(byte)(payload.Length >> 16), (byte)(payload.Length >> 8), (byte)payload.Length, type, flags,
+             (byte)(streamId >> 24), (byte)(streamId >> 16), (byte)(streamId >> 8), (byte)streamId, .. payload];
+        static byte[] Literal(string name, string value) =>
+            [0x00, (byte)name.Length, .. Encoding.ASCII.GetBytes(name), (byte)value.Length, .. Encoding.ASCII.GetBytes(value)];
+
+        (string, string)[] fields =
+        [
+            (":method", "POST"), (":scheme", "http"), (":path", "/paysim.control.v1.Control/ListFaults"),
+            (":authority", $"{server.Host}:{server.Port}"), ("content-type", "application/grpc"), ("te", "trailers"), .. extra,
+        ];
+        byte[] request =
+        [
+            .. Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+            .. Frame(4, 0, 0, []),
+            .. Frame(1, 0x4, 1, [.. fields.SelectMany(f => Literal(f.Item1, f.Item2))]),
+            .. Frame(0, 0x1, 1, new byte[5]),
+        ];
+        await stream.WriteAsync(request, timeout.Token);
+
+        var header = new byte[9];
+        var sawData = false;
+        while (true)
+        {
+            await stream.ReadExactlyAsync(header, timeout.Token);
+            var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            var (type, flags) = (header[3], header[4]);
+            var id = ((header[5] & 0x7f) << 24) | (header[6] << 16) | (header[7] << 8) | header[8];
+            var payload = new byte[length];
+            await stream.ReadExactlyAsync(payload, timeout.Token);
+            if (type == 4 && (flags & 0x1) == 0)
+            {
+                await stream.WriteAsync(Frame(4, 0x1, 0, []), timeout.Token);
+            }
+            else if (id == 1 && type == 0 && length > 0)
+            {
+                sawData = true;
+            }
+
+            if (id == 1 && (type == 3 || (type is 0 or 1 && (flags & 0x1) != 0)))
+            {
+                return sawData;
+            }
+
+            if (type == 7)
+            {
+                throw new InvalidOperationException("the server closed the connection (GOAWAY)");
+            }
+        }
+    }
+
     // A route that reads no body refuses one, instead of ignoring what the caller meant as options; nothing is applied.
     [Theory]
     [InlineData("POST", "/v1/nodes/issuer-1/down")]
