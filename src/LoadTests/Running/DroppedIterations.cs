@@ -18,7 +18,7 @@ internal static class DroppedIterations
     public const string WarningStart = "dropped iterations";
 
     /// <summary>One warning line per scenario that dropped more than <see cref="Share"/> of its planned iterations.</summary>
-    public static IEnumerable<string> Warnings(RunSummary summary, IReadOnlyList<PaySim.LoadTests.Plans.PlanScenario> scenarios)
+    public static IEnumerable<string> Warnings(RunSummary summary, IReadOnlyList<PlanScenario> scenarios)
     {
         foreach (var s in summary.Scenarios)
         {
@@ -45,7 +45,7 @@ internal static class DroppedIterations
     /// second), else null: planned ÷ measured seconds is then only about the asked rate (100/s over a measured window a
     /// hair longer than its arrivals reads 99.77/s), and the line says "about".
     /// </summary>
-    private static double? AskedRate(PaySim.LoadTests.Plans.PlanScenario? scenario)
+    private static double? AskedRate(PlanScenario? scenario)
     {
         if (scenario is null || scenario.Load.Count == 0 || scenario.Load.Any(l => l.Kind != LoadSimulationKind.Inject))
         {
