@@ -50,7 +50,6 @@ internal static partial class PlanCompiler
         try
         {
             PlanText.Check(json, $"plan {source}:");
-            CheckDepth(json);
             var doc = JsonSerializer.Deserialize<PlanDocument>(json, Options)
                 ?? throw new PlanException($"plan {source}: $: must be a JSON object (a plan), got null.");
             PlanNulls.Check(json, $"plan {source}:");
@@ -347,7 +346,7 @@ internal static partial class PlanCompiler
         var at = ex.LineNumber is { } line
             ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}{(ex.BytePositionInLine is { } b ? $", byte {b + 1}" : string.Empty)}")
             : string.Empty;
-        if (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        if (PlanText.IsTooDeep(ex))
         {
             // Its path would be the whole chain of nested fields; where it is said by line and byte.
             return $"$: nested deeper than the reader's limit of {MaxDepth} levels{at}; a plan needs only a few.";
@@ -362,26 +361,6 @@ internal static partial class PlanCompiler
         }
 
         return $"{Trim(path)}: not valid JSON{at} ({reason}).";
-    }
-
-    /// <summary>
-    /// Over-deep nesting is said as such wherever it is: the deserializer stops at the first unknown field or wrong type
-    /// before it reaches the depth inside it, so {"a": [[[…70 levels…]]]} read as 'unknown field "a"'. This pass reads
-    /// only the tokens, with the deserializer's settings, and throws only for the depth; any other fault of the text is
-    /// left to the deserializer, which says where it is by field.
-    /// </summary>
-    private static void CheckDepth(string json)
-    {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        try
-        {
-            while (reader.Read())
-            {
-            }
-        }
-        catch (JsonException ex) when (!ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
-        {
-        }
     }
 
     /// <summary>How deep the reader follows nested objects and arrays (System.Text.Json's default).</summary>

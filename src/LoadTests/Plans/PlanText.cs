@@ -13,7 +13,12 @@ internal static class PlanText
     /// <summary>What the line says after the field.</summary>
     public const string LoneSurrogate = "holds a \\ud800-\\udfff escape without its pair (a lone UTF-16 surrogate), which is no character; write the character itself, or a complete surrogate pair";
 
-    /// <summary>Call before the plan is deserialised; a document that does not parse is left to the reader's own message.</summary>
+    /// <summary>
+    /// Call before the plan is deserialised. Nesting past the reader's depth is thrown here, wherever it is: the
+    /// deserializer stops at the first unknown field or wrong type before it reaches the depth inside it, so
+    /// {"a": [[[…70 levels…]]]} read as 'unknown field "a"'. Any other fault of the text is left to the deserializer,
+    /// which says where it is by field.
+    /// </summary>
     public static void Check(string json, string p)
     {
         JsonDocument doc;
@@ -21,7 +26,7 @@ internal static class PlanText
         {
             doc = JsonDocument.Parse(json, PlanNulls.Reading);
         }
-        catch (JsonException)
+        catch (JsonException ex) when (!IsTooDeep(ex))
         {
             return;
         }
@@ -31,6 +36,9 @@ internal static class PlanText
             Walk(doc.RootElement, "$", p);
         }
     }
+
+    /// <summary>Whether <paramref name="ex"/> is the reader refusing nesting past its depth (64, System.Text.Json's default).</summary>
+    public static bool IsTooDeep(JsonException ex) => ex.Message.Contains("maximum configured depth", StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="ex"/> (or what it wraps) is the reader refusing a lone surrogate.</summary>
     public static bool IsLoneSurrogate(Exception? ex)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using PaySim.Contracts.Http;
 
 namespace PaySim.Simulator.Control;
 
@@ -15,23 +16,8 @@ internal static class ControlRequestChecks
     /// The group every control route is mapped in: the checks apply to its routes only (not routing's own 404/405).
     /// Each GET route also answers HEAD, as GET without the body (a load balancer's health check), not routing's 405.
     /// </summary>
-    public static RouteGroupBuilder Routes(WebApplication app)
-    {
-        var group = app.MapGroup(string.Empty).WithMetadata(ControlRoute.Instance);
-        ((IEndpointConventionBuilder)group).Finally(AlsoHead);
-        return group;
-    }
-
-    /// <summary>A GET route takes HEAD too (routing reads the last method metadata); the server sends no body for HEAD.</summary>
-    private static void AlsoHead(EndpointBuilder endpoint)
-    {
-        if (endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault() is { } methods
-            && methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
-            && !methods.HttpMethods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
-        {
-            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.HttpMethods, HttpMethods.Head]));
-        }
-    }
+    public static RouteGroupBuilder Routes(WebApplication app) =>
+        app.MapGroup(string.Empty).WithMetadata(ControlRoute.Instance).AnswerHeadOnGet();
 
     /// <summary>Declares the query parameters a route reads; any other is a 400 naming it and these.</summary>
     public static TBuilder Query<TBuilder>(this TBuilder builder, params string[] names) where TBuilder : IEndpointConventionBuilder =>
@@ -82,10 +68,8 @@ internal static class ControlRequestChecks
                 return;
             }
 
-            // identity is no encoding at all, however often it is listed ("identity, identity", or the header twice).
             var encoding = context.Request.Headers.ContentEncoding.ToString();
-            if (!context.Request.Headers.ContentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                    .All(c => string.Equals(c, "identity", StringComparison.OrdinalIgnoreCase)))
+            if (!HttpConventions.IsIdentityEncoding(context.Request.Headers.ContentEncoding))
             {
                 await ControlHttpEndpoints.Error(StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; send the body uncompressed (no Content-Encoding)").ExecuteAsync(context).ConfigureAwait(false);
                 return;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using PaySim.Contracts.Http;
 using PaySim.Wallet.Errors;
 
 namespace PaySim.Wallet.Api;
@@ -22,23 +23,8 @@ internal static class RequestChecks
     /// The group every wallet route is mapped in. Each GET route also answers HEAD, as GET without the body (a load
     /// balancer's health check, an uptime checker), not routing's 405.
     /// </summary>
-    public static RouteGroupBuilder Routes(IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup(string.Empty).WithMetadata(WalletRoute.Instance);
-        ((IEndpointConventionBuilder)group).Finally(AlsoHead);
-        return group;
-    }
-
-    /// <summary>A GET route takes HEAD too (routing reads the last method metadata); the server sends no body for HEAD.</summary>
-    private static void AlsoHead(EndpointBuilder endpoint)
-    {
-        if (endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault() is { } methods
-            && methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
-            && !methods.HttpMethods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
-        {
-            endpoint.Metadata.Add(new HttpMethodMetadata([.. methods.HttpMethods, HttpMethods.Head]));
-        }
-    }
+    public static RouteGroupBuilder Routes(IEndpointRouteBuilder app) =>
+        app.MapGroup(string.Empty).WithMetadata(WalletRoute.Instance).AnswerHeadOnGet();
 
     /// <summary>Declares the query parameters a route reads; any other is a 400 naming it and these (and <paramref name="note"/>).</summary>
     public static TBuilder Query<TBuilder>(this TBuilder builder, string? note, params string[] names)
@@ -128,20 +114,14 @@ internal static class RequestChecks
 
     private static void CheckEncoding(HttpRequest request)
     {
-        // As the simulator's control plane answers (ControlRequestChecks): identity is no encoding at all, however often
-        // it is listed ("identity, identity", or the header twice).
-        if (!IsIdentity(request.Headers.ContentEncoding))
+        // As the simulator's control plane answers (ControlRequestChecks): identity is no encoding at all.
+        if (!HttpConventions.IsIdentityEncoding(request.Headers.ContentEncoding))
         {
             var encoding = request.Headers.ContentEncoding.ToString();
             throw new WalletException(new WalletError(415, ErrorCodes.UnsupportedMediaType,
                 $"Content-Encoding {Echo.Quoted(encoding)} is not supported; send the body uncompressed (no Content-Encoding)"));
         }
     }
-
-    /// <summary>True when every coding listed is <c>identity</c> (any letter case), or none is.</summary>
-    internal static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues contentEncoding) =>
-        contentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .All(c => string.Equals(c, "identity", StringComparison.OrdinalIgnoreCase));
 
     private static void CheckContentType(HttpRequest request)
     {

@@ -17,12 +17,7 @@ public sealed class OtpReaderTests
     [Fact]
     public async Task WaitForOtp_WhenTheInboxCannotBeRead_ReturnsNothingOnlyOnceTheWholeWaitHasPassed()
     {
-        // Not a gRPC server: every inbox call fails at once.
-        await using var broken = await FakeHttpServer.StartAsync(app => app.Run(c =>
-        {
-            c.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
-        }));
+        await using var broken = await BrokenInboxAsync();
         using var reader = new OtpReader(new Uri(FakeHttpServer.UrlOf(broken)));
 
         var clock = Stopwatch.StartNew();
@@ -35,11 +30,7 @@ public sealed class OtpReaderTests
     [Fact]
     public async Task WaitForCode_WhenTheInboxCannotBeRead_ReturnsNothingOnlyOnceTheWholeWaitHasPassed()
     {
-        await using var broken = await FakeHttpServer.StartAsync(app => app.Run(c =>
-        {
-            c.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
-        }));
+        await using var broken = await BrokenInboxAsync();
         using var reader = new OtpReader(new Uri(FakeHttpServer.UrlOf(broken)));
 
         var clock = Stopwatch.StartNew();
@@ -48,4 +39,11 @@ public sealed class OtpReaderTests
         Assert.Null(otp);
         Assert.True(clock.Elapsed >= Wait, $"the wait ended after {clock.Elapsed.TotalMilliseconds} ms, before its {Wait.TotalMilliseconds} ms");
     }
+
+    /// <summary>Not a gRPC server: every inbox call fails at once.</summary>
+    private static Task<WebApplication> BrokenInboxAsync() => FakeHttpServer.StartAsync(app => app.Run(c =>
+    {
+        c.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return Task.CompletedTask;
+    }));
 }
